@@ -1,0 +1,2 @@
+// Filled in by the capture module; re-exported by ../index.ts.
+export {};

@@ -1,0 +1,135 @@
+/**
+ * Positions and errors shared by every parser and engine in wiregram.
+ * Lines and columns are 1-based (as editors show them); offsets are 0-based UTF-16 indices.
+ */
+export interface Point {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+export interface Position {
+  start: Point;
+  end: Point;
+}
+
+export interface DiagnosticInit {
+  /** Stable machine-readable identifier, e.g. `data-before-handshake`. */
+  code: string;
+  /** What is wrong, without the position prefix. */
+  reason: string;
+  position?: Position | null;
+  /** What the parser or engine expected instead, in words. */
+  expected?: string | null;
+  /** How to fix it. */
+  hint?: string | null;
+}
+
+/** A non-fatal finding (an override accepted and marked, a capture frame skipped, …). */
+export interface Diagnostic {
+  code: string;
+  reason: string;
+  position: Position | null;
+  expected: string | null;
+  hint: string | null;
+  /** `line L, col C: reason` (or just the reason without a position). */
+  message: string;
+}
+
+function prefix(position: Position | null | undefined): string {
+  return position ? `line ${position.start.line}, col ${position.start.column}: ` : '';
+}
+
+export function diagnostic(init: DiagnosticInit): Diagnostic {
+  const position = init.position ?? null;
+  return {
+    code: init.code,
+    reason: init.reason,
+    position,
+    expected: init.expected ?? null,
+    hint: init.hint ?? null,
+    message: prefix(position) + init.reason,
+  };
+}
+
+/**
+ * The one error type wiregram throws for bad input. Anything else escaping a public function is a bug.
+ * `message` reads `line 4, col 1: client cannot send data in SYN_SENT — …`; `hint` says how to fix it.
+ */
+export class WiregramError extends Error {
+  override readonly name = 'WiregramError';
+  readonly code: string;
+  readonly reason: string;
+  readonly position: Position | null;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly expected: string | null;
+  readonly hint: string | null;
+
+  constructor(init: DiagnosticInit) {
+    const d = diagnostic(init);
+    super(d.message);
+    this.code = d.code;
+    this.reason = d.reason;
+    this.position = d.position;
+    this.line = d.position?.start.line ?? null;
+    this.column = d.position?.start.column ?? null;
+    this.expected = d.expected;
+    this.hint = d.hint;
+  }
+
+  toDiagnostic(): Diagnostic {
+    return diagnostic(this);
+  }
+}
+
+export function isWiregramError(value: unknown): value is WiregramError {
+  return value instanceof WiregramError;
+}
+
+/** Shift a position found inside a block so it points into the enclosing file (Markdown fences). */
+export function offsetPosition(position: Position, line: number, column = 1, offset = 0): Position {
+  const shift = (p: Point): Point => ({
+    line: p.line + line - 1,
+    column: p.line === 1 ? p.column + column - 1 : p.column,
+    offset: p.offset + offset,
+  });
+  return { start: shift(position.start), end: shift(position.end) };
+}
+
+export interface CodeFrameOptions {
+  /** Shown before the position: `examples/handshake.md:4:1`. */
+  filename?: string;
+  /** ANSI colours; the CLI turns them on only on a TTY. */
+  color?: boolean;
+  /** Lines of context above and below. */
+  context?: number;
+}
+
+/** Render an error as a code frame: location, message, the offending lines with a caret, and the hint. */
+export function formatCodeFrame(error: Pick<WiregramError, 'reason' | 'position' | 'hint' | 'expected'>, source: string, options: CodeFrameOptions = {}): string {
+  const color = options.color ?? false;
+  const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const pos = error.position;
+  const where = [options.filename, pos ? `${pos.start.line}:${pos.start.column}` : null].filter(Boolean).join(':');
+  const out: string[] = [`${where ? paint('1', where) + ' ' : ''}${paint('31', 'error')} ${error.reason}`];
+  if (pos) {
+    const lines = source.split(/\r\n|\r|\n/);
+    const context = options.context ?? 1;
+    const first = Math.max(1, pos.start.line - context);
+    const last = Math.min(lines.length, pos.start.line + context);
+    const width = String(last).length;
+    for (let n = first; n <= last; n++) {
+      const text = lines[n - 1] ?? '';
+      const marker = n === pos.start.line ? paint('31', '>') : ' ';
+      out.push(`${marker} ${String(n).padStart(width)} | ${text}`);
+      if (n === pos.start.line) {
+        const span = pos.end.line === pos.start.line ? Math.max(1, pos.end.column - pos.start.column) : Math.max(1, text.length - pos.start.column + 1);
+        out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, pos.start.column - 1))}${paint('31', '^'.repeat(span))}`);
+      }
+    }
+  }
+  if (error.expected) out.push(`  expected: ${error.expected}`);
+  if (error.hint) out.push(`  ${paint('36', 'hint')}: ${error.hint}`);
+  return out.join('\n');
+}

@@ -1,0 +1,2 @@
+// Filled in by the header module; re-exported by ../index.ts.
+export {};

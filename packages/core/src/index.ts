@@ -1,0 +1,10 @@
+export * from './errors.js';
+export * from './timeline.js';
+export * from './header/model.js';
+export * from './sequence/index.js';
+export * from './header/index.js';
+export * from './capture/index.js';
+
+/** The two fenced-block languages wiregram draws. */
+export type DiagramLanguage = 'tcp-sequence' | 'packet-header';
+export const DIAGRAM_LANGUAGES: readonly DiagramLanguage[] = ['tcp-sequence', 'packet-header'];

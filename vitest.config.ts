@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Tests run against the sources, not dist/, so a test never sees a stale build.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@wiregram\/core$/, replacement: r('packages/core/src/index.ts') },
+      { find: /^@wiregram\/layout$/, replacement: r('packages/layout/src/index.ts') },
+      { find: /^@wiregram\/svg$/, replacement: r('packages/svg/src/index.ts') },
+      { find: /^@wiregram\/pdf$/, replacement: r('packages/pdf/src/index.ts') },
+      { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },
+      { find: /^markdown-it-wiregram$/, replacement: r('packages/markdown-it-wiregram/src/index.ts') },
+      { find: /^@wiregram\/cli$/, replacement: r('packages/cli/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

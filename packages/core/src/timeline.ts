@@ -64,7 +64,9 @@ export type SegmentMarkKind =
   | 'reset'
   | 'stale'
   | 'out-of-window'
-  | 'spoofed';
+  | 'spoofed'
+  /** Arrived but discarded by the receiver (a full SYN queue, a spoofed address that does not exist). */
+  | 'dropped';
 
 export interface SegmentMark {
   kind: SegmentMarkKind;
@@ -106,6 +108,8 @@ export interface Segment {
   marks: SegmentMark[];
   /** Formatted in the diagram's label style, e.g. `SYN, ACK, seq=y, ack=x+1`. */
   label: string;
+  /** Fields the author chose not to show in the label (`hide=seq`, `option pure-ack-seq=hide`). */
+  hidden?: Array<'seq' | 'ack' | 'win' | 'len'>;
   /** Free text the author attached to the segment. */
   note: string | null;
   /** Real timestamp in seconds from the start of the capture; null for authored diagrams. */
@@ -153,6 +157,11 @@ export interface Divider {
   text: string;
   at: number;
   position: Position | null;
+  /**
+   * Empty for a full-width divider (`== 数据传输 ==`); two participant ids for an exchange drawn as a
+   * two-headed horizontal arrow between their lifelines (`client <-> server: 数据传输`, as the seed figures do).
+   */
+  participants?: string[];
 }
 
 /** A `header` statement inside `tcp-sequence`: draw segment N's header with its values. */

@@ -103,6 +103,8 @@ export interface SceneText extends ItemBase {
   /** Ascent and descent at fontSize, for bounding boxes. */
   ascent: number;
   descent: number;
+  /** Full text when `text` had to be elided to fit; renderers show it as a tooltip (SVG `<title>`). */
+  title?: string;
 }
 
 export type SceneItem = SceneRect | SceneLine | ScenePolygon | ScenePolyline | SceneText;

@@ -1,1 +1,230 @@
-export {};
+/**
+ * markdown-it-wiregram: ```tcp-sequence and ```packet-header fences → `<figure>` with inline SVG, through the
+ * fence renderer rule (synchronous, as markdown-it requires). Other fences go to the previous rule untouched,
+ * so highlighters (VitePress's Shiki, Marp's highlight.js) keep working.
+ *
+ * Ids: the n-th diagram of one `render(src, env)` call gets the prefix `wg-n-`; the counter lives in `env`,
+ * so a Marp deck (one render) never repeats an id and the same document always renders the same bytes.
+ */
+import { DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, offsetPosition, WiregramError, type DiagramLanguage, type Position } from '@wiregram/core';
+import { projectFileReader } from '@wiregram/core/node';
+import { renderSvg } from '@wiregram/svg';
+import { parseMeta } from './meta.js';
+
+export { parseMeta, type BlockMeta } from './meta.js';
+
+export interface RenderOptions {
+  language: DiagramLanguage;
+  idPrefix: string;
+  theme?: 'auto' | 'light' | 'dark';
+  darkClass?: string;
+  [option: string]: unknown;
+}
+
+/**
+ * The parts of markdown-it the plugin touches, typed structurally so that markdown-it 13–15 (bundled types or
+ * @types/markdown-it) and forks such as Marp's all fit.
+ */
+export interface FenceToken {
+  info: string;
+  content: string;
+  markup: string;
+  map: [number, number] | null;
+}
+export type RenderRule = (tokens: any[], idx: number, options: any, env: any, self: any) => string;
+export interface MarkdownItLike {
+  core: { ruler: { push(name: string, rule: (state: { src: string; env: any }) => boolean | void): void } };
+  renderer: { rules: { fence?: RenderRule | undefined; [name: string]: RenderRule | undefined } };
+}
+
+/** A broken block as reported to `onError` and collected in `env.wiregram.errors`. */
+export interface WiregramBlockError {
+  error: WiregramError;
+  /** Position in the Markdown document (1-based lines and columns). */
+  position: Position | null;
+  language: DiagramLanguage;
+}
+
+export interface MarkdownItWiregramOptions {
+  /** Id prefix base: the n-th diagram of a render gets `${idPrefix}${n}-`. Default `wg-`. */
+  idPrefix?: string;
+  /** Throw a `WiregramError` (with the document position) instead of drawing an error box. Default false. */
+  fatal?: boolean;
+  /** Called for each broken block (the box is still drawn unless `fatal`). */
+  onError?: (report: WiregramBlockError) => void;
+  /**
+   * Vue hosts (VitePress, Slidev), whose Markdown becomes a Vue template: braces are written as character
+   * references, so `{{ … }}` in a label stays text and is never compiled as an expression, and the diagram's
+   * `<style>` becomes `<component is="style">`, because Vue drops `<style>` tags from templates.
+   */
+  vue?: boolean;
+  /**
+   * Switch to the dark palette under any ancestor matching this selector, e.g. `[data-theme='dark']`
+   * (Docusaurus, Starlight). For a class, `darkClass: 'dark'` does the same.
+   */
+  darkSelector?: string;
+  /** Extra class names on every figure. */
+  className?: string;
+  /** Show each block's source above its diagram (documentation sites). Per block: the `source` meta flag. */
+  showSource?: boolean;
+  /**
+   * Project root for files a block references (`capture ./trace.pcap stream 0`), which resolve relative to the
+   * Markdown file named by `env.path` (VitePress sets it) and may not leave this directory. Default: the working
+   * directory. Without `env.path` such blocks report that no file access is available.
+   */
+  root?: string;
+  theme?: 'auto' | 'light' | 'dark';
+  darkClass?: string;
+  style?: string;
+  labelStyle?: string;
+  stateNames?: string;
+  numbering?: string;
+  /** Replace the renderer (advanced; default `renderSvg` from `@wiregram/svg`). Must be synchronous. */
+  renderer?: (source: string, options: RenderOptions) => string;
+  [option: string]: unknown;
+}
+
+/** What the plugin keeps in `env` for one document. */
+export interface WiregramEnv {
+  count: number;
+  errors: WiregramBlockError[];
+  source: string | null;
+}
+
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'onError', 'vue', 'className', 'renderer', 'showSource', 'darkSelector', 'root']);
+
+/** Stands in for `darkSelector` while rendering; replaced in the stylesheet afterwards. */
+const DARK_SENTINEL = 'wg-dark-selector-sentinel';
+
+/** A selector is site configuration, but it lands inside a `<style>`: refuse anything that could leave it. */
+export function checkDarkSelector(selector: string): string {
+  if (!/^[^{}<>;@\\]+$/.test(selector)) throw new TypeError(`wiregram: darkSelector ${JSON.stringify(selector)} may not contain { } < > ; @ or \\`);
+  return selector.trim();
+}
+
+/** Vue templates: `<style>` → `<component is="style">`, braces outside it → character references. */
+export function vueSafe(html: string): string {
+  return html
+    .split(/(<style\b[^>]*>[\s\S]*?<\/style>)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part.replace(/^<style\b[^>]*>/, '<component is="style">').replace(/<\/style>$/, '</component>')
+        : part.replace(/[{}]/g, (c) => (c === '{' ? '&#123;' : '&#125;')),
+    )
+    .join('');
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function isLanguage(lang: string): lang is DiagramLanguage {
+  return (DIAGRAM_LANGUAGES as readonly string[]).includes(lang);
+}
+
+function toWiregramError(error: unknown): WiregramError {
+  if (isWiregramError(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new WiregramError({ code: 'internal', reason: `wiregram could not draw this block: ${reason}`, hint: 'this is a bug in wiregram; please report it with the block' });
+}
+
+function state(env: unknown): WiregramEnv {
+  const holder = (env && typeof env === 'object' ? env : {}) as { wiregram?: WiregramEnv };
+  holder.wiregram ??= { count: 0, errors: [], source: null };
+  return holder.wiregram;
+}
+
+const ERROR_STYLE =
+  'border:2px solid #c62828;border-radius:6px;background:#fff4f4;color:#7f1d1d;padding:0.75em 1em;margin:1em 0;font:14px/1.45 system-ui,sans-serif;text-align:left';
+const FRAME_STYLE = 'background:#fff;color:#222;border:1px solid #f3c4c4;padding:0.5em;overflow:auto;font:12px/1.4 ui-monospace,monospace;margin:0.5em 0';
+
+export default function markdownItWiregram(md: MarkdownItLike, options: MarkdownItWiregramOptions = {}): void {
+  const prefixBase = options.idPrefix ?? 'wg-';
+  const render = options.renderer ?? ((source: string, o: RenderOptions) => renderSvg(source, o as Parameters<typeof renderSvg>[1]));
+  const passThrough: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!OWN_OPTIONS.has(key) && value !== undefined) passThrough[key] = value;
+  const darkSelector = options.darkSelector ? checkDarkSelector(options.darkSelector) : null;
+  if (darkSelector) passThrough.darkClass = DARK_SENTINEL;
+  const finish = (html: string) => (options.vue ? vueSafe(html) : html);
+  const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
+
+  // Keep the document text (per render) so error columns account for list/blockquote indentation.
+  md.core.ruler.push('wiregram_source', (core) => {
+    const s = state(core.env);
+    s.source = core.src;
+    return false;
+  });
+
+  const previous = md.renderer.rules.fence;
+  md.renderer.rules.fence = (tokens, idx, mdOptions, env, self) => {
+    const token = tokens[idx] as FenceToken;
+    const info = token.info.trim();
+    const space = info.search(/\s/);
+    const lang = space === -1 ? info : info.slice(0, space);
+    if (!isLanguage(lang)) {
+      return previous ? previous(tokens, idx, mdOptions, env, self) : self.renderToken(tokens, idx, mdOptions);
+    }
+    const meta = parseMeta(space === -1 ? '' : info.slice(space + 1));
+    const s = state(env);
+    s.count += 1;
+    const source = token.content.replace(/\n$/, '');
+    const fromFile = env && typeof env === 'object' && typeof (env as { path?: unknown }).path === 'string' ? (env as { path: string }).path : null;
+    const readFile = options.readFile ?? (fromFile ? projectFileReader(options.root ?? process.cwd(), fromFile) : undefined);
+    const renderOptions: RenderOptions = { ...passThrough, ...meta.options, language: lang, idPrefix: `${prefixBase}${s.count}-`, ...(readFile ? { readFile } : {}) };
+    const caption = meta.caption ? `<figcaption>${escapeHtml(meta.caption)}</figcaption>` : '';
+    const classes = `wiregram wiregram-${lang}${extraClass}`;
+    try {
+      let svg = render(source, renderOptions).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+      if (darkSelector) svg = svg.split('.' + DARK_SENTINEL).join(escapeHtml(darkSelector));
+      const shown = meta.showSource || options.showSource ? `<pre class="wiregram-source"><code class="language-${lang}">${escapeHtml(source)}\n</code></pre>` : '';
+      return finish(`<figure class="${classes}">${shown}${svg}${caption}</figure>\n`);
+    } catch (thrown) {
+      const error = toWiregramError(thrown);
+      const position = placeInDocument(error.position, token.map, token.content, s.source, token.markup);
+      const report: WiregramBlockError = { error, position, language: lang };
+      if (options.fatal) {
+        throw new WiregramError({ code: error.code, reason: error.reason, position, expected: error.expected, hint: error.hint });
+      }
+      s.errors.push(report);
+      options.onError?.(report);
+      const frame = position && s.source ? formatCodeFrame({ reason: error.reason, expected: error.expected, hint: null, position }, s.source)
+        : formatCodeFrame({ reason: error.reason, expected: error.expected, hint: null, position: error.position }, source);
+      const where = position ? ` (line ${position.start.line}, column ${position.start.column})` : '';
+      return finish(
+        `<figure class="${classes} wiregram-error" role="alert" data-wiregram-error="${escapeHtml(error.code)}" style="${ERROR_STYLE}">` +
+        caption +
+        `<p class="wiregram-error-title" style="margin:0;font-weight:600">wiregram: ${lang} block could not be drawn${where}</p>` +
+        `<pre class="wiregram-error-frame" style="${FRAME_STYLE}"><code>${escapeHtml(frame)}</code></pre>` +
+        (error.hint ? `<p class="wiregram-error-hint" style="margin:0">Hint: ${escapeHtml(error.hint)}</p>` : '') +
+        `</figure>\n`
+      );
+    }
+  };
+}
+
+/**
+ * Map a block-relative position onto the document. `map[0]` is the 0-based line of the opening fence, so block
+ * line 1 is document line `map[0] + 2`. Columns shift by the container indent (list item, blockquote), found by
+ * comparing the document line with the block's own (indent-stripped) line.
+ */
+export function placeInDocument(position: Position | null, map: [number, number] | null, content: string, source: string | null, _markup?: string): Position | null {
+  if (!map) return position;
+  if (!position) {
+    const line = map[0] + 1;
+    return { start: { line, column: 1, offset: 0 }, end: { line, column: 1, offset: 0 } };
+  }
+  const shifted = offsetPosition(position, map[0] + 2, 1, 0);
+  const blockLines = content.split('\n');
+  const docLines = source ? source.split(/\r\n|\r|\n/) : null;
+  const lineStarts: number[] = [0];
+  if (source) for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
+  const fix = (inner: Position['start'], outer: Position['start']) => {
+    const own = blockLines[inner.line - 1] ?? '';
+    const doc = docLines?.[outer.line - 1];
+    const indent = doc !== undefined && doc.endsWith(own) ? doc.length - own.length : 0;
+    const column = inner.column + indent;
+    const start = lineStarts[outer.line - 1];
+    return { line: outer.line, column, offset: source && start !== undefined ? start + column - 1 : inner.offset };
+  };
+  return { start: fix(position.start, shifted.start), end: fix(position.end, shifted.end) };
+}

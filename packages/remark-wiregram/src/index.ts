@@ -1,1 +1,291 @@
-export {};
+/**
+ * remark-wiregram: fenced `tcp-sequence` and `packet-header` blocks → a `<figure>` with the diagram as inline
+ * SVG, built from hast elements (`data.hName`/`hProperties`/`hChildren`), never a raw `html` node — so it
+ * survives remark-rehype without `allowDangerousHtml`, MDX, Docusaurus and Astro. Fully synchronous
+ * (`processSync` works). Ids are prefixed per diagram (`wg-1-`, `wg-2-`, … in document order), so many
+ * diagrams share a page and the same input always gives the same page.
+ */
+import type { Element, ElementContent, Properties } from 'hast';
+import type { Code, Nodes, Parent, Root } from 'mdast';
+import type { VFile } from 'vfile';
+import { compileSequence, DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, parsePacketHeader, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
+import { projectFileReader } from '@wiregram/core/node';
+import { renderSvg } from '@wiregram/svg';
+import { contentHash, publicUrl, writeAtomic } from './files.js';
+import { parseMeta } from './meta.js';
+import { mapBlockPosition, SourceLines } from './position.js';
+import { findElement, svgToHast, textOf } from './svg-to-hast.js';
+
+export { svgToHast } from './svg-to-hast.js';
+export { parseMeta, type BlockMeta } from './meta.js';
+export { mapBlockPosition } from './position.js';
+
+/** Options handed to the renderer (`renderSvg` of `@wiregram/svg`) for each block. */
+export interface RenderOptions {
+  language: DiagramLanguage;
+  idPrefix: string;
+  theme?: 'auto' | 'light' | 'dark';
+  darkClass?: string;
+  [option: string]: unknown;
+}
+
+export interface RemarkWiregramOptions {
+  /** Id prefix base: the n-th diagram of a file gets `${idPrefix}${n}-`. Default `wg-`. */
+  idPrefix?: string;
+  /** Throw (`file.fail`) on the first broken block instead of drawing an error box. Default false. */
+  fatal?: boolean;
+  /**
+   * `inline` (default): the SVG inside the page. `file`: write `<hash>.svg` and `<hash>.dark.svg` into `outDir`
+   * and emit `<picture>` (dark variant through `prefers-color-scheme`) — for hosts that strip inline SVG.
+   */
+  output?: 'inline' | 'file';
+  /** Where `output: 'file'` writes (relative to the working directory). Default `wiregram`. */
+  outDir?: string;
+  /** URL prefix of `outDir` as the site serves it. Default `/wiregram`. */
+  publicPath?: string;
+  /** Also write and reference a dark variant in `output: 'file'`. Default true. */
+  darkVariant?: boolean;
+  /** Extra class names on every figure. */
+  className?: string | string[];
+  /** Show each block's source above its diagram (documentation sites). Per block: the `source` meta flag. */
+  showSource?: boolean;
+  /**
+   * Project root for files a block references (`capture ./trace.pcap stream 0`): paths resolve relative to the
+   * Markdown file and may not leave this directory. Default: the working directory. Needs `file.path`.
+   */
+  root?: string;
+  /**
+   * Report the core's non-fatal findings (an override accepted and marked, a capture frame skipped, …) as
+   * warnings on the file. Costs a second parse of each block. Default true.
+   */
+  warnings?: boolean;
+  /** Colour theme of inline SVG: `auto` follows `prefers-color-scheme` (and `darkClass`). */
+  theme?: 'auto' | 'light' | 'dark';
+  /** A class on an ancestor (e.g. `dark` on `<html>`) that switches inline diagrams to the dark palette. */
+  darkClass?: string;
+  /** The same for any ancestor selector, e.g. `[data-theme='dark']` (Docusaurus, Starlight). */
+  darkSelector?: string;
+  /** Timing-diagram layout: `states` | `lifeline` | `flow`. */
+  style?: string;
+  /** Segment labels: `textbook` | `flags` | `wireshark`. */
+  labelStyle?: string;
+  /** `underscore` (SYN_SENT) | `hyphen` (SYN-SENT). */
+  stateNames?: string;
+  /** `relative` | `absolute`. */
+  numbering?: string;
+  /** Replace the renderer (advanced; default `renderSvg` from `@wiregram/svg`). Must be synchronous. */
+  renderer?: (source: string, options: RenderOptions) => string;
+  /** Any other renderer option is passed through unchanged. */
+  [option: string]: unknown;
+}
+
+/** The mdast node a diagram becomes; mdast-util-to-hast turns it into `data.hName` with `data.hChildren`. */
+export interface WiregramNode {
+  type: 'wiregram';
+  lang: DiagramLanguage;
+  value: string;
+  meta: string | null;
+  data: { hName: 'figure'; hProperties: Properties; hChildren: ElementContent[] };
+  position?: Code['position'];
+}
+
+/** What the plugin leaves in `file.data.wiregram`: every block it saw, in order, and the broken ones. */
+export interface WiregramFileData {
+  blocks: Array<{ language: DiagramLanguage; source: string; caption: string | null; options: Record<string, string>; idPrefix: string; ok: boolean }>;
+  errors: Array<ReturnType<VFile['message']>>;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    wiregram: WiregramFileData;
+  }
+}
+
+declare module 'mdast' {
+  interface RootContentMap {
+    wiregram: WiregramNode;
+  }
+  interface BlockContentMap {
+    wiregram: WiregramNode;
+  }
+}
+
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'darkSelector', 'root', 'warnings']);
+
+/** Stands in for `darkSelector` while rendering; replaced in the diagram's stylesheet afterwards. */
+const DARK_SENTINEL = 'wg-dark-selector-sentinel';
+
+/** A selector is site configuration, but it lands inside a `<style>`: refuse anything that could leave it. */
+function checkDarkSelector(selector: string): string {
+  if (!/^[^{}<>;@\\]+$/.test(selector)) throw new TypeError(`remark-wiregram: darkSelector ${JSON.stringify(selector)} may not contain { } < > ; @ or \\`);
+  return selector.trim();
+}
+
+function replaceInStyles(node: Element, from: string, to: string): void {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue;
+    if (child.tagName === 'style') {
+      for (const t of child.children) if (t.type === 'text') t.value = t.value.split(from).join(to);
+    } else replaceInStyles(child, from, to);
+  }
+}
+
+const ERROR_STYLE =
+  'border:2px solid #c62828;border-radius:6px;background:#fff4f4;color:#7f1d1d;padding:0.75em 1em;margin:1em 0;font:14px/1.45 system-ui,sans-serif;text-align:left';
+const FRAME_STYLE = 'background:#fff;color:#222;border:1px solid #f3c4c4;padding:0.5em;overflow:auto;font:12px/1.4 ui-monospace,monospace;margin:0.5em 0';
+
+const text = (value: string) => ({ type: 'text' as const, value });
+const el = (tagName: string, properties: Properties, children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
+
+function isLanguage(lang: string | null | undefined): lang is DiagramLanguage {
+  return (DIAGRAM_LANGUAGES as readonly string[]).includes(lang ?? '');
+}
+
+function defaultRenderer(source: string, options: RenderOptions): string {
+  return renderSvg(source, options as Parameters<typeof renderSvg>[1]);
+}
+
+/** The core's findings for a block that rendered; never throws (the render already succeeded). */
+function findings(lang: DiagramLanguage, source: string, options: RenderOptions): Diagnostic[] {
+  try {
+    if (lang === 'packet-header') return parsePacketHeader(source, options as Parameters<typeof parsePacketHeader>[1]).warnings;
+    return compileSequence(source, options as Parameters<typeof compileSequence>[1]).warnings;
+  } catch {
+    return [];
+  }
+}
+
+/** A readable error, whatever was thrown. */
+function describe(error: unknown): { code: string; reason: string; hint: string | null; expected: string | null; position: Position | null } {
+  if (isWiregramError(error)) return { code: error.code, reason: error.reason, hint: error.hint, expected: error.expected, position: error.position };
+  const reason = error instanceof Error ? error.message : String(error);
+  return { code: 'internal', reason: `wiregram could not draw this block: ${reason}`, hint: 'this is a bug in wiregram; please report it with the block', expected: null, position: null };
+}
+
+export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
+  const prefixBase = options.idPrefix ?? 'wg-';
+  const render = options.renderer ?? defaultRenderer;
+  const passThrough: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!OWN_OPTIONS.has(key) && value !== undefined) passThrough[key] = value;
+  const darkSelector = options.darkSelector ? checkDarkSelector(options.darkSelector) : null;
+  if (darkSelector) passThrough.darkClass = DARK_SENTINEL;
+  const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
+
+  return function transformer(tree: Root, file: VFile): void {
+    let counter = 0;
+    const data: WiregramFileData = { blocks: [], errors: [] };
+    file.data.wiregram = data;
+    const fileText = typeof file.value === 'string' ? file.value : file.value ? new TextDecoder().decode(file.value) : '';
+    let lines: SourceLines | null = null;
+    // File access for `capture` statements: relative to this Markdown file, never outside the project root.
+    const readFile =
+      options.readFile ?? (file.path ? projectFileReader(options.root ?? file.cwd, file.path) : undefined);
+    const sourceLines = () => (lines ??= fileText ? new SourceLines(fileText) : null);
+
+    const transform = (node: Code): WiregramNode => {
+      const lang = node.lang as DiagramLanguage;
+      counter += 1;
+      const idPrefix = `${prefixBase}${counter}-`;
+      const meta = parseMeta(node.meta);
+      const fenceLine = node.position?.start.line ?? 1;
+      const fenceColumn = node.position?.start.column ?? 1;
+      const blockLines = node.value.split(/\r\n|\r|\n/);
+      const renderOptions: RenderOptions = { ...passThrough, ...meta.options, language: lang, idPrefix, ...(readFile ? { readFile } : {}) };
+      const record = { language: lang, source: node.value, caption: meta.caption, options: meta.options, idPrefix, ok: false };
+      data.blocks.push(record);
+      const figureClass = ['wiregram', `wiregram-${lang}`, ...extraClasses];
+      const caption: ElementContent[] = meta.caption ? [el('figcaption', {}, [text(meta.caption)])] : [];
+      const sourceBlock: ElementContent[] = meta.showSource || options.showSource
+        ? [el('pre', { className: ['wiregram-source'] }, [el('code', { className: [`language-${lang}`] }, [text(node.value + '\n')])])]
+        : [];
+      const wrap = (properties: Properties, children: ElementContent[]): WiregramNode => ({
+        type: 'wiregram',
+        lang,
+        value: node.value,
+        meta: node.meta ?? null,
+        data: { hName: 'figure', hProperties: properties, hChildren: children },
+        ...(node.position ? { position: node.position } : {}),
+      });
+
+      for (const key of meta.unknown) {
+        const message = file.message(`unknown option \`${key}\` in the fence of a ${lang} block`, {
+          place: node.position ?? null,
+          source: 'wiregram',
+          ruleId: 'unknown-meta-option',
+        });
+        message.note = 'known: title="…", style=, label-style=, state-names=, numbering=, theme=, source';
+      }
+
+      let body: ElementContent[];
+      try {
+        if (options.output === 'file') {
+          // The id prefix is left out: the same diagram anywhere in the site is one file.
+          const hash = contentHash(JSON.stringify([lang, node.value, { ...renderOptions, idPrefix: null, readFile: null }]));
+          const name = `${lang}-${hash}`;
+          const outDir = options.outDir ?? 'wiregram';
+          const base = options.publicPath ?? '/wiregram';
+          const light = render(node.value, { ...renderOptions, theme: 'light', idPrefix: `wg-${hash}-` });
+          const title = findElement(svgToHast(light), 'title');
+          const alt = title ? textOf(title) : `${lang} diagram`;
+          writeAtomic(outDir, `${name}.svg`, light);
+          const img = el('img', { src: publicUrl(base, `${name}.svg`), alt, loading: 'lazy', decoding: 'async' }, []);
+          if (options.darkVariant === false) {
+            body = [img];
+          } else {
+            writeAtomic(outDir, `${name}.dark.svg`, render(node.value, { ...renderOptions, theme: 'dark', idPrefix: `wg-${hash}-` }));
+            body = [el('picture', {}, [el('source', { srcSet: publicUrl(base, `${name}.dark.svg`), media: '(prefers-color-scheme: dark)' }, []), img])];
+          }
+        } else {
+          const svg = svgToHast(render(node.value, renderOptions));
+          if (darkSelector) replaceInStyles(svg, '.' + DARK_SENTINEL, darkSelector);
+          body = [svg];
+        }
+      } catch (error) {
+        const d = describe(error);
+        const mapped = d.position ? mapBlockPosition(d.position, fenceLine + 1, blockLines, sourceLines(), fenceColumn) : null;
+        const place: NonNullable<Code['position']> | null = mapped ?? node.position ?? null;
+        const where = place ? `${place.start.line}:${place.start.column}` : '';
+        if (options.fatal) {
+          file.fail(d.reason, { place, source: 'wiregram', ruleId: d.code, cause: error instanceof Error ? error : undefined });
+        }
+        const message = file.message(d.reason, { place, source: 'wiregram', ruleId: d.code, cause: error instanceof Error ? error : undefined });
+        if (d.expected) message.expected = [d.expected];
+        if (d.hint) message.note = d.hint;
+        data.errors.push(message);
+        // The code frame shows the file's own line numbers when we have the file's text, else the block's.
+        const frame =
+          mapped && fileText
+            ? formatCodeFrame({ ...d, hint: null, position: mapped }, fileText, { filename: file.path || undefined })
+            : formatCodeFrame({ ...d, hint: null }, node.value);
+        const box: ElementContent[] = [
+          el('p', { className: ['wiregram-error-title'], style: 'margin:0;font-weight:600' }, [
+            text(`wiregram: ${lang} block could not be drawn${where ? ` (line ${where.replace(':', ', column ')})` : ''}`),
+          ]),
+          el('pre', { className: ['wiregram-error-frame'], style: FRAME_STYLE }, [el('code', {}, [text(frame)])]),
+        ];
+        if (d.hint) box.push(el('p', { className: ['wiregram-error-hint'], style: 'margin:0' }, [text(`Hint: ${d.hint}`)]));
+        return wrap({ className: [...figureClass, 'wiregram-error'], role: 'alert', style: ERROR_STYLE, dataWiregramError: d.code }, [...caption, ...box]);
+      }
+      record.ok = true;
+      if (options.warnings !== false) {
+        for (const w of findings(lang, node.value, renderOptions)) {
+          const place = w.position ? mapBlockPosition(w.position, fenceLine + 1, blockLines, sourceLines(), fenceColumn) : (node.position ?? null);
+          const message = file.message(w.reason, { place, source: 'wiregram', ruleId: w.code });
+          if (w.hint) message.note = w.hint;
+        }
+      }
+      return wrap({ className: figureClass }, [...sourceBlock, ...body, ...caption]);
+    };
+
+    // Replace in document order (the counter must follow the page), without recursion limits.
+    const walk = (parent: Parent) => {
+      const children = parent.children as Nodes[];
+      for (let i = 0; i < children.length; i++) {
+        const child = children[i]!;
+        if (child.type === 'code' && isLanguage(child.lang)) children[i] = transform(child) as unknown as Nodes;
+        else if ('children' in child) walk(child as Parent);
+      }
+    };
+    walk(tree);
+  };
+}

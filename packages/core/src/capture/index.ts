@@ -1,2 +1,85 @@
-// Filled in by the capture module; re-exported by ../index.ts.
-export {};
+/**
+ * Capture support: pcap/pcapng readers, Wireshark-compatible TCP stream index and analysis, and conversion of
+ * a stream into a Timeline, `tcp-sequence` text or JSON. Pure TypeScript (no Node APIs): runs in browsers.
+ * Node helpers that read files live in `@wiregram/core/node`.
+ */
+import { WiregramError, type Diagnostic } from '../errors.js';
+import { CaptureReader, packetSeconds, type CaptureFormat, type CaptureInterface } from './reader.js';
+import { scanCapture, type ScanOptions, type ScanResult } from './scan.js';
+
+export { CaptureReader, MAX_BLOCK, MAX_PACKET, packetSeconds, packetDelta, WarningLog } from './reader.js';
+export type { CaptureFormat, CaptureInterface, PacketRef, PacketHandler, TimeBase } from './reader.js';
+export { LINKTYPE, LINKTYPE_NAMES, decodeFrame, newTcpFrame, parseTcpOptions, formatAddress, flagNames, Decoded } from './decode.js';
+export type { TcpFrame } from './decode.js';
+export { StreamTable } from './streams.js';
+export { CaptureScanner, scanCapture, normalizeAddress } from './scan.js';
+export type { CaptureTuple, Endpoint, ScanOptions, ScanResult, StreamInfo, StreamPacket } from './scan.js';
+export { analyzeStream } from './analysis.js';
+export type { SegmentAnalysis } from './analysis.js';
+export { timelineFromCapture, timelineFromScan, selectStream, withStream, endpointText } from './timeline.js';
+export type { CaptureInput, CaptureStreamOptions } from './timeline.js';
+export { captureToJson, captureToSequenceText, timelineToJson, timelineToSequenceText } from './export.js';
+export type { CaptureJsonSegment, SequenceTextOptions } from './export.js';
+
+export interface CapturedPacket {
+  /** 1-based frame number. */
+  frame: number;
+  /** Seconds since the epoch. */
+  time: number;
+  interfaceId: number;
+  linkType: number;
+  originalLength: number;
+  /** The captured bytes (a copy). */
+  data: Uint8Array;
+}
+
+export interface Capture {
+  format: CaptureFormat;
+  interfaces: CaptureInterface[];
+  packets: CapturedPacket[];
+  warnings: Diagnostic[];
+}
+
+/**
+ * Read every packet of a small capture into memory. For large files use `CaptureReader` (streaming) or
+ * `indexStreams`, which never hold more than one record. `maxPackets` (default 1 000 000) bounds memory.
+ */
+export function readCapture(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>, options: { maxPackets?: number } = {}): Capture {
+  const max = options.maxPackets ?? 1_000_000;
+  const packets: CapturedPacket[] = [];
+  let cut = false;
+  const reader = new CaptureReader((p) => {
+    if (packets.length >= max) {
+      cut = true;
+      return;
+    }
+    packets.push({
+      frame: p.frame,
+      time: packetSeconds(p),
+      interfaceId: p.interfaceId,
+      linkType: p.linkType,
+      originalLength: p.originalLength,
+      data: p.bytes.slice(p.offset, p.offset + p.capturedLength),
+    });
+  });
+  for (const chunk of chunksOf(input)) reader.push(chunk);
+  reader.end();
+  if (cut) reader.warnings.add('capture-too-many', `only the first ${max} packets were kept`, 'use indexStreams or CaptureReader for large captures');
+  return { format: reader.format!, interfaces: reader.interfaces, packets, warnings: reader.warnings.list() };
+}
+
+/** Index the TCP streams of a capture exactly as Wireshark numbers them (`tcp.stream`). */
+export function indexStreams(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>, options: Pick<ScanOptions, 'frameStreams'> = {}): ScanResult {
+  return scanCapture(input, { frameStreams: options.frameStreams ?? false });
+}
+
+function* chunksOf(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>): Iterable<Uint8Array> {
+  if (input instanceof Uint8Array) yield input;
+  else if (input instanceof ArrayBuffer) yield new Uint8Array(input);
+  else if (input && typeof (input as Iterable<Uint8Array>)[Symbol.iterator] === 'function') {
+    for (const c of input as Iterable<Uint8Array>) {
+      if (!(c instanceof Uint8Array)) throw new WiregramError({ code: 'capture-input', reason: 'a capture chunk is not a Uint8Array', expected: 'Uint8Array chunks' });
+      yield c;
+    }
+  } else throw new WiregramError({ code: 'capture-input', reason: 'the capture must be bytes (Uint8Array) or an iterable of Uint8Array chunks', expected: 'a Uint8Array' });
+}

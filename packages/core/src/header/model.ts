@@ -11,10 +11,14 @@ export interface HeaderField {
   short: string | null;
   /** First bit, counted from 0 at the start of the header (bit 0 = most significant bit of byte 0). */
   offset: number;
-  /** Width in bits; null for a variable-length field (options, data), drawn open-ended. */
+  /**
+   * Width in bits; null for a variable-length field (options, data), drawn open-ended. A field that follows a
+   * variable-length one carries the offset it would have if every variable field before it were empty; draw
+   * fields in array order.
+   */
   bits: number | null;
   kind: 'field' | 'flag' | 'reserved' | 'options' | 'data' | 'padding';
-  /** Decoded value as shown: `80`, `0x5002`, `Set`, `MSS=1460, SACK_PERM`. */
+  /** Decoded value as Wireshark shows it: `80`, `20 bytes (5)`, `Set`, `MSS: 1460`, `0xe6c1 [correct]`. */
   value: string | null;
   /** Raw numeric value when decoded and it fits; hex string in `value` otherwise. */
   raw: number | null;
@@ -23,6 +27,26 @@ export interface HeaderField {
   /** Wireshark field name (`tcp.srcport`) when the field maps to one. */
   wireshark: string | null;
   position: Position | null;
+}
+
+/**
+ * A named span over several fields, drawn (if at all) as a bracket or a caption: the TCP flags
+ * (`0x012 (SYN, ACK)`), the decoded options, or one protocol layer of a stacked `ipv4 + tcp` header.
+ * Added after the first contract: optional on HeaderModel, so older models stay valid.
+ */
+export interface HeaderGroup {
+  kind: 'flags' | 'options' | 'layer';
+  /** `Flags`, `Options`, `Internet Protocol Version 4`. */
+  name: string;
+  short: string | null;
+  /** First bit, as HeaderField.offset. */
+  offset: number;
+  /** Width in bits; null when it runs into variable-length fields. */
+  bits: number | null;
+  /** Decoded value as Wireshark shows it (`0x012 (SYN, ACK)`), or null without bytes. */
+  value: string | null;
+  raw: number | null;
+  wireshark: string | null;
 }
 
 export interface HeaderModel {
@@ -41,4 +65,12 @@ export interface HeaderModel {
   bytes: Uint8Array | null;
   warnings: Diagnostic[];
   position: Position | null;
+  /** Flag, option and layer spans (additive; absent on models built before it existed). */
+  groups?: HeaderGroup[];
+  /** One line in words, Wireshark's tree heading: `Transmission Control Protocol, Src Port: 80, …`. */
+  summary?: string | null;
+  /** Where this header starts inside the decoded packet (`decodePacket`), in bytes; 0 otherwise. */
+  byteOffset?: number;
+  /** Accessibility text a Mermaid source gave (`accTitle:` / `accDescr:`); layouts may use it for `<desc>`. */
+  description?: string | null;
 }

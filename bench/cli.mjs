@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Cold start of the `wiregram` command, measured like hyperfine: N fresh processes per command, median and
+// min wall time. The floor is `node -e 0` (bare Node start-up); the competitor is mermaid-cli (`mmdc`, which
+// drives headless Chromium) drawing the same handshake as a Mermaid sequenceDiagram. Target: render within
+// 3× of the floor. Uses the built CLI (packages/cli/dist); run `npx tsc -b packages/cli/tsconfig.json` first.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = join(here, '../packages/cli/bin/wiregram.js');
+if (!existsSync(join(here, '../packages/cli/dist/main.js'))) {
+  console.error('packages/cli/dist is missing: run `npx tsc -b packages/cli/tsconfig.json` first');
+  process.exit(1);
+}
+const N = Number(process.env.BENCH_RUNS ?? 15);
+const N_SLOW = Number(process.env.BENCH_RUNS_SLOW ?? 5);
+
+const dir = mkdtempSync(join(tmpdir(), 'wg-bench-cli-'));
+mkdirSync(join(dir, 'out'));
+const handshake = `title TCP 三次握手
+participant client as 客户端
+participant server as 服务端
+isn client=x server=y
+client -> server: SYN
+server -> client: SYN, ACK
+client -> server: ACK
+`;
+// The same figure for Mermaid: it cannot compute numbers or states, so the labels are written out by hand.
+const mermaid = `sequenceDiagram
+  title TCP 三次握手
+  participant client as 客户端
+  participant server as 服务端
+  client->>server: SYN, seq=x
+  server->>client: SYN, ACK, seq=y, ack=x+1
+  client->>server: ACK, seq=x+1, ack=y+1
+`;
+writeFileSync(join(dir, 'handshake.tcpseq'), handshake);
+writeFileSync(join(dir, 'handshake.mmd'), mermaid);
+writeFileSync(join(dir, 'puppeteer.json'), JSON.stringify({ args: ['--no-sandbox', '--disable-gpu'] }));
+
+const env = { ...process.env, NO_COLOR: '1' };
+const node = process.execPath;
+const commands = [
+  { name: 'node -e 0 (floor)', cmd: node, args: ['-e', '0'], runs: N },
+  { name: 'wiregram --version', cmd: node, args: [bin, '--version'], runs: N },
+  { name: 'wiregram check handshake', cmd: node, args: [bin, 'check', 'handshake.tcpseq', '-q'], runs: N },
+  { name: 'wiregram render handshake (svg)', cmd: node, args: [bin, 'render', 'handshake.tcpseq', '-o', 'out', '-q'], runs: N },
+  { name: 'wiregram render handshake (pdf)', cmd: node, args: [bin, 'render', 'handshake.tcpseq', '-o', 'out', '-q', '--format', 'pdf'], runs: N },
+];
+const mmdc = join(here, 'node_modules/.bin/mmdc');
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const skipped = [];
+if (existsSync(mmdc) && chromium) {
+  commands.push({
+    name: 'mermaid-cli (mmdc) handshake (svg)',
+    cmd: mmdc,
+    args: ['-q', '-i', 'handshake.mmd', '-o', 'out/mermaid.svg', '-p', 'puppeteer.json'],
+    runs: N_SLOW,
+    env: { PUPPETEER_EXECUTABLE_PATH: chromium },
+  });
+} else {
+  skipped.push({ name: 'mermaid-cli (mmdc)', failed: `not installed (${existsSync(mmdc) ? 'no chromium' : 'run npm install in bench/'})` });
+}
+
+function once(c) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(c.cmd, c.args, { cwd: dir, env: { ...env, ...(c.env ?? {}) }, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) c.failed = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(0, 3).join(' | ');
+  return ms;
+}
+// Round-robin, so every command sees the same machine load (a shared machine drifts a lot between batches).
+// Round 0 is a warm-up (file cache) and is not counted.
+const times = new Map(commands.map((c) => [c, []]));
+const rounds = Math.max(...commands.map((c) => c.runs));
+for (let round = 0; round <= rounds; round++) {
+  for (const c of commands) {
+    if (c.failed || round > c.runs) continue;
+    const ms = once(c);
+    if (round > 0) times.get(c).push(ms);
+  }
+}
+const rows = commands.map((c) => {
+  if (c.failed) return { name: c.name, failed: c.failed };
+  const t = times.get(c).sort((a, b) => a - b);
+  return { name: c.name, median: t[Math.floor(t.length / 2)], min: t[0], runs: t.length };
+});
+rows.push(...skipped);
+
+const floor = rows[0].median;
+const render = rows.find((r) => r.name.startsWith('wiregram render handshake (svg)'));
+console.log(`cold start, wall time per process (median of N fresh spawns; ${new Date().toISOString()})\n`);
+console.log('| command | runs | median ms | min ms | × node floor | ops/s |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  if (r.failed) {
+    console.log(`| ${r.name} | – | failed: ${r.failed} | | | |`);
+    continue;
+  }
+  console.log(`| ${r.name} | ${r.runs} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${(r.median / floor).toFixed(2)}× | ${(1000 / r.median).toFixed(1)} |`);
+}
+const mm = rows.find((r) => r.name.startsWith('mermaid-cli') && !r.failed);
+console.log('');
+if (render && !render.failed) {
+  const ratio = render.median / floor;
+  console.log(`wiregram render vs node -e 0: ${ratio.toFixed(2)}× (target ≤ 3×: ${ratio <= 3 ? 'met' : 'NOT met'})`);
+  if (mm) console.log(`mermaid-cli vs wiregram render: ${(mm.median / render.median).toFixed(1)}× slower`);
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Kept tiny on purpose: start-up cost is whatever dist/main.js imports, and it imports nothing heavy —
+// each command loads the renderer it needs (svg.js, pdfkit, fonts, capture readers) with a dynamic import.
+import module from 'node:module';
+
+// Node ≥ 22.1 can cache compiled code between runs; on Node 20 this is a no-op.
+module.enableCompileCache?.();
+
+const { main } = await import('../dist/main.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,57 @@
+/**
+ * `wiregram check`: compile every block of every input and list every problem — not just the first — in a
+ * form people (code frames), editors (compact), scripts (json) or GitHub (annotations) read. Writes nothing.
+ */
+import type { ParsedArgs } from './args.js';
+import { collect, unitOptions } from './collect.js';
+import { loadCore, loadLayout } from './engine.js';
+import type { Io } from './main.js';
+import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, wantColor } from './report.js';
+
+export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
+  const format = (args.values['format'] as ErrorFormat | undefined) ?? 'text';
+  const { inputs, units } = await collect(args, io);
+  const core = await loadCore();
+  // Layout validates what the core does not see (a block's style=…); it is the path render takes.
+  const layout = units.length ? await loadLayout() : null;
+  const problems: Problem[] = [];
+  for (const unit of units) {
+    const options = unitOptions(unit, args, core, io);
+    try {
+      // The core first (its warnings: accepted overrides, skipped capture frames), then the layout, which also
+      // validates what only it reads (a fence's style=…). Together that is the whole path `render` takes.
+      const model =
+        unit.lang === 'tcp-sequence'
+          ? core.compileSequence?.(unit.source, { labelStyle: options.labelStyle, stateNames: options.stateNames, numbering: options.numbering, layout: options.style, readFile: options.readFile })
+          : core.parsePacketHeader?.(unit.source, {});
+      for (const w of model?.warnings ?? []) problems.push(problemFromError(unit, w, 'warning'));
+      if (typeof layout?.layoutSource === 'function') layout.layoutSource(unit.source, options);
+    } catch (e) {
+      problems.push(problemFromError(unit, e));
+    }
+  }
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  const out = io.stdout;
+  if (format === 'json') {
+    out.write(JSON.stringify({ ok: errors === 0, files: inputs.length, diagrams: units.length, errors, warnings, problems: problems.map(problemJson) }, null, 2) + '\n');
+    return errors ? 1 : 0;
+  }
+  const color = wantColor(out, io.env, args.values['color'] as boolean | undefined);
+  const c = painter(color);
+  const quiet = args.values['quiet'] === true;
+  const shown = quiet ? problems.filter((p) => p.severity === 'error') : problems;
+  if (format === 'github') {
+    for (const p of shown) out.write(formatGithub(p) + '\n');
+  } else if (format === 'compact') {
+    for (const p of shown) out.write(formatCompact(p, color) + '\n');
+  } else if (shown.length) {
+    out.write(shown.map((p) => formatText(p, core.formatCodeFrame, color)).join('\n\n') + '\n\n');
+  }
+  if (!quiet || errors) {
+    const summary = `${plural(units.length, 'diagram')} in ${plural(inputs.length, 'file')}: ${errors ? c.red(plural(errors, 'error')) : c.green('no errors')}${warnings ? `, ${c.yellow(plural(warnings, 'warning'))}` : ''}`;
+    // In github/compact form stdout is for the problem lines; the summary goes to stderr.
+    (format === 'text' ? out : io.stderr).write(summary + '\n');
+  }
+  return errors ? 1 : 0;
+}

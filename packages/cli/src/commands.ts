@@ -1,0 +1,187 @@
+/** The command table: options, usage and help text. Pure data, so `--help` loads nothing else. */
+import type { CommandSpec, OptionSpec } from './args.js';
+
+export const LANGS = ['markdown', 'tcp-sequence', 'packet-header'] as const;
+export const STYLES = ['states', 'lifeline', 'flow'] as const;
+export const LABEL_STYLES = ['textbook', 'flags', 'wireshark'] as const;
+export const STATE_NAMES = ['underscore', 'hyphen'] as const;
+export const NUMBERING = ['relative', 'absolute'] as const;
+export const SIZES = ['16:9', '4:3', 'a4', 'letter', 'fit'] as const;
+
+const help: OptionSpec = { name: 'help', short: 'h', type: 'boolean', description: 'show this help' };
+const color: OptionSpec = { name: 'color', type: 'boolean', description: 'force colour on (--no-color: off); default: on a TTY, honouring NO_COLOR / FORCE_COLOR' };
+const lang: OptionSpec = {
+  name: 'lang',
+  short: 'l',
+  type: 'string',
+  values: LANGS,
+  valueName: 'LANG',
+  description: 'treat every input as markdown, tcp-sequence or packet-header (default: by file extension; stdin is sniffed)',
+};
+const root: OptionSpec = {
+  name: 'root',
+  type: 'string',
+  valueName: 'DIR',
+  description: 'project root; `capture` statements may only read files inside it',
+  defaultText: 'the current directory',
+};
+const diagramOptions: OptionSpec[] = [
+  { name: 'style', type: 'string', values: STYLES, valueName: 'STYLE', description: 'timing-diagram layout: states, lifeline or flow', defaultText: 'states' },
+  { name: 'label-style', type: 'string', values: LABEL_STYLES, valueName: 'STYLE', description: 'segment labels: textbook (SYN, seq=x), flags (SYN=1, seq=x) or wireshark', defaultText: 'textbook' },
+  { name: 'state-names', type: 'string', values: STATE_NAMES, valueName: 'STYLE', description: 'SYN_SENT (underscore) or SYN-SENT (hyphen)' },
+  { name: 'numbering', type: 'string', values: NUMBERING, valueName: 'MODE', description: 'relative or absolute sequence numbers (wireshark labels)' },
+];
+const quiet: OptionSpec = { name: 'quiet', short: 'q', type: 'boolean', description: 'print only errors' };
+const watch: OptionSpec = { name: 'watch', short: 'w', type: 'boolean', description: 're-render when an input changes (Ctrl-C to stop)' };
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  render: {
+    name: 'render',
+    summary: 'draw diagrams as SVG or PDF files',
+    usage: 'wiregram render <inputs…> [options]',
+    description: [
+      'Each input is a Markdown file (every ```tcp-sequence and ```packet-header block becomes',
+      'DIR/<name>-<n>.svg, n counting blocks from 1), a diagram file (.tcpseq .seq .wiregram .wg →',
+      'tcp-sequence; .pkt .packet → packet-header; written as DIR/<name>.svg), a quoted glob',
+      "('docs/**/*.md'), or - for stdin, which writes to stdout.",
+      'Everything is rendered in memory first: on any error nothing is written. Files are replaced',
+      'atomically, unchanged files are left alone, and an input is never overwritten.',
+    ].join('\n'),
+    minPositionals: 1,
+    options: [
+      { name: 'out-dir', short: 'o', type: 'string', valueName: 'DIR', description: 'where to write the images', defaultText: "each input's own directory" },
+      { name: 'format', short: 'f', type: 'string', values: ['svg', 'pdf'], valueName: 'FMT', description: 'svg or pdf', defaultText: 'svg' },
+      { name: 'theme', short: 't', type: 'string', values: ['light', 'dark', 'auto'], valueName: 'THEME', description: 'light, dark, or auto (SVG follows prefers-color-scheme)', defaultText: 'auto for SVG, light for PDF' },
+      ...diagramOptions,
+      lang,
+      { name: 'markdown-out', short: 'm', type: 'string', valueName: 'DIR', description: 'also write each Markdown input to DIR with its blocks replaced (- : stdout)' },
+      { name: 'embed', type: 'string', values: ['link', 'inline'], valueName: 'HOW', description: 'with --markdown-out: link the image files, or inline the SVG', defaultText: 'link' },
+      watch,
+      root,
+      quiet,
+      color,
+      help,
+    ],
+    examples: [
+      'wiregram render post.md                     # post-1.svg, post-2.svg next to post.md',
+      "wiregram render 'docs/**/*.md' -o public/diagrams",
+      'wiregram render handshake.tcpseq --format pdf --theme light',
+      'wiregram render post.md -o public/img --markdown-out build/   # build/post.md links the images',
+      'wiregram render - < handshake.tcpseq > handshake.svg',
+      'wiregram render docs/*.md -o out --watch',
+    ],
+  },
+  deck: {
+    name: 'deck',
+    summary: 'put every diagram of the inputs into one multi-page PDF',
+    usage: 'wiregram deck <inputs…> -o deck.pdf [options]',
+    description: [
+      'One page per diagram, in input order (blocks in document order). With --steps, a timing',
+      'diagram becomes one page per segment, so slides can reveal the exchange arrow by arrow.',
+    ].join('\n'),
+    minPositionals: 1,
+    options: [
+      { name: 'output', short: 'o', type: 'string', valueName: 'FILE', description: 'the PDF to write (required; - for stdout)' },
+      { name: 'steps', short: 's', type: 'boolean', description: 'one page per step (segment) of each timing diagram' },
+      { name: 'size', type: 'string', values: SIZES, valueName: 'SIZE', description: 'page size: 16:9, 4:3, a4, letter, or fit (each page fits its diagram)', defaultText: '16:9' },
+      { name: 'theme', short: 't', type: 'string', values: ['light', 'dark'], valueName: 'THEME', description: 'light or dark', defaultText: 'light' },
+      ...diagramOptions,
+      lang,
+      watch,
+      root,
+      quiet,
+      color,
+      help,
+    ],
+    examples: ['wiregram deck lecture.md -o lecture.pdf --steps', 'wiregram deck tcp/*.tcpseq -o handouts.pdf --size a4'],
+  },
+  check: {
+    name: 'check',
+    summary: 'validate diagrams without writing anything',
+    usage: 'wiregram check <inputs…> [options]',
+    description: [
+      'Compiles every block of every input and lists every error (exit 1) and warning (exit 0).',
+      'Formats: text (code frames), compact (file:line:col: error: message [code] — what editors and',
+      'CI problem matchers read), json, github (workflow annotations on the pull request).',
+    ].join('\n'),
+    minPositionals: 1,
+    options: [
+      { name: 'format', short: 'f', type: 'string', values: ['text', 'compact', 'json', 'github'], valueName: 'FMT', description: 'text, compact, json or github', defaultText: 'text' },
+      ...diagramOptions,
+      lang,
+      root,
+      quiet,
+      color,
+      help,
+    ],
+    examples: ["wiregram check 'docs/**/*.md'", "wiregram check 'docs/**/*.md' --format github   # in a GitHub Actions step"],
+  },
+  import: {
+    name: 'import',
+    summary: 'turn a TCP stream of a pcap/pcapng capture into tcp-sequence text',
+    usage: 'wiregram import <capture> [options]',
+    description: [
+      'Prints one TCP conversation (Wireshark\'s tcp.stream index, 0 by default) as editable',
+      'tcp-sequence text, or with --json one object per segment with relative numbers.',
+    ].join('\n'),
+    minPositionals: 1,
+    maxPositionals: 1,
+    options: [
+      { name: 'stream', short: 'n', type: 'string', valueName: 'N', description: 'which TCP stream (as tshark numbers them)', defaultText: '0' },
+      { name: 'json', type: 'boolean', description: 'print JSON (one object per segment) instead of tcp-sequence text' },
+      { name: 'numbering', type: 'string', values: NUMBERING, valueName: 'MODE', description: 'relative (as Wireshark shows them) or absolute sequence numbers', defaultText: 'relative' },
+      { name: 'output', short: 'o', type: 'string', valueName: 'FILE', description: 'write to FILE instead of stdout' },
+      quiet,
+      color,
+      help,
+    ],
+    examples: ['tcpdump -i lo -w hs.pcap port 8080   # then, in another terminal, connect', 'wiregram import hs.pcap --stream 0 > hs.tcpseq', 'wiregram import hs.pcap --json | jq .'],
+  },
+};
+
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+function optionLine(o: OptionSpec): [string, string] {
+  const flag = `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
+  const desc = o.description + (o.defaultText ? ` (default: ${o.defaultText})` : '');
+  return [flag, desc];
+}
+
+export function commandHelp(spec: CommandSpec): string {
+  const rows = spec.options.filter((o) => !o.hidden).map(optionLine);
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return [
+    `Usage: ${spec.usage}`,
+    '',
+    spec.summary.charAt(0).toUpperCase() + spec.summary.slice(1) + '.',
+    '',
+    spec.description,
+    '',
+    'Options:',
+    ...rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`),
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${e}`),
+    '',
+  ].join('\n');
+}
+
+export function mainHelp(version: string): string {
+  const width = Math.max(...COMMAND_NAMES.map((n) => n.length)) + 2;
+  return [
+    `wiregram ${version} — TCP sequence diagrams and packet-header layouts from text`,
+    '',
+    'Usage: wiregram <command> [options]',
+    '',
+    'Commands:',
+    ...COMMAND_NAMES.map((n) => `  ${n.padEnd(width)}${COMMANDS[n]!.summary}`),
+    `  ${'help'.padEnd(width)}show help for a command (wiregram help render)`,
+    '',
+    'Options:',
+    '  -h, --help     show help (wiregram <command> --help for a command)',
+    '  -V, --version  print the version',
+    '',
+    'Exit codes: 0 ok · 1 diagram errors · 2 usage errors',
+    '',
+  ].join('\n');
+}

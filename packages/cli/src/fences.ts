@@ -1,0 +1,242 @@
+/**
+ * A small CommonMark fenced-code scanner: finds ``` and ~~~ blocks (top level, in block quotes, in list items),
+ * skips HTML comments, and records where each block's text sits in the file, so an error at line 2, column 5
+ * of a block is reported at its real line and column in the Markdown file. No Markdown library: the CLI must
+ * start fast, and this is all it needs from Markdown.
+ */
+import type { Point, Position } from '@wiregram/core';
+
+export interface FencedBlock {
+  /** First word of the info string (`tcp-sequence`). */
+  lang: string;
+  /** The whole info string, trimmed. */
+  info: string;
+  /** The info string after the language (`title="x"`), trimmed. */
+  meta: string;
+  /** The block's text: container markers and fence indentation removed, lines joined with `\n`. */
+  source: string;
+  /** 1-based line of the opening fence. */
+  openLine: number;
+  /** 1-based line of the first content line (`openLine + 1`), even for an empty block. */
+  contentLine: number;
+  /** 1-based last line of the construct: the closing fence, or the last content line when unclosed. */
+  endLine: number;
+  closed: boolean;
+  /** Per content line: how many characters of the file line precede the block's text (`> ` markers, indentation). */
+  columnShifts: number[];
+  /** Raw text before the fence marker on the opening line (`> - `). */
+  openerPrefix: string;
+  /** What a replacement line needs in front to stay in the same container (`> ` + the list indentation). */
+  continuationPrefix: string;
+  /** 0-based offsets: start of the opening line, end of the last line (before its line break). */
+  startOffset: number;
+  endOffset: number;
+}
+
+interface Line {
+  text: string;
+  start: number;
+}
+
+export function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  const re = /\r\n|\r|\n/g;
+  let start = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    lines.push({ text: text.slice(start, m.index), start });
+    start = m.index + m[0].length;
+  }
+  lines.push({ text: text.slice(start), start });
+  return lines;
+}
+
+/** 0-based offset of the start of each 1-based line (index 0 = line 1). */
+export function lineStarts(text: string): number[] {
+  return splitLines(text).map((l) => l.start);
+}
+
+/** Block-quote markers (`> > `) at the start of a line: how many, and how many characters they take. */
+function quotePrefix(text: string, maxDepth = Infinity): { depth: number; length: number } {
+  let i = 0;
+  let depth = 0;
+  while (depth < maxDepth) {
+    let j = i;
+    let spaces = 0;
+    while (text[j] === ' ' && spaces < 3) {
+      j++;
+      spaces++;
+    }
+    if (text[j] !== '>') break;
+    j++;
+    if (text[j] === ' ' || text[j] === '\t') j++;
+    i = j;
+    depth++;
+  }
+  return { depth, length: i };
+}
+
+function leadingSpaces(text: string): number {
+  let n = 0;
+  while (text[n] === ' ') n++;
+  return n;
+}
+
+const LIST_ITEM = /^( *)([-+*]|\d{1,9}[.)])( +|$)/;
+const FENCE = /^(`{3,}|~{3,})(.*)$/;
+
+interface Open {
+  marker: string;
+  depth: number;
+  /** Spaces before the fence marker, after the quote markers (list indentation included). */
+  indent: number;
+  /** Content indentation of the enclosing list item (0 outside lists). */
+  base: number;
+  block: FencedBlock;
+  lines: string[];
+}
+
+/** Every fenced code block of a Markdown document, in order (any language; filter by `lang`). */
+export function scanFences(markdown: string): FencedBlock[] {
+  const lines = splitLines(markdown);
+  const blocks: FencedBlock[] = [];
+  let open: Open | null = null;
+  let inComment = false;
+  let listStack: number[] = [];
+  let listDepth = 0;
+
+  const finish = (o: Open, endLineIndex: number, closed: boolean) => {
+    const last = lines[endLineIndex]!;
+    o.block.source = o.lines.join('\n');
+    o.block.endLine = endLineIndex + 1;
+    o.block.closed = closed;
+    o.block.endOffset = last.start + last.text.length;
+    blocks.push(o.block);
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const { text, start } = lines[i]!;
+    if (open) {
+      const q = quotePrefix(text, open.depth);
+      const rest = text.slice(q.length);
+      const indent = leadingSpaces(rest);
+      const blank = rest.trim() === '';
+      // Leaving the block quote or the list item that holds the fence ends it (CommonMark: unclosed fence).
+      const leftContainer = q.depth < open.depth || (open.base > 0 && !blank && indent < open.base);
+      if (leftContainer) {
+        finish(open, i - 1, false);
+        open = null;
+        i--; // look at this line again, outside the block
+        continue;
+      }
+      if (indent <= open.base + 3) {
+        const m = /^(`{3,}|~{3,})[ \t]*$/.exec(rest.slice(indent));
+        if (m && m[1]![0] === open.marker[0] && m[1]!.length >= open.marker.length) {
+          finish(open, i, true);
+          open = null;
+          continue;
+        }
+      }
+      const strip = Math.min(indent, open.indent);
+      open.lines.push(rest.slice(strip));
+      open.block.columnShifts.push(q.length + strip);
+      continue;
+    }
+
+    const q = quotePrefix(text);
+    const rest = text.slice(q.length);
+    if (inComment) {
+      if (text.includes('-->')) inComment = false;
+      continue;
+    }
+    if (q.depth !== listDepth) {
+      // Lists are tracked per block-quote level; entering or leaving a quote starts afresh.
+      listStack = [];
+      listDepth = q.depth;
+    }
+    const indent = leadingSpaces(rest);
+    if (rest.trim() === '') continue;
+
+    let fenceIndent = -1;
+    let base = 0;
+    let fenceText = '';
+    const li = LIST_ITEM.exec(rest);
+    const topBase = (() => {
+      let b = 0;
+      for (const c of listStack) if (c <= indent) b = c;
+      return b;
+    })();
+    if (li && indent - topBase <= 3) {
+      const content = li[0].length;
+      listStack = listStack.filter((c) => c <= indent);
+      listStack.push(content);
+      if (FENCE.test(rest.slice(content))) {
+        fenceIndent = content;
+        base = content;
+        fenceText = rest.slice(content);
+      }
+    } else {
+      listStack = listStack.filter((c) => c <= indent);
+      base = listStack.length ? listStack[listStack.length - 1]! : 0;
+      if (indent - base <= 3) {
+        const body = rest.slice(indent);
+        if (body.startsWith('<!--')) {
+          if (!body.slice(4).includes('-->')) inComment = true;
+          continue;
+        }
+        if (FENCE.test(body)) {
+          fenceIndent = indent;
+          fenceText = body;
+        }
+      }
+    }
+    if (fenceIndent < 0) continue;
+    const m = FENCE.exec(fenceText)!;
+    const marker = m[1]!;
+    const info = m[2]!.trim();
+    if (marker[0] === '`' && info.includes('`')) continue; // CommonMark: not a fence, an inline code span
+    const lang = info.split(/\s+/)[0] ?? '';
+    const openerPrefix = text.slice(0, q.length + fenceIndent);
+    open = {
+      marker,
+      depth: q.depth,
+      indent: fenceIndent,
+      base,
+      lines: [],
+      block: {
+        lang,
+        info,
+        meta: info.slice(lang.length).trim(),
+        source: '',
+        openLine: i + 1,
+        contentLine: i + 2,
+        endLine: i + 1,
+        closed: false,
+        columnShifts: [],
+        openerPrefix,
+        continuationPrefix: text.slice(0, q.length) + ' '.repeat(fenceIndent),
+        startOffset: start,
+        endOffset: start + text.length,
+      },
+    };
+  }
+  if (open) finish(open, lines.length - 1, false);
+  return blocks;
+}
+
+/**
+ * Map a position inside a block's `source` to the Markdown file: lines shift by the block's start, columns by
+ * the characters (quote markers, indentation) the scanner removed from that line, offsets follow from both.
+ */
+export function mapBlockPosition(block: FencedBlock, position: Position, fileLineStarts: readonly number[]): Position {
+  const point = (p: Point): Point => {
+    const index = Math.max(0, p.line - 1);
+    const shifts = block.columnShifts;
+    const shift = shifts.length ? shifts[Math.min(index, shifts.length - 1)]! : 0;
+    const line = block.contentLine + index;
+    const column = p.column + shift;
+    const lineStart = fileLineStarts[line - 1] ?? fileLineStarts[fileLineStarts.length - 1] ?? 0;
+    return { line, column, offset: lineStart + column - 1 };
+  };
+  return { start: point(position.start), end: point(position.end) };
+}

@@ -1,0 +1,112 @@
+/**
+ * `wiregram` entry point: dispatch, help, version and exit codes (0 ok, 1 diagram errors, 2 usage errors).
+ * This module and what it imports statically must stay light — see bin/wiregram.js.
+ */
+import { readFileSync } from 'node:fs';
+import { closest, type ParsedArgs, parseArgs, UsageError } from './args.js';
+import { COMMAND_NAMES, COMMANDS, commandHelp, mainHelp } from './commands.js';
+import { painter, wantColor } from './report.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+export function nodeIo(): Io {
+  // A closed pipe (`wiregram import x.pcap | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+}
+
+export type CommandRunner = (args: ParsedArgs, io: Io) => Promise<number>;
+
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function loadCommand(name: string): Promise<CommandRunner> {
+  // One static specifier per command, so each is loaded only when used.
+  switch (name) {
+    case 'render':
+      return (await import('./render.js')).runRender;
+    case 'deck':
+      return (await import('./deck.js')).runDeck;
+    case 'check':
+      return (await import('./check.js')).runCheck;
+    case 'import':
+      return (await import('./import.js')).runImport;
+    default:
+      throw new UsageError(`unknown command '${name}'`);
+  }
+}
+
+/** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<number> {
+  const colorFlag = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined;
+  const c = painter(wantColor(io.stderr, io.env, colorFlag));
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined) {
+      io.stderr.write(mainHelp(version()));
+      return 2;
+    }
+    if (first === '-h' || first === '--help') {
+      io.stdout.write(mainHelp(version()));
+      return 0;
+    }
+    if (first === '-V' || first === '--version' || first === 'version') {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (first === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) {
+        io.stdout.write(mainHelp(version()));
+        return 0;
+      }
+      const spec = COMMANDS[topic];
+      if (!spec) throw unknownCommand(topic);
+      io.stdout.write(commandHelp(spec));
+      return 0;
+    }
+    const spec = COMMANDS[first];
+    if (!spec) throw first.startsWith('-') ? new UsageError(`'${first}' must come after a command`, 'e.g. wiregram render post.md ' + first) : unknownCommand(first);
+    const args = parseArgs(spec, rest);
+    if (args.values['help']) {
+      io.stdout.write(commandHelp(spec));
+      return 0;
+    }
+    const run = await loadCommand(first);
+    return await run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const lines = [`${c.bold('wiregram:')} ${c.red('error:')} ${e.message}`];
+      if (e.hint) lines.push(`  ${c.cyan('hint')}: ${e.hint}`);
+      const cmd = e.command ?? (argv[0] && COMMANDS[argv[0]] ? argv[0] : null);
+      lines.push(`  run 'wiregram ${cmd ? cmd + ' ' : ''}--help' for usage`);
+      io.stderr.write(lines.join('\n') + '\n');
+      return 2;
+    }
+    // Anything else is a wiregram bug or an I/O failure: say so plainly; the stack only on request.
+    const err = e as NodeJS.ErrnoException;
+    const what = err && typeof err === 'object' && 'code' in err && err.code ? `${err.message}` : String(err?.message ?? err);
+    io.stderr.write(`${c.bold('wiregram:')} ${c.red('error:')} ${what}\n`);
+    if (io.env['WIREGRAM_DEBUG'] && err?.stack) io.stderr.write(err.stack + '\n');
+    return 1;
+  }
+}
+
+function unknownCommand(name: string): UsageError {
+  const near = closest(name, COMMAND_NAMES);
+  return new UsageError(`unknown command '${name}'`, near ? `did you mean 'wiregram ${near}'?` : `commands: ${COMMAND_NAMES.join(', ')}`);
+}

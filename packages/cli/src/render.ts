@@ -1,0 +1,230 @@
+/**
+ * `wiregram render`: every diagram → an SVG or PDF file (or stdout), optionally the Markdown rewritten with
+ * links to them or with the SVG inline. Three phases, so an error anywhere leaves the disk untouched:
+ * plan every output path (refusing collisions and inputs), render everything in memory, then write.
+ */
+import { dirname, join, relative, resolve } from 'node:path';
+import { type ParsedArgs, UsageError } from './args.js';
+import { collect, printProblems, Progress, unitOptions } from './collect.js';
+import { loadCore, loadPdf, loadSvg, metaCaption, svgTitle } from './engine.js';
+import { canonicalPath, writeFileAtomic } from './fsutil.js';
+import { displayPath, type InputFile, type Unit } from './inputs.js';
+import type { Io } from './main.js';
+import { type Problem, problemFromError } from './report.js';
+import { watchLoop, type RunResult } from './watch.js';
+
+type Format = 'svg' | 'pdf';
+
+interface Planned {
+  unit: Unit;
+  /** Absolute file path, 'stdout', or null when the image is only inlined into Markdown. */
+  dest: string | null;
+  rendered?: string | Uint8Array;
+}
+
+interface Output {
+  dest: string; // absolute path or 'stdout'
+  data: string | Uint8Array;
+  input: InputFile;
+}
+
+export async function runRender(args: ParsedArgs, io: Io): Promise<number> {
+  const v = args.values;
+  if (v['embed'] !== undefined && v['markdown-out'] === undefined) throw new UsageError('--embed only applies with --markdown-out DIR', null, 'render');
+  if (v['embed'] === 'inline' && v['format'] === 'pdf') throw new UsageError('--embed inline needs SVG (PDF cannot be inlined into Markdown)', 'drop --format pdf, or use --embed link', 'render');
+  if (v['watch']) {
+    if (args.positionals.includes('-')) throw new UsageError('--watch cannot read stdin (-)', 'give file names or globs', 'render');
+    return watchLoop(io, args, () => renderOnce(args, io));
+  }
+  return (await renderOnce(args, io)).code;
+}
+
+function slug(name: string): string {
+  const s = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return s;
+}
+
+/** A Markdown link destination: relative, `/`-separated, with spaces and parentheses escaped. */
+function linkTarget(fromDir: string, file: string): string {
+  return relative(fromDir, file)
+    .split(/[\\/]/)
+    .map((seg) => encodeURIComponent(seg).replace(/%40/g, '@'))
+    .join('/');
+}
+
+function escapeAlt(text: string): string {
+  return text.replace(/[\\[\]]/g, '\\$&').replace(/\s+/g, ' ');
+}
+
+export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
+  const v = args.values;
+  const cwd = io.cwd;
+  const format: Format = v['format'] === 'pdf' ? 'pdf' : 'svg';
+  const outDir = typeof v['out-dir'] === 'string' ? resolve(cwd, v['out-dir']) : null;
+  const mdOutArg = typeof v['markdown-out'] === 'string' ? v['markdown-out'] : null;
+  const mdOut = mdOutArg === null ? null : mdOutArg === '-' ? 'stdout' : resolve(cwd, mdOutArg);
+  const embed = v['embed'] === 'inline' ? 'inline' : 'link';
+  const quiet = v['quiet'] === true;
+
+  const { inputs, units } = await collect(args, io, { exclude: mdOut && mdOut !== 'stdout' ? [mdOut] : [] });
+  const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
+
+  // ---- plan: every output path is known (and checked) before anything is rendered
+  const inlineOnly = mdOut !== null && embed === 'inline' && outDir === null;
+  const planned: Planned[] = units.map((unit) => {
+    const input = unit.input;
+    if (inlineOnly && input.kind === 'markdown') return { unit, dest: null };
+    if (input.path === null && outDir === null) return { unit, dest: 'stdout' };
+    const dir = outDir ?? dirname(input.path!);
+    const name = input.kind === 'markdown' ? `${input.name}-${unit.n}` : input.name;
+    return { unit, dest: join(dir, `${name}.${format}`) };
+  });
+  const toStdout = planned.filter((p) => p.dest === 'stdout');
+  if (toStdout.length && mdOut !== null && toStdout[0]!.unit.input.kind === 'markdown') {
+    throw new UsageError('--markdown-out with image links needs somewhere to put the images', 'give -o DIR, or use --embed inline', 'render');
+  }
+  if (toStdout.length > 1) {
+    throw new UsageError(
+      `stdin holds ${toStdout.length} diagrams, and stdout can take only one`,
+      'write them as files with -o DIR, or get the Markdown back with --markdown-out - --embed inline',
+      'render',
+    );
+  }
+  if (toStdout.length && mdOut === 'stdout') throw new UsageError('both the diagram and the Markdown would go to stdout', 'give -o DIR for the images', 'render');
+  if (toStdout.length && format === 'pdf' && io.stdout.isTTY) throw new UsageError('refusing to write a PDF to the terminal', 'redirect stdout (> out.pdf) or use -o DIR', 'render');
+  const markdownInputs = inputs.filter((i) => i.kind === 'markdown');
+  if (mdOut === 'stdout' && markdownInputs.length !== 1) {
+    throw new UsageError(`--markdown-out - writes one document to stdout, but there are ${markdownInputs.length} Markdown inputs`, 'give a directory: --markdown-out DIR', 'render');
+  }
+  const mdDest = new Map<InputFile, string>();
+  if (mdOut !== null) {
+    for (const input of markdownInputs) {
+      mdDest.set(input, mdOut === 'stdout' ? 'stdout' : join(mdOut, input.path ? input.path.slice(dirname(input.path).length + 1) : 'stdin.md'));
+    }
+  }
+  checkCollisions(
+    [...planned.flatMap((p) => (p.dest && p.dest !== 'stdout' ? [{ dest: p.dest, from: p.unit.input.display }] : [])), ...[...mdDest].filter(([, d]) => d !== 'stdout').map(([i, d]) => ({ dest: d, from: i.display }))],
+    inputs,
+    cwd,
+  );
+
+  // ---- render, in memory
+  const problems: Problem[] = [];
+  const core = await loadCore();
+  const progress = new Progress(io, inputs.length, quiet);
+  if (units.length) {
+    const svg = format === 'svg' ? await loadSvg() : null;
+    const pdf = format === 'pdf' ? await loadPdf() : null;
+    let lastInput: InputFile | null = null;
+    let done = 0;
+    for (const p of planned) {
+      if (p.unit.input !== lastInput) {
+        lastInput = p.unit.input;
+        progress.tick(++done, p.unit.input.display);
+      }
+      const options = unitOptions(p.unit, args, core, io);
+      try {
+        if (svg) {
+          // Inlined diagrams share a page: give their ids a readable per-document prefix.
+          const idPrefix = mdOut !== null && embed === 'inline' && p.unit.block ? `wg-${slug(p.unit.input.name) || 'doc'}-${p.unit.n}-` : undefined;
+          p.rendered = svg.renderSvg(p.unit.source, idPrefix ? { ...options, idPrefix } : options);
+        } else {
+          const theme = options.theme === 'dark' ? 'dark' : 'light';
+          p.rendered = pdf!.renderPdf(p.unit.source, { ...options, theme, pageSize: 'fit' });
+        }
+      } catch (e) {
+        problems.push(problemFromError(p.unit, e));
+      }
+    }
+  }
+  progress.done();
+  if (problems.length) {
+    printProblems(problems, io, args, core.formatCodeFrame);
+    return { code: 1, files };
+  }
+
+  // ---- assemble outputs
+  const outputs: Output[] = [];
+  for (const p of planned) if (p.dest && p.rendered !== undefined) outputs.push({ dest: p.dest, data: p.rendered, input: p.unit.input });
+  for (const [input, dest] of mdDest) {
+    const fromDir = dest === 'stdout' ? (input.path ? dirname(input.path) : cwd) : dirname(dest);
+    outputs.push({ dest, data: rewriteMarkdown(input, planned.filter((p) => p.unit.input === input), embed, fromDir), input });
+  }
+
+  // ---- write
+  const report = new Map<InputFile, string[]>();
+  let written = 0;
+  let unchanged = 0;
+  for (const o of outputs) {
+    if (o.dest === 'stdout') {
+      io.stdout.write(typeof o.data === 'string' ? o.data : Buffer.from(o.data));
+      continue;
+    }
+    const result = writeFileAtomic(o.dest, o.data);
+    if (result === 'written') written++;
+    else unchanged++;
+    const list = report.get(o.input) ?? [];
+    list.push(displayPath(o.dest, cwd) + (result === 'unchanged' ? ' (unchanged)' : ''));
+    report.set(o.input, list);
+  }
+  if (!quiet) {
+    const lines: string[] = [];
+    for (const input of inputs) {
+      const count = units.filter((u) => u.input === input).length;
+      if (!count && input.kind === 'markdown') lines.push(`${input.display}: no tcp-sequence or packet-header blocks`);
+      const list = report.get(input);
+      if (list?.length) lines.push(`${input.display} → ${list.length > 4 ? [...list.slice(0, 3), `… ${list.length - 3} more`].join(', ') : list.join(', ')}`);
+    }
+    if (inputs.length > 1) lines.push(`${units.length} diagram${units.length === 1 ? '' : 's'} from ${inputs.length} files: ${written} written, ${unchanged} unchanged`);
+    if (lines.length) io.stderr.write(lines.join('\n') + '\n');
+  }
+  return { code: 0, files };
+}
+
+/** Two outputs on one path, or an output on an input, is a usage error found before any work is done. */
+function checkCollisions(outputs: Array<{ dest: string; from: string }>, inputs: InputFile[], cwd: string): void {
+  const inputPaths = new Map<string, InputFile>();
+  for (const i of inputs) if (i.path) inputPaths.set(canonicalPath(i.path), i);
+  const seen = new Map<string, string>();
+  for (const o of outputs) {
+    const key = canonicalPath(o.dest);
+    const input = inputPaths.get(key);
+    if (input) {
+      throw new UsageError(`refusing to overwrite the input ${input.display} (an output of ${o.from} would land on it)`, 'choose another output directory (-o DIR / --markdown-out DIR)', 'render');
+    }
+    const other = seen.get(key);
+    if (other !== undefined && other !== o.from) {
+      throw new UsageError(`${other} and ${o.from} would both write ${displayPath(o.dest, cwd)}`, 'render them into different directories, or rename one', 'render');
+    }
+    seen.set(key, o.from);
+  }
+}
+
+/** The Markdown with each diagram fence replaced by an image link or the inline SVG, in the fence's own container. */
+function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | 'inline', fromDir: string): string {
+  const text = input.text;
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  let out = '';
+  let at = 0;
+  for (const p of planned) {
+    const block = p.unit.block!;
+    out += text.slice(at, block.startOffset);
+    const svgText = typeof p.rendered === 'string' ? p.rendered : null;
+    let lines: string[];
+    if (embed === 'inline' && svgText) {
+      // An HTML block ends at a blank line, so the SVG must not contain one.
+      const body = svgText.split(/\r?\n/).filter((l) => l.trim() !== '');
+      lines = ['<figure class="wiregram">', ...body, '</figure>'];
+    } else {
+      const alt = metaCaption(block.meta) || (svgText && svgTitle(svgText)) || `${p.unit.lang} diagram ${p.unit.n}`;
+      lines = [`![${escapeAlt(alt)}](${linkTarget(fromDir, p.dest!)})`];
+    }
+    out += lines.map((l, i) => (i === 0 ? block.openerPrefix : block.continuationPrefix) + l).join(eol);
+    at = block.endOffset;
+  }
+  return out + text.slice(at);
+}

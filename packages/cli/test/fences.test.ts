@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { lineStarts, mapBlockPosition, scanFences } from '../src/fences.js';
+
+const at = (line: number, column: number) => ({ start: { line, column, offset: 0 }, end: { line, column: column + 1, offset: 0 } });
+
+describe('scanFences', () => {
+  it('finds top-level fences with their info string and content line', () => {
+    const md = '# Title\n\ntext\n\n```tcp-sequence title="Handshake" style=lifeline\nclient -> server: SYN\nserver -> client: SYN, ACK\n```\n';
+    const [b] = scanFences(md);
+    expect(b).toMatchObject({ lang: 'tcp-sequence', meta: 'title="Handshake" style=lifeline', openLine: 5, contentLine: 6, endLine: 8, closed: true });
+    expect(b!.source).toBe('client -> server: SYN\nserver -> client: SYN, ACK');
+  });
+
+  it('strips block-quote markers and list indentation, and maps columns back into the file', () => {
+    const md = ['> ```packet-header', '> tcp', '> bytes zz', '> ```', '', '1. step', '   ```tcp-sequence', '   a -> b: SYN', '     b -> a: ACK', '   ```'].join('\n');
+    const [quote, list] = scanFences(md);
+    expect(quote!.source).toBe('tcp\nbytes zz');
+    expect(list!.source).toBe('a -> b: SYN\n  b -> a: ACK');
+    const starts = lineStarts(md);
+    // `zz` is line 2, column 7 of the block; in the file it is line 3, column 9.
+    const p = mapBlockPosition(quote!, at(2, 7), starts);
+    expect(p.start).toEqual({ line: 3, column: 9, offset: md.indexOf('zz') });
+    const q = mapBlockPosition(list!, at(2, 3), starts);
+    expect(md.split('\n')[q.start.line - 1]!.slice(q.start.column - 1)).toBe('b -> a: ACK');
+    expect(q.start.offset).toBe(md.indexOf('b -> a'));
+  });
+
+  it('ignores fences nested in longer fences, in HTML comments and in indented code', () => {
+    const md = ['````markdown', '```tcp-sequence', 'inner', '```', '````', '<!--', '```tcp-sequence', 'hidden', '```', '-->', '', '    ```tcp-sequence', '    indented code'].join('\n');
+    const blocks = scanFences(md);
+    expect(blocks.map((b) => b.lang)).toEqual(['markdown']);
+  });
+
+  it('closes an unclosed fence at the end of the document or of its block quote', () => {
+    const blocks = scanFences('> ```tcp-sequence\n> a -> b: SYN\nplain text\n~~~packet-header\nudp');
+    expect(blocks.map((b) => [b.lang, b.source, b.closed, b.endLine])).toEqual([
+      ['tcp-sequence', 'a -> b: SYN', false, 2],
+      ['packet-header', 'udp', false, 5],
+    ]);
+  });
+
+  it('needs the closing fence to match the opening one (character and length)', () => {
+    const [b] = scanFences('~~~~tcp-sequence\n```\n~~~\na\n~~~~~\nafter');
+    expect(b!.source).toBe('```\n~~~\na');
+    expect(b!.endLine).toBe(5);
+  });
+
+  it('handles CRLF line endings with exact offsets', () => {
+    const md = 'x\r\n```tcp-sequence\r\nclient -> server: SYN\r\n```\r\n';
+    const [b] = scanFences(md);
+    expect(b!.source).toBe('client -> server: SYN');
+    expect(md.slice(b!.startOffset, b!.endOffset)).toBe('```tcp-sequence\r\nclient -> server: SYN\r\n```');
+    const p = mapBlockPosition(b!, at(1, 11), lineStarts(md));
+    expect(md.slice(p.start.offset, p.start.offset + 6)).toBe('server');
+  });
+
+  it('maps every position of every block to the same character in the file (property)', () => {
+    const line = fc.stringMatching(/^[a-z >:,-]{0,12}$/);
+    const block = fc.record({ lines: fc.array(line.filter((l) => !/^ *(>|[-*+] )/.test(l) && !l.includes('`')), { minLength: 1, maxLength: 5 }), quote: fc.boolean(), indent: fc.integer({ min: 0, max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(block, { minLength: 1, maxLength: 4 }), (blocks) => {
+        const parts: string[] = [];
+        for (const b of blocks) {
+          const pre = (b.quote ? '> ' : '') + ' '.repeat(b.indent);
+          parts.push('para', '', pre + '```tcp-sequence', ...b.lines.map((l) => pre + l), pre + '```', '');
+        }
+        const md = parts.join('\n');
+        const found = scanFences(md);
+        expect(found.length).toBe(blocks.length);
+        const starts = lineStarts(md);
+        found.forEach((f, i) => {
+          expect(f.source).toBe(blocks[i]!.lines.join('\n'));
+          f.source.split('\n').forEach((text, li) => {
+            for (let col = 1; col <= text.length; col++) {
+              const p = mapBlockPosition(f, at(li + 1, col), starts);
+              expect(md[p.start.offset]).toBe(text[col - 1]);
+            }
+          });
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * Wireshark's TCP sequence analysis (`tcp.analysis.*` expert info), replayed over one stream's segments
+ * in capture order, with the same rules packet-tcp.c applies: retransmissions (plain, fast, spurious),
+ * out-of-order, duplicate ACKs, zero windows and probes, keep-alives, window updates, lost segments.
+ */
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from './decode.js';
+import type { StreamPacket } from './scan.js';
+
+export interface SegmentAnalysis {
+  retransmission: boolean;
+  fastRetransmission: boolean;
+  spuriousRetransmission: boolean;
+  outOfOrder: boolean;
+  /** Dup ACK number (#1, #2 …) or 0. */
+  duplicateAck: number;
+  /** Frame of the ACK this one duplicates. */
+  duplicateAckOf: number | null;
+  zeroWindow: boolean;
+  zeroWindowProbe: boolean;
+  zeroWindowProbeAck: boolean;
+  keepAlive: boolean;
+  keepAliveAck: boolean;
+  windowUpdate: boolean;
+  lostSegment: boolean;
+  ackedUnseen: boolean;
+  reusedPorts: boolean;
+  /** Index (in the stream's segment list) of the earlier segment a retransmission repeats. */
+  retransmissionOf: number | null;
+  /** The window scaled as Wireshark's `tcp.window_size` shows it. */
+  windowSize: number;
+}
+
+interface Flow {
+  nextseq: number;
+  nextseqtime: number;
+  maxseqtobeacked: number;
+  lastack: number;
+  lastacktime: number;
+  window: number;
+  lastsegmentflags: number;
+  dupacknum: number;
+  lastnondupack: number;
+  /** -1 unknown, -2 no scaling, ≥0 shift. */
+  winScale: number;
+  seen: boolean;
+}
+
+const A_KEEP_ALIVE = 1;
+const A_ZERO_WINDOW_PROBE = 2;
+
+const lt = (a: number, b: number) => ((a - b) | 0) < 0;
+const gt = (a: number, b: number) => ((a - b) | 0) > 0;
+
+export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis[] {
+  const flows: [Flow, Flow] = [newFlow(), newFlow()];
+  let mruSyn = -1;
+  let firstRtt = 0;
+  const out: SegmentAnalysis[] = [];
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i]!;
+    const fwd = flows[p.dir];
+    const rev = flows[1 - p.dir]!;
+    const a: SegmentAnalysis = {
+      retransmission: false,
+      fastRetransmission: false,
+      spuriousRetransmission: false,
+      outOfOrder: false,
+      duplicateAck: 0,
+      duplicateAckOf: null,
+      zeroWindow: false,
+      zeroWindowProbe: false,
+      zeroWindowProbeAck: false,
+      keepAlive: false,
+      keepAliveAck: false,
+      windowUpdate: false,
+      lostSegment: false,
+      ackedUnseen: false,
+      reusedPorts: p.reusedPorts,
+      retransmissionOf: null,
+      windowSize: p.window,
+    };
+    out.push(a);
+    const { seq, ack, flags, len: seglen, window } = p;
+    const nowNs = p.time * 1e9;
+
+    // Window scaling, as verify_tcp_window_scaling decides it from the SYN and SYN-ACK.
+    if (flags & TH_SYN) {
+      const ws = p.options.find((o) => o.kind === 'WS');
+      if (ws) fwd.winScale = Math.min(14, ws.value ?? 0);
+      if (fwd.winScale === -1) {
+        fwd.winScale = -2;
+        rev.winScale = -2;
+      } else if (flags & TH_ACK && rev.winScale === -2) fwd.winScale = -2;
+      if (!(flags & TH_ACK)) mruSyn = nowNs;
+    } else if (fwd.winScale >= 0) a.windowSize = window * 2 ** fwd.winScale;
+    if ((flags & (TH_SYN | TH_ACK)) === TH_ACK && mruSyn >= 0 && firstRtt === 0) firstRtt = nowNs - mruSyn;
+
+    let lastFlags = 0;
+    let skipFwdChecks = false;
+    // ZERO WINDOW PROBE
+    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+      a.zeroWindowProbe = true;
+      lastFlags |= A_ZERO_WINDOW_PROBE;
+      skipFwdChecks = true;
+    }
+    if (!skipFwdChecks) {
+      if (window === 0 && (flags & (TH_RST | TH_FIN | TH_SYN)) === 0) a.zeroWindow = true;
+      if (fwd.nextseq && gt(seq, fwd.nextseq) && (flags & TH_RST) === 0) a.lostSegment = true;
+      if ((seglen === 0 || seglen === 1) && fwd.seen && seq === ((fwd.nextseq - 1) >>> 0) && (flags & (TH_SYN | TH_FIN | TH_RST)) === 0) {
+        a.keepAlive = true;
+        lastFlags |= A_KEEP_ALIVE;
+      }
+      const plainAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && (flags & (TH_SYN | TH_FIN | TH_RST)) === 0;
+      if (plainAck && window && window !== fwd.window) a.windowUpdate = true;
+      if (plainAck && window && window === fwd.window && rev.lastsegmentflags & A_KEEP_ALIVE) {
+        a.keepAliveAck = true;
+        skipFwdChecks = true;
+      } else if (plainAck && window === 0 && window === fwd.window && rev.lastsegmentflags & A_ZERO_WINDOW_PROBE) {
+        a.zeroWindowProbeAck = true;
+        skipFwdChecks = true;
+      } else if (plainAck && window && window === fwd.window) {
+        fwd.dupacknum++;
+        a.duplicateAck = fwd.dupacknum;
+        a.duplicateAckOf = fwd.lastnondupack;
+      }
+    }
+    if (ack !== fwd.lastack) {
+      fwd.lastnondupack = p.frame;
+      fwd.dupacknum = 0;
+    }
+    // ACKED UNSEEN SEGMENT
+    if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && flags & TH_ACK) {
+      a.ackedUnseen = true;
+      rev.maxseqtobeacked = rev.nextseq;
+    }
+    // RETRANSMISSION / FAST RETRANSMISSION / SPURIOUS / OUT-OF-ORDER
+    if ((seglen > 0 || flags & (TH_SYN | TH_FIN)) && fwd.nextseq && lt(seq, fwd.nextseq) && !a.keepAlive) {
+      const ooo = firstRtt > 0 ? firstRtt : 3_000_000;
+      if (rev.dupacknum >= 2 && rev.lastack === seq && nowNs - rev.lastacktime < 20_000_000) {
+        a.fastRetransmission = true;
+      } else if (nowNs - fwd.nextseqtime < ooo && fwd.nextseq !== ((seq + seglen) >>> 0)) {
+        a.outOfOrder = true;
+      } else if (rev.seen && !lt(rev.lastack, (seq + seglen) >>> 0)) {
+        a.spuriousRetransmission = true;
+      } else a.retransmission = true;
+      if (a.fastRetransmission || a.spuriousRetransmission || a.retransmission) {
+        a.retransmission = true;
+        for (let j = 0; j < i; j++) {
+          const q = packets[j]!;
+          if (q.dir === p.dir && q.seq === seq && (q.len > 0 || q.flags & (TH_SYN | TH_FIN))) {
+            a.retransmissionOf = j;
+            break;
+          }
+        }
+      }
+    }
+    let nextseq = (seq + seglen) >>> 0;
+    if (flags & (TH_SYN | TH_FIN)) nextseq = (nextseq + 1) >>> 0;
+    if (gt(nextseq, fwd.nextseq) || !fwd.nextseq) {
+      if (!a.zeroWindowProbe) {
+        fwd.nextseq = nextseq;
+        fwd.nextseqtime = nowNs;
+      }
+    }
+    if (seq === fwd.maxseqtobeacked || !fwd.maxseqtobeacked) {
+      if (!a.zeroWindowProbe) fwd.maxseqtobeacked = fwd.nextseq;
+    }
+    fwd.window = window;
+    fwd.lastack = ack;
+    fwd.lastacktime = nowNs;
+    fwd.lastsegmentflags = lastFlags;
+    fwd.seen = true;
+  }
+  return out;
+}
+
+function newFlow(): Flow {
+  return {
+    nextseq: 0,
+    nextseqtime: 0,
+    maxseqtobeacked: 0,
+    lastack: 0,
+    lastacktime: 0,
+    window: 0xffffffff,
+    lastsegmentflags: 0,
+    dupacknum: 0,
+    lastnondupack: 0,
+    winScale: -1,
+    seen: false,
+  };
+}

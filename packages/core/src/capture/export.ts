@@ -1,0 +1,168 @@
+/**
+ * A captured stream as editable `tcp-sequence` text, or as plain JSON (one object per segment).
+ */
+import { WiregramError } from '../errors.js';
+import { compileSequence } from '../sequence/index.js';
+import type { Timeline } from '../timeline.js';
+import { selectStream, timelineFromScan, type CaptureInput, type CaptureStreamOptions } from './timeline.js';
+
+export interface CaptureJsonSegment {
+  src: string;
+  dst: string;
+  flags: string[];
+  seq: number;
+  /** null when the ACK flag is not set. */
+  ack: number | null;
+  len: number;
+}
+
+/** One object per segment of the stream, relative numbers unless `numbering: 'absolute'`. */
+export function captureToJson(input: CaptureInput, options: CaptureStreamOptions = {}): CaptureJsonSegment[] {
+  return timelineToJson(timelineFromScan(selectStream(input, options), options), options.numbering === 'absolute');
+}
+
+/** The JSON form of a Timeline made from a capture. */
+export function timelineToJson(tl: Timeline, absolute = false): CaptureJsonSegment[] {
+  const name = new Map(tl.participants.map((p) => [p.id, p.label]));
+  return tl.segments.map((s) => ({
+    src: name.get(s.from) ?? s.from,
+    dst: name.get(s.to) ?? s.to,
+    flags: [...s.flags],
+    seq: absolute ? s.seq.offset : s.seq.relative,
+    ack: s.ack ? (absolute ? s.ack.offset : s.ack.relative) : null,
+    len: s.len,
+  }));
+}
+
+export interface SequenceTextOptions extends CaptureStreamOptions {
+  /** Shown in the header comment, e.g. the file name. */
+  source?: string;
+}
+
+/**
+ * Editable `tcp-sequence` text for one stream: participants named after address:port, the real ports, flags,
+ * lengths, windows and handshake options; explicit `seq=`/`ack=` only where the capture departs from what
+ * wiregram's protocol engine computes (checked by compiling the text). Timestamps are kept as `# t=…` comments.
+ */
+export function captureToSequenceText(input: CaptureInput, options: SequenceTextOptions = {}): string {
+  const scan = selectStream(input, options);
+  const tl = timelineFromScan(scan, options);
+  return timelineToSequenceText(tl, scan.packets.map((p) => p.frame), options);
+}
+
+/** The text form of a Timeline made from a capture (see `captureToSequenceText`). */
+export function timelineToSequenceText(tl: Timeline, frames: readonly number[] | null = null, options: SequenceTextOptions = {}): string {
+  const abs = options.numbering === 'absolute';
+  const num = (v: { offset: number; relative: number }) => (abs ? v.offset : v.relative);
+  const forced = { seq: new Set<number>(), ack: new Set<number>() };
+  let text = renderText(tl, frames, options, forced);
+  // Compile what we wrote with the real engine and pin every number it would compute differently. Two rounds
+  // suffice: pinning one number only ever changes that segment's value.
+  for (let round = 0; round < 2; round++) {
+    let compiled: Timeline;
+    try {
+      compiled = compileSequence(text);
+    } catch (e) {
+      if (round > 0) break;
+      const why = e instanceof WiregramError ? e.message : String(e);
+      return `# note: wiregram's engine does not accept this stream as written (${sanitizeComment(why)}); edit the marked line\n${text}`;
+    }
+    let changed = false;
+    compiled.segments.forEach((c, i) => {
+      const s = tl.segments[i];
+      if (!s) return;
+      if (num(c.seq) !== num(s.seq) && !forced.seq.has(i)) {
+        forced.seq.add(i);
+        changed = true;
+      }
+      if (s.ack && c.ack && num(c.ack) !== num(s.ack) && !forced.ack.has(i)) {
+        forced.ack.add(i);
+        changed = true;
+      }
+    });
+    if (!changed) break;
+    const next = renderText(tl, frames, options, forced);
+    try {
+      compileSequence(next);
+      text = next;
+    } catch {
+      break; // keep the last text the engine accepted
+    }
+  }
+  return text;
+}
+
+function renderText(tl: Timeline, frames: readonly number[] | null, options: SequenceTextOptions, forced: { seq: Set<number>; ack: Set<number> }): string {
+  const abs = options.numbering === 'absolute';
+  const lines: string[] = [];
+  const segs = tl.segments;
+  const from = options.source ? ` of ${sanitizeComment(options.source)}` : '';
+  lines.push(`# imported by wiregram from TCP stream ${tl.options.extra['stream'] ?? '?'}${from}: ${segs.length} segment${segs.length === 1 ? '' : 's'}`);
+  lines.push('# t= is the capture time in seconds from the first packet (Wireshark: frame.time_relative)');
+  if (tl.title) lines.push(`title ${quote(tl.title)}`);
+  lines.push(`option layout=flow labels=wireshark numbering=${abs ? 'absolute' : 'relative'}`);
+  // Each side's usual window (Wireshark's calculated Win=) goes on its participant; segments state only changes.
+  const usualWin = new Map<string, number>();
+  for (const p of tl.participants) {
+    const counts = new Map<number, number>();
+    for (const s of segs) if (s.from === p.id && s.window !== null && !s.flags.includes('SYN')) counts.set(s.window, (counts.get(s.window) ?? 0) + 1);
+    const best = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+    if (best) usualWin.set(p.id, best[0]);
+  }
+  for (const p of tl.participants) {
+    const at = p.address !== null && p.port !== null ? ` at ${p.address.includes(':') ? `[${p.address}]` : p.address}:${p.port}` : '';
+    const win = usualWin.has(p.id) ? ` win=${usualWin.get(p.id)}` : '';
+    lines.push(`participant ${p.id} as ${quote(p.label)}${at}${win}`);
+  }
+  const ids = tl.participants.map((p) => p.id);
+  const handshake = segs.length > 0 && segs[0]!.flags.includes('SYN') && !segs[0]!.flags.includes('ACK');
+  // Where each side's numbers start, in the numbering the text uses.
+  const isn = new Map<string, number>();
+  for (const s of segs) {
+    if (!isn.has(s.from)) isn.set(s.from, abs ? (s.seq.offset - s.seq.relative) >>> 0 : 0);
+    if (s.ack && !isn.has(s.to)) isn.set(s.to, abs ? (s.ack.offset - s.ack.relative) >>> 0 : 0);
+  }
+  if (abs && isn.size) lines.push(`isn ${ids.filter((i) => isn.has(i)).map((i) => `${i}=${isn.get(i)}`).join(' ')}`);
+  const next = new Map<string, number>();
+  if (!handshake && segs.length) {
+    lines.push(`state ${ids.map((i) => `${i}=ESTABLISHED`).join(' ')}`);
+    // Without the handshake both sides are already one past their (unseen) ISN.
+    lines.push(`seq ${ids.map((i) => `${i}=${((isn.get(i) ?? 0) + 1) >>> 0}`).join(' ')}`);
+    for (const i of ids) next.set(i, ((isn.get(i) ?? 0) + 1) >>> 0);
+  }
+  const num = (v: { offset: number; relative: number }) => (abs ? v.offset : v.relative);
+  segs.forEach((s, k) => {
+    const parts: string[] = [s.flags.length ? s.flags.join(', ') : 'ACK'];
+    const seq = num(s.seq);
+    const expectSeq = next.get(s.from) ?? isn.get(s.from) ?? 0;
+    if (seq !== expectSeq || forced.seq.has(k)) parts.push(`seq=${seq}`);
+    if (s.ack) {
+      const expectAck = next.get(s.to) ?? isn.get(s.to) ?? 0;
+      if (num(s.ack) !== expectAck || forced.ack.has(k)) parts.push(`ack=${num(s.ack)}`);
+    }
+    if (s.len > 0) parts.push(`len=${s.len}`);
+    for (const o of s.options) {
+      if (o.kind === 'MSS' && o.value !== undefined) parts.push(`mss=${o.value}`);
+      else if (o.kind === 'WS' && o.value !== undefined) parts.push(`ws=${o.value}`);
+      else if (o.kind === 'SACK_PERM') parts.push('sack_perm');
+    }
+    if (s.window !== null && s.window !== usualWin.get(s.from)) parts.push(`win=${s.window}`);
+    if (s.marks.some((m) => m.kind === 'keepalive')) parts.push('keepalive');
+    else if (s.retransmission) parts.push('retransmit');
+    const end = (seq + s.len + (s.flags.includes('SYN') ? 1 : 0) + (s.flags.includes('FIN') ? 1 : 0)) >>> 0;
+    if (!s.flags.includes('RST') && (!next.has(s.from) || ((end - next.get(s.from)!) | 0) > 0)) next.set(s.from, end);
+    const comment = [`t=${s.time !== null ? s.time.toFixed(6) : '?'}`, frames ? `frame ${frames[k]}` : null, ...s.marks.filter((m) => m.kind !== 'reset').map((m) => m.text)]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(`${s.from} -> ${s.to}: ${parts.join(' ')}  # ${comment}`);
+  });
+  return lines.join('\n') + '\n';
+}
+
+function quote(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]+/g, ' ')}"`;
+}
+
+function sanitizeComment(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').slice(0, 200);
+}

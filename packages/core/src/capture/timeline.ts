@@ -1,0 +1,279 @@
+/**
+ * A captured TCP stream as a core Timeline: participants with address and port, segments with real time,
+ * flags, relative numbers, options and Wireshark's expert marks, and each endpoint's TCP state inferred from
+ * what it sent and received.
+ */
+import { WiregramError } from '../errors.js';
+import type {
+  DiagramOptions,
+  Numbering,
+  Participant,
+  Segment,
+  SegmentMark,
+  StateChange,
+  TcpState,
+  Timeline,
+  Timer,
+} from '../timeline.js';
+import { formatLabel } from '../sequence/format.js';
+import { analyzeStream, type SegmentAnalysis } from './analysis.js';
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN, flagNames } from './decode.js';
+import { scanCapture, type CaptureTuple, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
+
+export type CaptureInput = Uint8Array | ArrayBuffer | Iterable<Uint8Array>;
+
+export interface CaptureStreamOptions {
+  /** Wireshark's tcp.stream number (default 0 unless `tuple` is given). */
+  stream?: number;
+  /** Choose the first stream between these endpoints instead. */
+  tuple?: CaptureTuple;
+  /** Relative seq/ack numbers (default, as Wireshark shows them) or absolute. */
+  numbering?: Numbering;
+  /** At most this many segments are kept (default 100 000). */
+  maxSegments?: number;
+}
+
+/** Scan a capture and pick the requested stream; throws a WiregramError when it does not exist. */
+export function selectStream(input: CaptureInput, options: CaptureStreamOptions = {}): ScanResult & { stream: StreamInfo } {
+  const useTuple = options.tuple !== undefined && options.stream === undefined;
+  const stream = useTuple ? undefined : (options.stream ?? 0);
+  if (stream !== undefined && (!Number.isInteger(stream) || stream < 0)) {
+    throw new WiregramError({ code: 'capture-stream', reason: `stream ${String(stream)} is not a stream number`, expected: 'a whole number ≥ 0, as in tshark’s tcp.stream' });
+  }
+  const scan = scanCapture(input, { ...(stream !== undefined ? { stream } : { tuple: options.tuple! }), ...(options.maxSegments ? { maxSegments: options.maxSegments } : {}) });
+  return withStream(scan, options);
+}
+
+/** Check that the scan found the requested stream. */
+export function withStream(scan: ScanResult, options: CaptureStreamOptions = {}): ScanResult & { stream: StreamInfo } {
+  if (scan.selected === null) {
+    const n = scan.streams.length;
+    const list = scan.streams
+      .slice(0, 5)
+      .map((s) => `${s.index}: ${endpointText(s.a.address, s.a.port)} → ${endpointText(s.b.address, s.b.port)}`)
+      .join('; ');
+    const asked = options.tuple !== undefined && options.stream === undefined ? 'no TCP stream matches the requested endpoints' : `the capture has no TCP stream ${options.stream ?? 0}`;
+    throw new WiregramError({
+      code: 'capture-no-stream',
+      reason: n === 0 ? `the capture holds no TCP packets (${scan.frames} frames read)` : `${asked} (it has ${n} stream${n === 1 ? '' : 's'}: ${list}${n > 5 ? '; …' : ''})`,
+      expected: n === 0 ? 'a capture of TCP traffic' : `a stream number from 0 to ${n - 1}`,
+      hint: n === 0 ? 'capture with a filter such as `tcpdump -w file.pcap tcp port 80`' : 'list the streams with `tshark -r file -q -z conv,tcp`',
+    });
+  }
+  return { ...scan, stream: scan.streams[scan.selected]! };
+}
+
+export function endpointText(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** Turn one TCP stream of a pcap/pcapng capture into a Timeline. */
+export function timelineFromCapture(input: CaptureInput, options: CaptureStreamOptions = {}): Timeline {
+  return timelineFromScan(selectStream(input, options), options);
+}
+
+interface Side {
+  id: string;
+  state: TcpState;
+  /** Absolute ISN and the absolute sequence number of our FIN (after it), when sent. */
+  isn: number | null;
+  finNext: number | null;
+}
+
+/** Build the Timeline from a scan that selected a stream (see `withStream`). */
+export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, options: CaptureStreamOptions = {}): Timeline {
+  const numbering: Numbering = options.numbering ?? 'relative';
+  const info = scan.stream;
+  const packets = scan.packets;
+  const analysis = analyzeStream(packets);
+  // The client is whoever sent the first bare SYN; without a handshake in the capture, the first sender.
+  const firstSyn = packets.find((p) => (p.flags & (TH_SYN | TH_ACK)) === TH_SYN);
+  const clientDir: 0 | 1 = firstSyn ? firstSyn.dir : 0;
+  const known = firstSyn !== undefined;
+  const ids: [string, string] = clientDir === 0 ? [known ? 'client' : 'a', known ? 'server' : 'b'] : [known ? 'server' : 'b', known ? 'client' : 'a'];
+  const ends = [info.a, info.b] as const;
+  const participants: Participant[] = [clientDir, 1 - clientDir].map((d) => ({
+    id: ids[d]!,
+    label: endpointText(ends[d]!.address, ends[d]!.port),
+    address: ends[d]!.address,
+    port: ends[d]!.port,
+    position: null,
+  }));
+
+  const segments: Segment[] = packets.map((p, i) => buildSegment(p, i, analysis[i]!, ids));
+  crossings(packets, segments);
+  const { states, timers } = inferStates(packets, segments, ids, clientDir, known);
+  const duration = segments.length ? segments[segments.length - 1]!.arrivesAt : 0;
+  for (const t of timers) t.end = Math.max(t.start + 1, duration);
+  const options2: DiagramOptions = { labelStyle: 'wireshark', stateNames: 'underscore', numbering, layout: 'flow', extra: { source: 'capture', stream: String(info.index) } };
+  const timeline: Timeline = {
+    kind: 'timeline',
+    title: `TCP stream ${info.index}: ${participants[0]!.label} ↔ ${participants[1]!.label}`,
+    participants,
+    segments,
+    states,
+    timers,
+    notes: [],
+    dividers: [],
+    headers: [],
+    options: options2,
+    duration,
+    warnings: scan.warnings,
+  };
+  // Wireshark's Info column, through core's shared formatter so captured and authored labels agree.
+  for (const seg of segments) seg.label = formatLabel(seg, timeline, 'wireshark', { numbering });
+  return timeline;
+}
+
+function buildSegment(
+  p: StreamPacket,
+  i: number,
+  a: SegmentAnalysis,
+  ids: readonly [string, string],
+): Segment {
+  const flags = flagNames(p.flags);
+  const marks: SegmentMark[] = [];
+  if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? 'fast retransmission' : a.spuriousRetransmission ? 'spurious retransmission' : 'retransmission' });
+  if (a.duplicateAck) marks.push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}` });
+  if (a.zeroWindow) marks.push({ kind: 'zero-window', text: 'zero window' });
+  if (a.keepAlive) marks.push({ kind: 'keepalive', text: 'keep-alive' });
+  if (a.keepAliveAck) marks.push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
+  if (p.flags & TH_RST) marks.push({ kind: 'reset', text: 'reset' });
+  const hasAck = (p.flags & TH_ACK) !== 0;
+  const options = p.options.map((o) => ({ ...o, ...(o.blocks ? { blocks: o.blocks.map((b) => [b[0], b[1]] as [number, number]) } : {}) }));
+  const seg: Segment = {
+    index: i,
+    from: ids[p.dir],
+    to: ids[1 - p.dir]!,
+    flags,
+    seq: { symbol: null, offset: p.seq, relative: p.relSeq },
+    ack: hasAck ? { symbol: null, offset: p.ack, relative: p.relAck } : null,
+    len: p.len,
+    window: a.windowSize,
+    options,
+    payload: null,
+    sentAt: i,
+    arrivesAt: i + 1,
+    lost: false,
+    retransmission: a.retransmission,
+    retransmissionOf: a.retransmissionOf,
+    overrides: [],
+    marks,
+    label: '',
+    note: null,
+    time: p.time,
+    position: null,
+  };
+  return seg;
+}
+
+/**
+ * Segments are sent one unit apart and take one unit to arrive. Exception: a SYN or FIN answered by the other
+ * side's own SYN or FIN that does not acknowledge it crossed it on the wire (simultaneous open or close): both
+ * then arrive after the second was sent, so the arrows cross and the states go through SYN_RCVD / CLOSING.
+ */
+function crossings(packets: readonly StreamPacket[], segments: Segment[]): void {
+  for (let i = 0; i + 1 < packets.length; i++) {
+    const a = packets[i]!;
+    const b = packets[i + 1]!;
+    if (a.dir === b.dir || !(a.flags & (TH_SYN | TH_FIN)) || !(b.flags & (TH_SYN | TH_FIN))) continue;
+    const end = (a.seq + a.len + 1) >>> 0;
+    const acked = (b.flags & TH_ACK) !== 0 && ((b.ack - end) | 0) >= 0;
+    if (acked) continue;
+    segments[i]!.arrivesAt = segments[i + 1]!.arrivesAt;
+  }
+}
+
+/**
+ * Each endpoint's RFC 9293 state, from the segments it sent (at sentAt) and received (at arrivesAt).
+ * A capture shows one vantage point, so this is what the packets imply, not what the kernels recorded.
+ */
+function inferStates(
+  packets: readonly StreamPacket[],
+  segments: readonly Segment[],
+  ids: readonly [string, string],
+  clientDir: 0 | 1,
+  handshakeSeen: boolean,
+): { states: StateChange[]; timers: Timer[] } {
+  const states: StateChange[] = [];
+  const timers: Timer[] = [];
+  const initial: TcpState = handshakeSeen ? 'CLOSED' : 'ESTABLISHED';
+  const sides: [Side, Side] = [
+    { id: ids[0], state: initial, isn: null, finNext: null },
+    { id: ids[1], state: initial, isn: null, finNext: null },
+  ];
+  for (const d of [clientDir, 1 - clientDir] as const) {
+    states.push({ participant: ids[d]!, at: 0, from: null, to: initial, cause: null, reason: handshakeSeen ? null : 'already connected when the capture started', position: null });
+  }
+  const server = sides[1 - clientDir]!;
+  // The other side was listening if it ever answered with a SYN; a port that only answers RST was closed.
+  // (With a bare SYN of its own it opened actively too: a simultaneous open.)
+  const firstServerSyn = packets.find((p) => p.dir !== clientDir && p.flags & TH_SYN);
+  const listened = firstServerSyn !== undefined && (firstServerSyn.flags & TH_ACK) !== 0;
+  if (handshakeSeen && listened && (packets[0]!.flags & (TH_SYN | TH_ACK)) === TH_SYN) move(server, 'LISTEN', 0, null, 'passive open');
+
+  function move(side: Side, to: TcpState, at: number, cause: number | null, reason: string): void {
+    if (side.state === to) return;
+    states.push({ participant: side.id, at, from: side.state, to, cause, reason, position: null });
+    side.state = to;
+    if (to === 'TIME_WAIT') timers.push({ participant: side.id, kind: 'TIME_WAIT', label: '2MSL', start: at, end: at + 1, expired: false, restarted: false, position: null });
+  }
+
+  // Events in time order; at equal times, arrivals before departures (a reply leaves after its cause arrives).
+  const events: Array<{ at: number; recv: boolean; i: number }> = [];
+  segments.forEach((s, i) => {
+    events.push({ at: s.sentAt, recv: false, i });
+    events.push({ at: s.arrivesAt, recv: true, i });
+  });
+  events.sort((x, y) => x.at - y.at || (x.recv === y.recv ? x.i - y.i : x.recv ? -1 : 1));
+
+  for (const e of events) {
+    const p = packets[e.i]!;
+    const side = e.recv ? sides[1 - p.dir]! : sides[p.dir];
+    const f = p.flags;
+    if (!e.recv) {
+      if (f & TH_SYN && side.isn === null) side.isn = p.seq;
+      if (f & TH_RST) {
+        move(side, 'CLOSED', e.at, e.i, 'sent RST');
+        continue;
+      }
+      if ((f & (TH_SYN | TH_ACK)) === TH_SYN && (side.state === 'CLOSED' || side.state === 'LISTEN')) move(side, 'SYN_SENT', e.at, e.i, 'active open');
+      if (f & TH_FIN) {
+        if (side.finNext === null) side.finNext = (p.seq + p.len + 1) >>> 0;
+        if (side.state === 'ESTABLISHED' || side.state === 'SYN_RCVD') move(side, 'FIN_WAIT_1', e.at, e.i, 'close()');
+        else if (side.state === 'CLOSE_WAIT') move(side, 'LAST_ACK', e.at, e.i, 'close()');
+      }
+      continue;
+    }
+    // Arrival.
+    if (f & TH_RST) {
+      if (side.state !== 'CLOSED' && side.state !== 'LISTEN' && side.state !== 'TIME_WAIT') move(side, 'CLOSED', e.at, e.i, 'reset by peer');
+      continue;
+    }
+    if (f & TH_SYN) {
+      if (!(f & TH_ACK) && side.state === 'LISTEN') move(side, 'SYN_RCVD', e.at, e.i, 'SYN received');
+      else if (!(f & TH_ACK) && side.state === 'SYN_SENT') move(side, 'SYN_RCVD', e.at, e.i, 'simultaneous open');
+      else if (f & TH_ACK && side.state === 'SYN_SENT') move(side, 'ESTABLISHED', e.at, e.i, 'SYN-ACK received');
+      else if (f & TH_ACK && side.state === 'SYN_RCVD' && side.isn !== null && ((p.ack - ((side.isn + 1) >>> 0)) | 0) >= 0) move(side, 'ESTABLISHED', e.at, e.i, 'handshake complete');
+      continue;
+    }
+    const acks = (n: number | null) => n !== null && f & TH_ACK && ((p.ack - n) | 0) >= 0;
+    if (side.state === 'SYN_RCVD' && side.isn !== null && acks((side.isn + 1) >>> 0)) move(side, 'ESTABLISHED', e.at, e.i, 'handshake complete');
+    const finAcked = acks(side.finNext);
+    if (f & TH_FIN) {
+      if (side.state === 'ESTABLISHED' || side.state === 'SYN_RCVD') move(side, 'CLOSE_WAIT', e.at, e.i, 'FIN received');
+      else if (side.state === 'FIN_WAIT_1' && finAcked) {
+        // RFC 9293 processes the ACK before the FIN: FIN_WAIT_2, then TIME_WAIT, at the same instant.
+        move(side, 'FIN_WAIT_2', e.at, e.i, 'our FIN acknowledged');
+        move(side, 'TIME_WAIT', e.at, e.i, 'FIN received');
+      } else if (side.state === 'FIN_WAIT_1') move(side, 'CLOSING', e.at, e.i, 'simultaneous close');
+      else if (side.state === 'FIN_WAIT_2') move(side, 'TIME_WAIT', e.at, e.i, 'FIN received');
+    } else if (finAcked) {
+      if (side.state === 'FIN_WAIT_1') move(side, 'FIN_WAIT_2', e.at, e.i, 'our FIN acknowledged');
+      else if (side.state === 'CLOSING') move(side, 'TIME_WAIT', e.at, e.i, 'our FIN acknowledged');
+      else if (side.state === 'LAST_ACK') move(side, 'CLOSED', e.at, e.i, 'our FIN acknowledged');
+    }
+  }
+  states.sort((x, y) => x.at - y.at);
+  return { states, timers };
+}

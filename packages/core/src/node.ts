@@ -1,0 +1,153 @@
+/**
+ * Node-only helpers (`@wiregram/core/node`): read project files safely and stream capture files from disk in
+ * bounded memory. Everything else in @wiregram/core is pure and runs in a browser.
+ */
+import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { WiregramError, type Position } from './errors.js';
+import { CaptureScanner, type ScanOptions, type ScanResult } from './capture/scan.js';
+import { timelineFromScan, withStream, type CaptureStreamOptions } from './capture/timeline.js';
+import { timelineToJson, timelineToSequenceText, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import type { Timeline } from './timeline.js';
+
+/** Largest file `readProjectFile` returns (captures for diagrams are small; this stops accidents). */
+export const MAX_PROJECT_FILE = 64 * 1024 * 1024;
+
+export interface ReadProjectFileOptions {
+  /** Source position of the statement that referenced the file, for the error. */
+  position?: Position | null;
+  /** Largest size accepted, default MAX_PROJECT_FILE. */
+  maxBytes?: number;
+}
+
+function refuse(code: string, reason: string, position: Position | null | undefined, hint: string): WiregramError {
+  return new WiregramError({ code, reason, position: position ?? null, expected: 'a relative path to a file inside the project', hint });
+}
+
+/**
+ * Resolve `path` relative to the Markdown file `fromFile` and read it, refusing anything outside `root`:
+ * absolute paths, `..` escapes, and symlinks whose target leaves the root (checked on the real path).
+ */
+export function resolveProjectPath(root: string, fromFile: string, path: string, options: ReadProjectFileOptions = {}): string {
+  const pos = options.position;
+  if (typeof path !== 'string' || path.trim() === '') throw refuse('file-path', 'the file path is empty', pos, 'write a path such as ./captures/handshake.pcap');
+  if (path.includes('\0')) throw refuse('file-outside-project', 'the file path contains a NUL byte', pos, 'write a plain relative path');
+  if (isAbsolute(path) || /^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('\\\\')) {
+    throw refuse('file-outside-project', `"${path}" is an absolute path; only files inside the project may be referenced`, pos, 'write the path relative to the Markdown file, e.g. ./captures/handshake.pcap');
+  }
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(resolve(root));
+  } catch {
+    throw refuse('file-not-found', `the project root "${root}" does not exist`, pos, 'pass the directory that holds the Markdown files');
+  }
+  const candidate = resolve(dirname(resolve(fromFile)), path);
+  const inside = (p: string, base: string) => {
+    const r = relative(base, p);
+    return r === '' || (!r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r));
+  };
+  // Lexical check first (catches ../ even when the target does not exist), then the real path (symlinks).
+  const lexicalRoot = resolve(root);
+  if (!inside(candidate, lexicalRoot) && !inside(candidate, realRoot)) {
+    throw refuse('file-outside-project', `"${path}" points outside the project root`, pos, 'keep referenced files inside the project directory');
+  }
+  let real: string;
+  try {
+    real = realpathSync(candidate);
+  } catch {
+    throw refuse('file-not-found', `cannot find "${path}" (looked for ${relative(lexicalRoot, candidate) || candidate} in the project)`, pos, 'check the spelling; paths are relative to the Markdown file');
+  }
+  if (!inside(real, realRoot)) {
+    throw refuse('file-outside-project', `"${path}" is a link to a file outside the project root`, pos, 'copy the file into the project instead of linking to it');
+  }
+  return real;
+}
+
+/** Read a file referenced from a Markdown file (see `resolveProjectPath`). */
+export function readProjectFile(root: string, fromFile: string, path: string, options: ReadProjectFileOptions = {}): Uint8Array {
+  const real = resolveProjectPath(root, fromFile, path, options);
+  const max = options.maxBytes ?? MAX_PROJECT_FILE;
+  let size: number;
+  try {
+    const st = statSync(real);
+    if (!st.isFile()) throw refuse('file-not-found', `"${path}" is not a regular file`, options.position, 'reference a file, not a directory or device');
+    size = st.size;
+  } catch (e) {
+    if (e instanceof WiregramError) throw e;
+    throw refuse('file-not-found', `cannot read "${path}"`, options.position, 'check the file permissions');
+  }
+  if (size > max) throw refuse('file-too-large', `"${path}" is ${size} bytes, more than the ${max} allowed`, options.position, 'cut the capture down, e.g. `editcap -r in.pcap out.pcap 1-100`');
+  const out = new Uint8Array(size);
+  const fd = openSync(real, 'r');
+  try {
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, out, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? out : out.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Chunk size for streaming a capture from disk: memory stays at one chunk plus one record. */
+export const CAPTURE_CHUNK = 1 << 20;
+
+/** Stream a capture file through a scan in fixed-size chunks (bounded memory for any file size). */
+export function scanCaptureFile(path: string, options: ScanOptions = {}, chunkSize = CAPTURE_CHUNK): ScanResult {
+  const scanner = new CaptureScanner(options);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    throw new WiregramError({ code: 'file-not-found', reason: `cannot open the capture "${path}"`, hint: 'check the path and permissions' });
+  }
+  try {
+    const buf = new Uint8Array(chunkSize);
+    for (;;) {
+      const n = readSync(fd, buf, 0, chunkSize, null);
+      if (n === 0) break;
+      scanner.push(n === chunkSize ? buf : buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return scanner.finish();
+}
+
+/** Index every TCP stream of a capture file (Wireshark's tcp.stream), streaming it from disk. */
+export function indexCaptureFile(path: string, options: Pick<ScanOptions, 'frameStreams'> = {}): ScanResult {
+  return scanCaptureFile(path, { frameStreams: options.frameStreams ?? false });
+}
+
+function scanFor(path: string, options: CaptureStreamOptions) {
+  const useTuple = options.tuple !== undefined && options.stream === undefined;
+  const scan = scanCaptureFile(path, useTuple ? { tuple: options.tuple! } : { stream: options.stream ?? 0, ...(options.maxSegments ? { maxSegments: options.maxSegments } : {}) });
+  return withStream(scan, options);
+}
+
+/** `timelineFromCapture` for a file on disk, read in bounded memory. */
+export function timelineFromCaptureFile(path: string, options: CaptureStreamOptions = {}): Timeline {
+  return timelineFromScan(scanFor(path, options), options);
+}
+
+/** `captureToSequenceText` for a file on disk. */
+export function captureFileToSequenceText(path: string, options: SequenceTextOptions = {}): string {
+  const scan = scanFor(path, options);
+  return timelineToSequenceText(timelineFromScan(scan, options), scan.packets.map((p) => p.frame), options);
+}
+
+/** `captureToJson` for a file on disk. */
+export function captureFileToJson(path: string, options: CaptureStreamOptions = {}): CaptureJsonSegment[] {
+  return timelineToJson(timelineFromCaptureFile(path, options), options.numbering === 'absolute');
+}
+
+/**
+ * A `readFile` for `compileSequence`: resolves `capture ./x.pcap` statements relative to the Markdown file,
+ * inside the project root.
+ */
+export function projectFileReader(root: string, fromFile: string): (path: string, position?: Position | null) => Uint8Array {
+  return (path, position) => readProjectFile(root, fromFile, path, { position: position ?? null });
+}

@@ -1,0 +1,212 @@
+/** The tcp-sequence parser and engine: positions, numbers, RST in every state, timers, concurrency, options. */
+import { describe, expect, test } from 'vitest';
+import { compileSequence, formatLabel, formatSeq, formatState, parseSequence, type Timeline } from '@wiregram/core';
+
+const HEAD = 'participant client\nparticipant server\nisn client=x server=y\n';
+const HS = HEAD + 'client -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK\n';
+const EST = 'participant client\nparticipant server\nstate client=ESTABLISHED server=ESTABLISHED\nseq client=u server=v\n';
+const labels = (tl: Timeline) => tl.segments.map((s) => s.label);
+const last = (tl: Timeline, who: string) => tl.states.filter((s) => s.participant === who).at(-1)!;
+const statesOf = (tl: Timeline, who: string) => tl.states.filter((s) => s.participant === who).map((s) => s.to);
+
+describe('parser', () => {
+  test('every node carries a position whose offsets cut out its own text', () => {
+    const src = 'title T\nparticipant client as 客户端\nparticipant server\nisn client=x server=y\n\nclient -> server: SYN, ACK seq=x+1 "hi"\nNote over client,server: 注\npar\n  client -> server: FIN\nand\n  server -> client: FIN\nend\n';
+    const doc = parseSequence(src);
+    let nodes = 0;
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      const n = node as Record<string, unknown>;
+      if ('type' in n && typeof n.type === 'string') {
+        nodes++;
+        const p = n.position as { start: { line: number; column: number; offset: number }; end: { offset: number } };
+        expect(p, String(n.type)).toBeDefined();
+        expect(p.start.line).toBeGreaterThanOrEqual(1);
+        expect(p.end.offset).toBeGreaterThanOrEqual(p.start.offset);
+        if (n.type === 'word' && !String(src.slice(p.start.offset, p.end.offset)).startsWith('"')) expect(src.slice(p.start.offset, p.end.offset)).toBe(n.value);
+      }
+      for (const [k, v] of Object.entries(n)) if (k !== 'position') walk(v);
+    };
+    walk(doc);
+    expect(nodes).toBeGreaterThan(20);
+    const seg = doc.statements[4]!;
+    expect(seg).toMatchObject({ type: 'segment', arrow: '->', payload: { value: 'hi' } });
+    expect(seg.position.start).toEqual({ line: 6, column: 1, offset: src.indexOf('client -> server: SYN, ACK') });
+    if (seg.type === 'segment') {
+      expect(seg.flags.map((f) => f.flag)).toEqual(['SYN', 'ACK']);
+      expect(seg.attributes[0]).toMatchObject({ key: 'seq', value: { symbol: 'x', offset: 1, forced: false } });
+      expect(seg.attributes[0]!.position.start.column).toBe(28);
+    }
+    expect(doc.statements[6]).toMatchObject({ type: 'par', branches: [[{ type: 'segment' }], [{ type: 'segment' }]] });
+  });
+  test('Mermaid spellings: sequenceDiagram, ->>, Note, %% comments, full-width colon', () => {
+    const tl = compileSequence('sequenceDiagram\n%% comment\nparticipant client\nparticipant server\nclient ->> server：SYN\nNote over client: 注 # not a comment? it is\nserver -->> client: SYN, ACK\n');
+    expect(labels(tl)).toEqual(['SYN, seq=0', 'SYN, ACK, seq=0, ack=1']);
+    expect(tl.notes[0]!.text).toBe('注');
+  });
+  test('CRLF line endings and a # inside quotes', () => {
+    const tl = compileSequence('participant a\r\nparticipant b\r\na -> b: SYN note="#1 first"\r\n');
+    expect(tl.segments[0]!.note).toBe('#1 first');
+    expect(tl.segments[0]!.position!.start.line).toBe(3);
+  });
+  test('without declarations participants appear as used', () => {
+    expect(compileSequence('a -> b: SYN\nb -> a: SYN, ACK').participants.map((p) => p.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('numbers', () => {
+  test('formatSeq and formatState', () => {
+    expect(formatSeq({ symbol: 'x', offset: 0, relative: 0 })).toBe('x');
+    expect(formatSeq({ symbol: 'x', offset: 1, relative: 1 })).toBe('x+1');
+    expect(formatSeq({ symbol: 'u', offset: -2, relative: 5 })).toBe('u-2');
+    expect(formatSeq({ symbol: null, offset: 4294967295, relative: 10 })).toBe('4294967295');
+    expect(formatSeq({ symbol: null, offset: 4294967295, relative: 10 }, 'relative')).toBe('10');
+    expect(formatState('SYN_SENT', 'hyphen')).toBe('SYN-SENT');
+    expect(formatState('FIN_WAIT_1', '-')).toBe('FIN-WAIT-1');
+    expect(formatState('TIME_WAIT')).toBe('TIME_WAIT');
+  });
+  test('SYN and FIN consume one, data its length; wrap-around modulo 2^32', () => {
+    const tl = compileSequence('participant c\nparticipant s\nisn c=4294967290 s=0\nc -> s: SYN\ns -> c: SYN, ACK\nc -> s: PSH, ACK len=10\ns -> c: ACK\nc -> s: FIN, ACK\ns -> c: ACK\n');
+    expect(labels(tl)).toEqual([
+      'SYN, seq=4294967290',
+      'SYN, ACK, seq=0, ack=4294967291',
+      'PSH, ACK, seq=4294967291, ack=1, len=10',
+      'ACK, seq=1, ack=5',
+      'FIN, ACK, seq=5, ack=1',
+      'ACK, seq=1, ack=6',
+    ]);
+    expect(tl.segments[4]!.seq.relative).toBe(11);
+  });
+  test('relative numbering turns symbols into distances from the ISN', () => {
+    const tl = compileSequence('option numbering=relative\n' + HS + 'client -> server: PSH, ACK len=5\n');
+    expect(labels(tl)).toEqual(['SYN, seq=0', 'SYN, ACK, seq=0, ack=1', 'ACK, seq=1, ack=1', 'PSH, ACK, seq=1, ack=1, len=5']);
+  });
+  test('wireshark style, absolute numbers on request', () => {
+    const tl = compileSequence('option labels=wireshark numbering=absolute\nparticipant c at 10.0.0.2:40000\nparticipant s at 10.0.0.1:443\nisn c=1000 s=2000\nc -> s: SYN mss=1460 sack_perm ws=7\n');
+    expect(tl.segments[0]!.label).toBe('40000 → 443 [SYN] Seq=1000 Win=65535 Len=0 MSS=1460 WS=128 SACK_PERM');
+    expect(tl.participants[0]).toMatchObject({ address: '10.0.0.2', port: 40000 });
+  });
+  test('renamed points are used by acknowledgements too', () => {
+    const tl = compileSequence(EST + 'client -> server: PSH, ACK len=10\nserver -> client: ACK\n');
+    expect(labels(tl)).toEqual(['PSH, ACK, seq=u, ack=v, len=10', 'ACK, seq=v, ack=u+10']);
+  });
+  test('an explicit seq that differs is drawn as written, listed and marked', () => {
+    const tl = compileSequence(HS + 'client -> server: ACK seq=x+7\n');
+    const s = tl.segments[3]!;
+    expect(s.label).toBe('ACK, seq=x+7, ack=y+1');
+    expect(s.overrides).toEqual(['seq']);
+    expect(s.marks).toEqual([{ kind: 'override', text: 'seq overridden (expected x+1)' }]);
+    expect(tl.warnings.map((w) => w.code)).toEqual(['override']);
+    // the same value as computed is a confirmation: listed, not marked
+    const same = compileSequence(HS + 'client -> server: ACK seq=x+1 win=512\n').segments[3]!;
+    expect(same.overrides).toEqual(['seq', 'win']);
+    expect(same.marks).toEqual([]);
+    expect(same.label).toBe('ACK, seq=x+1, ack=y+1, win=512');
+  });
+  test('a hidden field and the flags style of the seeds', () => {
+    const tl = compileSequence('option labels=flags\n' + HS + 'client -> server: FIN, ACK hide=ack\n');
+    expect(tl.segments[3]!.label).toBe('FIN=1, ACK=1, seq=x+1');
+    expect(formatLabel(tl.segments[3]!, tl, 'textbook')).toBe('FIN, ACK, seq=x+1');
+  });
+});
+
+describe('RST wherever it matters', () => {
+  test('a closed port refuses: RST, ACK seq=0 ack=x+1, client SYN_SENT → CLOSED', () => {
+    const tl = compileSequence(HEAD + 'state server=CLOSED\nclient -> server: SYN\nserver -> client: RST, ACK\n');
+    expect(labels(tl)).toEqual(['SYN, seq=x', 'RST, ACK, seq=0, ack=x+1']);
+    expect(last(tl, 'client')).toMatchObject({ to: 'CLOSED', reason: 'connection refused (RST)' });
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED']);
+  });
+  test('SYN_RCVD (passive) goes back to LISTEN', () => {
+    const tl = compileSequence(HEAD + 'client -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: RST\n');
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD', 'LISTEN']);
+    expect(last(tl, 'client').to).toBe('CLOSED');
+  });
+  for (const [name, prefix, who, before] of [
+    ['ESTABLISHED', EST, 'server', 'ESTABLISHED'],
+    ['FIN_WAIT_1', EST + 'client -> server: FIN, ACK lost\n', 'client', 'FIN_WAIT_1'],
+    ['FIN_WAIT_2', EST + 'client -> server: FIN, ACK\nserver -> client: ACK\n', 'client', 'FIN_WAIT_2'],
+    ['CLOSE_WAIT', EST + 'client -> server: FIN, ACK\n', 'server', 'CLOSE_WAIT'],
+    ['LAST_ACK', EST + 'client -> server: FIN, ACK\nserver -> client: ACK\nserver -> client: FIN, ACK lost\n', 'server', 'LAST_ACK'],
+  ] as const) {
+    test(`${name}: receiving RST closes at once`, () => {
+      const other = who === 'client' ? 'server' : 'client';
+      const tl = compileSequence(prefix + `${other} -> ${who}: RST\n`);
+      const states = statesOf(tl, who);
+      expect(states.at(-2)).toBe(before);
+      expect(last(tl, who)).toMatchObject({ to: 'CLOSED', reason: 'connection reset (RST)' });
+      expect(tl.timers.filter((t) => t.kind === 'TIME_WAIT' && t.participant === who)).toEqual([]);
+    });
+  }
+  test('TIME_WAIT: a RST ends the wait early (the timer is cut short)', () => {
+    const tl = compileSequence(EST + 'client -> server: FIN, ACK\nserver -> client: FIN, ACK\n& client -> server: ACK\nwait 0.5\nserver -> client: RST\n');
+    const tw = tl.timers.find((t) => t.kind === 'TIME_WAIT')!;
+    expect(tw.expired).toBe(false);
+    expect(last(tl, 'client')).toMatchObject({ to: 'CLOSED', reason: 'connection reset (RST)', at: tw.end });
+  });
+  test('a listener answers a stray ACK with RST seq=SEG.ACK and stays LISTEN', () => {
+    const tl = compileSequence('participant c\nparticipant s\nstate c=ESTABLISHED\nlisten s\nc -> s: ACK\ns -> c: RST\n');
+    expect(labels(tl)).toEqual(['ACK, seq=0, ack=0', 'RST, seq=0']);
+    expect(statesOf(tl, 's')).toEqual(['CLOSED', 'LISTEN']);
+  });
+});
+
+describe('timers and time', () => {
+  test('2MSL follows option msl', () => {
+    const tl = compileSequence('option msl=5\n' + EST + 'client -> server: FIN, ACK\nserver -> client: ACK\nserver -> client: FIN, ACK\nclient -> server: ACK\n');
+    const tw = tl.timers.find((t) => t.kind === 'TIME_WAIT')!;
+    expect(tw.end - tw.start).toBe(10);
+    expect(tl.duration).toBe(tw.end);
+  });
+  test('an explicit timeout draws the RTO timer; the retransmission follows it', () => {
+    const tl = compileSequence(HEAD + 'client -> server: SYN\nserver -x client: SYN, ACK\ntimeout server: SYN-ACK 重传\nserver -> client: SYN, ACK\nclient -> server: ACK\n');
+    expect(tl.timers).toEqual([expect.objectContaining({ kind: 'RTO', label: 'SYN-ACK 重传', participant: 'server', start: 2, end: 5 })]);
+    expect(tl.segments[2]).toMatchObject({ retransmission: true, retransmissionOf: 1, sentAt: 5, label: 'SYN, ACK, seq=y, ack=x+1' });
+    expect(last(tl, 'server').to).toBe('ESTABLISHED');
+  });
+  test('a SYN resent in SYN_SENT is a retransmission with the same seq', () => {
+    const tl = compileSequence(HEAD + 'client -x server: SYN\nclient -> server: SYN\n');
+    expect(tl.segments[1]).toMatchObject({ retransmission: true, label: 'SYN, seq=x', sentAt: 4 });
+  });
+  test('three dup ACKs: fast retransmission without a timer', () => {
+    const tl = compileSequence(
+      HS +
+        'client -x server: PSH, ACK len=10\n& client -> server: PSH, ACK len=10\n& client -> server: PSH, ACK len=10\n& client -> server: PSH, ACK len=10\n' +
+        'server -> client: ACK\n& server -> client: ACK\n& server -> client: ACK\nclient -> server: PSH, ACK len=10\nserver -> client: ACK\n',
+    );
+    const re = tl.segments[10]!;
+    expect(re).toMatchObject({ retransmission: true, label: 'PSH, ACK, seq=x+1, ack=y+1, len=10' });
+    expect(re.marks[0]!.text).toBe('fast retransmission');
+    expect(tl.timers).toEqual([]);
+    expect(tl.segments.slice(7, 10).map((s) => s.label)).toEqual(['ACK, seq=y+1, ack=x+1', 'ACK, seq=y+1, ack=x+1', 'ACK, seq=y+1, ack=x+1']);
+    expect(tl.segments[11]!.label).toBe('ACK, seq=y+1, ack=x+41');
+  });
+  test('par branches start together; the diagram continues after the slowest', () => {
+    const tl = compileSequence(EST + 'par\nclient -> server: PSH, ACK len=1 delay=3\nand\nserver -> client: PSH, ACK len=2\nclient -> server: ACK\nend\nclient -> server: ACK\n');
+    const [slow, fast, ack, after] = tl.segments;
+    expect(slow!.sentAt).toBe(fast!.sentAt);
+    expect(ack!.sentAt).toBe(fast!.arrivesAt);
+    expect(after!.sentAt).toBe(slow!.arrivesAt);
+    expect(ack!.label).toBe('ACK, seq=u+1, ack=v+2');
+    expect(after!.label).toBe('ACK, seq=u+1, ack=v+2');
+  });
+  test('dividers and spanning notes take room; side notes do not', () => {
+    const tl = compileSequence(HS + '== 数据 ==\nnote left of client: side\nnote over client,server: span\nclient -> server: PSH, ACK len=1\n');
+    expect(tl.dividers[0]).toMatchObject({ text: '数据', at: 4.25 });
+    expect(tl.notes.map((n) => [n.placement, n.at])).toEqual([['left', 4.5], ['over', 4.75]]);
+    expect(tl.segments[3]!.sentAt).toBe(5);
+  });
+  test('header statements point at segments', () => {
+    const tl = compileSequence(HS + 'header\nheader 1\nheader last\n');
+    expect(tl.headers.map((h) => h.segment)).toEqual([2, 0, 2]);
+  });
+});
+
+describe('more than two endpoints', () => {
+  test('one server, two clients, independent connections', () => {
+    const tl = compileSequence('participant a\nparticipant s\nparticipant b\nisn a=x s=y b=z\na -> s: SYN\nb -> s: SYN\ns -> a: SYN, ACK\ns -> b: SYN, ACK\na -> s: ACK\nb -> s: ACK\n');
+    expect(labels(tl)).toEqual(['SYN, seq=x', 'SYN, seq=z', 'SYN, ACK, seq=y, ack=x+1', 'SYN, ACK, seq=y, ack=z+1', 'ACK, seq=x+1, ack=y+1', 'ACK, seq=z+1, ack=y+1']);
+    expect(statesOf(tl, 'b')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED']);
+  });
+});

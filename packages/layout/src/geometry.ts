@@ -1,0 +1,103 @@
+/** Small geometry helpers: bounding boxes of scene items and the intersection tests the label placer uses. */
+import type { SceneItem, SceneText } from './scene.js';
+
+export interface Box {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** Axis-aligned box of a text item, rotation included (the rotated rectangle's bounding box). */
+export function textBox(t: SceneText): Box {
+  const x0 = t.anchor === 'start' ? 0 : t.anchor === 'middle' ? -t.width / 2 : -t.width;
+  const corners: Array<[number, number]> = [
+    [x0, -t.ascent],
+    [x0 + t.width, -t.ascent],
+    [x0, t.descent],
+    [x0 + t.width, t.descent],
+  ];
+  if (!t.rotate) return { x1: t.x + x0, y1: t.y - t.ascent, x2: t.x + x0 + t.width, y2: t.y + t.descent };
+  const a = (t.rotate * Math.PI) / 180;
+  const c = Math.cos(a);
+  const s = Math.sin(a);
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const [px, py] of corners) {
+    const rx = t.x + px * c - py * s;
+    const ry = t.y + px * s + py * c;
+    if (rx < x1) x1 = rx;
+    if (rx > x2) x2 = rx;
+    if (ry < y1) y1 = ry;
+    if (ry > y2) y2 = ry;
+  }
+  return { x1, y1, x2, y2 };
+}
+
+/** Bounding box of any item (stroke width not included). */
+export function itemBox(item: SceneItem): Box {
+  switch (item.type) {
+    case 'rect':
+      return { x1: item.x, y1: item.y, x2: item.x + item.width, y2: item.y + item.height };
+    case 'line':
+      return {
+        x1: Math.min(item.x1, item.x2),
+        y1: Math.min(item.y1, item.y2),
+        x2: Math.max(item.x1, item.x2),
+        y2: Math.max(item.y1, item.y2),
+      };
+    case 'polygon':
+    case 'polyline': {
+      let x1 = Infinity;
+      let y1 = Infinity;
+      let x2 = -Infinity;
+      let y2 = -Infinity;
+      for (const [x, y] of item.points) {
+        if (x < x1) x1 = x;
+        if (x > x2) x2 = x;
+        if (y < y1) y1 = y;
+        if (y > y2) y2 = y;
+      }
+      return { x1, y1, x2, y2 };
+    }
+    case 'text':
+      return textBox(item);
+  }
+}
+
+export function boxesOverlap(a: Box, b: Box, pad = 0): boolean {
+  return a.x1 < b.x2 + pad && b.x1 < a.x2 + pad && a.y1 < b.y2 + pad && b.y1 < a.y2 + pad;
+}
+
+export function inflate(b: Box, d: number): Box {
+  return { x1: b.x1 - d, y1: b.y1 - d, x2: b.x2 + d, y2: b.y2 + d };
+}
+
+/** Does the segment (x1,y1)–(x2,y2) pass through the box? (Liang–Barsky clipping.) */
+export function segmentHitsBox(x1: number, y1: number, x2: number, y2: number, b: Box): boolean {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  let t0 = 0;
+  let t1 = 1;
+  const p = [-dx, dx, -dy, dy];
+  const q = [x1 - b.x1, b.x2 - x1, y1 - b.y1, b.y2 - y1];
+  for (let i = 0; i < 4; i++) {
+    const pi = p[i]!;
+    const qi = q[i]!;
+    if (pi === 0) {
+      if (qi < 0) return false;
+    } else {
+      const r = qi / pi;
+      if (pi < 0) {
+        if (r > t1) return false;
+        if (r > t0) t0 = r;
+      } else {
+        if (r < t0) return false;
+        if (r < t1) t1 = r;
+      }
+    }
+  }
+  return t0 <= t1;
+}

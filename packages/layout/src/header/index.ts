@@ -1,0 +1,429 @@
+/**
+ * Header layout: HeaderModel → Scene. An RFC/Wireshark-style bit grid: rows of `rowBits`, fields as boxes,
+ * 1-bit flags with stacked (or, when long, rotated) letters as in the seed figure, fields longer than a row
+ * split into clean pieces (whole rows merged into one tall box), variable-length fields as rows with a torn
+ * bottom edge, an optional bit ruler and byte offsets, and decoded values under the field names.
+ *
+ * Every text is measured with the default font and fitted into its cell: full name, then `short`, then a
+ * smaller size, then elided with the full text kept as a tooltip (`title`). Nothing overflows its box.
+ */
+import type { HeaderField, HeaderModel } from '@wiregram/core';
+import { fontExtents, measureText, FONT } from '../font/measure.js';
+import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
+
+export interface HeaderLayoutOptions {
+  /** Width of one bit column in px. Default: 640 px of grid for the row, between 12 and 40 px per bit. */
+  bitWidth?: number;
+  /** Font size of field names and values (px). Default 12. */
+  fontSize?: number;
+  /** Override the model's `ruler` / `offsets` switches. */
+  ruler?: boolean;
+  offsets?: boolean;
+}
+
+const MARGIN = 12;
+const PAD_X = 3;
+const PAD_Y = 4;
+const MIN_SIZE = 8;
+const RULER_SIZE = 10;
+const OFFSET_SIZE = 10;
+const TITLE_SIZE = 15;
+/** Torn-edge amplitude of a variable-length row, and the gap left under it. */
+const TEAR = 3;
+const VAR_GAP = 2 * TEAR + 2;
+
+const ELLIPSIS = '\u2026';
+
+// Line metrics at 1 px, scaled: measured once (this runs for every text of every header).
+const UNIT = fontExtents(1);
+function ext(size: number): { ascent: number; descent: number; line: number } {
+  const ascent = UNIT.ascent * size;
+  const descent = UNIT.descent * size;
+  return { ascent, descent, line: ascent + descent };
+}
+
+function textItem(
+  role: Role,
+  text: string,
+  x: number,
+  y: number,
+  size: number,
+  width: number,
+  anchor: SceneText['anchor'] = 'middle',
+  rotate = 0,
+  title?: string,
+): SceneText {
+  const e = ext(size);
+  const t: SceneText = {
+    type: 'text', role, step: 0, x, y, text, fontSize: size, fontWeight: role === 'title' ? 'bold' : 'normal',
+    anchor, rotate, width, ascent: e.ascent, descent: e.descent,
+  };
+  if (title !== undefined) t.title = title;
+  return t;
+}
+
+/** Baseline that centres a line of `size` vertically on `cy`. */
+function baseline(cy: number, size: number): number {
+  const e = ext(size);
+  return cy + (e.ascent - e.descent) / 2;
+}
+
+interface Fit {
+  text: string;
+  size: number;
+  width: number;
+  /** The full text, when `text` is an elision of it. */
+  title?: string;
+}
+
+/**
+ * Fit one line into `maxWidth`: the first candidate that fits at `size`, else the last (shortest) candidate
+ * shrunk down to `minSize`, else null (the caller may elide).
+ */
+function fitLine(candidates: string[], maxWidth: number, size: number, minSize = MIN_SIZE, weight: 'normal' | 'bold' = 'normal'): Fit | null {
+  if (maxWidth <= 0) return null;
+  let shortest: string | null = null;
+  let shortestW = Infinity;
+  for (const c of candidates) {
+    if (!c) continue;
+    const w = measureText(c, size, weight);
+    if (w <= maxWidth) return { text: c, size, width: w };
+    if (w < shortestW) {
+      shortest = c;
+      shortestW = w;
+    }
+  }
+  if (shortest === null) return null;
+  const s = Math.floor(((size * maxWidth) / shortestW) * 4) / 4;
+  if (s >= minSize) {
+    const w = measureText(shortest, s, weight);
+    if (w <= maxWidth) return { text: shortest, size: s, width: w };
+  }
+  return null;
+}
+
+/** The longest prefix of `text` plus an ellipsis that fits at `size`; null if not even one character does. */
+function elide(text: string, maxWidth: number, size: number, weight: 'normal' | 'bold' = 'normal'): Fit | null {
+  const chars = Array.from(text);
+  let lo = 0;
+  let hi = chars.length - 1;
+  let best: Fit | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = chars.slice(0, mid + 1).join('').trimEnd() + ELLIPSIS;
+    const w = measureText(t, size, weight);
+    if (w <= maxWidth) {
+      best = { text: t, size, width: w, title: text };
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+/** fitLine, then elision at the minimum size. */
+function fitOrElide(candidates: string[], maxWidth: number, size: number, weight: 'normal' | 'bold' = 'normal'): Fit | null {
+  const f = fitLine(candidates, maxWidth, size, MIN_SIZE, weight);
+  if (f) return f;
+  const full = candidates.find((c) => c) ?? '';
+  const shortest = candidates.filter((c) => c).sort((a, b) => measureText(a, MIN_SIZE) - measureText(b, MIN_SIZE))[0] ?? full;
+  const e = elide(shortest, maxWidth, MIN_SIZE, weight);
+  if (e) e.title = full;
+  return e;
+}
+
+/** A rectangle of the grid belonging to one field. */
+interface Piece {
+  field: HeaderField;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Bits covered (for choosing which piece carries the label). */
+  area: number;
+  open: boolean;
+}
+
+function isVerticalLetters(label: string): boolean {
+  return Array.from(label).length <= 4;
+}
+
+function flagLabel(f: HeaderField): string {
+  return (f.short ?? f.name).trim();
+}
+
+/**
+ * Texts for one cell, appended to `out`. Whatever had to be shortened keeps the full name as a tooltip.
+ * `continued`: a later piece of a field split across rows; `withValue`: the piece that shows the value.
+ */
+function cellTexts(p: Piece, fontSize: number, out: SceneItem[], continued = false, withValue = true): void {
+  const f = p.field;
+  const isFlag = f.kind === 'flag';
+  const nameRole: Role = isFlag ? 'flag' : 'field';
+  const aw = p.w - 2 * PAD_X;
+  const ah = p.h - 2 * PAD_Y - (p.open ? TEAR : 0);
+  const cx = p.x + p.w / 2;
+  const top = p.y + PAD_Y;
+  // A continuation piece (a field that began in an earlier row) names the field again, marked; the value
+  // goes into the largest piece only.
+  const value = withValue ? (f.value ?? null) : null;
+  const names = continued
+    ? [`${f.name} (cont.)`, f.short ? `${f.short} (cont.)` : '', f.name, f.short ?? '']
+    : [f.name, f.short ?? ''];
+  const valueCands = value === null ? [] : [value, f.raw !== null && String(f.raw) !== value ? String(f.raw) : ''];
+  const e = ext(fontSize);
+  const gap = Math.max(1, fontSize * 0.15);
+
+  // Narrow cells (1-bit flags and anything too thin for a horizontal word): vertical label, value at the bottom.
+  const horizontal = fitLine(names, aw, fontSize, 9);
+  if (f.bits === 1 || (!horizontal && aw < 2.2 * fontSize)) {
+    let bottom = top + ah;
+    if (value !== null) {
+      const v = fitOrElide(valueCands, aw, fontSize);
+      if (v) {
+        const ve = ext(v.size);
+        out.push(textItem('field-value', v.text, cx, bottom - ve.descent, v.size, v.width, 'middle', 0, v.title));
+        bottom -= ve.line + gap;
+      }
+    }
+    const label = flagLabel(f);
+    const avail = bottom - top;
+    const letters = Array.from(label);
+    if (isVerticalLetters(label)) {
+      // Upright letters, one under another (the seed's URG/ACK/PSH): size limited by height and width.
+      let size = Math.min(fontSize - 1, avail / (letters.length * ext(1).line));
+      const widest = Math.max(...letters.map((l) => measureText(l, 1)));
+      size = Math.min(size, aw / widest);
+      size = Math.floor(size * 4) / 4;
+      if (size >= MIN_SIZE - 1) {
+        const le = ext(size);
+        const block = letters.length * le.line;
+        let y = top + (avail - block) / 2 + le.ascent;
+        for (const l of letters) {
+          out.push(textItem(nameRole, l, cx, y, size, measureText(l, size), 'middle', 0, letters.length > 1 ? f.name : undefined));
+          y += le.line;
+        }
+        return;
+      }
+    }
+    // Rotated (-90°, read bottom-up) when the label is long: fit its length into the cell height.
+    const cands = [f.name, f.short ?? ''];
+    let size = Math.min(fontSize, aw / ext(1).line);
+    let r = size >= MIN_SIZE ? fitOrElide(cands, avail, Math.floor(size * 4) / 4) : null;
+    if (r) {
+      const re = ext(r.size);
+      const x = cx + (re.ascent - re.descent) / 2;
+      out.push(textItem(nameRole, r.text, x, top + avail / 2, r.size, r.width, 'middle', -90, r.title));
+    }
+    return;
+  }
+
+  const cy = top + ah / 2;
+  if (value === null) {
+    const n = horizontal ?? fitOrElide(names, aw, fontSize);
+    if (n) out.push(textItem(nameRole, n.text, cx, baseline(cy, n.size), n.size, n.width, 'middle', 0, n.title ?? (n.text !== f.name ? f.name : undefined)));
+    return;
+  }
+  const v = fitOrElide(valueCands, aw, fontSize);
+  const n = fitLine(names, aw, fontSize);
+  const twoLines = 2 * e.line + gap <= ah;
+  if (n && v && twoLines) {
+    // Name above, value below, the pair centred.
+    const ne = ext(n.size);
+    const ve = ext(v.size);
+    const block = ne.line + gap + ve.line;
+    const y0 = cy - block / 2;
+    out.push(textItem(nameRole, n.text, cx, y0 + ne.ascent, n.size, n.width, 'middle', 0, n.text !== f.name ? f.name : undefined));
+    out.push(textItem('field-value', v.text, cx, y0 + ne.line + gap + ve.ascent, v.size, v.width, 'middle', 0, v.title));
+    return;
+  }
+  // Too narrow or too low for both: the value alone, the name in its tooltip.
+  if (v) {
+    out.push(textItem('field-value', v.text, cx, baseline(cy, v.size), v.size, v.width, 'middle', 0, `${f.name}: ${value}`));
+  }
+}
+
+function describe(model: HeaderModel, name: string): string {
+  const parts = model.fields.map((f) => {
+    const bits = f.bits === null ? 'variable length' : f.bits === 1 ? `bit ${f.offset}` : `bits ${f.offset}–${f.offset + f.bits - 1}`;
+    return `${f.name} (${bits})${f.value !== null ? ` = ${f.value}` : ''}`;
+  });
+  return `${name}, ${model.rowBits} bits per row: ${parts.join('; ')}.`;
+}
+
+/** Lay out a header as a bit grid. Pure and deterministic. */
+export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = {}): Scene {
+  const rowBits = Math.max(1, Math.floor(model.rowBits || 32));
+  const fontSize = options.fontSize ?? 12;
+  const bw = options.bitWidth ?? Math.max(12, Math.min(40, 640 / rowBits));
+  const showRuler = options.ruler ?? model.ruler;
+  const showOffsets = (options.offsets ?? model.offsets) && rowBits % 8 === 0;
+  const hasValues = model.fields.some((f) => f.value !== null);
+  const e = ext(fontSize);
+  const items: SceneItem[] = [];
+
+  // Row height: two lines when values are shown; tall enough for stacked flag letters.
+  const flagLetters = Math.max(
+    0,
+    ...model.fields.filter((f) => f.bits === 1).map((f) => (isVerticalLetters(flagLabel(f)) ? Array.from(flagLabel(f)).length : 0)),
+  );
+  const flagStack = flagLetters * ext(fontSize - 1).line + (hasValues ? e.line + 2 : 0);
+  const rowH = Math.ceil(Math.max(hasValues ? 2 * e.line + 2 * PAD_Y + 6 : e.line + 2 * PAD_Y + 20, flagStack + 2 * PAD_Y));
+
+  // Horizontal structure: offsets column, grid.
+  const gridW = rowBits * bw;
+  let offsetColW = 0;
+  const visualRows: Array<{ byteOffset: number | null }> = [];
+
+  // Place fields on visual rows. Fixed fields sit at their bit offset; a variable-length field takes the rest
+  // of its row (or a whole row) with an open bottom edge, and pushes everything after it one row down.
+  interface Placed {
+    field: HeaderField;
+    row: number;
+    col: number;
+    bits: number;
+    open: boolean;
+  }
+  const placed: Placed[] = [];
+  let extraRows = 0;
+  let varBase: { offset: number; bit: number } | null = null;
+  let nextFree = 0;
+  const openRows = new Set<number>();
+  for (const f of model.fields) {
+    let start: number;
+    if (varBase === null) start = f.offset;
+    else start = varBase.bit + Math.max(0, f.offset - varBase.offset);
+    start = Math.max(start, f.bits === null ? nextFree : 0);
+    if (f.bits === null) {
+      const row = Math.floor(start / rowBits);
+      const col = start % rowBits;
+      placed.push({ field: f, row, col, bits: rowBits - col, open: true });
+      openRows.add(row);
+      nextFree = (row + 1) * rowBits;
+      varBase = { offset: f.offset, bit: nextFree };
+      extraRows++;
+      continue;
+    }
+    const bits = Math.max(1, Math.floor(f.bits));
+    placed.push({ field: f, row: Math.floor(start / rowBits), col: start % rowBits, bits, open: false });
+    nextFree = Math.max(nextFree, start + bits);
+  }
+  const rowCount = Math.max(1, Math.ceil(nextFree / rowBits));
+  for (let r = 0; r < rowCount; r++) {
+    // Byte offsets are known only before the first variable-length row.
+    const firstOpen = Math.min(Infinity, ...openRows);
+    visualRows.push({ byteOffset: r <= firstOpen ? (model.byteOffset ?? 0) + (r * rowBits) / 8 : null });
+  }
+  if (showOffsets) {
+    const widest = Math.max(...visualRows.map((r) => (r.byteOffset === null ? 0 : measureText(String(r.byteOffset), OFFSET_SIZE))));
+    offsetColW = Math.ceil(widest) + 8;
+  }
+
+  // Vertical structure: title, ruler, rows.
+  let y = MARGIN;
+  const x0 = MARGIN + offsetColW;
+  const titleText = model.title;
+  if (titleText) {
+    const f = fitOrElide([titleText], gridW, TITLE_SIZE, 'bold');
+    if (f) {
+      const te = ext(f.size);
+      items.push(textItem('title', f.text, x0 + gridW / 2, y + te.ascent, f.size, f.width, 'middle', 0, f.title));
+      y += te.line + 8;
+    }
+  }
+  if (showRuler) {
+    const re = ext(RULER_SIZE);
+    let step = 1;
+    const widest = measureText(String(rowBits - 1), RULER_SIZE);
+    while (step < rowBits && widest > step * bw - 2) step *= 2;
+    for (let b = 0; b < rowBits; b += step) {
+      const t = String(b);
+      items.push(textItem('ruler-label', t, x0 + (b + 0.5) * bw, y + re.ascent, RULER_SIZE, measureText(t, RULER_SIZE)));
+    }
+    y += re.line + 2;
+    for (let b = 0; b <= rowBits; b++) {
+      const major = b % 8 === 0;
+      items.push({ type: 'line', role: 'ruler', step: 0, x1: x0 + b * bw, y1: y + (major ? 0 : 3), x2: x0 + b * bw, y2: y + 6 });
+    }
+    y += 6;
+  }
+  const rowTop: number[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    rowTop.push(y);
+    y += rowH + (openRows.has(r) ? VAR_GAP : 0);
+  }
+  const height = Math.ceil(y + MARGIN);
+  const width = Math.ceil(x0 + gridW + MARGIN);
+
+  items.unshift({ type: 'rect', role: 'background', step: 0, x: 0, y: 0, width, height, rx: 0 });
+
+  if (showOffsets) {
+    for (let r = 0; r < rowCount; r++) {
+      const off = visualRows[r]!.byteOffset;
+      if (off === null) continue;
+      const t = String(off);
+      items.push(textItem('offset-label', t, x0 - 5, baseline(rowTop[r]! + rowH / 2, OFFSET_SIZE), OFFSET_SIZE, measureText(t, OFFSET_SIZE), 'end'));
+    }
+  }
+
+  // Pieces: head (partial first row), body (whole rows, merged), tail (partial last row).
+  const texts: SceneItem[] = [];
+  for (const p of placed) {
+    const pieces: Piece[] = [];
+    let bit = p.row * rowBits + p.col;
+    const end = bit + p.bits;
+    while (bit < end) {
+      const row = Math.floor(bit / rowBits);
+      const col = bit % rowBits;
+      let n = Math.min(rowBits - col, end - bit);
+      let rows = 1;
+      if (col === 0 && n === rowBits) {
+        rows = Math.floor((end - bit) / rowBits);
+        n = rowBits;
+      }
+      const top = rowTop[row]!;
+      const bottom = rowTop[row + rows - 1]! + rowH;
+      pieces.push({ field: p.field, x: x0 + col * bw, y: top, w: n * bw, h: bottom - top, area: n * rows, open: p.open });
+      bit += n * rows;
+    }
+    const boxRole: Role = p.field.kind === 'flag' ? 'flag-box' : 'field-box';
+    let best = pieces[0]!;
+    for (const piece of pieces) if (piece.area > best.area) best = piece;
+    for (const piece of pieces) {
+      const color = p.field.color ?? undefined;
+      if (piece.open) {
+        // Torn bottom edge: the length is not fixed.
+        const pts: Array<[number, number]> = [
+          [piece.x, piece.y + piece.h],
+          [piece.x, piece.y],
+          [piece.x + piece.w, piece.y],
+          [piece.x + piece.w, piece.y + piece.h],
+        ];
+        const teeth = Math.max(2, Math.round(piece.w / 16));
+        for (let i = 1; i < teeth * 2; i++) {
+          pts.push([piece.x + piece.w - (i * piece.w) / (teeth * 2), piece.y + piece.h + (i % 2 ? TEAR : -TEAR)]);
+        }
+        const poly: SceneItem = { type: 'polygon', role: boxRole, step: 0, points: pts };
+        if (color) poly.color = color;
+        items.push(poly);
+      } else {
+        const rect: SceneItem = { type: 'rect', role: boxRole, step: 0, x: piece.x, y: piece.y, width: piece.w, height: piece.h, rx: 0 };
+        if (color) rect.color = color;
+        items.push(rect);
+      }
+      cellTexts(piece, fontSize, texts, piece !== pieces[0], piece === best);
+    }
+  }
+  items.push(...texts);
+
+  const name = model.title ?? (model.protocol ? `${model.protocol.toUpperCase()} header` : 'Packet header');
+  return {
+    width,
+    height,
+    title: name,
+    // An author's accessible description (Mermaid `accDescr`) wins over the generated one.
+    description: model.description || describe(model, name),
+    fontFamily: FONT.family,
+    items,
+    steps: 0,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Colours and the role → paint mapping, shared by the SVG and PDF renderers so they cannot disagree.
+ * Dark is designed, not inverted: a near-black blue-grey ground, light-grey ink, and state/flag fills one
+ * step above the ground so boxes still read as boxes; signal colours are lighter so they keep their contrast.
+ */
+import type { Palette, Role, ThemeName } from './scene.js';
+
+export const themes: Record<ThemeName, Palette> = {
+  light: {
+    background: '#ffffff',
+    foreground: '#1f2328',
+    muted: '#5f6b78',
+    line: '#2b3137',
+    accent: '#0b5cad',
+    lost: '#c62828',
+    retransmission: '#a35c00',
+    override: '#7b3fc4',
+    stateFill: '#f4f6f9',
+    stateStroke: '#7d8894',
+    noteFill: '#fff6d1',
+    noteStroke: '#c9a227',
+    fieldFill: '#ffffff',
+    flagFill: '#eef2f7',
+    timer: '#1d7a3a',
+    error: '#b3261e',
+    errorFill: '#fdecea',
+  },
+  dark: {
+    background: '#15191e',
+    foreground: '#e3e8ee',
+    muted: '#98a3ae',
+    line: '#c8d0d8',
+    accent: '#7cb8ff',
+    lost: '#ff7a70',
+    retransmission: '#f0b35a',
+    override: '#c9a4ff',
+    stateFill: '#1f262e',
+    stateStroke: '#738090',
+    noteFill: '#2e2a17',
+    noteStroke: '#a58a2c',
+    fieldFill: '#1a2027',
+    flagFill: '#242c36',
+    timer: '#6fd08c',
+    error: '#ff7a70',
+    errorFill: '#3a1c1b',
+  },
+};
+
+export interface Paint {
+  fill: keyof Palette | 'none';
+  stroke: keyof Palette | 'none';
+  /** In Scene px; 0 when there is no stroke. */
+  strokeWidth: number;
+}
+
+const text = (fill: keyof Palette): Paint => ({ fill, stroke: 'none', strokeWidth: 0 });
+const line = (stroke: keyof Palette, strokeWidth = 1): Paint => ({ fill: 'none', stroke, strokeWidth });
+const box = (fill: keyof Palette, stroke: keyof Palette, strokeWidth = 1): Paint => ({ fill, stroke, strokeWidth });
+
+/** How every role is painted (text roles: fill only). */
+export const ROLE_PAINT: Record<Role, Paint> = {
+  // Also used for the knock-out rectangles behind arrow labels (the line is interrupted, as in the seeds).
+  background: { fill: 'background', stroke: 'none', strokeWidth: 0 },
+  title: text('foreground'),
+  'participant-box': box('stateFill', 'line', 1.25),
+  participant: text('foreground'),
+  lifeline: line('muted', 1),
+  'state-box': box('stateFill', 'stateStroke', 1),
+  state: text('foreground'),
+  segment: line('line', 1.4),
+  'segment-lost': line('lost', 1.4),
+  'segment-retransmission': line('retransmission', 1.4),
+  'segment-override': line('override', 1.4),
+  arrowhead: { fill: 'line', stroke: 'none', strokeWidth: 0 },
+  'loss-cross': line('lost', 2),
+  label: text('foreground'),
+  'label-mark': text('accent'),
+  timer: line('timer', 1.25),
+  'timer-label': text('timer'),
+  'note-box': box('noteFill', 'noteStroke', 1),
+  note: text('foreground'),
+  divider: line('muted', 1),
+  'divider-label': text('muted'),
+  time: text('muted'),
+  'field-box': box('fieldFill', 'line', 1),
+  field: text('foreground'),
+  'flag-box': box('flagFill', 'line', 1),
+  flag: text('foreground'),
+  'field-value': text('accent'),
+  'field-open': line('line', 1),
+  ruler: line('muted', 1),
+  'ruler-label': text('muted'),
+  'offset-label': text('muted'),
+  'error-box': box('errorFill', 'error', 1),
+  error: text('error'),
+};
+
+/** The palette keys a role paints with. */
+export function paintFor(role: Role): Paint {
+  return ROLE_PAINT[role] ?? text('foreground');
+}
+
+/** The same, resolved to CSS colours of one palette (`null` = nothing to paint); what the PDF backend needs. */
+export function rolePaint(
+  role: Role,
+  palette: Palette,
+): { fill: string | null; stroke: string | null; strokeWidth: number } {
+  const p = paintFor(role);
+  return {
+    fill: p.fill === 'none' ? null : palette[p.fill],
+    stroke: p.stroke === 'none' ? null : palette[p.stroke],
+    strokeWidth: p.strokeWidth,
+  };
+}

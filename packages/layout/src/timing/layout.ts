@@ -1,0 +1,1092 @@
+/**
+ * Timeline → Scene for timing diagrams, in three styles:
+ *  - `states`   a column of state boxes per endpoint, arrows from box edge to box edge (the seed figures);
+ *  - `lifeline` vertical lifelines, state names written beside them at the instant they change;
+ *  - `flow`     Wireshark's Flow Graph: time column, one row per segment, `Seq=… Ack=… Len=…` labels.
+ *
+ * Time runs downwards. Abstract instants map to y through a piecewise-linear scale: each distinct instant gets
+ * a "band" (room for zero-length states stacked at that instant, notes and dividers), each interval between
+ * instants `unit × Δt` px, stretched where a state box would be too short. Monotone, so crossing segments
+ * still cross. Arrow labels sit on their arrow (horizontal, the line knocked out behind them, as in the seeds);
+ * a placer slides each label along its arrow until it touches nothing, and the whole layout is redone with a
+ * taller unit if some label cannot be placed.
+ */
+import type { Segment, StateChange, TcpState, Timeline, TimingLayout } from '@wiregram/core';
+import { formatLabel, formatState } from '@wiregram/core';
+import { FONT, measureText } from '../font/measure.js';
+import { boxesOverlap, inflate, itemBox, segmentHitsBox, type Box } from '../geometry.js';
+import type { Role, Scene, SceneItem, SceneLine, SceneRect, SceneText } from '../scene.js';
+
+export interface TimingLayoutOptions {
+  /** Overrides `timeline.options.layout`. */
+  style?: TimingLayout;
+  /** Base font size in px for labels (other sizes scale from it). Default 12. */
+  fontSize?: number;
+  /** Draw the title (default: when the timeline has one). */
+  title?: boolean;
+  /** px per abstract time unit before any stretching. Default 3.6 × the label line height. */
+  unit?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Text helpers
+
+const ASC = FONT.ascent;
+const DESC = FONT.descent;
+
+function mkText(
+  role: Role,
+  x: number,
+  y: number,
+  text: string,
+  fontSize: number,
+  step: number,
+  anchor: SceneText['anchor'] = 'middle',
+  weight: SceneText['fontWeight'] = 'normal',
+): SceneText {
+  return {
+    type: 'text',
+    role,
+    step,
+    x,
+    y,
+    text,
+    fontSize,
+    fontWeight: weight,
+    anchor,
+    rotate: 0,
+    width: measureText(text, fontSize, weight),
+    ascent: fontSize * ASC,
+    descent: fontSize * DESC,
+  };
+}
+
+/** Baseline that centres capitals/CJK visually on `midY`. */
+function baselineFor(midY: number, fontSize: number): number {
+  return midY + (fontSize * FONT.capHeight) / 2;
+}
+
+function mkRect(role: Role, x: number, y: number, width: number, height: number, step: number, rx = 0): SceneRect {
+  return { type: 'rect', role, step, x, y, width, height, rx };
+}
+
+function mkLine(role: Role, x1: number, y1: number, x2: number, y2: number, step: number, dash?: number[]): SceneLine {
+  const l: SceneLine = { type: 'line', role, step, x1, y1, x2, y2 };
+  if (dash) l.dash = dash;
+  return l;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Names
+
+function stateName(state: TcpState, timeline: Timeline): string {
+  return formatState(state, timeline.options?.stateNames ?? 'underscore');
+}
+
+/** Wireshark flow-graph label: `54321 → 80 [SYN] Seq=0 Win=65535 Len=0`, relative numbers. */
+function wiresharkLabel(seg: Segment, timeline: Timeline): string {
+  return formatLabel(seg, timeline, 'wireshark');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Metrics {
+  fs: number; // label font size
+  stateFs: number;
+  nameFs: number;
+  titleFs: number;
+  markFs: number;
+  lineH: number; // label line height
+  padX: number;
+  boxH: number; // minimum state box height
+  margin: number;
+}
+
+function metrics(fs: number): Metrics {
+  return {
+    fs,
+    stateFs: fs + 1,
+    nameFs: fs + 2,
+    titleFs: fs + 4,
+    markFs: fs - 1,
+    lineH: Math.round(fs * 1.35),
+    padX: Math.round(fs * 0.4),
+    boxH: Math.round(fs * 2.5),
+    margin: Math.round(fs * 1.4),
+  };
+}
+
+const EPS = 1e-9;
+const key = (t: number): number => Math.round(t * 1e6) / 1e6;
+
+interface LabelBlock {
+  seg: Segment;
+  lines: Array<{ text: string; role: Role; fs: number }>;
+  width: number;
+  height: number;
+}
+
+interface Arrow {
+  seg: Segment;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  role: Role;
+  step: number;
+}
+
+/** Per-endpoint column geometry. */
+interface Column {
+  id: string;
+  label: string;
+  cx: number;
+  /** Half width of the state box column (states style) or 0 (lifeline/flow). */
+  half: number;
+  index: number;
+}
+
+interface Placed {
+  items: SceneItem[];
+  /** Labels that could not be placed without touching something. */
+  failures: number;
+}
+
+export function layoutTimeline(timeline: Timeline, options: TimingLayoutOptions = {}): Scene {
+  const style: TimingLayout = options.style ?? timeline.options?.layout ?? 'states';
+  const m = metrics(options.fontSize ?? 12);
+  if (style === 'flow') return layoutFlow(timeline, m, options);
+  const drawn = separateBursts(timeline);
+  // Retry with a taller time unit (then wider gaps) until every label finds a free spot.
+  const baseUnit = options.unit ?? Math.round(m.lineH * 3.6);
+  let best: Placed | null = null;
+  const tries: Array<[number, number]> = [
+    [1, 1],
+    [1.15, 1],
+    [1.15, 1.15],
+    [1.3, 1.15],
+    [1.3, 1.3],
+    [1.5, 1.3],
+    [1.7, 1.5],
+    [2, 1.7],
+    [2.4, 2],
+  ];
+  // First with labels of multi-column segments beside the busy endpoint (compact), then beside the other end
+  // (fans of segments leaving one endpoint at once only separate far from it).
+  outer: for (const mode of ['hub', 'spoke'] as const) {
+    for (const [u, g] of tries) {
+      const placed = layoutColumns(drawn, m, style, baseUnit * u, g, mode);
+      if (!best || placed.failures < best.failures) best = placed;
+      if (placed.failures === 0) break outer;
+    }
+  }
+  return finish(timeline, best!.items, m, options, timeline.segments.length);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// states / lifeline
+
+/**
+ * Segments one endpoint sends to the same peer at the same instant (`&` in the source) would be drawn on top of
+ * each other; draw them as a burst, each a little later than the one before. Layout only: the Timeline (and the
+ * description) keep the author's times.
+ */
+function separateBursts(timeline: Timeline): Timeline {
+  const seen = new Map<string, number>();
+  let changed = false;
+  const segments = timeline.segments.map((sg) => {
+    const k = `${sg.from}>${sg.to}@${key(sg.sentAt)}`;
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    if (n === 0) return sg;
+    changed = true;
+    return { ...sg, sentAt: sg.sentAt + n * 0.4, arrivesAt: sg.arrivesAt + n * 0.4 };
+  });
+  if (!changed) return timeline;
+  const moved = new Map(segments.map((sg) => [sg.index, sg]));
+  // State changes caused by a moved segment's arrival move with it.
+  const states = timeline.states.map((st) => {
+    if (st.cause === null || st.from === null) return st;
+    const sg = moved.get(st.cause);
+    const orig = timeline.segments[st.cause];
+    if (!sg || !orig || sg === orig) return st;
+    if (st.participant === sg.to && Math.abs(st.at - orig.arrivesAt) < EPS) return { ...st, at: sg.arrivesAt };
+    if (st.participant === sg.from && Math.abs(st.at - orig.sentAt) < EPS) return { ...st, at: sg.sentAt };
+    return st;
+  });
+  return { ...timeline, segments, states };
+}
+
+function labelBlock(seg: Segment, m: Metrics): LabelBlock {
+  const lines: LabelBlock['lines'] = [{ text: seg.label, role: 'label', fs: m.fs }];
+  const marks = markTexts(seg);
+  if (marks) lines.push({ text: marks, role: 'label-mark', fs: m.markFs });
+  let width = 0;
+  for (const l of lines) width = Math.max(width, measureText(l.text, l.fs));
+  const height = lines.reduce((h, l) => h + l.fs * (ASC + DESC), 0) + (lines.length - 1) * 1;
+  return { seg, lines, width: width + 2 * m.padX, height: height + 4 };
+}
+
+function markTexts(seg: Segment): string {
+  const texts: string[] = [];
+  for (const mk of seg.marks ?? []) if (mk.text && !texts.includes(mk.text)) texts.push(mk.text);
+  if (seg.retransmission && !texts.some((t) => /retrans/i.test(t))) texts.unshift('retransmission');
+  if (seg.lost && !texts.some((t) => /lost/i.test(t))) texts.unshift('lost');
+  return texts.join(' · ');
+}
+
+function segmentRole(seg: Segment): Role {
+  if (seg.lost) return 'segment-lost';
+  // `overrides` also lists an ordinary `len=100`; only what the core marked as overriding the protocol counts.
+  if ((seg.marks ?? []).some((mk) => mk.kind === 'override')) return 'segment-override';
+  if (seg.retransmission) return 'segment-retransmission';
+  return 'segment';
+}
+
+/** Step of whatever happens at time t without a causing segment: shown with the last segment sent by then. */
+function stepAt(timeline: Timeline, t: number): number {
+  let step = 0;
+  for (const s of timeline.segments) if (s.sentAt <= t + EPS) step = Math.max(step, s.index + 1);
+  return step;
+}
+
+function layoutColumns(
+  timeline: Timeline,
+  m: Metrics,
+  style: 'states' | 'lifeline',
+  unit: number,
+  gapScale: number,
+  mode: 'hub' | 'spoke',
+): Placed {
+  const items: SceneItem[] = [];
+  const obstacles: Box[] = [];
+  const parts = timeline.participants;
+  const segs = timeline.segments;
+
+  // --- states per participant (initial first), in timeline order
+  const statesOf = new Map<string, StateChange[]>();
+  for (const p of parts) statesOf.set(p.id, []);
+  for (const s of timeline.states) {
+    const list = statesOf.get(s.participant);
+    if (list) list.push(s);
+  }
+  for (const list of statesOf.values()) list.sort((a, b) => (a.from === null ? -1 : 0) - (b.from === null ? -1 : 0) || a.at - b.at);
+
+  // --- instants and bands
+  const instants = new Set<number>();
+  for (const s of segs) {
+    instants.add(key(s.sentAt));
+    instants.add(key(s.arrivesAt));
+  }
+  for (const s of timeline.states) if (s.from !== null) instants.add(key(s.at));
+  for (const t of timeline.timers) {
+    instants.add(key(t.start));
+    instants.add(key(t.end));
+  }
+  for (const n of timeline.notes) instants.add(key(n.at));
+  for (const d of timeline.dividers) instants.add(key(d.at));
+  if (instants.size === 0) instants.add(0);
+  const times = [...instants].sort((a, b) => a - b);
+  const idx = new Map<number, number>();
+  times.forEach((t, i) => idx.set(t, i));
+
+  const stackStep = style === 'states' ? m.boxH : m.lineH + 2;
+  // boundaries per participant per instant (non-initial state changes)
+  const bounds = new Map<string, StateChange[]>(); // `${p}@${i}`
+  for (const s of timeline.states) {
+    if (s.from === null) continue;
+    const k = `${s.participant}@${idx.get(key(s.at))}`;
+    const list = bounds.get(k) ?? [];
+    list.push(s);
+    bounds.set(k, list);
+  }
+  const stackH = new Array<number>(times.length).fill(0);
+  for (const [k, list] of bounds) {
+    const i = Number(k.slice(k.lastIndexOf('@') + 1));
+    stackH[i] = Math.max(stackH[i]!, (list.length - 1) * stackStep);
+  }
+  // notes and dividers: heights, stacked in the band after the state stack
+  const noteFs = m.fs;
+  type Slot = { kind: 'note' | 'divider'; i: number; h: number; text: string; note?: (typeof timeline.notes)[number]; between?: string[] };
+  const slots: Slot[] = [];
+  for (const n of timeline.notes) {
+    const lines = n.text.split('\n').length;
+    slots.push({ kind: 'note', i: idx.get(key(n.at))!, h: lines * m.lineH + 2 * m.padX + 12, text: n.text, note: n });
+  }
+  for (const d of timeline.dividers)
+    slots.push({ kind: 'divider', i: idx.get(key(d.at))!, h: m.lineH + 14, text: d.text, between: d.participants ?? [] });
+  const slotH = new Array<number>(times.length).fill(0);
+  for (const s of slots) slotH[s.i]! += s.h;
+
+  // --- vertical scale
+  const top = 0; // content coordinates; shifted in finish()
+  const nameH = style === 'states' ? m.nameFs * 1.6 : m.nameFs * 2.4;
+  const preRow = style === 'states' ? m.boxH : m.lineH * 1.6; // room for the initial state above the first instant
+  const yTop = new Array<number>(times.length).fill(0);
+  const yBot = new Array<number>(times.length).fill(0);
+  // Long idle stretches (2MSL, RTO) are drawn shorter than their duration: past one unit, growth is sub-linear.
+  const span = (dt: number): number => (dt <= 1 ? dt : 1 + Math.sqrt(dt - 1) * 0.7);
+  const gaps = times.map((t, i) => (i === 0 ? 0 : Math.max(unit * span(t - times[i - 1]!), stackStep)));
+  const computeY = (): void => {
+    let y = top + nameH + preRow + 6;
+    for (let i = 0; i < times.length; i++) {
+      y += gaps[i]!;
+      yTop[i] = y;
+      y += stackH[i]! + slotH[i]!;
+      yBot[i] = y;
+    }
+  };
+  computeY();
+
+  // y of each boundary (state change); arrows attach there when the change was caused by them
+  const boundaryY = new Map<StateChange, number>();
+  const placeBoundaries = (): void => {
+    for (const [k, list] of bounds) {
+      const i = Number(k.slice(k.lastIndexOf('@') + 1));
+      list.forEach((s, j) => {
+        let y = yTop[i]! + j * stackStep;
+        // A change caused by sending goes after the notes of that instant, as the send does.
+        if (j === list.length - 1 && slotH[i]! > 0 && s.cause !== null && segs[s.cause]?.from === s.participant) y = yBot[i]!;
+        boundaryY.set(s, y);
+      });
+    }
+  };
+  placeBoundaries();
+
+  // Stretch intervals so every non-empty state box is at least a box (or a text line) tall.
+  const initialBottom = top + nameH;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const list of statesOf.values()) {
+      for (let j = 1; j < list.length; j++) {
+        const s = list[j]!;
+        const prev = list[j - 1]!;
+        const y0 = prev.from === null ? initialBottom : boundaryY.get(prev)!;
+        const y1 = boundaryY.get(s)!;
+        const i = idx.get(key(s.at))!;
+        const ip = prev.from === null ? -1 : idx.get(key(prev.at))!;
+        if (ip === i) continue; // same instant: already stacked
+        const need = (prev.from === null ? preRow : stackStep) - (y1 - y0);
+        if (need > 0.01 && i > 0) {
+          gaps[i]! += need;
+          computeY();
+          placeBoundaries();
+        }
+      }
+    }
+  }
+  const lastY = yBot[times.length - 1]!;
+  const bottom = lastY + (style === 'states' ? m.boxH : m.lineH * 2);
+
+  const yOfSend = (seg: Segment): number => {
+    const c = timeline.states.find((s) => s.cause === seg.index && s.participant === seg.from && s.from !== null);
+    if (c && boundaryY.has(c)) return boundaryY.get(c)!;
+    return yBot[idx.get(key(seg.sentAt))!]!;
+  };
+  const yOfArrival = (seg: Segment): number => {
+    const c = timeline.states.find((s) => s.cause === seg.index && s.participant === seg.to && s.from !== null);
+    if (c && boundaryY.has(c)) return boundaryY.get(c)!;
+    return yTop[idx.get(key(seg.arrivesAt))!]!;
+  };
+
+  const oneWay = median(segs.filter((s) => !s.lost).map((s) => s.arrivesAt - s.sentAt)) || 1;
+  /** How far across the gap a lost segment gets before its cross. */
+  const lostFraction = (seg: Segment): number => Math.min(0.72, Math.max(0.5, (seg.arrivesAt - seg.sentAt) / oneWay));
+
+  // --- columns
+  const blocks = segs.map((s) => labelBlock(s, m));
+  const cols: Column[] = [];
+  const colOf = new Map<string, Column>();
+  const stateTextW = (id: string): number =>
+    (statesOf.get(id) ?? []).reduce((w, s) => Math.max(w, measureText(stateName(s.to, timeline), m.stateFs)), 0);
+  const pIndex = new Map(parts.map((p, i) => [p.id, i]));
+  // Each label gets a "home" gap: the gap next to the busier endpoint, on the side facing the other one
+  // (for a SYN flood, the gap beside the server). Only home gaps are made wide enough for labels, so
+  // diagrams with many endpoints stay compact.
+  const degree = new Map<string, number>();
+  for (const sg of segs) {
+    degree.set(sg.from, (degree.get(sg.from) ?? 0) + 1);
+    degree.set(sg.to, (degree.get(sg.to) ?? 0) + 1);
+  }
+  const homeGap = new Map<number, number>();
+  const gapNeed = new Array<number>(Math.max(0, parts.length - 1)).fill(0);
+  for (const sg of segs) {
+    const a = pIndex.get(sg.from);
+    const b = pIndex.get(sg.to);
+    if (a === undefined || b === undefined || a === b) continue;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    let home = lo;
+    if (hi - lo > 1) {
+      let hub = (degree.get(sg.to) ?? 0) >= (degree.get(sg.from) ?? 0) ? b : a;
+      if (mode === 'spoke') hub = hub === a ? b : a;
+      home = hub === hi ? hi - 1 : lo;
+    }
+    homeGap.set(sg.index, home);
+    // A lost segment's line is only part of the gap long: its label must still fit between the ends.
+    const frac = sg.lost ? lostFraction(sg) : 1;
+    gapNeed[home] = Math.max(gapNeed[home]!, (blocks[sg.index]!.width + 3 * m.fs) / frac + m.fs);
+  }
+  const gapW = gapNeed.map((need, k) => {
+    const min = need > 0 ? m.fs * 16 : m.fs * 4;
+    let w = Math.max(min, need) * gapScale;
+    if (style === 'lifeline') {
+      // room for the two header boxes and for the state names written on the inner side of middle lifelines
+      const nA = measureText(parts[k]!.label, m.nameFs, 'bold') / 2 + m.fs * 1.5;
+      const nB = measureText(parts[k + 1]!.label, m.nameFs, 'bold') / 2 + m.fs * 1.5;
+      const inner = k > 0 ? stateTextW(parts[k]!.id) + m.fs : 0;
+      w = Math.max(w, nA + nB + m.fs, inner + m.fs * 2);
+    }
+    return w;
+  });
+  let x = 0;
+  parts.forEach((p, i) => {
+    const nameW = measureText(p.label, m.nameFs, 'bold');
+    // An endpoint without states (a spoofed address) is drawn as a plain dashed lifeline even in `states`.
+    const stateless = (statesOf.get(p.id) ?? []).length === 0;
+    const half = style === 'states' && !stateless ? Math.max(stateTextW(p.id) + 2 * m.fs, nameW + m.fs, 7 * m.fs) / 2 : 0;
+    if (i > 0 && style === 'states' && stateless) x += nameW / 2;
+    if (i > 0) x += half + gapW[i - 1]!;
+    const col: Column = { id: p.id, label: p.label, cx: x, half, index: i };
+    cols.push(col);
+    colOf.set(p.id, col);
+    x += half;
+    if (style === 'states' && stateless) x += nameW / 2;
+  });
+  const n = cols.length;
+
+  // --- arrows
+  const arrows: Arrow[] = [];
+  for (const seg of segs) {
+    const a = colOf.get(seg.from);
+    const b = colOf.get(seg.to);
+    if (!a || !b) continue;
+    const dir = b.cx >= a.cx ? 1 : -1;
+    const x1 = a.cx + dir * a.half;
+    let x2 = b.cx - dir * b.half;
+    const y1 = yOfSend(seg);
+    let y2 = yOfArrival(seg);
+    if (seg.lost) {
+      // The cross sits where the segment got to: proportionally to a normal trip, never at the receiver.
+      const f = lostFraction(seg);
+      const yEnd = yTop[idx.get(key(seg.arrivesAt))!]!;
+      if (Math.abs(a.index - b.index) > 1) {
+        // Across several columns: the cross goes in the gap before the receiver, not over another endpoint.
+        const prev = cols[b.index - dir]!;
+        const gx = prev.cx + dir * prev.half;
+        x2 = gx + (x2 - gx) * Math.max(f, 0.5);
+      } else x2 = x1 + (x2 - x1) * f;
+      y2 = yEnd;
+    }
+    if (a === b) {
+      // A segment to itself (unusual): a small loop to the right.
+      x2 = x1;
+    }
+    arrows.push({ seg, x1, y1, x2, y2, role: segmentRole(seg), step: seg.index + 1 });
+  }
+
+  // --- participants (names / header boxes) and columns
+  for (const c of cols) {
+    const nameW = measureText(c.label, m.nameFs, 'bold');
+    if (style === 'states') {
+      const t = mkText('participant', c.cx, baselineFor(top + m.nameFs * 0.6, m.nameFs), c.label, m.nameFs, 0, 'middle', 'bold');
+      items.push(t);
+      obstacles.push(itemBox(t));
+      if (c.half === 0) items.push(mkLine('lifeline', c.cx, initialBottom, c.cx, bottom, 0, [4, 4]));
+    } else {
+      const w = Math.max(nameW + 2 * m.fs, 6 * m.fs);
+      const h = m.nameFs * 2;
+      const r = mkRect('participant-box', c.cx - w / 2, top, w, h, 0, 3);
+      items.push(r);
+      items.push(mkText('participant', c.cx, baselineFor(top + h / 2, m.nameFs), c.label, m.nameFs, 0, 'middle', 'bold'));
+      obstacles.push(itemBox(r));
+      items.push(mkLine('lifeline', c.cx, top + h, c.cx, bottom, 0));
+    }
+  }
+
+  // --- states
+  const stateSide = (c: Column): 'left' | 'right' | 'center' =>
+    n === 1 ? 'right' : c.index === 0 ? 'left' : c.index === n - 1 ? 'right' : 'center';
+  for (const c of cols) {
+    const list = statesOf.get(c.id) ?? [];
+    list.forEach((s, j) => {
+      const y0 = s.from === null ? initialBottom : boundaryY.get(s)!;
+      const next = list[j + 1];
+      const y1 = next ? boundaryY.get(next)! : bottom;
+      const step = s.cause !== null ? s.cause + 1 : s.from === null ? 0 : stepAt(timeline, s.at);
+      const name = stateName(s.to, timeline);
+      if (style === 'states') {
+        const r = mkRect('state-box', c.cx - c.half, y0, 2 * c.half, y1 - y0, step);
+        items.push(r);
+        obstacles.push(itemBox(r));
+        // Centred in its box, unless an arrow crossing the column (many endpoints) runs through it.
+        let st = mkText('state', c.cx, baselineFor((y0 + y1) / 2, m.stateFs), name, m.stateFs, step);
+        const room = (y1 - y0 - m.stateFs * 1.4) / 2;
+        if (room > 2) {
+          for (const f of [0, -0.5, 0.5, -1, 1, -0.25, 0.25, -0.75, 0.75]) {
+            const cand = mkText('state', c.cx, baselineFor((y0 + y1) / 2 + f * room, m.stateFs), name, m.stateFs, step);
+            const b = inflate(itemBox(cand), 2);
+            if (!arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b))) {
+              st = cand;
+              break;
+            }
+          }
+        }
+        items.push(st);
+      } else {
+        // Beside the lifeline, just below the instant; tick marks the instant.
+        // Outer lifelines write outside; middle ones on whichever side no segment leaves or arrives there.
+        const side = stateSide(c);
+        const below = y0 + m.stateFs * ASC + 2;
+        const above = y0 - m.stateFs * DESC - 3;
+        const at = (sd: 'left' | 'right', yb: number): SceneText =>
+          sd === 'left' ? mkText('state', c.cx - 6, yb, name, m.stateFs, step, 'end') : mkText('state', c.cx + 6, yb, name, m.stateFs, step, 'start');
+        let t = at(side === 'left' ? 'left' : 'right', below);
+        if (side === 'center') {
+          for (const [sd, yb] of [['right', below], ['left', below], ['right', above], ['left', above]] as const) {
+            const cand = at(sd, yb);
+            const b = inflate(itemBox(cand), 2);
+            if (!arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) && !obstacles.some((o) => boxesOverlap(b, o))) {
+              t = cand;
+              break;
+            }
+          }
+        }
+        items.push(mkLine('lifeline', c.cx - 4, y0, c.cx + 4, y0, step));
+        items.push(t);
+        obstacles.push(inflate(itemBox(t), 2));
+      }
+    });
+  }
+
+  // --- timers: brackets on the outer side of the column
+  const lanes = new Map<string, Array<{ start: number; end: number; lane: number }>>();
+  const laneW = new Map<string, number[]>();
+  for (const tm of timeline.timers) {
+    const c = colOf.get(tm.participant);
+    if (!c) continue;
+    const side = stateSide(c) === 'left' ? -1 : 1;
+    const used = lanes.get(c.id) ?? [];
+    let lane = 0;
+    while (used.some((u) => u.lane === lane && u.start < tm.end - EPS && tm.start < u.end - EPS)) lane++;
+    used.push({ start: tm.start, end: tm.end, lane });
+    lanes.set(c.id, used);
+    const label = tm.restarted ? `${tm.label} (restarted)` : tm.label;
+    const lw = measureText(label, m.fs);
+    const widths = laneW.get(c.id) ?? [];
+    let off = style === 'states' ? c.half + 8 : stateTextW(c.id) + 14;
+    for (let l = 0; l < lane; l++) off += (widths[l] ?? 0) + 12;
+    widths[lane] = Math.max(widths[lane] ?? 0, lw + 10);
+    laneW.set(c.id, widths);
+    const xb = c.cx + side * off;
+    const y0 = yBot[idx.get(key(tm.start))!]!;
+    const y1 = yTop[idx.get(key(tm.end))!]!;
+    const tick = 5 * -side;
+    const step = stepAt(timeline, tm.start);
+    items.push({
+      type: 'polyline',
+      role: 'timer',
+      step,
+      points: [
+        [xb + tick, y0],
+        [xb, y0],
+        [xb, y1],
+        [xb + tick, y1],
+      ],
+      ...(tm.expired ? {} : { dash: [4, 3] }),
+    });
+    const t = mkText('timer-label', xb + side * 5, baselineFor((y0 + y1) / 2, m.fs), label, m.fs, step, side < 0 ? 'end' : 'start');
+    items.push(t);
+    obstacles.push(inflate(itemBox(t), 2));
+    obstacles.push({ x1: Math.min(xb, xb + tick), y1: y0, x2: Math.max(xb, xb + tick), y2: y1 });
+  }
+
+  // --- notes and dividers inside their instant's band
+  const leftEdge = cols.length ? cols[0]!.cx - cols[0]!.half - (style === 'states' ? 0 : m.fs * 3) : 0;
+  const rightEdge = cols.length ? cols[n - 1]!.cx + cols[n - 1]!.half + (style === 'states' ? 0 : m.fs * 3) : 0;
+  const slotCursor = new Array<number>(times.length).fill(0);
+  const pendingDividers: Array<{ ym: number; text: string; step: number }> = [];
+  /** Horizontal exchange arrows: labels must not sit on them either. */
+  const pendingLines: Array<{ x1: number; y1: number; x2: number; y2: number }> = [];
+  for (const s of slots) {
+    const y0 = yTop[s.i]! + stackH[s.i]! + slotCursor[s.i]!;
+    slotCursor[s.i]! += s.h;
+    const step = stepAt(timeline, times[s.i]!);
+    if (s.kind === 'divider' && s.between?.length === 2 && colOf.has(s.between[0]!) && colOf.has(s.between[1]!)) {
+      // An exchange between two endpoints (`client <-> server: 数据传输`): a two-headed arrow, as the seeds draw it.
+      const ym = y0 + s.h / 2;
+      let ca = colOf.get(s.between[0]!)!;
+      let cb = colOf.get(s.between[1]!)!;
+      if (ca.cx > cb.cx) [ca, cb] = [cb, ca];
+      const xa = ca.cx + ca.half;
+      const xb = cb.cx - cb.half;
+      items.push(mkLine('divider', xa + 8, ym, xb - 8, ym, step));
+      items.push({ type: 'polygon', role: 'arrowhead', step, points: [[xa, ym], [xa + 9, ym - 3.6], [xa + 9, ym + 3.6]] });
+      items.push({ type: 'polygon', role: 'arrowhead', step, points: [[xb, ym], [xb - 9, ym - 3.6], [xb - 9, ym + 3.6]] });
+      const t = mkText('divider-label', (xa + xb) / 2, baselineFor(ym, m.fs), s.text, m.fs, step);
+      items.push(mkRect('background', t.x - t.width / 2 - m.padX, ym - m.lineH / 2, t.width + 2 * m.padX, m.lineH, step, 2));
+      items.push(t);
+      obstacles.push(inflate(itemBox(t), 1));
+      pendingLines.push({ x1: xa, y1: ym, x2: xb, y2: ym });
+      continue;
+    }
+    if (s.kind === 'divider') {
+      const ym = y0 + s.h / 2;
+      items.push(mkLine('divider', leftEdge - 8, ym, rightEdge + 8, ym, step, [6, 4]));
+      pendingDividers.push({ ym, text: s.text, step });
+      continue;
+    }
+    const note = s.note!;
+    const lines = note.text.split('\n');
+    const tw = lines.reduce((w, l) => Math.max(w, measureText(l, m.fs)), 0) + 2 * m.padX + 8;
+    const pc = note.participants.map((id) => colOf.get(id)).filter((c): c is Column => !!c);
+    let x1: number;
+    let x2: number;
+    if (pc.length === 0) {
+      x1 = (leftEdge + rightEdge) / 2 - tw / 2;
+      x2 = x1 + tw;
+    } else if (note.placement === 'over' || pc.length > 1) {
+      const lo = Math.min(...pc.map((c) => c.cx - c.half));
+      const hi = Math.max(...pc.map((c) => c.cx + c.half));
+      const mid = (lo + hi) / 2;
+      const w = Math.max(tw, hi - lo + (pc.length > 1 ? 16 : 0));
+      x1 = mid - w / 2;
+      x2 = mid + w / 2;
+    } else if (note.placement === 'left') {
+      x2 = pc[0]!.cx - pc[0]!.half - 6;
+      x1 = x2 - tw;
+    } else {
+      x1 = pc[0]!.cx + pc[0]!.half + 6;
+      x2 = x1 + tw;
+    }
+    const bh = s.h - 12;
+    if (pc.length === 1 && note.placement !== 'over') {
+      // Beside one endpoint: step outwards past timer brackets and labels already there.
+      const dir = note.placement === 'left' ? -1 : 1;
+      for (let k = 0; k < 20; k++) {
+        const b: Box = { x1, y1: y0 + 6, x2, y2: y0 + 6 + bh };
+        const hit = obstacles.find((o) => boxesOverlap(b, o, 2));
+        if (!hit) break;
+        const dx = dir > 0 ? hit.x2 + 4 - x1 : hit.x1 - 4 - x2;
+        x1 += dx;
+        x2 += dx;
+      }
+    }
+    const r = mkRect('note-box', x1, y0 + 6, x2 - x1, bh, step, 2);
+    items.push(r);
+    obstacles.push(itemBox(r));
+    lines.forEach((l, k) => {
+      items.push(mkText('note', (x1 + x2) / 2, baselineFor(y0 + 6 + m.padX + m.lineH * (k + 0.5), noteFs), l, noteFs, step));
+    });
+  }
+
+  // Arrows' ends are obstacles for labels (so a label never sits on an arrowhead or a cross).
+  const ends: Box[] = [];
+  for (const a of arrows) {
+    ends.push({ x1: a.x1 - 6, y1: a.y1 - 6, x2: a.x1 + 6, y2: a.y1 + 6 });
+    ends.push({ x1: a.x2 - 10, y1: a.y2 - 10, x2: a.x2 + 10, y2: a.y2 + 10 });
+  }
+
+  // Divider labels: centred, unless a segment in flight crosses there; then slide sideways.
+  for (const d of pendingDividers) {
+    const w = measureText(d.text, m.fs, 'bold') + 2 * m.padX;
+    const mid = (leftEdge + rightEdge) / 2;
+    const half = (rightEdge - leftEdge) / 2;
+    let bx = mid;
+    for (const f of [0, -0.25, 0.25, -0.5, 0.5, -0.75, 0.75, -1, 1]) {
+      const cx = mid + f * half;
+      const box: Box = { x1: cx - w / 2, y1: d.ym - m.lineH / 2, x2: cx + w / 2, y2: d.ym + m.lineH / 2 };
+      const hit =
+        arrows.some((a) => segmentHitsBox(a.x1, a.y1, a.x2, a.y2, inflate(box, 2))) || obstacles.some((o) => boxesOverlap(box, o, 1));
+      if (!hit) {
+        bx = cx;
+        break;
+      }
+    }
+    const t = mkText('divider-label', bx, baselineFor(d.ym, m.fs), d.text, m.fs, d.step, 'middle', 'bold');
+    items.push(mkRect('background', bx - w / 2, d.ym - m.lineH / 2, w, m.lineH, d.step));
+    items.push(t);
+    obstacles.push(inflate(itemBox(t), 1));
+  }
+
+  // --- labels: slide along the arrow until nothing is hit
+  let failures = 0;
+  const labelItems: SceneItem[] = [];
+  const placedLabels: Box[] = [];
+  const cands = [0.5];
+  for (let k = 1; k <= 9; k++) cands.push(0.5 - k * 0.04, 0.5 + k * 0.04);
+  for (const a of arrows) {
+    const blk = blocks[a.seg.index]!;
+    let chosen: { cx: number; cy: number; box: Box } | null = null;
+    let bestScore = Infinity;
+    // Candidate positions: along the arrow inside its home gap first, then inside the other gaps it spans.
+    const ts: number[] = [];
+    const home = homeGap.get(a.seg.index);
+    const ca = colOf.get(a.seg.from)!;
+    const cb = colOf.get(a.seg.to)!;
+    const dxa = a.x2 - a.x1;
+    const gapsSpanned: number[] = [];
+    for (let k = Math.min(ca.index, cb.index); k < Math.max(ca.index, cb.index); k++) gapsSpanned.push(k);
+    gapsSpanned.sort((p, q) => (p === home ? -1 : q === home ? 1 : 0));
+    for (const k of gapsSpanned) {
+      if (gapsSpanned.length === 1 || Math.abs(dxa) < 1) {
+        ts.push(...cands);
+        break;
+      }
+      const gl = cols[k]!.cx + cols[k]!.half;
+      const gr = cols[k + 1]!.cx - cols[k + 1]!.half;
+      let t0 = (gl - a.x1) / dxa;
+      let t1 = (gr - a.x1) / dxa;
+      if (t0 > t1) [t0, t1] = [t1, t0];
+      t0 = Math.max(0, t0);
+      t1 = Math.min(1, t1);
+      if (t1 <= t0) continue;
+      for (const c of cands) ts.push(t0 + (t1 - t0) * c);
+    }
+    if (!ts.length) ts.push(...cands);
+    // On the arrow (knocking the line out, as the seeds do) first; then just above or below it, which leaves
+    // room between close parallel segments (bursts, a lost segment and its successor).
+    const lineY = (x: number): number => {
+      if (Math.abs(a.x2 - a.x1) < 1e-6) return a.y1;
+      const u = Math.min(1, Math.max(0, (x - a.x1) / (a.x2 - a.x1)));
+      return a.y1 + (a.y2 - a.y1) * u;
+    };
+    // Variant vi: (t, side) with side 0 = on the line, -1 above, 1 below; a lost segment's line is short, so
+    // its label goes above or below (the line stays visible up to its cross).
+    const nT = ts.length;
+    const nV = a.seg.lost ? 2 * nT : 3 * nT;
+    for (let vi = 0; vi < nV; vi++) {
+      let t: number;
+      let side: number;
+      if (a.seg.lost) {
+        t = ts[vi >> 1]!;
+        side = vi & 1 ? 1 : -1;
+      } else if (vi < nT) {
+        t = ts[vi]!;
+        side = 0;
+      } else {
+        t = ts[(vi - nT) >> 1]!;
+        side = (vi - nT) & 1 ? 1 : -1;
+      }
+      const cx = a.x1 + (a.x2 - a.x1) * t;
+      let cy = a.y1 + (a.y2 - a.y1) * t;
+      if (side !== 0) {
+        const ya = lineY(cx - blk.width / 2);
+        const yb = lineY(cx + blk.width / 2);
+        cy = side < 0 ? Math.min(ya, yb) - 3 - blk.height / 2 : Math.max(ya, yb) + 3 + blk.height / 2;
+      }
+      const box: Box = { x1: cx - blk.width / 2, y1: cy - blk.height / 2, x2: cx + blk.width / 2, y2: cy + blk.height / 2 };
+      const wide: Box = { x1: box.x1 - 3, y1: box.y1 - 3, x2: box.x2 + 3, y2: box.y2 + 3 };
+      let score = Math.min(0.9, vi * 0.005); // prefer the earlier (centred, home-gap) candidates
+      for (const o of obstacles) if (boxesOverlap(box, o, 2)) score += 10;
+      for (const o of placedLabels) if (score < bestScore && boxesOverlap(box, o, 6)) score += 10;
+      for (const o of ends) if (score < bestScore && boxesOverlap(box, o)) score += 10;
+      for (const o of arrows) if (score < bestScore && o !== a && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
+      for (const o of pendingLines) if (score < bestScore && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
+      if (style === 'lifeline') for (const c of cols) if (box.x1 - 3 < c.cx && c.cx < box.x2 + 3) score += 10;
+      if (score < bestScore) {
+        bestScore = score;
+        chosen = { cx, cy, box };
+      }
+      if (score < 1) break;
+    }
+    if (bestScore >= 1) {
+      failures++;
+      if ((globalThis as any).__WG_DEBUG) console.error('fail', unit, gapScale, mode, a.seg.index, a.seg.label);
+    }
+    const { cx, cy, box } = chosen!;
+    placedLabels.push(box);
+    labelItems.push(mkRect('background', box.x1, box.y1, box.x2 - box.x1, box.y2 - box.y1, a.step, 2));
+    let y = box.y1 + 2;
+    for (const l of blk.lines) {
+      y += l.fs * ASC;
+      labelItems.push(mkText(l.role, cx, y, l.text, l.fs, a.step));
+      y += l.fs * DESC + 1;
+    }
+    void cy;
+  }
+
+  // --- draw arrows (below labels), arrowheads, crosses
+  for (const a of arrows) {
+    const dx = a.x2 - a.x1;
+    const dy = a.y2 - a.y1;
+    const len = Math.hypot(dx, dy) || 1;
+    const ux = dx / len;
+    const uy = dy / len;
+    if (a.seg.lost) {
+      items.push(mkLine(a.role, a.x1, a.y1, a.x2, a.y2, a.step));
+      const s = 5;
+      items.push(mkLine('loss-cross', a.x2 - s, a.y2 - s, a.x2 + s, a.y2 + s, a.step));
+      items.push(mkLine('loss-cross', a.x2 - s, a.y2 + s, a.x2 + s, a.y2 - s, a.step));
+      continue;
+    }
+    if (a.x1 === a.x2 && a.y1 === a.y2) continue;
+    const head = 9;
+    const hw = 3.6;
+    const bx = a.x2 - ux * head;
+    const by = a.y2 - uy * head;
+    const line = mkLine(a.role, a.x1, a.y1, bx + ux * 1, by + uy * 1, a.step);
+    if (a.seg.retransmission && !a.seg.lost) line.dash = [6, 3];
+    items.push(line);
+    items.push({
+      type: 'polygon',
+      role: 'arrowhead',
+      step: a.step,
+      points: [
+        [a.x2, a.y2],
+        [bx - uy * hw, by + ux * hw],
+        [bx + uy * hw, by - ux * hw],
+      ],
+      ...(a.role !== 'segment' ? { color: undefined } : {}),
+    });
+  }
+  // Remove undefined colour keys (keep scenes deep-equal friendly).
+  for (const it of items) if ('color' in it && it.color === undefined) delete it.color;
+  items.push(...labelItems);
+  return { items, failures };
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// flow (Wireshark Flow Graph)
+
+function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions): Scene {
+  const items: SceneItem[] = [];
+  const parts = timeline.participants;
+  const segs = [...timeline.segments].sort((a, b) => a.sentAt - b.sentAt || a.index - b.index);
+  const labels = new Map<number, string>();
+  for (const s of segs) labels.set(s.index, wiresharkLabel(s, timeline));
+  const timeText = (s: Segment): string => (s.time !== null && s.time !== undefined ? s.time.toFixed(6) : String(s.index + 1));
+  const timeW = Math.max(measureText('Time', m.fs, 'bold'), ...segs.map((s) => measureText(timeText(s), m.fs)));
+  const maxLabel = Math.max(0, ...[...labels.values()].map((l) => measureText(l, m.fs)));
+  const maxMark = Math.max(0, ...segs.map((s) => measureText(markTexts(s), m.markFs)));
+  const gap = Math.max(m.fs * 14, maxLabel + 3 * m.fs, maxMark + 3 * m.fs);
+  const headerH = m.nameFs * 2.6;
+  const rowH = m.lineH * 2 + (segs.some((s) => markTexts(s)) ? m.lineH * 0.6 : 0) + 6;
+  const x0 = timeW + 2 * m.fs; // first lifeline
+  const cx = new Map<string, number>();
+  parts.forEach((p, i) => cx.set(p.id, x0 + m.fs * 4 + i * gap));
+
+  // Rows: segments, with notes and dividers interleaved by time.
+  type Row = { kind: 'seg'; seg: Segment } | { kind: 'divider'; text: string; at: number } | { kind: 'note'; text: string; at: number; ps: string[] };
+  const rows: Row[] = segs.map((seg) => ({ kind: 'seg', seg }) as Row);
+  const extra: Row[] = [
+    ...timeline.dividers.map((d) => ({ kind: 'divider', text: d.text, at: d.at }) as Row),
+    ...timeline.notes.map((n) => ({ kind: 'note', text: n.text, at: n.at, ps: n.participants }) as Row),
+  ];
+  for (const r of extra) {
+    const at = (r as { at: number }).at;
+    let pos = rows.findIndex((x) => x.kind === 'seg' && x.seg.sentAt >= at - EPS);
+    if (pos < 0) pos = rows.length;
+    rows.splice(pos, 0, r);
+  }
+
+  let y = headerH + m.lineH;
+  const first = cx.get(parts[0]?.id ?? '') ?? x0;
+  const last = cx.get(parts[parts.length - 1]?.id ?? '') ?? x0;
+  const rowYs: number[] = [];
+  for (const r of rows) {
+    rowYs.push(y);
+    y += r.kind === 'seg' ? rowH : r.kind === 'note' ? m.lineH * r.text.split('\n').length + 16 : m.lineH + 12;
+  }
+  const bottom = y + m.lineH * 0.5;
+
+  items.push(mkText('time', m.fs, baselineFor(headerH / 2, m.fs), 'Time', m.fs, 0, 'start', 'bold'));
+  for (const p of parts) {
+    const x = cx.get(p.id)!;
+    const sub = p.address ? `${p.address}${p.port !== null ? ':' + p.port : ''}` : null;
+    const nameW = Math.max(measureText(p.label, m.nameFs, 'bold'), sub ? measureText(sub, m.markFs) : 0);
+    const w = nameW + 2 * m.fs;
+    items.push(mkRect('participant-box', x - w / 2, 0, w, headerH, 0, 3));
+    if (sub) {
+      items.push(mkText('participant', x, baselineFor(headerH * 0.36, m.nameFs), p.label, m.nameFs, 0, 'middle', 'bold'));
+      items.push(mkText('time', x, baselineFor(headerH * 0.74, m.markFs), sub, m.markFs, 0));
+    } else items.push(mkText('participant', x, baselineFor(headerH / 2, m.nameFs), p.label, m.nameFs, 0, 'middle', 'bold'));
+    items.push(mkLine('lifeline', x, headerH, x, bottom, 0));
+  }
+  items.push(mkLine('divider', 0, headerH + m.lineH * 0.4, x0 - m.fs, headerH + m.lineH * 0.4, 0));
+
+  rows.forEach((r, i) => {
+    const ry = rowYs[i]!;
+    if (r.kind === 'divider') {
+      const step = stepAt(timeline, r.at);
+      const ym = ry + (m.lineH + 12) / 2;
+      const t = mkText('divider-label', (first + last) / 2, baselineFor(ym, m.fs), r.text, m.fs, step, 'middle', 'bold');
+      items.push(mkLine('divider', 0, ym, last + m.fs * 2, ym, step, [6, 4]));
+      items.push(mkRect('background', t.x - t.width / 2 - m.padX, ym - m.lineH / 2, t.width + 2 * m.padX, m.lineH, step));
+      items.push(t);
+      return;
+    }
+    if (r.kind === 'note') {
+      const step = stepAt(timeline, r.at);
+      const lines = r.text.split('\n');
+      const xs = r.ps.map((id) => cx.get(id)).filter((v): v is number => v !== undefined);
+      const mid = xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : (first + last) / 2;
+      const w = lines.reduce((a, l) => Math.max(a, measureText(l, m.fs)), 0) + 2 * m.padX + 8;
+      const h = m.lineH * lines.length + 8;
+      items.push(mkRect('note-box', mid - w / 2, ry + 4, w, h, step, 2));
+      lines.forEach((l, k) => items.push(mkText('note', mid, baselineFor(ry + 8 + m.lineH * (k + 0.5), m.fs), l, m.fs, step)));
+      return;
+    }
+    const seg = r.seg;
+    const step = seg.index + 1;
+    const ay = ry + m.lineH * 1.45;
+    items.push(mkText('time', m.fs, baselineFor(ay, m.fs), timeText(seg), m.fs, step, 'start'));
+    const xa = cx.get(seg.from);
+    const xb = cx.get(seg.to);
+    if (xa === undefined || xb === undefined) return;
+    const dir = xb >= xa ? 1 : -1;
+    const role = segmentRole(seg);
+    const label = labels.get(seg.index)!;
+    const lt = mkText('label', (xa + xb) / 2, ay - 5 - m.fs * DESC, label, m.fs, step);
+    items.push(lt);
+    const mk = markTexts(seg);
+    if (mk) items.push(mkText('label-mark', (xa + xb) / 2, ay + 4 + m.markFs * ASC, mk, m.markFs, step));
+    if (seg.lost) {
+      const xe = xa + (xb - xa) * 0.72;
+      items.push(mkLine(role, xa, ay, xe, ay, step));
+      items.push(mkLine('loss-cross', xe - 5, ay - 5, xe + 5, ay + 5, step));
+      items.push(mkLine('loss-cross', xe - 5, ay + 5, xe + 5, ay - 5, step));
+    } else {
+      const line = mkLine(role, xa, ay, xb - dir * 8, ay, step);
+      if (seg.retransmission) line.dash = [6, 3];
+      items.push(line);
+      items.push({
+        type: 'polygon',
+        role: 'arrowhead',
+        step,
+        points: [
+          [xb, ay],
+          [xb - dir * 9, ay - 3.6],
+          [xb - dir * 9, ay + 3.6],
+        ],
+      });
+    }
+  });
+  return finish(timeline, items, m, options, timeline.segments.length);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Common end: title, bounds, background, description
+
+function finish(timeline: Timeline, content: SceneItem[], m: Metrics, options: TimingLayoutOptions, steps: number): Scene {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const it of content) {
+    const b = itemBox(it);
+    if (b.x1 < x1) x1 = b.x1;
+    if (b.y1 < y1) y1 = b.y1;
+    if (b.x2 > x2) x2 = b.x2;
+    if (b.y2 > y2) y2 = b.y2;
+  }
+  if (!Number.isFinite(x1)) {
+    x1 = y1 = 0;
+    x2 = y2 = 0;
+  }
+  const showTitle = (options.title ?? true) && !!timeline.title;
+  const titleItem = showTitle ? mkText('title', 0, 0, timeline.title!, m.titleFs, 0, 'middle', 'bold') : null;
+  const titleH = titleItem ? m.titleFs * (ASC + DESC) + m.fs : 0;
+  const contentW = x2 - x1;
+  const width = Math.ceil(Math.max(contentW, titleItem ? titleItem.width : 0) + 2 * m.margin);
+  const dx = (width - contentW) / 2 - x1;
+  const dy = m.margin + titleH - y1;
+  const height = Math.ceil(y2 - y1 + titleH + 2 * m.margin);
+  const items: SceneItem[] = [mkRect('background', 0, 0, width, height, 0)];
+  if (titleItem) {
+    titleItem.x = width / 2;
+    titleItem.y = m.margin + m.titleFs * ASC;
+    items.push(titleItem);
+  }
+  for (const it of content) items.push(translate(it, dx, dy));
+  return {
+    width,
+    height,
+    title: timeline.title ?? defaultTitle(timeline),
+    description: describe(timeline),
+    fontFamily: FONT.family,
+    items,
+    steps,
+  };
+}
+
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+
+/** Moves an item (in place: every item is freshly made by this layout) and rounds it to 0.01 px. */
+function translate(it: SceneItem, dx: number, dy: number): SceneItem {
+  switch (it.type) {
+    case 'rect':
+      it.x = r2(it.x + dx);
+      it.y = r2(it.y + dy);
+      it.width = r2(it.width);
+      it.height = r2(it.height);
+      break;
+    case 'line':
+      it.x1 = r2(it.x1 + dx);
+      it.y1 = r2(it.y1 + dy);
+      it.x2 = r2(it.x2 + dx);
+      it.y2 = r2(it.y2 + dy);
+      break;
+    case 'polygon':
+    case 'polyline':
+      for (const p of it.points) {
+        p[0] = r2(p[0] + dx);
+        p[1] = r2(p[1] + dy);
+      }
+      break;
+    case 'text':
+      it.x = r2(it.x + dx);
+      it.y = r2(it.y + dy);
+      it.width = r2(it.width);
+      it.ascent = r2(it.ascent);
+      it.descent = r2(it.descent);
+      break;
+  }
+  return it;
+}
+
+function defaultTitle(timeline: Timeline): string {
+  const names = timeline.participants.map((p) => p.label).join(', ');
+  return `TCP timing diagram: ${names}`;
+}
+
+/** The segments and states in words, for `<desc>` and screen readers. */
+export function describe(timeline: Timeline): string {
+  const name = new Map(timeline.participants.map((p) => [p.id, p.label]));
+  const nm = (id: string): string => name.get(id) ?? id;
+  const out: string[] = [];
+  const initial = timeline.states.filter((s) => s.from === null);
+  for (const s of initial) out.push(`${nm(s.participant)} starts in ${stateName(s.to, timeline)}`);
+  const later = timeline.states.filter((s) => s.from !== null);
+  const used = new Set<StateChange>();
+  const emitStatesUntil = (t: number, strict: boolean): void => {
+    for (const s of later) {
+      if (used.has(s) || s.cause !== null) continue;
+      if (strict ? s.at < t - EPS : s.at <= t + EPS) {
+        used.add(s);
+        out.push(`${nm(s.participant)} enters ${stateName(s.to, timeline)}${s.reason ? ` (${s.reason})` : ''}`);
+      }
+    }
+  };
+  for (const seg of timeline.segments) {
+    emitStatesUntil(seg.sentAt, false);
+    for (const d of timeline.dividers) if (Math.abs(d.at - seg.sentAt) < EPS && !out.includes(`— ${d.text} —`)) out.push(`— ${d.text} —`);
+    let s = `${nm(seg.from)} sends ${seg.label} to ${nm(seg.to)}`;
+    const mk = markTexts(seg);
+    if (mk) s += ` (${mk})`;
+    out.push(s);
+    for (const c of later) {
+      if (c.cause === seg.index && !used.has(c)) {
+        used.add(c);
+        out.push(`${nm(c.participant)} enters ${stateName(c.to, timeline)}`);
+      }
+    }
+  }
+  emitStatesUntil(Infinity, false);
+  return out.join('; ') + (out.length ? '.' : '');
+}

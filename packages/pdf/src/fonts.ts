@@ -1,0 +1,262 @@
+/**
+ * Fonts for the PDF backend: the built-in Noto Sans Hans (Latin + CJK, OFL) from @embedpdf/fonts-sc, and user
+ * fonts by path. Fonts are parsed with fontkit once per process and the parsed objects are handed to pdfkit,
+ * so the 8 MB OTF is read once, not once per document.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { WiregramError } from '@wiregram/core';
+import { flattenSubsets } from './cff.js';
+
+const require = createRequire(import.meta.url);
+
+/** The part of a fontkit font object we use (pdfkit accepts the object itself as a font source). */
+export interface FontkitFont {
+  postscriptName: string | null;
+  familyName: string | null;
+  unitsPerEm: number;
+  ascent: number;
+  descent: number;
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  glyphForCodePoint(codePoint: number): FontkitGlyph;
+  layout(text: string, features?: unknown): GlyphRun;
+  /** Present on a TrueType/OpenType collection (.ttc/.otc). */
+  fonts?: FontkitFont[];
+}
+
+export interface FontkitGlyph {
+  id: number;
+  advanceWidth: number;
+  codePoints: number[];
+}
+
+export interface GlyphRun {
+  glyphs: FontkitGlyph[];
+  positions: Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }>;
+  advanceWidth: number;
+}
+
+interface Fontkit {
+  create(buffer: Uint8Array, postscriptName?: string): FontkitFont;
+}
+
+let fontkitModule: Fontkit | null = null;
+function fontkit(): Fontkit {
+  // fontkit is CommonJS-first; createRequire keeps this file free of ambient module declarations.
+  fontkitModule ??= require('fontkit') as Fontkit;
+  return fontkitModule;
+}
+
+export type FontWeight = 'normal' | 'bold';
+
+/** A resolved font pair. `bold` null: draw bold text with the regular face plus a thin outline (faux bold). */
+export interface FontSet {
+  /** Stable key used in the cache and in pdfkit font names. */
+  key: string;
+  name: string;
+  regular: FontkitFont;
+  bold: FontkitFont | null;
+  /** True for the built-in font: the layout measured with it, so Scene widths are exact. */
+  builtin: boolean;
+  /** Where each face came from, for error messages. */
+  regularPath: string;
+  boldPath: string | null;
+}
+
+/** User font option: a path, or a regular/bold pair. */
+export type FontOption = string | { regular: string; bold?: string };
+
+const cache = new Map<string, FontkitFont>();
+
+function fontError(code: string, reason: string, hint: string, expected?: string): WiregramError {
+  return new WiregramError({ code, reason, hint, expected: expected ?? null });
+}
+
+/** Resolve `@embedpdf/fonts-sc/fonts/NotoSansHans-<Weight>.otf` through the package resolver. */
+export function builtinFontPath(weight: FontWeight): string {
+  const file = weight === 'bold' ? 'NotoSansHans-Bold.otf' : 'NotoSansHans-Regular.otf';
+  // The package exports only its JS entry; the fonts sit next to its dist/ folder.
+  const entry = require.resolve('@embedpdf/fonts-sc');
+  return join(dirname(dirname(entry)), 'fonts', file);
+}
+
+/** Load (once per process) and validate a font file. Throws WiregramError for anything a user can fix. */
+export function loadFontFile(spec: string): FontkitFont {
+  const hit = cache.get(spec);
+  if (hit) return hit;
+  // `collection.ttc#PostScriptName` picks a face of a collection (only when no file has the full name).
+  let path = spec;
+  let face: string | null = null;
+  const hash = spec.lastIndexOf('#');
+  if (hash > 0 && hash < spec.length - 1 && !existsSync(spec)) {
+    path = spec.slice(0, hash);
+    face = spec.slice(hash + 1);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    throw fontError('font-unreadable', `font file "${path}" ${why}`, 'give the path of a TTF, OTF or WOFF file, or omit the font option to use the built-in Noto Sans Hans', 'a readable TTF, OTF or WOFF file');
+  }
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (magic === 'wOF2') {
+    throw fontError('font-woff2', `font file "${path}" is WOFF2, which the PDF backend cannot embed`, 'convert it to TTF/OTF (e.g. `woff2_decompress`) or use the WOFF/TTF version of the font', 'TTF, OTF or WOFF');
+  }
+  const known = magic === 'wOFF' || magic === 'OTTO' || magic === 'true' || magic === 'ttcf' ||
+    (bytes[0] === 0 && bytes[1] === 1 && bytes[2] === 0 && bytes[3] === 0);
+  if (!known) {
+    throw fontError('font-format', `file "${path}" is not a font wiregram can embed`, 'give a TTF, OTF or WOFF file', 'TTF, OTF or WOFF');
+  }
+  let font: FontkitFont;
+  let faces: string[] = [];
+  try {
+    font = fontkit().create(bytes);
+    if (font.fonts && font.fonts.length > 0) {
+      // A collection (.ttc/.otc): the face asked for, else the first one.
+      faces = font.fonts.map((f) => f.postscriptName ?? '');
+      const chosen = face === null ? font.fonts[0] : font.fonts.find((f) => f.postscriptName === face);
+      if (!chosen) throw new FaceMissing();
+      font = chosen;
+    } else if (face !== null) {
+      faces = [font.postscriptName ?? ''];
+      if (font.postscriptName !== face) throw new FaceMissing();
+    }
+    if (typeof font.layout !== 'function' || typeof font.hasGlyphForCodePoint !== 'function') throw new Error('not a font');
+    flattenSubsets(font as unknown as Parameters<typeof flattenSubsets>[0]);
+  } catch (e) {
+    if (e instanceof FaceMissing) {
+      throw fontError('font-face', `font file "${path}" has no face named "${face}"`, `its faces are: ${faces.join(', ')}`, 'the PostScript name of a face in the file after #');
+    }
+    throw fontError('font-format', `font file "${path}" could not be parsed`, 'the file may be damaged; try another copy or another font', 'a valid TTF, OTF or WOFF file');
+  }
+  font = plainLayout(font);
+  cache.set(spec, font);
+  return font;
+}
+
+class FaceMissing extends Error {}
+
+/**
+ * The font as pdfkit sees it: glyphs mapped one per character with their advance widths, no OpenType shaping.
+ * That is exactly how the layout measured the text (advance widths, no kerning), so a label is as wide in
+ * the PDF as the space reserved for it; there are no ligatures (copy-paste and search see the letters
+ * typed); and fontkit's shaper — which re-decodes GSUB/GPOS lookups on every new string — stays out of the
+ * hot path. Complex scripts that need shaping are not what diagram labels are written in.
+ */
+function plainLayout(font: FontkitFont): FontkitFont {
+  const plain = Object.create(font) as FontkitFont;
+  plain.layout = (text: string): GlyphRun => {
+    const glyphs: FontkitGlyph[] = [];
+    const positions: GlyphRun['positions'] = [];
+    let advanceWidth = 0;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      // Controls and invisible format characters (tab, ZWJ, BOM, …) have no glyph to draw: skip them
+      // rather than print the font's empty box.
+      if (INVISIBLE.test(ch) && !font.hasGlyphForCodePoint(cp)) continue;
+      const glyph = font.glyphForCodePoint(cp);
+      glyphs.push(glyph);
+      positions.push({ xAdvance: glyph.advanceWidth, yAdvance: 0, xOffset: 0, yOffset: 0 });
+      advanceWidth += glyph.advanceWidth;
+    }
+    return { glyphs, positions, advanceWidth };
+  };
+  return plain;
+}
+
+let builtinSet: FontSet | null = null;
+
+/** The built-in pair. The regular face is loaded on first use; the bold face only when bold text is drawn. */
+export function builtinFonts(): FontSet {
+  if (!builtinSet) {
+    const regularPath = builtinFontPath('normal');
+    const boldPath = builtinFontPath('bold');
+    let bold: FontkitFont | null = null;
+    const set: FontSet = {
+      key: 'builtin',
+      name: 'Noto Sans Hans',
+      regular: loadFontFile(regularPath),
+      get bold() {
+        bold ??= loadFontFile(boldPath);
+        return bold;
+      },
+      builtin: true,
+      regularPath,
+      boldPath,
+    };
+    builtinSet = set;
+  }
+  return builtinSet;
+}
+
+export function userFonts(option: FontOption): FontSet {
+  const regularPath = typeof option === 'string' ? option : option.regular;
+  const boldPath = typeof option === 'string' ? null : option.bold ?? null;
+  if (typeof regularPath !== 'string' || regularPath === '') {
+    throw fontError('font-option', 'the font option must be a file path or { regular, bold? } paths', 'e.g. { font: "./fonts/MyFont-Regular.ttf" }');
+  }
+  const regular = loadFontFile(regularPath);
+  const bold = boldPath ? loadFontFile(boldPath) : null;
+  return {
+    key: `user:${regularPath}|${boldPath ?? ''}`,
+    name: regular.familyName ?? regular.postscriptName ?? regularPath,
+    regular,
+    bold,
+    builtin: false,
+    regularPath,
+    boldPath,
+  };
+}
+
+export function resolveFonts(option: FontOption | undefined | null): FontSet {
+  return option == null ? builtinFonts() : userFonts(option);
+}
+
+function describe(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  return `"${ch}" (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
+}
+
+/**
+ * Every character a label uses must exist in the face that draws it: a PDF viewer does no fallback, so a
+ * missing glyph would print as an empty box (.notdef). Whitespace and controls are skipped.
+ */
+/** Characters that print nothing: controls and format characters. */
+const INVISIBLE = /^[\p{Cc}\p{Cf}]$/u;
+
+/** Code points already found in a face (per process): decks repeat the same few hundred characters. */
+const covered = new WeakMap<FontkitFont, Set<number>>();
+
+export function checkGlyphs(fonts: FontSet, texts: Iterable<{ text: string; fontWeight: FontWeight }>): void {
+  for (const t of texts) {
+    const face = t.fontWeight === 'bold' && fonts.bold ? 'bold' : 'regular';
+    const font = face === 'bold' ? fonts.bold! : fonts.regular;
+    let seen = covered.get(font);
+    if (!seen) covered.set(font, (seen = new Set()));
+    for (const ch of t.text) {
+      const cp = ch.codePointAt(0)!;
+      if (seen.has(cp)) continue;
+      if (INVISIBLE.test(ch)) continue; // dropped when drawing (plainLayout)
+      if (font.hasGlyphForCodePoint(cp)) {
+        seen.add(cp);
+      } else {
+        const path = face === 'bold' ? fonts.boldPath : fonts.regularPath;
+        throw fontError(
+          'font-missing-glyph',
+          `font "${fonts.name}" (${path}) has no glyph for ${describe(ch)}, used in "${t.text}"`,
+          fonts.builtin
+            ? 'replace the character, or pass a font that covers it with the font option'
+            : 'use a font that covers every character of the labels (for CJK e.g. Noto Sans CJK), or omit the font option to use the built-in Noto Sans Hans',
+          'a font with a glyph for every character in the diagram',
+        );
+      }
+    }
+  }
+}
+
+/** Advance width of `text` at `fontSize` in the given face (same units as fontSize). */
+export function measureWith(font: FontkitFont, text: string, fontSize: number): number {
+  return (font.layout(text).advanceWidth / font.unitsPerEm) * fontSize;
+}

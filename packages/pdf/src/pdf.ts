@@ -1,0 +1,511 @@
+/**
+ * Scene → PDF with pdfkit: vector pages, the font embedded as a subset, byte-identical output for the same
+ * input. Scene units are CSS px; the page is in pt, so every page maps the Scene through one transform
+ * (0.75 pt per px at natural size, scaled to fit the page).
+ */
+import { createHash } from 'node:crypto';
+import PDFDocument from 'pdfkit';
+import { WiregramError } from '@wiregram/core';
+import type { Palette, Scene, SceneItem, SceneText, ThemeName } from '@wiregram/layout';
+import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
+import { paintFor, parseColor, themePalette, type Paint } from './paint.js';
+
+export type PageSize = 'fit' | 'a4' | 'letter' | '16:9' | '4:3';
+export const PAGE_SIZES: readonly PageSize[] = ['fit', 'a4', 'letter', '16:9', '4:3'];
+
+export interface PdfOptions {
+  /** `fit` (default): the page is the diagram plus the margin. Paper and slide sizes scale the diagram to fit. */
+  pageSize?: PageSize;
+  /** Paper only (slides are landscape): `auto` (default) picks the orientation in which the diagram is larger. */
+  orientation?: 'auto' | 'portrait' | 'landscape';
+  /** Margin in pt. Default 18 for `fit`, 36 otherwise. */
+  margin?: number;
+  /** A title printed above the diagram: a string, or `true` for the Scene's title. Default none. */
+  title?: string | boolean;
+  /**
+   * Largest magnification of the diagram over its natural size (1 px = 0.75 pt). Default 1 on paper, 2 on
+   * slides. With `fit` it is the zoom: the page grows with the diagram.
+   */
+  maxScale?: number;
+  /** `light` (default, for print), `dark`, or a full palette. */
+  theme?: ThemeName | Palette;
+  /** A TTF/OTF/WOFF font by path (or a regular/bold pair). Default: the built-in Noto Sans Hans (Latin + CJK). */
+  font?: FontOption;
+  /**
+   * Step-by-step deck: one page per step of each Scene. Page 0 shows the participants and their initial
+   * states, page k adds segment k and what it causes, so a diagram with n segments gives n + 1 pages.
+   */
+  steps?: boolean;
+  /** Document metadata. The dates default to a fixed instant so the bytes do not change between runs. */
+  info?: { title?: string; author?: string; subject?: string; keywords?: string; creationDate?: Date };
+}
+
+/** 2000-01-01T00:00:00Z: any fixed instant works; a constant keeps the output byte-identical. */
+const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+const PX_TO_PT = 0.75;
+
+const NAMED_SIZES: Record<Exclude<PageSize, 'fit'>, [number, number]> = {
+  a4: [595.28, 841.89],
+  letter: [612, 792],
+  '16:9': [960, 540],
+  '4:3': [960, 720],
+};
+
+function optionError(reason: string, hint: string, expected: string): WiregramError {
+  return new WiregramError({ code: 'pdf-option', reason, hint, expected });
+}
+
+/** Where a Scene lands on a page. */
+export interface PageGeometry {
+  width: number;
+  height: number;
+  /** pt per Scene px. */
+  scale: number;
+  originX: number;
+  originY: number;
+  title: string | null;
+  titleSize: number;
+  titleBaseline: number;
+  /** Scene px cut from the top: the diagram's own title band when a page title replaces it. */
+  cropTop: number;
+}
+
+/**
+ * When the page prints a title, the diagram's own title (role `title`) is not drawn; the band it occupied is
+ * cut off too, so the diagram is not pushed down by an empty strip.
+ */
+function titleBandOf(scene: Scene): number {
+  let bottom = 0;
+  let top = Number.POSITIVE_INFINITY;
+  for (const item of scene.items) {
+    if (item.type !== 'text') continue;
+    if (item.role === 'title') bottom = Math.max(bottom, item.y + item.descent);
+  }
+  if (bottom === 0) return 0;
+  for (const item of scene.items) {
+    if (item.role === 'title' || item.role === 'background') continue;
+    const y = item.type === 'text' ? item.y - item.ascent
+      : item.type === 'rect' ? item.y
+      : item.type === 'line' ? Math.min(item.y1, item.y2)
+      : Math.min(...item.points.map((p) => p[1]));
+    top = Math.min(top, y);
+  }
+  // Keep a little air above the first item; never cut into it.
+  return top > bottom ? Math.max(0, Math.min(top - 8, bottom)) : 0;
+}
+
+function checkOptions(options: PdfOptions): void {
+  if (options.pageSize !== undefined && !PAGE_SIZES.includes(options.pageSize)) {
+    throw optionError(`unknown page size "${String(options.pageSize)}"`, 'use one of fit, a4, letter, 16:9, 4:3', PAGE_SIZES.join(', '));
+  }
+  if (options.orientation !== undefined && !['auto', 'portrait', 'landscape'].includes(options.orientation)) {
+    throw optionError(`unknown orientation "${String(options.orientation)}"`, 'use auto, portrait or landscape', 'auto, portrait, landscape');
+  }
+  if (options.margin !== undefined && !(Number.isFinite(options.margin) && options.margin >= 0 && options.margin < 400)) {
+    throw optionError(`margin ${String(options.margin)} is not a usable size in pt`, 'give a number of points, e.g. 36 (half an inch)', 'a number from 0 to 400');
+  }
+  if (options.maxScale !== undefined && !(Number.isFinite(options.maxScale) && options.maxScale > 0)) {
+    throw optionError(`maxScale ${String(options.maxScale)} must be a positive number`, 'e.g. 1 for natural size, 2 to allow doubling', 'a positive number');
+  }
+  if (options.theme !== undefined && typeof options.theme !== 'object' && options.theme !== 'light' && options.theme !== 'dark') {
+    throw optionError(`unknown theme "${String(options.theme)}"`, 'use light (default, for print) or dark', 'light or dark');
+  }
+}
+
+function sceneTitle(scene: Scene, option: PdfOptions['title']): string | null {
+  if (option === true) return scene.title || null;
+  if (typeof option === 'string' && option.trim() !== '') return option;
+  return null;
+}
+
+export function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont): PageGeometry {
+  const size = options.pageSize ?? 'fit';
+  const slide = size === '16:9' || size === '4:3';
+  const margin = options.margin ?? (size === 'fit' ? 18 : 36);
+  const title = sceneTitle(scene, options.title);
+  const titleSize = slide ? 24 : 14;
+  const titleBand = title ? titleSize * 1.8 : 0;
+  const cropTop = title ? titleBandOf(scene) : 0;
+  const w = Math.max(scene.width, 1);
+  const h = Math.max(scene.height - cropTop, 1);
+  const maxScale = (options.maxScale ?? (slide ? 2 : 1)) * PX_TO_PT;
+  const ascent = (titleFont.ascent / titleFont.unitsPerEm) * titleSize;
+
+  if (size === 'fit') {
+    // No page to fit into: maxScale is the zoom (1 = natural size).
+    const scale = maxScale;
+    const titleWidth = title ? measureWith(titleFont, title, titleSize) : 0;
+    const width = Math.max(w * scale, titleWidth) + 2 * margin;
+    const height = h * scale + titleBand + 2 * margin;
+    return {
+      width: round(width), height: round(height), scale,
+      originX: (width - w * scale) / 2, originY: margin + titleBand,
+      title, titleSize, titleBaseline: margin + ascent, cropTop,
+    };
+  }
+
+  const [a, b] = NAMED_SIZES[size];
+  const fitScale = (pw: number, ph: number): number =>
+    Math.min(maxScale, (pw - 2 * margin) / w, (ph - 2 * margin - titleBand) / h);
+  let portrait = !slide;
+  if (options.orientation === 'portrait') portrait = true;
+  else if (options.orientation === 'landscape') portrait = false;
+  else if (!slide) {
+    const sp = fitScale(Math.min(a, b), Math.max(a, b));
+    const sl = fitScale(Math.max(a, b), Math.min(a, b));
+    // The orientation that shows the diagram larger; when both show it at full size, the one of its shape.
+    portrait = Math.abs(sp - sl) < 1e-9 ? h >= w : sp > sl;
+  }
+  const width = portrait ? Math.min(a, b) : Math.max(a, b);
+  const height = portrait ? Math.max(a, b) : Math.min(a, b);
+  const scale = fitScale(width, height);
+  if (!(scale > 0)) {
+    throw optionError(`margin ${margin} pt leaves no room for the diagram on a ${size} page`, 'use a smaller margin', 'a margin smaller than half the page');
+  }
+  const areaH = height - 2 * margin - titleBand;
+  return {
+    width, height, scale,
+    originX: (width - w * scale) / 2,
+    originY: margin + titleBand + (areaH - h * scale) / 2,
+    title, titleSize, titleBaseline: margin + ascent, cropTop,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+type Doc = PDFKit.PDFDocument;
+
+// Opacity is an ExtGState in PDF: only write one when a colour is translucent, or to undo the last one.
+const fillAlpha = new WeakMap<Doc, number>();
+const strokeAlpha = new WeakMap<Doc, number>();
+
+function setFill(doc: Doc, color: string): void {
+  const c = parseColor(color);
+  if (c === null) return;
+  if (typeof c === 'string') {
+    doc.fillColor(c);
+    return;
+  }
+  if (c.alpha < 1 || (fillAlpha.get(doc) ?? 1) < 1) {
+    doc.fillColor(c.rgb, c.alpha);
+    fillAlpha.set(doc, c.alpha);
+  } else doc.fillColor(c.rgb);
+}
+
+function setStroke(doc: Doc, color: string): void {
+  const c = parseColor(color);
+  if (c === null) return;
+  if (typeof c === 'string') {
+    doc.strokeColor(c);
+    return;
+  }
+  if (c.alpha < 1 || (strokeAlpha.get(doc) ?? 1) < 1) {
+    doc.strokeColor(c.rgb, c.alpha);
+    strokeAlpha.set(doc, c.alpha);
+  } else doc.strokeColor(c.rgb);
+}
+
+function visible(color: string | null): color is string {
+  return color !== null && parseColor(color) !== null;
+}
+
+/** Fill and/or stroke the current path as the paint says. */
+function paintPath(doc: Doc, paint: Paint, dash: number[] | undefined): void {
+  const fill = visible(paint.fill);
+  const stroke = visible(paint.stroke) && paint.strokeWidth > 0;
+  if (fill) setFill(doc, paint.fill!);
+  if (stroke) {
+    setStroke(doc, paint.stroke!);
+    doc.lineWidth(paint.strokeWidth);
+    const d = dash?.filter((x) => Number.isFinite(x) && x > 0);
+    // pdfkit accepts an array at runtime; its typings only know the (length, { space }) form.
+    if (d && d.length > 0) doc.dash((d.length % 2 === 1 ? [...d, ...d] : d) as unknown as number, {});
+  }
+  if (fill && stroke) doc.fillAndStroke();
+  else if (fill) doc.fill();
+  else if (stroke) doc.stroke();
+  else doc.closePath(); // nothing to paint; end the path so it does not leak into the next one
+  if (stroke && dash && dash.length > 0) doc.undash();
+}
+
+interface DrawContext {
+  doc: Doc;
+  palette: Palette;
+  fonts: FontSet;
+  /** Current line cap/join, so the operators are written only when they change. */
+  caps?: 'round' | 'butt';
+}
+
+function setCaps(ctx: DrawContext, caps: 'round' | 'butt'): void {
+  if ((ctx.caps ?? 'butt') === caps) return;
+  ctx.caps = caps;
+  if (caps === 'round') ctx.doc.lineCap('round').lineJoin('round');
+  else ctx.doc.lineCap('butt').lineJoin('miter');
+}
+
+function faceFor(fonts: FontSet, weight: SceneText['fontWeight']): { name: string; faux: boolean } {
+  if (weight === 'bold') return fonts.bold ? { name: 'wg-bold', faux: false } : { name: 'wg-regular', faux: true };
+  return { name: 'wg-regular', faux: false };
+}
+
+function drawText(ctx: DrawContext, item: SceneText, paint: Paint): void {
+  const { doc, fonts } = ctx;
+  if (!visible(paint.fill) || item.text === '') return;
+  const face = faceFor(fonts, item.fontWeight);
+  doc.font(face.name).fontSize(item.fontSize);
+  // The built-in font is the one the layout measured with: use its width so anchoring matches the SVG exactly.
+  // A user font has its own advances; anchor with those so middle/end text stays centred/aligned.
+  const width = fonts.builtin && Number.isFinite(item.width)
+    ? item.width
+    : measureWith(item.fontWeight === 'bold' && fonts.bold ? fonts.bold : fonts.regular, item.text, item.fontSize);
+  const dx = item.anchor === 'middle' ? width / 2 : item.anchor === 'end' ? width : 0;
+  setFill(doc, paint.fill!);
+  const rotated = item.rotate !== 0 && Number.isFinite(item.rotate);
+  if (rotated) {
+    doc.save();
+    doc.rotate(item.rotate, { origin: [item.x, item.y] });
+  }
+  const textOptions: PDFKit.Mixins.TextOptions = { lineBreak: false, baseline: 'alphabetic' };
+  if (face.faux) {
+    // No bold face given: fill + a hairline outline in the same colour thickens the strokes.
+    setStroke(doc, paint.fill!);
+    doc.lineWidth(item.fontSize * 0.04);
+    textOptions.fill = true;
+    textOptions.stroke = true;
+  }
+  doc.text(item.text, item.x - dx, item.y, textOptions);
+  if (rotated) doc.restore();
+}
+
+function drawItem(ctx: DrawContext, item: SceneItem): void {
+  const { doc } = ctx;
+  const paint = paintFor(item, ctx.palette);
+  switch (item.type) {
+    case 'rect':
+      if (item.width <= 0 || item.height <= 0) return;
+      setCaps(ctx, 'butt');
+      if (item.rx > 0) doc.roundedRect(item.x, item.y, item.width, item.height, Math.min(item.rx, item.width / 2, item.height / 2));
+      else doc.rect(item.x, item.y, item.width, item.height);
+      paintPath(doc, paint, item.dash);
+      return;
+    case 'line':
+      // Round caps and joins on open paths, as the SVG stylesheet sets them.
+      setCaps(ctx, 'round');
+      doc.moveTo(item.x1, item.y1).lineTo(item.x2, item.y2);
+      paintPath(doc, { ...paint, fill: null }, item.dash);
+      return;
+    case 'polygon': {
+      if (item.points.length < 2) return;
+      setCaps(ctx, 'butt');
+      doc.polygon(...item.points);
+      paintPath(doc, paint, undefined);
+      return;
+    }
+    case 'polyline': {
+      const [first, ...rest] = item.points;
+      if (!first || rest.length === 0) return;
+      setCaps(ctx, 'round');
+      doc.moveTo(first[0], first[1]);
+      for (const [x, y] of rest) doc.lineTo(x, y);
+      paintPath(doc, { ...paint, fill: null }, item.dash);
+      return;
+    }
+    case 'text':
+      drawText(ctx, item, paint);
+      return;
+  }
+}
+
+/** One page: a Scene, showing only the items whose `step` is at most `step` (Infinity: all). */
+export interface PageSpec {
+  scene: Scene;
+  step: number;
+}
+
+function drawPage(doc: Doc, spec: PageSpec, geometry: PageGeometry, palette: Palette, fonts: FontSet): void {
+  doc.addPage({ size: [geometry.width, geometry.height], margin: 0 });
+  const bg = parseColor(palette.background);
+  if (bg !== null && !(typeof bg === 'object' && bg.rgb.every((v) => v === 255))) {
+    doc.rect(0, 0, geometry.width, geometry.height);
+    setFill(doc, palette.background);
+    doc.fill();
+  }
+  if (geometry.title) {
+    const tw = measureWith(fonts.bold ?? fonts.regular, geometry.title, geometry.titleSize);
+    drawText(
+      { doc, palette, fonts },
+      {
+        type: 'text', role: 'title', step: 0, text: geometry.title, x: geometry.width / 2,
+        y: geometry.titleBaseline, fontSize: geometry.titleSize, fontWeight: 'bold', anchor: 'middle', rotate: 0,
+        width: tw, ascent: 0, descent: 0,
+      },
+      { fill: palette.foreground, stroke: null, strokeWidth: 0 },
+    );
+  }
+  doc.save();
+  doc.transform(geometry.scale, 0, 0, geometry.scale, geometry.originX, geometry.originY - geometry.cropTop * geometry.scale);
+  if (geometry.cropTop > 0) {
+    // Full-size background rects would reach into the page title's band: clip to the diagram's area.
+    doc.rect(0, geometry.cropTop, spec.scene.width, spec.scene.height - geometry.cropTop).clip();
+  }
+  const ctx: DrawContext = { doc, palette, fonts };
+  for (const item of spec.scene.items) {
+    // A page title replaces the diagram's own title rather than repeating it.
+    if (geometry.title && item.role === 'title') continue;
+    if ((item.step ?? 0) <= spec.step) drawItem(ctx, item);
+  }
+  doc.restore();
+}
+
+function checkScene(scene: unknown, index: number): asserts scene is Scene {
+  const s = scene as Partial<Scene> | null;
+  if (!s || typeof s !== 'object' || !Array.isArray(s.items) || !(Number.isFinite(s.width) && Number.isFinite(s.height))) {
+    throw new WiregramError({
+      code: 'pdf-scene',
+      reason: `scene ${index + 1} is not a wiregram Scene`,
+      expected: 'an object with width, height and items (from layoutSource / layoutTimeline / layoutHeader)',
+      hint: 'pass the result of a @wiregram/layout function, or use renderPdf(source) for text',
+    });
+  }
+}
+
+/** The pages a list of Scenes turns into: one per Scene, or one per step in steps mode. */
+export function pagesFor(scenes: readonly Scene[], steps: boolean): PageSpec[] {
+  const pages: PageSpec[] = [];
+  for (const scene of scenes) {
+    // The last page must show everything, even an item whose step is past `scene.steps`.
+    let last = Number.isFinite(scene.steps) ? scene.steps : 0;
+    for (const item of scene.items) if (Number.isFinite(item.step) && item.step > last) last = item.step;
+    if (steps && scene.steps > 0) {
+      for (let k = 0; k <= last; k++) pages.push({ scene, step: k });
+    } else {
+      pages.push({ scene, step: Number.POSITIVE_INFINITY });
+    }
+  }
+  return pages;
+}
+
+/**
+ * pdfkit writes every chunk synchronously through Readable#push(), the first ones from its constructor.
+ * Collecting them in an overridden push (instead of listening for 'data', which a Readable may deliver on a
+ * later tick) keeps the API synchronous. The sink is set just before construction; nothing here is async.
+ */
+let sink: { chunks: Uint8Array[]; ended: boolean } | null = null;
+class CollectingDocument extends PDFDocument {
+  // Undefined while pdfkit's constructor runs (fields initialise after super()); then it pins this document's sink.
+  private readonly collected: typeof sink | undefined = sink;
+  override push(chunk: unknown): boolean {
+    const target = this.collected ?? sink;
+    if (!target) return false;
+    if (chunk === null) target.ended = true;
+    else target.chunks.push(chunk as Uint8Array);
+    return true;
+  }
+
+  /**
+   * The trailer /ID: pdfkit derives it from the info dictionary (the same for every document with the same
+   * title). Hashing everything written before the trailer gives an ID that is stable for the same input and
+   * differs for different content.
+   */
+  _finalize(): void {
+    const hash = createHash('sha256');
+    for (const chunk of this.collected?.chunks ?? []) hash.update(chunk);
+    (this as unknown as { _id: Uint8Array })._id = new Uint8Array(hash.digest().subarray(0, 16));
+    (PDFDocument.prototype as unknown as { _finalize(this: PDFKit.PDFDocument): void })._finalize.call(this);
+  }
+}
+
+/** Draw Scenes as a PDF: one page per Scene (or per step with `steps`). Synchronous; throws WiregramError only. */
+export function scenesToPdf(scenes: readonly Scene[], options: PdfOptions = {}): Uint8Array {
+  try {
+    return writePdf(scenes, options ?? {});
+  } catch (e) {
+    if (e instanceof WiregramError) throw e;
+    // Anything else is our bug or a broken Scene; callers can still rely on one error type.
+    throw new WiregramError({
+      code: 'pdf-failed',
+      reason: `could not write the PDF: ${e instanceof Error ? e.message : String(e)}`,
+      hint: 'check the Scene passed in; if it came from @wiregram/layout, please report this as a bug',
+    });
+  }
+}
+
+function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
+  if (!Array.isArray(scenes) || scenes.length === 0) {
+    throw new WiregramError({
+      code: 'pdf-empty',
+      reason: 'no diagrams to draw',
+      expected: 'at least one Scene',
+      hint: 'pass an array with one Scene per page',
+    });
+  }
+  scenes.forEach(checkScene);
+  checkOptions(options);
+  const fonts = resolveFonts(options.font);
+  const palette = themePalette(options.theme);
+
+  const texts: Array<{ text: string; fontWeight: 'normal' | 'bold' }> = [];
+  for (const scene of scenes) {
+    for (const item of scene.items) if (item.type === 'text') texts.push(item);
+    const title = sceneTitle(scene, options.title);
+    if (title) texts.push({ text: title, fontWeight: 'bold' });
+  }
+  checkGlyphs(fonts, texts);
+  const usesBold = texts.some((t) => t.fontWeight === 'bold');
+
+  const pages = pagesFor(scenes, options.steps === true);
+  const info = options.info ?? {};
+  const first = scenes[0]!;
+  const written = { chunks: [] as Uint8Array[], ended: false };
+  sink = written;
+  let doc: CollectingDocument;
+  try {
+    doc = new CollectingDocument({
+    autoFirstPage: false,
+    // No default font: pdfkit would otherwise embed Helvetica's metrics object nobody uses.
+    font: null as unknown as string,
+    compress: true,
+    displayTitle: true,
+    info: {
+      Title: info.title ?? (scenes.length === 1 ? first.title : first.title || 'wiregram diagrams'),
+      ...(info.author ? { Author: info.author } : {}),
+      ...(info.subject ? { Subject: info.subject } : {}),
+      ...(info.keywords ? { Keywords: info.keywords } : {}),
+      Creator: 'wiregram',
+      Producer: 'wiregram (PDFKit)',
+      CreationDate: info.creationDate ?? FIXED_DATE,
+      ModDate: info.creationDate ?? FIXED_DATE,
+    },
+    });
+  } finally {
+    sink = null;
+  }
+
+  doc.registerFont('wg-regular', fonts.regular as unknown as string);
+  if (usesBold && fonts.bold) doc.registerFont('wg-bold', fonts.bold as unknown as string);
+
+  // Decks get a bookmark per diagram (its title), so a viewer's sidebar is a table of contents.
+  const bookmarks = scenes.length > 1;
+  let previous: Scene | null = null;
+  for (const page of pages) {
+    const geometry = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular);
+    drawPage(doc, page, geometry, palette, fonts);
+    if (bookmarks && page.scene !== previous) doc.outline.addItem(page.scene.title || `Diagram ${scenes.indexOf(page.scene) + 1}`);
+    previous = page.scene;
+  }
+  doc.end();
+  if (!written.ended) {
+    throw new WiregramError({ code: 'pdf-incomplete', reason: 'the PDF writer did not finish synchronously', hint: 'this is a bug in wiregram; please report it' });
+  }
+  let length = 0;
+  for (const c of written.chunks) length += c.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const c of written.chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,194 @@
+/**
+ * Scene → element description (`SvgNode` tree). This is the single place that decides the markup; the string
+ * path (`serialize`) and the DOM path (svg.js, `dom.ts`) both draw exactly this tree, so they cannot diverge.
+ */
+import { WiregramError } from '@wiregram/core';
+import type { Role, Scene, SceneItem } from '@wiregram/layout';
+import { isBoxRole, isFillRole, stylesheet, type ThemeMode } from './theme.js';
+import { cleanText, openTag, serialize, type SvgNode } from './xml.js';
+
+export interface SceneSvgOptions {
+  /**
+   * Prefix of every id in the diagram (the root's id itself). Default: `wg-` + a hash of the rendered content,
+   * so the same diagram always gets the same ids and different diagrams on one page differ. A page that shows
+   * the same diagram twice should pass a counter-based prefix (the Markdown plugins do).
+   */
+  idPrefix?: string;
+  /** `auto` (default): light, dark under `prefers-color-scheme: dark` (or under `darkClass`). */
+  theme?: ThemeMode;
+  /** CSS class on an ancestor (e.g. `dark` on `<html>`) that switches to the dark palette instead of the media query. */
+  darkClass?: string;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+// Author colours were validated by core; checked again because they end up inside a style attribute.
+const COLOR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30})$/;
+
+function bad(reason: string, expected: string, hint: string): never {
+  throw new WiregramError({ code: 'invalid-svg-option', reason, expected, hint });
+}
+
+/** Compact, deterministic number text: integers as is, otherwise two decimals without trailing zeros. */
+export function num(n: number): string {
+  if (!Number.isFinite(n)) bad(`a scene coordinate is ${n}`, 'finite numbers', 'this is a layout bug; please report it with the source');
+  if (Number.isInteger(n)) return String(n);
+  const r = Math.round(n * 100) / 100;
+  return r === 0 ? '0' : String(r);
+}
+
+function points(pts: Array<[number, number]>): string {
+  let s = '';
+  for (let i = 0; i < pts.length; i++) {
+    const p = pts[i] as [number, number];
+    s += (i ? ' ' : '') + num(p[0]) + ',' + num(p[1]);
+  }
+  return s;
+}
+
+/** Rect fills with an author colour are tinted over the theme background, so the (theme-coloured) text inside stays readable in light and dark. */
+// The first declaration is the fallback for renderers without color-mix().
+function colourStyle(item: SceneItem): string | null {
+  const c = item.color;
+  if (!c || !COLOR.test(c)) return null;
+  if (isBoxRole(item.role)) return `fill:${c};fill:color-mix(in srgb,${c} 30%,var(--wg-bg))`;
+  if (item.type === 'text' || isFillRole(item.role)) return `fill:${c}`;
+  return `stroke:${c}`;
+}
+
+function itemNode(item: SceneItem): SvgNode {
+  const attrs: Array<[string, string]> = [['class', 'wg-' + item.role]];
+  let children: SvgNode['children'] = [];
+  let name: string;
+  switch (item.type) {
+    case 'rect':
+      name = 'rect';
+      attrs.push(['x', num(item.x)], ['y', num(item.y)], ['width', num(Math.max(0, item.width))], ['height', num(Math.max(0, item.height))]);
+      if (item.rx) attrs.push(['rx', num(item.rx)]);
+      if (item.dash && item.dash.length) attrs.push(['stroke-dasharray', item.dash.map(num).join(' ')]);
+      break;
+    case 'line':
+      name = 'line';
+      attrs.push(['x1', num(item.x1)], ['y1', num(item.y1)], ['x2', num(item.x2)], ['y2', num(item.y2)]);
+      if (item.dash && item.dash.length) attrs.push(['stroke-dasharray', item.dash.map(num).join(' ')]);
+      break;
+    case 'polygon':
+      name = 'polygon';
+      attrs.push(['points', points(item.points)]);
+      break;
+    case 'polyline':
+      name = 'polyline';
+      attrs.push(['points', points(item.points)]);
+      if (item.dash && item.dash.length) attrs.push(['stroke-dasharray', item.dash.map(num).join(' ')]);
+      break;
+    case 'text':
+      name = 'text';
+      attrs.push(['x', num(item.x)], ['y', num(item.y)], ['font-size', num(item.fontSize)]);
+      if (item.fontWeight === 'bold') attrs.push(['font-weight', 'bold']);
+      if (item.anchor !== 'start') attrs.push(['text-anchor', item.anchor]);
+      if (item.rotate) attrs.push(['transform', `rotate(${num(item.rotate)} ${num(item.x)} ${num(item.y)})`]);
+      // An elided label carries its full text as a tooltip (`<title>` child), as SVG 2 allows on any element.
+      children = item.title ? [{ name: 'title', attrs: [], children: cleanText(item.title) }, cleanText(item.text)] : cleanText(item.text);
+      break;
+    default:
+      return bad(`unknown scene item type ${(item as { type: string }).type}`, 'rect, line, polygon, polyline or text', 'this is a layout bug');
+  }
+  const style = colourStyle(item);
+  if (style) attrs.push(['style', style]);
+  return { name, attrs, children };
+}
+
+// FNV-1a over the serialized body and the settings: content-derived ids without randomness (deterministic
+// builds). The body never contains the id itself, so it can be hashed before the id exists.
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36).padStart(7, '0');
+}
+
+export function checkOptions(options: SceneSvgOptions): void {
+  if (options.idPrefix !== undefined && !IDENT.test(options.idPrefix))
+    bad(`idPrefix "${options.idPrefix}" is not usable as an id`, 'a letter or _, then letters, digits, - or _ (at most 64)', 'e.g. idPrefix: "fig-3"');
+  if (options.darkClass !== undefined && options.darkClass !== '' && !IDENT.test(options.darkClass))
+    bad(`darkClass "${options.darkClass}" is not a CSS class name`, 'a letter or _, then letters, digits, - or _', 'e.g. darkClass: "dark"');
+  if (options.theme !== undefined && options.theme !== 'auto' && options.theme !== 'light' && options.theme !== 'dark')
+    bad(`theme "${String(options.theme)}" is unknown`, 'auto, light or dark', 'omit it to follow the reader\'s colour scheme');
+}
+
+/** The layout measured with `family`; readers without it still get a sans-serif (CJK-capable on most systems). */
+function fontStack(family: string): string {
+  const f = cleanText(family || '').trim();
+  if (!f) return 'sans-serif';
+  return /sans-serif\s*$/.test(f) ? f : f + ', sans-serif';
+}
+
+/** The parts of a diagram: the root element without children, its head (title, desc, style) and its body. */
+export interface SvgParts {
+  root: SvgNode;
+  head: SvgNode[];
+  body: SvgNode[];
+  /** The body, serialized (computed anyway for the id; the string path reuses it). */
+  bodyXml: string;
+}
+
+/**
+ * `seed`: when the caller knows what the scene was made from (renderSvg: the source text and options), the
+ * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost.
+ */
+export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: string): SvgParts {
+  checkOptions(options);
+  const theme = options.theme ?? 'auto';
+  const darkClass = options.darkClass || null;
+  const body: SvgNode[] = [];
+  const roles = new Set<Role>();
+  let bodyXml = '';
+  for (const item of scene.items) {
+    const node = itemNode(item);
+    body.push(node);
+    bodyXml += serialize(node);
+    roles.add(item.role);
+  }
+  const w = num(Math.max(1, scene.width));
+  const h = num(Math.max(1, scene.height));
+  const title = cleanText(scene.title || 'wiregram diagram');
+  const desc = cleanText(scene.description || '');
+  const font = fontStack(scene.fontFamily);
+  const id = options.idPrefix ?? 'wg-' + hash([theme, darkClass ?? '', w, h, title, desc, font, seed ?? bodyXml].join('\u0000'));
+  const head: SvgNode[] = [
+    { name: 'title', attrs: [['id', id + '-title']], children: title },
+    { name: 'desc', attrs: [['id', id + '-desc']], children: desc },
+    { name: 'style', attrs: [], children: stylesheet(id, roles, theme, darkClass) },
+  ];
+  const root: SvgNode = {
+    name: 'svg',
+    attrs: [
+      ['xmlns', 'http://www.w3.org/2000/svg'],
+      ['id', id],
+      ['class', 'wg-diagram'],
+      ['viewBox', `0 0 ${w} ${h}`],
+      ['width', w],
+      ['height', h],
+      ['role', 'img'],
+      ['aria-labelledby', id + '-title'],
+      ['aria-describedby', id + '-desc'],
+      ['font-family', font],
+    ],
+    children: [],
+  };
+  return { root, head, body, bodyXml };
+}
+
+/** The whole diagram as an element tree: `<svg>` with `<title>`, `<desc>`, `<style>` and one element per Scene item. */
+export function describeScene(scene: Scene, options: SceneSvgOptions = {}): SvgNode {
+  const p = describeParts(scene, options);
+  return { ...p.root, children: [...p.head, ...p.body] };
+}
+
+/** The same tree as a string, without serializing the body twice. */
+export function partsToXml(p: SvgParts): string {
+  let out = openTag(p.root) + '>';
+  for (const n of p.head) out += serialize(n);
+  return out + p.bodyXml + '</svg>';
+}

@@ -1,0 +1,78 @@
+/**
+ * Colours and strokes as CSS: each palette entry becomes a custom property (`--wg-fg` …) on the diagram root,
+ * each Scene role a class rule that reads them. Light and dark values live in the same `<style>`, scoped to
+ * the diagram's id, so a page can switch themes without re-rendering and two diagrams never share rules.
+ */
+import type { Palette, Role, ThemeName } from '@wiregram/layout';
+import { paintFor, themes } from '@wiregram/layout';
+
+/** Palette key → custom property name. The short ones are the names documented for site authors. */
+export const CSS_VARS: Record<keyof Palette, string> = {
+  background: '--wg-bg',
+  foreground: '--wg-fg',
+  muted: '--wg-muted',
+  line: '--wg-line',
+  accent: '--wg-accent',
+  lost: '--wg-lost',
+  retransmission: '--wg-retransmission',
+  override: '--wg-override',
+  stateFill: '--wg-state-fill',
+  stateStroke: '--wg-state-stroke',
+  noteFill: '--wg-note-fill',
+  noteStroke: '--wg-note-stroke',
+  fieldFill: '--wg-field-fill',
+  flagFill: '--wg-flag-fill',
+  timer: '--wg-timer',
+  error: '--wg-error',
+  errorFill: '--wg-error-fill',
+};
+
+export function palettes(): Record<ThemeName, Palette> {
+  return themes;
+}
+
+function vars(p: Palette): string {
+  let out = '';
+  for (const key of Object.keys(CSS_VARS) as Array<keyof Palette>) out += CSS_VARS[key] + ':' + p[key] + ';';
+  return out;
+}
+
+// Paint comes from layout's role table, which the PDF backend reads too: both outputs use the same colours.
+function rule(role: Role): string {
+  const paint = paintFor(role);
+  let out = 'fill:' + (paint.fill === 'none' ? 'none' : 'var(' + CSS_VARS[paint.fill] + ')') + ';';
+  if (paint.stroke !== 'none') out += 'stroke:' + 'var(' + CSS_VARS[paint.stroke] + ');stroke-width:' + paint.strokeWidth;
+  return out;
+}
+
+/** A role whose shape is filled and outlined (a box): author colours tint its fill rather than replace the ink. */
+export function isBoxRole(role: Role): boolean {
+  const p = paintFor(role);
+  return p.fill !== 'none' && p.stroke !== 'none';
+}
+
+/** A role painted by fill only (text, arrowheads). */
+export function isFillRole(role: Role): boolean {
+  const p = paintFor(role);
+  return p.fill !== 'none' && p.stroke === 'none';
+}
+
+export type ThemeMode = 'auto' | 'light' | 'dark';
+
+/**
+ * The diagram's stylesheet. `auto` follows `prefers-color-scheme`; with `darkClass` the dark palette applies
+ * when that class is on any ancestor (or on the svg itself) instead — sites with a theme toggle need that,
+ * and a media query would fight the toggle. `light`/`dark` pin one palette.
+ */
+export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, darkClass: string | null): string {
+  const { light, dark } = palettes();
+  const sel = '#' + id;
+  let css = sel + '{max-width:100%;height:auto;';
+  if (theme === 'dark') css += vars(dark) + '}';
+  else if (theme === 'light') css += vars(light) + '}';
+  else if (darkClass) css += vars(light) + '}.' + darkClass + ' ' + sel + ',' + sel + '.' + darkClass + '{' + vars(dark) + '}';
+  else css += vars(light) + '}@media (prefers-color-scheme:dark){' + sel + '{' + vars(dark) + '}}';
+  for (const role of roles) css += sel + ' .wg-' + role + '{' + rule(role) + '}';
+  css += sel + ' line,' + sel + ' polyline{stroke-linecap:round;stroke-linejoin:round}';
+  return css;
+}

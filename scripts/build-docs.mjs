@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Build docs/**/*.md into a static site in docs/out/ with our own remark plugin: every tcp-sequence and
+// packet-header block in the docs becomes a live diagram, shown under its source. Relative `.md` links become
+// `.html`. Exit code 1 if any diagram in the docs is broken (the page still shows the error box).
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { VFile } from 'vfile';
+import { firstHeading, formatMessages, importBuilt, page, processor, root } from './page.mjs';
+
+const docsDir = join(root, 'docs');
+const outDir = join(docsDir, 'out');
+const { default: remarkWiregram } = await importBuilt('remark-wiregram/dist/index.js');
+
+// Sidebar order; pages not listed follow alphabetically.
+const ORDER = [
+  'index.md',
+  'getting-started.md',
+  'language.md',
+  'packet-header.md',
+  'cli.md',
+  'captures.md',
+  'recipes/index.md',
+  'recipes/docusaurus.md',
+  'recipes/astro.md',
+  'recipes/vitepress.md',
+  'recipes/marp.md',
+  'recipes/slidev.md',
+  'recipes/mdx.md',
+  'recipes/cli.md',
+  'recipes/api.md',
+];
+
+function collect(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (path !== outDir && !entry.name.startsWith('.')) out.push(...collect(path));
+    } else if (entry.name.endsWith('.md')) out.push(relative(docsDir, path).split(sep).join('/'));
+  }
+  return out;
+}
+
+const files = collect(docsDir).sort((a, b) => {
+  const ia = ORDER.indexOf(a);
+  const ib = ORDER.indexOf(b);
+  return (ia === -1 ? 1e9 : ia) - (ib === -1 ? 1e9 : ib) || a.localeCompare(b);
+});
+if (files.length === 0) {
+  console.error('no docs/*.md found');
+  process.exit(1);
+}
+const htmlName = (md) => md.replace(/\.md$/, '.html');
+
+/** remark plugin: `./other.md#x` → `./other.html#x` (relative links only). */
+function rewriteLinks() {
+  const visit = (node) => {
+    if ((node.type === 'link' || node.type === 'definition') && typeof node.url === 'string' && !/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(node.url)) {
+      node.url = node.url.replace(/\.md(#|$)/, '.html$1');
+    }
+    if (node.children) node.children.forEach(visit);
+  };
+  return (tree) => visit(tree);
+}
+
+const pages = files.map((md) => {
+  const markdown = readFileSync(join(docsDir, md), 'utf8');
+  return { md, markdown, title: firstHeading(markdown, md) };
+});
+
+let failures = 0;
+let diagrams = 0;
+for (const p of pages) {
+  const depth = p.md.split('/').length - 1;
+  const up = '../'.repeat(depth);
+  const nav = pages.map((q) => ({ href: up + htmlName(q.md), title: q.md.startsWith('recipes/') && q.md !== 'recipes/index.md' ? `· ${q.title}` : q.title }));
+  const file = new VFile({ path: join(docsDir, p.md), value: p.markdown });
+  const body = String(processor(remarkWiregram, { theme: 'auto', darkClass: 'dark', showSource: true }, { remark: [rewriteLinks] }).processSync(file));
+  for (const line of formatMessages(file, `docs/${p.md}`)) console.log(line);
+  const data = file.data.wiregram ?? { blocks: [], errors: [] };
+  failures += data.errors.length;
+  diagrams += data.blocks.length;
+  const target = join(outDir, htmlName(p.md));
+  mkdirSync(dirname(target), { recursive: true });
+  const html = page({ title: p.title, body, siteTitle: 'wiregram docs', homeHref: up + 'index.html', nav, current: up + htmlName(p.md) });
+  writeFileSync(`${target}.tmp`, html);
+  renameSync(`${target}.tmp`, target);
+  console.log(`wrote ${relative(root, target)} (${data.blocks.length} diagram${data.blocks.length === 1 ? '' : 's'})`);
+}
+console.log(`\n${pages.length} pages, ${diagrams} live diagrams, ${failures} broken → docs/out/index.html`);
+if (failures > 0) process.exitCode = 1;

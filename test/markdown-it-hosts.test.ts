@@ -1,0 +1,61 @@
+/**
+ * The host examples in examples/ run for real: the VitePress and Slidev markdown setups with markdown-it and
+ * the Vue template compiler (what both hosts feed the HTML to), the Marp engine with marp-core on the lecture
+ * deck. VitePress, Slidev and Marp CLI themselves are not installed in this repository.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import MarkdownIt from 'markdown-it';
+import { compile } from '@vue/compiler-dom';
+import { Marp } from '@marp-team/marp-core';
+import { useWiregram as vitepress } from '../examples/vitepress/.vitepress/wiregram.mjs';
+import { useWiregram as slidev } from '../examples/slidev/setup/wiregram.mjs';
+import marpEngine from '../examples/marp/engine.mjs';
+
+const read = (p: string) => readFileSync(fileURLToPath(new URL(`../${p}`, import.meta.url)), 'utf8');
+
+function compileVue(html: string) {
+  const problems: string[] = [];
+  const { code } = compile(`<div>${html}</div>`, { onError: (e) => problems.push(e.message), onWarn: (e) => problems.push(e.message) });
+  return { code, problems };
+}
+
+describe('VitePress and Slidev setups', () => {
+  for (const [name, setup, page] of [
+    ['VitePress', vitepress, 'examples/vitepress/index.md'],
+    ['Slidev', slidev, 'examples/slidev/slides.md'],
+  ] as const) {
+    it(`${name}: the page's diagrams become Vue-safe inline SVG`, () => {
+      const md = new MarkdownIt({ html: true });
+      setup(md);
+      const source = read(page).replace(/^---\n[\s\S]*?\n---\n/, '');
+      const html = md.render(source);
+      expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(2);
+      expect(html).not.toMatch(/<style[ >]/);
+      expect(html).toContain('<component is="style">');
+      expect(html).toMatch(/\.dark #wg-1-/);
+      const { code, problems } = compileVue(html);
+      expect(problems).toEqual([]);
+      expect(code).toContain('_resolveDynamicComponent("style")');
+      expect(code).toContain('SYN, ACK, seq=y, ack=x+1');
+    });
+  }
+});
+
+describe('Marp engine (examples/marp/engine.mjs)', () => {
+  it('renders the lecture deck with every diagram in its slide', () => {
+    const marp = marpEngine({ marp: new Marp() }) as Marp;
+    const deck = read('examples/lecture-deck.md');
+    const { html } = marp.render(deck);
+    const fences = (deck.match(/^```(tcp-sequence|packet-header)/gm) ?? []).length;
+    expect(fences).toBeGreaterThanOrEqual(5);
+    expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(fences);
+    expect(html).not.toContain('wiregram-error');
+    // Dark palette follows Marp's `invert` class, not the OS.
+    expect(html).toMatch(/section\.invert #wg-1-/);
+    expect(html).not.toContain('prefers-color-scheme');
+    const ids = [...html.matchAll(/\sid="(wg-[^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * markdown-it-wiregram with real markdown-it and a real Marp deck (@marp-team/marp-core): the SVG is in the
+ * rendered HTML, ids never repeat within a document, author text stays text, errors point into the document.
+ */
+import { describe, expect, it } from 'vitest';
+import MarkdownIt from 'markdown-it';
+import { compile } from '@vue/compiler-dom';
+import { createSSRApp } from 'vue';
+import { renderToString } from 'vue/server-renderer';
+import { Marp } from '@marp-team/marp-core';
+import { isWiregramError, WiregramError } from '@wiregram/core';
+import markdownItWiregram, { escapeHtml, parseMeta, type WiregramBlockError, type WiregramEnv } from 'markdown-it-wiregram';
+import { parseMeta as remarkParseMeta } from 'remark-wiregram';
+
+/** Real tags only (text has its `<` escaped): no script or img element, no event-handler attribute. */
+function expectNoActiveMarkup(html: string) {
+  const tags = html.match(/<[a-zA-Z][^<>]*>/g) ?? [];
+  expect(tags.length).toBeGreaterThan(3);
+  for (const tag of tags) {
+    expect(tag).not.toMatch(/^<(script|img|iframe|object)\b/i);
+    expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
+    expect(tag).not.toMatch(/javascript:/i);
+  }
+}
+
+const HANDSHAKE = `title Three-way handshake
+participant client
+participant server
+isn client=x server=y
+client -> server: SYN
+server -> client: SYN, ACK
+client -> server: ACK`;
+
+const DOC = `# Page\n\n\`\`\`tcp-sequence title="Handshake"\n${HANDSHAKE}\n\`\`\`\n\n\`\`\`packet-header\ntcp\n\`\`\`\n\n\`\`\`js\nlet a = 1 < 2;\n\`\`\`\n`;
+
+const ids = (html: string) => [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
+
+describe('markdown-it', () => {
+  it('renders diagram fences as figures with inline SVG, other fences through the previous rule', () => {
+    const seen: string[] = [];
+    const highlight = (code: string, lang: string): string => (seen.push(lang), `<b class="hl">${escapeHtml(code)}</b>`);
+    const md = new MarkdownIt({ highlight }).use(markdownItWiregram);
+    const html = md.render(DOC);
+    expect(html.match(/<figure class="wiregram wiregram-tcp-sequence"><svg /g)).toHaveLength(1);
+    expect(html.match(/<figure class="wiregram wiregram-packet-header"><svg /g)).toHaveLength(1);
+    expect(html).toContain('<figcaption>Handshake</figcaption>');
+    expect(html).toContain('SYN, ACK, seq=y, ack=x+1');
+    expect(html).toContain('<b class="hl">let a = 1 &lt; 2;');
+    expect(seen).toEqual(['js']); // the highlighter never sees our languages
+  });
+
+  it('numbers ids per document through env, so a page never repeats one and renders are reproducible', () => {
+    const md = new MarkdownIt().use(markdownItWiregram);
+    const env: { wiregram?: WiregramEnv } = {};
+    const html = md.render(DOC + DOC, env);
+    const all = ids(html);
+    expect(all.length).toBeGreaterThan(4);
+    expect(new Set(all).size).toBe(all.length);
+    expect(env.wiregram?.count).toBe(4);
+    for (const n of [1, 2, 3, 4]) expect(all.some((id) => id.startsWith(`wg-${n}-`))).toBe(true);
+    expect(md.render(DOC + DOC)).toBe(html); // a fresh env starts again at wg-1-
+  });
+
+  it('draws an error box, reports the document position, and throws with fatal', () => {
+    const bad = 'client => server: SYN';
+    const doc = `Intro\n\n1. step\n\n   \`\`\`tcp-sequence\n   participant client\n   participant server\n   ${bad}\n   \`\`\`\n\n\`\`\`tcp-sequence\n${HANDSHAKE}\n\`\`\`\n`;
+    const line = doc.split('\n').findIndex((l) => l.endsWith(bad)) + 1;
+    const reports: WiregramBlockError[] = [];
+    const html = new MarkdownIt().use(markdownItWiregram, { onError: (r: WiregramBlockError) => reports.push(r) }).render(doc);
+    expect(reports).toHaveLength(1);
+    const { position, error } = reports[0]!;
+    expect(position?.start.line).toBe(line);
+    const docLine = doc.split('\n')[line - 1]!;
+    expect(position!.start.column).toBeGreaterThan(3);
+    expect(bad.endsWith(docLine.slice(position!.start.column - 1))).toBe(true);
+    expect(html).toContain('role="alert"');
+    expect(html).toContain(`line ${line}, column ${position!.start.column}`);
+    expect(html.match(/<svg /g)).toHaveLength(1); // the next diagram is still drawn
+    if (error.hint) expect(html).toContain('Hint: ');
+
+    let thrown: unknown;
+    try {
+      new MarkdownIt().use(markdownItWiregram, { fatal: true }).render(doc);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isWiregramError(thrown)).toBe(true);
+    expect((thrown as WiregramError).line).toBe(line);
+  });
+
+  it('keeps author text as text', () => {
+    const hostile = '```tcp-sequence title="\\"onload=alert(1) <script>"\ntitle <script>alert(2)</script>\nparticipant client as "<img src=x onerror=alert(3)>"\nparticipant server\nclient -> server: SYN\n```\n';
+    const html = new MarkdownIt().use(markdownItWiregram).render(hostile);
+    expect(html).toContain('<svg');
+    expectNoActiveMarkup(html);
+    expect(html).toContain('&lt;script&gt;');
+  });
+
+  it('vue: survives a real Vue template compile (styles kept, {{ }} in labels stays text)', async () => {
+    const doc = '```tcp-sequence title="{{ 6 * 7 }}"\ntitle {{ 1 + 1 }}\nparticipant client\nparticipant server\nclient -> server: SYN\n```\n';
+    const html = new MarkdownIt().use(markdownItWiregram, { vue: true, darkSelector: "[data-theme='dark']" }).render(doc);
+    const problems: string[] = [];
+    const { code } = compile(`<div>${html}</div>`, { onError: (e) => problems.push(e.message), onWarn: (e) => problems.push(e.message) });
+    expect(problems).toEqual([]); // Vue would drop a plain <style> with a "side effect" error
+    expect(code).toContain('_resolveDynamicComponent("style")');
+    const ssr = await renderToString(createSSRApp({ template: `<div>${html}</div>` }));
+    // Vue's SSR escapes the quote inside the style text; the HTML parser decodes it again (SVG style is not raw text).
+    expect(ssr).toMatch(/<style>[^<]*\[data-theme=(?:'|&#39;)dark(?:'|&#39;)\] #wg-1-/);
+    expect(ssr).toContain('{{ 1 + 1 }}');
+    expect(ssr).toContain('<figcaption>{{ 6 * 7 }}</figcaption>');
+    expect(ssr).not.toContain('>42<');
+  });
+
+  it('reads fence meta exactly like remark-wiregram', () => {
+    for (const meta of ['title="A b" style=lifeline', 'Just words here', "{caption='x' source}", 'label-style=flags foo=bar', '']) {
+      expect(parseMeta(meta)).toEqual(remarkParseMeta(meta));
+    }
+  });
+});
+
+describe('Marp (@marp-team/marp-core)', () => {
+  const deck = `---\nmarp: true\n---\n\n# TCP\n\n\`\`\`tcp-sequence\n${HANDSHAKE}\n\`\`\`\n\n---\n\n## Header\n\n\`\`\`packet-header\ntcp\n\`\`\`\n\n---\n\n\`\`\`tcp-sequence\ntitle <script>alert(1)</script>\nparticipant a\nparticipant b\na -> b: SYN\n\`\`\`\n`;
+
+  it('renders the SVG into the slides and its sanitisation keeps it', () => {
+    const marp = new Marp().use(markdownItWiregram);
+    const { html, css } = marp.render(deck);
+    const slides = html.split('<section').slice(1);
+    expect(slides).toHaveLength(3);
+    expect(slides[0]).toMatch(/<figure class="wiregram wiregram-tcp-sequence"><svg [^>]*viewBox="0 0 /);
+    expect(slides[0]).toContain('SYN, ACK, seq=y, ack=x+1');
+    expect(slides[1]).toContain('<figure class="wiregram wiregram-packet-header"><svg');
+    expect(slides[2]).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // Marp's own script tag is the only one; the author's stays text.
+    expect(html.match(/<script>/g) ?? []).toHaveLength(1);
+    const all = ids(html).filter((id) => id.startsWith('wg-'));
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.some((id) => id.startsWith('wg-3-'))).toBe(true);
+    expect(css.length).toBeGreaterThan(0);
+  });
+
+  it('keeps working with Marp HTML disabled (html: false)', () => {
+    const { html } = new Marp({ html: false }).use(markdownItWiregram).render(deck);
+    expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(3);
+  });
+});

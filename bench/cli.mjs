@@ -5,7 +5,7 @@
 // 3× of the floor. Uses the built CLI (packages/cli/dist); run `npx tsc -b packages/cli/tsconfig.json` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -92,7 +92,7 @@ rows.push(...skipped);
 
 const floor = rows[0].median;
 const render = rows.find((r) => r.name.startsWith('wiregram render handshake (svg)'));
-console.log(`cold start, wall time per process (median of N fresh spawns; ${new Date().toISOString()})\n`);
+console.log(`cold start, wall time per process: median of N fresh spawns, commands interleaved (load average ${loadavg()[0].toFixed(1)})\n`);
 console.log('| command | runs | median ms | min ms | × node floor | ops/s |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {

@@ -52,15 +52,25 @@ if (files.length === 0) {
 }
 const htmlName = (md) => md.replace(/\.md$/, '.html');
 
-/** remark plugin: `./other.md#x` → `./other.html#x` (relative links only). */
+/**
+ * remark plugin for relative links: `./other.md#x` → `./other.html#x` inside docs/; a link that leaves docs/
+ * (`../packages/core/README.md`, `../examples/`) is re-pointed from docs/out/ to the file in the repository.
+ */
 function rewriteLinks() {
-  const visit = (node) => {
-    if ((node.type === 'link' || node.type === 'definition') && typeof node.url === 'string' && !/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(node.url)) {
-      node.url = node.url.replace(/\.md(#|$)/, '.html$1');
-    }
-    if (node.children) node.children.forEach(visit);
+  return (tree, file) => {
+    const from = dirname(file.path);
+    const outFrom = join(outDir, relative(docsDir, from));
+    const visit = (node) => {
+      if ((node.type === 'link' || node.type === 'definition') && typeof node.url === 'string' && !/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(node.url)) {
+        const [path, hash = ''] = node.url.split(/(?=#)/);
+        const target = join(from, path);
+        const inside = !relative(docsDir, target).startsWith('..');
+        node.url = inside ? node.url.replace(/\.md(#|$)/, '.html$1') : relative(outFrom, target).split(sep).join('/') + (path.endsWith('/') ? '/' : '') + hash;
+      }
+      if (node.children) node.children.forEach(visit);
+    };
+    visit(tree);
   };
-  return (tree) => visit(tree);
 }
 
 const pages = files.map((md) => {

@@ -31,7 +31,7 @@ export function processor(remarkWiregram, wiregramOptions, extra = {}) {
 /** First `# heading` of a Markdown text, for the page title. */
 export function firstHeading(markdown, fallback) {
   const m = /^#\s+(.+)$/m.exec(markdown);
-  return m ? m[1].replace(/[`*_]/g, '').trim() : fallback;
+  return m ? m[1].replace(/[`*]/g, '').trim() : fallback;
 }
 
 export function escapeHtml(text) {

@@ -5,11 +5,14 @@
  * dark theme both from `prefers-color-scheme` and from the toggle. Screenshots go to /tmp/wg-integrations/.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { Marp } from '@marp-team/marp-core';
+import marpEngine from '../examples/marp/engine.mjs';
 import { launchBrowser, pageErrors } from './support/chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -127,6 +130,27 @@ describe('pnpm demo → examples/out', () => {
     expect([...light.errors, ...dark.errors]).toEqual([]);
     await light.page.close();
     await dark.page.close();
+  });
+});
+
+describe('a Marp deck (examples/marp/engine.mjs) in the browser', () => {
+  it('shows every diagram inside the slides, painted, with unique ids', async () => {
+    const marp = marpEngine({ marp: new Marp() });
+    const { html, css } = marp.render(readFileSync(join(root, 'examples/lecture-deck.md'), 'utf8'));
+    const file = join(mkdtempSync(join(tmpdir(), 'wg-marp-')), 'deck.html');
+    writeFileSync(file, `<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head><body>${html}</body></html>`);
+    const { page, errors } = await open(file);
+    const seen = await inspect(page);
+    expect(errors).toEqual([]);
+    expect(seen.figures.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(seen.ids).size).toBe(seen.ids.length);
+    for (const f of seen.figures) {
+      expect(f.error).toBe(false);
+      expect(f.width).toBeGreaterThan(100);
+      expect(f.paintedHeads).toBe(f.arrowheads);
+    }
+    await page.screenshot({ path: join(shots, 'marp-deck.png'), fullPage: true });
+    await page.close();
   });
 });
 

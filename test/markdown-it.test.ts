@@ -88,6 +88,20 @@ describe('markdown-it', () => {
     expect((thrown as WiregramError).line).toBe(line);
   });
 
+  it("collects the core's findings with their document position", () => {
+    const doc = `# T\n\n\`\`\`tcp-sequence\n${HANDSHAKE.replace('client -> server: ACK', 'client -> server: ACK ack=y')}\n\`\`\`\n`;
+    const env: { wiregram?: WiregramEnv } = {};
+    const seen: string[] = [];
+    const html = new MarkdownIt().use(markdownItWiregram, { onWarning: (w: { warning: { code: string } }) => seen.push(w.warning.code) }).render(doc, env);
+    expect(html).toContain('<svg');
+    expect(env.wiregram!.warnings.length).toBeGreaterThanOrEqual(1);
+    const { position } = env.wiregram!.warnings[0]!;
+    const line = doc.split('\n').findIndex((l) => l.endsWith('ack=y')) + 1;
+    expect(position?.start.line).toBe(line);
+    expect(doc.split('\n')[line - 1]!.slice(position!.start.column - 1)).toMatch(/^(ack=)?y$/);
+    expect(seen).toContain(env.wiregram!.warnings[0]!.warning.code);
+  });
+
   it('keeps author text as text', () => {
     const hostile = '```tcp-sequence title="\\"onload=alert(1) <script>"\ntitle <script>alert(2)</script>\nparticipant client as "<img src=x onerror=alert(3)>"\nparticipant server\nclient -> server: SYN\n```\n';
     const html = new MarkdownIt().use(markdownItWiregram).render(hostile);

@@ -227,6 +227,13 @@ describe('errors', () => {
     expect(quiet.messages).toHaveLength(0);
   });
 
+  it('names the file relative to the working directory in the error box, never by its absolute path', () => {
+    const file = new VFile({ path: join(process.cwd(), 'docs/broken.md'), value: md });
+    const html = String(pipeline().processSync(file));
+    expect(html).toContain(`docs/broken.md:${badLine}:`);
+    expect(html).not.toContain(process.cwd());
+  });
+
   it('throws (file.fail) with fatal: true', () => {
     const file = new VFile({ path: 'broken.md', value: md });
     let thrown: unknown;

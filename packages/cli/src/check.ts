@@ -3,7 +3,7 @@
  * form people (code frames), editors (compact), scripts (json) or GitHub (annotations) read. Writes nothing.
  */
 import type { ParsedArgs } from './args.js';
-import { collect, unitOptions } from './collect.js';
+import { collect, metaProblems, unitOptions } from './collect.js';
 import { loadCore, loadLayout } from './engine.js';
 import type { Io } from './main.js';
 import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, wantColor } from './report.js';
@@ -16,6 +16,9 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   const layout = units.length ? await loadLayout() : null;
   const problems: Problem[] = [];
   for (const unit of units) {
+    const meta = metaProblems(unit);
+    problems.push(...meta);
+    if (meta.some((m) => m.severity === 'error')) continue;
     const options = unitOptions(unit, args, core, io);
     try {
       // The core first (its warnings: accepted overrides, skipped capture frames), then the layout, which also

@@ -1,8 +1,8 @@
 /** Shared by render, deck and check: inputs → files → diagram units, and the per-unit renderer options. */
 import { resolve } from 'node:path';
 import type { ParsedArgs } from './args.js';
-import { type DiagramOptions, type CoreApi, metaOptions } from './engine.js';
-import { type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
+import { checkMeta, type DiagramOptions, type CoreApi, metaOptions } from './engine.js';
+import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
 import type { Io } from './main.js';
 import { makeReadFile } from './project.js';
 import { painter, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
@@ -42,6 +42,30 @@ export function unitOptions(unit: Unit, args: ParsedArgs, core: CoreApi | null, 
     o.readFile = makeReadFile(core, root, unit.input.path, io.cwd);
   }
   return o;
+}
+
+/** Problems with a fence's own options (`style=bogus`), positioned on the option in the opening fence line. */
+export function metaProblems(unit: Unit): Problem[] {
+  const block = unit.block;
+  if (!block || !block.meta) return [];
+  const line = block.openLine;
+  const lineStart = fileLineStarts(unit.input)[line - 1] ?? 0;
+  const lineText = unit.input.text.slice(lineStart, block.endOffset).split(/\r\n|\r|\n/, 1)[0] ?? '';
+  const metaAt = lineText.indexOf(block.meta, block.openerPrefix.length);
+  return checkMeta(block.meta).map((f) => {
+    const column = (metaAt < 0 ? block.openerPrefix.length : metaAt + f.index) + 1;
+    return {
+      file: unit.input.display,
+      source: unit.input.text,
+      severity: f.severity,
+      code: f.severity === 'error' ? 'invalid-block-option' : 'unknown-block-option',
+      reason: f.reason,
+      position: { start: { line, column, offset: lineStart + column - 1 }, end: { line, column: column + f.length, offset: lineStart + column - 1 + f.length } },
+      expected: f.expected,
+      hint: null,
+      diagram: unit.n,
+    };
+  });
 }
 
 /** Print problems as code frames on stderr (render, deck). */

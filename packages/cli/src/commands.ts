@@ -42,7 +42,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     description: [
       'Each input is a Markdown file (every ```tcp-sequence and ```packet-header block becomes',
       'DIR/<name>-<n>.svg, n counting blocks from 1), a diagram file (.tcpseq .seq .wiregram .wg →',
-      'tcp-sequence; .pkt .packet → packet-header; written as DIR/<name>.svg), a quoted glob',
+      'tcp-sequence; .pkt .packet .pkthdr → packet-header; written as DIR/<name>.svg), a quoted glob',
       "('docs/**/*.md'), or - for stdin, which writes to stdout.",
       'Everything is rendered in memory first: on any error nothing is written. Files are replaced',
       'atomically, unchanged files are left alone, and an input is never overwritten.',

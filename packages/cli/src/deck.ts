@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { collect, printProblems, Progress, unitOptions } from './collect.js';
+import { collect, metaProblems, printProblems, Progress, unitOptions } from './collect.js';
 import { loadCore, loadLayout, loadPdf } from './engine.js';
 import { canonicalPath, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
@@ -42,6 +42,11 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string): Promise<RunRe
   const progress = new Progress(io, units.length, args.values['quiet'] === true);
   units.forEach((unit, i) => {
     progress.tick(i + 1, `${unit.input.display} #${unit.n}`);
+    const bad = metaProblems(unit).filter((m) => m.severity === 'error');
+    if (bad.length) {
+      problems.push(...bad);
+      return;
+    }
     try {
       const options = unitOptions(unit, args, core, io);
       delete options.theme; // the deck has one theme, applied by the PDF renderer

@@ -27,6 +27,9 @@ export interface CoreApi {
   parsePacketHeader?: (source: string, options?: Record<string, unknown>) => { warnings?: unknown[] };
   captureToSequenceText?: (input: Uint8Array | Iterable<Uint8Array>, options?: Record<string, unknown>) => string;
   captureToJson?: (input: Uint8Array | Iterable<Uint8Array>, options?: Record<string, unknown>) => unknown;
+  selectStream?: (input: Uint8Array | Iterable<Uint8Array>, options?: Record<string, unknown>) => { packets: Array<{ frame: number }>; warnings: Array<{ code: string; reason: string; hint: string | null }> };
+  timelineFromScan?: (scan: never, options?: Record<string, unknown>) => unknown;
+  timelineToSequenceText?: (timeline: never, frames: readonly number[] | null, options?: Record<string, unknown>) => string;
 }
 
 export interface SvgApi {
@@ -57,19 +60,63 @@ const META_KEYS: Record<string, keyof DiagramOptions> = {
   style: 'style',
   layout: 'style',
   'label-style': 'labelStyle',
+  labelstyle: 'labelStyle',
   labels: 'labelStyle',
   'state-names': 'stateNames',
+  statenames: 'stateNames',
   numbering: 'numbering',
   theme: 'theme',
 };
 
+const META_VALUES: Partial<Record<keyof DiagramOptions, readonly string[]>> = {
+  style: ['states', 'lifeline', 'flow'],
+  labelStyle: ['textbook', 'flags', 'wireshark'],
+  stateNames: ['underscore', 'hyphen'],
+  numbering: ['relative', 'absolute'],
+  theme: ['auto', 'light', 'dark'],
+};
+
+/** Keys other tools put in the info string that are not ours to judge. */
+const META_IGNORED = new Set(['title', 'caption', 'id', 'class', 'name', 'filename', 'source', 'show-source']);
+
+export interface MetaFinding {
+  severity: 'error' | 'warning';
+  /** Index of the `key=value` token in the meta string. */
+  index: number;
+  length: number;
+  reason: string;
+  expected: string | null;
+}
+
+const META_TOKEN = /([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))/g;
+
 export function metaOptions(meta: string): Partial<DiagramOptions> {
   const out: Record<string, string> = {};
-  for (const m of meta.matchAll(/([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))/g)) {
+  for (const m of meta.matchAll(META_TOKEN)) {
     const key = META_KEYS[m[1]!.toLowerCase()];
-    if (key) out[key] = m[2] ?? m[3] ?? m[4] ?? '';
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    if (key && (META_VALUES[key] ?? []).includes(value)) out[key] = value;
   }
   return out as Partial<DiagramOptions>;
+}
+
+/** Bad values (errors: the block would silently draw otherwise) and unknown keys (warnings) of a fence's options. */
+export function checkMeta(meta: string): MetaFinding[] {
+  const findings: MetaFinding[] = [];
+  for (const m of meta.matchAll(META_TOKEN)) {
+    const name = m[1]!.toLowerCase();
+    const key = META_KEYS[name];
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    if (key) {
+      const allowed = META_VALUES[key] ?? [];
+      if (!allowed.includes(value)) {
+        findings.push({ severity: 'error', index: m.index!, length: m[0].length, reason: `unknown ${m[1]} "${value}" in the fence's options`, expected: allowed.join(', ') });
+      }
+    } else if (!META_IGNORED.has(name)) {
+      findings.push({ severity: 'warning', index: m.index!, length: m[0].length, reason: `the fence option ${m[1]} is not one wiregram knows; it is ignored`, expected: Object.keys(META_KEYS).join(', ') });
+    }
+  }
+  return findings;
 }
 
 /** The caption a fence's info string gives (`title="…"`, `caption=…`, or its plain words), as remark-wiregram reads it. */

@@ -32,6 +32,20 @@ function* fileChunks(path: string, size = 1 << 20): Generator<Uint8Array> {
   }
 }
 
+function problemOf(file: string, e: { code: string; reason: string; expected?: unknown; hint?: unknown }, severity: 'error' | 'warning'): Problem {
+  return {
+    file,
+    source: null,
+    severity,
+    code: e.code,
+    reason: e.reason,
+    position: null,
+    expected: typeof e.expected === 'string' ? e.expected : null,
+    hint: typeof e.hint === 'string' ? e.hint : null,
+    diagram: null,
+  };
+}
+
 export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   const file = args.positionals[0]!;
   const streamArg = args.values['stream'];
@@ -58,31 +72,33 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
 
   const core = await loadCore();
   const json = args.values['json'] === true;
-  const convert = json ? core.captureToJson : core.captureToSequenceText;
-  if (typeof convert !== 'function') {
-    io.stderr.write('wiregram: error: this build of @wiregram/core has no capture support\n');
-    return 1;
-  }
+  const color = wantColor(io.stderr, io.env, args.values['color'] as boolean | undefined);
+  const numbering = args.values['numbering'] === 'absolute' ? 'absolute' : 'relative';
+  const options = { stream, numbering, source: file === '-' ? 'stdin' : basename(file) };
   let text: string;
   try {
-    const numbering = args.values['numbering'] === 'absolute' ? 'absolute' : 'relative';
-    const result = convert(input, { stream, numbering, source: file === '-' ? 'stdin' : basename(file) });
-    text = typeof result === 'string' ? result : JSON.stringify(result, null, 2);
+    if (!json && core.selectStream && core.timelineFromScan && core.timelineToSequenceText) {
+      // captureToSequenceText's own three steps, so the reader's warnings (a truncated file, skipped frames)
+      // reach the user instead of being dropped with the scan.
+      const scan = core.selectStream(input, options);
+      const timeline = core.timelineFromScan(scan as never, options);
+      text = core.timelineToSequenceText(timeline as never, scan.packets.map((p) => p.frame), options);
+      if (args.values['quiet'] !== true) {
+        for (const w of scan.warnings) io.stderr.write(formatText(problemOf(display, w, 'warning'), null, color) + '\n');
+      }
+    } else {
+      const convert = json ? core.captureToJson : core.captureToSequenceText;
+      if (typeof convert !== 'function') {
+        io.stderr.write('wiregram: error: this build of @wiregram/core has no capture support\n');
+        return 1;
+      }
+      const result = convert(input, options);
+      text = typeof result === 'string' ? result : JSON.stringify(result, null, 2);
+    }
     if (!text.endsWith('\n')) text += '\n';
   } catch (e) {
     if (!isWiregramLike(e)) throw e;
-    const problem: Problem = {
-      file: display,
-      source: null,
-      severity: 'error',
-      code: e.code,
-      reason: e.reason,
-      position: null,
-      expected: typeof e.expected === 'string' ? e.expected : null,
-      hint: typeof e.hint === 'string' ? e.hint : null,
-      diagram: null,
-    };
-    io.stderr.write(formatText(problem, null, wantColor(io.stderr, io.env, args.values['color'] as boolean | undefined)) + '\n');
+    io.stderr.write(formatText(problemOf(display, e, 'error'), null, color) + '\n');
     return 1;
   }
   if (output && output !== '-') {

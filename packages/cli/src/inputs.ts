@@ -13,7 +13,7 @@ export type InputKind = 'markdown' | DiagramLanguage;
 
 export const MARKDOWN_EXTENSIONS = ['.md', '.markdown', '.mdown', '.mkd', '.mdx'];
 export const SEQUENCE_EXTENSIONS = ['.tcpseq', '.seq', '.wiregram', '.wg'];
-export const HEADER_EXTENSIONS = ['.pkt', '.packet'];
+export const HEADER_EXTENSIONS = ['.pkt', '.packet', '.pkthdr'];
 export const DIAGRAM_LANGUAGES: readonly DiagramLanguage[] = ['tcp-sequence', 'packet-header'];
 
 export function kindFromPath(path: string): InputKind | null {

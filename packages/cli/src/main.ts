@@ -81,7 +81,12 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
     }
     const spec = COMMANDS[first];
     if (!spec) throw first.startsWith('-') ? new UsageError(`'${first}' must come after a command`, 'e.g. wiregram render post.md ' + first) : unknownCommand(first);
-    const args = parseArgs(spec, rest);
+    let args: ParsedArgs;
+    try {
+      args = parseArgs(spec, rest);
+    } catch (e) {
+      throw e instanceof UsageError ? withOtherCommandHint(e, first) : e;
+    }
     if (args.values['help']) {
       io.stdout.write(commandHelp(spec));
       return 0;
@@ -104,6 +109,16 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
     if (io.env['WIREGRAM_DEBUG'] && err?.stack) io.stderr.write(err.stack + '\n');
     return 1;
   }
+}
+
+/** `wiregram render --steps`: no near miss among render's options, but it is one of deck's — say so. */
+function withOtherCommandHint(e: UsageError, command: string): UsageError {
+  const m = /^unknown option '--([^']+)'/.exec(e.message);
+  if (!m || e.hint) return e;
+  if (command === 'check' && ['json', 'github', 'compact'].includes(m[1]!)) return new UsageError(e.message, `use --format ${m[1]}`, e.command);
+  const owners = COMMAND_NAMES.filter((n) => n !== command && COMMANDS[n]!.options.some((o) => o.name === m[1]));
+  if (!owners.length) return e;
+  return new UsageError(e.message, `--${m[1]} is an option of ${owners.map((o) => `'wiregram ${o}'`).join(' and ')}`, e.command);
 }
 
 function unknownCommand(name: string): UsageError {

@@ -5,7 +5,7 @@
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { collect, printProblems, Progress, unitOptions } from './collect.js';
+import { collect, metaProblems, printProblems, Progress, unitOptions } from './collect.js';
 import { loadCore, loadPdf, loadSvg, metaCaption, svgTitle } from './engine.js';
 import { canonicalPath, writeFileAtomic } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
@@ -115,7 +115,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   // ---- render, in memory
   const problems: Problem[] = [];
   const core = await loadCore();
-  const progress = new Progress(io, inputs.length, quiet);
+  const progress = new Progress(io, new Set(units.map((u) => u.input)).size, quiet);
   if (units.length) {
     const svg = format === 'svg' ? await loadSvg() : null;
     const pdf = format === 'pdf' ? await loadPdf() : null;
@@ -125,6 +125,11 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
       if (p.unit.input !== lastInput) {
         lastInput = p.unit.input;
         progress.tick(++done, p.unit.input.display);
+      }
+      const bad = metaProblems(p.unit).filter((m) => m.severity === 'error');
+      if (bad.length) {
+        problems.push(...bad);
+        continue;
       }
       const options = unitOptions(p.unit, args, core, io);
       try {

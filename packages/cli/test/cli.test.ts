@@ -2,6 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { captureToSequenceText } from '@wiregram/core';
+import MarkdownIt from 'markdown-it';
 import { BIN, BROKEN, ensureBuilt, HANDSHAKE, handshakePcap, listFiles, MARKDOWN, parseSvg, tempProject, wiregram, wiregramBytes } from './helpers.js';
 
 beforeAll(() => ensureBuilt(), 300_000);
@@ -132,6 +134,29 @@ describe('wiregram render', () => {
     expect(figure).not.toMatch(/\n\s*\n/);
   });
 
+  it('keeps replaced fences in their block quote or list item, as a Markdown engine then sees them', () => {
+    const md = `# Nested\n\n> Quoted:\n>\n> \`\`\`tcp-sequence\n> ${HANDSHAKE.trimEnd().split('\n').join('\n> ')}\n> \`\`\`\n\n- step one\n\n  \`\`\`packet-header\n  tcp\n  \`\`\`\n\n- step two\n`;
+    const dir = tempProject({ 'post.md': md });
+    const linked = wiregram(['render', 'post.md', '-o', 'img', '--markdown-out', 'out'], { cwd: dir });
+    expect(linked.code, linked.stderr).toBe(0);
+    const out = readFileSync(join(dir, 'out/post.md'), 'utf8');
+    expect(out).toContain('> ![TCP 三次握手](../img/post-1.svg)');
+    expect(out).toMatch(/\n {2}!\[[^\]]+\]\(\.\.\/img\/post-2\.svg\)\n/);
+    const html = new MarkdownIt({ html: true }).render(out);
+    expect(html).toMatch(/<blockquote>[\s\S]*<img src="\.\.\/img\/post-1\.svg" alt="TCP 三次握手">[\s\S]*<\/blockquote>/);
+    expect(html).toMatch(/<li>[\s\S]*<img src="\.\.\/img\/post-2\.svg"[\s\S]*<\/li>/);
+
+    const inline = wiregram(['render', 'post.md', '--markdown-out', '-', '--embed', 'inline'], { cwd: dir });
+    expect(inline.code, inline.stderr).toBe(0);
+    const page = new MarkdownIt({ html: true }).render(inline.stdout);
+    expect(page).not.toContain('&lt;svg');
+    expect(page).toMatch(/<blockquote>\s*<p>Quoted:<\/p>\s*<figure class="wiregram">\s*<svg[\s\S]*<\/svg>\s*<\/figure>\s*<\/blockquote>/);
+    expect(page).toMatch(/<li>[\s\S]*<figure class="wiregram">\s*<svg[\s\S]*<\/figure>\s*<\/li>/);
+    const svgs = [...page.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => parseSvg(m[0]));
+    expect(svgs.length).toBe(2);
+    for (const label of HANDSHAKE_LABELS) expect(svgs[0]!.texts).toContain(label);
+  });
+
   it('reads `capture` files relative to the Markdown file, and never outside the project root', () => {
     const outside = tempProject({ 'secret.pcap': handshakePcap() });
     const dir = tempProject({
@@ -201,7 +226,7 @@ describe('wiregram render', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  });
+  }, 90_000);
 });
 
 describe('wiregram check', () => {
@@ -215,6 +240,23 @@ describe('wiregram check', () => {
     for (const l of lines) expect(l).toMatch(/^[\w.]+:\d+:\d+: error: .+ \[[\w-]+\]$/);
     expect(r.stderr).toContain('6 diagrams in 3 files: 3 errors');
     expect(listFiles(dir)).toEqual(['a.md', 'b.tcpseq', 'ok.md']);
+  });
+
+  it("checks a fence's own options and applies valid ones", () => {
+    const md = '# x\n\n- item\n\n  ```tcp-sequence title="Flags" label-style=flags\n  participant client\n  participant server\n  client -> server: SYN\n  ```\n\n```tcp-sequence style=bogus width=3\nparticipant a\nparticipant b\na -> b: SYN\n```\n';
+    const dir = tempProject({ 'post.md': md });
+    const r = wiregram(['check', 'post.md', '--format', 'compact'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'post.md:11:17: error: unknown style "bogus" in the fence\'s options [invalid-block-option]',
+      'post.md:11:29: warning: the fence option width is not one wiregram knows; it is ignored [unknown-block-option]',
+    ]);
+    const out = wiregram(['render', 'post.md', '-o', 'out'], { cwd: dir });
+    expect(out.code).toBe(1);
+    expect(listFiles(join(dir, 'out'))).toEqual([]);
+    writeFileSync(join(dir, 'post.md'), md.replace(' style=bogus width=3', ''));
+    expect(wiregram(['render', 'post.md', '-o', 'out'], { cwd: dir }).code).toBe(0);
+    expect(parseSvg(readFileSync(join(dir, 'out/post-1.svg'), 'utf8')).texts).toContain('SYN=1, seq=0');
   });
 
   it('prints code frames by default, JSON and GitHub annotations on request', () => {
@@ -276,6 +318,16 @@ describe('wiregram import', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/error/);
     expect(wiregram(['import', 'hs.pcap', '--stream', 'x'], { cwd: dir }).code).toBe(2);
+    // The text is exactly the core's, and a damaged file still gives what was read, plus a warning.
+    expect(r.stdout).toBe(captureToSequenceText(handshakePcap(), { stream: 0, source: 'hs.pcap' }));
+    writeFileSync(join(dir, 'cut.pcap'), handshakePcap().subarray(0, 150));
+    const cut = wiregram(['import', 'cut.pcap'], { cwd: dir });
+    expect(cut.code).toBe(0);
+    expect(cut.stdout).toContain('client -> server: SYN');
+    expect(cut.stderr).toMatch(/^cut\.pcap: warning: .+ \[capture-[\w-]+\]$/m);
+    const garbage = wiregram(['import', 'notes.txt'], { cwd: tempProject({ 'notes.txt': 'hello' }) });
+    expect(garbage.code).toBe(1);
+    expect(garbage.stderr).toMatch(/^notes\.txt: error: .+ \[capture-[\w-]+\]$/m);
   });
 });
 
@@ -292,6 +344,10 @@ describe('usage', () => {
     const value = wiregram(['render', 'hs.tcpseq', '--style', 'lifelien'], { cwd: dir });
     expect(value.code).toBe(2);
     expect(value.stderr).toContain("did you mean 'lifeline'?");
+    const other = wiregram(['render', 'hs.tcpseq', '--steps'], { cwd: dir });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("--steps is an option of 'wiregram deck'");
+    expect(wiregram(['check', 'hs.tcpseq', '--json'], { cwd: dir }).stderr).toContain('use --format json');
     const missing = wiregram(['render', 'nope.md'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file: nope.md');

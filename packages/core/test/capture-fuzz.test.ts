@@ -96,6 +96,15 @@ describe('hostile captures', () => {
     }
   });
 
+  it('a truncated capture still draws, with the warning in timeline.warnings', () => {
+    const real = REAL[0]!;
+    const tl = timelineFromCapture(real.subarray(0, real.length - 30));
+    expect(tl.segments.length).toBeGreaterThan(5);
+    const w = tl.warnings.find((d) => d.code === 'capture-truncated')!;
+    expect(w.message).toMatch(/^the capture ends in the middle of a record at byte \d+/);
+    expect(w.hint).toMatch(/tcpdump/);
+  });
+
   it('bit flips and byte overwrites of real captures', () => {
     fc.assert(
       fc.property(fc.constantFrom(...SAMPLES.keys()), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (which, edits) => {
@@ -103,6 +112,37 @@ describe('hostile captures', () => {
         for (const [pos, v] of edits) bytes[pos % bytes.length] = edits.length % 2 ? bytes[pos % bytes.length]! ^ (1 << (v % 8)) : v;
         survive(bytes);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('damaged files give the same result however the bytes are split into chunks', () => {
+    const outcome = (input: Uint8Array | Uint8Array[]) => {
+      try {
+        const r = indexStreams(input, { frameStreams: true });
+        return { frames: r.frames, streams: r.streams, per: Array.from(r.frameStreams!), warnings: r.warnings.map((w) => w.code) };
+      } catch (e) {
+        if (!(e instanceof WiregramError)) throw e;
+        return { error: e.reason };
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SAMPLES.keys()),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 30 }),
+        (which, edits, sizes) => {
+          const bytes = SAMPLES[which]!.slice();
+          for (const [pos, v] of edits) bytes[pos % bytes.length] = v;
+          const chunks: Uint8Array[] = [];
+          for (let o = 0, i = 0; o < bytes.length; i++) {
+            const n = sizes[i % sizes.length]!;
+            chunks.push(bytes.slice(o, o + n));
+            o += n;
+          }
+          expect(outcome(chunks)).toEqual(outcome(bytes));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -17,6 +17,7 @@ import { HAVE_TCPDUMP, HAVE_TSHARK, tshark } from './fixtures/capture/tshark.js'
 const dir = mkdtempSync(join(tmpdir(), 'wg-live-'));
 const pcapFile = join(dir, 'live.pcap');
 const pcapngFile = join(dir, 'live.pcapng');
+const anyFile = join(dir, 'any.pcap');
 let skipReason: string | null = !HAVE_TCPDUMP || !HAVE_TSHARK ? 'tcpdump and tshark are not installed (CI installs them)' : null;
 
 function freePort(): Promise<number> {
@@ -110,13 +111,17 @@ beforeAll(async () => {
   const filter = `tcp port ${port} or tcp port ${closedPort}`;
   let dump: ChildProcess | null = null;
   let shark: ChildProcess | null = null;
+  let any: ChildProcess | null = null;
   try {
     dump = await startCapture('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-s', '0', '--time-stamp-precision=nano', '-w', pcapFile, filter], /listening on/);
     shark = await startCapture('tshark', ['-i', 'lo', '-w', pcapngFile, '-f', filter], /Capturing on/);
+    // The "any" pseudo-device writes Linux cooked headers (SLL or SLL2, depending on the libpcap version).
+    any = await startCapture('tcpdump', ['-i', 'any', '-U', '--immediate-mode', '-s', '0', '-w', anyFile, filter], /listening on/);
   } catch (e) {
     skipReason = `capturing on loopback is not permitted here (${(e as Error).message.split('\n')[0]})`;
     if (dump) await stopCapture(dump);
     if (shark) await stopCapture(shark);
+    if (any) await stopCapture(any);
     return;
   }
   await sleep(300);
@@ -125,6 +130,7 @@ beforeAll(async () => {
   await sleep(1500);
   await stopCapture(dump);
   await stopCapture(shark);
+  await stopCapture(any);
 }, 60_000);
 
 afterAll(() => {
@@ -135,6 +141,7 @@ describe('real loopback captures', () => {
   for (const [name, file] of [
     ['tcpdump pcap (ns)', pcapFile],
     ['dumpcap pcapng', pcapngFile],
+    ['tcpdump -i any (Linux cooked)', anyFile],
   ] as const) {
     it(`${name}: every TCP frame agrees with tshark (stream, flags, relative seq/ack, len, expert info)`, (ctx) => {
       if (skipReason) return ctx.skip();
@@ -149,6 +156,7 @@ describe('real loopback captures', () => {
       expect(index.streams).toHaveLength(3);
       expect(index.streams[1]!.flags).toContain('RST');
       expect(index.streams[2]!.flags).toEqual(['SYN', 'RST', 'ACK']);
+      if (file === anyFile) expect([113, 276]).toContain(index.linkTypes[0]);
     });
   }
 

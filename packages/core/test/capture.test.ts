@@ -21,7 +21,7 @@ import {
 import { frame, tcpPacket, writePcap, writePcapng, type FramePacket } from './fixtures/capture/build.js';
 import { conversation } from './fixtures/capture/build.js';
 import { ourRows } from './fixtures/capture/compare.js';
-import { lossy, mixed, resets, simultaneous, type TimedIp } from './fixtures/capture/scenarios.js';
+import { lossy, mixed, reordered, resets, simultaneous, type TimedIp } from './fixtures/capture/scenarios.js';
 import { HAVE_TSHARK, tshark, tsharkStreams } from './fixtures/capture/tshark.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wg-capture-'));
@@ -143,6 +143,8 @@ describe('streams and expert analysis, compared with tshark', () => {
     ['loss, dup ACKs, retransmissions, zero window, keep-alive, reset', lossy],
     ['RST to a closed port, SYN retransmission, port reuse, mid-stream pickup', resets],
     ['IPv4 and IPv6 (extension headers) interleaved', mixed],
+    ['reordering, spurious retransmission, SACK, window update', reordered],
+    ['simultaneous open and close', simultaneous],
   ];
   for (const [name, story] of stories) {
     it(name, () => {

@@ -181,3 +181,53 @@ describe('limits', () => {
     expect(() => parseSequence(42 as unknown as string)).toThrow(WiregramError);
   });
 });
+
+describe('every error code, with its message', () => {
+  const H = 'participant client\nparticipant server\n';
+  const E = H + 'state client=ESTABLISHED server=ESTABLISHED\n';
+  const cases: Array<[string, string, string, number]> = [
+    [H + 'client -> server: SYN\nclient -> server: ACK\n', 'ack-before-synack', "client cannot send ACK in SYN_SENT — it has not received server's SYN yet", 4],
+    [E + 'client -> server: PSH len=1 ack=0\n', 'ack-without-flag', 'ack=0 on a segment without the ACK flag', 4],
+    [H + 'client -> server: SYN, RST\n', 'bad-flags', 'SYN and RST together make no sense', 3],
+    [E + 'client -> server: keepalive len=2\n', 'bad-keepalive', 'a keep-alive probe carries at most one byte', 4],
+    [E + 'listen client\n', 'bad-listen', 'client cannot listen in ESTABLISHED — it is busy with a connection', 4],
+    [E + 'client -> server: SYN, ACK\n', 'bad-syn', 'client cannot send SYN, ACK in ESTABLISHED — the connection is already synchronised', 4],
+    [E + 'client -> server: FIN, ACK\nclient -> server: PSH, ACK len=1\n', 'data-after-fin', 'client cannot send data in FIN_WAIT_1 — it has already sent its FIN', 5],
+    [E + 'client -> server: ACK seq=1 seq=2\n', 'duplicate-attribute', 'seq is given twice', 4],
+    [H + 'participant client\n', 'duplicate-participant', 'participant "client" is declared twice', 3],
+    [E + 'client -> server: PSH "a" "b"\n', 'duplicate-payload', 'a segment carries one payload', 4],
+    [H + 'client -> server: SYN\nisn client=x\n', 'isn-after-start', 'isn for client comes after its first segment', 4],
+    [E + 'client -> server: PSH, ACK "abc" len=4\n', 'len-mismatch', 'len=4 but the payload is 3 bytes', 4],
+    [E + 'client -> server: SYN\n', 'syn-in-state', 'client cannot send SYN in ESTABLISHED — the connection is already open', 4],
+    [H + 'server -> client: SYN, ACK\n', 'synack-without-syn', 'server cannot send SYN, ACK in CLOSED — it has not received a SYN', 3],
+    [H + 'client -> client: SYN\n', 'self-segment', 'client cannot send a segment to itself', 3],
+    [H + 'client -> server: SYN\nstate client=LISTEN\n', 'state-after-start', 'state for client comes after its first segment', 4],
+    ['par\n'.repeat(17) + 'end\n'.repeat(17), 'too-deep', 'par blocks nest at most 16 deep', 17],
+    [E + 'wait 999999\nwait 2\n', 'too-long', 'the diagram runs for too long', 5],
+    [Array.from({ length: 101 }, (_, i) => `participant p${i}`).join('\n'), 'too-many-participants', 'more than 100 participants', 101],
+    ['state client=SYN_SEND\n', 'unknown-state', '"SYN_SEND" is not a TCP state', 1],
+    [H + 'client -> server: RST\n', 'rst-without-connection', 'client cannot send RST in CLOSED — nothing arrived that it could reset', 3],
+    [H + 'client -> server: FIN\n', 'fin-from-closed', 'client cannot send FIN in CLOSED — there is no connection to close', 3],
+    [H + 'client -> server: ACK\n', 'no-connection', 'client cannot send ACK in CLOSED — there is no connection', 3],
+    [H + 'listen server\nserver -> client: PSH, ACK len=1\n', 'no-connection', 'server cannot send data in LISTEN — there is no connection yet', 4],
+  ];
+  for (const [src, code, reason, line] of cases) {
+    test(`${code}: ${reason}`, () => {
+      const e = failure(src);
+      expect(e.code).toBe(code);
+      expect(e.reason).toBe(reason);
+      expect(e.line).toBe(line);
+      expect(e.column).toBeGreaterThanOrEqual(1);
+      expect(e.expected ?? e.hint).toBeTruthy();
+    });
+  }
+  test('the state suggestion for a misspelt state', () => {
+    expect(failure('state client=SYN_SEND\n').hint).toBe('did you mean SYN_SENT?');
+  });
+});
+
+test('a misspelt option is stopped; unknown others are kept for layouts', () => {
+  const e = failure('option lables=flags\n');
+  expect(e).toMatchObject({ code: 'unknown-option', line: 1, column: 8, hint: 'did you mean labels?' });
+  expect(compileSequence('option theme=dark\na -> b: SYN\n').options.extra).toEqual({ theme: 'dark' });
+});

@@ -83,6 +83,15 @@ describe('examples/four-way-wavehand.md', () => {
   });
 });
 
+describe('examples/four-way-wavehand.md (flags style)', () => {
+  test('seed 000: FIN=1, seq=u … ACK=1, seq=u+1, ack=w+1 with RFC state names', () => {
+    const tl = compile('four-way-wavehand.md', 2);
+    expect(labels(tl)).toEqual(['FIN=1, seq=u', 'ACK=1, seq=v, ack=u+1', 'FIN=1, ACK=1, seq=w, ack=u+1', 'ACK=1, seq=u+1, ack=w+1']);
+    expect(statesOf(tl, 'A')).toEqual(['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSED']);
+    expect(statesOf(tl, 'B')).toEqual(['ESTABLISHED', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSED']);
+  });
+});
+
 describe('examples/data-transfer.md', () => {
   test('seq advances by len and by the UTF-8 length of a payload', () => {
     const tl = compile('data-transfer.md');

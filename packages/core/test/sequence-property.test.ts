@@ -73,7 +73,7 @@ const statement = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(who, fc.constantFrom('ESTABLISHED', 'LISTEN', 'SYN-SENT', 'TIME_WAIT', 'CLOSE_WAIT', 'FIN_WAIT_1', 'bogus')).map(([p, s]) => `state ${p}=${s}`) },
   { weight: 1, arbitrary: who.map((p) => `listen ${p}`) },
   { weight: 1, arbitrary: who.map((p) => `timeout ${p}`) },
-  { weight: 1, arbitrary: fc.constantFrom('wait 2', 'wait 2MSL', 'wait RTO', 'wait 0.5', 'par', 'and', 'end', '== 数据传输 ==', 'client <-> server: 数据传输', 'header', 'header 2', 'autonumber') },
+  { weight: 1, arbitrary: fc.constantFrom('wait 2', 'wait 2MSL', 'wait RTO', 'wait 0.5', 'par', 'and', 'end', 'loop 3', 'loop x', 'loop 9999', '== 数据传输 ==', 'client <-> server: 数据传输', 'header', 'header 2', 'autonumber') },
   { weight: 1, arbitrary: fc.constantFrom('option labels=wireshark', 'option labels=flags states=hyphen', 'option numbering=relative', 'option handshake=two-way', 'option pure-ack-seq=hide', 'option msl=0.5', 'option rto=1') },
   { weight: 1, arbitrary: fc.tuple(who, fc.string()).map(([p, s]) => `note over ${p}: ${s}`) },
   { weight: 1, arbitrary: fc.constantFrom('participant client as 客户端', 'participant server as 服务端 backlog=2', 'participant a spoofed', 'participant b at 10.0.0.1:80') },

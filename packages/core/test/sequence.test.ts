@@ -210,3 +210,66 @@ describe('more than two endpoints', () => {
     expect(statesOf(tl, 'b')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED']);
   });
 });
+
+describe('scale', () => {
+  test('a 10,000-segment transfer computes every number (and wraps around 2^32)', () => {
+    const lines = ['participant c', 'participant s listen', 'isn c=4294000000 s=7', 'c -> s: SYN', 's -> c: SYN, ACK', 'c -> s: ACK'];
+    for (let i = 0; i < 4998; i++) lines.push('c -> s: PSH, ACK len=1460', 's -> c: ACK');
+    lines.push('c -> s: FIN, ACK');
+    const tl = compileSequence(lines.join('\n'));
+    expect(tl.segments).toHaveLength(10_000); // exactly the limit
+    const sent = 4998 * 1460;
+    expect(tl.segments.at(-2)!.label).toBe(`ACK, seq=8, ack=${(4294000001 + sent) % 2 ** 32}`);
+    expect(tl.segments.at(-1)!.label).toBe(`FIN, ACK, seq=${(4294000001 + sent) % 2 ** 32}, ack=8`);
+    expect(tl.segments.at(-1)!.seq.relative).toBe(1 + sent);
+    expect(statesOf(tl, 's')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD', 'ESTABLISHED', 'CLOSE_WAIT']);
+    expect(tl.states.find((x) => x.participant === 's' && x.to === 'LISTEN')!.at).toBe(0.5);
+  });
+});
+
+describe('loop', () => {
+  test('loop N repeats its body; numbers keep counting', () => {
+    const tl = compileSequence(HS + 'loop 3 数据\nclient -> server: PSH, ACK len=100\nserver -> client: ACK\nend\n');
+    expect(labels(tl).slice(3)).toEqual([
+      'PSH, ACK, seq=x+1, ack=y+1, len=100',
+      'ACK, seq=y+1, ack=x+101',
+      'PSH, ACK, seq=x+101, ack=y+1, len=100',
+      'ACK, seq=y+1, ack=x+201',
+      'PSH, ACK, seq=x+201, ack=y+1, len=100',
+      'ACK, seq=y+1, ack=x+301',
+    ]);
+  });
+  test('a Mermaid loop with a label only runs once', () => {
+    expect(compileSequence(HS + 'loop every minute\nclient -> server: keepalive\nend\n').segments).toHaveLength(4);
+  });
+  test('loops count against the limits', () => {
+    expect(() => compileSequence(HS + 'loop 10000\nclient -> server: PSH, ACK len=1\nend\n')).toThrow(/more than 10000 segments/);
+    expect(() => compileSequence('loop 10000\nloop 10000\nnote over a: x\nend\nend\n')).toThrow(/more than 200000 statements/);
+  });
+});
+
+describe('naming points inline', () => {
+  test('FIN seq=u names the number, and the acknowledgements follow', () => {
+    const tl = compileSequence(HS + 'client -> server: FIN seq=u\nserver -> client: ACK seq=v\nserver -> client: FIN, ACK seq=w\nclient -> server: ACK\n');
+    expect(labels(tl).slice(3)).toEqual(['FIN, seq=u', 'ACK, seq=v, ack=u+1', 'FIN, ACK, seq=w, ack=u+1', 'ACK, seq=u+1, ack=w+1']);
+    expect(tl.segments.slice(3).every((s) => !s.marks.some((m) => m.kind === 'override'))).toBe(true);
+    expect(tl.warnings).toEqual([]);
+  });
+  test('a stale segment\'s symbol stays apart from the live numbers', () => {
+    const tl = compileSequence('participant c\nparticipant s\nisn c=x s=y\nc -> s: SYN seq=x0 stale\ns -> c: SYN, ACK\n');
+    expect(labels(tl)).toEqual(['SYN, seq=x0', 'SYN, ACK, seq=y, ack=x0+1']);
+  });
+});
+
+test('seq with a number re-bases numeric sequence numbers', () => {
+  const tl = compileSequence('participant c\nparticipant s\nstate c=ESTABLISHED s=ESTABLISHED\nseq c=5000 s=9000\nc -> s: PSH, ACK len=10\ns -> c: ACK\n');
+  expect(labels(tl)).toEqual(['PSH, ACK, seq=5000, ack=9000, len=10', 'ACK, seq=9000, ack=5010']);
+});
+
+test('a reset owed for an unacceptable SYN, ACK does not leak into a later abort', () => {
+  const tl = compileSequence(
+    'participant c\nparticipant s\nisn c=100 s=300\npar\nc -> s: SYN delay=4\nand\nc -> s: SYN seq=90 stale\ns -> c: SYN, ACK\nend\ns -> c: SYN, ACK\nc -> s: ACK\nc -> s: RST\n',
+  );
+  expect(labels(tl).slice(-3)).toEqual(['SYN, ACK, seq=300, ack=101', 'ACK, seq=101, ack=301', 'RST, seq=101']);
+  expect(last(tl, 'c')).toMatchObject({ to: 'CLOSED', reason: 'abort (RST sent)' });
+});

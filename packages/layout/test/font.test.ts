@@ -11,8 +11,8 @@ const require = createRequire(join(root, 'packages/pdf/package.json'));
 const fontDir = join(dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts');
 
 // The real font, parsed once for the whole file (≈ 0.3 s): the generated tables must agree with it.
-const regular = fontkit.openSync(join(fontDir, FONT.files.normal)) as fontkit.Font;
-const bold = fontkit.openSync(join(fontDir, FONT.files.bold)) as fontkit.Font;
+const regular = fontkit.openSync(join(fontDir, FONT.files.normal));
+const bold = fontkit.openSync(join(fontDir, FONT.files.bold));
 
 function reference(font: fontkit.Font, text: string, size: number): number {
   let units = 0;

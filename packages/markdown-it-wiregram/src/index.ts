@@ -6,7 +6,7 @@
  * Ids: the n-th diagram of one `render(src, env)` call gets the prefix `wg-n-`; the counter lives in `env`,
  * so a Marp deck (one render) never repeats an id and the same document always renders the same bytes.
  */
-import { DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, offsetPosition, WiregramError, type DiagramLanguage, type Position } from '@wiregram/core';
+import { compileSequence, DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, offsetPosition, parsePacketHeader, WiregramError, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
 import { projectFileReader } from '@wiregram/core/node';
 import { renderSvg } from '@wiregram/svg';
 import { parseMeta } from './meta.js';
@@ -45,6 +45,13 @@ export interface WiregramBlockError {
   language: DiagramLanguage;
 }
 
+/** A non-fatal finding of the core (an override accepted and marked, …), position in the document. */
+export interface WiregramBlockWarning {
+  warning: Diagnostic;
+  position: Position | null;
+  language: DiagramLanguage;
+}
+
 export interface MarkdownItWiregramOptions {
   /** Id prefix base: the n-th diagram of a render gets `${idPrefix}${n}-`. Default `wg-`. */
   idPrefix?: string;
@@ -52,6 +59,12 @@ export interface MarkdownItWiregramOptions {
   fatal?: boolean;
   /** Called for each broken block (the box is still drawn unless `fatal`). */
   onError?: (report: WiregramBlockError) => void;
+  /**
+   * Called for each non-fatal finding of the core in a block that rendered; they are also collected in
+   * `env.wiregram.warnings`. Costs a second parse of each block; `warnings: false` turns it off.
+   */
+  onWarning?: (report: WiregramBlockWarning) => void;
+  warnings?: boolean;
   /**
    * Vue hosts (VitePress, Slidev), whose Markdown becomes a Vue template: braces are written as character
    * references, so `{{ … }}` in a label stays text and is never compiled as an expression, and the diagram's
@@ -88,10 +101,11 @@ export interface MarkdownItWiregramOptions {
 export interface WiregramEnv {
   count: number;
   errors: WiregramBlockError[];
+  warnings: WiregramBlockWarning[];
   source: string | null;
 }
 
-const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'onError', 'vue', 'className', 'renderer', 'showSource', 'darkSelector', 'root']);
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'onError', 'vue', 'className', 'renderer', 'showSource', 'darkSelector', 'root', 'onWarning', 'warnings']);
 
 /** Stands in for `darkSelector` while rendering; replaced in the stylesheet afterwards. */
 const DARK_SENTINEL = 'wg-dark-selector-sentinel';
@@ -122,6 +136,16 @@ function isLanguage(lang: string): lang is DiagramLanguage {
   return (DIAGRAM_LANGUAGES as readonly string[]).includes(lang);
 }
 
+/** The core's findings for a block that rendered; never throws (the render already succeeded). */
+function findings(lang: DiagramLanguage, source: string, options: RenderOptions): Diagnostic[] {
+  try {
+    if (lang === 'packet-header') return parsePacketHeader(source, options as Parameters<typeof parsePacketHeader>[1]).warnings;
+    return compileSequence(source, options as Parameters<typeof compileSequence>[1]).warnings;
+  } catch {
+    return [];
+  }
+}
+
 function toWiregramError(error: unknown): WiregramError {
   if (isWiregramError(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
@@ -130,7 +154,7 @@ function toWiregramError(error: unknown): WiregramError {
 
 function state(env: unknown): WiregramEnv {
   const holder = (env && typeof env === 'object' ? env : {}) as { wiregram?: WiregramEnv };
-  holder.wiregram ??= { count: 0, errors: [], source: null };
+  holder.wiregram ??= { count: 0, errors: [], warnings: [], source: null };
   return holder.wiregram;
 }
 
@@ -177,6 +201,13 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
       let svg = render(source, renderOptions).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
       if (darkSelector) svg = svg.split('.' + DARK_SENTINEL).join(escapeHtml(darkSelector));
       const shown = meta.showSource || options.showSource ? `<pre class="wiregram-source"><code class="language-${lang}">${escapeHtml(source)}\n</code></pre>` : '';
+      if (options.warnings !== false) {
+        for (const warning of findings(lang, source, renderOptions)) {
+          const report: WiregramBlockWarning = { warning, position: placeInDocument(warning.position, token.map, token.content, s.source), language: lang };
+          s.warnings.push(report);
+          options.onWarning?.(report);
+        }
+      }
       return finish(`<figure class="${classes}">${shown}${svg}${caption}</figure>\n`);
     } catch (thrown) {
       const error = toWiregramError(thrown);
@@ -192,10 +223,10 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
       const where = position ? ` (line ${position.start.line}, column ${position.start.column})` : '';
       return finish(
         `<figure class="${classes} wiregram-error" role="alert" data-wiregram-error="${escapeHtml(error.code)}" style="${ERROR_STYLE}">` +
-        caption +
         `<p class="wiregram-error-title" style="margin:0;font-weight:600">wiregram: ${lang} block could not be drawn${where}</p>` +
         `<pre class="wiregram-error-frame" style="${FRAME_STYLE}"><code>${escapeHtml(frame)}</code></pre>` +
         (error.hint ? `<p class="wiregram-error-hint" style="margin:0">Hint: ${escapeHtml(error.hint)}</p>` : '') +
+        caption +
         `</figure>\n`
       );
     }

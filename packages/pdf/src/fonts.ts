@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { WiregramError } from '@wiregram/core';
+import { FONT } from '@wiregram/layout';
 import { flattenSubsets } from './cff.js';
 
 const require = createRequire(import.meta.url);
@@ -52,7 +53,7 @@ export type FontWeight = 'normal' | 'bold';
 
 /** A resolved font pair. `bold` null: draw bold text with the regular face plus a thin outline (faux bold). */
 export interface FontSet {
-  /** Stable key used in the cache and in pdfkit font names. */
+  /** Identifies the pair (built-in, or the user paths). */
   key: string;
   name: string;
   regular: FontkitFont;
@@ -75,7 +76,8 @@ function fontError(code: string, reason: string, hint: string, expected?: string
 
 /** Resolve `@embedpdf/fonts-sc/fonts/NotoSansHans-<Weight>.otf` through the package resolver. */
 export function builtinFontPath(weight: FontWeight): string {
-  const file = weight === 'bold' ? 'NotoSansHans-Bold.otf' : 'NotoSansHans-Regular.otf';
+  // The files the layout measured with (FONT.files), so PDF glyph advances equal the Scene's widths.
+  const file = FONT.files[weight];
   // The package exports only its JS entry; the fonts sit next to its dist/ folder.
   const entry = require.resolve('@embedpdf/fonts-sc');
   return join(dirname(dirname(entry)), 'fonts', file);

@@ -107,6 +107,10 @@ function checkOptions(options: PdfOptions): void {
   if (options.maxScale !== undefined && !(Number.isFinite(options.maxScale) && options.maxScale > 0)) {
     throw optionError(`maxScale ${String(options.maxScale)} must be a positive number`, 'e.g. 1 for natural size, 2 to allow doubling', 'a positive number');
   }
+  const date = options.info?.creationDate;
+  if (date !== undefined && !(date instanceof Date && Number.isFinite(date.getTime()))) {
+    throw optionError('info.creationDate is not a valid Date', 'pass a Date, or leave it out for the fixed default', 'a valid Date');
+  }
   if (options.theme !== undefined && typeof options.theme !== 'object' && options.theme !== 'light' && options.theme !== 'dark') {
     throw optionError(`unknown theme "${String(options.theme)}"`, 'use light (default, for print) or dark', 'light or dark');
   }
@@ -417,6 +421,40 @@ class CollectingDocument extends PDFDocument {
   }
 }
 
+interface PdfkitEmbeddedFont {
+  id: string;
+  name?: string;
+  subset?: { glyphs?: number[] };
+  embed(): void;
+}
+
+/**
+ * Subset tags (the `ABCDEF+` before a subset font's name): pdfkit derives them from the font's resource id,
+ * so every wiregram PDF would call different subsets by the same name, and tools that merge PDFs could mix
+ * them up. Here the tag is a hash of the font and the glyphs in the subset: the same for the same subset,
+ * different otherwise. pdfkit builds the tag from `id` characters 1–6 (+17 → 'A'…'Z'); `id` is set to such
+ * characters only while the font object is written (pages already refer to it by its real id).
+ */
+function tagSubsets(doc: Doc): void {
+  const fonts = new Set(Object.values((doc as unknown as { _fontFamilies: Record<string, PdfkitEmbeddedFont> })._fontFamilies));
+  for (const font of fonts) {
+    if (typeof font.embed !== 'function' || !font.subset) continue;
+    const embed = font.embed.bind(font);
+    font.embed = () => {
+      const digest = createHash('sha256')
+        .update(`${font.name ?? ''}\n${(font.subset?.glyphs ?? []).join(',')}`)
+        .digest();
+      const id = font.id;
+      font.id = 'F' + [...digest.subarray(0, 6)].map((b) => String.fromCharCode(48 + (b % 26))).join('');
+      try {
+        embed();
+      } finally {
+        font.id = id;
+      }
+    };
+  }
+}
+
 /** Draw Scenes as a PDF: one page per Scene (or per step with `steps`). Synchronous; throws WiregramError only. */
 export function scenesToPdf(scenes: readonly Scene[], options: PdfOptions = {}): Uint8Array {
   try {
@@ -471,7 +509,8 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
     info: {
       Title: info.title ?? (scenes.length === 1 ? first.title : first.title || 'wiregram diagrams'),
       ...(info.author ? { Author: info.author } : {}),
-      ...(info.subject ? { Subject: info.subject } : {}),
+      // The Scene's description (the segments and states in words) is the accessible summary of a single diagram.
+      ...(info.subject ? { Subject: info.subject } : scenes.length === 1 && first.description ? { Subject: first.description } : {}),
       ...(info.keywords ? { Keywords: info.keywords } : {}),
       Creator: 'wiregram',
       Producer: 'wiregram (PDFKit)',
@@ -495,6 +534,7 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
     if (bookmarks && page.scene !== previous) doc.outline.addItem(page.scene.title || `Diagram ${scenes.indexOf(page.scene) + 1}`);
     previous = page.scene;
   }
+  tagSubsets(doc);
   doc.end();
   if (!written.ended) {
     throw new WiregramError({ code: 'pdf-incomplete', reason: 'the PDF writer did not finish synchronously', hint: 'this is a bug in wiregram; please report it' });

@@ -205,6 +205,10 @@ describe('determinism and size', () => {
     expect(fonts).toMatch(/\+NotoSansHans-Regular\s+CID Type 0C\s+Identity-H\s+yes\s+yes\s+yes/);
     expect(fonts).toMatch(/\+NotoSansHans-Bold/);
     expect(fonts).not.toContain('Helvetica');
+    // Subset tags name the subset: the same glyphs give the same tag, other glyphs another one.
+    const tag = (f: string) => /([A-Z]{6})\+NotoSansHans-Regular/.exec(f)?.[1];
+    expect(tag(pdfFonts(pdfFile(scenesToPdf([wavehandScene()], { pageSize: 'a4' }))))).toBe(tag(fonts));
+    expect(tag(pdfFonts(pdfFile(scenesToPdf([handshakeScene()]))))).not.toBe(tag(fonts));
   });
 
   test('flattened CFF subsets render exactly like the subsets fontkit writes, and are much smaller', () => {
@@ -308,6 +312,11 @@ describe('bad input', () => {
     expect(thrown(() => scenesToPdf([handshakeScene()], { margin: -1 })).code).toBe('pdf-option');
     expect(thrown(() => scenesToPdf([handshakeScene()], { theme: 'sepia' as 'dark' })).code).toBe('pdf-option');
     expect(thrown(() => scenesToPdf([handshakeScene()], { pageSize: 'a4', margin: 399 })).code).toBe('pdf-option');
+    expect(thrown(() => scenesToPdf([handshakeScene()], { info: { creationDate: new Date('nope') } })).code).toBe('pdf-option');
+    // A broken item inside a Scene is still a WiregramError, not a TypeError from deep inside pdfkit.
+    const broken = handshakeScene();
+    (broken.items[3] as { x: number }).x = Number.NaN;
+    expect(thrown(() => scenesToPdf([broken])).code).toBe('pdf-failed');
   });
 
   test('invisible characters are skipped; a character the built-in font lacks (emoji) is a clear error', () => {

@@ -2,6 +2,7 @@
  * The real pipeline: text → core → layout → PDF, on the seed wavehand (CJK participant names). These tests use
  * the Scenes the layout really produces, so what they check is what a user gets.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { compileSequence, WiregramError } from '@wiregram/core';
@@ -28,6 +29,35 @@ describe('seed wavehand through core and layout', () => {
     const labels = textsOf(scene, (t) => t.role === 'label').sort((a, b) => a.step - b.step);
     const at = labels.map((l) => text.indexOf(squash(l.text)));
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
+  test('text sits where the layout put it: centred on its x, as wide as measured, on its baseline', () => {
+    const scene = wavehand();
+    const path = pdfFile(scenesToPdf([scene], { margin: 0 }), 'geometry');
+    const xml = execFileSync('pdftotext', ['-bbox-layout', path, '-'], { encoding: 'utf8' });
+    const lines = [...xml.matchAll(/<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)].map((m) => ({
+      x0: Number(m[1]), y0: Number(m[2]), x1: Number(m[3]), y1: Number(m[4]),
+      text: [...m[5]!.matchAll(/>([^<]*)<\/word>/g)].map((w) => w[1]).join(' '),
+    }));
+    const labels = textsOf(scene, (t) => t.role === 'label' && t.anchor === 'middle' && t.rotate === 0);
+    expect(labels.length).toBeGreaterThan(5);
+    for (const label of labels) {
+      const line = lines.find((l) => l.text === label.text.replace(/&/g, '&amp;'));
+      expect(line, label.text).toBeDefined();
+      // 1 px = 0.75 pt at margin 0; poppler's boxes are glyph advances, so width and centre are exact.
+      expect(Math.abs((line!.x0 + line!.x1) / 2 - label.x * 0.75)).toBeLessThan(0.2);
+      expect(Math.abs(line!.x1 - line!.x0 - label.width * 0.75)).toBeLessThan(0.2);
+      expect(line!.y0).toBeLessThan(label.y * 0.75);
+      expect(line!.y1).toBeGreaterThan(label.y * 0.75);
+    }
+  });
+
+  test('the document title and subject are the diagram title and its description in words', () => {
+    const scene = wavehand();
+    const info = pdfInfo(pdfFile(scenesToPdf([scene])));
+    expect(info.fields.Title).toBe('TCP 四次挥手');
+    expect(info.fields.Subject).toBe(scene.description);
+    expect(info.fields.Subject).toMatch(/FIN/);
   });
 
   test('the page stays under 80 KB', () => {

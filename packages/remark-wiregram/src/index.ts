@@ -145,6 +145,13 @@ function defaultRenderer(source: string, options: RenderOptions): string {
   return renderSvg(source, options as Parameters<typeof renderSvg>[1]);
 }
 
+/** The file name shown in an error box: relative to the working directory, never the builder's absolute path. */
+function shownPath(file: VFile): string | undefined {
+  if (!file.path) return undefined;
+  const cwd = file.cwd.replace(/[\\/]+$/, '');
+  return file.path.startsWith(cwd + '/') || file.path.startsWith(cwd + '\\') ? file.path.slice(cwd.length + 1) : file.basename;
+}
+
 /** The core's findings for a block that rendered; never throws (the render already succeeded). */
 function findings(lang: DiagramLanguage, source: string, options: RenderOptions): Diagnostic[] {
   try {
@@ -255,7 +262,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         // The code frame shows the file's own line numbers when we have the file's text, else the block's.
         const frame =
           mapped && fileText
-            ? formatCodeFrame({ ...d, hint: null, position: mapped }, fileText, { filename: file.path || undefined })
+            ? formatCodeFrame({ ...d, hint: null, position: mapped }, fileText, { filename: shownPath(file) })
             : formatCodeFrame({ ...d, hint: null }, node.value);
         const box: ElementContent[] = [
           el('p', { className: ['wiregram-error-title'], style: 'margin:0;font-weight:600' }, [
@@ -264,7 +271,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           el('pre', { className: ['wiregram-error-frame'], style: FRAME_STYLE }, [el('code', {}, [text(frame)])]),
         ];
         if (d.hint) box.push(el('p', { className: ['wiregram-error-hint'], style: 'margin:0' }, [text(`Hint: ${d.hint}`)]));
-        return wrap({ className: [...figureClass, 'wiregram-error'], role: 'alert', style: ERROR_STYLE, dataWiregramError: d.code }, [...caption, ...box]);
+        return wrap({ className: [...figureClass, 'wiregram-error'], role: 'alert', style: ERROR_STYLE, dataWiregramError: d.code }, [...box, ...caption]);
       }
       record.ok = true;
       if (options.warnings !== false) {

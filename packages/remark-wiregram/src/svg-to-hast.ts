@@ -41,13 +41,21 @@ const ATTRIBUTE = /([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 const TEXT_ELEMENTS = new Set(['text', 'tspan', 'textPath', 'title', 'desc', 'style']);
 const DROPPED_ELEMENTS = new Set(['script', 'foreignObject', 'iframe', 'object', 'embed']);
 
+// Attribute name → hast property info; the renderer uses a few dozen names, so look each up once.
+const INFO = new Map<string, ReturnType<typeof find>>();
+function infoOf(name: string): ReturnType<typeof find> {
+  let info = INFO.get(name);
+  if (!info) INFO.set(name, (info = find(svgSchema, name)));
+  return info;
+}
+
 function toProperties(attrs: Array<[string, string]>): Properties {
   const properties: Properties = {};
   for (const [name, value] of attrs) {
     const lower = name.toLowerCase();
     if (lower.startsWith('on')) continue;
     if ((lower === 'href' || lower === 'xlink:href' || lower === 'src') && !value.trim().startsWith('#')) continue;
-    const info = find(svgSchema, name);
+    const info = infoOf(name);
     if (info.spaceSeparated && !info.commaSeparated) {
       properties[info.property] = value.split(/[ \t\n\r\f]+/).filter(Boolean);
     } else {

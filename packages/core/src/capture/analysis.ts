@@ -56,6 +56,7 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
   let mruSyn = -1;
   let firstRtt = 0;
   const out: SegmentAnalysis[] = [];
+  const firstSent = new Map<number, number>();
   for (let i = 0; i < packets.length; i++) {
     const p = packets[i]!;
     const fwd = flows[p.dir];
@@ -138,22 +139,18 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       const ooo = firstRtt > 0 ? firstRtt : 3_000_000;
       if (rev.dupacknum >= 2 && rev.lastack === seq && nowNs - rev.lastacktime < 20_000_000) {
         a.fastRetransmission = true;
-      } else if (nowNs - fwd.nextseqtime < ooo && fwd.nextseq !== ((seq + seglen) >>> 0)) {
+      } else if (nowNs - fwd.nextseqtime < ooo && fwd.nextseq !== ((seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0)) {
         a.outOfOrder = true;
-      } else if (rev.seen && !lt(rev.lastack, (seq + seglen) >>> 0)) {
+      } else if (seglen > 0 && rev.lastack !== 0 && !lt(rev.lastack, (seq + seglen) >>> 0)) {
         a.spuriousRetransmission = true;
       } else a.retransmission = true;
       if (a.fastRetransmission || a.spuriousRetransmission || a.retransmission) {
         a.retransmission = true;
-        for (let j = 0; j < i; j++) {
-          const q = packets[j]!;
-          if (q.dir === p.dir && q.seq === seq && (q.len > 0 || q.flags & (TH_SYN | TH_FIN))) {
-            a.retransmissionOf = j;
-            break;
-          }
-        }
+        a.retransmissionOf = firstSent.get(p.dir * 4294967296 + seq) ?? null;
       }
     }
+    // The first segment that carried each starting sequence number, to point retransmissions at it.
+    if ((seglen > 0 || flags & (TH_SYN | TH_FIN)) && !firstSent.has(p.dir * 4294967296 + seq)) firstSent.set(p.dir * 4294967296 + seq, i);
     let nextseq = (seq + seglen) >>> 0;
     if (flags & (TH_SYN | TH_FIN)) nextseq = (nextseq + 1) >>> 0;
     if (gt(nextseq, fwd.nextseq) || !fwd.nextseq) {

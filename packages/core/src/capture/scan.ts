@@ -203,7 +203,7 @@ export class CaptureScanner {
     const revBase = t.base[rev]!;
     for (const o of options) if (o.blocks) o.blocks = o.blocks.map(([l, r]) => [(l - revBase) >>> 0, (r - revBase) >>> 0]);
     const hdrEnd = Math.min(f.end, f.tcpOffset + f.headerLength + 64);
-    const start = p.offset + (f.ipOffset - p.offset);
+    const start = f.ipOffset;
     this.packets.push({
       frame: p.frame,
       time,

@@ -63,6 +63,8 @@ export interface ParticipantStatement extends NodeBase {
   backlog: number | null;
   /** Default advertised window for this endpoint's segments. */
   window: number | null;
+  /** Listening from the start (a passive open before the first segment). */
+  listen: boolean;
 }
 
 export interface IsnStatement extends NodeBase {
@@ -181,6 +183,14 @@ export interface ParStatement extends NodeBase {
   branches: Statement[][];
 }
 
+/** `loop 3 [label]` … `end`: the body runs 3 times (Mermaid's loop; without a number it runs once). */
+export interface LoopStatement extends NodeBase {
+  type: 'loop';
+  count: number;
+  label: string | null;
+  body: Statement[];
+}
+
 export interface AutonumberStatement extends NodeBase {
   type: 'autonumber';
 }
@@ -201,6 +211,7 @@ export type Statement =
   | HeaderStatement
   | CaptureStatement
   | ParStatement
+  | LoopStatement
   | AutonumberStatement;
 
 export interface SequenceDocument extends NodeBase {

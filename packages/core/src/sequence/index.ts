@@ -7,7 +7,7 @@ import { parseSequence } from './parser.js';
 import { simulate, type CompileOptions } from './simulate.js';
 
 export type * from './ast.js';
-export { parseSequence, LIMITS } from './parser.js';
+export { parseSequence, SEQUENCE_LIMITS } from './parser.js';
 export { simulate, type CompileOptions } from './simulate.js';
 export { formatLabel, formatSeq, formatState, type FormatLabelOptions } from './format.js';
 

@@ -8,6 +8,7 @@ import type {
   ArrowKind,
   Assignment,
   FlagNode,
+  LoopStatement,
   OptionEntry,
   ParStatement,
   SegmentAttribute,
@@ -21,7 +22,7 @@ import type {
 } from './ast.js';
 
 /** Limits that keep a hostile or mistaken input from costing more than a diagram is worth. */
-export const LIMITS = {
+export const SEQUENCE_LIMITS = {
   maxSourceLength: 4_000_000,
   maxLines: 60_000,
   maxLineLength: 4_000,
@@ -30,6 +31,8 @@ export const LIMITS = {
   maxNesting: 16,
   maxLen: 1_073_741_824,
   maxTime: 1_000_000,
+  /** Statements executed, loop repetitions included. */
+  maxSteps: 200_000,
 } as const;
 
 const FLAG_NAMES: Record<string, TcpFlag> = {
@@ -96,6 +99,7 @@ const KEYWORDS = [
   'header',
   'capture',
   'par',
+  'loop',
   'and',
   'end',
   'autonumber',
@@ -139,7 +143,8 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-function suggest(word: string, candidates: readonly string[]): string | null {
+/** The closest candidate within a small edit distance, for "did you mean" hints. */
+export function suggest(word: string, candidates: readonly string[]): string | null {
   const w = word.toLowerCase();
   let best: string | null = null;
   let bestD = 3;
@@ -470,9 +475,9 @@ function parseSegmentSpec(l: Line, seg: SegmentStatement): void {
             }
           }
         }
-      } else if (attr === 'delay') value = parseDecimal(l, LIMITS.maxTime, 'a delay in one-way trips, e.g. delay=2');
+      } else if (attr === 'delay') value = parseDecimal(l, SEQUENCE_LIMITS.maxTime, 'a delay in one-way trips, e.g. delay=2');
       else {
-        const max = attr === 'len' ? LIMITS.maxLen : attr === 'ws' ? 14 : attr === 'ts' ? 0xffffffff : attr === 'win' ? 0x3fffffff : 65535;
+        const max = attr === 'len' ? SEQUENCE_LIMITS.maxLen : attr === 'ws' ? 14 : attr === 'ts' ? 0xffffffff : attr === 'win' ? 0x3fffffff : 65535;
         value = parseUint(l, max, `${attr}=<number 0 … ${max}>`);
       }
       seg.attributes.push({ type: 'attribute', key: attr, value, position: l.pos(start, l.i) });
@@ -539,16 +544,16 @@ function parseDocument(source: string): SequenceDocument {
   if (typeof source !== 'string') {
     throw new WiregramError({ code: 'invalid-input', reason: 'the tcp-sequence source must be text', expected: 'a string' });
   }
-  if (source.length > LIMITS.maxSourceLength) {
+  if (source.length > SEQUENCE_LIMITS.maxSourceLength) {
     throw new WiregramError({
       code: 'too-large',
-      reason: `the block is ${source.length} characters long; wiregram draws blocks of at most ${LIMITS.maxSourceLength}`,
-      expected: `at most ${LIMITS.maxSourceLength} characters`,
+      reason: `the block is ${source.length} characters long; wiregram draws blocks of at most ${SEQUENCE_LIMITS.maxSourceLength}`,
+      expected: `at most ${SEQUENCE_LIMITS.maxSourceLength} characters`,
       hint: 'split the diagram into several blocks',
     });
   }
   const root: Statement[] = [];
-  const stack: Array<{ par: ParStatement; list: Statement[] }> = [];
+  const stack: Array<{ par: ParStatement | LoopStatement; list: Statement[] }> = [];
   let current = root;
   let lineNo = 0;
   let offset = 0;
@@ -556,12 +561,12 @@ function parseDocument(source: string): SequenceDocument {
   const len = source.length;
   while (offset <= len) {
     lineNo++;
-    if (lineNo > LIMITS.maxLines) {
+    if (lineNo > SEQUENCE_LIMITS.maxLines) {
       throw new WiregramError({
         code: 'too-many-lines',
-        reason: `the block has more than ${LIMITS.maxLines} lines`,
+        reason: `the block has more than ${SEQUENCE_LIMITS.maxLines} lines`,
         position: { start: { line: lineNo, column: 1, offset }, end: { line: lineNo, column: 1, offset } },
-        expected: `at most ${LIMITS.maxLines} lines`,
+        expected: `at most ${SEQUENCE_LIMITS.maxLines} lines`,
         hint: 'split the diagram into several blocks',
       });
     }
@@ -575,12 +580,12 @@ function parseDocument(source: string): SequenceDocument {
     const lineText = source.slice(offset, eol);
     const base = offset;
     offset = next;
-    if (lineText.length > LIMITS.maxLineLength) {
+    if (lineText.length > SEQUENCE_LIMITS.maxLineLength) {
       throw new WiregramError({
         code: 'line-too-long',
-        reason: `line ${lineNo} is ${lineText.length} characters long; the limit is ${LIMITS.maxLineLength}`,
+        reason: `line ${lineNo} is ${lineText.length} characters long; the limit is ${SEQUENCE_LIMITS.maxLineLength}`,
         position: { start: { line: lineNo, column: 1, offset: base }, end: { line: lineNo, column: 1, offset: base } },
-        expected: `at most ${LIMITS.maxLineLength} characters a line`,
+        expected: `at most ${SEQUENCE_LIMITS.maxLineLength} characters a line`,
         hint: 'break the text into several notes',
       });
     }
@@ -598,6 +603,7 @@ function parseDocument(source: string): SequenceDocument {
       const top = stack[stack.length - 1];
       if (!top) l.fail('syntax', `"${stmt}" without a "par"`, 0, l.end, 'par … and … end', `start the block with "par"`);
       if (stmt === 'and') {
+        if (top.par.type !== 'par') l.fail('syntax', '"and" only separates the branches of a par', 0, l.end, 'par … and … end', null);
         const branch: Statement[] = [];
         top.par.branches.push(branch);
         top.list = branch;
@@ -608,12 +614,12 @@ function parseDocument(source: string): SequenceDocument {
         current = stack.length ? stack[stack.length - 1]!.list : root;
       }
     } else {
-      if (stmt.type === 'segment' && ++segments > LIMITS.maxSegments) {
+      if (stmt.type === 'segment' && ++segments > SEQUENCE_LIMITS.maxSegments) {
         throw new WiregramError({
           code: 'too-many-segments',
-          reason: `more than ${LIMITS.maxSegments} segments in one diagram`,
+          reason: `more than ${SEQUENCE_LIMITS.maxSegments} segments in one diagram`,
           position: stmt.position,
-          expected: `at most ${LIMITS.maxSegments} segments`,
+          expected: `at most ${SEQUENCE_LIMITS.maxSegments} segments`,
           hint: 'draw the interesting part, or split the diagram',
         });
       }
@@ -623,6 +629,9 @@ function parseDocument(source: string): SequenceDocument {
         stmt.branches.push(branch);
         stack.push({ par: stmt, list: branch });
         current = branch;
+      } else if (stmt.type === 'loop') {
+        stack.push({ par: stmt, list: stmt.body });
+        current = stmt.body;
       }
     }
     if (eol >= len) break;
@@ -631,7 +640,7 @@ function parseDocument(source: string): SequenceDocument {
   if (open) {
     throw new WiregramError({
       code: 'unclosed-par',
-      reason: '"par" is never closed',
+      reason: `"${open.par.type}" is never closed`,
       position: open.par.position,
       expected: '"end" after the last branch',
       hint: 'add a line "end"',
@@ -774,7 +783,7 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
       l.skipSpaces();
       const ns = l.i;
       let amount = 1;
-      if (isDigit(l.code()) || l.code() === 46) amount = parseDecimal(l, LIMITS.maxTime, 'a time such as 2, 2MSL or RTO');
+      if (isDigit(l.code()) || l.code() === 46) amount = parseDecimal(l, SEQUENCE_LIMITS.maxTime, 'a time such as 2, 2MSL or RTO');
       const us = l.i;
       const unitWord = l.ident();
       let unit: 'trip' | 'msl' | 'rto' = 'trip';
@@ -795,7 +804,7 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
       l.skipSpaces();
       let segment: number | null = null;
       if (l.code() === 35) l.i++;
-      if (isDigit(l.code())) segment = parseUint(l, LIMITS.maxSegments, 'a segment number (1 = the first segment)');
+      if (isDigit(l.code())) segment = parseUint(l, SEQUENCE_LIMITS.maxSegments, 'a segment number (1 = the first segment)');
       else {
         const w = l.ident();
         if (w && w.value.toLowerCase() !== 'last') l.fail('syntax', `header expects a segment number, not "${w.value}"`, w.position.start.column - 1, l.i, 'header, header 3 or header last', null);
@@ -826,9 +835,18 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
       return { type: 'capture', path, stream, position: lp() };
     }
     case 'par': {
-      if (depth >= LIMITS.maxNesting) l.fail('too-deep', `par blocks nest at most ${LIMITS.maxNesting} deep`, start, l.end, null, null);
+      if (depth >= SEQUENCE_LIMITS.maxNesting) l.fail('too-deep', `par blocks nest at most ${SEQUENCE_LIMITS.maxNesting} deep`, start, l.end, `at most ${SEQUENCE_LIMITS.maxNesting} nested par blocks`, 'flatten the branches: a par may have many "and" branches');
       const r = l.rest();
       return { type: 'par', label: r.text || null, branches: [], position: lp() };
+    }
+    case 'loop': {
+      if (depth >= SEQUENCE_LIMITS.maxNesting) l.fail('too-deep', `blocks nest at most ${SEQUENCE_LIMITS.maxNesting} deep`, start, l.end, `at most ${SEQUENCE_LIMITS.maxNesting} nested blocks`, 'flatten the blocks');
+      l.skipSpaces();
+      let count = 1;
+      if (isDigit(l.code())) count = parseUint(l, SEQUENCE_LIMITS.maxSegments, `a repeat count from 1 to ${SEQUENCE_LIMITS.maxSegments}`);
+      if (count === 0) l.fail('syntax', 'a loop runs at least once', start, l.end, 'loop 1 or more', null);
+      const r = l.rest();
+      return { type: 'loop', count, label: r.text || null, body: [], position: lp() };
     }
     case 'and':
       return 'and';
@@ -865,6 +883,7 @@ function parseParticipant(l: Line, start: number): Statement {
   let spoofed = false;
   let backlog: number | null = null;
   let window: number | null = null;
+  let listen = false;
   l.skipSpaces();
   const save = l.i;
   const asWord = l.ident();
@@ -896,7 +915,7 @@ function parseParticipant(l: Line, start: number): Statement {
   while (!l.atEnd()) {
     const ws = l.i;
     const w = l.ident();
-    if (!w) l.fail('syntax', `unexpected "${l.s[l.i]}" in participant`, l.i, l.i + 1, 'as NAME, at ADDRESS:PORT, port=N, spoofed, backlog=N, win=N', null);
+    if (!w) l.fail('syntax', `unexpected "${l.s[l.i]}" in participant`, l.i, l.i + 1, 'as NAME, at ADDRESS:PORT, port=N, listen, spoofed, backlog=N, win=N', null);
     const k = w.value.toLowerCase();
     if (k === 'at') {
       l.skipSpaces();
@@ -914,15 +933,16 @@ function parseParticipant(l: Line, start: number): Statement {
       } else address = text || null;
       if (!text) l.fail('syntax', 'expected an address after "at"', as, as + 1, 'at 10.0.0.1:54321', null);
     } else if (k === 'spoofed') spoofed = true;
+    else if (k === 'listen') listen = true;
     else if ((k === 'port' || k === 'backlog' || k === 'win' || k === 'window') && l.eat('=')) {
       l.skipSpaces();
       const n = parseUint(l, k === 'port' ? 65535 : k === 'backlog' ? 1000 : 0x3fffffff, `${k}=<number>`);
       if (k === 'port') port = n;
       else if (k === 'backlog') backlog = n;
       else window = n;
-    } else l.fail('syntax', `unknown participant setting "${w.value}"`, ws, l.i, 'as NAME, at ADDRESS:PORT, port=N, spoofed, backlog=N, win=N', null);
+    } else l.fail('syntax', `unknown participant setting "${w.value}"`, ws, l.i, 'as NAME, at ADDRESS:PORT, port=N, listen, spoofed, backlog=N, win=N', null);
   }
-  return { type: 'participant', id, label, address, port, spoofed, backlog, window, position: l.pos(start, l.end) };
+  return { type: 'participant', id, label, address, port, spoofed, backlog, window, listen, position: l.pos(start, l.end) };
 }
 
 function parseNote(l: Line, start: number): Statement {

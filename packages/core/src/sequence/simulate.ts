@@ -41,7 +41,7 @@ import type {
   Word,
 } from './ast.js';
 import { formatLabel, formatSeq } from './format.js';
-import { LIMITS } from './parser.js';
+import { SEQUENCE_LIMITS, suggest } from './parser.js';
 
 export interface CompileOptions {
   labelStyle?: LabelStyle;
@@ -204,6 +204,8 @@ const OPTION_ALIASES: Record<string, string> = {
   style: 'layout',
 };
 
+const KNOWN_OPTIONS = ['labels', 'states', 'numbering', 'layout', 'msl', 'rto', 'rtt', 'delay', 'win', 'handshake', 'pure-ack-seq'];
+
 class Engine {
   readonly endpoints = new Map<string, Endpoint>();
   readonly order: string[] = [];
@@ -224,6 +226,7 @@ class Engine {
   numberingSet = false;
   segmentNotes = new Map<number, string>();
   started = false;
+  steps = 0;
 
   constructor(compile: CompileOptions) {
     this.options = {
@@ -245,6 +248,7 @@ class Engine {
       else if (s.type === 'title') this.title = s.text;
       else if (s.type === 'autonumber') this.options.extra.autonumber = 'true';
       else if (s.type === 'par') for (const b of s.branches) this.collect(b);
+      else if (s.type === 'loop') this.collect(s.body);
     }
   }
 
@@ -252,8 +256,8 @@ class Engine {
     if (this.endpoints.has(s.id.value)) {
       err('duplicate-participant', `participant "${s.id.value}" is declared twice`, s.id.position, 'each participant once', 'remove one of the two lines');
     }
-    if (this.endpoints.size >= LIMITS.maxParticipants) {
-      err('too-many-participants', `more than ${LIMITS.maxParticipants} participants`, s.position, `at most ${LIMITS.maxParticipants}`, 'draw fewer endpoints');
+    if (this.endpoints.size >= SEQUENCE_LIMITS.maxParticipants) {
+      err('too-many-participants', `more than ${SEQUENCE_LIMITS.maxParticipants} participants`, s.position, `at most ${SEQUENCE_LIMITS.maxParticipants}`, 'draw fewer endpoints');
     }
     this.declared = true;
     const ep = this.newEndpoint(s.id.value, s.label ?? s.id.value, s.position);
@@ -262,6 +266,12 @@ class Engine {
     ep.spoofed = s.spoofed;
     ep.backlog = s.backlog;
     ep.window = s.window;
+    if (s.listen && !s.spoofed) {
+      ep.listener = true;
+      this.states.push({ participant: ep.id, at: 0.5, from: 'CLOSED', to: 'LISTEN', cause: null, reason: 'passive open (listen)', position: s.position });
+      ep.visible = 'LISTEN';
+      ep.changed = true;
+    }
   }
 
   newEndpoint(id: string, label: string, position: Position | null): Endpoint {
@@ -345,8 +355,14 @@ class Engine {
           this.settings.hidePureAckSeq = v === 'hide';
           break;
         }
-        default:
+        default: {
+          // Unknown keys are kept for layouts; a near miss of a known key is a typo worth stopping for.
+          const near = suggest(key, KNOWN_OPTIONS);
+          if (near && near !== key) {
+            err('unknown-option', `unknown option "${e.key}"`, e.position, KNOWN_OPTIONS.join(', '), `did you mean ${near}?`);
+          }
           this.options.extra[e.key] = e.value;
+        }
       }
     }
   }
@@ -360,7 +376,7 @@ class Engine {
       const known = this.order.join(', ');
       err('unknown-participant', `unknown participant "${w.value}"`, w.position, `one of ${known}`, `declare it first: participant ${w.value}`);
     }
-    if (this.endpoints.size >= LIMITS.maxParticipants) err('too-many-participants', `more than ${LIMITS.maxParticipants} participants`, w.position, null, null);
+    if (this.endpoints.size >= SEQUENCE_LIMITS.maxParticipants) err('too-many-participants', `more than ${SEQUENCE_LIMITS.maxParticipants} participants`, w.position, `at most ${SEQUENCE_LIMITS.maxParticipants}`, 'draw fewer endpoints');
     return this.newEndpoint(w.value, w.value, null);
   }
 
@@ -422,6 +438,8 @@ class Engine {
   setState(ep: Endpoint, t: Tcb, to: TcpState, at: number, cause: number | null, reason: string | null, position: Position | null): void {
     if (t.state === to) return;
     t.state = to;
+    // A reset owed in an earlier state is void once the connection has moved on.
+    if (to !== 'CLOSED') t.pendingReset = null;
     ep.primary = t;
     if (ep.spoofed) return;
     if (ep.visible === to) return;
@@ -464,6 +482,10 @@ class Engine {
   }
 
   step(s: Statement, cursor: Cursor): void {
+    // Loops multiply statements: bound the total work, not just the text.
+    if (++this.steps > SEQUENCE_LIMITS.maxSteps) {
+      err('too-many-steps', `the diagram runs more than ${SEQUENCE_LIMITS.maxSteps} statements`, s.position, `at most ${SEQUENCE_LIMITS.maxSteps} statements, loops included`, 'use smaller loop counts');
+    }
     switch (s.type) {
       case 'segment':
         this.send(s, cursor);
@@ -549,7 +571,7 @@ class Engine {
       case 'wait': {
         const unit = s.unit === 'msl' ? this.settings.msl : s.unit === 'rto' ? this.settings.rto : this.settings.trip;
         cursor.now += s.amount * unit;
-        if (cursor.now > LIMITS.maxTime) err('too-long', 'the diagram runs for too long', s.position, `a total time below ${LIMITS.maxTime}`, null);
+        if (cursor.now > SEQUENCE_LIMITS.maxTime) err('too-long', 'the diagram runs for too long', s.position, `a total time below ${SEQUENCE_LIMITS.maxTime}`, null);
         this.deliver(cursor.now);
         break;
       }
@@ -558,6 +580,9 @@ class Engine {
         break;
       case 'par':
         this.par(s, cursor);
+        break;
+      case 'loop':
+        for (let i = 0; i < s.count; i++) this.run(s.body, cursor);
         break;
       case 'capture':
         err('capture-mixed', 'a capture cannot be combined with hand-written segments', s.position, 'either segments or one capture statement', 'draw the capture in its own block');
@@ -648,6 +673,9 @@ class Engine {
     const to = this.endpoint(s.to);
     if (from === to) err('self-segment', `${from.id} cannot send a segment to itself`, s.to.position, 'two different participants', null);
     this.started = true;
+    if (this.segments.length >= SEQUENCE_LIMITS.maxSegments) {
+      err('too-many-segments', `more than ${SEQUENCE_LIMITS.maxSegments} segments in one diagram`, s.position, `at most ${SEQUENCE_LIMITS.maxSegments} segments`, 'draw the interesting part, or split the diagram (loops count every repetition)');
+    }
     const attrs = new Map<string, SegmentAttribute>();
     for (const a of s.attributes) {
       if (attrs.has(a.key)) err('duplicate-attribute', `${a.key} is given twice`, a.position, `one ${a.key}`, null);
@@ -674,17 +702,16 @@ class Engine {
     if (keepalive && len > 1) err('bad-keepalive', 'a keep-alive probe carries at most one byte', lenAttr?.position ?? s.position, 'keepalive or keepalive len=1', null);
     if (has('SYN') && has('RST')) err('bad-flags', 'SYN and RST together make no sense', s.flags[0]!.position, 'SYN or RST', null);
 
-    const requestedAt = s.concurrent ? cursor.lastSentAt : cursor.now;
-    this.deliver(requestedAt);
+    let sentAt = s.concurrent ? cursor.lastSentAt : cursor.now;
+    // Everything that has arrived by now is known to the sender before it decides this segment's numbers.
+    this.deliver(sentAt);
     const t = this.tcb(from, to.id);
     const peer = to.tcbs.get(from.id) ?? null;
     const state = t.state;
     const who = from.id;
     const position = s.position;
-    const transitDefault = this.settings.trip;
     const delayAttr = attrs.get('delay');
-    const transit = delayAttr ? (delayAttr.value as number) : transitDefault;
-    let sentAt = s.concurrent ? cursor.lastSentAt : cursor.now;
+    const transit = delayAttr ? (delayAttr.value as number) : this.settings.trip;
     const marks: SegmentMark[] = [];
     const mark = (kind: SegmentMarkKind, text: string) => {
       if (!marks.some((m) => m.kind === kind)) marks.push({ kind, text });
@@ -706,7 +733,7 @@ class Engine {
 
     const noConnection = (what: string): never =>
       err(
-        state === 'CLOSED' ? 'no-connection' : 'no-connection',
+        'no-connection',
         `${who} cannot send ${what} in ${state} — there is no connection${state === 'LISTEN' ? ' yet' : ''}`,
         position,
         state === 'LISTEN' ? `${who} to receive a SYN first` : `a SYN to open the connection first`,
@@ -735,7 +762,7 @@ class Engine {
           if (needsAck) ackRel = p.ack ?? t.rcvNxt;
           if (needsAck && ackRel === null) err('rst-ack-nothing', `${who} has received nothing to acknowledge`, position, 'RST without ACK', 'write RST alone');
           t.pendingReset = null;
-          if (SYNCHRONIZED.has(state) || state === 'SYN_RCVD') newState = { state: 'CLOSED', reason: 'abort (RST sent)' };
+          // A reset that answers an unacceptable segment leaves the sender's own state as it was (RFC 9293 §3.10.7).
         } else {
           if (state === 'CLOSED' || state === 'LISTEN') {
             err(
@@ -1083,7 +1110,7 @@ class Engine {
 
     cursor.lastSentAt = sentAt;
     cursor.now = Math.max(cursor.now, arrivesAt, sentAt);
-    if (cursor.now > LIMITS.maxTime) err('too-long', 'the diagram runs for too long', position, `a total time below ${LIMITS.maxTime}`, null);
+    if (cursor.now > SEQUENCE_LIMITS.maxTime) err('too-long', 'the diagram runs for too long', position, `a total time below ${SEQUENCE_LIMITS.maxTime}`, null);
     if (!lost) {
       this.schedule({ t: arrivesAt, order: this.eventOrder++, kind: 'arrive', segment: seg, wireSeq: seqRel, wireAck: ackRel, keepalive, stale });
     }
@@ -1119,11 +1146,15 @@ class Engine {
     if (v.symbol !== null) {
       const p = space.find(v.symbol);
       if (p) return p.rel + v.offset;
-      // A symbol not seen before (a stale SYN's `x0`): give it its own point far from the live numbers.
+      if (!stale) {
+        // A new symbol on a live segment names the number the engine computes there (`FIN seq=u`), like `seq client=u`.
+        space.points.push({ symbol: v.symbol, rel: near - v.offset });
+        return near;
+      }
+      // A stale segment's symbol (`x0` of an old incarnation): its own point, far from the live numbers.
       space.foreign++;
       const rel = -(2 ** 40) * space.foreign;
       space.points.push({ symbol: v.symbol, rel });
-      if (!stale) this.warn('new-symbol', `"${v.symbol}" is not one of ${ep.id}'s sequence points; drawn as written`, v.position);
       return rel + v.offset;
     }
     if (space.isn === null) {
@@ -1180,7 +1211,6 @@ class Engine {
         // RFC 9293 §3.10.7.1: anything for a closed port is answered with a reset.
         t.pendingReset = has('ACK') && ackRel !== null ? { seq: ackRel, ack: null, zero: false } : { seq: null, ack: seqRel + len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0), zero: true };
         if (has('ACK') && ackRel !== null) t.pendingReset.ack = seqRel + len + (has('FIN') ? 1 : 0);
-        this.rcvFromClosedPeer(t, seqRel, len, has);
         return;
       }
       case 'LISTEN': {
@@ -1321,9 +1351,6 @@ class Engine {
       }
     }
   }
-
-  /** A segment reached a closed endpoint: remember what the RST must say. */
-  rcvFromClosedPeer(_t: Tcb, _seq: number, _len: number, _has: (f: TcpFlag) => boolean): void {}
 
   ackUpTo(t: Tcb, ackRel: number): void {
     if (ackRel > t.sndUna) t.sndUna = ackRel;
@@ -1524,6 +1551,7 @@ function findCapture(statements: Statement[]): CaptureStatement[] {
   for (const s of statements) {
     if (s.type === 'capture') out.push(s);
     else if (s.type === 'par') for (const b of s.branches) out.push(...findCapture(b));
+    else if (s.type === 'loop') out.push(...findCapture(s.body));
   }
   return out;
 }
@@ -1531,7 +1559,8 @@ function findCapture(statements: Statement[]): CaptureStatement[] {
 function hasSegments(statements: Statement[]): SegmentStatement | null {
   for (const s of statements) {
     if (s.type === 'segment') return s;
-    if (s.type === 'par') for (const b of s.branches) {
+    const lists = s.type === 'par' ? s.branches : s.type === 'loop' ? [s.body] : [];
+    for (const b of lists) {
       const x = hasSegments(b);
       if (x) return x;
     }

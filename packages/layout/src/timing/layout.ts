@@ -431,8 +431,9 @@ function layoutColumns(
     let w = Math.max(min, need) * gapScale;
     if (style === 'lifeline') {
       // room for the two header boxes and for the state names written on the inner side of middle lifelines
-      const nA = measureText(parts[k]!.label, m.nameFs, 'bold') / 2 + m.fs * 1.5;
-      const nB = measureText(parts[k + 1]!.label, m.nameFs, 'bold') / 2 + m.fs * 1.5;
+      // header boxes are max(name + 2 fs, 6 fs) wide; keep half an fs between them
+      const nA = Math.max(measureText(parts[k]!.label, m.nameFs, 'bold') / 2 + m.fs, 3 * m.fs) + m.fs / 2;
+      const nB = Math.max(measureText(parts[k + 1]!.label, m.nameFs, 'bold') / 2 + m.fs, 3 * m.fs) + m.fs / 2;
       const inner = k > 0 ? stateTextW(parts[k]!.id) + m.fs : 0;
       w = Math.max(w, nA + nB + m.fs, inner + m.fs * 2);
     }
@@ -503,60 +504,9 @@ function layoutColumns(
     }
   }
 
-  // --- states
   const stateSide = (c: Column): 'left' | 'right' | 'center' =>
     n === 1 ? 'right' : c.index === 0 ? 'left' : c.index === n - 1 ? 'right' : 'center';
-  for (const c of cols) {
-    const list = statesOf.get(c.id) ?? [];
-    list.forEach((s, j) => {
-      const y0 = s.from === null ? initialBottom : boundaryY.get(s)!;
-      const next = list[j + 1];
-      const y1 = next ? boundaryY.get(next)! : bottom;
-      const step = s.cause !== null ? s.cause + 1 : s.from === null ? 0 : stepAt(timeline, s.at);
-      const name = stateName(s.to, timeline);
-      if (style === 'states') {
-        const r = mkRect('state-box', c.cx - c.half, y0, 2 * c.half, y1 - y0, step);
-        items.push(r);
-        obstacles.push(itemBox(r));
-        // Centred in its box, unless an arrow crossing the column (many endpoints) runs through it.
-        let st = mkText('state', c.cx, baselineFor((y0 + y1) / 2, m.stateFs), name, m.stateFs, step);
-        const room = (y1 - y0 - m.stateFs * 1.4) / 2;
-        if (room > 2) {
-          for (const f of [0, -0.5, 0.5, -1, 1, -0.25, 0.25, -0.75, 0.75]) {
-            const cand = mkText('state', c.cx, baselineFor((y0 + y1) / 2 + f * room, m.stateFs), name, m.stateFs, step);
-            const b = inflate(itemBox(cand), 2);
-            if (!arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b))) {
-              st = cand;
-              break;
-            }
-          }
-        }
-        items.push(st);
-      } else {
-        // Beside the lifeline, just below the instant; tick marks the instant.
-        // Outer lifelines write outside; middle ones on whichever side no segment leaves or arrives there.
-        const side = stateSide(c);
-        const below = y0 + m.stateFs * ASC + 2;
-        const above = y0 - m.stateFs * DESC - 3;
-        const at = (sd: 'left' | 'right', yb: number): SceneText =>
-          sd === 'left' ? mkText('state', c.cx - 6, yb, name, m.stateFs, step, 'end') : mkText('state', c.cx + 6, yb, name, m.stateFs, step, 'start');
-        let t = at(side === 'left' ? 'left' : 'right', below);
-        if (side === 'center') {
-          for (const [sd, yb] of [['right', below], ['left', below], ['right', above], ['left', above]] as const) {
-            const cand = at(sd, yb);
-            const b = inflate(itemBox(cand), 2);
-            if (!arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) && !obstacles.some((o) => boxesOverlap(b, o))) {
-              t = cand;
-              break;
-            }
-          }
-        }
-        items.push(mkLine('lifeline', c.cx - 4, y0, c.cx + 4, y0, step));
-        items.push(t);
-        obstacles.push(inflate(itemBox(t), 2));
-      }
-    });
-  }
+  const statesAt = items.length;
 
   // --- timers: brackets on the outer side of the column
   const lanes = new Map<string, Array<{ start: number; end: number; lane: number }>>();
@@ -685,6 +635,66 @@ function layoutColumns(
     ends.push({ x1: a.x1 - 6, y1: a.y1 - 6, x2: a.x1 + 6, y2: a.y1 + 6 });
     ends.push({ x1: a.x2 - 10, y1: a.y2 - 10, x2: a.x2 + 10, y2: a.y2 + 10 });
   }
+
+  // --- states (after timers and notes, so their names avoid them; drawn underneath them)
+  const overlays = items.splice(statesAt);
+  const fixed = obstacles.slice(); // names, timers, notes: what a state name must also avoid
+  for (const c of cols) {
+    const list = statesOf.get(c.id) ?? [];
+    list.forEach((s, j) => {
+      const y0 = s.from === null ? initialBottom : boundaryY.get(s)!;
+      const next = list[j + 1];
+      const y1 = next ? boundaryY.get(next)! : bottom;
+      const step = s.cause !== null ? s.cause + 1 : s.from === null ? 0 : stepAt(timeline, s.at);
+      const name = stateName(s.to, timeline);
+      if (style === 'states') {
+        const r = mkRect('state-box', c.cx - c.half, y0, 2 * c.half, y1 - y0, step);
+        items.push(r);
+        obstacles.push(itemBox(r));
+        // Centred in its box, unless an arrow crossing the column (many endpoints) runs through it.
+        let st = mkText('state', c.cx, baselineFor((y0 + y1) / 2, m.stateFs), name, m.stateFs, step);
+        const room = (y1 - y0 - m.stateFs * 1.4) / 2;
+        if (room > 2) {
+          for (const f of [0, -0.5, 0.5, -1, 1, -0.25, 0.25, -0.75, 0.75]) {
+            const cand = mkText('state', c.cx, baselineFor((y0 + y1) / 2 + f * room, m.stateFs), name, m.stateFs, step);
+            const b = inflate(itemBox(cand), 2);
+            if (
+              !arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) &&
+              !fixed.some((o) => boxesOverlap(b, o, 8)) &&
+              !pendingDividers.some((d) => d.ym > b.y1 - 4 && d.ym < b.y2 + 4)
+            ) {
+              st = cand;
+              break;
+            }
+          }
+        }
+        items.push(st);
+      } else {
+        // Beside the lifeline, just below the instant; tick marks the instant.
+        // Outer lifelines write outside; middle ones on whichever side no segment leaves or arrives there.
+        const side = stateSide(c);
+        const below = y0 + m.stateFs * ASC + 2;
+        const above = y0 - m.stateFs * DESC - 3;
+        const at = (sd: 'left' | 'right', yb: number): SceneText =>
+          sd === 'left' ? mkText('state', c.cx - 6, yb, name, m.stateFs, step, 'end') : mkText('state', c.cx + 6, yb, name, m.stateFs, step, 'start');
+        let t = at(side === 'left' ? 'left' : 'right', below);
+        if (side === 'center') {
+          for (const [sd, yb] of [['right', below], ['left', below], ['right', above], ['left', above]] as const) {
+            const cand = at(sd, yb);
+            const b = inflate(itemBox(cand), 2);
+            if (!arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) && !fixed.some((o) => boxesOverlap(b, o, 8))) {
+              t = cand;
+              break;
+            }
+          }
+        }
+        items.push(mkLine('lifeline', c.cx - 4, y0, c.cx + 4, y0, step));
+        items.push(t);
+        obstacles.push(inflate(itemBox(t), 2));
+      }
+    });
+  }
+  items.push(...overlays);
 
   // Divider labels: centred, unless a segment in flight crosses there; then slide sideways.
   for (const d of pendingDividers) {
@@ -854,6 +864,13 @@ function median(xs: number[]): number {
 // ---------------------------------------------------------------------------------------------------------
 // flow (Wireshark Flow Graph)
 
+/** Marks not already spelled out by Wireshark's bracketed prefix (`[TCP Retransmission]`, `[TCP Dup ACK]` …). */
+function flowMarks(seg: Segment, label: string): string {
+  const shown = label.startsWith('[') ? new Set(['retransmission', 'duplicate-ack', 'zero-window', 'keepalive', 'keepalive-ack']) : new Set<string>();
+  const kept: Segment = { ...seg, retransmission: seg.retransmission && !shown.has('retransmission'), marks: (seg.marks ?? []).filter((mk) => !shown.has(mk.kind)) };
+  return markTexts(kept);
+}
+
 function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions): Scene {
   const items: SceneItem[] = [];
   const parts = timeline.participants;
@@ -861,12 +878,13 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
   const labels = new Map<number, string>();
   for (const s of segs) labels.set(s.index, wiresharkLabel(s, timeline));
   const timeText = (s: Segment): string => (s.time !== null && s.time !== undefined ? s.time.toFixed(6) : String(s.index + 1));
-  const timeW = Math.max(measureText('Time', m.fs, 'bold'), ...segs.map((s) => measureText(timeText(s), m.fs)));
+  const timeHead = segs.some((s) => s.time !== null && s.time !== undefined) ? 'Time' : 'No.';
+  const timeW = Math.max(measureText(timeHead, m.fs, 'bold'), ...segs.map((s) => measureText(timeText(s), m.fs)));
   const maxLabel = Math.max(0, ...[...labels.values()].map((l) => measureText(l, m.fs)));
-  const maxMark = Math.max(0, ...segs.map((s) => measureText(markTexts(s), m.markFs)));
+  const maxMark = Math.max(0, ...segs.map((s) => measureText(flowMarks(s, labels.get(s.index)!), m.markFs)));
   const gap = Math.max(m.fs * 14, maxLabel + 3 * m.fs, maxMark + 3 * m.fs);
   const headerH = m.nameFs * 2.6;
-  const rowH = m.lineH * 2 + (segs.some((s) => markTexts(s)) ? m.lineH * 0.6 : 0) + 6;
+  const rowH = m.lineH * 2 + (segs.some((s) => flowMarks(s, labels.get(s.index)!)) ? m.lineH * 0.6 : 0) + 6;
   const x0 = timeW + 2 * m.fs; // first lifeline
   const cx = new Map<string, number>();
   parts.forEach((p, i) => cx.set(p.id, x0 + m.fs * 4 + i * gap));
@@ -895,7 +913,7 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
   }
   const bottom = y + m.lineH * 0.5;
 
-  items.push(mkText('time', m.fs, baselineFor(headerH / 2, m.fs), 'Time', m.fs, 0, 'start', 'bold'));
+  items.push(mkText('time', m.fs, baselineFor(headerH / 2, m.fs), timeHead, m.fs, 0, 'start', 'bold'));
   for (const p of parts) {
     const x = cx.get(p.id)!;
     const sub = p.address ? `${p.address}${p.port !== null ? ':' + p.port : ''}` : null;
@@ -942,9 +960,9 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
     const dir = xb >= xa ? 1 : -1;
     const role = segmentRole(seg);
     const label = labels.get(seg.index)!;
-    const lt = mkText('label', (xa + xb) / 2, ay - 5 - m.fs * DESC, label, m.fs, step);
+    const lt = mkText('label', (xa + xb) / 2, ay - 7 - m.fs * DESC, label, m.fs, step);
     items.push(lt);
-    const mk = markTexts(seg);
+    const mk = flowMarks(seg, label);
     if (mk) items.push(mkText('label-mark', (xa + xb) / 2, ay + 4 + m.markFs * ASC, mk, m.markFs, step));
     if (seg.lost) {
       const xe = xa + (xb - xa) * 0.72;
@@ -1055,38 +1073,33 @@ function defaultTitle(timeline: Timeline): string {
   return `TCP timing diagram: ${names}`;
 }
 
-/** The segments and states in words, for `<desc>` and screen readers. */
+/** The segments and states in words, for `<desc>` and screen readers, in time order. */
 export function describe(timeline: Timeline): string {
   const name = new Map(timeline.participants.map((p) => [p.id, p.label]));
   const nm = (id: string): string => name.get(id) ?? id;
   const out: string[] = [];
-  const initial = timeline.states.filter((s) => s.from === null);
-  for (const s of initial) out.push(`${nm(s.participant)} starts in ${stateName(s.to, timeline)}`);
-  const later = timeline.states.filter((s) => s.from !== null);
-  const used = new Set<StateChange>();
-  const emitStatesUntil = (t: number, strict: boolean): void => {
-    for (const s of later) {
-      if (used.has(s) || s.cause !== null) continue;
-      if (strict ? s.at < t - EPS : s.at <= t + EPS) {
-        used.add(s);
-        out.push(`${nm(s.participant)} enters ${stateName(s.to, timeline)}${s.reason ? ` (${s.reason})` : ''}`);
-      }
-    }
-  };
+  for (const s of timeline.states) if (s.from === null) out.push(`${nm(s.participant)} starts in ${stateName(s.to, timeline)}`);
+  // [time, order within an instant, text]
+  const events: Array<[number, number, number, string]> = [];
+  let seq = 0;
+  const push = (t: number, rank: number, text: string): void => void events.push([t, rank, seq++, text]);
+  for (const d of timeline.dividers) push(d.at, 0, `— ${d.text} —`);
+  for (const n of timeline.notes) push(n.at, 1, `note${n.participants.length ? ` (${n.participants.map(nm).join(', ')})` : ''}: ${n.text}`);
+  for (const st of timeline.states)
+    if (st.from !== null && st.cause === null)
+      push(st.at, 2, `${nm(st.participant)} enters ${stateName(st.to, timeline)}${st.reason ? ` (${st.reason})` : ''}`);
   for (const seg of timeline.segments) {
-    emitStatesUntil(seg.sentAt, false);
-    for (const d of timeline.dividers) if (Math.abs(d.at - seg.sentAt) < EPS && !out.includes(`— ${d.text} —`)) out.push(`— ${d.text} —`);
-    let s = `${nm(seg.from)} sends ${seg.label} to ${nm(seg.to)}`;
     const mk = markTexts(seg);
-    if (mk) s += ` (${mk})`;
-    out.push(s);
-    for (const c of later) {
-      if (c.cause === seg.index && !used.has(c)) {
-        used.add(c);
-        out.push(`${nm(c.participant)} enters ${stateName(c.to, timeline)}`);
-      }
-    }
+    let text = `${nm(seg.from)} sends ${seg.label} to ${nm(seg.to)}${mk ? ` (${mk})` : ''}`;
+    for (const c of timeline.states)
+      if (c.cause === seg.index && c.from !== null) text += `; ${nm(c.participant)} enters ${stateName(c.to, timeline)}`;
+    push(seg.sentAt, 3, text);
   }
-  emitStatesUntil(Infinity, false);
+  for (const tm of timeline.timers) {
+    const what = `${nm(tm.participant)} ${tm.restarted ? 'restarts' : 'starts'} the ${tm.label} timer`;
+    push(tm.start, 4, what + (tm.expired ? `, which expires` : `, stopped before it expires`));
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  for (const e of events) out.push(e[3]);
   return out.join('; ') + (out.length ? '.' : '');
 }

@@ -2,15 +2,25 @@
  * `wiregram check`: compile every block of every input and list every problem — not just the first — in a
  * form people (code frames), editors (compact), scripts (json) or GitHub (annotations) read. Writes nothing.
  */
-import type { ParsedArgs } from './args.js';
+import { type ParsedArgs, UsageError } from './args.js';
+import { watchLoop, type RunResult } from './watch.js';
 import { collect, metaProblems, unitOptions } from './collect.js';
 import { loadCore, loadLayout } from './engine.js';
 import type { Io } from './main.js';
 import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, wantColor } from './report.js';
 
 export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.values['watch']) {
+    if (args.positionals.includes('-')) throw new UsageError('--watch cannot read stdin (-)', null, 'check');
+    return watchLoop(io, args, () => checkOnce(args, io));
+  }
+  return (await checkOnce(args, io)).code;
+}
+
+async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const format = (args.values['format'] as ErrorFormat | undefined) ?? 'text';
   const { inputs, units } = await collect(args, io);
+  const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
   const core = await loadCore();
   // Layout validates what the core does not see (a block's style=…); it is the path render takes.
   const layout = units.length ? await loadLayout() : null;
@@ -38,7 +48,7 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   const out = io.stdout;
   if (format === 'json') {
     out.write(JSON.stringify({ ok: errors === 0, files: inputs.length, diagrams: units.length, errors, warnings, problems: problems.map(problemJson) }, null, 2) + '\n');
-    return errors ? 1 : 0;
+    return { code: errors ? 1 : 0, files };
   }
   const color = wantColor(out, io.env, args.values['color'] as boolean | undefined);
   const c = painter(color);
@@ -56,5 +66,5 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
     // In github/compact form stdout is for the problem lines; the summary goes to stderr.
     (format === 'text' ? out : io.stderr).write(summary + '\n');
   }
-  return errors ? 1 : 0;
+  return { code: errors ? 1 : 0, files };
 }

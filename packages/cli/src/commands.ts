@@ -109,6 +109,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { name: 'format', short: 'f', type: 'string', values: ['text', 'compact', 'json', 'github'], valueName: 'FMT', description: 'text, compact, json or github', defaultText: 'text' },
       ...diagramOptions,
       lang,
+      { ...watch, description: 'check again whenever an input changes (Ctrl-C to stop)' },
       root,
       quiet,
       color,

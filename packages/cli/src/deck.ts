@@ -2,11 +2,11 @@
  * `wiregram deck`: every diagram of every input, in order, as one multi-page PDF. Each diagram is laid out on
  * its own first (so an error names its file, line and column), then all Scenes go to `scenesToPdf` at once.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
 import { collect, metaProblems, printProblems, Progress, unitOptions } from './collect.js';
 import { loadCore, loadLayout, loadPdf } from './engine.js';
-import { canonicalPath, writeFileAtomic } from './fsutil.js';
+import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
 import type { Io } from './main.js';
 import { type Problem, problemFromError } from './report.js';
@@ -30,6 +30,7 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string): Promise<RunRe
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
   const dest = output === '-' ? null : resolve(io.cwd, output);
   if (dest) {
+    if (pathKind(dest) === 'dir') throw new UsageError(`-o ${output} is a directory; give the PDF's file name`, `e.g. -o ${join(output, 'deck.pdf')}`, 'deck');
     const key = canonicalPath(dest);
     const clash = inputs.find((i) => i.path && canonicalPath(i.path) === key);
     if (clash) throw new UsageError(`refusing to overwrite the input ${clash.display}`, 'choose another -o FILE', 'deck');

@@ -4,7 +4,7 @@
  * static-site rebuilds stay quiet), and no output may land on an input.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** A path's identity for "is this the same file": realpath when it exists, else its directory's realpath + name. */
@@ -51,4 +51,13 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): WriteR
     throw e;
   }
   return 'written';
+}
+
+/** 'dir', 'file', or null when nothing is there: lets commands refuse `-o some-file/` before doing any work. */
+export function pathKind(path: string): 'dir' | 'file' | null {
+  try {
+    return statSync(path).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
 }

@@ -6,7 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
 import { loadCore } from './engine.js';
-import { canonicalPath, writeFileAtomic } from './fsutil.js';
+import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
 import type { Io } from './main.js';
 import { formatText, isWiregramLike, type Problem, wantColor } from './report.js';
@@ -66,6 +66,7 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
     input = fileChunks(path);
   }
   const output = typeof args.values['output'] === 'string' ? args.values['output'] : null;
+  if (output && output !== '-' && pathKind(resolve(io.cwd, output)) === 'dir') throw new UsageError(`-o ${output} is a directory; give a file name`, null, 'import');
   if (output && output !== '-' && file !== '-' && canonicalPath(resolve(io.cwd, output)) === canonicalPath(resolve(io.cwd, file))) {
     throw new UsageError(`refusing to overwrite the input ${display}`, null, 'import');
   }

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
 import { collect, metaProblems, printProblems, Progress, unitOptions } from './collect.js';
 import { loadCore, loadPdf, loadSvg, metaCaption, svgTitle } from './engine.js';
-import { canonicalPath, writeFileAtomic } from './fsutil.js';
+import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import type { Io } from './main.js';
 import { type Problem, problemFromError } from './report.js';
@@ -70,6 +70,9 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const embed = v['embed'] === 'inline' ? 'inline' : 'link';
   const quiet = v['quiet'] === true;
 
+  for (const [flag, dir] of [['-o', outDir], ['--markdown-out', mdOut === 'stdout' ? null : mdOut]] as const) {
+    if (dir && pathKind(dir) === 'file') throw new UsageError(`${flag} ${displayPath(dir, cwd)} is a file, not a directory`, null, 'render');
+  }
   const { inputs, units } = await collect(args, io, { exclude: mdOut && mdOut !== 'stdout' ? [mdOut] : [] });
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
 

@@ -4,7 +4,7 @@
  * closed port — and our reader must agree with tshark on every field of every TCP frame.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +135,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (skipReason) console.warn(`capture-live skipped: ${skipReason}`);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('real loopback captures', () => {

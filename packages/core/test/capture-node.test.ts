@@ -2,10 +2,10 @@
  * Node helpers: project-root confinement of referenced files, and streaming a large capture from disk in
  * bounded memory.
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compileSequence, WiregramError } from '../src/index.js';
 import { captureFileToJson, captureFileToSequenceText, indexCaptureFile, projectFileReader, readProjectFile, scanCaptureFile } from '../src/node.js';
 import { conversation, frame, writePcap } from './fixtures/capture/build.js';
@@ -25,6 +25,10 @@ symlinkSync(join(outside, 'secret.pcap'), join(root, 'captures', 'escape.pcap'))
 symlinkSync(outside, join(root, 'captures', 'outdir'));
 symlinkSync(join(root, 'captures', 'handshake.pcap'), join(root, 'docs', 'inside-link.pcap'));
 const md = join(root, 'docs', 'net', 'tcp.md');
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(outside, { recursive: true, force: true });
+});
 
 function refused(path: string, code: string, reason: RegExp): void {
   try {

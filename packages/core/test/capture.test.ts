@@ -3,10 +3,10 @@
  * compared with the real tshark on the same bytes when tshark is installed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   CaptureReader,
   compileSequence,
@@ -26,6 +26,7 @@ import { HAVE_TSHARK, tshark, tsharkStreams } from './fixtures/capture/tshark.js
 
 const dir = mkdtempSync(join(tmpdir(), 'wg-capture-'));
 let fileNo = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function tmp(bytes: Uint8Array, ext = 'pcap'): string {
   const f = join(dir, `f${fileNo++}.${ext}`);
   writeFileSync(f, bytes);
@@ -294,6 +295,13 @@ describe('the Timeline of a stream', () => {
     const compiled = compileSequence(text);
     expectSameNumbers(compiled, timelineFromCapture(lossyBytes));
     expect(compiled.segments[9]!.retransmission).toBe(true);
+    // IPv6 endpoints are written in brackets and compile back to the same numbers.
+    const v6 = writePcap(framed(mixed(), 1), { linkType: 1 });
+    const v6text = captureToSequenceText(v6, { stream: 2 });
+    expect(v6text).toContain('participant client as "[2001:db8::1]:50001" at [2001:db8::1]:50001');
+    const v6compiled = compileSequence(v6text);
+    expect(v6compiled.participants.map((p) => [p.address, p.port])).toEqual([['2001:db8::1', 50001], ['2001:db8::2', 443]]);
+    expectSameNumbers(v6compiled, timelineFromCapture(v6, { stream: 2 }));
     const mid = captureToSequenceText(writePcap(framed(resets(), 1), { linkType: 1 }), { stream: 2 });
     expect(mid).toMatch(/state a=ESTABLISHED b=ESTABLISHED/);
   });

@@ -101,3 +101,72 @@ export function segmentHitsBox(x1: number, y1: number, x2: number, y2: number, b
   }
   return t0 <= t1;
 }
+
+/**
+ * A bucket index over y (timing diagrams are tall and narrow): what might touch a box, without scanning every
+ * item of a long capture. Entries are returned once per query.
+ */
+export class YIndex<T> {
+  private readonly buckets = new Map<number, Array<{ y1: number; y2: number; v: T; stamp: number }>>();
+  private stamp = 0;
+  constructor(private readonly size = 96) {}
+
+  add(y1: number, y2: number, v: T): void {
+    const e = { y1: Math.min(y1, y2), y2: Math.max(y1, y2), v, stamp: 0 };
+    for (let b = Math.floor(e.y1 / this.size); b <= Math.floor(e.y2 / this.size); b++) {
+      let list = this.buckets.get(b);
+      if (!list) this.buckets.set(b, (list = []));
+      list.push(e);
+    }
+  }
+
+  /** Calls `fn` for every entry whose y-range meets [y1, y2]; stops when `fn` returns true. */
+  some(y1: number, y2: number, fn: (v: T) => boolean): boolean {
+    const s = ++this.stamp;
+    for (let b = Math.floor(y1 / this.size); b <= Math.floor(y2 / this.size); b++) {
+      const list = this.buckets.get(b);
+      if (!list) continue;
+      for (const e of list) {
+        if (e.stamp === s || e.y2 < y1 || e.y1 > y2) continue;
+        e.stamp = s;
+        if (fn(e.v)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** A growing set of boxes with y-indexed overlap queries. */
+export class BoxSet {
+  readonly list: Box[] = [];
+  private readonly index = new YIndex<Box>();
+
+  push(...boxes: Box[]): void {
+    for (const b of boxes) {
+      this.list.push(b);
+      this.index.add(b.y1, b.y2, b);
+    }
+  }
+
+  /** How many boxes overlap `b` (with `pad` px of clearance). */
+  count(b: Box, pad = 0): number {
+    let n = 0;
+    this.index.some(b.y1 - pad, b.y2 + pad, (o) => {
+      if (boxesOverlap(b, o, pad)) n++;
+      return false;
+    });
+    return n;
+  }
+
+  find(b: Box, pad = 0): Box | undefined {
+    let hit: Box | undefined;
+    this.index.some(b.y1 - pad, b.y2 + pad, (o) => (boxesOverlap(b, o, pad) ? ((hit = o), true) : false));
+    return hit;
+  }
+
+  clone(): BoxSet {
+    const c = new BoxSet();
+    c.push(...this.list);
+    return c;
+  }
+}

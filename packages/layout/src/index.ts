@@ -6,3 +6,4 @@ export { textBox, itemBox, boxesOverlap, segmentHitsBox, type Box } from './geom
 export { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 export { layoutSource, type LayoutSourceOptions } from './source.js';
 export { attachSegmentHeaders } from './header/attach.js';
+export { layoutSourceWithModel, type LayoutSourceResult } from './compile.js';

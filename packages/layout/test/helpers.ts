@@ -44,3 +44,45 @@ export function labelsCrossedByOtherArrows(scene: Scene): Array<[string, number]
 }
 
 export { itemBox, textBox };
+
+/** Texts that straddle the edge of a box (state, note, participant): a text is either inside a box or clear of it. */
+export function textsStraddlingBoxes(scene: Scene): Array<[string, string]> {
+  const boxes = scene.items.filter(
+    (i): i is Extract<SceneItem, { type: 'rect' }> => i.type === 'rect' && (i.role === 'state-box' || i.role === 'note-box' || i.role === 'participant-box'),
+  );
+  const out: Array<[string, string]> = [];
+  const within = (b: Box, r: Extract<SceneItem, { type: 'rect' }>): boolean =>
+    b.x1 >= r.x - 0.5 && b.x2 <= r.x + r.width + 0.5 && b.y1 >= r.y - 0.5 && b.y2 <= r.y + r.height + 0.5;
+  for (const t of texts(scene)) {
+    const b = textBox(t);
+    // A note is drawn over the columns: its text only has to stay clear of other notes.
+    const onNote = boxes.some((r) => r.role === 'note-box' && within(b, r));
+    for (const r of boxes) {
+      if (onNote && r.role !== 'note-box') continue;
+      const x1 = r.x;
+      const y1 = r.y;
+      const x2 = r.x + r.width;
+      const y2 = r.y + r.height;
+      const disjoint = b.x2 <= x1 + 0.5 || b.x1 >= x2 - 0.5 || b.y2 <= y1 + 0.5 || b.y1 >= y2 - 0.5;
+      const inside = b.x1 >= x1 - 0.5 && b.x2 <= x2 + 0.5 && b.y1 >= y1 - 0.5 && b.y2 <= y2 + 0.5;
+      if (!disjoint && !inside) out.push([t.text, r.role]);
+    }
+  }
+  return out;
+}
+
+/** Pairs of boxes (state, note, participant) of the same role that overlap. */
+export function overlappingBoxes(scene: Scene): Array<[string, number, number]> {
+  const boxes = scene.items.filter(
+    (i): i is Extract<SceneItem, { type: 'rect' }> => i.type === 'rect' && (i.role === 'state-box' || i.role === 'participant-box' || i.role === 'note-box'),
+  );
+  const out: Array<[string, number, number]> = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      if (a.role !== b.role) continue;
+      if (a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5) out.push([a.role, i, j]);
+    }
+  return out;
+}

@@ -4,7 +4,7 @@ import { compileSequence, formatLabel, formatState, type Timeline } from '@wireg
 import { layoutSource, layoutTimeline, segmentHitsBox, textBox, type Scene, type SceneLine, type ScenePolygon, type SceneRect, type SceneText } from '@wiregram/layout';
 import { describe, expect, it } from 'vitest';
 import { ALL } from './fixtures/timelines.js';
-import { labelsCrossedByOtherArrows, outOfBounds, overlappingTexts, segmentLines, texts } from './helpers.js';
+import { labelsCrossedByOtherArrows, outOfBounds, overlappingBoxes, overlappingTexts, segmentLines, texts, textsStraddlingBoxes } from './helpers.js';
 
 const STYLES = ['states', 'lifeline', 'flow'] as const;
 
@@ -50,6 +50,8 @@ describe.each(CASES)('%s', (_name, timeline) => {
     const scene = layoutTimeline(timeline, { style });
     expect(overlappingTexts(scene), JSON.stringify(overlappingTexts(scene))).toEqual([]);
     expect(outOfBounds(scene)).toEqual([]);
+    expect(textsStraddlingBoxes(scene), JSON.stringify(textsStraddlingBoxes(scene))).toEqual([]);
+    expect(overlappingBoxes(scene)).toEqual([]);
     expect(scene.width).toBeGreaterThan(0);
     expect(scene.height).toBeGreaterThan(0);
   });
@@ -190,6 +192,17 @@ describe('seed figures', () => {
     expect(texts(scene, 'time').map((t) => t.text)).toEqual(expect.arrayContaining(['0.000123', '0.010456', '0.225100']));
     for (const l of segmentLines(scene)) expect(l.y1).toBe(l.y2);
     expect(texts(scene, 'label')[0]!.text).toMatch(/Seq=\d+ Ack=\d+ .*Len=100/);
+  });
+
+  it.each([9, 18])('font size %i: still no overlaps, everything inside', (fontSize) => {
+    for (const tl of [ALL.wavehand!, ALL.lostAck!, ALL.synFlood!])
+      for (const style of STYLES) {
+        const scene = layoutTimeline(tl, { style, fontSize });
+        expect(overlappingTexts(scene)).toEqual([]);
+        expect(outOfBounds(scene)).toEqual([]);
+        expect(labelsCrossedByOtherArrows(scene)).toEqual([]);
+        expect(texts(scene, 'label')[0]!.fontSize).toBe(fontSize);
+      }
   });
 
   it('CJK is measured as full-width', () => {

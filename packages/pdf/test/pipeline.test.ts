@@ -29,6 +29,18 @@ describe('seed wavehand through core and layout', () => {
     const labels = textsOf(scene, (t) => t.role === 'label').sort((a, b) => a.step - b.step);
     const at = labels.map((l) => text.indexOf(squash(l.text)));
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+    // Each endpoint's states read in time order (the layout's own x separates the two columns).
+    for (const side of ['left', 'right'] as const) {
+      const mid = scene.width / 2;
+      const states = textsOf(scene, (t) => t.role === 'state' && (side === 'left' ? t.x < mid : t.x > mid)).sort((a, b) => a.y - b.y);
+      expect(states.length).toBeGreaterThan(4);
+      let from = -1;
+      for (const st of states) {
+        const i = text.indexOf(squash(st.text), from + 1);
+        expect(i, `${side}: ${st.text} after position ${from}`).toBeGreaterThan(from);
+        from = i;
+      }
+    }
   });
 
   test('text sits where the layout put it: centred on its x, as wide as measured, on its baseline', () => {

@@ -14,7 +14,7 @@
 import type { Segment, StateChange, TcpState, Timeline, TimingLayout } from '@wiregram/core';
 import { formatLabel, formatState } from '@wiregram/core';
 import { FONT, measureText } from '../font/measure.js';
-import { boxesOverlap, inflate, itemBox, segmentHitsBox, type Box } from '../geometry.js';
+import { BoxSet, YIndex, boxesOverlap, inflate, itemBox, segmentHitsBox, type Box } from '../geometry.js';
 import type { Role, Scene, SceneItem, SceneLine, SceneRect, SceneText } from '../scene.js';
 
 export interface TimingLayoutOptions {
@@ -259,7 +259,7 @@ function layoutColumns(
   mode: 'hub' | 'spoke',
 ): Placed {
   const items: SceneItem[] = [];
-  const obstacles: Box[] = [];
+  const obstacles = new BoxSet();
   const parts = timeline.participants;
   const segs = timeline.segments;
 
@@ -457,6 +457,7 @@ function layoutColumns(
 
   // --- arrows
   const arrows: Arrow[] = [];
+  const arrowIndex = new YIndex<Arrow>();
   for (const seg of segs) {
     const a = colOf.get(seg.from);
     const b = colOf.get(seg.to);
@@ -482,7 +483,9 @@ function layoutColumns(
       // A segment to itself (unusual): a small loop to the right.
       x2 = x1;
     }
-    arrows.push({ seg, x1, y1, x2, y2, role: segmentRole(seg), step: seg.index + 1 });
+    const ar: Arrow = { seg, x1, y1, x2, y2, role: segmentRole(seg), step: seg.index + 1 };
+    arrows.push(ar);
+    arrowIndex.add(y1, y2, ar);
   }
 
   // --- participants (names / header boxes) and columns
@@ -614,7 +617,7 @@ function layoutColumns(
       const dir = note.placement === 'left' ? -1 : 1;
       for (let k = 0; k < 20; k++) {
         const b: Box = { x1, y1: y0 + 6, x2, y2: y0 + 6 + bh };
-        const hit = obstacles.find((o) => boxesOverlap(b, o, 2));
+        const hit = obstacles.find(b, 2);
         if (!hit) break;
         const dx = dir > 0 ? hit.x2 + 4 - x1 : hit.x1 - 4 - x2;
         x1 += dx;
@@ -630,7 +633,7 @@ function layoutColumns(
   }
 
   // Arrows' ends are obstacles for labels (so a label never sits on an arrowhead or a cross).
-  const ends: Box[] = [];
+  const ends = new BoxSet();
   for (const a of arrows) {
     ends.push({ x1: a.x1 - 6, y1: a.y1 - 6, x2: a.x1 + 6, y2: a.y1 + 6 });
     ends.push({ x1: a.x2 - 10, y1: a.y2 - 10, x2: a.x2 + 10, y2: a.y2 + 10 });
@@ -638,7 +641,7 @@ function layoutColumns(
 
   // --- states (after timers and notes, so their names avoid them; drawn underneath them)
   const overlays = items.splice(statesAt);
-  const fixed = obstacles.slice(); // names, timers, notes: what a state name must also avoid
+  const fixed = obstacles.clone(); // names, timers, notes: what a state name must also avoid
   for (const c of cols) {
     const list = statesOf.get(c.id) ?? [];
     list.forEach((s, j) => {
@@ -659,8 +662,8 @@ function layoutColumns(
             const cand = mkText('state', c.cx, baselineFor((y0 + y1) / 2 + f * room, m.stateFs), name, m.stateFs, step);
             const b = inflate(itemBox(cand), 2);
             if (
-              !arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) &&
-              !fixed.some((o) => boxesOverlap(b, o, 8)) &&
+              !arrowIndex.some(b.y1, b.y2, (ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) &&
+              fixed.count(b, 8) === 0 &&
               !pendingDividers.some((d) => d.ym > b.y1 - 4 && d.ym < b.y2 + 4)
             ) {
               st = cand;
@@ -682,7 +685,7 @@ function layoutColumns(
           for (const [sd, yb] of [['right', below], ['left', below], ['right', above], ['left', above]] as const) {
             const cand = at(sd, yb);
             const b = inflate(itemBox(cand), 2);
-            if (!arrows.some((ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) && !fixed.some((o) => boxesOverlap(b, o, 8))) {
+            if (!arrowIndex.some(b.y1, b.y2, (ar) => segmentHitsBox(ar.x1, ar.y1, ar.x2, ar.y2, b)) && fixed.count(b, 8) === 0) {
               t = cand;
               break;
             }
@@ -706,7 +709,7 @@ function layoutColumns(
       const cx = mid + f * half;
       const box: Box = { x1: cx - w / 2, y1: d.ym - m.lineH / 2, x2: cx + w / 2, y2: d.ym + m.lineH / 2 };
       const hit =
-        arrows.some((a) => segmentHitsBox(a.x1, a.y1, a.x2, a.y2, inflate(box, 2))) || obstacles.some((o) => boxesOverlap(box, o, 1));
+        arrowIndex.some(box.y1 - 2, box.y2 + 2, (a) => segmentHitsBox(a.x1, a.y1, a.x2, a.y2, inflate(box, 2))) || obstacles.count(box, 1) > 0;
       if (!hit) {
         bx = cx;
         break;
@@ -721,7 +724,7 @@ function layoutColumns(
   // --- labels: slide along the arrow until nothing is hit
   let failures = 0;
   const labelItems: SceneItem[] = [];
-  const placedLabels: Box[] = [];
+  const placedLabels = new BoxSet();
   const cands = [0.5];
   for (let k = 1; k <= 9; k++) cands.push(0.5 - k * 0.04, 0.5 + k * 0.04);
   for (const a of arrows) {
@@ -787,10 +790,14 @@ function layoutColumns(
       const box: Box = { x1: cx - blk.width / 2, y1: cy - blk.height / 2, x2: cx + blk.width / 2, y2: cy + blk.height / 2 };
       const wide: Box = { x1: box.x1 - 3, y1: box.y1 - 3, x2: box.x2 + 3, y2: box.y2 + 3 };
       let score = Math.min(0.9, vi * 0.005); // prefer the earlier (centred, home-gap) candidates
-      for (const o of obstacles) if (boxesOverlap(box, o, 2)) score += 10;
-      for (const o of placedLabels) if (score < bestScore && boxesOverlap(box, o, 6)) score += 10;
-      for (const o of ends) if (score < bestScore && boxesOverlap(box, o)) score += 10;
-      for (const o of arrows) if (score < bestScore && o !== a && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
+      score += 10 * obstacles.count(box, 2);
+      if (score < bestScore) score += 10 * placedLabels.count(box, 6);
+      if (score < bestScore) score += 10 * ends.count(box);
+      if (score < bestScore)
+        arrowIndex.some(wide.y1, wide.y2, (o) => {
+          if (o !== a && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
+          return score >= bestScore;
+        });
       for (const o of pendingLines) if (score < bestScore && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
       if (style === 'lifeline') for (const c of cols) if (box.x1 - 3 < c.cx && c.cx < box.x2 + 3) score += 10;
       if (score < bestScore) {

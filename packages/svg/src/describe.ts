@@ -5,6 +5,7 @@
 import { WiregramError } from '@wiregram/core';
 import type { Role, Scene, SceneItem } from '@wiregram/layout';
 import { isBoxRole, isFillRole, stylesheet, type ThemeMode } from './theme.js';
+import { checkDarkSelector } from './selector.js';
 import { cleanText, openTag, serialize, type SvgNode } from './xml.js';
 
 export interface SceneSvgOptions {
@@ -18,6 +19,13 @@ export interface SceneSvgOptions {
   theme?: ThemeMode;
   /** CSS class on an ancestor (e.g. `dark` on `<html>`) that switches to the dark palette instead of the media query. */
   darkClass?: string;
+  /**
+   * CSS selector for an ancestor that switches to the dark palette instead of the media query, e.g.
+   * `[data-theme='dark']` (Docusaurus, Starlight) or `html.dark`; a selector list (`a, b`) works. Validated:
+   * text that could leave the stylesheet (`{ } < ; @ \ /`, unbalanced quotes or brackets) is refused.
+   * May be combined with `darkClass` (dark under either).
+   */
+  darkSelector?: string;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
@@ -108,13 +116,15 @@ function hash(text: string): string {
   return (h >>> 0).toString(36).padStart(7, '0');
 }
 
-export function checkOptions(options: SceneSvgOptions): void {
+/** Validates the options; returns the dark selector's parts (empty without one). */
+export function checkOptions(options: SceneSvgOptions): string[] {
   if (options.idPrefix !== undefined && !IDENT.test(options.idPrefix))
     bad(`idPrefix "${options.idPrefix}" is not usable as an id`, 'a letter or _, then letters, digits, - or _ (at most 64)', 'e.g. idPrefix: "fig-3"');
   if (options.darkClass !== undefined && options.darkClass !== '' && !IDENT.test(options.darkClass))
     bad(`darkClass "${options.darkClass}" is not a CSS class name`, 'a letter or _, then letters, digits, - or _', 'e.g. darkClass: "dark"');
   if (options.theme !== undefined && options.theme !== 'auto' && options.theme !== 'light' && options.theme !== 'dark')
     bad(`theme "${String(options.theme)}" is unknown`, 'auto, light or dark', 'omit it to follow the reader\'s colour scheme');
+  return options.darkSelector !== undefined && options.darkSelector !== '' ? checkDarkSelector(options.darkSelector) : [];
 }
 
 /** The layout measured with `family`; readers without it still get a sans-serif (CJK-capable on most systems). */
@@ -138,7 +148,7 @@ export interface SvgParts {
  * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost.
  */
 export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: string): SvgParts {
-  checkOptions(options);
+  const darkSelectors = checkOptions(options);
   const theme = options.theme ?? 'auto';
   const darkClass = options.darkClass || null;
   const body: SvgNode[] = [];
@@ -155,11 +165,11 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const title = cleanText(scene.title || 'wiregram diagram');
   const desc = cleanText(scene.description || '');
   const font = fontStack(scene.fontFamily);
-  const id = options.idPrefix ?? 'wg-' + hash([theme, darkClass ?? '', w, h, title, desc, font, seed ?? bodyXml].join('\u0000'));
+  const id = options.idPrefix ?? 'wg-' + hash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ?? bodyXml].join('\u0000'));
   const head: SvgNode[] = [
     { name: 'title', attrs: [['id', id + '-title']], children: title },
     { name: 'desc', attrs: [['id', id + '-desc']], children: desc },
-    { name: 'style', attrs: [], children: stylesheet(id, roles, theme, darkClass) },
+    { name: 'style', attrs: [], children: stylesheet(id, roles, theme, darkClass, darkSelectors) },
   ];
   const root: SvgNode = {
     name: 'svg',

@@ -5,8 +5,8 @@
  * ~0.7 ms for a 100-element figure, more than the whole 1 ms budget); `renderSvgElement` draws the same
  * description into a live DOM with svg.js. See README.md for the measurements.
  */
-import { WiregramError } from '@wiregram/core';
-import { layoutSource, type LayoutSourceOptions, type Scene } from '@wiregram/layout';
+import { WiregramError, type Diagnostic, type DiagramLanguage } from '@wiregram/core';
+import { layoutSource, layoutSourceWithModel, type LayoutSourceOptions, type Scene } from '@wiregram/layout';
 import { describeParts, describeScene, partsToXml, type SceneSvgOptions } from './describe.js';
 import { drawInto } from './dom.js';
 
@@ -15,6 +15,7 @@ export type { SvgNode } from './xml.js';
 export { describeScene } from './describe.js';
 export { escapeXml, serialize } from './xml.js';
 export { CSS_VARS } from './theme.js';
+export { checkDarkSelector } from './selector.js';
 
 /** Everything `layoutSource` accepts (language, style, label style, …) plus the SVG options. */
 export type SvgOptions = LayoutSourceOptions & SceneSvgOptions;
@@ -24,10 +25,54 @@ export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string 
   return guard(() => partsToXml(describeParts(scene, options)));
 }
 
-function layoutOf(source: string, options: SvgOptions): Scene {
+function checkSource(source: unknown): void {
   if (typeof source !== 'string')
     throw new WiregramError({ code: 'invalid-source', reason: 'the diagram source is not a string', expected: 'the text of a tcp-sequence or packet-header block' });
+}
+
+function layoutOf(source: string, options: SvgOptions): Scene {
+  checkSource(source);
   return layoutSource(source, options);
+}
+
+/** What `render` returns: the SVG and what a host needs around it, from one parse of the block. */
+export interface RenderResult {
+  /** The SVG document, byte-identical to `renderSvg(source, options)`. */
+  svg: string;
+  /**
+   * The core's non-fatal findings (an override accepted and marked, a capture frame skipped, …), positions
+   * relative to the block's source. Empty for a clean diagram.
+   */
+  warnings: Diagnostic[];
+  /** The accessible name (the `<title>` text): the diagram's title or a generated one — e.g. an `<img alt>`. */
+  title: string;
+  /** The `viewBox` size in CSS px (also the `width`/`height` attributes). */
+  width: number;
+  height: number;
+  language: DiagramLanguage;
+}
+
+/**
+ * Text → SVG plus the core's warnings, title and size, synchronously and from a single parse — what a Markdown
+ * plugin or an editor needs. Bad input throws a `WiregramError`, as `renderSvg` does.
+ */
+export function render(source: string, options: SvgOptions = {}): RenderResult {
+  return guard(() => {
+    checkSource(source);
+    const laid = layoutSourceWithModel(source, options);
+    const parts = describeParts(laid.scene, options, seedOf(source, options));
+    // The numbers exactly as written into the viewBox (rounded, at least 1).
+    const size = (name: string) => Number(parts.root.attrs.find(([k]) => k === name)?.[1]);
+    const title = parts.head[0]?.children;
+    return {
+      svg: partsToXml(parts),
+      warnings: laid.warnings.slice(),
+      title: typeof title === 'string' ? title : '',
+      width: size('width'),
+      height: size('height'),
+      language: laid.language,
+    };
+  });
 }
 
 /** Text → SVG string, synchronously: parse, simulate, lay out, render. Bad input throws a `WiregramError`. */

@@ -60,18 +60,22 @@ export function isFillRole(role: Role): boolean {
 export type ThemeMode = 'auto' | 'light' | 'dark';
 
 /**
- * The diagram's stylesheet. `auto` follows `prefers-color-scheme`; with `darkClass` the dark palette applies
- * when that class is on any ancestor (or on the svg itself) instead — sites with a theme toggle need that,
- * and a media query would fight the toggle. `light`/`dark` pin one palette.
+ * The diagram's stylesheet. `auto` follows `prefers-color-scheme`; with `darkClass` (an ancestor's class, or
+ * the svg's own) or `darkSelectors` (ancestor selectors, already validated by `checkDarkSelector`) the dark
+ * palette applies under those instead — sites with a theme toggle need that, and a media query would fight
+ * the toggle. `light`/`dark` pin one palette.
  */
-export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, darkClass: string | null): string {
+export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, darkClass: string | null, darkSelectors: readonly string[] = []): string {
   const { light, dark } = palettes();
   const sel = '#' + id;
   let css = sel + '{max-width:100%;height:auto;';
   if (theme === 'dark') css += vars(dark) + '}';
   else if (theme === 'light') css += vars(light) + '}';
-  else if (darkClass) css += vars(light) + '}.' + darkClass + ' ' + sel + ',' + sel + '.' + darkClass + '{' + vars(dark) + '}';
-  else css += vars(light) + '}@media (prefers-color-scheme:dark){' + sel + '{' + vars(dark) + '}}';
+  else if (darkClass || darkSelectors.length) {
+    const under: string[] = darkClass ? ['.' + darkClass + ' ' + sel, sel + '.' + darkClass] : [];
+    for (const s of darkSelectors) under.push(s + ' ' + sel);
+    css += vars(light) + '}' + under.join(',') + '{' + vars(dark) + '}';
+  } else css += vars(light) + '}@media (prefers-color-scheme:dark){' + sel + '{' + vars(dark) + '}}';
   for (const role of roles) css += sel + ' .wg-' + role + '{' + rule(role) + '}';
   css += sel + ' line,' + sel + ' polyline{stroke-linecap:round;stroke-linejoin:round}';
   return css;

@@ -430,6 +430,7 @@ function layoutColumns(
     const min = need > 0 ? m.fs * 16 : m.fs * 4;
     let w = Math.max(min, need) * gapScale;
     if (style === 'lifeline') {
+      if (need > 0) w += 3 * m.fs; // arrows end on the lifeline itself: give the labels the room boxes would
       // room for the two header boxes and for the state names written on the inner side of middle lifelines
       // header boxes are max(name + 2 fs, 6 fs) wide; keep half an fs between them
       const nA = Math.max(measureText(parts[k]!.label, m.nameFs, 'bold') / 2 + m.fs, 3 * m.fs) + m.fs / 2;

@@ -11,6 +11,7 @@ import { Marp } from '@marp-team/marp-core';
 import { isWiregramError, WiregramError } from '@wiregram/core';
 import markdownItWiregram, { escapeHtml, parseMeta, type WiregramBlockError, type WiregramEnv } from 'markdown-it-wiregram';
 import { parseMeta as remarkParseMeta } from 'remark-wiregram';
+import { render, renderSvg } from '@wiregram/svg';
 
 /** Real tags only (text has its `<` escaped): no script or img element, no event-handler attribute. */
 function expectNoActiveMarkup(html: string) {
@@ -100,6 +101,36 @@ describe('markdown-it', () => {
     expect(position?.start.line).toBe(line);
     expect(doc.split('\n')[line - 1]!.slice(position!.start.column - 1)).toMatch(/^(ack=)?y$/);
     expect(seen).toContain(env.wiregram!.warnings[0]!.warning.code);
+  });
+
+  it('takes the findings from the render itself: none from a renderer that returns only the SVG text', () => {
+    const block = HANDSHAKE.replace('client -> server: ACK', 'client -> server: ACK ack=y');
+    const doc = `# T\n\n\`\`\`tcp-sequence\n${block}\n\`\`\`\n`;
+    const textOnly: { wiregram?: WiregramEnv } = {};
+    const html = new MarkdownIt().use(markdownItWiregram, { renderer: (src: string, o: object) => renderSvg(src, o) }).render(doc, textOnly);
+    expect(html).toContain('<svg');
+    expect(textOnly.wiregram!.warnings).toEqual([]); // no second parse behind the renderer's back
+    const withResult: { wiregram?: WiregramEnv } = {};
+    new MarkdownIt().use(markdownItWiregram, { renderer: (src: string, o: object) => render(src, o) }).render(doc, withResult);
+    expect(withResult.wiregram!.warnings.map((w) => w.warning)).toEqual(render(block).warnings);
+    expect(withResult.wiregram!.warnings.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('passes darkSelector to the renderer natively and refuses a hostile one when the plugin is set up', () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const md = new MarkdownIt().use(markdownItWiregram, {
+      darkSelector: 'html.dark > body, [data-theme="dark"]',
+      renderer: (src: string, o: Record<string, unknown>) => (seen.push(o), render(src, o)),
+    });
+    const html = md.render('```tcp-sequence\n' + HANDSHAKE + '\n```\n');
+    expect(seen[0]).toMatchObject({ darkSelector: 'html.dark > body, [data-theme="dark"]' });
+    expect(seen[0]!.darkClass).toBeUndefined();
+    const css = /<style>([^<]*)<\/style>/.exec(html)![1]!;
+    expect(css).toContain('html.dark &gt; body #wg-1-');
+    expect(css).toContain('[data-theme=&quot;dark&quot;] #wg-1-');
+    expect(css).not.toContain('prefers-color-scheme');
+    for (const bad of ['}</style><script>alert(1)</script>', '.a{color:red}', '.a /* */'])
+      expect(() => new MarkdownIt().use(markdownItWiregram, { darkSelector: bad })).toThrow(WiregramError);
   });
 
   it('keeps author text as text', () => {

@@ -19,6 +19,8 @@ import * as runtime from 'react/jsx-runtime';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import remarkWiregram, { type RemarkWiregramOptions } from 'remark-wiregram';
+import { WiregramError } from '@wiregram/core';
+import { render, renderSvg } from '@wiregram/svg';
 
 /** Real tags only (text has its `<` escaped): no script or img element, no event-handler attribute. */
 function expectNoActiveMarkup(html: string) {
@@ -158,6 +160,19 @@ describe('unified + remark-rehype + rehype-stringify', () => {
     expect(() => pipeline({ darkSelector: '}</style><script>' }).processSync('x')).toThrow(/darkSelector/);
   });
 
+  it('passes darkSelector to the renderer natively (a selector list works) and refuses a hostile one at set-up', () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const renderer = (src: string, o: Record<string, unknown>) => (seen.push(o), render(src, o));
+    const { tree } = hastOf('```tcp-sequence\n' + HANDSHAKE + '\n```\n', { darkSelector: 'html.dark > body, .theme-dark', renderer });
+    expect(seen[0]).toMatchObject({ darkSelector: 'html.dark > body, .theme-dark' });
+    expect(seen[0]!.darkClass).toBeUndefined();
+    const css = textOf(elements(tree).find((e) => e.tagName === 'style')!);
+    expect(css).toContain('html.dark > body #wg-1-');
+    expect(css).toContain('.theme-dark #wg-1-');
+    for (const bad of ['.a{color:red}', '.a /* */', "[data-theme='dark'"])
+      expect(() => unified().use(remarkParse).use(remarkWiregram, { darkSelector: bad }).processSync('x')).toThrow(WiregramError);
+  });
+
   it('writes SVG files with a dark variant and emits <picture> in output: "file"', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wg-remark-'));
     try {
@@ -225,6 +240,19 @@ describe('errors', () => {
     const quiet = new VFile({ path: 'override.md', value: doc });
     pipeline({ warnings: false }).processSync(quiet);
     expect(quiet.messages).toHaveLength(0);
+  });
+
+  it('takes the findings from the render itself: none from a renderer that returns only the SVG text', () => {
+    const block = HANDSHAKE.replace('client -> server: ACK', 'client -> server: ACK ack=y');
+    const doc = `Text\n\n\`\`\`tcp-sequence\n${block}\n\`\`\`\n`;
+    const textOnly = new VFile({ path: 'override.md', value: doc });
+    const html = String(pipeline({ renderer: (src: string, o: object) => renderSvg(src, o) }).processSync(textOnly));
+    expect(html.match(/<svg /g)).toHaveLength(1);
+    expect(textOnly.messages).toHaveLength(0); // no second parse behind the renderer's back
+    const withResult = new VFile({ path: 'override.md', value: doc });
+    pipeline({ renderer: (src: string, o: object) => render(src, o) }).processSync(withResult);
+    expect(withResult.messages.map((m) => m.reason)).toEqual(render(block).warnings.map((w) => w.reason));
+    expect(withResult.messages.length).toBeGreaterThanOrEqual(1);
   });
 
   it('names the file relative to the working directory in the error box, never by its absolute path', () => {

@@ -32,7 +32,26 @@ function check(source: string): void {
     for (const style of ['textbook', 'flags', 'wireshark'] as const) expect(typeof formatLabel(s, tl, style)).toBe('string');
   }
   for (let i = 1; i < tl.states.length; i++) expect(tl.states[i]!.at).toBeGreaterThanOrEqual(tl.states[i - 1]!.at);
+  // Each participant's states chain: an initial state, then every change starts where the previous one ended.
+  const lastState = new Map<string, string>();
+  for (const st of tl.states) {
+    const prev = lastState.get(st.participant);
+    if (prev === undefined) expect(st.from, `initial state of ${st.participant} in ${JSON.stringify(source)}`).toBeNull();
+    else expect(st.from, `state chain of ${st.participant} in ${JSON.stringify(source)}`).toBe(prev);
+    expect(st.to).not.toBe(st.from);
+    lastState.set(st.participant, st.to);
+  }
   expect(Number.isFinite(tl.duration)).toBe(true);
+  const ids = new Set(tl.participants.map((p) => p.id));
+  for (const s of tl.segments) expect(ids.has(s.from) && ids.has(s.to)).toBe(true);
+  for (const n of tl.notes) for (const p of n.participants) expect(ids.has(p)).toBe(true);
+  for (const st of tl.states) expect(ids.has(st.participant)).toBe(true);
+  for (const t of tl.timers) {
+    expect(t.end).toBeGreaterThanOrEqual(t.start);
+    expect(t.end).toBeLessThanOrEqual(tl.duration);
+  }
+  for (const h of tl.headers) expect(tl.segments[h.segment]).toBeDefined();
+  for (const s of tl.segments) if (s.retransmissionOf !== null) expect(s.retransmissionOf).toBeLessThan(s.index);
 }
 
 const examplesDir = fileURLToPath(new URL('../../../examples/', import.meta.url));

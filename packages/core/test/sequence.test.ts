@@ -273,3 +273,19 @@ test('a reset owed for an unacceptable SYN, ACK does not leak into a later abort
   expect(labels(tl).slice(-3)).toEqual(['SYN, ACK, seq=300, ack=101', 'ACK, seq=101, ack=301', 'RST, seq=101']);
   expect(last(tl, 'c')).toMatchObject({ to: 'CLOSED', reason: 'abort (RST sent)' });
 });
+
+describe('regressions found by the property test', () => {
+  const chain = (tl: Timeline, who: string) => {
+    const st = tl.states.filter((s) => s.participant === who);
+    for (let i = 1; i < st.length; i++) expect(st[i]!.from).toBe(st[i - 1]!.to);
+  };
+  test('"&" after "wait" cannot reach back before arrivals already processed', () => {
+    const tl = compileSequence(HS + 'wait 2\n& server -> client: FIN\n');
+    chain(tl, 'server');
+    expect(tl.segments[3]!.sentAt).toBe(tl.segments[2]!.arrivesAt);
+    expect(statesOf(tl, 'server').slice(-2)).toEqual(['ESTABLISHED', 'FIN_WAIT_1']);
+  });
+  test('state after listen is refused', () => {
+    expect(() => compileSequence('listen client\nstate client=ESTABLISHED\n')).toThrow(/state for client comes after it started listening/);
+  });
+});

@@ -130,6 +130,14 @@ describe.each(CASES)('%s', (_name, timeline) => {
     expect(a.steps).toBe(timeline.segments.length);
     for (const it of a.items) expect(it.step).toBeLessThanOrEqual(a.steps);
     for (const seg of timeline.segments) expect(a.description).toContain(seg.label);
+    // A state caused by segment i appears with it (step i + 1); initial states are always there (step 0).
+    const stateTexts = texts(a, 'state');
+    for (const st of timeline.states) {
+      const name = formatState(st.to, timeline.options.stateNames);
+      const want = st.cause !== null ? st.cause + 1 : st.from === null ? 0 : undefined;
+      if (want !== undefined) expect(stateTexts.some((t) => t.text === name && t.step === want), `${st.participant} ${name} on step ${want}`).toBe(true);
+    }
+    expect(a.items[0]).toMatchObject({ type: 'rect', role: 'background', x: 0, y: 0, width: a.width, height: a.height });
   });
 });
 

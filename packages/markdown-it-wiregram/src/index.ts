@@ -6,20 +6,33 @@
  * Ids: the n-th diagram of one `render(src, env)` call gets the prefix `wg-n-`; the counter lives in `env`,
  * so a Marp deck (one render) never repeats an id and the same document always renders the same bytes.
  */
-import { compileSequence, DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, offsetPosition, parsePacketHeader, WiregramError, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
-import { projectFileReader } from '@wiregram/core/node';
-import { renderSvg } from '@wiregram/svg';
+import { DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, offsetPosition, WiregramError, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
+import { checkDarkSelector as checkSelector, render as renderDiagram } from '@wiregram/svg';
 import { parseMeta } from './meta.js';
+import { lazyProjectReader, type BlockFileReader } from './project-files.js';
 
 export { parseMeta, type BlockMeta } from './meta.js';
+export { nodeFileAccessLoaded } from './project-files.js';
 
+/** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export interface RenderOptions {
   language: DiagramLanguage;
   idPrefix: string;
   theme?: 'auto' | 'light' | 'dark';
   darkClass?: string;
+  darkSelector?: string;
+  readFile?: BlockFileReader;
   [option: string]: unknown;
 }
+
+/** What a `renderer` returns: the SVG text, or the SVG with the core's findings (as `render` of `@wiregram/svg`). */
+export type RendererResult = string | { svg: string; warnings?: Diagnostic[] };
+
+/**
+ * Reads a file a block references (`capture ./x.pcap stream 0`), synchronously: `path` as written in the block,
+ * `position` of the path in the block, `fromFile` the Markdown file (`env.path`, or null).
+ */
+export type ReadFileOption = (path: string, position: Position, fromFile: string | null) => Uint8Array;
 
 /**
  * The parts of markdown-it the plugin touches, typed structurally so that markdown-it 13–15 (bundled types or
@@ -61,7 +74,7 @@ export interface MarkdownItWiregramOptions {
   onError?: (report: WiregramBlockError) => void;
   /**
    * Called for each non-fatal finding of the core in a block that rendered; they are also collected in
-   * `env.wiregram.warnings`. Costs a second parse of each block; `warnings: false` turns it off.
+   * `env.wiregram.warnings` (from the same parse that draws the block); `warnings: false` turns it off.
    */
   onWarning?: (report: WiregramBlockWarning) => void;
   warnings?: boolean;
@@ -73,7 +86,8 @@ export interface MarkdownItWiregramOptions {
   vue?: boolean;
   /**
    * Switch to the dark palette under any ancestor matching this selector, e.g. `[data-theme='dark']`
-   * (Docusaurus, Starlight). For a class, `darkClass: 'dark'` does the same.
+   * (Docusaurus, Starlight). For a class, `darkClass: 'dark'` does the same. Validated when the plugin is set
+   * up (a `WiregramError` for text that could leave the stylesheet).
    */
   darkSelector?: string;
   /** Extra class names on every figure. */
@@ -86,14 +100,22 @@ export interface MarkdownItWiregramOptions {
    * directory. Without `env.path` such blocks report that no file access is available.
    */
   root?: string;
+  /**
+   * Replaces the built-in file access for `capture` statements (a browser, files from memory). Without it,
+   * Node's file system is used — loaded only when a block reads a file — and only with `env.path` set.
+   */
+  readFile?: ReadFileOption;
   theme?: 'auto' | 'light' | 'dark';
   darkClass?: string;
   style?: string;
   labelStyle?: string;
   stateNames?: string;
   numbering?: string;
-  /** Replace the renderer (advanced; default `renderSvg` from `@wiregram/svg`). Must be synchronous. */
-  renderer?: (source: string, options: RenderOptions) => string;
+  /**
+   * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
+   * SVG text alone (then no warnings are reported) or `{ svg, warnings }`.
+   */
+  renderer?: (source: string, options: RenderOptions) => RendererResult;
   [option: string]: unknown;
 }
 
@@ -105,14 +127,14 @@ export interface WiregramEnv {
   source: string | null;
 }
 
-const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'onError', 'vue', 'className', 'renderer', 'showSource', 'darkSelector', 'root', 'onWarning', 'warnings']);
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'onError', 'vue', 'className', 'renderer', 'showSource', 'root', 'onWarning', 'warnings', 'readFile']);
 
-/** Stands in for `darkSelector` while rendering; replaced in the stylesheet afterwards. */
-const DARK_SENTINEL = 'wg-dark-selector-sentinel';
-
-/** A selector is site configuration, but it lands inside a `<style>`: refuse anything that could leave it. */
+/**
+ * A selector is site configuration, but it lands inside a `<style>`: anything that could leave it is refused
+ * (`checkDarkSelector` of `@wiregram/svg`, which draws it). Returns the selector, trimmed.
+ */
 export function checkDarkSelector(selector: string): string {
-  if (!/^[^{}<>;@\\]+$/.test(selector)) throw new TypeError(`wiregram: darkSelector ${JSON.stringify(selector)} may not contain { } < > ; @ or \\`);
+  checkSelector(selector);
   return selector.trim();
 }
 
@@ -136,15 +158,7 @@ function isLanguage(lang: string): lang is DiagramLanguage {
   return (DIAGRAM_LANGUAGES as readonly string[]).includes(lang);
 }
 
-/** The core's findings for a block that rendered; never throws (the render already succeeded). */
-function findings(lang: DiagramLanguage, source: string, options: RenderOptions): Diagnostic[] {
-  try {
-    if (lang === 'packet-header') return parsePacketHeader(source, options as Parameters<typeof parsePacketHeader>[1]).warnings;
-    return compileSequence(source, options as Parameters<typeof compileSequence>[1]).warnings;
-  } catch {
-    return [];
-  }
-}
+const NO_WARNINGS: Diagnostic[] = [];
 
 function toWiregramError(error: unknown): WiregramError {
   if (isWiregramError(error)) return error;
@@ -164,11 +178,12 @@ const FRAME_STYLE = 'background:#fff;color:#222;border:1px solid #f3c4c4;padding
 
 export default function markdownItWiregram(md: MarkdownItLike, options: MarkdownItWiregramOptions = {}): void {
   const prefixBase = options.idPrefix ?? 'wg-';
-  const render = options.renderer ?? ((source: string, o: RenderOptions) => renderSvg(source, o as Parameters<typeof renderSvg>[1]));
+  const render = options.renderer ?? ((source: string, o: RenderOptions): RendererResult => renderDiagram(source, o as Parameters<typeof renderDiagram>[1]));
   const passThrough: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) if (!OWN_OPTIONS.has(key) && value !== undefined) passThrough[key] = value;
-  const darkSelector = options.darkSelector ? checkDarkSelector(options.darkSelector) : null;
-  if (darkSelector) passThrough.darkClass = DARK_SENTINEL;
+  // Site configuration: a bad selector stops at set-up, not once per block.
+  if (options.darkSelector) checkSelector(options.darkSelector);
+  const custom = options.readFile;
   const finish = (html: string) => (options.vue ? vueSafe(html) : html);
   const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
 
@@ -193,16 +208,23 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     s.count += 1;
     const source = token.content.replace(/\n$/, '');
     const fromFile = env && typeof env === 'object' && typeof (env as { path?: unknown }).path === 'string' ? (env as { path: string }).path : null;
-    const readFile = options.readFile ?? (fromFile ? projectFileReader(options.root ?? process.cwd(), fromFile) : undefined);
+    // Node's fs is loaded only when a block reads a file (and the root defaults to the working directory only
+    // then), so the plugin also runs in a browser bundle.
+    const readFile: BlockFileReader | undefined = custom
+      ? (path, position) => custom(path, position, fromFile)
+      : fromFile
+        ? lazyProjectReader(() => options.root ?? process.cwd(), fromFile)
+        : undefined;
     const renderOptions: RenderOptions = { ...passThrough, ...meta.options, language: lang, idPrefix: `${prefixBase}${s.count}-`, ...(readFile ? { readFile } : {}) };
     const caption = meta.caption ? `<figcaption>${escapeHtml(meta.caption)}</figcaption>` : '';
     const classes = `wiregram wiregram-${lang}${extraClass}`;
     try {
-      let svg = render(source, renderOptions).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
-      if (darkSelector) svg = svg.split('.' + DARK_SENTINEL).join(escapeHtml(darkSelector));
+      const result = render(source, renderOptions);
+      const svg = (typeof result === 'string' ? result : result.svg).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+      const warnings = typeof result === 'string' ? NO_WARNINGS : (result.warnings ?? NO_WARNINGS);
       const shown = meta.showSource || options.showSource ? `<pre class="wiregram-source"><code class="language-${lang}">${escapeHtml(source)}\n</code></pre>` : '';
       if (options.warnings !== false) {
-        for (const warning of findings(lang, source, renderOptions)) {
+        for (const warning of warnings) {
           const report: WiregramBlockWarning = { warning, position: placeInDocument(warning.position, token.map, token.content, s.source), language: lang };
           s.warnings.push(report);
           options.onWarning?.(report);

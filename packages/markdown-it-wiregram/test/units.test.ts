@@ -1,3 +1,4 @@
+import { WiregramError } from '@wiregram/core';
 import { describe, expect, it } from 'vitest';
 import { checkDarkSelector, escapeHtml, placeInDocument, vueSafe } from '../src/index.js';
 
@@ -27,7 +28,7 @@ describe('checkDarkSelector / escapeHtml', () => {
   it('accepts selectors and refuses ones that could leave the stylesheet', () => {
     expect(checkDarkSelector("[data-theme='dark']")).toBe("[data-theme='dark']");
     expect(checkDarkSelector('section.invert')).toBe('section.invert');
-    for (const bad of ['}body{display:none', '</style><script>', 'a;b', '@import x', 'a\\7d']) expect(() => checkDarkSelector(bad)).toThrow(TypeError);
+    for (const bad of ['}body{display:none', '</style><script>', 'a;b', '@import x', 'a\\7d', '.a/**/', "[x='y"]) expect(() => checkDarkSelector(bad)).toThrow(WiregramError);
   });
   it('escapes the five HTML specials', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');

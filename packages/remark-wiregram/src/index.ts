@@ -8,26 +8,38 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { compileSequence, DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, parsePacketHeader, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
-import { projectFileReader } from '@wiregram/core/node';
-import { renderSvg } from '@wiregram/svg';
+import { DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
+import { checkDarkSelector, render as renderDiagram } from '@wiregram/svg';
 import { contentHash, publicUrl, writeAtomic } from './files.js';
 import { parseMeta } from './meta.js';
 import { mapBlockPosition, SourceLines } from './position.js';
+import { lazyProjectReader, type BlockFileReader } from './project-files.js';
 import { findElement, svgToHast, textOf } from './svg-to-hast.js';
 
 export { svgToHast } from './svg-to-hast.js';
 export { parseMeta, type BlockMeta } from './meta.js';
 export { mapBlockPosition } from './position.js';
+export { nodeFileAccessLoaded } from './project-files.js';
 
-/** Options handed to the renderer (`renderSvg` of `@wiregram/svg`) for each block. */
+/** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export interface RenderOptions {
   language: DiagramLanguage;
   idPrefix: string;
   theme?: 'auto' | 'light' | 'dark';
   darkClass?: string;
+  darkSelector?: string;
+  readFile?: BlockFileReader;
   [option: string]: unknown;
 }
+
+/** What a `renderer` returns: the SVG text, or the SVG with the core's findings (as `render` of `@wiregram/svg`). */
+export type RendererResult = string | { svg: string; warnings?: Diagnostic[]; title?: string };
+
+/**
+ * Reads a file a block references (`capture ./x.pcap stream 0`), synchronously: `path` as written in the block,
+ * `position` of the path in the block, `fromFile` the Markdown file's path (`file.path`, or null).
+ */
+export type ReadFileOption = (path: string, position: Position, fromFile: string | null) => Uint8Array;
 
 export interface RemarkWiregramOptions {
   /** Id prefix base: the n-th diagram of a file gets `${idPrefix}${n}-`. Default `wg-`. */
@@ -55,15 +67,24 @@ export interface RemarkWiregramOptions {
    */
   root?: string;
   /**
+   * Replaces the built-in file access for `capture` statements (e.g. in a browser, or to serve files from
+   * memory). Without it, Node's file system is used — loaded only when a block reads a file — and only with
+   * `file.path` set.
+   */
+  readFile?: ReadFileOption;
+  /**
    * Report the core's non-fatal findings (an override accepted and marked, a capture frame skipped, …) as
-   * warnings on the file. Costs a second parse of each block. Default true.
+   * warnings on the file (from the same parse that draws the block). Default true.
    */
   warnings?: boolean;
   /** Colour theme of inline SVG: `auto` follows `prefers-color-scheme` (and `darkClass`). */
   theme?: 'auto' | 'light' | 'dark';
   /** A class on an ancestor (e.g. `dark` on `<html>`) that switches inline diagrams to the dark palette. */
   darkClass?: string;
-  /** The same for any ancestor selector, e.g. `[data-theme='dark']` (Docusaurus, Starlight). */
+  /**
+   * The same for any ancestor selector, e.g. `[data-theme='dark']` (Docusaurus, Starlight); validated when the
+   * plugin is set up (a `WiregramError` for text that could leave the stylesheet).
+   */
   darkSelector?: string;
   /** Timing-diagram layout: `states` | `lifeline` | `flow`. */
   style?: string;
@@ -73,8 +94,11 @@ export interface RemarkWiregramOptions {
   stateNames?: string;
   /** `relative` | `absolute`. */
   numbering?: string;
-  /** Replace the renderer (advanced; default `renderSvg` from `@wiregram/svg`). Must be synchronous. */
-  renderer?: (source: string, options: RenderOptions) => string;
+  /**
+   * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
+   * SVG text alone (then no warnings are reported) or `{ svg, warnings, title }`.
+   */
+  renderer?: (source: string, options: RenderOptions) => RendererResult;
   /** Any other renderer option is passed through unchanged. */
   [option: string]: unknown;
 }
@@ -110,25 +134,7 @@ declare module 'mdast' {
   }
 }
 
-const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'darkSelector', 'root', 'warnings']);
-
-/** Stands in for `darkSelector` while rendering; replaced in the diagram's stylesheet afterwards. */
-const DARK_SENTINEL = 'wg-dark-selector-sentinel';
-
-/** A selector is site configuration, but it lands inside a `<style>`: refuse anything that could leave it. */
-function checkDarkSelector(selector: string): string {
-  if (!/^[^{}<>;@\\]+$/.test(selector)) throw new TypeError(`remark-wiregram: darkSelector ${JSON.stringify(selector)} may not contain { } < > ; @ or \\`);
-  return selector.trim();
-}
-
-function replaceInStyles(node: Element, from: string, to: string): void {
-  for (const child of node.children) {
-    if (child.type !== 'element') continue;
-    if (child.tagName === 'style') {
-      for (const t of child.children) if (t.type === 'text') t.value = t.value.split(from).join(to);
-    } else replaceInStyles(child, from, to);
-  }
-}
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'root', 'warnings', 'readFile']);
 
 const ERROR_STYLE =
   'border:2px solid #c62828;border-radius:6px;background:#fff4f4;color:#7f1d1d;padding:0.75em 1em;margin:1em 0;font:14px/1.45 system-ui,sans-serif;text-align:left';
@@ -141,8 +147,14 @@ function isLanguage(lang: string | null | undefined): lang is DiagramLanguage {
   return (DIAGRAM_LANGUAGES as readonly string[]).includes(lang ?? '');
 }
 
-function defaultRenderer(source: string, options: RenderOptions): string {
-  return renderSvg(source, options as Parameters<typeof renderSvg>[1]);
+function defaultRenderer(source: string, options: RenderOptions): RendererResult {
+  return renderDiagram(source, options as Parameters<typeof renderDiagram>[1]);
+}
+
+const NO_WARNINGS: Diagnostic[] = [];
+function resultOf(result: RendererResult): { svg: string; warnings: Diagnostic[]; title: string | null } {
+  if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null };
+  return { svg: result.svg, warnings: result.warnings ?? NO_WARNINGS, title: result.title ?? null };
 }
 
 /** The file name shown in an error box: relative to the working directory, never the builder's absolute path. */
@@ -150,16 +162,6 @@ function shownPath(file: VFile): string | undefined {
   if (!file.path) return undefined;
   const cwd = file.cwd.replace(/[\\/]+$/, '');
   return file.path.startsWith(cwd + '/') || file.path.startsWith(cwd + '\\') ? file.path.slice(cwd.length + 1) : file.basename;
-}
-
-/** The core's findings for a block that rendered; never throws (the render already succeeded). */
-function findings(lang: DiagramLanguage, source: string, options: RenderOptions): Diagnostic[] {
-  try {
-    if (lang === 'packet-header') return parsePacketHeader(source, options as Parameters<typeof parsePacketHeader>[1]).warnings;
-    return compileSequence(source, options as Parameters<typeof compileSequence>[1]).warnings;
-  } catch {
-    return [];
-  }
 }
 
 /** A readable error, whatever was thrown. */
@@ -174,8 +176,8 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const render = options.renderer ?? defaultRenderer;
   const passThrough: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) if (!OWN_OPTIONS.has(key) && value !== undefined) passThrough[key] = value;
-  const darkSelector = options.darkSelector ? checkDarkSelector(options.darkSelector) : null;
-  if (darkSelector) passThrough.darkClass = DARK_SENTINEL;
+  // Site configuration: a bad selector stops the build at set-up, not once per block.
+  if (options.darkSelector) checkDarkSelector(options.darkSelector);
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
 
   return function transformer(tree: Root, file: VFile): void {
@@ -185,8 +187,14 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
     const fileText = typeof file.value === 'string' ? file.value : file.value ? new TextDecoder().decode(file.value) : '';
     let lines: SourceLines | null = null;
     // File access for `capture` statements: relative to this Markdown file, never outside the project root.
-    const readFile =
-      options.readFile ?? (file.path ? projectFileReader(options.root ?? file.cwd, file.path) : undefined);
+    // Node's fs is loaded only when a block reads a file, so the plugin also runs in a browser bundle.
+    const custom = options.readFile;
+    const fromFile = file.path || null;
+    const readFile: BlockFileReader | undefined = custom
+      ? (path, position) => custom(path, position, fromFile)
+      : fromFile
+        ? lazyProjectReader(() => options.root ?? file.cwd, fromFile)
+        : undefined;
     const sourceLines = () => (lines ??= fileText ? new SourceLines(fileText) : null);
 
     const transform = (node: Code): WiregramNode => {
@@ -224,6 +232,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       }
 
       let body: ElementContent[];
+      let warnings: Diagnostic[] = NO_WARNINGS;
       try {
         if (options.output === 'file') {
           // The id prefix is left out: the same diagram anywhere in the site is one file.
@@ -231,21 +240,22 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           const name = `${lang}-${hash}`;
           const outDir = options.outDir ?? 'wiregram';
           const base = options.publicPath ?? '/wiregram';
-          const light = render(node.value, { ...renderOptions, theme: 'light', idPrefix: `wg-${hash}-` });
-          const title = findElement(svgToHast(light), 'title');
-          const alt = title ? textOf(title) : `${lang} diagram`;
-          writeAtomic(outDir, `${name}.svg`, light);
+          const light = resultOf(render(node.value, { ...renderOptions, theme: 'light', idPrefix: `wg-${hash}-` }));
+          warnings = light.warnings;
+          const titleElement = light.title === null ? findElement(svgToHast(light.svg), 'title') : null;
+          const alt = light.title ?? (titleElement ? textOf(titleElement) : `${lang} diagram`);
+          writeAtomic(outDir, `${name}.svg`, light.svg);
           const img = el('img', { src: publicUrl(base, `${name}.svg`), alt, loading: 'lazy', decoding: 'async' }, []);
           if (options.darkVariant === false) {
             body = [img];
           } else {
-            writeAtomic(outDir, `${name}.dark.svg`, render(node.value, { ...renderOptions, theme: 'dark', idPrefix: `wg-${hash}-` }));
+            writeAtomic(outDir, `${name}.dark.svg`, resultOf(render(node.value, { ...renderOptions, theme: 'dark', idPrefix: `wg-${hash}-` })).svg);
             body = [el('picture', {}, [el('source', { srcSet: publicUrl(base, `${name}.dark.svg`), media: '(prefers-color-scheme: dark)' }, []), img])];
           }
         } else {
-          const svg = svgToHast(render(node.value, renderOptions));
-          if (darkSelector) replaceInStyles(svg, '.' + DARK_SENTINEL, darkSelector);
-          body = [svg];
+          const result = resultOf(render(node.value, renderOptions));
+          warnings = result.warnings;
+          body = [svgToHast(result.svg)];
         }
       } catch (error) {
         const d = describe(error);
@@ -275,7 +285,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       }
       record.ok = true;
       if (options.warnings !== false) {
-        for (const w of findings(lang, node.value, renderOptions)) {
+        for (const w of warnings) {
           const place = w.position ? mapBlockPosition(w.position, fenceLine + 1, blockLines, sourceLines(), fenceColumn) : (node.position ?? null);
           const message = file.message(w.reason, { place, source: 'wiregram', ruleId: w.code });
           if (w.hint) message.note = w.hint;

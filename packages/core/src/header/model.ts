@@ -71,6 +71,11 @@ export interface HeaderModel {
   summary?: string | null;
   /** Where this header starts inside the decoded packet (`decodePacket`), in bytes; 0 otherwise. */
   byteOffset?: number;
+  /**
+   * Mermaid's `bitOrder`: `descending` mirrors every row (its highest bit on the left), as hardware register
+   * figures do; fields are still declared lowest bit first. Absent or `ascending`: RFC order (additive).
+   */
+  bitOrder?: 'ascending' | 'descending';
   /** Accessibility text a Mermaid source gave (`accTitle:` / `accDescr:`); layouts may use it for `<desc>`. */
   description?: string | null;
 }

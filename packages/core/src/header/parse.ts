@@ -43,7 +43,7 @@ export interface ParsePacketHeaderOptions {
   readFile?: (path: string, position: Position) => Uint8Array;
 }
 
-const KEYWORDS = ['title', 'bits', 'bitsPerRow', 'ruler', 'offsets', 'bytes', 'capture', 'color', 'accTitle', 'accDescr', 'packet', 'packet-beta'];
+const KEYWORDS = ['title', 'bits', 'bitsPerRow', 'bitOrder', 'ruler', 'offsets', 'bytes', 'capture', 'color', 'accTitle', 'accDescr', 'packet', 'packet-beta'];
 
 interface Line {
   text: string;
@@ -289,7 +289,16 @@ function parseHex(body: string, l: Line, col: number, out: number[]): void {
   if (firstDigitCol < 0) fail('header-bad-hex', '`bytes` without any hex digits', pos(l, col - 6, col), 'hex digits, e.g. `bytes 1f90 d431`', null);
 }
 
-function parseFrontmatter(lines: Line[], startIndex: number, state: { title: string | null; rowBits: number | null; ruler: boolean; warnings: Diagnostic[] }): number {
+type BitOrder = 'ascending' | 'descending';
+
+/** Mermaid's `bitOrder` values; anything else is an error that names them. */
+function bitOrder(value: string, l: Line, col: number): BitOrder {
+  const v = value.toLowerCase();
+  if (v === 'ascending' || v === 'descending') return v;
+  fail('header-bad-bit-order', `\`${clip(value)}\` is not a bit order`, pos(l, col, col + value.length), '`ascending` (bit 0 on the left, as RFCs draw) or `descending` (each row mirrored)', null);
+}
+
+function parseFrontmatter(lines: Line[], startIndex: number, state: { title: string | null; rowBits: number | null; ruler: boolean; bitOrder: BitOrder | null; warnings: Diagnostic[] }): number {
   const open = lines[startIndex]!;
   for (let i = startIndex + 1; i < lines.length; i++) {
     const l = lines[i]!;
@@ -302,14 +311,14 @@ function parseFrontmatter(lines: Line[], startIndex: number, state: { title: str
     m = /^showBits\s*:\s*(true|false)\s*$/.exec(t);
     if (m) state.ruler = m[1] === 'true';
     m = /^bitOrder\s*:\s*(\S+)/.exec(t);
-    if (m && unquote(m[1]!) === 'descending') {
-      state.warnings.push(diagnostic({ code: 'header-bit-order', reason: 'bitOrder: descending is not supported; bits are numbered from the left, as RFCs draw them', position: pos(l, 0, l.text.length), hint: null }));
-    }
+    if (m) state.bitOrder = bitOrder(unquote(m[1]!), l, l.text.indexOf(m[1]!));
   }
   fail('header-unclosed-frontmatter', 'the front matter that starts here has no closing `---`', pos(open, 0, open.text.length), 'a line with `---` after the front matter', null);
 }
 
-function applyDirective(text: string, l: Line, state: { rowBits: number | null; ruler: boolean }): void {
+function applyDirective(text: string, l: Line, state: { rowBits: number | null; ruler: boolean; bitOrder: BitOrder | null }): void {
+  const o = /bitOrder['"]?\s*:\s*['"]?([A-Za-z]+)/.exec(text);
+  if (o) state.bitOrder = bitOrder(o[1]!, l, text.indexOf(o[1]!, o.index));
   const m = /bitsPerRow['"]?\s*:\s*['"]?(\d+)/.exec(text);
   if (m) state.rowBits = parseInteger(m[1]!, l, text.indexOf(m[1]!), 'bitsPerRow', 1, HEADER_LIMITS.maxRowBits);
   const s = /showBits['"]?\s*:\s*(true|false)/.exec(text);
@@ -327,7 +336,7 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
   }
   const lines = splitLines(source);
   const warnings: Diagnostic[] = [];
-  const state = { title: null as string | null, rowBits: null as number | null, ruler: false, warnings };
+  const state = { title: null as string | null, rowBits: null as number | null, ruler: false, bitOrder: null as BitOrder | null, warnings };
   let offsets = false;
   let description: string | null = null;
   let layers: Array<{ name: string; position: Position }> | null = null;
@@ -465,6 +474,11 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
         if (rest && rest !== 'on' && rest !== 'off' && rest !== 'true' && rest !== 'false') fail('header-trailing-text', `unexpected \`${clip(rest)}\` after \`${word}\``, pos(l, restCol, restCol + rest.length), 'nothing, `on` or `off`', null);
         state.ruler = rest !== 'off' && rest !== 'false';
         continue;
+      case 'bitOrder': {
+        const v = rest.replace(/^:\s*/, '');
+        state.bitOrder = bitOrder(unquote(v), l, restCol + (rest.length - v.length));
+        continue;
+      }
       case 'offsets':
         if (rest && rest !== 'on' && rest !== 'off') fail('header-trailing-text', `unexpected \`${clip(rest)}\` after \`offsets\``, pos(l, restCol, restCol + rest.length), 'nothing, `on` or `off`', null);
         offsets = rest !== 'off';
@@ -554,6 +568,7 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
   model.ruler = state.ruler;
   model.offsets = offsets;
   model.description = description;
+  if (state.bitOrder === 'descending') model.bitOrder = 'descending';
   model.position = firstPos;
   model.warnings = [...warnings, ...model.warnings];
   for (const c of colors) applyColor(model, c.target, c.color, c.position);

@@ -7,7 +7,6 @@ import { TCP_STATES, type TcpFlag, type TcpState } from '../timeline.js';
 import type {
   ArrowKind,
   Assignment,
-  FlagNode,
   LoopStatement,
   OptionEntry,
   ParStatement,
@@ -373,7 +372,7 @@ function parseDecimal(l: Line, max: number, expected: string): number {
   return n;
 }
 
-function parseState(l: Line, word: Word): TcpState {
+function parseState(word: Word): TcpState {
   const norm = word.value.toUpperCase().replace(/-/g, '_');
   const alias: Record<string, TcpState> = { SYN_RECEIVED: 'SYN_RCVD', SYN_RECV: 'SYN_RCVD', CLOSE: 'CLOSED', FIN_WAIT1: 'FIN_WAIT_1', FIN_WAIT2: 'FIN_WAIT_2' };
   const state = (TCP_STATES as readonly string[]).includes(norm) ? (norm as TcpState) : alias[norm];
@@ -387,7 +386,6 @@ function parseState(l: Line, word: Word): TcpState {
       hint: s ? `did you mean ${s}?` : null,
     });
   }
-  void l;
   return state;
 }
 
@@ -440,10 +438,8 @@ function parseSegmentSpec(l: Line, seg: SegmentStatement): void {
       if (l.code() === 61) {
         // flags style: `SYN=1`, `ACK=0`
         l.i++;
-        const vs = l.i;
         const v = parseUint(l, 1, 'SYN=1 or SYN=0');
         if (v === 1) seg.flags.push({ type: 'flag', flag, position: l.pos(start, l.i) });
-        void vs;
       } else {
         seg.flags.push({ type: 'flag', flag, position: l.pos(start, l.i) });
       }
@@ -666,8 +662,7 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
   // `== 数据传输 ==`
   if (l.s.startsWith('==', l.i)) {
     l.i += 2;
-    let t = l.rest();
-    let text = t.text;
+    let text = l.rest().text;
     while (text.endsWith('=')) text = text.slice(0, -1);
     text = text.trim();
     return { type: 'divider', text, participants: [], position: l.pos(start, l.end) };
@@ -746,7 +741,7 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
         l.skipSpaces();
         const w = l.ident();
         if (!w) l.fail('syntax', 'expected a TCP state', l.i, l.i + 1, TCP_STATES.join(', '), null);
-        assignments.push({ type: 'state-assignment', participant: p, state: parseState(l, w), position: l.pos(as, l.i) });
+        assignments.push({ type: 'state-assignment', participant: p, state: parseState(w), position: l.pos(as, l.i) });
       }
       if (!assignments.length) l.fail('syntax', 'state needs participant=STATE', start, l.end, 'state client=ESTABLISHED', null);
       return { type: 'state', assignments, position: lp() };
@@ -1010,4 +1005,3 @@ function parseSegment(l: Line, start: number, from: Word, arrow: ArrowKind, conc
   return seg;
 }
 
-export type { FlagNode };

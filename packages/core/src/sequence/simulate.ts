@@ -227,6 +227,8 @@ class Engine {
   segmentNotes = new Map<number, string>();
   started = false;
   steps = 0;
+  /** The latest instant already acted on (an arrival processed, a segment sent). */
+  clock = 0;
 
   constructor(compile: CompileOptions) {
     this.options = {
@@ -466,6 +468,7 @@ class Engine {
   deliver(upTo: number): void {
     while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.t <= upTo) {
       const e = this.queue[this.queueHead++]!;
+      if (e.t > this.clock) this.clock = e.t;
       if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
         this.queue.splice(0, this.queueHead);
         this.queueHead = 0;
@@ -521,8 +524,14 @@ class Engine {
       case 'state':
         for (const a of s.assignments) {
           const ep = this.endpoint(a.participant);
-          if (ep.started) {
-            err('state-after-start', `state for ${ep.id} comes after its first segment`, a.position, 'state lines before the first segment', 'the engine computes states from the segments; set only the starting state');
+          if (ep.started || ep.changed) {
+            err(
+              'state-after-start',
+              `state for ${ep.id} comes after ${ep.started ? 'its first segment' : 'it started listening'}`,
+              a.position,
+              'state lines before the first segment and before listen',
+              'the engine computes states from the segments; set only the starting state (state server=LISTEN also listens)',
+            );
           }
           ep.initial = a.state;
           ep.explicitState = true;
@@ -702,7 +711,8 @@ class Engine {
     if (keepalive && len > 1) err('bad-keepalive', 'a keep-alive probe carries at most one byte', lenAttr?.position ?? s.position, 'keepalive or keepalive len=1', null);
     if (has('SYN') && has('RST')) err('bad-flags', 'SYN and RST together make no sense', s.flags[0]!.position, 'SYN or RST', null);
 
-    let sentAt = s.concurrent ? cursor.lastSentAt : cursor.now;
+    // Never before what has already happened (a `&` after a `wait` cannot reach back past processed arrivals).
+    let sentAt = Math.max(s.concurrent ? cursor.lastSentAt : cursor.now, this.clock);
     // Everything that has arrived by now is known to the sender before it decides this segment's numbers.
     this.deliver(sentAt);
     const t = this.tcb(from, to.id);
@@ -1108,6 +1118,7 @@ class Engine {
       if (newState?.state === 'CLOSED') this.cancelTimeWait(t, sentAt);
     }
 
+    if (sentAt > this.clock) this.clock = sentAt;
     cursor.lastSentAt = sentAt;
     cursor.now = Math.max(cursor.now, arrivesAt, sentAt);
     if (cursor.now > SEQUENCE_LIMITS.maxTime) err('too-long', 'the diagram runs for too long', position, `a total time below ${SEQUENCE_LIMITS.maxTime}`, null);

@@ -7,7 +7,7 @@
  * Every text is measured with the default font and fitted into its cell: full name, then `short`, then a
  * smaller size, then elided with the full text kept as a tooltip (`title`). Nothing overflows its box.
  */
-import type { HeaderField, HeaderModel } from '@wiregram/core';
+import type { HeaderField, HeaderGroup, HeaderModel } from '@wiregram/core';
 import { fontExtents, measureText, FONT } from '../font/measure.js';
 import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
 
@@ -33,6 +33,10 @@ const TEAR = 3;
 const VAR_GAP = 2 * TEAR + 2;
 
 const ELLIPSIS = '\u2026';
+/** Flag-group caption, bracket labels, bracket column width. */
+const CAPTION_SIZE = 10;
+const BRACKET_SIZE = 10;
+const BRACKET_COL = 18;
 
 // Line metrics at 1 px, scaled: measured once (this runs for every text of every header).
 const UNIT = fontExtents(1);
@@ -143,6 +147,32 @@ interface Piece {
   open: boolean;
 }
 
+/** Flag letters never get smaller than this (a narrow grid widens the letters' share of the cell instead). */
+const FLAG_MIN = 9;
+
+/**
+ * The value as the cell shows it under the name: Wireshark-style values repeat the option's name
+ * (`MSS: 1460`, `Window scale: 7 (…)`, `SACK permitted`, `NOP`), which would print it twice. Strips a leading
+ * name or short name (followed by `:`, `,` or `=`); null when the value is nothing but the name.
+ */
+export function cellValue(f: HeaderField): string | null {
+  const v = f.value?.trim() ?? '';
+  if (v === '') return null;
+  const lower = v.toLowerCase();
+  const names = [f.name.trim(), (f.short ?? '').trim()].filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
+  for (const n of names) {
+    const ln = n.toLowerCase();
+    if (lower === ln) return null;
+    if (!lower.startsWith(ln)) continue;
+    let i = n.length;
+    while (v[i] === ' ') i++;
+    if (v[i] !== ':' && v[i] !== ',' && v[i] !== '=') continue;
+    const rest = v.slice(i + 1).trim();
+    if (rest) return rest;
+  }
+  return f.value;
+}
+
 function isVerticalLetters(label: string): boolean {
   return Array.from(label).length <= 4;
 }
@@ -165,11 +195,11 @@ function cellTexts(p: Piece, fontSize: number, out: SceneItem[], continued = fal
   const top = p.y + PAD_Y;
   // A continuation piece (a field that began in an earlier row) names the field again, marked; the value
   // goes into the largest piece only.
-  const value = withValue ? (f.value ?? null) : null;
+  const value = withValue ? cellValue(f) : null;
   const names = continued
     ? [`${f.name} (cont.)`, f.short ? `${f.short} (cont.)` : '', f.name, f.short ?? '']
     : [f.name, f.short ?? ''];
-  const valueCands = value === null ? [] : [value, f.raw !== null && String(f.raw) !== value ? String(f.raw) : ''];
+  const valueCands = value === null ? [] : [value, f.raw !== null && String(f.raw) !== value && f.kind !== 'options' ? String(f.raw) : ''];
   const e = ext(fontSize);
   const gap = Math.max(1, fontSize * 0.15);
 
@@ -190,11 +220,13 @@ function cellTexts(p: Piece, fontSize: number, out: SceneItem[], continued = fal
     const letters = Array.from(label);
     if (isVerticalLetters(label)) {
       // Upright letters, one under another (the seed's URG/ACK/PSH): size limited by height and width.
+      const lw = p.w - 3;
       let size = Math.min(fontSize - 1, avail / (letters.length * ext(1).line));
       const widest = Math.max(...letters.map((l) => measureText(l, 1)));
-      size = Math.min(size, aw / widest);
+      size = Math.min(size, lw / widest);
       size = Math.floor(size * 4) / 4;
-      if (size >= MIN_SIZE - 1) {
+      if (size < FLAG_MIN && FLAG_MIN * widest <= lw && letters.length * ext(FLAG_MIN).line <= avail + 0.01) size = FLAG_MIN;
+      if (size >= FLAG_MIN) {
         const le = ext(size);
         const block = letters.length * le.line;
         let y = top + (avail - block) / 2 + le.ascent;
@@ -207,7 +239,7 @@ function cellTexts(p: Piece, fontSize: number, out: SceneItem[], continued = fal
     }
     // Rotated (-90°, read bottom-up) when the label is long: fit its length into the cell height.
     const cands = [f.name, f.short ?? ''];
-    let size = Math.min(fontSize, aw / ext(1).line);
+    let size = Math.min(fontSize, (p.w - 2) / ext(1).line);
     let r = size >= MIN_SIZE ? fitOrElide(cands, avail, Math.floor(size * 4) / 4) : null;
     if (r) {
       const re = ext(r.size);
@@ -236,7 +268,13 @@ function cellTexts(p: Piece, fontSize: number, out: SceneItem[], continued = fal
     out.push(textItem('field-value', v.text, cx, y0 + ne.line + gap + ve.ascent, v.size, v.width, 'middle', 0, v.title));
     return;
   }
-  // Too narrow or too low for both: the value alone, the name in its tooltip.
+  // Too narrow or too low for both: name and value on one line (`MSS: 1460`) if that fits, else the value
+  // alone with the name in its tooltip.
+  const one = fitLine([`${f.name}: ${value}`, f.short ? `${f.short}: ${value}` : ''], aw, fontSize, 9);
+  if (one) {
+    out.push(textItem('field-value', one.text, cx, baseline(cy, one.size), one.size, one.width, 'middle', 0, one.text.startsWith(f.name) ? undefined : `${f.name}: ${value}`));
+    return;
+  }
   if (v) {
     out.push(textItem('field-value', v.text, cx, baseline(cy, v.size), v.size, v.width, 'middle', 0, `${f.name}: ${value}`));
   }
@@ -318,6 +356,61 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     offsetColW = Math.ceil(widest) + 8;
   }
 
+  // Groups. A flag group gets a caption band inside its row, over its 1-bit flags (the row grows by the band,
+  // so nothing reaches into the ruler or the row above); option groups and protocol layers get a bracket in the
+  // right margin.
+  const placedOf = new Map<HeaderField, Placed>();
+  for (const p of placed) placedOf.set(p.field, p);
+  const groups = model.groups ?? [];
+  const inGroup = (f: HeaderField, g: HeaderGroup, end: number) => f.offset >= g.offset && f.offset < end;
+  const captions: Array<{ group: HeaderGroup; row: number; col: number; bits: number; members: Set<HeaderField> }> = [];
+  for (const g of groups) {
+    if (g.kind !== 'flags' || g.bits === null) continue;
+    const gEnd = g.offset + g.bits;
+    const members = model.fields.filter((f) => f.bits === 1 && inGroup(f, g, gEnd)).map((f) => placedOf.get(f)!).filter(Boolean);
+    if (members.length < 2) continue;
+    const row = members[0]!.row;
+    if (members.some((m) => m.row !== row || m.open)) continue;
+    const col = Math.min(...members.map((m) => m.col));
+    const end = Math.max(...members.map((m) => m.col + m.bits));
+    if (end - col !== members.length || captions.some((c) => c.row === row)) continue;
+    captions.push({ group: g, row, col, bits: end - col, members: new Set(members.map((m) => m.field)) });
+  }
+  const capH = Math.ceil(ext(CAPTION_SIZE).line + 5);
+  const captionRow = new Set(captions.map((c) => c.row));
+
+  interface Bracket {
+    group: HeaderGroup;
+    first: number;
+    last: number;
+    column: number;
+  }
+  const brackets: Bracket[] = [];
+  const layers = groups.filter((g) => g.kind === 'layer');
+  const spanRows = (g: HeaderGroup, end: number): [number, number] | null => {
+    const rows = placed.filter((p) => inGroup(p.field, g, end)).map((p) => [p.row, p.row + Math.ceil((p.col + p.bits) / rowBits) - 1]);
+    if (rows.length === 0) return null;
+    return [Math.min(...rows.map((r) => r[0]!)), Math.max(...rows.map((r) => r[1]!))];
+  };
+  for (const g of groups) {
+    if (g.kind !== 'options' || g.bits === null) continue;
+    const gEnd = g.offset + g.bits;
+    const members = model.fields.filter((f) => f.bits !== null && inGroup(f, g, gEnd));
+    if (members.length < 2) continue;
+    const span = spanRows(g, gEnd);
+    if (span) brackets.push({ group: g, first: span[0], last: span[1], column: 0 });
+  }
+  if (layers.length >= 2) {
+    const column = brackets.length ? 1 : 0;
+    layers.forEach((g, k) => {
+      const next = layers[k + 1];
+      const end = g.bits !== null ? g.offset + g.bits : next ? next.offset : Infinity;
+      const span = spanRows(g, end);
+      if (span) brackets.push({ group: g, first: span[0], last: span[1], column });
+    });
+  }
+  const bracketCols = brackets.length ? Math.max(...brackets.map((b) => b.column)) + 1 : 0;
+
   // Vertical structure: title, ruler, rows.
   let y = MARGIN;
   const x0 = MARGIN + offsetColW;
@@ -347,12 +440,16 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     y += 6;
   }
   const rowTop: number[] = [];
+  const rowBottom: number[] = [];
   for (let r = 0; r < rowCount; r++) {
     rowTop.push(y);
-    y += rowH + (openRows.has(r) ? VAR_GAP : 0);
+    y += rowH + (captionRow.has(r) ? capH : 0);
+    rowBottom.push(y);
+    y += openRows.has(r) ? VAR_GAP : 0;
   }
   const height = Math.ceil(y + MARGIN);
-  const width = Math.ceil(x0 + gridW + MARGIN);
+  const bracketW = bracketCols ? 6 + bracketCols * BRACKET_COL : 0;
+  const width = Math.ceil(x0 + gridW + bracketW + MARGIN);
 
   items.unshift({ type: 'rect', role: 'background', step: 0, x: 0, y: 0, width, height, rx: 0 });
 
@@ -361,16 +458,38 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
       const off = visualRows[r]!.byteOffset;
       if (off === null) continue;
       const t = String(off);
-      items.push(textItem('offset-label', t, x0 - 5, baseline(rowTop[r]! + rowH / 2, OFFSET_SIZE), OFFSET_SIZE, measureText(t, OFFSET_SIZE), 'end'));
+      items.push(textItem('offset-label', t, x0 - 5, baseline((rowTop[r]! + rowBottom[r]!) / 2, OFFSET_SIZE), OFFSET_SIZE, measureText(t, OFFSET_SIZE), 'end'));
     }
   }
 
-  // Pieces: head (partial first row), body (whole rows, merged), tail (partial last row).
   const texts: SceneItem[] = [];
+  const X = (col: number) => x0 + col * bw;
+  for (const c of captions) {
+    // The group's name and, when it fits, its value (`Flags: 0x012 (SYN, ACK)`) over its flags.
+    const x = X(c.col);
+    const w = c.bits * bw;
+    items.push({ type: 'rect', role: 'flag-box', step: 0, x, y: rowTop[c.row]!, width: w, height: capH, rx: 0 });
+    const g = c.group;
+    const cands = [g.value ? `${g.name}: ${g.value}` : '', g.value ? `${g.name} ${g.value.replace(/\s*\(.*$/, '')}` : '', g.name, g.short ?? ''];
+    const f = fitLine(cands, w - 2 * PAD_X, CAPTION_SIZE, MIN_SIZE);
+    if (f) {
+      const title = f.text !== cands[0] && cands[0] ? cands[0] : undefined;
+      texts.push(textItem('field', f.text, x + w / 2, baseline(rowTop[c.row]! + capH / 2, f.size), f.size, f.width, 'middle', 0, title));
+    }
+  }
+  const captionOf = new Map<HeaderField, number>();
+  for (const c of captions) for (const m of c.members) captionOf.set(m, capH);
+
+  // Fields: one box per field. A field that crosses rows is split into pieces for its texts — head (partial
+  // first row), body (whole rows, merged), tail (partial last row) — but drawn as one outline, with faint
+  // dashed lines where rows meet inside it (as RFC 8200 draws its addresses), broken around the texts.
+  const separators: Array<{ y: number; x1: number; x2: number; field: HeaderField }> = [];
   for (const p of placed) {
     const pieces: Piece[] = [];
     let bit = p.row * rowBits + p.col;
     const end = bit + p.bits;
+    const spans: Array<{ row: number; a: number; b: number }> = [];
+    const down = captionOf.get(p.field) ?? 0;
     while (bit < end) {
       const row = Math.floor(bit / rowBits);
       const col = bit % rowBits;
@@ -380,17 +499,19 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
         rows = Math.floor((end - bit) / rowBits);
         n = rowBits;
       }
-      const top = rowTop[row]!;
-      const bottom = rowTop[row + rows - 1]! + rowH;
-      pieces.push({ field: p.field, x: x0 + col * bw, y: top, w: n * bw, h: bottom - top, area: n * rows, open: p.open });
+      for (let k = 0; k < rows; k++) spans.push({ row: row + k, a: col, b: col + n });
+      const top = rowTop[row]! + down;
+      const bottom = rowBottom[row + rows - 1]!;
+      pieces.push({ field: p.field, x: X(col), y: top, w: n * bw, h: bottom - top, area: n * rows, open: p.open });
       bit += n * rows;
     }
     const boxRole: Role = p.field.kind === 'flag' ? 'flag-box' : 'field-box';
+    const color = p.field.color ?? undefined;
     let best = pieces[0]!;
     for (const piece of pieces) if (piece.area > best.area) best = piece;
-    for (const piece of pieces) {
-      const color = p.field.color ?? undefined;
-      if (piece.open) {
+    const joined = spans.every((s, k) => k === 0 || (s.a < spans[k - 1]!.b && spans[k - 1]!.a < s.b));
+    if (p.open) {
+      for (const piece of pieces) {
         // Torn bottom edge: the length is not fixed.
         const pts: Array<[number, number]> = [
           [piece.x, piece.y + piece.h],
@@ -405,15 +526,64 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
         const poly: SceneItem = { type: 'polygon', role: boxRole, step: 0, points: pts };
         if (color) poly.color = color;
         items.push(poly);
+      }
+    } else if (pieces.length === 1 || joined) {
+      if (pieces.length === 1) {
+        const q = pieces[0]!;
+        const rect: SceneItem = { type: 'rect', role: boxRole, step: 0, x: q.x, y: q.y, width: q.w, height: q.h, rx: 0 };
+        if (color) rect.color = color;
+        items.push(rect);
       } else {
+        // The outline of the union of the row spans: down the right side, back up the left.
+        const pts: Array<[number, number]> = [];
+        for (const s of spans) pts.push([X(s.b), rowTop[s.row]!], [X(s.b), rowBottom[s.row]!]);
+        for (let k = spans.length - 1; k >= 0; k--) pts.push([X(spans[k]!.a), rowBottom[spans[k]!.row]!], [X(spans[k]!.a), rowTop[spans[k]!.row]!]);
+        const poly: SceneItem = { type: 'polygon', role: boxRole, step: 0, points: dedupe(pts) };
+        if (color) poly.color = color;
+        items.push(poly);
+      }
+      for (let k = 1; k < spans.length; k++) {
+        const s = spans[k]!;
+        const prev = spans[k - 1]!;
+        separators.push({ y: rowBottom[prev.row]!, x1: X(Math.max(s.a, prev.a)), x2: X(Math.min(s.b, prev.b)), field: p.field });
+      }
+    } else {
+      for (const piece of pieces) {
         const rect: SceneItem = { type: 'rect', role: boxRole, step: 0, x: piece.x, y: piece.y, width: piece.w, height: piece.h, rx: 0 };
         if (color) rect.color = color;
         items.push(rect);
       }
-      cellTexts(piece, fontSize, texts, piece !== pieces[0], piece === best);
+    }
+    const before = texts.length;
+    // One outline carries one label (in its largest piece); separate pieces each name the field.
+    const one = !p.open && joined;
+    for (const piece of pieces) if (!one || piece === best) cellTexts(piece, fontSize, texts, !one && piece !== pieces[0], piece === best);
+    const own = texts.slice(before).filter((t): t is SceneText => t.type === 'text');
+    for (const sep of separators) if (sep.field === p.field) items.push(...dashedAround(sep, own));
+  }
+
+  // Brackets in the right margin: options nearest the grid, protocol layers outside them.
+  const bx0 = x0 + gridW + 6;
+  for (const b of brackets) {
+    const y1 = rowTop[b.first]! + 2;
+    const y2 = rowBottom[b.last]! - 2;
+    const x = bx0 + b.column * BRACKET_COL + 3;
+    items.push({ type: 'polyline', role: 'divider', step: 0, points: [[x - 3, y1], [x, y1], [x, y2], [x - 3, y2]] });
+    const g = b.group;
+    const short = g.short ? (SHORT_LAYER[g.short] ?? g.short.toUpperCase()) : '';
+    const cands = g.kind === 'layer' ? [g.name, short] : [g.value && g.raw !== null ? `${g.name} (${g.raw} bytes)` : '', g.name, g.short ?? ''];
+    const f = fitOrElide(cands, y2 - y1 - 4, BRACKET_SIZE);
+    if (f) {
+      const be = ext(f.size);
+      const tx = x + 4 + be.ascent;
+      const title = g.value ? `${g.name}: ${g.value}` : f.title;
+      texts.push(textItem('divider-label', f.text, tx - (be.ascent - be.descent) / 2 + (be.ascent - be.descent) / 2, (y1 + y2) / 2, f.size, f.width, 'middle', -90, title));
     }
   }
   items.push(...texts);
+
+  // Mermaid's `bitOrder: descending`: every row mirrored, its highest bit on the left.
+  const out = model.bitOrder === 'descending' ? items.map((it) => mirrorItem(it, x0, x0 + gridW)) : items;
 
   const name = model.title ?? (model.protocol ? `${model.protocol.toUpperCase()} header` : 'Packet header');
   return {
@@ -423,7 +593,65 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     // An author's accessible description (Mermaid `accDescr`) wins over the generated one.
     description: model.description || describe(model, name),
     fontFamily: FONT.family,
-    items,
+    items: out,
     steps: 0,
   };
+}
+
+const SHORT_LAYER: Record<string, string> = { ipv4: 'IPv4', ipv6: 'IPv6', tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', icmpv6: 'ICMPv6', ethernet: 'Ethernet', vlan: 'VLAN', 'ipv6-ext': 'IPv6 ext' };
+
+function dedupe(pts: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const p of pts) {
+    const last = out[out.length - 1];
+    if (last && Math.abs(last[0] - p[0]) < 1e-9 && Math.abs(last[1] - p[1]) < 1e-9) continue;
+    out.push(p);
+  }
+  while (out.length > 1 && out[0]![0] === out[out.length - 1]![0] && out[0]![1] === out[out.length - 1]![1]) out.pop();
+  return out;
+}
+
+/** A faint dashed line across a field, left out where one of the field's own texts sits on it. */
+function dashedAround(sep: { y: number; x1: number; x2: number }, texts: SceneText[]): SceneItem[] {
+  const cuts: Array<[number, number]> = [];
+  for (const t of texts) {
+    const w = t.rotate === 0 ? t.width : t.ascent + t.descent;
+    const h = t.rotate === 0 ? [t.y - t.ascent, t.y + t.descent] : [t.y - t.width / 2, t.y + t.width / 2];
+    const left = t.rotate !== 0 ? t.x - t.ascent : t.anchor === 'middle' ? t.x - w / 2 : t.anchor === 'end' ? t.x - w : t.x;
+    if (sep.y >= h[0]! - 2 && sep.y <= h[1]! + 2) cuts.push([left - 6, left + w + 6]);
+  }
+  cuts.sort((a, b) => a[0] - b[0]);
+  const out: SceneItem[] = [];
+  let x = sep.x1 + 1;
+  const end = sep.x2 - 1;
+  for (const [a, b] of cuts) {
+    if (a > x) out.push({ type: 'line', role: 'ruler', step: 0, x1: x, y1: sep.y, x2: Math.min(a, end), y2: sep.y, dash: [3, 3] });
+    x = Math.max(x, b);
+  }
+  if (x < end) out.push({ type: 'line', role: 'ruler', step: 0, x1: x, y1: sep.y, x2: end, y2: sep.y, dash: [3, 3] });
+  return out.filter((l) => l.type === 'line' && l.x2 - l.x1 >= 2);
+}
+
+/** Mirror an item of the grid (between gl and gr) left to right; the margins (offsets, brackets, title) stay. */
+function mirrorItem(it: SceneItem, gl: number, gr: number): SceneItem {
+  const m = (x: number) => gl + gr - x;
+  switch (it.type) {
+    case 'rect':
+      if (it.role === 'background' || it.x < gl - 0.5 || it.x + it.width > gr + 0.5) return it;
+      return { ...it, x: m(it.x + it.width) };
+    case 'line':
+      if (it.role === 'divider' || Math.min(it.x1, it.x2) < gl - 0.5 || Math.max(it.x1, it.x2) > gr + 0.5) return it;
+      return { ...it, x1: m(it.x1), x2: m(it.x2) };
+    case 'polygon':
+    case 'polyline':
+      if (it.role === 'divider') return it;
+      return { ...it, points: it.points.map(([x, y]) => [m(x), y] as [number, number]) };
+    case 'text': {
+      if (it.role === 'title' || it.role === 'offset-label' || it.role === 'divider-label') return it;
+      if (it.rotate === 0) return { ...it, x: m(it.x) };
+      // A rotated label is centred on x − (ascent − descent)/2: mirror that centre.
+      const shift = (it.ascent - it.descent) / 2;
+      return { ...it, x: m(it.x - shift) + shift };
+    }
+  }
 }

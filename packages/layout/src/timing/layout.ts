@@ -440,12 +440,15 @@ function layoutColumns(
     }
     return w;
   });
+  let colW = 7 * m.fs;
+  for (const p of parts) colW = Math.max(colW, stateTextW(p.id) + 2 * m.fs);
   let x = 0;
   parts.forEach((p, i) => {
     const nameW = measureText(p.label, m.nameFs, 'bold');
     // An endpoint without states (a spoofed address) is drawn as a plain dashed lifeline even in `states`.
     const stateless = (statesOf.get(p.id) ?? []).length === 0;
-    const half = style === 'states' && !stateless ? Math.max(stateTextW(p.id) + 2 * m.fs, nameW + m.fs, 7 * m.fs) / 2 : 0;
+    // All state columns get the same width, as in the seed figures: a regular grid reads calmer.
+    const half = style === 'states' && !stateless ? Math.max(colW, nameW + m.fs) / 2 : 0;
     if (i > 0 && style === 'states' && stateless) x += nameW / 2;
     if (i > 0) x += half + gapW[i - 1]!;
     const col: Column = { id: p.id, label: p.label, cx: x, half, index: i };
@@ -757,6 +760,22 @@ function layoutColumns(
       for (const c of cands) ts.push(t0 + (t1 - t0) * c);
     }
     if (!ts.length) ts.push(...cands);
+    // Crossing one other segment (simultaneous open/close): a label at the crossing could belong to either, so
+    // prefer the middle of the longer free stretch between an end and the crossing.
+    let crossings = 0;
+    let tc = 0;
+    for (const o of arrows) {
+      if (o === a) continue;
+      const u = crossParam(a, o);
+      if (u !== null && u > 0.05 && u < 0.95) {
+        crossings++;
+        tc = u;
+      }
+    }
+    if (crossings === 1) {
+      const target = tc >= 0.5 ? tc / 2 : (1 + tc) / 2;
+      ts.sort((p, q) => Math.abs(p - target) - Math.abs(q - target));
+    }
     // On the arrow (knocking the line out, as the seeds do) first; then just above or below it, which leaves
     // room between close parallel segments (bursts, a lost segment and its successor).
     const lineY = (x: number): number => {
@@ -789,7 +808,8 @@ function layoutColumns(
         cy = side < 0 ? Math.min(ya, yb) - 3 - blk.height / 2 : Math.max(ya, yb) + 3 + blk.height / 2;
       }
       const box: Box = { x1: cx - blk.width / 2, y1: cy - blk.height / 2, x2: cx + blk.width / 2, y2: cy + blk.height / 2 };
-      const wide: Box = { x1: box.x1 - 3, y1: box.y1 - 3, x2: box.x2 + 3, y2: box.y2 + 3 };
+      // Other arrows keep a clear margin, so a label is never nearer to a neighbour than to its own arrow.
+      const wide: Box = { x1: box.x1 - 8, y1: box.y1 - 8, x2: box.x2 + 8, y2: box.y2 + 8 };
       let score = Math.min(0.9, vi * 0.005); // prefer the earlier (centred, home-gap) candidates
       score += 10 * obstacles.count(box, 2);
       if (score < bestScore) score += 10 * placedLabels.count(box, 6);
@@ -809,7 +829,6 @@ function layoutColumns(
     }
     if (bestScore >= 1) {
       failures++;
-      if ((globalThis as any).__WG_DEBUG) console.error('fail', unit, gapScale, mode, a.seg.index, a.seg.label);
     }
     const { cx, cy, box } = chosen!;
     placedLabels.push(box);
@@ -861,6 +880,21 @@ function layoutColumns(
   for (const it of items) if ('color' in it && it.color === undefined) delete it.color;
   items.push(...labelItems);
   return { items, failures };
+}
+
+/** Where along `a` (0…1) it crosses `b`, or null. */
+function crossParam(a: { x1: number; y1: number; x2: number; y2: number }, b: { x1: number; y1: number; x2: number; y2: number }): number | null {
+  const rx = a.x2 - a.x1;
+  const ry = a.y2 - a.y1;
+  const sx = b.x2 - b.x1;
+  const sy = b.y2 - b.y1;
+  const den = rx * sy - ry * sx;
+  if (Math.abs(den) < 1e-9) return null;
+  const qx = b.x1 - a.x1;
+  const qy = b.y1 - a.y1;
+  const t = (qx * sy - qy * sx) / den;
+  const u = (qx * ry - qy * rx) / den;
+  return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? t : null;
 }
 
 function median(xs: number[]): number {

@@ -231,6 +231,20 @@ describe('examples/server-reset.md', () => {
   });
 });
 
+describe('examples/server-reset.md (wavehand ending in RST)', () => {
+  test('FIN_WAIT_2 → CLOSED on the RST, no TIME_WAIT, Wireshark labels', () => {
+    const tl = compile('server-reset.md', 1);
+    expect(labels(tl)).toEqual([
+      '51234 → 80 [FIN, ACK] Seq=0 Ack=0 Win=65535 Len=0',
+      '80 → 51234 [ACK] Seq=0 Ack=1 Win=65535 Len=0',
+      '80 → 51234 [RST, ACK] Seq=0 Ack=1 Win=65535 Len=0',
+    ]);
+    expect(statesOf(tl, 'client')).toEqual(['ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSED']);
+    expect(statesOf(tl, 'server')).toEqual(['ESTABLISHED', 'CLOSE_WAIT', 'CLOSED']);
+    expect(tl.timers).toEqual([]);
+  });
+});
+
 describe('examples/keepalive.md', () => {
   test('probes carry seq = SND.NXT - 1 and are answered', () => {
     const tl = compile('keepalive.md');

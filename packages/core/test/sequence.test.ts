@@ -289,3 +289,25 @@ describe('regressions found by the property test', () => {
     expect(() => compileSequence('listen client\nstate client=ESTABLISHED\n')).toThrow(/state for client comes after it started listening/);
   });
 });
+
+describe('RST validation (RFC 9293 §3.10.7.4)', () => {
+  test('a blind RST with a guessed seq: in window → challenge ACK, outside → ignored, exact → reset', () => {
+    const base = 'participant c\nparticipant s\nisn c=1000 s=5000\nc -> s: SYN\ns -> c: SYN, ACK\nc -> s: ACK\n';
+    const inWin = compileSequence(base + 'c -> s: RST seq=1500\n');
+    expect(inWin.segments[3]!.marks.map((m) => m.text)).toContain('RST in window: challenge ACK');
+    expect(last(inWin, 's').to).toBe('ESTABLISHED');
+    const outWin = compileSequence(base + 'c -> s: RST seq=900000\n');
+    expect(outWin.segments[3]!.marks.map((m) => m.text)).toContain('RST out of window: ignored');
+    expect(last(outWin, 's').to).toBe('ESTABLISHED');
+    const exact = compileSequence(base + 'c -> s: RST seq=1001\n');
+    expect(last(exact, 's')).toMatchObject({ to: 'CLOSED', reason: 'connection reset (RST)' });
+  });
+});
+
+test('a RST is marked with why it was sent', () => {
+  const why = (src: string) => compileSequence(src).segments.find((s) => s.flags.includes('RST'))!.marks.find((m) => m.kind === 'reset')!.text;
+  expect(why(HEAD + 'state server=CLOSED\nclient -> server: SYN\nserver -> client: RST, ACK\n')).toBe('port closed');
+  expect(why(EST + 'client -> server: RST\n')).toBe('abort');
+  expect(why('participant c\nparticipant s\nstate c=ESTABLISHED\nlisten s\nc -> s: ACK\ns -> c: RST\n')).toBe('no such connection');
+  expect(why('participant c\nparticipant s\nisn c=100 s=300\nc -> s: SYN\ns -> c: SYN, ACK ack=50\nc -> s: RST\n')).toBe('unacceptable ACK');
+});

@@ -21,6 +21,9 @@ export type Role =
   | 'segment-retransmission'
   | 'segment-override'
   | 'arrowhead'
+  /** Arrowheads coloured like their segment (additive: plain `arrowhead` stays the normal segment's head). */
+  | 'arrowhead-retransmission'
+  | 'arrowhead-override'
   | 'loss-cross'
   | 'label'
   | 'label-mark'

@@ -72,6 +72,8 @@ export const ROLE_PAINT: Record<Role, Paint> = {
   'segment-retransmission': line('retransmission', 1.4),
   'segment-override': line('override', 1.4),
   arrowhead: { fill: 'line', stroke: 'none', strokeWidth: 0 },
+  'arrowhead-retransmission': { fill: 'retransmission', stroke: 'none', strokeWidth: 0 },
+  'arrowhead-override': { fill: 'override', stroke: 'none', strokeWidth: 0 },
   'loss-cross': line('lost', 2),
   label: text('foreground'),
   'label-mark': text('accent'),

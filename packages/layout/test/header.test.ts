@@ -147,27 +147,49 @@ describe('layoutHeader: ruler, offsets, values, colour', () => {
     expect(box.y2 - box.y1).toBeCloseTo(4 * (rowBox.y2 - rowBox.y1));
   });
 
-  it('splits a field that crosses a row boundary into clean pieces; later pieces say (cont.), the value sits in the largest', () => {
+  it('draws a field that crosses a row boundary as one outline, labelled once, with a faint line where the rows meet', () => {
     const s = layoutHeader(model([field('Head', null, 0, 16), field('Crossing', null, 16, 48, 'field', 'ab:cd:ef:01:23:45'), field('Tail', null, 64, 32)]));
     checkScene(s);
-    const pieces = boxes(s).map(itemBox);
-    expect(pieces).toHaveLength(4);
-    const first = texts(s).find((t) => t.text === 'Crossing')!;
-    const cont = texts(s).find((t) => t.text === 'Crossing (cont.)')!;
-    expect(cont.y).toBeGreaterThan(first.y);
+    expect(boxes(s)).toHaveLength(3);
+    const outline = boxes(s).find((b) => b.type === 'polygon') as Extract<SceneItem, { type: 'polygon' }>;
+    expect(outline).toBeDefined();
+    const ob = itemBox(outline);
+    const head = boxes(s).map(itemBox).find((b) => inside(textBox(texts(s).find((t) => t.text === 'Head')!), b))!;
+    // Starts where Head ends (bit 16), reaches the right edge, and covers the whole second row.
+    expect(ob.x2).toBeCloseTo(head.x1 + 2 * (head.x2 - head.x1));
+    expect(ob.x1).toBeCloseTo(head.x1);
+    expect(ob.y1).toBeCloseTo(head.y1);
+    expect(ob.y2 - ob.y1).toBeCloseTo(2 * (head.y2 - head.y1));
+    expect(texts(s).filter((t) => t.text.startsWith('Crossing'))).toHaveLength(1);
     expect(texts(s).filter((t) => t.text === 'ab:cd:ef:01:23:45')).toHaveLength(1);
-    // The first piece is 16 bits, the continuation 32: the value goes with the wider one.
-    const value = texts(s).find((t) => t.text === 'ab:cd:ef:01:23:45')!;
-    expect(value.y).toBeGreaterThan(cont.y);
-    expect(value.x).toBeCloseTo(cont.x);
+    expect(texts(s).some((t) => t.text.includes('(cont.)'))).toBe(false);
+    // The name sits where the field starts (first row), the value in the larger part (the whole second row).
+    const name = texts(s).find((t) => t.text === 'Crossing')!;
+    expect(name.y).toBeLessThan(head.y2);
+    expect(textBox(name).x1).toBeGreaterThan(head.x2);
+    expect(texts(s).find((t) => t.text === 'ab:cd:ef:01:23:45')!.y).toBeGreaterThan(head.y2);
+    const seps = s.items.filter((i) => i.type === 'line' && i.dash) as Extract<SceneItem, { type: 'line' }>[];
+    expect(seps.length).toBeGreaterThan(0);
+    for (const l of seps) {
+      expect(l.y1).toBeCloseTo(head.y2);
+      expect(l.x1).toBeGreaterThanOrEqual(head.x2 - 0.5);
+    }
   });
 
-  it('names both halves of fields that straddle a row (Ethernet MAC addresses)', () => {
+  it('keeps pieces apart that only touch at a corner, each named (the later one marked cont.)', () => {
+    const s = layoutHeader(model([field('A', null, 0, 24), field('Corner', null, 24, 16, 'field', '0x1234'), field('B', null, 40, 24)]));
+    checkScene(s);
+    expect(boxes(s).every((b) => b.type === 'rect')).toBe(true);
+    expect(texts(s).map((t) => t.text)).toEqual(expect.arrayContaining(['Corner (cont.)']));
+    expect(texts(s).filter((t) => t.text === '0x1234')).toHaveLength(1);
+  });
+
+  it('names each field that straddles a row once (Ethernet MAC addresses)', () => {
     const s = layoutHeader(model([field('Destination MAC', 'Dst MAC', 0, 48), field('Source MAC', 'Src MAC', 48, 48), field('EtherType', 'Type', 96, 16)]));
     checkScene(s);
     const shown = texts(s).map((t) => t.text);
-    expect(shown).toEqual(expect.arrayContaining(['Destination MAC', 'Source MAC', 'EtherType']));
-    expect(shown.filter((t) => t.includes('(cont.)'))).toHaveLength(2);
+    expect(shown.sort()).toEqual(['Destination MAC', 'EtherType', 'Source MAC']);
+    expect(boxes(s).filter((b) => b.type === 'polygon')).toHaveLength(2);
   });
 });
 

@@ -69,7 +69,7 @@ describe.each(CASES)('%s', (_name, timeline) => {
 
   it.each(STYLES)('%s: arrows start and end on their endpoints (or at the cross), labels clear of arrow ends', (style) => {
     const scene = layoutTimeline(timeline, { style });
-    const polys = scene.items.filter((i): i is ScenePolygon => i.type === 'polygon' && i.role === 'arrowhead');
+    const polys = scene.items.filter((i): i is ScenePolygon => i.type === 'polygon' && i.role.startsWith('arrowhead'));
     const crosses = scene.items.filter((i): i is SceneLine => i.type === 'line' && i.role === 'loss-cross');
     const labelBoxes = texts(scene).filter((t) => t.role === 'label' || t.role === 'label-mark').map(textBox);
     const name = new Map(timeline.participants.map((p) => [p.id, p.label]));

@@ -14,6 +14,11 @@ const PCAP = readFileSync(here('../../core/test/fixtures/capture/loopback.pcap')
 const CAPTURE_MD = '```tcp-sequence\ncapture ./trace.pcap stream 0\n```\n';
 const PLAIN_MD = '```tcp-sequence\nparticipant client\nparticipant server\nclient -> server: SYN\n```\n\n```packet-header\ntcp\n```\n';
 
+/** The part of esbuild's API used here (esbuild is vite's dependency, not ours: no types to import). */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ metafile?: { inputs: Record<string, unknown> }; outputFiles?: Array<{ text: string }> }>;
+}
+
 /** A fresh copy of the plugin module (its lazy-load state starts empty). */
 async function freshPlugin() {
   vi.resetModules();
@@ -52,7 +57,7 @@ describe('file access for capture statements', () => {
   });
 
   it('bundles for the browser without any Node built-in', async () => {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('vite'))('esbuild') as typeof import('esbuild');
+    const esbuild = createRequire(createRequire(import.meta.url).resolve('vite'))('esbuild') as Esbuild;
     const src = (p: string) => here(`../../${p}/src/index.ts`);
     const result = await esbuild.build({
       entryPoints: [here('../src/index.ts')],

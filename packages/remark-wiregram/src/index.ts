@@ -14,9 +14,9 @@ import { contentHash, publicUrl, writeAtomic } from './files.js';
 import { parseMeta } from './meta.js';
 import { mapBlockPosition, SourceLines } from './position.js';
 import { lazyProjectReader, type BlockFileReader } from './project-files.js';
-import { findElement, svgToHast, textOf } from './svg-to-hast.js';
+import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
 
-export { svgToHast } from './svg-to-hast.js';
+export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
 export { parseMeta, type BlockMeta } from './meta.js';
 export { mapBlockPosition } from './position.js';
 export { nodeFileAccessLoaded } from './project-files.js';
@@ -33,7 +33,7 @@ export interface RenderOptions {
 }
 
 /** What a `renderer` returns: the SVG text, or the SVG with the core's findings (as `render` of `@wiregram/svg`). */
-export type RendererResult = string | { svg: string; warnings?: Diagnostic[]; title?: string };
+export type RendererResult = string | { svg: string; warnings?: Diagnostic[]; title?: string; tree?: SvgTreeNode };
 
 /**
  * Reads a file a block references (`capture ./x.pcap stream 0`), synchronously: `path` as written in the block,
@@ -152,9 +152,9 @@ function defaultRenderer(source: string, options: RenderOptions): RendererResult
 }
 
 const NO_WARNINGS: Diagnostic[] = [];
-function resultOf(result: RendererResult): { svg: string; warnings: Diagnostic[]; title: string | null } {
-  if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null };
-  return { svg: result.svg, warnings: result.warnings ?? NO_WARNINGS, title: result.title ?? null };
+function resultOf(result: RendererResult): { svg: string; warnings: Diagnostic[]; title: string | null; tree: SvgTreeNode | null } {
+  if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null };
+  return { svg: result.svg, warnings: result.warnings ?? NO_WARNINGS, title: result.title ?? null, tree: result.tree ?? null };
 }
 
 /** The file name shown in an error box: relative to the working directory, never the builder's absolute path. */
@@ -255,7 +255,8 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         } else {
           const result = resultOf(render(node.value, renderOptions));
           warnings = result.warnings;
-          body = [svgToHast(result.svg)];
+          // The renderer's element tree maps straight to hast; re-parsing the SVG text cost ~5× more.
+          body = [result.tree ? svgTreeToHast(result.tree) : svgToHast(result.svg)];
         }
       } catch (error) {
         const d = describe(error);

@@ -154,6 +154,43 @@ export function svgToHast(source: string): Element {
   return svg;
 }
 
+/** An element description as `render` of `@wiregram/svg` returns it (`RenderResult.tree`). */
+export interface SvgTreeNode {
+  name: string;
+  attrs: Array<[string, string]>;
+  children: Array<SvgTreeNode | string> | string;
+}
+
+/**
+ * The renderer's element description → hast, without serialising and re-parsing the SVG: the same tree
+ * `svgToHast(render(...).svg)` gives (tested), with the same filter, at a fraction of the cost.
+ */
+export function svgTreeToHast(node: SvgTreeNode): Element {
+  if (!node || node.name !== 'svg') throw new SvgSyntaxError('no <svg> root element', 0);
+  return treeElement(node);
+}
+
+function treeElement(node: SvgTreeNode): Element {
+  const element: Element = { type: 'element', tagName: node.name, properties: toProperties(node.attrs), children: [] };
+  const keepBlank = TEXT_ELEMENTS.has(node.name);
+  const c = node.children;
+  if (typeof c === 'string') {
+    if (c !== '' && (keepBlank || c.trim() !== '')) element.children.push({ type: 'text', value: c });
+    return element;
+  }
+  for (const child of c) {
+    if (typeof child === 'string') {
+      if (child === '' || (!keepBlank && child.trim() === '')) continue;
+      const last = element.children[element.children.length - 1];
+      if (last && last.type === 'text') (last as Text).value += child;
+      else element.children.push({ type: 'text', value: child });
+    } else if (!DROPPED_ELEMENTS.has(child.name)) {
+      element.children.push(treeElement(child));
+    }
+  }
+  return element;
+}
+
 /** Plain text of a hast subtree (for the `<title>` used as an `alt`). */
 export function textOf(node: ElementContent): string {
   if (node.type === 'text') return node.value;

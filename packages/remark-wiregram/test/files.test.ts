@@ -12,11 +12,17 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
+import type { RemarkWiregramOptions } from '../src/index.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const PCAP = readFileSync(here('../../core/test/fixtures/capture/loopback.pcap'));
 const CAPTURE_MD = '```tcp-sequence\ncapture ./trace.pcap stream 0\n```\n';
 const PLAIN_MD = '```tcp-sequence\nparticipant client\nparticipant server\nclient -> server: SYN\n```\n\n```packet-header\ntcp\n```\n';
+
+/** The part of esbuild's API used here (esbuild is vite's dependency, not ours: no types to import). */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ metafile?: { inputs: Record<string, unknown> }; outputFiles?: Array<{ text: string }> }>;
+}
 
 /** A fresh copy of the plugin module (its lazy-load state starts empty). */
 async function freshPlugin() {
@@ -24,7 +30,7 @@ async function freshPlugin() {
   return import('../src/index.js');
 }
 
-function run(plugin: Awaited<ReturnType<typeof freshPlugin>>['default'], options: object, file: VFile): string {
+function run(plugin: Awaited<ReturnType<typeof freshPlugin>>['default'], options: RemarkWiregramOptions, file: VFile): string {
   return String(unified().use(remarkParse).use(plugin, options).use(remarkRehype).use(rehypeStringify).processSync(file));
 }
 
@@ -74,7 +80,7 @@ describe('file access for capture statements', () => {
   });
 
   it('bundles for the browser without any Node built-in', async () => {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('vite'))('esbuild') as typeof import('esbuild');
+    const esbuild = createRequire(createRequire(import.meta.url).resolve('vite'))('esbuild') as Esbuild;
     const src = (p: string) => here(`../../${p}/src/index.ts`);
     const result = await esbuild.build({
       entryPoints: [here('../src/index.ts')],

@@ -4,7 +4,8 @@ import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
 import { parseMeta } from '../src/meta.js';
 import { mapBlockPosition, SourceLines } from '../src/position.js';
-import { svgToHast, SvgSyntaxError } from '../src/svg-to-hast.js';
+import { svgToHast, svgTreeToHast, SvgSyntaxError } from '../src/svg-to-hast.js';
+import { render } from '@wiregram/svg';
 const toHtml = (tree: Root['children'][number]) => unified().use(rehypeStringify).stringify({ type: 'root', children: [tree] });
 import { contentHash, publicUrl } from '../src/files.js';
 
@@ -90,5 +91,34 @@ describe('files', () => {
     expect(contentHash('x')).toMatch(/^[0-9a-f]{12}$/);
     expect(publicUrl('/wiregram/', 'a.svg')).toBe('/wiregram/a.svg');
     expect(publicUrl('', 'a.svg')).toBe('a.svg');
+  });
+});
+
+describe('svgTreeToHast', () => {
+  const sources: Array<[string, Parameters<typeof render>[1]]> = [
+    ['title <script>alert(1)</script> & "q" \u0001\nparticipant client as "客户端 <b>"\nparticipant server\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK ack=1\n', {}],
+    ['participant a\nparticipant b\na -> b: SYN\nb -> a: SYN, ACK\n', { style: 'lifeline', darkSelector: "[data-theme='dark'] > main" }],
+    ['tcp\nbytes 1f90 d431 0000 0001 0000 0000 5002 faf0 e6c1 0000\n', { language: 'packet-header', theme: 'dark' }],
+  ];
+  it("builds exactly the hast that parsing the renderer's SVG text gives", () => {
+    for (const [src, options] of sources) {
+      const r = render(src, options);
+      expect(svgTreeToHast(r.tree)).toEqual(svgToHast(r.svg));
+    }
+  });
+  it('applies the same filter: no script, no event handlers, no outside links', () => {
+    const tree = {
+      name: 'svg',
+      attrs: [['id', 'x'], ['onload', 'alert(1)']] as Array<[string, string]>,
+      children: [
+        { name: 'script', attrs: [], children: 'alert(2)' },
+        { name: 'a', attrs: [['href', 'https://evil.example']] as Array<[string, string]>, children: [{ name: 'text', attrs: [], children: ['a', ' <b>'] }] },
+        { name: 'foreignObject', attrs: [], children: [] },
+      ],
+    };
+    const html = toHtml(svgTreeToHast(tree));
+    expect(html).not.toMatch(/script|onload|evil|foreignObject/i);
+    expect(html).toContain('a &#x3C;b>');
+    expect(() => svgTreeToHast({ name: 'g', attrs: [], children: [] })).toThrow(SvgSyntaxError);
   });
 });

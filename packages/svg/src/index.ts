@@ -9,6 +9,7 @@ import { WiregramError, type Diagnostic, type DiagramLanguage } from '@wiregram/
 import { layoutSource, layoutSourceWithModel, type LayoutSourceOptions, type Scene } from '@wiregram/layout';
 import { describeParts, describeScene, partsToXml, type SceneSvgOptions } from './describe.js';
 import { drawInto } from './dom.js';
+import type { SvgNode } from './xml.js';
 
 export type { SceneSvgOptions } from './describe.js';
 export type { SvgNode } from './xml.js';
@@ -50,6 +51,11 @@ export interface RenderResult {
   width: number;
   height: number;
   language: DiagramLanguage;
+  /**
+   * The same SVG as an element description (what `svg` serialises; text and attribute values unescaped), for
+   * hosts that build a tree rather than parse markup — e.g. remark-wiregram's hast.
+   */
+  tree: SvgNode;
 }
 
 /**
@@ -71,6 +77,7 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
       width: size('width'),
       height: size('height'),
       language: laid.language,
+      tree: { ...parts.root, children: [...parts.head, ...parts.body] },
     };
   });
 }

@@ -121,7 +121,7 @@ interface Tcb {
   /** Lost segments not yet retransmitted, oldest first (a short list: what a retransmission can repeat). */
   lostPending: Outstanding[];
   lastLostPure: { seq: number; ack: number | null } | null;
-  pendingReset: { seq: number | null; ack: number | null; zero: boolean } | null;
+  pendingReset: { seq: number | null; ack: number | null; zero: boolean; why: string } | null;
   lastAckSent: number | null;
   dataSinceAck: boolean;
   dupAcks: number;
@@ -767,6 +767,7 @@ class Engine {
       } else if (has('RST')) {
         if (t.pendingReset) {
           const p = t.pendingReset;
+          mark('reset', p.why);
           seqRel = p.seq ?? t.sndNxt;
           zeroSeq = p.zero;
           if (needsAck) ackRel = p.ack ?? t.rcvNxt;
@@ -789,8 +790,8 @@ class Engine {
             ackRel = t.rcvNxt;
           }
           newState = { state: 'CLOSED', reason: 'abort (RST sent)' };
+          mark('reset', 'abort');
         }
-        mark('reset', 'reset');
       } else if (has('SYN')) {
         if (has('ACK')) {
           if (t.rcvNxt === null) {
@@ -1220,14 +1221,15 @@ class Engine {
       case 'CLOSED': {
         if (has('RST')) return;
         // RFC 9293 §3.10.7.1: anything for a closed port is answered with a reset.
-        t.pendingReset = has('ACK') && ackRel !== null ? { seq: ackRel, ack: null, zero: false } : { seq: null, ack: seqRel + len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0), zero: true };
+        const why = has('SYN') && !has('ACK') ? 'port closed' : 'no such connection';
+        t.pendingReset = has('ACK') && ackRel !== null ? { seq: ackRel, ack: null, zero: false, why } : { seq: null, ack: seqRel + len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0), zero: true, why };
         if (has('ACK') && ackRel !== null) t.pendingReset.ack = seqRel + len + (has('FIN') ? 1 : 0);
         return;
       }
       case 'LISTEN': {
         if (has('RST')) return;
         if (has('ACK')) {
-          t.pendingReset = { seq: ackRel, ack: null, zero: false };
+          t.pendingReset = { seq: ackRel, ack: null, zero: false, why: 'no such connection' };
           return;
         }
         if (!has('SYN')) return;
@@ -1257,7 +1259,7 @@ class Engine {
           acceptable = ackRel > t.sndUna && ackRel <= t.sndNxt;
           if (!acceptable) {
             if (!has('RST')) {
-              t.pendingReset = { seq: ackRel, ack: null, zero: false };
+              t.pendingReset = { seq: ackRel, ack: null, zero: false, why: 'unacceptable ACK' };
               addMark('stale', 'unacceptable ACK');
             }
             return;
@@ -1307,7 +1309,7 @@ class Engine {
         }
         if (has('ACK') && ackRel !== null) {
           if (ackRel < 1 || ackRel > t.sndNxt || !t.synSent) {
-            t.pendingReset = { seq: ackRel, ack: null, zero: false };
+            t.pendingReset = { seq: ackRel, ack: null, zero: false, why: 'unacceptable ACK' };
             addMark('out-of-window', 'unacceptable ACK');
             return;
           }
@@ -1320,6 +1322,13 @@ class Engine {
       default: {
         // synchronised states
         if (has('RST')) {
+          // RFC 9293 §3.10.7.4 (after RFC 5961): only a RST at exactly RCV.NXT resets. Computed RSTs always are;
+          // a hand-set seq (a blind reset attack) may not be.
+          if ((seg.overrides.includes('seq') || e.stale) && t.rcvNxt !== null && seqRel !== t.rcvNxt) {
+            const inWindow = seqRel > t.rcvNxt && seqRel < t.rcvNxt + (rcv.window ?? this.settings.window);
+            addMark('out-of-window', inWindow ? 'RST in window: challenge ACK' : 'RST out of window: ignored');
+            return;
+          }
           this.setState(rcv, t, 'CLOSED', at, idx, 'connection reset (RST)', pos);
           t.outstanding = [];
           t.lostPending = [];

@@ -555,9 +555,20 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
       }
     }
     const before = texts.length;
-    // One outline carries one label (in its largest piece); separate pieces each name the field.
+    // One outline carries one label; separate pieces each name the field. In an outline that starts mid-row,
+    // the name goes where the field starts (reading order) and the value into the largest piece.
     const one = !p.open && joined;
-    for (const piece of pieces) if (!one || piece === best) cellTexts(piece, fontSize, texts, !one && piece !== pieces[0], piece === best);
+    const head = pieces[0]!;
+    const f = p.field;
+    const headName = one && pieces.length > 1 && best !== head ? fitLine([f.name, f.short ?? ''], head.w - 2 * PAD_X, fontSize, 9) : null;
+    if (headName) {
+      texts.push(textItem('field', headName.text, head.x + head.w / 2, baseline(head.y + head.h / 2, headName.size), headName.size, headName.width, 'middle', 0, headName.text !== f.name ? f.name : undefined));
+      const value = cellValue(f);
+      const v = value === null ? null : fitOrElide([value, f.raw !== null && f.kind !== 'options' ? String(f.raw) : ''], best.w - 2 * PAD_X, fontSize);
+      if (v) texts.push(textItem('field-value', v.text, best.x + best.w / 2, baseline(best.y + best.h / 2, v.size), v.size, v.width, 'middle', 0, `${f.name}: ${value}`));
+    } else {
+      for (const piece of pieces) if (!one || piece === best) cellTexts(piece, fontSize, texts, !one && piece !== pieces[0], piece === best);
+    }
     const own = texts.slice(before).filter((t): t is SceneText => t.type === 'text');
     for (const sep of separators) if (sep.field === p.field) items.push(...dashedAround(sep, own));
   }

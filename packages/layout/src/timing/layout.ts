@@ -243,11 +243,46 @@ function segmentRole(seg: Segment): Role {
   return 'segment';
 }
 
+/** The arrowhead is painted like its line: a black head on an orange retransmission reads as a different arrow. */
+function headRole(segmentRole: Role): Role {
+  if (segmentRole === 'segment-retransmission') return 'arrowhead-retransmission';
+  if (segmentRole === 'segment-override') return 'arrowhead-override';
+  return 'arrowhead';
+}
+
 /** Step of whatever happens at time t without a causing segment: shown with the last segment sent by then. */
 function stepAt(timeline: Timeline, t: number): number {
-  let step = 0;
-  for (const s of timeline.segments) if (s.sentAt <= t + EPS) step = Math.max(step, s.index + 1);
-  return step;
+  // Prefix maxima of step over segments sorted by send time, cached per timeline: a binary search per call.
+  let cache = stepCache.get(timeline);
+  if (!cache) {
+    const sorted = [...timeline.segments].sort((a, b) => a.sentAt - b.sentAt);
+    const steps: number[] = [];
+    let mx = 0;
+    for (const s of sorted) steps.push((mx = Math.max(mx, s.index + 1)));
+    cache = { at: sorted.map((s) => s.sentAt), steps };
+    stepCache.set(timeline, cache);
+  }
+  let lo = 0;
+  let hi = cache.at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cache.at[mid]! <= t + EPS) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? 0 : cache.steps[lo - 1]!;
+}
+const stepCache = new WeakMap<Timeline, { at: number[]; steps: number[] }>();
+
+/** Non-initial state changes by their causing segment: `cause → changes` (what a segment did on arrival or send). */
+function changesByCause(timeline: Timeline): Map<number, StateChange[]> {
+  const out = new Map<number, StateChange[]>();
+  for (const s of timeline.states) {
+    if (s.cause === null || s.from === null) continue;
+    const list = out.get(s.cause);
+    if (list) list.push(s);
+    else out.set(s.cause, [s]);
+  }
+  return out;
 }
 
 function layoutColumns(
@@ -377,13 +412,14 @@ function layoutColumns(
   const lastY = yBot[times.length - 1]!;
   const bottom = lastY + (style === 'states' ? m.boxH : m.lineH * 2);
 
+  const byCause = changesByCause(timeline);
   const yOfSend = (seg: Segment): number => {
-    const c = timeline.states.find((s) => s.cause === seg.index && s.participant === seg.from && s.from !== null);
+    const c = byCause.get(seg.index)?.find((s) => s.participant === seg.from);
     if (c && boundaryY.has(c)) return boundaryY.get(c)!;
     return yBot[idx.get(key(seg.sentAt))!]!;
   };
   const yOfArrival = (seg: Segment): number => {
-    const c = timeline.states.find((s) => s.cause === seg.index && s.participant === seg.to && s.from !== null);
+    const c = byCause.get(seg.index)?.find((s) => s.participant === seg.to);
     if (c && boundaryY.has(c)) return boundaryY.get(c)!;
     return yTop[idx.get(key(seg.arrivesAt))!]!;
   };
@@ -764,14 +800,15 @@ function layoutColumns(
     // prefer the middle of the longer free stretch between an end and the crossing.
     let crossings = 0;
     let tc = 0;
-    for (const o of arrows) {
-      if (o === a) continue;
+    arrowIndex.some(a.y1, a.y2, (o) => {
+      if (o === a) return false;
       const u = crossParam(a, o);
       if (u !== null && u > 0.05 && u < 0.95) {
         crossings++;
         tc = u;
       }
-    }
+      return false;
+    });
     if (crossings === 1) {
       const target = tc >= 0.5 ? tc / 2 : (1 + tc) / 2;
       ts.sort((p, q) => Math.abs(p - target) - Math.abs(q - target));
@@ -866,18 +903,15 @@ function layoutColumns(
     items.push(line);
     items.push({
       type: 'polygon',
-      role: 'arrowhead',
+      role: headRole(a.role),
       step: a.step,
       points: [
         [a.x2, a.y2],
         [bx - uy * hw, by + ux * hw],
         [bx + uy * hw, by - ux * hw],
       ],
-      ...(a.role !== 'segment' ? { color: undefined } : {}),
     });
   }
-  // Remove undefined colour keys (keep scenes deep-equal friendly).
-  for (const it of items) if ('color' in it && it.color === undefined) delete it.color;
   items.push(...labelItems);
   return { items, failures };
 }
@@ -1017,7 +1051,7 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
       items.push(line);
       items.push({
         type: 'polygon',
-        role: 'arrowhead',
+        role: headRole(role),
         step,
         points: [
           [xb, ay],
@@ -1120,6 +1154,7 @@ export function describe(timeline: Timeline): string {
   const name = new Map(timeline.participants.map((p) => [p.id, p.label]));
   const nm = (id: string): string => name.get(id) ?? id;
   const out: string[] = [];
+  const byCause = changesByCause(timeline);
   for (const s of timeline.states) if (s.from === null) out.push(`${nm(s.participant)} starts in ${stateName(s.to, timeline)}`);
   // [time, order within an instant, text]
   const events: Array<[number, number, number, string]> = [];
@@ -1133,8 +1168,7 @@ export function describe(timeline: Timeline): string {
   for (const seg of timeline.segments) {
     const mk = markTexts(seg);
     let text = `${nm(seg.from)} sends ${seg.label} to ${nm(seg.to)}${mk ? ` (${mk})` : ''}`;
-    for (const c of timeline.states)
-      if (c.cause === seg.index && c.from !== null) text += `; ${nm(c.participant)} enters ${stateName(c.to, timeline)}`;
+    for (const c of byCause.get(seg.index) ?? []) text += `; ${nm(c.participant)} enters ${stateName(c.to, timeline)}`;
     push(seg.sentAt, 3, text);
   }
   for (const tm of timeline.timers) {

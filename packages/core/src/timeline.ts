@@ -66,7 +66,19 @@ export type SegmentMarkKind =
   | 'out-of-window'
   | 'spoofed'
   /** Arrived but discarded by the receiver (a full SYN queue, a spoofed address that does not exist). */
-  | 'dropped';
+  | 'dropped'
+  /** Data that arrives after data sent later (Wireshark's `[TCP Out-Of-Order]`). */
+  | 'out-of-order'
+  /** One byte pushed into a zero window to see whether it opened (`[TCP ZeroWindowProbe]`). */
+  | 'zero-window-probe'
+  /** The receiver's answer to a zero-window probe, the window still closed (`[TCP ZeroWindowProbeAck]`). */
+  | 'zero-window-probe-ack'
+  /** A pure ACK that only changes the advertised window (`[TCP Window Update]`). */
+  | 'window-update'
+  /** The sequence number jumps ahead: a segment before it was not captured (`[TCP Previous segment not captured]`). */
+  | 'previous-segment-lost'
+  /** Acknowledges a segment the capture does not contain (`[TCP ACKed unseen segment]`). */
+  | 'acked-unseen';
 
 export interface SegmentMark {
   kind: SegmentMarkKind;

@@ -4,7 +4,8 @@
  * frame skipped, …) had to parse the block a second time; this returns them from the same parse.
  *
  * Same option mapping as `layoutSource` (source.ts); the two must stay in step — `layoutSource(s, o)` equals
- * `layoutSourceWithModel(s, o).scene`, which packages/layout/test and packages/svg/test check.
+ * `layoutSourceWithModel(s, o).scene` (checked in packages/svg/test/render.test.ts). Candidate for the owner of
+ * source.ts: let `layoutSource` return `layoutSourceWithModel(...).scene`, so there is one mapping.
  */
 import {
   compileSequence,

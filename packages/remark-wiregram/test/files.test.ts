@@ -12,6 +12,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
+import type { Position } from '@wiregram/core';
 import type { RemarkWiregramOptions } from '../src/index.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -69,7 +70,7 @@ describe('file access for capture statements', () => {
   it("reports an injected reader's WiregramError at the path's position in the Markdown file", async () => {
     const mod = await freshPlugin();
     const { WiregramError } = await import('@wiregram/core');
-    const readFile = (path: string, position: never) => {
+    const readFile = (path: string, position: Position) => {
       throw new WiregramError({ code: 'file-outside-project', reason: `no access to ${path}`, position });
     };
     const file = new VFile({ path: 'p.md', value: 'Intro\n\n' + CAPTURE_MD });

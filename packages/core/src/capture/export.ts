@@ -41,8 +41,9 @@ export interface SequenceTextOptions extends CaptureStreamOptions {
 
 /**
  * Editable `tcp-sequence` text for one stream: participants named after address:port, the real ports, flags,
- * lengths, windows and handshake options; explicit `seq=`/`ack=` only where the capture departs from what
- * wiregram's protocol engine computes (checked by compiling the text). Timestamps are kept as `# t=…` comments.
+ * lengths, windows, handshake options and timestamps (`t=0.000831`, read back into `Segment.time`); explicit
+ * `seq=`/`ack=` only where the capture departs from what wiregram's protocol engine computes (checked by compiling
+ * the text). Frame numbers and Wireshark's expert marks follow as comments.
  */
 export function captureToSequenceText(input: CaptureInput, options: SequenceTextOptions = {}): string {
   const scan = selectStream(input, options);
@@ -98,7 +99,7 @@ function renderText(tl: Timeline, frames: readonly number[] | null, options: Seq
   const segs = tl.segments;
   const from = options.source ? ` of ${sanitizeComment(options.source)}` : '';
   lines.push(`# imported by wiregram from TCP stream ${tl.options.extra['stream'] ?? '?'}${from}: ${segs.length} segment${segs.length === 1 ? '' : 's'}`);
-  lines.push('# t= is the capture time in seconds from the first packet (Wireshark: frame.time_relative)');
+  lines.push('# t= is the capture time in seconds from the first packet (Wireshark: frame.time_relative); the flow layout shows it');
   if (tl.title) lines.push(`title ${quote(tl.title)}`);
   lines.push(`option layout=flow labels=wireshark numbering=${abs ? 'absolute' : 'relative'}`);
   // Each side's usual window (Wireshark's calculated Win=) goes on its participant; segments state only changes.
@@ -149,14 +150,25 @@ function renderText(tl: Timeline, frames: readonly number[] | null, options: Seq
     if (s.window !== null && s.window !== usualWin.get(s.from)) parts.push(`win=${s.window}`);
     if (s.marks.some((m) => m.kind === 'keepalive')) parts.push('keepalive');
     else if (s.retransmission) parts.push('retransmit');
+    if (s.time !== null) parts.push(`t=${formatTime(s.time)}`);
     const end = (seq + s.len + (s.flags.includes('SYN') ? 1 : 0) + (s.flags.includes('FIN') ? 1 : 0)) >>> 0;
     if (!s.flags.includes('RST') && (!next.has(s.from) || ((end - next.get(s.from)!) | 0) > 0)) next.set(s.from, end);
-    const comment = [`t=${s.time !== null ? s.time.toFixed(6) : '?'}`, frames ? `frame ${frames[k]}` : null, ...s.marks.filter((m) => m.kind !== 'reset').map((m) => m.text)]
+    const comment = [frames ? `frame ${frames[k]}` : null, ...s.marks.filter((m) => m.kind !== 'reset').map((m) => m.text)]
       .filter(Boolean)
       .join(', ');
-    lines.push(`${s.from} -> ${s.to}: ${parts.join(' ')}  # ${comment}`);
+    lines.push(`${s.from} -> ${s.to}: ${parts.join(' ')}${comment ? `  # ${comment}` : ''}`);
   });
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Seconds with at least microsecond digits (as Wireshark shows them) and nanosecond digits when the capture has
+ * them, so the text compiles back to the very same instant.
+ */
+export function formatTime(t: number): string {
+  let text = t.toFixed(9);
+  while (text.length > 0 && text.endsWith('0') && text.length - text.indexOf('.') > 7) text = text.slice(0, -1);
+  return text;
 }
 
 function quote(s: string): string {

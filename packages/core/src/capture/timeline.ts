@@ -6,6 +6,7 @@
 import { WiregramError } from '../errors.js';
 import type {
   DiagramOptions,
+  LabelStyle,
   Numbering,
   Participant,
   Segment,
@@ -29,6 +30,8 @@ export interface CaptureStreamOptions {
   tuple?: CaptureTuple;
   /** Relative seq/ack numbers (default, as Wireshark shows them) or absolute. */
   numbering?: Numbering;
+  /** Style of `Segment.label` (default `wireshark`, as the Info column). */
+  labelStyle?: LabelStyle;
   /** At most this many segments are kept (default 100 000). */
   maxSegments?: number;
 }
@@ -105,7 +108,8 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
   const { states, timers } = inferStates(packets, segments, ids, clientDir, known);
   const duration = segments.length ? segments[segments.length - 1]!.arrivesAt : 0;
   for (const t of timers) t.end = Math.max(t.start + 1, duration);
-  const options2: DiagramOptions = { labelStyle: 'wireshark', stateNames: 'underscore', numbering, layout: 'flow', extra: { source: 'capture', stream: String(info.index) } };
+  const labelStyle: LabelStyle = options.labelStyle ?? 'wireshark';
+  const options2: DiagramOptions = { labelStyle, stateNames: 'underscore', numbering, layout: 'flow', extra: { source: 'capture', stream: String(info.index) } };
   const timeline: Timeline = {
     kind: 'timeline',
     title: `TCP stream ${info.index}: ${participants[0]!.label} ↔ ${participants[1]!.label}`,
@@ -120,8 +124,9 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
     duration,
     warnings: scan.warnings,
   };
-  // Wireshark's Info column, through core's shared formatter so captured and authored labels agree.
-  for (const seg of segments) seg.label = formatLabel(seg, timeline, 'wireshark', { numbering });
+  // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
+  // labels agree.
+  for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
   return timeline;
 }
 
@@ -135,7 +140,13 @@ function buildSegment(
   const marks: SegmentMark[] = [];
   if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? 'fast retransmission' : a.spuriousRetransmission ? 'spurious retransmission' : 'retransmission' });
   if (a.duplicateAck) marks.push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}` });
+  if (a.outOfOrder) marks.push({ kind: 'out-of-order', text: 'out-of-order' });
   if (a.zeroWindow) marks.push({ kind: 'zero-window', text: 'zero window' });
+  if (a.zeroWindowProbe) marks.push({ kind: 'zero-window-probe', text: 'zero window probe' });
+  if (a.zeroWindowProbeAck) marks.push({ kind: 'zero-window-probe-ack', text: 'zero window probe ACK' });
+  if (a.windowUpdate) marks.push({ kind: 'window-update', text: 'window update' });
+  if (a.lostSegment) marks.push({ kind: 'previous-segment-lost', text: 'previous segment not captured' });
+  if (a.ackedUnseen) marks.push({ kind: 'acked-unseen', text: 'ACKed unseen segment' });
   if (a.keepAlive) marks.push({ kind: 'keepalive', text: 'keep-alive' });
   if (a.keepAliveAck) marks.push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
   if (p.flags & TH_RST) marks.push({ kind: 'reset', text: 'reset' });

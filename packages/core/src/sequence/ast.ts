@@ -110,12 +110,14 @@ export type SegmentAttributeKey =
   | 'retransmit'
   | 'keepalive'
   | 'force'
-  | 'hide';
+  | 'hide'
+  /** `t=0.000831`: the real time of the segment, in seconds (an imported capture's frame.time_relative). */
+  | 'time';
 
 export interface SegmentAttribute extends NodeBase {
   type: 'attribute';
   key: SegmentAttributeKey;
-  /** Numbers for win/mss/ws/ts/len/delay, a SeqValue for seq/ack, text for note/hide, null for bare words. */
+  /** Numbers for win/mss/ws/ts/len/delay/time, a SeqValue for seq/ack, text for note/hide, null for bare words. */
   value: SeqValue | number | string | null;
 }
 

@@ -60,8 +60,14 @@ function wiresharkPrefix(segment: Segment): string {
   if (kinds.includes('keepalive')) return '[TCP Keep-Alive] ';
   if (kinds.includes('keepalive-ack')) return '[TCP Keep-Alive ACK] ';
   if (segment.retransmission) return '[TCP Retransmission] ';
+  if (kinds.includes('out-of-order')) return '[TCP Out-Of-Order] ';
+  if (kinds.includes('zero-window-probe')) return '[TCP ZeroWindowProbe] ';
+  if (kinds.includes('zero-window-probe-ack')) return '[TCP ZeroWindowProbeAck] ';
   if (kinds.includes('duplicate-ack')) return '[TCP Dup ACK] ';
   if (kinds.includes('zero-window')) return '[TCP ZeroWindow] ';
+  if (kinds.includes('window-update')) return '[TCP Window Update] ';
+  if (kinds.includes('previous-segment-lost')) return '[TCP Previous segment not captured] ';
+  if (kinds.includes('acked-unseen')) return '[TCP ACKed unseen segment] ';
   return '';
 }
 

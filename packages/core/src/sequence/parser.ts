@@ -30,6 +30,8 @@ export const SEQUENCE_LIMITS = {
   maxNesting: 16,
   maxLen: 1_073_741_824,
   maxTime: 1_000_000,
+  /** Largest `t=` timestamp, in seconds (about 31 years of capture). */
+  maxTimestamp: 1_000_000_000,
   /** Statements executed, loop repetitions included. */
   maxSteps: 200_000,
 } as const;
@@ -75,6 +77,8 @@ const VALUE_ATTRIBUTES: Record<string, SegmentAttributeKey> = {
   delay: 'delay',
   note: 'note',
   hide: 'hide',
+  t: 'time',
+  time: 'time',
 };
 
 // Maps rather than object lookups: no prototype chain to walk for the many misses.
@@ -105,7 +109,7 @@ const KEYWORDS = [
 ];
 
 const SEGMENT_WORDS =
-  'a flag (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR), key=value (seq, ack, win, mss, ws, ts, len, delay, note, hide), ' +
+  'a flag (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR), key=value (seq, ack, win, mss, ws, ts, len, delay, t, note, hide), ' +
   'lost, stale, retransmit, keepalive, sack_perm, force, or a "quoted payload"';
 
 function isSpace(c: number): boolean {
@@ -372,6 +376,29 @@ function parseDecimal(l: Line, max: number, expected: string): number {
   return n;
 }
 
+/** `t=0.000831` or `t=0.000831s`: seconds with an optional fraction (nanoseconds at most, as pcapng stores them). */
+function parseTimestamp(l: Line): number {
+  const start = l.i;
+  const expected = 'seconds, e.g. t=0.000831';
+  while (l.i < l.end && isDigit(l.code())) l.i++;
+  if (l.code() === 46) {
+    l.i++;
+    while (l.i < l.end && isDigit(l.code())) l.i++;
+  }
+  const text = l.s.slice(start, l.i);
+  if (text === '' || text === '.') l.fail('malformed-number', 'expected a time in seconds here', start, start + 1, expected, null);
+  if (l.code() === 115 && !isIdentChar(l.code(l.i + 1))) l.i++; // a trailing `s` unit
+  else if (isIdentChar(l.code())) {
+    while (l.i < l.end && isIdentChar(l.code())) l.i++;
+    l.fail('malformed-number', `"${l.s.slice(start, l.i)}" is not a time in seconds`, start, l.i, expected, 'write the time in seconds: t=1.5 or t=1.5s');
+  }
+  const n = Number(text);
+  if (!Number.isFinite(n) || n > SEQUENCE_LIMITS.maxTimestamp) {
+    l.fail('number-too-large', `${text} is too large`, start, l.i, `${expected}, at most ${SEQUENCE_LIMITS.maxTimestamp}`, null);
+  }
+  return n;
+}
+
 function parseState(word: Word): TcpState {
   const norm = word.value.toUpperCase().replace(/-/g, '_');
   const alias: Record<string, TcpState> = { SYN_RECEIVED: 'SYN_RCVD', SYN_RECV: 'SYN_RCVD', CLOSE: 'CLOSED', FIN_WAIT1: 'FIN_WAIT_1', FIN_WAIT2: 'FIN_WAIT_2' };
@@ -472,6 +499,7 @@ function parseSegmentSpec(l: Line, seg: SegmentStatement): void {
           }
         }
       } else if (attr === 'delay') value = parseDecimal(l, SEQUENCE_LIMITS.maxTime, 'a delay in one-way trips, e.g. delay=2');
+      else if (attr === 'time') value = parseTimestamp(l);
       else {
         const max = attr === 'len' ? SEQUENCE_LIMITS.maxLen : attr === 'ws' ? 14 : attr === 'ts' ? 0xffffffff : attr === 'win' ? 0x3fffffff : 65535;
         value = parseUint(l, max, `${attr}=<number 0 … ${max}>`);
@@ -480,9 +508,9 @@ function parseSegmentSpec(l: Line, seg: SegmentStatement): void {
       continue;
     }
     if (attr && l.code() !== 61) {
-      l.fail('syntax', `${raw} needs a value`, start, l.i, `${key}=…`, `write ${key}=${attr === 'len' ? '100' : attr === 'note' ? '"text"' : attr === 'seq' || attr === 'ack' ? 'x+1' : '1460'}`);
+      l.fail('syntax', `${raw} needs a value`, start, l.i, `${key}=…`, `write ${key}=${attr === 'len' ? '100' : attr === 'note' ? '"text"' : attr === 'seq' || attr === 'ack' ? 'x+1' : attr === 'time' ? '0.000831' : '1460'}`);
     }
-    const s = suggest(key, [...Object.keys(FLAG_NAMES).map((f) => f.toUpperCase()), ...Object.keys(VALUE_ATTRIBUTES), 'lost', 'stale', 'retransmit', 'keepalive']);
+    const s = suggest(key, [...Object.keys(FLAG_NAMES).map((f) => f.toUpperCase()), ...Object.keys(VALUE_ATTRIBUTES).filter((k) => k.length > 1), 'lost', 'stale', 'retransmit', 'keepalive']);
     l.fail(
       'unknown-word',
       `unknown flag or attribute "${raw}"`,

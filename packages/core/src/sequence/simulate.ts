@@ -1081,7 +1081,7 @@ class Engine {
       marks,
       label: '',
       note: (attrs.get('note')?.value as string | undefined) ?? null,
-      time: null,
+      time: (attrs.get('time')?.value as number | undefined) ?? null,
       position,
     };
     if (hiddenFields.length) seg.hidden = hiddenFields;
@@ -1588,7 +1588,7 @@ function hasSegments(statements: Statement[]): SegmentStatement | null {
   return null;
 }
 
-type CaptureFn = (bytes: Uint8Array, options: { stream: number }) => Timeline;
+type CaptureFn = (bytes: Uint8Array, options: { stream: number; numbering: Numbering; labelStyle: LabelStyle }) => Timeline;
 
 function fromCapture(doc: SequenceDocument, cap: CaptureStatement, options: CompileOptions, engine: Engine): Timeline {
   const seg = hasSegments(doc.statements);
@@ -1607,9 +1607,14 @@ function fromCapture(doc: SequenceDocument, cap: CaptureStatement, options: Comp
     if (e instanceof WiregramError) throw e;
     err('capture-read', `cannot read ${cap.path.value}: ${e instanceof Error ? e.message : String(e)}`, cap.path.position, 'a readable pcap or pcapng file inside the project', null);
   }
+  // The block's own title, options and notes still apply.
+  const opts = engine.options;
+  // Captured ISNs are random 32-bit numbers: show them relative (as Wireshark does) unless the block (or the host)
+  // says otherwise.
+  if (!engine.numberingSet) opts.numbering = 'relative';
   let tl: Timeline;
   try {
-    tl = fn(bytes, { stream: cap.stream });
+    tl = fn(bytes, { stream: cap.stream, numbering: opts.numbering, labelStyle: opts.labelStyle });
   } catch (e) {
     if (e instanceof WiregramError) {
       if (e.position) throw e;
@@ -1617,10 +1622,6 @@ function fromCapture(doc: SequenceDocument, cap: CaptureStatement, options: Comp
     }
     err('capture-invalid', `cannot decode ${cap.path.value}: ${e instanceof Error ? e.message : String(e)}`, cap.path.position, 'a pcap or pcapng file', null);
   }
-  // The block's own title, options and notes still apply.
-  const opts = engine.options;
-  // Captured ISNs are random 32-bit numbers: show them relative (as Wireshark does) unless the block says otherwise.
-  if (!engine.numberingSet) opts.numbering = 'relative';
   tl.title = engine.title ?? tl.title;
   tl.options = { ...tl.options, ...opts, extra: { ...tl.options.extra, ...opts.extra } };
   for (const s of tl.segments) s.label = formatLabel(s, tl);

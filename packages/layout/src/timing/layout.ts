@@ -105,7 +105,8 @@ interface Metrics {
 function metrics(fs: number): Metrics {
   return {
     fs,
-    stateFs: fs + 1,
+    // The seeds set states a size above the labels (16 vs 13 px): the state is what a box is about.
+    stateFs: fs + 2,
     nameFs: fs + 2,
     titleFs: fs + 4,
     markFs: fs - 1,
@@ -362,6 +363,16 @@ function layoutColumns(
   // Long idle stretches (2MSL, RTO) are drawn shorter than their duration: past one unit, growth is sub-linear.
   const span = (dt: number): number => (dt <= 1 ? dt : 1 + Math.sqrt(dt - 1) * 0.7);
   const gaps = times.map((t, i) => (i === 0 ? 0 : Math.max(unit * span(t - times[i - 1]!), stackStep)));
+  // A passive open (`LISTEN`) before the first segment is drawn on the row where that segment leaves, as the
+  // seed figures do: the server's CLOSED box is as short as the client's, not stacked above it.
+  {
+    let firstSend = Infinity;
+    for (const sg of segs) firstSend = Math.min(firstSend, key(sg.sentAt));
+    const timerAt = new Set<number>();
+    for (const t of timeline.timers) timerAt.add(key(t.start)).add(key(t.end));
+    for (let i = 0; i + 1 < times.length && times[i + 1]! <= firstSend; i++)
+      if (slotH[i] === 0 && stackH[i] === 0 && !timerAt.has(times[i]!)) gaps[i + 1] = 0;
+  }
   const computeY = (): void => {
     let y = top + nameH + preRow + 6;
     for (let i = 0; i < times.length; i++) {
@@ -443,6 +454,7 @@ function layoutColumns(
     degree.set(sg.from, (degree.get(sg.from) ?? 0) + 1);
     degree.set(sg.to, (degree.get(sg.to) ?? 0) + 1);
   }
+  const crossOnce = crossingOnce(segs, pIndex);
   const homeGap = new Map<number, number>();
   const gapNeed = new Array<number>(Math.max(0, parts.length - 1)).fill(0);
   for (const sg of segs) {
@@ -459,11 +471,15 @@ function layoutColumns(
     }
     homeGap.set(sg.index, home);
     // A lost segment's line is only part of the gap long: its label must still fit between the ends.
-    const frac = sg.lost ? lostFraction(sg) : 1;
-    gapNeed[home] = Math.max(gapNeed[home]!, (blocks[sg.index]!.width + 3 * m.fs) / frac + m.fs);
+    // One crossing (simultaneous open/close): the label sits between its sender and the crossing, so that
+    // stretch (about half the arrow) must hold it.
+    const frac = sg.lost ? lostFraction(sg) : crossOnce.has(sg.index) ? 0.42 : 1;
+    // The seeds leave about a third of the gap free on each side of a label: it reads as on the arrow, not
+    // squeezed between the boxes.
+    gapNeed[home] = Math.max(gapNeed[home]!, (blocks[sg.index]!.width + 4 * m.fs) / frac + m.fs);
   }
   const gapW = gapNeed.map((need, k) => {
-    const min = need > 0 ? m.fs * 16 : m.fs * 4;
+    const min = need > 0 ? m.fs * 18 : m.fs * 4;
     let w = Math.max(min, need) * gapScale;
     if (style === 'lifeline') {
       if (need > 0) w += 3 * m.fs; // arrows end on the lifeline itself: give the labels the room boxes would
@@ -477,7 +493,7 @@ function layoutColumns(
     return w;
   });
   let colW = 7 * m.fs;
-  for (const p of parts) colW = Math.max(colW, stateTextW(p.id) + 2 * m.fs);
+  for (const p of parts) colW = Math.max(colW, stateTextW(p.id) + 2.6 * m.fs);
   let x = 0;
   parts.forEach((p, i) => {
     const nameW = measureText(p.label, m.nameFs, 'bold');
@@ -809,10 +825,20 @@ function layoutColumns(
       }
       return false;
     });
+    // Nearer its sender, on its own side of the crossing, so each label plainly belongs to one arrow (unless
+    // the crossing is so near the sender that the far stretch is the only room).
+    let partner: Arrow | null = null;
     if (crossings === 1) {
-      const target = tc >= 0.5 ? tc / 2 : (1 + tc) / 2;
+      const target = tc >= 0.3 ? tc / 2 : (1 + tc) / 2;
       ts.sort((p, q) => Math.abs(p - target) - Math.abs(q - target));
+      arrowIndex.some(a.y1, a.y2, (o) => {
+        const u = o === a ? null : crossParam(a, o);
+        if (u !== null && u > 0.05 && u < 0.95) partner = o;
+        return partner !== null;
+      });
     }
+    const rival = partner as Arrow | null;
+    const xCross = a.x1 + (a.x2 - a.x1) * tc;
     // On the arrow (knocking the line out, as the seeds do) first; then just above or below it, which leaves
     // room between close parallel segments (bursts, a lost segment and its successor).
     const lineY = (x: number): number => {
@@ -857,6 +883,10 @@ function layoutColumns(
           return score >= bestScore;
         });
       for (const o of pendingLines) if (score < bestScore && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
+      // Beside the crossing a label is as near the other arrow as its own: which one is it? Such a spot
+      // counts as a failure, so the layout is redone wider rather than left ambiguous.
+      // A label must lie wholly on one side of the crossing, clear of it by a character.
+      if (rival && score < bestScore && box.x1 - m.fs < xCross && xCross < box.x2 + m.fs) score += 10;
       if (style === 'lifeline') for (const c of cols) if (box.x1 - 3 < c.cx && c.cx < box.x2 + 3) score += 10;
       if (score < bestScore) {
         bestScore = score;
@@ -931,6 +961,33 @@ function crossParam(a: { x1: number; y1: number; x2: number; y2: number }, b: { 
   return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? t : null;
 }
 
+/**
+ * Segments that cross exactly one other segment between the same two endpoints, decided from times alone
+ * (before any geometry): opposite directions whose flights overlap, or one overtaking another. A sweep over
+ * send times, so a long transfer costs about n × (segments in flight).
+ */
+function crossingOnce(segs: Segment[], pIndex: Map<string, number>): Set<number> {
+  const live = segs.filter((s) => !s.lost && s.from !== s.to && pIndex.has(s.from) && pIndex.has(s.to));
+  live.sort((a, b) => a.sentAt - b.sentAt);
+  const count = new Map<number, number>();
+  const bump = (i: number): void => void count.set(i, (count.get(i) ?? 0) + 1);
+  for (let i = 0; i < live.length; i++) {
+    const s = live[i]!;
+    for (let j = i + 1; j < live.length && live[j]!.sentAt < s.arrivesAt - EPS; j++) {
+      const o = live[j]!;
+      const opposite = o.from === s.to && o.to === s.from;
+      const same = o.from === s.from && o.to === s.to;
+      if ((opposite && o.sentAt < s.arrivesAt - EPS && s.sentAt < o.arrivesAt - EPS) || (same && o.sentAt > s.sentAt + EPS && o.arrivesAt < s.arrivesAt - EPS)) {
+        bump(s.index);
+        bump(o.index);
+      }
+    }
+  }
+  const out = new Set<number>();
+  for (const [i, c] of count) if (c === 1) out.add(i);
+  return out;
+}
+
 function median(xs: number[]): number {
   if (!xs.length) return 0;
   const s = [...xs].sort((a, b) => a - b);
@@ -948,22 +1005,47 @@ function flowMarks(seg: Segment, label: string): string {
 }
 
 function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions): Scene {
+  // As Wireshark's Flow Graph: a time column on the left, one vertical line per host under its address, the
+  // packet's Info on its arrow, and a comment column on the right (here: what wiregram marked — lost, an
+  // override — that the Info text does not already say).
   const items: SceneItem[] = [];
   const parts = timeline.participants;
   const segs = [...timeline.segments].sort((a, b) => a.sentAt - b.sentAt || a.index - b.index);
   const labels = new Map<number, string>();
-  for (const s of segs) labels.set(s.index, wiresharkLabel(s, timeline));
+  const comments = new Map<number, string>();
+  for (const s of segs) {
+    const label = wiresharkLabel(s, timeline);
+    labels.set(s.index, label);
+    const mk = flowMarks(s, label);
+    if (mk) comments.set(s.index, mk);
+  }
   const timeText = (s: Segment): string => (s.time !== null && s.time !== undefined ? s.time.toFixed(6) : String(s.index + 1));
   const timeHead = segs.some((s) => s.time !== null && s.time !== undefined) ? 'Time' : 'No.';
-  const timeW = Math.max(measureText(timeHead, m.fs, 'bold'), ...segs.map((s) => measureText(timeText(s), m.fs)));
-  const maxLabel = Math.max(0, ...[...labels.values()].map((l) => measureText(l, m.fs)));
-  const maxMark = Math.max(0, ...segs.map((s) => measureText(flowMarks(s, labels.get(s.index)!), m.markFs)));
-  const gap = Math.max(m.fs * 14, maxLabel + 3 * m.fs, maxMark + 3 * m.fs);
+  let timeW = measureText(timeHead, m.fs, 'bold');
+  for (const s of segs) timeW = Math.max(timeW, measureText(timeText(s), m.fs));
+  let maxLabel = 0;
+  for (const l of labels.values()) maxLabel = Math.max(maxLabel, measureText(l, m.fs));
+  const gap = Math.max(m.fs * 14, maxLabel + 3 * m.fs);
   const headerH = m.nameFs * 2.6;
-  const rowH = m.lineH * 2 + (segs.some((s) => flowMarks(s, labels.get(s.index)!)) ? m.lineH * 0.6 : 0) + 6;
-  const x0 = timeW + 2 * m.fs; // first lifeline
+  const rowH = m.lineH * 2 + 6;
+  // Heading boxes: the name, and the address under it unless the name already is the address.
+  const heads = parts.map((p) => {
+    const addr = p.address ? `${p.address}${p.port !== null && p.port !== undefined ? ':' + p.port : ''}` : null;
+    const sub = addr && addr !== p.label ? addr : null;
+    const w = Math.max(measureText(p.label, m.nameFs, 'bold'), sub ? measureText(sub, m.markFs) : 0) + 2 * m.fs;
+    return { p, sub, w };
+  });
+  // The time column (and its header) ends a character before the first heading box: never under it.
+  const timeRight = m.fs + timeW;
   const cx = new Map<string, number>();
-  parts.forEach((p, i) => cx.set(p.id, x0 + m.fs * 4 + i * gap));
+  let x = timeRight + m.fs * 2;
+  heads.forEach((h, i) => {
+    x = i === 0 ? Math.max(x + m.fs * 2, x + h.w / 2) : x + Math.max(gap, (heads[i - 1]!.w + h.w) / 2 + m.fs);
+    cx.set(h.p.id, x);
+  });
+  const first = cx.get(parts[0]?.id ?? '') ?? timeRight;
+  const last = cx.get(parts[parts.length - 1]?.id ?? '') ?? timeRight;
+  const commentX = last + Math.max((heads[heads.length - 1]?.w ?? 0) / 2, m.fs * 2) + m.fs;
 
   // Rows: segments, with notes and dividers interleaved by time.
   type Row = { kind: 'seg'; seg: Segment } | { kind: 'divider'; text: string; at: number } | { kind: 'note'; text: string; at: number; ps: string[] };
@@ -979,9 +1061,7 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
     rows.splice(pos, 0, r);
   }
 
-  let y = headerH + m.lineH;
-  const first = cx.get(parts[0]?.id ?? '') ?? x0;
-  const last = cx.get(parts[parts.length - 1]?.id ?? '') ?? x0;
+  let y = headerH + m.lineH * 0.5;
   const rowYs: number[] = [];
   for (const r of rows) {
     rowYs.push(y);
@@ -989,20 +1069,25 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
   }
   const bottom = y + m.lineH * 0.5;
 
-  items.push(mkText('time', m.fs, baselineFor(headerH / 2, m.fs), timeHead, m.fs, 0, 'start', 'bold'));
-  for (const p of parts) {
-    const x = cx.get(p.id)!;
-    const sub = p.address ? `${p.address}${p.port !== null ? ':' + p.port : ''}` : null;
-    const nameW = Math.max(measureText(p.label, m.nameFs, 'bold'), sub ? measureText(sub, m.markFs) : 0);
-    const w = nameW + 2 * m.fs;
-    items.push(mkRect('participant-box', x - w / 2, 0, w, headerH, 0, 3));
+  const headY = baselineFor(headerH / 2, m.fs);
+  items.push(mkText('time', m.fs, headY, timeHead, m.fs, 0, 'start', 'bold'));
+  if (comments.size) items.push(mkText('time', commentX, headY, 'Comment', m.fs, 0, 'start', 'bold'));
+  for (const { p, sub, w } of heads) {
+    const hx = cx.get(p.id)!;
+    items.push(mkRect('participant-box', hx - w / 2, 0, w, headerH, 0, 3));
     if (sub) {
-      items.push(mkText('participant', x, baselineFor(headerH * 0.36, m.nameFs), p.label, m.nameFs, 0, 'middle', 'bold'));
-      items.push(mkText('time', x, baselineFor(headerH * 0.74, m.markFs), sub, m.markFs, 0));
-    } else items.push(mkText('participant', x, baselineFor(headerH / 2, m.nameFs), p.label, m.nameFs, 0, 'middle', 'bold'));
-    items.push(mkLine('lifeline', x, headerH, x, bottom, 0));
+      items.push(mkText('participant', hx, baselineFor(headerH * 0.36, m.nameFs), p.label, m.nameFs, 0, 'middle', 'bold'));
+      items.push(mkText('time', hx, baselineFor(headerH * 0.74, m.markFs), sub, m.markFs, 0));
+    } else items.push(mkText('participant', hx, baselineFor(headerH / 2, m.nameFs), p.label, m.nameFs, 0, 'middle', 'bold'));
+    items.push(mkLine('lifeline', hx, headerH, hx, bottom, 0));
   }
-  items.push(mkLine('divider', 0, headerH + m.lineH * 0.4, x0 - m.fs, headerH + m.lineH * 0.4, 0));
+  // Rules under the column headers, as a table would have.
+  items.push(mkLine('divider', m.fs * 0.5, headerH, timeRight + m.fs * 0.5, headerH, 0));
+  if (comments.size) {
+    let cw = measureText('Comment', m.fs, 'bold');
+    for (const c of comments.values()) cw = Math.max(cw, measureText(c, m.markFs));
+    items.push(mkLine('divider', commentX - m.fs * 0.5, headerH, commentX + cw + m.fs * 0.5, headerH, 0));
+  }
 
   rows.forEach((r, i) => {
     const ry = rowYs[i]!;
@@ -1010,7 +1095,7 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
       const step = stepAt(timeline, r.at);
       const ym = ry + (m.lineH + 12) / 2;
       const t = mkText('divider-label', (first + last) / 2, baselineFor(ym, m.fs), r.text, m.fs, step, 'middle', 'bold');
-      items.push(mkLine('divider', 0, ym, last + m.fs * 2, ym, step, [6, 4]));
+      items.push(mkLine('divider', m.fs * 0.5, ym, last + m.fs * 2, ym, step, [6, 4]));
       items.push(mkRect('background', t.x - t.width / 2 - m.padX, ym - m.lineH / 2, t.width + 2 * m.padX, m.lineH, step));
       items.push(t);
       return;
@@ -1036,12 +1121,13 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
     const dir = xb >= xa ? 1 : -1;
     const role = segmentRole(seg);
     const label = labels.get(seg.index)!;
-    const lt = mkText('label', (xa + xb) / 2, ay - 7 - m.fs * DESC, label, m.fs, step);
-    items.push(lt);
-    const mk = flowMarks(seg, label);
-    if (mk) items.push(mkText('label-mark', (xa + xb) / 2, ay + 4 + m.markFs * ASC, mk, m.markFs, step));
+    // Lost: the line stops at 72 %; its label is centred over that visible part, not over the missing rest.
+    const xe = seg.lost ? xa + (xb - xa) * 0.72 : xb;
+    const lx = Math.max((xa + xe) / 2, Math.min(xa, xe) + measureText(label, m.fs) / 2);
+    items.push(mkText('label', seg.lost ? lx : (xa + xb) / 2, ay - 7 - m.fs * DESC, label, m.fs, step));
+    const mk = comments.get(seg.index);
+    if (mk) items.push(mkText('label-mark', commentX, baselineFor(ay, m.markFs), mk, m.markFs, step, 'start'));
     if (seg.lost) {
-      const xe = xa + (xb - xa) * 0.72;
       items.push(mkLine(role, xa, ay, xe, ay, step));
       items.push(mkLine('loss-cross', xe - 5, ay - 5, xe + 5, ay + 5, step));
       items.push(mkLine('loss-cross', xe - 5, ay + 5, xe + 5, ay - 5, step));

@@ -64,6 +64,33 @@ console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [name, layout, both] of rows)
   console.log(`| ${name} | ${layout.toFixed(1)} | ${Math.round(1e6 / layout)} | ${both.toFixed(1)} | ${(layout / 150).toFixed(2)}× |`);
 
+// Long transfers: label placement must stay near-linear (obstacles bucketed by y). One layout per round, best
+// of a few rounds; the 10,000-segment rows are the ones a capture import produces.
+function transfer(n) {
+  let s = 'participant client\nparticipant server\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK\n';
+  for (let i = 0; i < n - 3; i++) s += i % 2 ? 'server -> client: ACK\n' : 'client -> server: PSH, ACK len=100\n';
+  return s;
+}
+function once(fn, rounds = 3) {
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return best;
+}
+console.log('');
+console.log('| transfer | style | layout ms | µs per segment |');
+console.log('| --- | --- | ---: | ---: |');
+for (const n of [300, 3000, 10000]) {
+  const tl = compileSequence(transfer(n));
+  for (const style of ['states', 'lifeline', 'flow']) {
+    const ms = once(() => layoutTimeline(tl, { style }), n > 3000 ? 2 : 3);
+    console.log(`| ${n} segments | ${style} | ${ms.toFixed(1)} | ${((ms * 1000) / n).toFixed(1)} |`);
+  }
+}
+
 // Cold start: a fresh process importing the layout and drawing one handshake, vs an empty Node process.
 function cold(args, runs = 7) {
   const ts = [];

@@ -148,6 +148,20 @@ function optionLine(o: OptionSpec): [string, string] {
   return [flag, desc];
 }
 
+/** Greedy word wrap, so option descriptions stay readable in an 100-column terminal. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export function commandHelp(spec: CommandSpec): string {
   const rows = spec.options.filter((o) => !o.hidden).map(optionLine);
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
@@ -159,7 +173,7 @@ export function commandHelp(spec: CommandSpec): string {
     spec.description,
     '',
     'Options:',
-    ...rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`),
+    ...rows.map(([f, d]) => `  ${f.padEnd(width)}${wrap(d, 100 - width - 2).join(`\n${' '.repeat(width + 2)}`)}`),
     '',
     'Examples:',
     ...spec.examples.map((e) => `  ${e}`),

@@ -83,7 +83,17 @@ function leadingSpaces(text: string): number {
 }
 
 const LIST_ITEM = /^( *)([-+*]|\d{1,9}[.)])( +|$)/;
-const FENCE = /^(`{3,}|~{3,})(.*)$/;
+const FENCE_LINE = /^(`{3,}|~{3,})(.*)$/;
+/** A fence opener: ``` or ~~~ (3+), and for backticks an info string without backticks (else it is inline code). */
+const FENCE = {
+  test(body: string): boolean {
+    const m = FENCE_LINE.exec(body);
+    return m !== null && !(m[1]![0] === '`' && m[2]!.includes('`'));
+  },
+  exec(body: string): RegExpExecArray | null {
+    return FENCE.test(body) ? FENCE_LINE.exec(body) : null;
+  },
+};
 
 interface Open {
   marker: string;
@@ -99,11 +109,20 @@ interface Open {
 /** Every fenced code block of a Markdown document, in order (any language; filter by `lang`). */
 export function scanFences(markdown: string): FencedBlock[] {
   const lines = splitLines(markdown);
+  // A final line break ends the last line; it does not start an empty one (which an unclosed fence would keep).
+  if (lines.length > 1 && lines[lines.length - 1]!.text === '') lines.pop();
   const blocks: FencedBlock[] = [];
   let open: Open | null = null;
   let inComment = false;
   let listStack: number[] = [];
   let listDepth = 0;
+  /** The previous line was paragraph text, so a less-indented text line continues it (CommonMark's lazy lines). */
+  let paragraph = false;
+  /** Content indentation of the list item holding that paragraph (0 at the top level). */
+  let paragraphBase = 0;
+  let paragraphDepth = 0;
+  /** Content indentation of a list item whose first line was empty, until the next line is seen. */
+  let emptyItem = -1;
 
   const finish = (o: Open, endLineIndex: number, closed: boolean) => {
     const last = lines[endLineIndex]!;
@@ -155,7 +174,16 @@ export function scanFences(markdown: string): FencedBlock[] {
       listDepth = q.depth;
     }
     const indent = leadingSpaces(rest);
-    if (rest.trim() === '') continue;
+    // A `>` the open paragraph is not inside starts a block quote, which ends the paragraph.
+    if (q.depth > paragraphDepth) paragraph = false;
+    if (rest.trim() === '') {
+      paragraph = false;
+      // A list item may start with at most one blank line: an empty item followed by a blank line is over.
+      if (emptyItem >= 0) listStack = listStack.filter((c) => c !== emptyItem);
+      emptyItem = -1;
+      continue;
+    }
+    emptyItem = -1;
 
     let fenceIndent = -1;
     let base = 0;
@@ -166,35 +194,62 @@ export function scanFences(markdown: string): FencedBlock[] {
       for (const c of listStack) if (c <= indent) b = c;
       return b;
     })();
-    if (li && indent - topBase <= 3) {
-      const content = li[0].length;
+    // Does this line reach into the container of the open paragraph? Only then can it continue or interrupt it.
+    const matched = paragraph && q.depth === paragraphDepth && indent >= paragraphBase;
+    let isItem = li !== null && indent - topBase <= 3;
+    if (isItem && matched) {
+      // An empty item, or an ordered one not starting at 1, cannot interrupt a paragraph (`text` + `-` is a heading).
+      const empty = rest.slice(li![0].length).trim() === '';
+      if (empty || (/\d/.test(li![2]!) && parseInt(li![2]!, 10) !== 1)) isItem = false;
+    }
+    if (li && isItem) {
+      // Content starts after the marker and its spaces; an empty item, or one followed by 5+ spaces (code), at
+      // marker + 1.
+      const spaces = li[3]!.length;
+      const content = spaces === 0 || spaces > 4 ? li[1]!.length + li[2]!.length + 1 : li[0].length;
       listStack = listStack.filter((c) => c <= indent);
       listStack.push(content);
-      if (FENCE.test(rest.slice(content))) {
+      const after = rest.slice(content);
+      emptyItem = after.trim() === '' ? content : -1;
+      paragraph = after.trim() !== '' && !FENCE.test(after);
+      paragraphBase = content;
+      paragraphDepth = q.depth;
+      if (FENCE.test(after)) {
         fenceIndent = content;
         base = content;
-        fenceText = rest.slice(content);
+        fenceText = after;
       }
     } else {
+      const body = rest.slice(indent);
+      const startsBlock = indent - topBase <= 3 && (FENCE.test(body) || body.startsWith('<!--') || /^#{1,6}(\s|$)/.test(body));
+      if (matched && indent - paragraphBase <= 3 && /^(=+|-+)[ \t]*$/.test(body)) {
+        paragraph = false; // a setext heading underline ends the paragraph
+        continue;
+      }
+      if (paragraph && !startsBlock) continue; // a lazy continuation line: the paragraph (and its list item) goes on
       listStack = listStack.filter((c) => c <= indent);
       base = listStack.length ? listStack[listStack.length - 1]! : 0;
       if (indent - base <= 3) {
-        const body = rest.slice(indent);
-        if (body.startsWith('<!--')) {
-          if (!body.slice(4).includes('-->')) inComment = true;
+        const inner = rest.slice(indent);
+        if (inner.startsWith('<!--')) {
+          paragraph = false;
+          if (!inner.slice(4).includes('-->')) inComment = true;
           continue;
         }
-        if (FENCE.test(body)) {
+        if (FENCE.test(inner)) {
           fenceIndent = indent;
-          fenceText = body;
+          fenceText = inner;
         }
+        paragraph = fenceIndent < 0 && !/^#{1,6}(\s|$)/.test(inner);
+        paragraphBase = base;
+        paragraphDepth = q.depth;
       }
     }
     if (fenceIndent < 0) continue;
+    paragraph = false;
     const m = FENCE.exec(fenceText)!;
     const marker = m[1]!;
     const info = m[2]!.trim();
-    if (marker[0] === '`' && info.includes('`')) continue; // CommonMark: not a fence, an inline code span
     const lang = info.split(/\s+/)[0] ?? '';
     const openerPrefix = text.slice(0, q.length + fenceIndent);
     open = {

@@ -67,7 +67,8 @@ function segmentToRegex(glob: string): string {
 }
 
 function globToRegexSource(glob: string): string {
-  const parts = glob.split('/');
+  // `**/**` is `**`; collapsing keeps the regex free of stacked quantifiers (no catastrophic backtracking).
+  const parts = glob.split('/').filter((p, i, all) => !(p === '**' && all[i - 1] === '**'));
   let out = '';
   parts.forEach((part, i) => {
     const last = i === parts.length - 1;

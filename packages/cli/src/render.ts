@@ -229,7 +229,9 @@ function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | '
       lines = ['<figure class="wiregram">', ...body, '</figure>'];
     } else {
       const alt = metaCaption(block.meta) || (svgText && svgTitle(svgText)) || `${p.unit.lang} diagram ${p.unit.n}`;
-      lines = [`![${escapeAlt(alt)}](${linkTarget(fromDir, p.dest!)})`];
+      // An image for SVG; a PDF cannot be an <img>, so it becomes a plain link.
+      const bang = svgText !== null ? '!' : '';
+      lines = [`${bang}[${escapeAlt(alt)}](${linkTarget(fromDir, p.dest!)})`];
     }
     out += lines.map((l, i) => (i === 0 ? block.openerPrefix : block.continuationPrefix) + l).join(eol);
     at = block.endOffset;

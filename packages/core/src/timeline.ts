@@ -115,7 +115,10 @@ export interface Segment {
   lost: boolean;
   retransmission: boolean;
   retransmissionOf: number | null;
-  /** Fields the author set by hand (`seq`, `ack`, `win`, `mss`, `len`, `flags`). */
+  /**
+   * Fields the author set by hand to a value other than the one the engine computes (`seq`, `ack`, `win`). Data
+   * (`len=100`), options (`mss=1460`) and a `seq=` that only names the computed number are not overrides.
+   */
   overrides: string[];
   marks: SegmentMark[];
   /** Formatted in the diagram's label style, e.g. `SYN, ACK, seq=y, ack=x+1`. */

@@ -147,6 +147,21 @@ describe('hostile captures', () => {
     );
   });
 
+  it('a skipped pcapng block with a damaged trailing length is reported however it is chunked (fuzz regression)', () => {
+    const bytes = REAL[1]!.slice();
+    // The file ends with a block wiregram skips unparsed (interface statistics); break its trailing length.
+    bytes[bytes.length - 4] = 0;
+    const whole = indexStreams(bytes);
+    expect(whole.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^pcapng block at byte \d+: the trailing length does not match the leading length \d+/)]);
+    for (const size of [1, 3, 5, 64]) {
+      const chunks: Uint8Array[] = [];
+      for (let o = 0; o < bytes.length; o += size) chunks.push(bytes.slice(o, o + size));
+      const r = indexStreams(chunks);
+      expect(r.warnings.map((w) => w.message), `chunks of ${size}`).toEqual(whole.warnings.map((w) => w.message));
+      expect(r.frames).toBe(whole.frames);
+    }
+  });
+
   it('refuses absurd declared lengths without allocating them', () => {
     // pcap record claiming 4 GB
     const pcap = writePcap([{ sec: 1, nsec: 0, data: new Uint8Array(60) }], { linkType: 1 });

@@ -208,9 +208,10 @@ describe('examples/syn-flood.md', () => {
       'SYN, seq=a',
       'SYN, seq=b',
       'SYN, seq=c',
-      'SYN, ACK, seq=s, ack=a+1',
-      'SYN, ACK, seq=s, ack=b+1',
-      'SYN, ACK, seq=s, ack=c+1',
+      // one ISN per half-open connection: s1, s2, s3 from `isn server=s`
+      'SYN, ACK, seq=s1, ack=a+1',
+      'SYN, ACK, seq=s2, ack=b+1',
+      'SYN, ACK, seq=s3, ack=c+1',
       'SYN, seq=x',
     ]);
     expect(tl.segments.slice(0, 3).every((s) => s.marks.some((m) => m.kind === 'spoofed'))).toBe(true);

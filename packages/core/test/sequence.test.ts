@@ -98,11 +98,41 @@ describe('numbers', () => {
     expect(s.overrides).toEqual(['seq']);
     expect(s.marks).toEqual([{ kind: 'override', text: 'seq overridden (expected x+1)' }]);
     expect(tl.warnings.map((w) => w.code)).toEqual(['override']);
-    // the same value as computed is a confirmation: listed, not marked
+    // the same value as computed is a confirmation: neither listed nor marked; a window other than the default is
     const same = compileSequence(HS + 'client -> server: ACK seq=x+1 win=512\n').segments[3]!;
-    expect(same.overrides).toEqual(['seq', 'win']);
+    expect(same.overrides).toEqual(['win']);
     expect(same.marks).toEqual([]);
     expect(same.label).toBe('ACK, seq=x+1, ack=y+1, win=512');
+  });
+  test('overrides list only what differs from the engine: data, options and confirmations are not overrides', () => {
+    const tl = compileSequence(
+      HEAD +
+        'client -> server: SYN mss=1460 ws=7 win=65535\nserver -> client: SYN, ACK ack=x+1\nclient -> server: ACK\n' +
+        'client -> server: PSH, ACK len=100\nclient -> server: PSH, ACK "hi"\nserver -> client: ACK ack=x+103 win=100\nclient -> server: FIN, ACK seq=u\n',
+    );
+    expect(tl.segments.map((s) => s.overrides)).toEqual([[], [], [], [], [], ['win'], []]);
+    expect(labels(tl)).toEqual([
+      'SYN, seq=x, mss=1460, ws=7',
+      'SYN, ACK, seq=y, ack=x+1',
+      'ACK, seq=x+1, ack=y+1',
+      'PSH, ACK, seq=x+1, ack=y+1, len=100',
+      'PSH, ACK, seq=x+101, ack=y+1, len=2',
+      'ACK, seq=y+1, ack=x+103, win=100',
+      'FIN, ACK, seq=u, ack=y+1',
+    ]);
+    expect(tl.segments.flatMap((s) => s.marks)).toEqual([]);
+    // a participant's own window is its default: the same value is no override, another one is
+    const own = compileSequence('participant c win=1000\nparticipant s\nc -> s: SYN win=1000\ns -> c: SYN, ACK\nc -> s: ACK win=2000\n');
+    expect(own.segments.map((s) => s.overrides)).toEqual([[], [], ['win']]);
+    // what really departs from the protocol is listed, so layouts can paint it
+    const wrong = compileSequence(HS + 'client -> server: PSH, ACK len=10 seq=x+5 ack=y\n').segments[3]!;
+    expect(wrong.overrides).toEqual(['seq', 'ack']);
+    const wrongTl = compileSequence(HS + 'client -> server: PSH, ACK len=10 seq=x+5 ack=y\n');
+    expect(wrongTl.segments[3]!.marks.map((m) => m.kind)).toEqual(['override']);
+    expect(wrongTl.warnings.map((w) => w.reason)).toEqual([
+      'seq=x+5 differs from the computed x+1; drawn as written',
+      'ack=y differs from the computed y+1; drawn as written',
+    ]);
   });
   test('a hidden field and the flags style of the seeds', () => {
     const tl = compileSequence('option labels=flags\n' + HS + 'client -> server: FIN, ACK hide=ack\n');
@@ -197,6 +227,44 @@ describe('timers and time', () => {
     expect(tl.notes.map((n) => [n.placement, n.at])).toEqual([['left', 4.5], ['over', 4.75]]);
     expect(tl.segments[3]!.sentAt).toBe(5);
   });
+  test('multi-line notes: Mermaid <br>, <br/>, <br />, and \n; each line trimmed; \\ is a backslash', () => {
+    const tl = compileSequence(
+      'participant client\nparticipant server\n' +
+        'note over client: 第一行<br>第二行\n' +
+        'Note over client,server: SYN 队列 <BR/> 已满 <br /> 无法连接\n' +
+        'note left of client: line one\\nline two\n' +
+        'note right of server: "quoted\\nbreaks, and <br> too"\n' +
+        'note over server: C:\\\\new <b>bold</b> a<brb stays\n' +
+        'client -> server: SYN\n',
+    );
+    expect(tl.notes.map((n) => n.text)).toEqual([
+      '第一行\n第二行',
+      'SYN 队列\n已满\n无法连接',
+      'line one\nline two',
+      'quoted\nbreaks, and\ntoo',
+      'C:\\new <b>bold</b> a<brb stays',
+    ]);
+    // a note's position still covers its whole line
+    expect(tl.notes[1]!.position!.start.line).toBe(4);
+  });
+  test('t=0.000831 sets a segment\'s real time (seconds); without it time is null', () => {
+    const tl = compileSequence(HEAD + 'client -> server: SYN t=0\nserver -> client: SYN, ACK t=0.000015022\nclient -> server: ACK time=1.5s\nclient -> server: FIN, ACK\n');
+    expect(tl.segments.map((s) => s.time)).toEqual([0, 0.000015022, 1.5, null]);
+    // labels do not change: the time is for layouts (the flow style's Time column)
+    expect(tl.segments[1]!.label).toBe('SYN, ACK, seq=y, ack=x+1');
+    const bad = (src: string) => {
+      try {
+        compileSequence(HEAD + src);
+      } catch (e) {
+        return e as { code: string; line: number; column: number; reason: string };
+      }
+      throw new Error('no error');
+    };
+    expect(bad('client -> server: SYN t=soon\n')).toMatchObject({ code: 'malformed-number', line: 4, column: 25 });
+    expect(bad('client -> server: SYN t=1.5ms\n')).toMatchObject({ code: 'malformed-number', reason: '"1.5ms" is not a time in seconds' });
+    expect(bad('client -> server: SYN t=9999999999\n')).toMatchObject({ code: 'number-too-large' });
+    expect(bad('client -> server: SYN t\n')).toMatchObject({ code: 'syntax', reason: 't needs a value' });
+  });
   test('header statements point at segments', () => {
     const tl = compileSequence(HS + 'header\nheader 1\nheader last\n');
     expect(tl.headers.map((h) => h.segment)).toEqual([2, 0, 2]);
@@ -206,8 +274,43 @@ describe('timers and time', () => {
 describe('more than two endpoints', () => {
   test('one server, two clients, independent connections', () => {
     const tl = compileSequence('participant a\nparticipant s\nparticipant b\nisn a=x s=y b=z\na -> s: SYN\nb -> s: SYN\ns -> a: SYN, ACK\ns -> b: SYN, ACK\na -> s: ACK\nb -> s: ACK\n');
-    expect(labels(tl)).toEqual(['SYN, seq=x', 'SYN, seq=z', 'SYN, ACK, seq=y, ack=x+1', 'SYN, ACK, seq=y, ack=z+1', 'ACK, seq=x+1, ack=y+1', 'ACK, seq=z+1, ack=y+1']);
+    // each connection has its own ISN, as real stacks choose one per connection: y1, y2 from `isn s=y`
+    expect(labels(tl)).toEqual(['SYN, seq=x', 'SYN, seq=z', 'SYN, ACK, seq=y1, ack=x+1', 'SYN, ACK, seq=y2, ack=z+1', 'ACK, seq=x+1, ack=y1+1', 'ACK, seq=z+1, ack=y2+1']);
     expect(statesOf(tl, 'b')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED']);
+  });
+  test('per-connection ISNs: numbered in the order of the text, data and renames stay per connection', () => {
+    // b's SYN, ACK comes first in time, but a's is written first: a's connection is y1
+    const tl = compileSequence(
+      'participant a\nparticipant s\nparticipant b\nisn a=x b=z s=y\na -> s: SYN\nb -> s: SYN\ns -> a: SYN, ACK delay=3\n& s -> b: SYN, ACK\nb -> s: ACK\n' +
+        'a -> s: ACK\ns -> b: PSH, ACK len=10\nb -> s: ACK\ns -> a: PSH, ACK len=5\n',
+    );
+    expect(labels(tl).slice(2)).toEqual([
+      'SYN, ACK, seq=y1, ack=x+1',
+      'SYN, ACK, seq=y2, ack=z+1',
+      'ACK, seq=z+1, ack=y2+1',
+      'ACK, seq=x+1, ack=y1+1',
+      'PSH, ACK, seq=y2+1, ack=z+1, len=10',
+      'ACK, seq=z+1, ack=y2+11',
+      'PSH, ACK, seq=y1+1, ack=x+1, len=5',
+    ]);
+  });
+  test('per-connection ISNs: y1, y2 without an isn; an isn number as written; a seq= on the SYN, ACK names it', () => {
+    const flood = 'participant a\nparticipant s\nparticipant b\na -> s: SYN\nb -> s: SYN\ns -> a: SYN, ACK\ns -> b: SYN, ACK\n';
+    expect(labels(compileSequence(flood)).slice(2)).toEqual(['SYN, ACK, seq=y1, ack=1', 'SYN, ACK, seq=y2, ack=1']);
+    expect(labels(compileSequence('isn s=5000\n' + flood)).slice(2)).toEqual(['SYN, ACK, seq=5000, ack=1', 'SYN, ACK, seq=5000, ack=1']);
+    const named = compileSequence('isn s=y\n' + flood.replace('s -> b: SYN, ACK', 's -> b: SYN, ACK seq=q') + 'b -> s: ACK\n');
+    expect(labels(named).slice(2)).toEqual(['SYN, ACK, seq=y1, ack=1', 'SYN, ACK, seq=q, ack=1', 'ACK, seq=1, ack=q+1']);
+    expect(named.segments[3]!.overrides).toEqual([]);
+    // wireshark labels show each connection relative to its own ISN
+    expect(labels(compileSequence('option labels=wireshark\n' + flood)).slice(2).map((l) => l.replace(/ Win.*/, ''))).toEqual([
+      '80 → 54321 [SYN, ACK] Seq=0 Ack=1',
+      '80 → 54322 [SYN, ACK] Seq=0 Ack=1',
+    ]);
+    // a client that opens connections to two servers: x1, x2
+    const two = compileSequence('participant c\nparticipant s1\nparticipant s2\nc -> s1: SYN\nc -> s2: SYN\ns1 -> c: SYN, ACK\nc -> s1: ACK\n');
+    expect(labels(two)).toEqual(['SYN, seq=x1', 'SYN, seq=x2', 'SYN, ACK, seq=0, ack=x1+1', 'ACK, seq=x1+1, ack=1']);
+    // one peer only: nothing changes
+    expect(labels(compileSequence(HS))).toEqual(['SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=y+1']);
   });
 });
 
@@ -284,6 +387,12 @@ describe('regressions found by the property test', () => {
     chain(tl, 'server');
     expect(tl.segments[3]!.sentAt).toBe(tl.segments[2]!.arrivesAt);
     expect(statesOf(tl, 'server').slice(-2)).toEqual(['ESTABLISHED', 'FIN_WAIT_1']);
+  });
+  test('"&" after a mid-diagram "listen" cannot reach back before it', () => {
+    const tl = compileSequence('client -> server: PSH, ACK force\nlisten client\n& client -> server: SYN\n');
+    chain(tl, 'client');
+    expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'LISTEN', 'SYN_SENT']);
+    expect(tl.segments[1]!.sentAt).toBe(2);
   });
   test('state after listen is refused', () => {
     expect(() => compileSequence('listen client\nstate client=ESTABLISHED\n')).toThrow(/state for client comes after it started listening/);

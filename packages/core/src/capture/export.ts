@@ -156,7 +156,11 @@ function renderText(tl: Timeline, frames: readonly number[] | null, options: Seq
     const comment = [frames ? `frame ${frames[k]}` : null, ...s.marks.filter((m) => m.kind !== 'reset').map((m) => m.text)]
       .filter(Boolean)
       .join(', ');
-    lines.push(`${s.from} -> ${s.to}: ${parts.join(' ')}${comment ? `  # ${comment}` : ''}`);
+    // Sent before the previous segment (from the other side) arrived: the two crossed on the wire (simultaneous
+    // open or close). `&` sends it at the same instant, as the capture's Timeline draws it.
+    const prev = k > 0 ? segs[k - 1]! : null;
+    const crossed = prev !== null && prev.from !== s.from && prev.arrivesAt > s.sentAt;
+    lines.push(`${crossed ? '& ' : ''}${s.from} -> ${s.to}: ${parts.join(' ')}${comment ? `  # ${comment}` : ''}`);
   });
   return lines.join('\n') + '\n';
 }
@@ -166,9 +170,8 @@ function renderText(tl: Timeline, frames: readonly number[] | null, options: Seq
  * them, so the text compiles back to the very same instant.
  */
 export function formatTime(t: number): string {
-  let text = t.toFixed(9);
-  while (text.length > 0 && text.endsWith('0') && text.length - text.indexOf('.') > 7) text = text.slice(0, -1);
-  return text;
+  const ns = t.toFixed(9);
+  return ns.endsWith('000') ? ns.slice(0, -3) : ns;
 }
 
 function quote(s: string): string {

@@ -146,6 +146,13 @@ export class CaptureReader {
   private pendingView = new DataView(this.pending.buffer);
   private pendingLen = 0;
   private skip = 0;
+  /**
+   * A skipped pcapng block is not buffered, but its trailing length is still checked, as it is when the block
+   * arrives whole: the last four bytes are caught as they stream past.
+   */
+  private skipLen = 0;
+  private skipAt = 0;
+  private readonly trail = new Uint8Array(4);
   private readonly ref: PacketRef;
   private lastHigh = 0;
   private lastLow = 0;
@@ -201,7 +208,7 @@ export class CaptureReader {
       if (need < 0 || need > avail) {
         // Incomplete: a skippable block is dropped as it streams past, anything else is buffered.
         if (need > 0 && this.skippable(view, off)) {
-          this.skip = need - avail;
+          this.startSkip(need, chunk.subarray(off), avail);
           this.position += avail;
           return;
         }
@@ -242,10 +249,31 @@ export class CaptureReader {
   private skipIn(chunk: Uint8Array, off: number): number {
     if (this.skip === 0) return off;
     const n = Math.min(this.skip, chunk.length - off);
+    // Catch the bytes among the block's last four.
+    for (let j = Math.max(0, this.skip - 4); j < n; j++) this.trail[4 - (this.skip - j)] = chunk[off + j]!;
     this.skip -= n;
     this.position += n;
     off += n;
+    if (this.skip === 0) this.checkTrail();
     return off >= chunk.length ? -1 : off;
+  }
+
+  /** Start skipping a block of `len` bytes of which the first `seen` (in `have`) have already gone by. */
+  private startSkip(len: number, have: Uint8Array, seen: number): void {
+    this.skipLen = len;
+    this.skipAt = this.at;
+    for (let i = Math.max(0, len - 4); i < seen; i++) this.trail[i - (len - 4)] = have[i]!;
+    this.skip = len - seen;
+    if (this.skip === 0) this.checkTrail();
+  }
+
+  private checkTrail(): void {
+    const t = this.trail;
+    const v = this.littleEndian ? (t[0]! | (t[1]! << 8) | (t[2]! << 16) | (t[3]! << 24)) >>> 0 : ((t[0]! << 24) | (t[1]! << 16) | (t[2]! << 8) | t[3]!) >>> 0;
+    if (v !== this.skipLen) {
+      this.at = this.skipAt;
+      this.stop('capture-corrupt', `pcapng block at byte ${this.skipAt}: the trailing length does not match the leading length ${this.skipLen}`);
+    }
   }
 
   /** Copy a tail into the pending buffer (capped: unitLength never allows more than MAX_BLOCK). */
@@ -272,8 +300,9 @@ export class CaptureReader {
       if (need === -2) return -1;
       if (need > 0 && this.skippable(this.pendingView, 0)) {
         // Drop what we buffered and skip the rest without buffering it.
-        this.skip = need - this.pendingLen;
+        this.startSkip(need, this.pending, this.pendingLen);
         this.pendingLen = 0;
+        if (this.stopped) return -1;
         return this.skipIn(chunk, off);
       }
       const target = need > 0 ? need : -need;

@@ -180,14 +180,22 @@ function buildSegment(
 
 /**
  * Segments are sent one unit apart and take one unit to arrive. Exception: a SYN or FIN answered by the other
- * side's own SYN or FIN that does not acknowledge it crossed it on the wire (simultaneous open or close): both
- * then arrive after the second was sent, so the arrows cross and the states go through SYN_RCVD / CLOSING.
+ * side's own SYN or FIN that does not acknowledge it crossed it on the wire (simultaneous open or close), and so
+ * did the two SYN, ACKs that follow a simultaneous open: both then arrive after the second was sent, so the arrows
+ * cross and the states go through SYN_RCVD / CLOSING.
  */
 function crossings(packets: readonly StreamPacket[], segments: Segment[]): void {
   for (let i = 0; i + 1 < packets.length; i++) {
     const a = packets[i]!;
     const b = packets[i + 1]!;
     if (a.dir === b.dir || !(a.flags & (TH_SYN | TH_FIN)) || !(b.flags & (TH_SYN | TH_FIN))) continue;
+    // After a simultaneous open each side answers the other's SYN with its own SYN, ACK; two SYN, ACKs in a row
+    // from both sides crossed too (after one, the other side would have sent a plain ACK).
+    const synAcks = (a.flags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK) && (b.flags & (TH_SYN | TH_ACK)) === (TH_SYN | TH_ACK);
+    if (synAcks) {
+      segments[i]!.arrivesAt = segments[i + 1]!.arrivesAt;
+      continue;
+    }
     const end = (a.seq + a.len + 1) >>> 0;
     const acked = (b.flags & TH_ACK) !== 0 && ((b.ack - end) | 0) >= 0;
     if (acked) continue;

@@ -243,19 +243,19 @@ class Line {
       hint: 'add " at the end of the text (write \\" for a quote inside it)',
     });
   }
-  /** The rest of the line, trimmed; a single quoted string is unquoted. */
-  rest(): { text: string; position: Position } {
+  /** The rest of the line, trimmed; a single quoted string is unquoted (its escapes already applied). */
+  rest(): { text: string; position: Position; quoted: boolean } {
     this.skipSpaces();
     const start = this.i;
     if (this.code() === 34) {
       const q = this.quoted()!;
-      if (this.atEnd()) return { text: q.value, position: q.position };
+      if (this.atEnd()) return { text: q.value, position: q.position, quoted: true };
       this.i = start;
     }
     let end = this.end;
     while (end > start && isSpace(this.s.charCodeAt(end - 1))) end--;
     this.i = this.end;
-    return { text: this.s.slice(start, end), position: this.pos(start, end) };
+    return { text: this.s.slice(start, end), position: this.pos(start, end), quoted: false };
   }
   eat(ch: string): boolean {
     this.skipSpaces();
@@ -995,7 +995,50 @@ function parseNote(l: Line, start: number): Statement {
   if (placement !== 'over' && participants.length > 1) l.fail('syntax', `note ${placement} of takes one participant`, start, l.i, `note ${placement} of client: text`, null);
   if (!l.colon()) l.fail('syntax', 'expected ":" before the note text', l.i, l.i + 1, 'note over client: text', null);
   const r = l.rest();
-  return { type: 'note', placement, participants, text: r.text, position: l.pos(start, l.end) };
+  return { type: 'note', placement, participants, text: noteLines(r.text, !r.quoted), position: l.pos(start, l.end) };
+}
+
+/**
+ * Multi-line note text: Mermaid's `<br>` (`<br/>`, `<br />`, any case) and, outside quotes, `\n` break the line
+ * (`\\` is a backslash). Each line is trimmed. One pass, no regular expressions.
+ */
+export function noteLines(text: string, unquoted: boolean): string {
+  let out = '';
+  let broke = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (unquoted && c === 92 && i + 1 < text.length) {
+      const n = text.charCodeAt(i + 1);
+      if (n === 110) {
+        out += '\n';
+        broke = true;
+        i++;
+        continue;
+      }
+      if (n === 92) {
+        out += '\\';
+        i++;
+        continue;
+      }
+    }
+    if (c === 60 && (text.charCodeAt(i + 1) | 32) === 98 && (text.charCodeAt(i + 2) | 32) === 114) {
+      let j = i + 3;
+      while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) === 47) j++;
+      if (text.charCodeAt(j) === 62) {
+        out += '\n';
+        broke = true;
+        i = j;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  if (!broke && !out.includes('\n')) return out;
+  return out
+    .split('\n')
+    .map((line) => line.trim())
+    .join('\n');
 }
 
 function parseSegment(l: Line, start: number, from: Word, arrow: ArrowKind, concurrent: boolean): Statement {

@@ -127,6 +127,11 @@ interface Tcb {
   dupAcks: number;
   lastActivity: number;
   gotKeepalive: boolean;
+  /** The window this endpoint last advertised on the connection, and the peer's (from its last segment). */
+  lastWindowSent: number | null;
+  peerWindow: number | null;
+  /** A zero-window probe arrived and has not been answered yet. */
+  gotProbe: boolean;
   timeWaitTimer: Timer | null;
   timerGen: number;
   explicitTimeout: boolean;
@@ -153,6 +158,14 @@ interface Endpoint {
   started: boolean;
   /** `state x=CLOSED` written: the port is closed, a SYN is refused rather than implying a passive open. */
   explicitState: boolean;
+  /** The author wrote an `isn` for this endpoint. */
+  isnSet: boolean;
+  /**
+   * Sends SYNs (or SYN, ACKs) to several peers — a listener answering a SYN flood: each connection then has its own
+   * ISN (`s1`, `s2`, … from `isn server=s`; `y1`, `y2`, … when no ISN was given), as real stacks choose one per
+   * connection. The order is the order of the first SYN to each peer in the text.
+   */
+  perConnection: { peers: string[]; base: string; spaces: Map<string, Space> } | null;
 }
 
 type Event =
@@ -224,6 +237,8 @@ class Engine {
   options: DiagramOptions;
   settings: Settings = { msl: 2, rto: 3, trip: 1, twoWay: false, hidePureAckSeq: false, window: 65535 };
   numberingSet = false;
+  /** Endpoints that send SYNs to several peers, found before the run (see `Endpoint.perConnection`). */
+  readonly multiPeer = new Map<string, { peers: string[]; base: string }>();
   segmentNotes = new Map<number, string>();
   started = false;
   steps = 0;
@@ -296,7 +311,11 @@ class Engine {
       position,
       started: false,
       explicitState: false,
+      isnSet: false,
+      perConnection: null,
     };
+    const multi = this.multiPeer.get(id);
+    if (multi) ep.perConnection = { peers: [...multi.peers], base: multi.base, spaces: new Map() };
     this.endpoints.set(id, ep);
     this.order.push(id);
     return ep;
@@ -409,6 +428,9 @@ class Engine {
         dupAcks: 0,
         lastActivity: 0,
         gotKeepalive: false,
+        lastWindowSent: null,
+        peerWindow: null,
+        gotProbe: false,
         timeWaitTimer: null,
         timerGen: 0,
         explicitTimeout: false,
@@ -498,6 +520,8 @@ class Engine {
           const ep = this.endpoint(a.participant);
           if (ep.started) err('isn-after-start', `isn for ${ep.id} comes after its first segment`, a.position, 'isn before the first segment', 'move the isn line to the top (or use "seq" to rename a point mid-diagram)');
           ep.space = new Space();
+          ep.isnSet = true;
+          if (ep.perConnection) ep.perConnection.spaces.clear();
           if (a.value.symbol !== null) {
             if (a.value.offset !== 0) err('syntax', `an ISN is a plain symbol or number, not "${a.value.text}"`, a.value.position, 'isn client=x or isn client=1000', null);
             ep.space.isn = null;
@@ -510,14 +534,15 @@ class Engine {
           const ep = this.endpoint(a.participant);
           const t = ep.primary ?? this.firstTcb(ep);
           const rel = t ? t.sndNxt : 0;
+          const space = t ? this.spaceFor(ep, t.peer) : ep.space;
           if (a.value.symbol !== null) {
-            ep.space.points.push({ symbol: a.value.symbol, rel: rel - a.value.offset });
+            space.points.push({ symbol: a.value.symbol, rel: rel - a.value.offset });
           } else {
-            if (ep.space.points.length > 0 && ep.space.isn === null) {
+            if (space.points.length > 0 && space.isn === null) {
               err('mixed-numbering', `${ep.id}'s sequence numbers are symbolic; "${a.value.text}" is a number`, a.value.position, `a symbol such as ${ep.id}=u`, 'use symbols throughout, or numbers throughout (isn client=1000)');
             }
-            ep.space.isn = mod32(a.value.offset - rel);
-            ep.space.points = [];
+            space.isn = mod32(a.value.offset - rel);
+            space.points = [];
           }
         }
         break;
@@ -551,6 +576,8 @@ class Engine {
           }
           ep.listener = true;
           const at = this.started ? cursor.now : 0.5;
+          // A later `&` segment must not reach back before this state change.
+          if (this.started && at > this.clock) this.clock = at;
           for (const t of ep.tcbs.values()) if (t.state === 'CLOSED') t.state = 'LISTEN';
           if (!ep.spoofed && ep.visible !== 'LISTEN') {
             this.states.push({ participant: ep.id, at, from: ep.visible, to: 'LISTEN', cause: null, reason: 'passive open (listen)', position: s.position });
@@ -740,6 +767,10 @@ class Engine {
     const isData = len > 0;
     const needsAck = has('ACK');
     const pure = !has('SYN') && !has('FIN') && !has('RST') && !isData;
+    // RFC 9293 §3.8.6.1: with the peer's window closed, the sender probes it with one byte.
+    const probe = len === 1 && !keepalive && !stale && !from.spoofed && !has('SYN') && !has('FIN') && !has('RST') && t.peerWindow === 0;
+    /** Set when this segment goes out as a probe (not when it retransmits a lost byte). */
+    let probing = false;
 
     const noConnection = (what: string): never =>
       err(
@@ -932,6 +963,11 @@ class Engine {
             retransmissionOf = again.index;
             rtoFrom = again;
             again.retransmitted = true;
+          } else if (probe) {
+            // One byte pushed into the peer's zero window: it is not accepted, so SND.NXT stays (as Wireshark's
+            // analysis counts it); the byte goes again with the data once the window opens.
+            seqRel = t.sndNxt;
+            probing = true;
           } else {
             seqRel = t.sndNxt;
             t.sndNxt += len;
@@ -970,39 +1006,42 @@ class Engine {
     }
 
     // ── explicit values: accepted, and marked when they differ from what the protocol gives ──
+    const fromSpace = this.spaceFor(from, to.id);
+    const toSpace = this.spaceFor(to, from.id);
     const overrides: string[] = [];
     const computedSeq = seqRel;
     const seqAttr = attrs.get('seq');
     if (seqAttr) {
-      overrides.push('seq');
       const v = seqAttr.value as SeqValue;
-      seqRel = this.relOf(from, v, computedSeq, stale);
+      seqRel = this.relOf(fromSpace, from.id, v, computedSeq, stale);
+      // Only a value other than the computed one overrides; the same value merely confirms (or names) it.
+      if (seqRel !== computedSeq) overrides.push('seq');
       zeroSeq = false;
       if (seqRel !== computedSeq && !stale) {
-        mark('override', `seq overridden (expected ${formatSeq(from.space.number(computedSeq))})`);
-        this.warn('override', `seq=${v.text} differs from the computed ${formatSeq(from.space.number(computedSeq))}; drawn as written`, v.position);
+        mark('override', `seq overridden (expected ${formatSeq(fromSpace.number(computedSeq))})`);
+        this.warn('override', `seq=${v.text} differs from the computed ${formatSeq(fromSpace.number(computedSeq))}; drawn as written`, v.position);
       }
     }
     const ackAttr = attrs.get('ack');
     if (ackAttr) {
       const v = ackAttr.value as SeqValue;
-      overrides.push('ack');
       if (!needsAck) err('ack-without-flag', `ack=${v.text} on a segment without the ACK flag`, v.position, 'the ACK flag, e.g. "ACK, ack=x+1"', 'add ACK to the flags');
       const computed = ackRel;
-      const rel = this.relOf(to, v, computed ?? 0, false);
+      const rel = this.relOf(toSpace, to.id, v, computed ?? 0, false);
       const peerNxt = peer?.sndNxt ?? 0;
       if (!v.forced && !stale && rel > peerNxt) {
         err(
           'ack-unsent',
-          `${who} acknowledges ${v.text}, but ${to.id} has only sent up to ${formatSeq(to.space.number(peerNxt))}`,
+          `${who} acknowledges ${v.text}, but ${to.id} has only sent up to ${formatSeq(toSpace.number(peerNxt))}`,
           v.position,
-          `an ack no higher than ${formatSeq(to.space.number(peerNxt))}`,
+          `an ack no higher than ${formatSeq(toSpace.number(peerNxt))}`,
           `an ACK cannot cover bytes never sent; write ack=${v.text}! to draw a deliberately bogus segment`,
         );
       }
       if (rel !== computed) {
-        mark('override', computed === null ? 'ack set by hand' : `ack overridden (expected ${formatSeq(to.space.number(computed))})`);
-        if (computed !== null) this.warn('override', `ack=${v.text} differs from the computed ${formatSeq(to.space.number(computed))}; drawn as written`, v.position);
+        overrides.push('ack');
+        mark('override', computed === null ? 'ack set by hand' : `ack overridden (expected ${formatSeq(toSpace.number(computed))})`);
+        if (computed !== null) this.warn('override', `ack=${v.text} differs from the computed ${formatSeq(toSpace.number(computed))}; drawn as written`, v.position);
       }
       ackRel = rel;
     }
@@ -1014,31 +1053,33 @@ class Engine {
     let window = from.window ?? this.settings.window;
     const winAttr = attrs.get('win');
     if (winAttr) {
-      overrides.push('win');
+      if (winAttr.value !== window) overrides.push('win');
       window = winAttr.value as number;
       if (window === 0) mark('zero-window', 'zero window');
     }
     const options: TcpOption[] = [];
     const mss = attrs.get('mss');
     if (mss) {
-      overrides.push('mss');
       options.push({ kind: 'MSS', value: mss.value as number });
       if (!has('SYN')) this.warn('mss-without-syn', 'MSS is only sent on SYN segments; drawn as written', mss.position);
     }
     const ws = attrs.get('ws');
     if (ws) {
-      overrides.push('ws');
       options.push({ kind: 'WS', value: ws.value as number });
     }
     if (attrs.has('sack_perm')) options.push({ kind: 'SACK_PERM' });
     const ts = attrs.get('ts');
     if (ts) options.push({ kind: 'TS', value: ts.value as number, echo: 0 });
-    if (lenAttr) overrides.push('len');
 
     // ── marks computed from the connection ──
     if (keepalive) mark('keepalive', 'keep-alive');
     if (pure && !keepalive && t.gotKeepalive) mark('keepalive-ack', 'keep-alive ACK');
-    if (pure && !keepalive && needsAck && ackRel !== null && t.lastAckSent === ackRel && t.dataSinceAck && !retransmission) mark('duplicate-ack', 'dup ACK');
+    if (probing) mark('zero-window-probe', 'zero window probe');
+    if (pure && !keepalive && t.gotProbe && window === 0) mark('zero-window-probe-ack', 'zero window probe ACK');
+    // Only the window changed, and it is open (Wireshark's window update): not a duplicate ACK.
+    const windowUpdate = pure && !keepalive && needsAck && ackRel !== null && t.lastAckSent === ackRel && t.lastWindowSent !== null && window !== t.lastWindowSent && window > 0;
+    if (windowUpdate) mark('window-update', 'window update');
+    if (pure && !keepalive && needsAck && ackRel !== null && t.lastAckSent === ackRel && t.dataSinceAck && !retransmission && !windowUpdate) mark('duplicate-ack', 'dup ACK');
     if (retransmission) {
       const fast = t.dupAcks >= 3 && isData;
       mark('retransmission', fast ? 'fast retransmission' : 'retransmission');
@@ -1066,8 +1107,8 @@ class Engine {
       from: from.id,
       to: to.id,
       flags,
-      seq: zeroSeq ? { symbol: null, offset: 0, relative: 0 } : from.space.number(seqRel),
-      ack: ackRel === null ? null : to.space.number(ackRel),
+      seq: zeroSeq ? { symbol: null, offset: 0, relative: 0 } : fromSpace.number(seqRel),
+      ack: ackRel === null ? null : toSpace.number(ackRel),
       len,
       window,
       options,
@@ -1099,9 +1140,13 @@ class Engine {
         t.lastAckSent = ackRel;
         t.dataSinceAck = false;
       }
-      if (pure && !keepalive) t.gotKeepalive = false;
+      if (pure && !keepalive) {
+        t.gotKeepalive = false;
+        t.gotProbe = false;
+      }
+      if (!has('RST')) t.lastWindowSent = window;
       const consumes = len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0);
-      if (consumes > 0 && !retransmission && !keepalive && !has('RST')) {
+      if (consumes > 0 && !retransmission && !keepalive && !probing && !has('RST')) {
         const o: Outstanding = { index, start: seqRel, end: seqRel + consumes, flagsKey: flagsKey(flags), len, sentAt, lost, retransmitted: false };
         t.outstanding.push(o);
         if (lost) t.lostPending.push(o);
@@ -1152,9 +1197,53 @@ class Engine {
     t.pendingReset = null;
   }
 
-  /** Turn an explicit seq/ack value into a rel in `ep`'s sequence space. */
-  relOf(ep: Endpoint, v: SeqValue, near: number, stale: boolean): number {
-    const space = ep.space;
+  /**
+   * The sequence space `ep` uses on its connection with `peer`: the endpoint's own, or — for an endpoint with
+   * connections to several peers — one per connection, made on first use from the endpoint's ISN.
+   */
+  spaceFor(ep: Endpoint, peer: string): Space {
+    const pc = ep.perConnection;
+    if (!pc || ep.spoofed) return ep.space;
+    let space = pc.spaces.get(peer);
+    if (space) return space;
+    let k = pc.peers.indexOf(peer);
+    if (k < 0) k = pc.peers.push(peer) - 1;
+    space = new Space();
+    const base = ep.space;
+    const isnPoint = base.isn === null ? base.points.find((p) => p.rel === 0) : undefined;
+    if (ep.isnSet && !isnPoint) space.isn = base.isn; // a number the author chose: every connection starts there
+    else {
+      space.isn = null;
+      space.points.push({ symbol: `${isnPoint?.symbol ?? pc.base}${k + 1}`, rel: 0 });
+    }
+    pc.spaces.set(peer, space);
+    return space;
+  }
+
+  /** Mark the endpoints that open connections with several peers (see `Endpoint.perConnection`). */
+  findMultiPeer(statements: Statement[]): void {
+    const peers = new Map<string, { to: string[]; answersOnly: boolean }>();
+    const walk = (list: Statement[]) => {
+      for (const s of list) {
+        if (s.type === 'segment') {
+          if (!s.flags.some((f) => f.flag === 'SYN') || s.attributes.some((a) => a.key === 'stale')) continue;
+          const e = peers.get(s.from.value) ?? { to: [], answersOnly: true };
+          if (!e.to.includes(s.to.value)) e.to.push(s.to.value);
+          if (!s.flags.some((f) => f.flag === 'ACK')) e.answersOnly = false;
+          peers.set(s.from.value, e);
+        } else if (s.type === 'par') for (const b of s.branches) walk(b);
+        else if (s.type === 'loop') walk(s.body);
+      }
+    };
+    walk(statements);
+    for (const [id, e] of peers) {
+      // The textbooks' letters: y for the side that answers SYNs (the server), x for the side that opens.
+      if (e.to.length >= 2) this.multiPeer.set(id, { peers: e.to, base: e.answersOnly ? 'y' : 'x' });
+    }
+  }
+
+  /** Turn an explicit seq/ack value into a rel in a sequence space (`epId`'s on one connection). */
+  relOf(space: Space, epId: string, v: SeqValue, near: number, stale: boolean): number {
     if (v.symbol !== null) {
       const p = space.find(v.symbol);
       if (p) return p.rel + v.offset;
@@ -1170,7 +1259,7 @@ class Engine {
       return rel + v.offset;
     }
     if (space.isn === null) {
-      err('mixed-numbering', `${ep.id}'s sequence numbers are symbolic; "${v.text}" is a number`, v.position, `a symbol such as ${space.points[0]?.symbol ?? 'x'}+1`, 'use symbols throughout, or numbers throughout (isn client=1000)');
+      err('mixed-numbering', `${epId}'s sequence numbers are symbolic; "${v.text}" is a number`, v.position, `a symbol such as ${space.points[0]?.symbol ?? 'x'}+1`, 'use symbols throughout, or numbers throughout (isn client=1000)');
     }
     const expected = mod32(space.isn + near);
     return near + signed32(v.offset - expected);
@@ -1216,6 +1305,8 @@ class Engine {
     }
     const state = t.state;
     if (e.keepalive) t.gotKeepalive = true;
+    if (!has('RST')) t.peerWindow = seg.window;
+    if (seg.marks.some((m) => m.kind === 'zero-window-probe')) t.gotProbe = true;
 
     switch (state) {
       case 'CLOSED': {
@@ -1386,6 +1477,8 @@ class Engine {
     const fin = seg.flags.includes('FIN');
     if (t.rcvNxt === null) return;
     if (seg.marks.some((m) => m.kind === 'keepalive')) return;
+    // A zero-window probe's byte is outside the closed window: not accepted (RFC 9293 §3.10.7.4), only answered.
+    if (seg.marks.some((m) => m.kind === 'zero-window-probe')) return;
     if (len > 0) {
       if (t.pendingFin !== null || (t.state !== 'ESTABLISHED' && t.state !== 'FIN_WAIT_1' && t.state !== 'FIN_WAIT_2' && t.state !== 'SYN_RCVD')) {
         addMark('out-of-window', 'data after FIN');
@@ -1635,6 +1728,7 @@ export function simulate(doc: SequenceDocument, options: CompileOptions = {}): T
   }
   try {
     const engine = new Engine(options);
+    engine.findMultiPeer(doc.statements);
     engine.collect(doc.statements);
     const captures = findCapture(doc.statements);
     if (captures.length > 1) err('capture-mixed', 'one capture per diagram', captures[1]!.position, 'a single capture statement', 'draw each capture in its own block');

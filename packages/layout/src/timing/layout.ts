@@ -161,15 +161,17 @@ export function layoutTimeline(timeline: Timeline, options: TimingLayoutOptions 
   // Retry with a taller time unit (then wider gaps) until every label finds a free spot.
   const baseUnit = options.unit ?? Math.round(m.lineH * 3.6);
   let best: Placed | null = null;
+  // Taller before wider: steeper arrows leave more room between neighbours and around crossings, and a page
+  // scrolls down for free while a wide figure is shrunk (text and all) to the column width.
   const tries: Array<[number, number]> = [
     [1, 1],
     [1.15, 1],
-    [1.15, 1.15],
-    [1.3, 1.15],
-    [1.3, 1.3],
-    [1.5, 1.3],
-    [1.7, 1.5],
-    [2, 1.7],
+    [1.3, 1],
+    [1.5, 1],
+    [1.5, 1.15],
+    [1.7, 1.15],
+    [1.7, 1.3],
+    [2, 1.5],
     [2.4, 2],
   ];
   // First with labels of multi-column segments beside the busy endpoint (compact), then beside the other end
@@ -473,7 +475,7 @@ function layoutColumns(
     // A lost segment's line is only part of the gap long: its label must still fit between the ends.
     // One crossing (simultaneous open/close): the label sits between its sender and the crossing, so that
     // stretch (about half the arrow) must hold it.
-    const frac = sg.lost ? lostFraction(sg) : crossOnce.has(sg.index) ? 0.42 : 1;
+    const frac = sg.lost ? lostFraction(sg) : crossOnce.has(sg.index) ? 0.5 : 1;
     // The seeds leave about a third of the gap free on each side of a label: it reads as on the arrow, not
     // squeezed between the boxes.
     gapNeed[home] = Math.max(gapNeed[home]!, (blocks[sg.index]!.width + 4 * m.fs) / frac + m.fs);
@@ -886,7 +888,13 @@ function layoutColumns(
       // Beside the crossing a label is as near the other arrow as its own: which one is it? Such a spot
       // counts as a failure, so the layout is redone wider rather than left ambiguous.
       // A label must lie wholly on one side of the crossing, clear of it by a character.
-      if (rival && score < bestScore && box.x1 - m.fs < xCross && xCross < box.x2 + m.fs) score += 10;
+      // And on the sender's side: past the crossing it would sit by the other arrow's start.
+      if (rival && score < bestScore) {
+        const straddles = box.x1 - m.fs < xCross && xCross < box.x2 + m.fs;
+        const pastIt = a.x2 >= a.x1 ? box.x2 + m.fs > xCross : box.x1 - m.fs < xCross;
+        const wrongSide = tc >= 0.3 ? pastIt : straddles;
+        if (wrongSide) score += 10;
+      }
       if (style === 'lifeline') for (const c of cols) if (box.x1 - 3 < c.cx && c.cx < box.x2 + 3) score += 10;
       if (score < bestScore) {
         bestScore = score;
@@ -1123,7 +1131,9 @@ function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayoutOptions
     const label = labels.get(seg.index)!;
     // Lost: the line stops at 72 %; its label is centred over that visible part, not over the missing rest.
     const xe = seg.lost ? xa + (xb - xa) * 0.72 : xb;
-    const lx = Math.max((xa + xe) / 2, Math.min(xa, xe) + measureText(label, m.fs) / 2);
+    const lw = measureText(label, m.fs);
+    // Wider than the visible part: start it above the sender and let it run on towards the receiver.
+    const lx = Math.abs(xe - xa) >= lw ? (xa + xe) / 2 : xa + (dir * lw) / 2;
     items.push(mkText('label', seg.lost ? lx : (xa + xb) / 2, ay - 7 - m.fs * DESC, label, m.fs, step));
     const mk = comments.get(seg.index);
     if (mk) items.push(mkText('label-mark', commentX, baselineFor(ay, m.markFs), mk, m.markFs, step, 'start'));

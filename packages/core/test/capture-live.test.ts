@@ -66,6 +66,16 @@ function stopCapture(p: ChildProcess): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a capture file being written already holds the three conversations, with the resets of the last two. */
+function holdsResets(file: string): boolean {
+  try {
+    const streams = indexStreams(new Uint8Array(readFileSync(file))).streams;
+    return streams.length >= 3 && streams[1]!.flags.includes('RST') && streams[2]!.flags.includes('RST');
+  } catch {
+    return false; // not written yet
+  }
+}
+
 /** Handshake, data both ways, orderly close; then a connection reset by the client; then a refused SYN. */
 async function traffic(port: number, closedPort: number): Promise<void> {
   const server = net.createServer((sock) => {
@@ -126,8 +136,10 @@ beforeAll(async () => {
   }
   await sleep(300);
   await traffic(port, closedPort);
-  // Let both tools drain their kernel buffers before they are told to stop.
+  // Let the tools drain their kernel buffers before they are told to stop. On a busy machine 1.5 s is not always
+  // enough for the last RST: wait (up to 10 s more) until both tcpdump files (packet-buffered, -U) hold it.
   await sleep(1500);
+  for (let waited = 0; waited < 10_000 && !(holdsResets(pcapFile) && holdsResets(anyFile)); waited += 250) await sleep(250);
   await stopCapture(dump);
   await stopCapture(shark);
   await stopCapture(any);

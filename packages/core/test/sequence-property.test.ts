@@ -78,6 +78,8 @@ const attr = fc.oneof(
   fc.nat({ max: 70000 }).map((n) => `win=${n}`),
   fc.nat({ max: 70000 }).map((n) => `mss=${n}`),
   fc.double({ min: 0, max: 10, noNaN: true }).map((n) => `delay=${n.toFixed(2)}`),
+  fc.double({ min: 0, max: 100, noNaN: true }).map((n) => `t=${n.toFixed(6)}`),
+  fc.constantFrom('t=', 't=1.5s', 't=x', 'time=0.000831', 'win=0', 'len=1'),
 );
 const who = fc.constantFrom(...P);
 const arrow = fc.constantFrom('->', '->>', '-->', '-x', '--x', '-)');
@@ -95,6 +97,7 @@ const statement = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('wait 2', 'wait 2MSL', 'wait RTO', 'wait 0.5', 'par', 'and', 'end', 'loop 3', 'loop x', 'loop 9999', '== 数据传输 ==', 'client <-> server: 数据传输', 'header', 'header 2', 'autonumber') },
   { weight: 1, arbitrary: fc.constantFrom('option labels=wireshark', 'option labels=flags states=hyphen', 'option numbering=relative', 'option handshake=two-way', 'option pure-ack-seq=hide', 'option msl=0.5', 'option rto=1') },
   { weight: 1, arbitrary: fc.tuple(who, fc.string()).map(([p, s]) => `note over ${p}: ${s}`) },
+  { weight: 1, arbitrary: fc.tuple(who, fc.array(fc.constantFrom('a', '<br>', '<BR/>', '<br ', '\\n', '\\\\', ' ', '"', '注'), { maxLength: 8 })).map(([p, parts]) => `note right of ${p}: ${parts.join('')}`) },
   { weight: 1, arbitrary: fc.constantFrom('participant client as 客户端', 'participant server as 服务端 backlog=2', 'participant a spoofed', 'participant b at 10.0.0.1:80') },
 );
 const program = fc.array(statement, { maxLength: 30 }).map((l) => l.join('\n'));

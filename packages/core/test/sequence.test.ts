@@ -101,7 +101,8 @@ describe('numbers', () => {
     // the same value as computed is a confirmation: neither listed nor marked; a window other than the default is
     const same = compileSequence(HS + 'client -> server: ACK seq=x+1 win=512\n').segments[3]!;
     expect(same.overrides).toEqual(['win']);
-    expect(same.marks).toEqual([]);
+    // (the same ack as the handshake's ACK with another window is what Wireshark calls a window update)
+    expect(same.marks).toEqual([{ kind: 'window-update', text: 'window update' }]);
     expect(same.label).toBe('ACK, seq=x+1, ack=y+1, win=512');
   });
   test('overrides list only what differs from the engine: data, options and confirmations are not overrides', () => {
@@ -265,6 +266,37 @@ describe('timers and time', () => {
     expect(bad('client -> server: SYN t=9999999999\n')).toMatchObject({ code: 'number-too-large' });
     expect(bad('client -> server: SYN t\n')).toMatchObject({ code: 'syntax', reason: 't needs a value' });
   });
+  test('zero window: the probe, its ACK and the window update are marked, as Wireshark marks them', () => {
+    const tl = compileSequence(
+      EST +
+        'client -> server: PSH, ACK len=100\nserver -> client: ACK win=0\nclient -> server: PSH, ACK len=1\nserver -> client: ACK win=0\n' +
+        'server -> client: ACK\nclient -> server: PSH, ACK len=100\nserver -> client: ACK\n',
+    );
+    expect(tl.segments.map((s) => [s.label, s.marks.map((m) => m.kind).join('+')])).toEqual([
+      ['PSH, ACK, seq=u, ack=v, len=100', ''],
+      ['ACK, seq=v, ack=u+100, win=0', 'zero-window'],
+      // the probe byte is outside the closed window: not accepted, not counted (the next data starts at u+100)
+      ['PSH, ACK, seq=u+100, ack=v, len=1', 'zero-window-probe'],
+      ['ACK, seq=v, ack=u+100, win=0', 'zero-window+zero-window-probe-ack'],
+      // the same ack with the window open again: a window update, not a duplicate ACK
+      ['ACK, seq=v, ack=u+100', 'window-update'],
+      ['PSH, ACK, seq=u+100, ack=v, len=100', ''],
+      ['ACK, seq=v, ack=u+200', ''],
+    ]);
+    const ws = compileSequence('option labels=wireshark\n' + EST + 'client -> server: PSH, ACK len=100\nserver -> client: ACK win=0\nclient -> server: PSH, ACK len=1\nserver -> client: ACK win=0\nserver -> client: ACK\n');
+    expect(ws.segments.slice(1).map((s) => s.label.replace(/\] .*/, ']'))).toEqual(['[TCP ZeroWindow]', '[TCP ZeroWindowProbe]', '[TCP ZeroWindowProbeAck]', '[TCP Window Update]']);
+  });
+  test('data overtaken by later data is marked out-of-order; a retransmission filling a gap is not', () => {
+    const tl = compileSequence(EST + 'client -> server: PSH, ACK len=10 delay=3\n& client -> server: PSH, ACK len=20\nserver -> client: ACK\n');
+    expect(tl.segments.map((s) => [s.label, s.marks.map((m) => m.kind).join('+')])).toEqual([
+      ['PSH, ACK, seq=u, ack=v, len=10', 'out-of-order'],
+      ['PSH, ACK, seq=u+10, ack=v, len=20', ''],
+      ['ACK, seq=v, ack=u+30', ''],
+    ]);
+    const lost = compileSequence(EST + 'client -x server: PSH, ACK len=10\n& client -> server: PSH, ACK len=20\nclient -> server: PSH, ACK len=10\nserver -> client: ACK\n');
+    expect(lost.segments[2]!.marks.map((m) => m.kind)).toEqual(['retransmission']);
+    expect(lost.segments[3]!.label).toBe('ACK, seq=v, ack=u+30');
+  });
   test('header statements point at segments', () => {
     const tl = compileSequence(HS + 'header\nheader 1\nheader last\n');
     expect(tl.headers.map((h) => h.segment)).toEqual([2, 0, 2]);
@@ -393,6 +425,13 @@ describe('regressions found by the property test', () => {
     chain(tl, 'client');
     expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'LISTEN', 'SYN_SENT']);
     expect(tl.segments[1]!.sentAt).toBe(2);
+  });
+  test('a mid-diagram "listen" comes after the arrivals before it', () => {
+    // the SYN arrived (a passive open) before the listen line: the server is busy, not listening again
+    expect(() => compileSequence('client -> server: SYN\nclient <-> server: 数据传输\nlisten server\n')).toThrow(/server cannot listen in SYN_RCVD/);
+    const tl = compileSequence('state server=CLOSED\nclient -> server: SYN\nserver -> client: RST, ACK\nlisten server\nclient -> server: SYN\n');
+    chain(tl, 'server');
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD']);
   });
   test('state after listen is refused', () => {
     expect(() => compileSequence('listen client\nstate client=ESTABLISHED\n')).toThrow(/state for client comes after it started listening/);

@@ -569,6 +569,8 @@ class Engine {
         }
         break;
       case 'listen':
+        // What has arrived by now happened before this listen (a SYN that came earlier found the port as it was).
+        if (this.started) this.deliver(cursor.now);
         for (const w of s.participants) {
           const ep = this.endpoint(w);
           if (ep.visible !== 'CLOSED' && ep.visible !== 'LISTEN') {
@@ -1483,6 +1485,8 @@ class Engine {
       if (t.pendingFin !== null || (t.state !== 'ESTABLISHED' && t.state !== 'FIN_WAIT_1' && t.state !== 'FIN_WAIT_2' && t.state !== 'SYN_RCVD')) {
         addMark('out-of-window', 'data after FIN');
       } else if (seqRel === t.rcvNxt) {
+        // Filling a gap that later data already left behind, without being a retransmission: it was overtaken.
+        if (t.ooo.length > 0 && !seg.retransmission) addMark('out-of-order', 'out-of-order');
         t.rcvNxt += len;
         this.mergeOoo(t);
       } else if (seqRel > t.rcvNxt) {

@@ -228,6 +228,23 @@ describe('flow style as a Wireshark Flow Graph', () => {
     const mb = textBox(mark);
     expect(mb.y1 < line.y1 && line.y1 < mb.y2).toBe(true);
   });
+
+  it('the Comment column repeats none of the label prefix, and keeps marks the prefix does not name', () => {
+    const tl = example('lost-last-ack');
+    const retx = tl.segments.find((s) => s.retransmission)!;
+    // A retransmission that is also a duplicate ACK: Wireshark prints only [TCP Retransmission].
+    const both: Timeline = {
+      ...tl,
+      options: { ...tl.options, labelStyle: 'wireshark' },
+      segments: tl.segments.map((s) => (s === retx ? { ...s, marks: [...s.marks, { kind: 'duplicate-ack', text: 'duplicate ACK' }] } : s)),
+    };
+    const scene = layoutTimeline(both, { style: 'flow' });
+    const label = texts(scene, 'label').find((t) => t.step === retx.index + 1)!;
+    expect(label.text).toMatch(/^\[TCP Retransmission\]/);
+    const mark = texts(scene, 'label-mark').find((t) => t.step === retx.index + 1)!;
+    expect(mark.text).toMatch(/duplicate ACK/);
+    expect(mark.text).not.toMatch(/retransmission/i);
+  });
 });
 
 describe('seed proportions', () => {

@@ -2,7 +2,7 @@
  * Label, state and number formatting shared by the engine (which stores `Segment.label`) and by layouts that want
  * a different style for the same Timeline.
  */
-import { TCP_FLAGS, type LabelStyle, type Numbering, type Segment, type SeqNumber, type StateNameStyle, type TcpState, type Timeline } from '../timeline.js';
+import { TCP_FLAGS, type LabelStyle, type Numbering, type Segment, type SegmentMarkKind, type SeqNumber, type StateNameStyle, type TcpState, type Timeline } from '../timeline.js';
 
 /**
  * `x`, `x+1`, `u-2` for symbolic numbers, the plain value for numeric ones. With `numbering: 'relative'` the
@@ -54,21 +54,36 @@ function optionText(segment: Segment, style: LabelStyle): string[] {
   return out;
 }
 
-/** Wireshark's bracketed analysis prefix for a segment, e.g. `[TCP Retransmission] `. */
+/** Wireshark's bracketed analysis prefixes, most important first: only the first that applies is printed. */
+const ANALYSIS_PREFIXES: ReadonlyArray<readonly [SegmentMarkKind | 'retransmission', string]> = [
+  ['keepalive', 'TCP Keep-Alive'],
+  ['keepalive-ack', 'TCP Keep-Alive ACK'],
+  ['retransmission', 'TCP Retransmission'],
+  ['out-of-order', 'TCP Out-Of-Order'],
+  ['zero-window-probe', 'TCP ZeroWindowProbe'],
+  ['zero-window-probe-ack', 'TCP ZeroWindowProbeAck'],
+  ['duplicate-ack', 'TCP Dup ACK'],
+  ['zero-window', 'TCP ZeroWindow'],
+  ['window-update', 'TCP Window Update'],
+  ['previous-segment-lost', 'TCP Previous segment not captured'],
+  ['acked-unseen', 'TCP ACKed unseen segment'],
+];
+
+/**
+ * The analysis kind a `wireshark` label spells out in its `[TCP …]` prefix, or null. Layouts use it so a
+ * comment column does not repeat what the label already says.
+ */
+export function wiresharkAnalysis(segment: Segment): { kind: SegmentMarkKind | 'retransmission'; text: string } | null {
+  for (const [kind, text] of ANALYSIS_PREFIXES) {
+    const applies = kind === 'retransmission' ? segment.retransmission : segment.marks.some((m) => m.kind === kind);
+    if (applies) return { kind, text };
+  }
+  return null;
+}
+
 function wiresharkPrefix(segment: Segment): string {
-  const kinds = segment.marks.map((m) => m.kind);
-  if (kinds.includes('keepalive')) return '[TCP Keep-Alive] ';
-  if (kinds.includes('keepalive-ack')) return '[TCP Keep-Alive ACK] ';
-  if (segment.retransmission) return '[TCP Retransmission] ';
-  if (kinds.includes('out-of-order')) return '[TCP Out-Of-Order] ';
-  if (kinds.includes('zero-window-probe')) return '[TCP ZeroWindowProbe] ';
-  if (kinds.includes('zero-window-probe-ack')) return '[TCP ZeroWindowProbeAck] ';
-  if (kinds.includes('duplicate-ack')) return '[TCP Dup ACK] ';
-  if (kinds.includes('zero-window')) return '[TCP ZeroWindow] ';
-  if (kinds.includes('window-update')) return '[TCP Window Update] ';
-  if (kinds.includes('previous-segment-lost')) return '[TCP Previous segment not captured] ';
-  if (kinds.includes('acked-unseen')) return '[TCP ACKed unseen segment] ';
-  return '';
+  const analysis = wiresharkAnalysis(segment);
+  return analysis ? `[${analysis.text}] ` : '';
 }
 
 export interface FormatLabelOptions {

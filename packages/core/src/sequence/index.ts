@@ -9,7 +9,7 @@ import { simulate, type CompileOptions } from './simulate.js';
 export type * from './ast.js';
 export { parseSequence, SEQUENCE_LIMITS } from './parser.js';
 export { simulate, type CompileOptions } from './simulate.js';
-export { formatLabel, formatSeq, formatState, type FormatLabelOptions } from './format.js';
+export { formatLabel, formatSeq, formatState, wiresharkAnalysis, type FormatLabelOptions } from './format.js';
 
 /** Parse and simulate in one call: text → Timeline. Throws WiregramError with line and column. */
 export function compileSequence(source: string, options: CompileOptions = {}): Timeline {

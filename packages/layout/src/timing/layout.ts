@@ -12,7 +12,7 @@
  * taller unit if some label cannot be placed.
  */
 import type { Segment, StateChange, TcpState, Timeline, TimingLayout } from '@wiregram/core';
-import { formatLabel, formatState } from '@wiregram/core';
+import { formatLabel, formatState, wiresharkAnalysis } from '@wiregram/core';
 import { FONT, measureText } from '../font/measure.js';
 import { BoxSet, YIndex, boxesOverlap, inflate, itemBox, segmentHitsBox, type Box } from '../geometry.js';
 import type { Role, Scene, SceneItem, SceneLine, SceneRect, SceneText } from '../scene.js';
@@ -240,7 +240,7 @@ function markTexts(seg: Segment): string {
 
 function segmentRole(seg: Segment): Role {
   if (seg.lost) return 'segment-lost';
-  // `overrides` also lists an ordinary `len=100`; only what the core marked as overriding the protocol counts.
+  // A segment is drawn as overridden only when the core marked a value that differs from what it computed.
   if ((seg.marks ?? []).some((mk) => mk.kind === 'override')) return 'segment-override';
   if (seg.retransmission) return 'segment-retransmission';
   return 'segment';
@@ -1005,10 +1005,11 @@ function median(xs: number[]): number {
 // ---------------------------------------------------------------------------------------------------------
 // flow (Wireshark Flow Graph)
 
-/** Marks not already spelled out by Wireshark's bracketed prefix (`[TCP Retransmission]`, `[TCP Dup ACK]` …). */
+/** Marks not already spelled out by the label's Wireshark prefix (`[TCP Retransmission]`, `[TCP Dup ACK]` …). */
 function flowMarks(seg: Segment, label: string): string {
-  const shown = label.startsWith('[') ? new Set(['retransmission', 'duplicate-ack', 'zero-window', 'keepalive', 'keepalive-ack']) : new Set<string>();
-  const kept: Segment = { ...seg, retransmission: seg.retransmission && !shown.has('retransmission'), marks: (seg.marks ?? []).filter((mk) => !shown.has(mk.kind)) };
+  const analysis = label.startsWith('[') ? wiresharkAnalysis(seg) : null;
+  const shown = analysis?.kind;
+  const kept: Segment = { ...seg, retransmission: seg.retransmission && shown !== 'retransmission', marks: (seg.marks ?? []).filter((mk) => mk.kind !== shown) };
   return markTexts(kept);
 }
 

@@ -34,6 +34,8 @@ export interface CoreApi {
 
 export interface SvgApi {
   renderSvg(source: string, options: DiagramOptions): string;
+  /** SVG plus the core's warnings and the title, from one parse (newer @wiregram/svg). */
+  render?(source: string, options: DiagramOptions): { svg: string; warnings: unknown[]; title: string };
 }
 
 export interface LayoutApi {

@@ -10,7 +10,7 @@ import { loadCore, loadPdf, loadSvg, metaCaption, svgTitle } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import type { Io } from './main.js';
-import { type Problem, problemFromError } from './report.js';
+import { formatCompact, type Problem, problemFromError, wantColor } from './report.js';
 import { watchLoop, type RunResult } from './watch.js';
 
 type Format = 'svg' | 'pdf';
@@ -20,6 +20,8 @@ interface Planned {
   /** Absolute file path, 'stdout', or null when the image is only inlined into Markdown. */
   dest: string | null;
   rendered?: string | Uint8Array;
+  /** The diagram's accessible name, for alt text. */
+  title?: string;
 }
 
 interface Output {
@@ -117,6 +119,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
 
   // ---- render, in memory
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const core = await loadCore();
   const progress = new Progress(io, new Set(units.map((u) => u.input)).size, quiet);
   if (units.length) {
@@ -139,7 +142,13 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
         if (svg) {
           // Inlined diagrams share a page: give their ids a readable per-document prefix.
           const idPrefix = mdOut !== null && embed === 'inline' && p.unit.block ? `wg-${slug(p.unit.input.name) || 'doc'}-${p.unit.n}-` : undefined;
-          p.rendered = svg.renderSvg(p.unit.source, idPrefix ? { ...options, idPrefix } : options);
+          const o = idPrefix ? { ...options, idPrefix } : options;
+          if (svg.render) {
+            const result = svg.render(p.unit.source, o);
+            p.rendered = result.svg;
+            p.title = result.title;
+            for (const w of result.warnings) warnings.push(problemFromError(p.unit, w, 'warning'));
+          } else p.rendered = svg.renderSvg(p.unit.source, o);
         } else {
           const theme = options.theme === 'dark' ? 'dark' : 'light';
           p.rendered = pdf!.renderPdf(p.unit.source, { ...options, theme, pageSize: 'fit' });
@@ -153,6 +162,12 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   if (problems.length) {
     printProblems(problems, io, args, core.formatCodeFrame);
     return { code: 1, files };
+  }
+
+  // Warnings (an override drawn as written, …) do not stop anything; one line each, like `check --format compact`.
+  if (warnings.length && !quiet) {
+    const color = wantColor(io.stderr, io.env, v['color'] as boolean | undefined);
+    io.stderr.write(warnings.map((w) => formatCompact(w, color)).join('\n') + '\n');
   }
 
   // ---- assemble outputs
@@ -228,7 +243,7 @@ function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | '
       const body = svgText.split(/\r?\n/).filter((l) => l.trim() !== '');
       lines = ['<figure class="wiregram">', ...body, '</figure>'];
     } else {
-      const alt = metaCaption(block.meta) || (svgText && svgTitle(svgText)) || `${p.unit.lang} diagram ${p.unit.n}`;
+      const alt = metaCaption(block.meta) || p.title || (svgText && svgTitle(svgText)) || `${p.unit.lang} diagram ${p.unit.n}`;
       // An image for SVG; a PDF cannot be an <img>, so it becomes a plain link.
       const bang = svgText !== null ? '!' : '';
       lines = [`${bang}[${escapeAlt(alt)}](${linkTarget(fromDir, p.dest!)})`];

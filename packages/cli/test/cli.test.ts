@@ -86,6 +86,16 @@ describe('wiregram render', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it('renders despite warnings, and reports them at their Markdown line', () => {
+    const md = '# Bogus ACK\n\n```tcp-sequence\nparticipant client\nparticipant server\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK ack=7!\n```\n';
+    const dir = tempProject({ 'post.md': md });
+    const r = wiregram(['render', 'post.md'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^post\.md:8:\d+: warning: .+ \[[\w-]+\]$/m);
+    expect(listFiles(dir)).toEqual(['post-1.svg', 'post.md']);
+    expect(wiregram(['render', 'post.md', '-q'], { cwd: dir }).stderr).toBe('');
+  });
+
   it('leaves existing outputs untouched when any input fails', () => {
     const dir = tempProject({ 'a.tcpseq': HANDSHAKE, 'b.tcpseq': BROKEN, 'out/a.svg': 'old' });
     const r = wiregram(['render', 'a.tcpseq', 'b.tcpseq', '-o', 'out'], { cwd: dir });

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, printTable, SEED_HANDSHAKE as handshake } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '../packages/cli/bin/wiregram.js');
@@ -20,14 +21,6 @@ const N_SLOW = Number(process.env.BENCH_RUNS_SLOW ?? 5);
 
 const dir = mkdtempSync(join(tmpdir(), 'wg-bench-cli-'));
 mkdirSync(join(dir, 'out'));
-const handshake = `title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-`;
 // The same figure for Mermaid: it cannot compute numbers or states, so the labels are written out by hand.
 const mermaid = `sequenceDiagram
   title TCP 三次握手
@@ -85,23 +78,22 @@ for (let round = 0; round <= rounds; round++) {
 }
 const rows = commands.map((c) => {
   if (c.failed) return { name: c.name, failed: c.failed };
-  const t = times.get(c).sort((a, b) => a - b);
-  return { name: c.name, median: t[Math.floor(t.length / 2)], min: t[0], runs: t.length };
+  const t = times.get(c);
+  return { name: c.name, median: median(t), min: Math.min(...t), runs: t.length };
 });
 rows.push(...skipped);
 
 const floor = rows[0].median;
 const render = rows.find((r) => r.name.startsWith('wiregram render handshake (svg)'));
 console.log(`cold start, wall time per process: median of N fresh spawns, commands interleaved (load average ${loadavg()[0].toFixed(1)})\n`);
-console.log('| command | runs | median ms | min ms | × node floor | ops/s |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) {
-  if (r.failed) {
-    console.log(`| ${r.name} | – | failed: ${r.failed} | | | |`);
-    continue;
-  }
-  console.log(`| ${r.name} | ${r.runs} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${(r.median / floor).toFixed(2)}× | ${(1000 / r.median).toFixed(1)} |`);
-}
+printTable(
+  ['command', 'runs:', 'median ms:', 'min ms:', '× node floor:', 'ops/s:'],
+  rows.map((r) =>
+    r.failed
+      ? [r.name, '–', `failed: ${r.failed}`, '', '', '']
+      : [r.name, r.runs, r.median.toFixed(1), r.min.toFixed(1), `${(r.median / floor).toFixed(2)}×`, (1000 / r.median).toFixed(1)],
+  ),
+);
 const mm = rows.find((r) => r.name.startsWith('mermaid-cli') && !r.failed);
 console.log('');
 if (render && !render.failed) {

@@ -4,20 +4,13 @@
 // the same run for scale — it only parses (the author types every number), wiregram also runs the TCP engine.
 // Imports the built package: run `npx tsc -b packages/core/tsconfig.json` first (pnpm bench does).
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BENCH_DIR as here, dist, printTable, runFor, runForAsync, SEED_HANDSHAKE } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const core = await import(pathToFileURL(join(here, '..', 'packages/core/dist/index.js')).href);
+const core = await import(dist('core'));
 
-const HANDSHAKE = `title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-`;
+const HANDSHAKE = SEED_HANDSHAKE;
 const WAVEHAND = `title TCP 四次挥手
 participant client as 客户端
 participant server as 服务端
@@ -41,42 +34,12 @@ while (lines.length < 4 + 9_998) {
 const BULK = lines.join('\n');
 const bulkSegments = core.compileSequence(BULK).segments.length;
 
-/**
- * Runs `fn` (synchronous) for ~`ms` after a warm-up long enough for the JIT. Returns wall-clock µs per call and
- * CPU µs per call (process CPU time: what the work costs when the machine is shared and the process is descheduled).
- */
 const cpuOf = new Map();
+/** Wall µs per call over ~`ms` after a warm-up of ms/2 (the JIT); the CPU µs per call is kept for the table. */
 function measure(fn, ms = 700) {
-  const w0 = performance.now();
-  while (performance.now() - w0 < ms / 2) for (let i = 0; i < 10; i++) fn();
-  globalThis.gc?.();
-  let n = 0;
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    for (let i = 0; i < 10; i++) fn();
-    n += 10;
-    t = performance.now();
-  }
-  const c = process.cpuUsage(c0);
-  const wall = ((t - t0) * 1000) / n;
-  cpuOf.set(wall, (c.user + c.system) / n);
-  return wall;
-}
-
-/** The same for a function returning a promise (mermaid.parse is async). */
-async function measureAsync(fn, ms = 700) {
-  for (let i = 0; i < 50; i++) await fn();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < ms) {
-    await fn();
-    n++;
-    t = performance.now();
-  }
-  return ((t - t0) * 1000) / n;
+  const { us, cpuUs } = runFor(fn, { ms, warmupMs: ms / 2 });
+  cpuOf.set(us, cpuUs);
+  return us;
 }
 
 const rows = [];
@@ -95,18 +58,17 @@ if (existsSync(mermaidPath)) {
   try {
     const mermaid = (await import(pathToFileURL(mermaidPath).href)).default;
     const M = 'sequenceDiagram\nparticipant client as 客户端\nparticipant server as 服务端\nclient->>server: SYN, seq=x\nserver->>client: SYN, ACK, seq=y, ack=x+1\nclient->>server: ACK, seq=x+1, ack=y+1\n';
-    mermaidUs = await measureAsync(() => mermaid.parse(M), 1000);
+    mermaidUs = await runForAsync(() => mermaid.parse(M), { ms: 1000 });
   } catch (e) {
     console.log(`(mermaid not measured: ${e.message})`);
   }
 }
 
 const f = (n, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-console.log('| case | diagrams/s | µs / diagram (wall) | µs / diagram (CPU) | µs / segment (wall) |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const [name, us, segs] of rows) console.log(`| ${name} | ${f(1e6 / us, 0)} | ${f(us)} | ${f(cpuOf.get(us) ?? NaN)} | ${f(us / segs, 3)} |`);
+const table = rows.map(([name, us, segs]) => [name, f(1e6 / us, 0), f(us), f(cpuOf.get(us) ?? NaN), f(us / segs, 3)]);
+if (mermaidUs !== null) table.push(['mermaid.parse, same handshake (numbers typed by hand)', f(1e6 / mermaidUs, 0), f(mermaidUs), '–', f(mermaidUs / 3, 3)]);
+printTable(['case', 'diagrams/s:', 'µs / diagram (wall):', 'µs / diagram (CPU):', 'µs / segment (wall):'], table);
 if (mermaidUs !== null) {
-  console.log(`| mermaid.parse, same handshake (numbers typed by hand) | ${f(1e6 / mermaidUs, 0)} | ${f(mermaidUs)} | – | ${f(mermaidUs / 3, 3)} |`);
   console.log(`\nwiregram parse+simulate of the handshake is ${f(mermaidUs / hs, 0)}× faster than mermaid.parse of the same diagram.`);
 }
 console.log(`machine load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).availableParallelism?.() ?? '?'} cores (timings scale with it).`);

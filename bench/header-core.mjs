@@ -4,11 +4,11 @@
 // TCP `packet` example. Mermaid's packet parser (@mermaid-js/parser, langium) parses the same Mermaid text in the
 // same run for scale; it only parses — wiregram also resolves positions, validates and (with bytes) decodes.
 // Imports the built package: run `npx tsc -b packages/core/tsconfig.json` first (pnpm bench does).
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BENCH_DIR as here, dist, printTable, runFor, runForAsync } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const core = await import(pathToFileURL(join(here, '..', 'packages/core/dist/index.js')).href);
+const core = await import(dist('core'));
 
 const TCP_BYTES = 'tcp\nbytes 1f90 d431 0000 0001 0000 0000 5002 faf0 e6c1 0000';
 const SYN = Uint8Array.from(
@@ -35,32 +35,8 @@ title TCP Packet
 192-255: "Data (variable length)"
 `;
 
-function measure(fn, minMs = 300) {
-  for (let i = 0; i < 2000; i++) fn();
-  globalThis.gc?.();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < minMs) {
-    for (let i = 0; i < 500; i++) fn();
-    n += 500;
-    t = performance.now();
-  }
-  return ((t - t0) * 1000) / n;
-}
-
-async function measureAsync(fn, minMs = 300) {
-  for (let i = 0; i < 200; i++) await fn();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < minMs) {
-    for (let i = 0; i < 50; i++) await fn();
-    n += 50;
-    t = performance.now();
-  }
-  return ((t - t0) * 1000) / n;
-}
+const measure = (fn) => runFor(fn, { ms: 300, batch: 500, warmup: 2000 }).us;
+const measureAsync = (fn) => runForAsync(fn, { ms: 300, batch: 50, warmup: 200 });
 
 const rows = [
   ['parsePacketHeader: tcp + 20 bytes decoded', measure(() => core.parsePacketHeader(TCP_BYTES))],
@@ -80,11 +56,10 @@ try {
   console.log(`(Mermaid's parser not available: ${e.message.split('\n')[0]})`);
 }
 
-console.log('| case | µs/op | ops/s | vs Mermaid parser |');
-console.log('| --- | ---: | ---: | ---: |');
-const ours = rows[3][1];
-for (const [name, us] of rows) {
-  const ratio = mermaidUs && name.includes('Mermaid') ? `${(mermaidUs / us).toFixed(1)}× ${us === mermaidUs ? '(baseline)' : 'faster'}` : '';
-  console.log(`| ${name} | ${us.toFixed(2)} | ${Math.round(1e6 / us).toLocaleString('en-US')} | ${ratio} |`);
-}
-void ours;
+printTable(
+  ['case', 'µs/op:', 'ops/s:', 'vs Mermaid parser:'],
+  rows.map(([name, us]) => {
+    const ratio = mermaidUs && name.includes('Mermaid') ? `${(mermaidUs / us).toFixed(1)}× ${us === mermaidUs ? '(baseline)' : 'faster'}` : '';
+    return [name, us.toFixed(2), Math.round(1e6 / us).toLocaleString('en-US'), ratio];
+  }),
+);

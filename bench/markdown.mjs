@@ -4,7 +4,7 @@
 // (processSync), and markdown-it + markdown-it-wiregram. Prints ms per page and per diagram, and the ratio to
 // the same page with the blocks left as plain code (what the Markdown pipeline itself costs).
 // Run `npx -y pnpm@10 build` first.
-import { performance } from 'node:perf_hooks';
+import { medianOfRuns, printTable } from './lib.mjs';
 
 
 const pkg = (p) => new URL(`../packages/${p}`, import.meta.url).href;
@@ -48,19 +48,8 @@ const remarkPage = (md, withPlugin) => {
 const mdPlugin = new MarkdownIt().use(markdownItWiregram);
 const mdPlain = new MarkdownIt();
 
-function measure(label, fn, runs) {
-  fn(); // warm-up: module init, font metrics, JIT
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { label, median: times[Math.floor(times.length / 2)], min: times[0] };
-}
-
 const runs = Number(process.env.BENCH_RUNS ?? 7);
+const measure = (label, fn) => ({ label, ...medianOfRuns(fn, runs) });
 const check = remarkPage(page, true);
 const svgs = (check.match(/<svg /g) ?? []).length;
 if (svgs !== N) {
@@ -68,21 +57,20 @@ if (svgs !== N) {
   process.exit(1);
 }
 const rows = [
-  measure('remark page, 100 diagrams', () => remarkPage(page, true), runs),
-  measure('remark page, plain code blocks', () => remarkPage(plainPage, false), runs),
-  measure('markdown-it page, 100 diagrams', () => mdPlugin.render(page), runs),
-  measure('markdown-it page, plain code blocks', () => mdPlain.render(plainPage), runs),
+  measure('remark page, 100 diagrams', () => remarkPage(page, true)),
+  measure('remark page, plain code blocks', () => remarkPage(plainPage, false)),
+  measure('markdown-it page, 100 diagrams', () => mdPlugin.render(page)),
+  measure('markdown-it page, plain code blocks', () => mdPlain.render(plainPage)),
 ];
 
 console.log(`bench/markdown — one page, ${N} diagrams (${blocks.length} kinds), ${runs} runs, median (min)\n`);
-console.log('| pipeline | ms / page | ms / diagram | pages/s | × plain |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
 const plain = { remark: rows[1].median, 'markdown-it': rows[3].median };
-for (const r of rows) {
-  const kind = r.label.startsWith('remark') ? 'remark' : 'markdown-it';
-  const diagrams = r.label.includes('plain') ? null : N;
-  console.log(
-    `| ${r.label} | ${r.median.toFixed(1)} (${r.min.toFixed(1)}) | ${diagrams ? (r.median / N).toFixed(3) : '–'} | ${(1000 / r.median).toFixed(1)} | ${(r.median / plain[kind]).toFixed(1)}× |`,
-  );
-}
+printTable(
+  ['pipeline', 'ms / page:', 'ms / diagram:', 'pages/s:', '× plain:'],
+  rows.map((r) => {
+    const kind = r.label.startsWith('remark') ? 'remark' : 'markdown-it';
+    const diagrams = r.label.includes('plain') ? null : N;
+    return [r.label, `${r.median.toFixed(1)} (${r.min.toFixed(1)})`, diagrams ? (r.median / N).toFixed(3) : '–', (1000 / r.median).toFixed(1), `${(r.median / plain[kind]).toFixed(1)}×`];
+  }),
+);
 console.log(`\noutput: ${(check.length / 1024).toFixed(0)} KiB of HTML per page; mermaid-cli needs ≈1.9 s per diagram (ANCHORS.md), ≈190 s for this page.`);

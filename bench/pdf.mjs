@@ -4,22 +4,14 @@
 // wiregram would do: SVG in a browser → page.pdf()). Imports the built packages (packages/*/dist).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dist, median as medianOf, medianOfBatches as timeIt, printTable, ROOT as root, SEED_HANDSHAKE as HANDSHAKE } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = (pkg) => pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href;
 const pdf = await import(dist('pdf'));
 const layout = await import(dist('layout'));
 const svg = await import(dist('svg')).catch(() => null);
 
-const HANDSHAKE = `title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK`;
 const WAVEHAND = `title TCP 四次挥手
 participant client as 客户端
 participant server as 服务端
@@ -78,23 +70,6 @@ const deck = Array.from({ length: 10 }, () => list).flat(); // 20 diagrams
 const rows = [];
 const fmt = (n, d = 1) => n.toFixed(d);
 
-/** Median ms per call over batches of ~100 ms (a shared machine is noisy: the median ignores the bad batches). */
-function timeIt(fn, minMs = 1500) {
-  fn(); // warm
-  const t = performance.now();
-  fn();
-  const once = Math.max(performance.now() - t, 0.01);
-  const perBatch = Math.max(1, Math.round(100 / once));
-  const batches = [];
-  const t0 = performance.now();
-  while (performance.now() - t0 < minMs || batches.length < 5) {
-    const b = performance.now();
-    for (let i = 0; i < perBatch; i++) fn();
-    batches.push((performance.now() - b) / perBatch);
-  }
-  return batches.sort((a, b) => a - b)[batches.length >> 1];
-}
-
 // 1. warm: pages per second for a 20-page deck, and a steps deck
 const deckMs = timeIt(() => pdf.scenesToPdf(deck, { pageSize: '16:9' }));
 rows.push(['wiregram deck, 20 pages (16:9)', deckMs, 20]);
@@ -123,7 +98,7 @@ for (let i = 0; i < 5; i++) {
   if (r.status !== 0) throw new Error(r.stderr);
   cold.push({ ...JSON.parse(r.stdout), wall });
 }
-const median = (k) => cold.map((c) => c[k]).sort((a, b) => a - b)[2];
+const median = (k) => medianOf(cold.map((c) => c[k]));
 
 // 3. competitor: headless Chromium printing the SVG of the same diagrams
 let chromium = null;
@@ -152,9 +127,7 @@ if (svg && typeof svg.sceneToSvg === 'function' && existsSync('/usr/bin/chromium
 }
 
 console.log(`scenes: ${how}; node ${process.version}\n`);
-console.log('| case | ms/run | pages/s | µs/page |');
-console.log('| --- | ---: | ---: | ---: |');
-for (const [name, ms, pages] of rows) console.log(`| ${name} | ${fmt(ms, 2)} | ${fmt((pages * 1000) / ms, 0)} | ${fmt((ms * 1000) / pages, 0)} |`);
+printTable(['case', 'ms/run:', 'pages/s:', 'µs/page:'], rows.map(([name, ms, pages]) => [name, fmt(ms, 2), fmt((pages * 1000) / ms, 0), fmt((ms * 1000) / pages, 0)]));
 if (chromium) console.log(`\nwiregram deck vs chromium print: ${fmt(chromium.deckMs / deckMs, 1)}× faster (chromium launch not included: ${fmt(chromium.launchMs, 0)} ms)`);
 console.log(`\ncold first page (fresh process, median of 5): import ${fmt(median('importMs'))} ms + first page incl. font load ${fmt(median('firstMs'))} ms` +
   ` (second page ${fmt(median('secondMs'))} ms); process wall ${fmt(median('wall'), 0)} ms; ${median('bytes')} bytes`);

@@ -18,7 +18,7 @@ if (!existsSync(join(here, 'node_modules'))) {
 }
 const only = process.argv.slice(2);
 const scripts = readdirSync(here)
-  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
+  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && f !== 'lib.mjs')
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
   .sort();
 let failed = 0;

@@ -4,34 +4,15 @@
 // drawing the same element description (the DOM path), which is why Node writes the string directly.
 // Imports the built packages: run `npx tsc -b packages/svg/tsconfig.json` first (pnpm bench does).
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BENCH_DIR as here, dist, gc, printTable, ROOT as root, SEED_HANDSHAKE as HANDSHAKE, SEED_WAVEHAND as WAVEHAND } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
-const svgPkg = await import(pathToFileURL(join(root, 'packages/svg/dist/index.js')).href);
-const layoutPkg = await import(pathToFileURL(join(root, 'packages/layout/dist/index.js')).href);
+const svgPkg = await import(dist('svg'));
+const layoutPkg = await import(dist('layout'));
 const requireBench = createRequire(join(here, 'package.json'));
 const requireSvg = createRequire(join(root, 'packages/svg/package.json'));
 
-const HANDSHAKE = `title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-`;
-const WAVEHAND = `title TCP 四次挥手
-participant client as 客户端
-participant server as 服务端
-state client=ESTABLISHED server=ESTABLISHED
-seq client=u server=v
-client -> server: FIN, ACK
-server -> client: ACK
-server -> client: FIN, ACK
-client -> server: ACK
-`;
 const TCP = 'tcp\n';
 
 // The same TCP header for the other tools: 20 fixed bytes, 8 one-bit flags, options as a final row.
@@ -92,7 +73,7 @@ function measureAll(rounds = 9) {
   for (let r = 0; r < rounds; r++) {
     for (const c of cases) {
       if (c.error) continue;
-      globalThis.gc?.();
+      gc();
       const t0 = performance.now();
       for (let i = 0; i < c.n; i++) c.fn();
       c.times.push((performance.now() - t0) / c.n);
@@ -141,14 +122,14 @@ const rows = cases.map((c) => ({ name: c.name, ms: c.ms ?? null, note: c.error ?
 
 const fmt = (ms) => (ms === null ? '—' : ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 const ratio = (a, b) => (a && b ? `${(b / a).toFixed(2)}×` : '—');
-console.log('| case | µs/op | ops/s | vs bit-field | vs bytefield-svg | note |');
-console.log('| --- | ---: | ---: | ---: | ---: | --- |');
-for (const r of rows) {
-  const ops = r.ms ? Math.round(1000 / r.ms).toLocaleString('en-US') : '—';
-  const vsBit = r.name.startsWith('wiregram') ? ratio(r.ms, bitfield) : '';
-  const vsByte = r.name.startsWith('wiregram') ? ratio(r.ms, bytefield) : '';
-  console.log(`| ${r.name} | ${fmt(r.ms)} | ${ops} | ${vsBit} | ${vsByte} | ${r.note} |`);
-}
+printTable(
+  ['case', 'µs/op:', 'ops/s:', 'vs bit-field:', 'vs bytefield-svg:', 'note'],
+  rows.map((r) => {
+    const ops = r.ms ? Math.round(1000 / r.ms).toLocaleString('en-US') : '—';
+    const wiregram = r.name.startsWith('wiregram');
+    return [r.name, fmt(r.ms), ops, wiregram ? ratio(r.ms, bitfield) : '', wiregram ? ratio(r.ms, bytefield) : '', r.note];
+  }),
+);
 console.log('\nBest of 9 interleaved rounds. Ratios > 1× mean wiregram is faster (competitor time / wiregram time). bit-field and bytefield-svg draw the');
 console.log('TCP header only; for the handshake and wavehand the ratio compares against their header time. Budget: < 1 ms warm.');
 if (header && bitfield && bytefield && !(header < bitfield && header < bytefield)) {

@@ -12,25 +12,8 @@ import { isWiregramError, WiregramError } from '@wiregram/core';
 import markdownItWiregram, { escapeHtml, parseMeta, type WiregramBlockError, type WiregramEnv } from 'markdown-it-wiregram';
 import { parseMeta as remarkParseMeta } from 'remark-wiregram';
 import { render, renderSvg } from '@wiregram/svg';
+import { expectNoActiveMarkup, HANDSHAKE } from './support/markdown.js';
 
-/** Real tags only (text has its `<` escaped): no script or img element, no event-handler attribute. */
-function expectNoActiveMarkup(html: string) {
-  const tags = html.match(/<[a-zA-Z][^<>]*>/g) ?? [];
-  expect(tags.length).toBeGreaterThan(3);
-  for (const tag of tags) {
-    expect(tag).not.toMatch(/^<(script|img|iframe|object)\b/i);
-    expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
-    expect(tag).not.toMatch(/javascript:/i);
-  }
-}
-
-const HANDSHAKE = `title Three-way handshake
-participant client
-participant server
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK`;
 
 const DOC = `# Page\n\n\`\`\`tcp-sequence title="Handshake"\n${HANDSHAKE}\n\`\`\`\n\n\`\`\`packet-header\ntcp\n\`\`\`\n\n\`\`\`js\nlet a = 1 < 2;\n\`\`\`\n`;
 
@@ -186,5 +169,23 @@ describe('Marp (@marp-team/marp-core)', () => {
   it('keeps working with Marp HTML disabled (html: false)', () => {
     const { html } = new Marp({ html: false }).use(markdownItWiregram).render(deck);
     expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(3);
+  });
+});
+
+describe('fence options (parseFenceMeta of @wiregram/core)', () => {
+  it('reports an invalid value with a did-you-mean hint and an unknown key as warnings at the fence, and still draws the block', () => {
+    const seen: string[] = [];
+    const md = new MarkdownIt().use(markdownItWiregram, { onWarning: (w: { warning: { code: string } }) => seen.push(w.warning.code) });
+    const env: { wiregram?: WiregramEnv } = {};
+    const html = md.render('Intro\n\n```tcp-sequence style=lifelin colour=red\n' + HANDSHAKE + '\n```\n', env);
+    expect(html.match(/<svg /g)).toHaveLength(1);
+    expect(html).not.toContain('role="alert"');
+    expect(env.wiregram!.errors).toEqual([]);
+    expect(env.wiregram!.warnings.map((w) => [w.warning.code, w.position?.start.line, w.warning.hint])).toEqual([
+      ['invalid-meta-value', 3, 'did you mean style=lifeline?'],
+      ['unknown-meta-option', 3, null],
+    ]);
+    expect(env.wiregram!.warnings[0]!.warning.expected).toBe('states, lifeline, flow');
+    expect(seen).toEqual(['invalid-meta-value', 'unknown-meta-option']);
   });
 });

@@ -21,25 +21,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import remarkWiregram, { type RemarkWiregramOptions } from 'remark-wiregram';
 import { WiregramError } from '@wiregram/core';
 import { render, renderSvg } from '@wiregram/svg';
+import { expectNoActiveMarkup, HANDSHAKE } from './support/markdown.js';
 
-/** Real tags only (text has its `<` escaped): no script or img element, no event-handler attribute. */
-function expectNoActiveMarkup(html: string) {
-  const tags = html.match(/<[a-zA-Z][^<>]*>/g) ?? [];
-  expect(tags.length).toBeGreaterThan(3);
-  for (const tag of tags) {
-    expect(tag).not.toMatch(/^<(script|img|iframe|object)\b/i);
-    expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
-    expect(tag).not.toMatch(/javascript:/i);
-  }
-}
-
-const HANDSHAKE = `title Three-way handshake
-participant client
-participant server
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK`;
 
 const PAGE = `# Handshakes
 
@@ -345,3 +328,19 @@ describe('MDX', () => {
 });
 
 afterAll(() => undefined);
+
+describe('fence options (parseFenceMeta of @wiregram/core)', () => {
+  it('warns about an invalid value with a did-you-mean hint and an unknown key, and still draws the block', () => {
+    const file = new VFile({ path: 'page.md', value: 'Intro\n\n```tcp-sequence style=lifelin colour=red\n' + HANDSHAKE + '\n```\n' });
+    const html = String(unified().use(remarkParse).use(remarkWiregram).use(remarkRehype).use(rehypeStringify).processSync(file));
+    expect(html.match(/<svg /g)).toHaveLength(1);
+    expect(html).not.toContain('role="alert"');
+    expect(file.messages.map((m) => [m.ruleId, m.line, m.note])).toEqual([
+      ['invalid-meta-value', 3, 'did you mean style=lifeline?'],
+      ['unknown-meta-option', 3, 'known: title="…", style=, label-style=, state-names=, numbering=, theme=, source'],
+    ]);
+    expect(file.messages[0]!.reason).toBe('unknown style "lifelin" in the fence\'s options');
+    expect(file.messages[0]!.expected).toEqual(['states, lifeline, flow']);
+    expect(file.messages[1]!.reason).toBe('unknown option `colour` in the fence of a tcp-sequence block');
+  });
+});

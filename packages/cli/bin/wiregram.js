@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Kept tiny on purpose: start-up cost is whatever dist/main.js imports, and it imports nothing heavy —
-// each command loads the renderer it needs (svg.js, pdfkit, fonts, capture readers) with a dynamic import.
+// each command loads what it needs (the core, svg, pdfkit and fonts, Node file helpers) with a dynamic import.
 import module from 'node:module';
 
 // Node ≥ 22.1 can cache compiled code between runs; on Node 20 this is a no-op.

@@ -4,7 +4,7 @@
  */
 import { type ParsedArgs, UsageError } from './args.js';
 import { watchLoop, type RunResult } from './watch.js';
-import { collect, metaProblems, unitOptions } from './collect.js';
+import { collect, metaProblems, prepareHost, unitOptions } from './collect.js';
 import { loadCore, loadLayout } from './engine.js';
 import type { Io } from './main.js';
 import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, wantColor } from './report.js';
@@ -22,14 +22,15 @@ async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const { inputs, units } = await collect(args, io);
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
   const core = await loadCore();
+  const host = await prepareHost(core, units);
   // Layout validates what the core does not see (a block's style=…); it is the path render takes.
   const layout = units.length ? await loadLayout() : null;
   const problems: Problem[] = [];
   for (const unit of units) {
-    const meta = metaProblems(unit);
+    const meta = metaProblems(unit, host);
     problems.push(...meta);
     if (meta.some((m) => m.severity === 'error')) continue;
-    const options = unitOptions(unit, args, core, io);
+    const options = unitOptions(unit, args, host, io);
     try {
       // The core first (its warnings: accepted overrides, skipped capture frames), then the layout, which also
       // validates what only it reads (a fence's style=…). Together that is the whole path `render` takes.

@@ -1,10 +1,9 @@
 /** Shared by render, deck and check: inputs → files → diagram units, and the per-unit renderer options. */
-import { resolve } from 'node:path';
 import type { ParsedArgs } from './args.js';
-import { checkMeta, type DiagramOptions, type CoreApi, metaOptions } from './engine.js';
+import { join, resolve as resolvePath } from 'node:path';
+import { type CoreApi, type CoreNodeApi, type DiagramOptions, type FenceMeta, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
 import type { Io } from './main.js';
-import { makeReadFile } from './project.js';
 import { painter, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
 
 export interface Collected {
@@ -27,8 +26,34 @@ export async function collect(args: ParsedArgs, io: Io, options: CollectOptions 
   return { inputs, units: inputs.flatMap(unitsOf) };
 }
 
+/** What every command needs around the renderers: the core, each fence's options, and file access. */
+export interface Host {
+  core: CoreApi;
+  meta(unit: Unit): FenceMeta | null;
+  /** @wiregram/core/node, loaded only when some diagram mentions `capture`. */
+  node: CoreNodeApi | null;
+}
+
+export async function prepareHost(core: CoreApi, units: readonly Unit[]): Promise<Host> {
+  const metas = new Map<Unit, FenceMeta>();
+  const node = units.some((u) => /\bcapture\b/.test(u.source)) ? await loadCoreNode().catch(() => null) : null;
+  return {
+    core,
+    node,
+    meta(unit) {
+      if (!unit.block) return null;
+      let m = metas.get(unit);
+      if (!m) {
+        m = core.parseFenceMeta(unit.block.meta);
+        metas.set(unit, m);
+      }
+      return m;
+    },
+  };
+}
+
 /** Command-line diagram options; a fence's own `style=…` etc. win for that block. */
-export function unitOptions(unit: Unit, args: ParsedArgs, core: CoreApi | null, io: Io): DiagramOptions {
+export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): DiagramOptions {
   const v = args.values;
   const o: DiagramOptions = { language: unit.lang };
   if (typeof v['style'] === 'string') o.style = v['style'];
@@ -36,33 +61,39 @@ export function unitOptions(unit: Unit, args: ParsedArgs, core: CoreApi | null, 
   if (typeof v['state-names'] === 'string') o.stateNames = v['state-names'];
   if (typeof v['numbering'] === 'string') o.numbering = v['numbering'];
   if (typeof v['theme'] === 'string') o.theme = v['theme'];
-  if (unit.block) Object.assign(o, metaOptions(unit.block.meta));
-  if (core) {
-    const root = resolve(io.cwd, typeof v['root'] === 'string' ? v['root'] : '.');
-    o.readFile = makeReadFile(core, root, unit.input.path, io.cwd);
+  Object.assign(o, host.meta(unit)?.options ?? {});
+  if (host.node) {
+    // Relative to the Markdown file (stdin: the working directory), never outside the project root.
+    const root = resolvePath(io.cwd, typeof v['root'] === 'string' ? v['root'] : '.');
+    const read = host.node.projectFileReader(root, unit.input.path ?? join(io.cwd, '<stdin>'));
+    o.readFile = (path, position) => read(path, position);
   }
   return o;
 }
 
-/** Problems with a fence's own options (`style=bogus`), positioned on the option in the opening fence line. */
-export function metaProblems(unit: Unit): Problem[] {
+/**
+ * Problems with a fence's own options, positioned on the `key=value` in the opening fence line: a bad value is
+ * an error (the block would otherwise be drawn other than the author asked), an unknown key a warning.
+ */
+export function metaProblems(unit: Unit, host: Host): Problem[] {
   const block = unit.block;
-  if (!block || !block.meta) return [];
+  const meta = host.meta(unit);
+  if (!block || !meta || !meta.problems.length) return [];
   const line = block.openLine;
   const lineStart = fileLineStarts(unit.input)[line - 1] ?? 0;
   const lineText = unit.input.text.slice(lineStart, block.endOffset).split(/\r\n|\r|\n/, 1)[0] ?? '';
   const metaAt = lineText.indexOf(block.meta, block.openerPrefix.length);
-  return checkMeta(block.meta).map((f) => {
+  return meta.problems.map((f) => {
     const column = (metaAt < 0 ? block.openerPrefix.length : metaAt + f.index) + 1;
     return {
       file: unit.input.display,
       source: unit.input.text,
-      severity: f.severity,
-      code: f.severity === 'error' ? 'invalid-block-option' : 'unknown-block-option',
+      severity: f.code === 'unknown-meta-option' ? 'warning' : 'error',
+      code: f.code,
       reason: f.reason,
       position: { start: { line, column, offset: lineStart + column - 1 }, end: { line, column: column + f.length, offset: lineStart + column - 1 + f.length } },
       expected: f.expected,
-      hint: null,
+      hint: f.hint,
       diagram: unit.n,
     };
   });

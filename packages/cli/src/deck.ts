@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { collect, metaProblems, printProblems, Progress, unitOptions } from './collect.js';
+import { collect, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
 import { loadCore, loadLayout, loadPdf } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
@@ -38,18 +38,19 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string): Promise<RunRe
   if (!units.length) throw new UsageError(`no tcp-sequence or packet-header blocks in ${inputs.map((i) => i.display).join(', ')}`, null, 'deck');
 
   const [core, layout, pdf] = await Promise.all([loadCore(), loadLayout(), loadPdf()]);
+  const host = await prepareHost(core, units);
   const problems: Problem[] = [];
   const scenes: Scene[] = [];
   const progress = new Progress(io, units.length, args.values['quiet'] === true);
   units.forEach((unit, i) => {
     progress.tick(i + 1, `${unit.input.display} #${unit.n}`);
-    const bad = metaProblems(unit).filter((m) => m.severity === 'error');
+    const bad = metaProblems(unit, host).filter((m) => m.severity === 'error');
     if (bad.length) {
       problems.push(...bad);
       return;
     }
     try {
-      const options = unitOptions(unit, args, core, io);
+      const options = unitOptions(unit, args, host, io);
       delete options.theme; // the deck has one theme, applied by the PDF renderer
       scenes.push(layout.layoutSource(unit.source, options));
     } catch (e) {

@@ -1,6 +1,7 @@
 /**
  * The renderers, loaded only by the command that needs them: `check` loads the protocol core, `render`
- * loads svg (or pdf: pdfkit + fonts), `deck` layout + pdf, `import` the capture readers. `--help` loads none.
+ * loads svg (or pdf: pdfkit + fonts), `deck` layout + pdf, and @wiregram/core/node only for `capture`. `--help`
+ * loads none of them.
  * The shapes below are the agreed public API (TEAM.md); typed here so a command sees exactly what it uses.
  */
 import type { Position } from '@wiregram/core';
@@ -20,7 +21,15 @@ export interface DiagramOptions {
   readFile?: ReadFile;
 }
 
+/** `parseFenceMeta` of @wiregram/core: the one info-string grammar every host reads alike. */
+export interface FenceMeta {
+  caption: string | null;
+  options: Partial<Record<'style' | 'labelStyle' | 'stateNames' | 'numbering' | 'theme', string>>;
+  problems: Array<{ code: string; index: number; length: number; reason: string; expected: string; hint: string | null }>;
+}
+
 export interface CoreApi {
+  parseFenceMeta: (meta: string | null | undefined) => FenceMeta;
   WiregramError: new (init: { code: string; reason: string; position?: Position | null; expected?: string | null; hint?: string | null }) => Error;
   formatCodeFrame: (error: { reason: string; position: Position | null; hint: string | null; expected: string | null }, source: string, options?: { filename?: string; color?: boolean; context?: number }) => string;
   compileSequence?: (source: string, options?: Record<string, unknown>) => { warnings?: unknown[] };
@@ -52,86 +61,17 @@ let svg: Promise<SvgApi> | undefined;
 let layout: Promise<LayoutApi> | undefined;
 let pdf: Promise<PdfApi> | undefined;
 
+/** @wiregram/core/node: the project-confined file reader for `capture` statements. */
+export interface CoreNodeApi {
+  projectFileReader(root: string, fromFile: string): (path: string, position?: Position | null) => Uint8Array;
+}
+let coreNode: Promise<CoreNodeApi> | undefined;
+export const loadCoreNode = () => (coreNode ??= import('@wiregram/core/node') as unknown as Promise<CoreNodeApi>);
+
 export const loadCore = () => (core ??= import('@wiregram/core') as unknown as Promise<CoreApi>);
 export const loadSvg = () => (svg ??= import('@wiregram/svg') as unknown as Promise<SvgApi>);
 export const loadLayout = () => (layout ??= import('@wiregram/layout') as unknown as Promise<LayoutApi>);
 export const loadPdf = () => (pdf ??= import('@wiregram/pdf') as unknown as Promise<PdfApi>);
-
-/** Per-block options from the fence's info string: ```tcp-sequence style=lifeline label-style=flags */
-const META_KEYS: Record<string, keyof DiagramOptions> = {
-  style: 'style',
-  layout: 'style',
-  'label-style': 'labelStyle',
-  labelstyle: 'labelStyle',
-  labels: 'labelStyle',
-  'state-names': 'stateNames',
-  statenames: 'stateNames',
-  numbering: 'numbering',
-  theme: 'theme',
-};
-
-const META_VALUES: Partial<Record<keyof DiagramOptions, readonly string[]>> = {
-  style: ['states', 'lifeline', 'flow'],
-  labelStyle: ['textbook', 'flags', 'wireshark'],
-  stateNames: ['underscore', 'hyphen'],
-  numbering: ['relative', 'absolute'],
-  theme: ['auto', 'light', 'dark'],
-};
-
-/** Keys other tools put in the info string that are not ours to judge. */
-const META_IGNORED = new Set(['title', 'caption', 'id', 'class', 'name', 'filename', 'source', 'show-source']);
-
-export interface MetaFinding {
-  severity: 'error' | 'warning';
-  /** Index of the `key=value` token in the meta string. */
-  index: number;
-  length: number;
-  reason: string;
-  expected: string | null;
-}
-
-const META_TOKEN = /([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))/g;
-
-export function metaOptions(meta: string): Partial<DiagramOptions> {
-  const out: Record<string, string> = {};
-  for (const m of meta.matchAll(META_TOKEN)) {
-    const key = META_KEYS[m[1]!.toLowerCase()];
-    const value = m[2] ?? m[3] ?? m[4] ?? '';
-    if (key && (META_VALUES[key] ?? []).includes(value)) out[key] = value;
-  }
-  return out as Partial<DiagramOptions>;
-}
-
-/** Bad values (errors: the block would silently draw otherwise) and unknown keys (warnings) of a fence's options. */
-export function checkMeta(meta: string): MetaFinding[] {
-  const findings: MetaFinding[] = [];
-  for (const m of meta.matchAll(META_TOKEN)) {
-    const name = m[1]!.toLowerCase();
-    const key = META_KEYS[name];
-    const value = m[2] ?? m[3] ?? m[4] ?? '';
-    if (key) {
-      const allowed = META_VALUES[key] ?? [];
-      if (!allowed.includes(value)) {
-        findings.push({ severity: 'error', index: m.index!, length: m[0].length, reason: `unknown ${m[1]} "${value}" in the fence's options`, expected: allowed.join(', ') });
-      }
-    } else if (!META_IGNORED.has(name)) {
-      findings.push({ severity: 'warning', index: m.index!, length: m[0].length, reason: `the fence option ${m[1]} is not one wiregram knows; it is ignored`, expected: Object.keys(META_KEYS).join(', ') });
-    }
-  }
-  return findings;
-}
-
-/** The caption a fence's info string gives (`title="…"`, `caption=…`, or its plain words), as remark-wiregram reads it. */
-export function metaCaption(meta: string): string | null {
-  let caption: string | null = null;
-  const words: string[] = [];
-  for (const m of meta.replace(/^\{|\}$/g, '').matchAll(/([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))|(\S+)/g)) {
-    if (m[1] !== undefined) {
-      if (/^(title|caption)$/i.test(m[1])) caption = m[2] ?? m[3] ?? m[4] ?? '';
-    } else if (m[5] !== 'source' && m[5] !== 'show-source') words.push(m[5]!);
-  }
-  return caption ?? (words.length ? words.join(' ') : null);
-}
 
 /** The `<title>` of an SVG (the diagram's accessible name), for alt text. */
 export function svgTitle(svgText: string): string | null {

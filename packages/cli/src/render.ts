@@ -5,8 +5,8 @@
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { collect, metaProblems, printProblems, Progress, unitOptions } from './collect.js';
-import { loadCore, loadPdf, loadSvg, metaCaption, svgTitle } from './engine.js';
+import { collect, type Host, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
+import { loadCore, loadPdf, loadSvg, svgTitle } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import type { Io } from './main.js';
@@ -121,6 +121,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const core = await loadCore();
+  const host = await prepareHost(core, units);
   const progress = new Progress(io, new Set(units.map((u) => u.input)).size, quiet);
   if (units.length) {
     const svg = format === 'svg' ? await loadSvg() : null;
@@ -132,12 +133,12 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
         lastInput = p.unit.input;
         progress.tick(++done, p.unit.input.display);
       }
-      const bad = metaProblems(p.unit).filter((m) => m.severity === 'error');
+      const bad = metaProblems(p.unit, host).filter((m) => m.severity === 'error');
       if (bad.length) {
         problems.push(...bad);
         continue;
       }
-      const options = unitOptions(p.unit, args, core, io);
+      const options = unitOptions(p.unit, args, host, io);
       try {
         if (svg) {
           // Inlined diagrams share a page: give their ids a readable per-document prefix.
@@ -175,7 +176,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   for (const p of planned) if (p.dest && p.rendered !== undefined) outputs.push({ dest: p.dest, data: p.rendered, input: p.unit.input });
   for (const [input, dest] of mdDest) {
     const fromDir = dest === 'stdout' ? (input.path ? dirname(input.path) : cwd) : dirname(dest);
-    outputs.push({ dest, data: rewriteMarkdown(input, planned.filter((p) => p.unit.input === input), embed, fromDir), input });
+    outputs.push({ dest, data: rewriteMarkdown(input, planned.filter((p) => p.unit.input === input), embed, fromDir, host), input });
   }
 
   // ---- write
@@ -228,7 +229,7 @@ function checkCollisions(outputs: Array<{ dest: string; from: string }>, inputs:
 }
 
 /** The Markdown with each diagram fence replaced by an image link or the inline SVG, in the fence's own container. */
-function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | 'inline', fromDir: string): string {
+function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | 'inline', fromDir: string, host: Host): string {
   const text = input.text;
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   let out = '';
@@ -243,7 +244,7 @@ function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | '
       const body = svgText.split(/\r?\n/).filter((l) => l.trim() !== '');
       lines = ['<figure class="wiregram">', ...body, '</figure>'];
     } else {
-      const alt = metaCaption(block.meta) || p.title || (svgText && svgTitle(svgText)) || `${p.unit.lang} diagram ${p.unit.n}`;
+      const alt = host.meta(p.unit)?.caption || p.title || (svgText && svgTitle(svgText)) || `${p.unit.lang} diagram ${p.unit.n}`;
       // An image for SVG; a PDF cannot be an <img>, so it becomes a plain link.
       const bang = svgText !== null ? '!' : '';
       lines = [`${bang}[${escapeAlt(alt)}](${linkTarget(fromDir, p.dest!)})`];

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureToSequenceText } from '@wiregram/core';
 import MarkdownIt from 'markdown-it';
@@ -174,6 +174,7 @@ describe('wiregram render', () => {
       'docs/ok.md': '# Captured\n\n```tcp-sequence\ncapture ../data/hs.pcap stream 0\n```\n',
       'docs/abs.md': `\`\`\`tcp-sequence\ncapture ${join(outside, 'secret.pcap')} stream 0\n\`\`\`\n`,
       'docs/dots.md': '```tcp-sequence\ncapture ../../../../../../../../etc/hostname stream 0\n```\n',
+      'docs/up.md': `\`\`\`tcp-sequence\ncapture ../../${basename(outside)}/secret.pcap stream 0\n\`\`\`\n`,
     });
     symlinkSync(join(outside, 'secret.pcap'), join(dir, 'data/link.pcap'));
     writeFileSync(join(dir, 'docs/link.md'), '```tcp-sequence\ncapture ../data/link.pcap stream 0\n```\n');
@@ -182,13 +183,15 @@ describe('wiregram render', () => {
     const texts = parseSvg(readFileSync(join(dir, 'out/ok-1.svg'), 'utf8')).texts.join(' ');
     expect(texts).toContain('SYN');
     expect(texts).toContain('10.0.0.1');
-    for (const name of ['abs', 'dots', 'link']) {
+    for (const name of ['abs', 'dots', 'link', 'up']) {
       const r = wiregram(['check', `docs/${name}.md`, '--format', 'compact'], { cwd: dir });
       expect(r.code, r.stdout).toBe(1);
-      expect(r.stdout).toMatch(new RegExp(`^docs/${name}\\.md:2:9: error: .*outside the project root \\[file-not-allowed\\]`));
+      expect(r.stdout).toMatch(new RegExp(`^docs/${name}\\.md:2:9: error: .*(outside the project|absolute path).* \\[file-outside-project\\]`));
     }
-    // --root widens what may be read.
-    expect(wiregram(['check', 'docs/abs.md', '--root', '/'], { cwd: dir }).code).toBe(0);
+    // --root widens what may be read (relative paths only; absolute ones never are).
+    const wide = wiregram(['check', 'docs/up.md', '--root', dirname(dir)], { cwd: dir });
+    expect(wide.code, wide.stdout).toBe(0);
+    expect(wiregram(['check', 'docs/abs.md', '--root', '/'], { cwd: dir }).code).toBe(1);
   });
 
   it('shows a progress line on a terminal only', () => {
@@ -258,8 +261,8 @@ describe('wiregram check', () => {
     const r = wiregram(['check', 'post.md', '--format', 'compact'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout.trim().split('\n')).toEqual([
-      'post.md:11:17: error: unknown style "bogus" in the fence\'s options [invalid-block-option]',
-      'post.md:11:29: warning: the fence option width is not one wiregram knows; it is ignored [unknown-block-option]',
+      'post.md:11:17: error: unknown style "bogus" in the fence\'s options [invalid-meta-value]',
+      'post.md:11:29: warning: the fence option width is not one wiregram knows; it is ignored [unknown-meta-option]',
     ]);
     const out = wiregram(['render', 'post.md', '-o', 'out'], { cwd: dir });
     expect(out.code).toBe(1);
@@ -302,6 +305,12 @@ describe('wiregram deck', () => {
     expect(info).toMatch(/Page size:\s+960 x 720 pts/);
     const missing = wiregram(['deck', 'a.md'], { cwd: dir });
     expect(missing.code).toBe(2);
+    // A broken diagram anywhere: its position, and no deck.
+    writeFileSync(join(dir, 'bad.md'), `# Slides\n\n\`\`\`tcp-sequence\n${BROKEN}\`\`\`\n`);
+    const bad = wiregram(['deck', 'a.md', 'bad.md', '-o', 'broken.pdf'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^bad\.md:6:\d+: error: /m);
+    expect(existsSync(join(dir, 'broken.pdf'))).toBe(false);
   });
 });
 

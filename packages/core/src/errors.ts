@@ -87,6 +87,19 @@ export function isWiregramError(value: unknown): value is WiregramError {
   return value instanceof WiregramError;
 }
 
+/**
+ * Runs `fn`; anything it throws other than a WiregramError (a bug of ours, a broken object passed in) becomes
+ * one — `code`, reason `<reason>: <message>`, `hint` — so a public function throws one error type.
+ */
+export function withWiregramErrors<T>(fn: () => T, wrap: { code: string; reason: string; hint: string }): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof WiregramError) throw e;
+    throw new WiregramError({ code: wrap.code, reason: `${wrap.reason}: ${e instanceof Error ? e.message : String(e)}`, hint: wrap.hint });
+  }
+}
+
 /** Shift a position found inside a block so it points into the enclosing file (Markdown fences). */
 export function offsetPosition(position: Position, line: number, column = 1, offset = 0): Position {
   const shift = (p: Point): Point => ({

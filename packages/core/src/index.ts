@@ -4,6 +4,8 @@ export * from './header/model.js';
 export * from './sequence/index.js';
 export * from './header/index.js';
 export * from './capture/index.js';
+export * from './fence.js';
+export * from './host.js';
 
 /** The two fenced-block languages wiregram draws. */
 export type DiagramLanguage = 'tcp-sequence' | 'packet-header';

@@ -3,15 +3,13 @@
  * Scene, so a host that also wants the core's non-fatal findings (an override accepted and marked, a capture
  * frame skipped, …) had to parse the block a second time; this returns them from the same parse.
  *
- * Same option mapping as `layoutSource` (source.ts); the two must stay in step — `layoutSource(s, o)` equals
- * `layoutSourceWithModel(s, o).scene` (checked in packages/svg/test/render.test.ts). Candidate for the owner of
- * source.ts: let `layoutSource` return `layoutSourceWithModel(...).scene`, so there is one mapping.
+ * `layoutSource` (source.ts) is `layoutSourceWithModel(...).scene`: the option mapping lives here only.
  */
 import {
   compileSequence,
-  isWiregramError,
   parsePacketHeader,
   WiregramError,
+  withWiregramErrors,
   type CompileOptions,
   type Diagnostic,
   type HeaderModel,
@@ -30,7 +28,16 @@ export type LayoutSourceResult =
 
 export function layoutSourceWithModel(source: string, options: LayoutSourceOptions = {}): LayoutSourceResult {
   const language = options.language ?? 'tcp-sequence';
-  try {
+  if (language !== 'tcp-sequence' && language !== 'packet-header') {
+    throw new WiregramError({
+      code: 'unknown-language',
+      reason: `unknown diagram language ${JSON.stringify(String(language))}`,
+      expected: '`tcp-sequence` or `packet-header`',
+      hint: 'use a fenced block ```tcp-sequence or ```packet-header',
+    });
+  }
+  // A bug of ours must still reach the user as a typed error, not a stack trace.
+  return withWiregramErrors((): LayoutSourceResult => {
     if (language === 'tcp-sequence') {
       const compile: CompileOptions = {};
       if (options.labelStyle) compile.labelStyle = options.labelStyle;
@@ -45,34 +52,23 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       if (options.fontSize !== undefined) lo.fontSize = options.fontSize;
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
+      // `header N` statements: the segment's header grid under the diagram (owner: header layout).
       const scene = attachSegmentHeaders(layoutTimeline(timeline, lo), timeline);
       return { language, scene, warnings: timeline.warnings ?? [], model: timeline };
     }
-    if (language === 'packet-header') {
-      const po: ParsePacketHeaderOptions = {};
-      if (options.rowBits !== undefined) po.rowBits = options.rowBits;
-      if (options.readFile) (po as { readFile?: CompileOptions['readFile'] }).readFile = options.readFile;
-      const model = parsePacketHeader(source, po);
-      const ho: HeaderLayoutOptions = {};
-      if (options.bitWidth !== undefined) ho.bitWidth = options.bitWidth;
-      if (options.fontSize !== undefined) ho.fontSize = options.fontSize;
-      if (options.ruler !== undefined) ho.ruler = options.ruler;
-      if (options.offsets !== undefined) ho.offsets = options.offsets;
-      return { language, scene: layoutHeader(model, ho), warnings: model.warnings ?? [], model };
-    }
-  } catch (e) {
-    if (isWiregramError(e)) throw e;
-    // A bug of ours must still reach the user as a typed error, not a stack trace.
-    throw new WiregramError({
-      code: 'layout-internal',
-      reason: `could not lay out the diagram: ${e instanceof Error ? e.message : String(e)}`,
-      hint: 'this is a bug in wiregram; please report it with the block that triggers it',
-    });
-  }
-  throw new WiregramError({
-    code: 'unknown-language',
-    reason: `unknown diagram language ${JSON.stringify(String(language))}`,
-    expected: '`tcp-sequence` or `packet-header`',
-    hint: 'use a fenced block ```tcp-sequence or ```packet-header',
+    const po: ParsePacketHeaderOptions = {};
+    if (options.rowBits !== undefined) po.rowBits = options.rowBits;
+    if (options.readFile) (po as { readFile?: CompileOptions['readFile'] }).readFile = options.readFile;
+    const model = parsePacketHeader(source, po);
+    const ho: HeaderLayoutOptions = {};
+    if (options.bitWidth !== undefined) ho.bitWidth = options.bitWidth;
+    if (options.fontSize !== undefined) ho.fontSize = options.fontSize;
+    if (options.ruler !== undefined) ho.ruler = options.ruler;
+    if (options.offsets !== undefined) ho.offsets = options.offsets;
+    return { language, scene: layoutHeader(model, ho), warnings: model.warnings ?? [], model };
+  }, {
+    code: 'layout-internal',
+    reason: 'could not lay out the diagram',
+    hint: 'this is a bug in wiregram; please report it with the block that triggers it',
   });
 }

@@ -6,13 +6,11 @@
  * Ids: the n-th diagram of one `render(src, env)` call gets the prefix `wg-n-`; the counter lives in `env`,
  * so a Marp deck (one render) never repeats an id and the same document always renders the same bytes.
  */
-import { DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, offsetPosition, WiregramError, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
-import { checkDarkSelector as checkSelector, render as renderDiagram } from '@wiregram/svg';
-import { parseMeta } from './meta.js';
-import { lazyProjectReader, type BlockFileReader } from './project-files.js';
+import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, offsetPosition, parseFenceMeta, toWiregramError, WiregramError, type BlockFileReader, type Diagnostic, type DiagramLanguage, type FenceOptionDefaults, type HostFileReader, type Position } from '@wiregram/core';
+import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, render as renderDiagram } from '@wiregram/svg';
 
 export { parseMeta, type BlockMeta } from './meta.js';
-export { nodeFileAccessLoaded } from './project-files.js';
+export { nodeFileAccessLoaded } from '@wiregram/core';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export interface RenderOptions {
@@ -28,11 +26,8 @@ export interface RenderOptions {
 /** What a `renderer` returns: the SVG text, or the SVG with the core's findings (as `render` of `@wiregram/svg`). */
 export type RendererResult = string | { svg: string; warnings?: Diagnostic[] };
 
-/**
- * Reads a file a block references (`capture ./x.pcap stream 0`), synchronously: `path` as written in the block,
- * `position` of the path in the block, `fromFile` the Markdown file (`env.path`, or null).
- */
-export type ReadFileOption = (path: string, position: Position, fromFile: string | null) => Uint8Array;
+/** Reads a file a block references (`capture ./x.pcap stream 0`); `fromFile` is `env.path` or null. */
+export type ReadFileOption = HostFileReader;
 
 /**
  * The parts of markdown-it the plugin touches, typed structurally so that markdown-it 13–15 (bundled types or
@@ -65,7 +60,8 @@ export interface WiregramBlockWarning {
   language: DiagramLanguage;
 }
 
-export interface MarkdownItWiregramOptions {
+/** `theme`, `style`, `labelStyle`, `stateNames`, `numbering`: defaults that a block's fence may override. */
+export interface MarkdownItWiregramOptions extends FenceOptionDefaults {
   /** Id prefix base: the n-th diagram of a render gets `${idPrefix}${n}-`. Default `wg-`. */
   idPrefix?: string;
   /** Throw a `WiregramError` (with the document position) instead of drawing an error box. Default false. */
@@ -105,12 +101,7 @@ export interface MarkdownItWiregramOptions {
    * Node's file system is used — loaded only when a block reads a file — and only with `env.path` set.
    */
   readFile?: ReadFileOption;
-  theme?: 'auto' | 'light' | 'dark';
   darkClass?: string;
-  style?: string;
-  labelStyle?: string;
-  stateNames?: string;
-  numbering?: string;
   /**
    * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
    * SVG text alone (then no warnings are reported) or `{ svg, warnings }`.
@@ -160,21 +151,11 @@ function isLanguage(lang: string): lang is DiagramLanguage {
 
 const NO_WARNINGS: Diagnostic[] = [];
 
-function toWiregramError(error: unknown): WiregramError {
-  if (isWiregramError(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new WiregramError({ code: 'internal', reason: `wiregram could not draw this block: ${reason}`, hint: 'this is a bug in wiregram; please report it with the block' });
-}
-
 function state(env: unknown): WiregramEnv {
   const holder = (env && typeof env === 'object' ? env : {}) as { wiregram?: WiregramEnv };
   holder.wiregram ??= { count: 0, errors: [], warnings: [], source: null };
   return holder.wiregram;
 }
-
-const ERROR_STYLE =
-  'border:2px solid #c62828;border-radius:6px;background:#fff4f4;color:#7f1d1d;padding:0.75em 1em;margin:1em 0;font:14px/1.45 system-ui,sans-serif;text-align:left';
-const FRAME_STYLE = 'background:#fff;color:#222;border:1px solid #f3c4c4;padding:0.5em;overflow:auto;font:12px/1.4 ui-monospace,monospace;margin:0.5em 0';
 
 export default function markdownItWiregram(md: MarkdownItLike, options: MarkdownItWiregramOptions = {}): void {
   const prefixBase = options.idPrefix ?? 'wg-';
@@ -203,21 +184,24 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     if (!isLanguage(lang)) {
       return previous ? previous(tokens, idx, mdOptions, env, self) : self.renderToken(tokens, idx, mdOptions);
     }
-    const meta = parseMeta(space === -1 ? '' : info.slice(space + 1));
+    const meta = parseFenceMeta(space === -1 ? '' : info.slice(space + 1));
     const s = state(env);
     s.count += 1;
     const source = token.content.replace(/\n$/, '');
     const fromFile = env && typeof env === 'object' && typeof (env as { path?: unknown }).path === 'string' ? (env as { path: string }).path : null;
     // Node's fs is loaded only when a block reads a file (and the root defaults to the working directory only
     // then), so the plugin also runs in a browser bundle.
-    const readFile: BlockFileReader | undefined = custom
-      ? (path, position) => custom(path, position, fromFile)
-      : fromFile
-        ? lazyProjectReader(() => options.root ?? process.cwd(), fromFile)
-        : undefined;
+    const readFile = blockFileReader(custom, fromFile, () => options.root ?? process.cwd());
     const renderOptions: RenderOptions = { ...passThrough, ...meta.options, language: lang, idPrefix: `${prefixBase}${s.count}-`, ...(readFile ? { readFile } : {}) };
     const caption = meta.caption ? `<figcaption>${escapeHtml(meta.caption)}</figcaption>` : '';
     const classes = `wiregram wiregram-${lang}${extraClass}`;
+    // Unknown fence keys and invalid values are ignored: say so, at the fence's line.
+    for (const problem of meta.problems) {
+      const warning = diagnostic({ code: problem.code, reason: problem.reason, expected: problem.expected, hint: problem.hint });
+      const report: WiregramBlockWarning = { warning, position: placeInDocument(null, token.map, token.content, s.source), language: lang };
+      s.warnings.push(report);
+      options.onWarning?.(report);
+    }
     try {
       const result = render(source, renderOptions);
       const svg = (typeof result === 'string' ? result : result.svg).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
@@ -240,14 +224,12 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
       }
       s.errors.push(report);
       options.onError?.(report);
-      const frame = position && s.source ? formatCodeFrame({ reason: error.reason, expected: error.expected, hint: null, position }, s.source)
-        : formatCodeFrame({ reason: error.reason, expected: error.expected, hint: null, position: error.position }, source);
-      const where = position ? ` (line ${position.start.line}, column ${position.start.column})` : '';
+      const parts = errorBoxParts(error, lang, source, { title: position, frame: position, text: s.source });
       return finish(
-        `<figure class="${classes} wiregram-error" role="alert" data-wiregram-error="${escapeHtml(error.code)}" style="${ERROR_STYLE}">` +
-        `<p class="wiregram-error-title" style="margin:0;font-weight:600">wiregram: ${lang} block could not be drawn${where}</p>` +
-        `<pre class="wiregram-error-frame" style="${FRAME_STYLE}"><code>${escapeHtml(frame)}</code></pre>` +
-        (error.hint ? `<p class="wiregram-error-hint" style="margin:0">Hint: ${escapeHtml(error.hint)}</p>` : '') +
+        `<figure class="${classes} wiregram-error" role="alert" data-wiregram-error="${escapeHtml(error.code)}" style="${ERROR_BOX_STYLE}">` +
+        `<p class="wiregram-error-title" style="margin:0;font-weight:600">${escapeHtml(parts.title)}</p>` +
+        `<pre class="wiregram-error-frame" style="${ERROR_FRAME_STYLE}"><code>${escapeHtml(parts.frame)}</code></pre>` +
+        (parts.hint ? `<p class="wiregram-error-hint" style="margin:0">Hint: ${escapeHtml(parts.hint)}</p>` : '') +
         caption +
         `</figure>\n`
       );

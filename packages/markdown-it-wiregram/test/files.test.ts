@@ -3,21 +3,12 @@
  * reads a file — so a browser bundle of the plugin pulls no `node:` module. The bundle check uses esbuild
  * (vite's) with `platform: 'browser'`, which refuses to resolve any Node built-in.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import MarkdownIt from 'markdown-it';
 import { describe, expect, it, vi } from 'vitest';
+import { browserBundle, CAPTURE_MD, PCAP, PLAIN_MD } from '../../../test/support/markdown.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const PCAP = readFileSync(here('../../core/test/fixtures/capture/loopback.pcap'));
-const CAPTURE_MD = '```tcp-sequence\ncapture ./trace.pcap stream 0\n```\n';
-const PLAIN_MD = '```tcp-sequence\nparticipant client\nparticipant server\nclient -> server: SYN\n```\n\n```packet-header\ntcp\n```\n';
-
-/** The part of esbuild's API used here (esbuild is vite's dependency, not ours: no types to import). */
-interface Esbuild {
-  build(options: Record<string, unknown>): Promise<{ metafile?: { inputs: Record<string, unknown> }; outputFiles?: Array<{ text: string }> }>;
-}
 
 /** A fresh copy of the plugin module (its lazy-load state starts empty). */
 async function freshPlugin() {
@@ -57,23 +48,10 @@ describe('file access for capture statements', () => {
   });
 
   it('bundles for the browser without any Node built-in', async () => {
-    const esbuild = createRequire(createRequire(import.meta.url).resolve('vite'))('esbuild') as Esbuild;
-    const src = (p: string) => here(`../../${p}/src/index.ts`);
-    const result = await esbuild.build({
-      entryPoints: [here('../src/index.ts')],
-      bundle: true,
-      write: false,
-      platform: 'browser',
-      format: 'esm',
-      logLevel: 'silent',
-      alias: { '@wiregram/core': src('core'), '@wiregram/layout': src('layout'), '@wiregram/svg': src('svg') },
-      metafile: true,
-    });
-    const inputs = Object.keys(result.metafile!.inputs);
+    const { inputs, code } = await browserBundle(here('../src/index.ts'));
     expect(inputs.some((i) => i.includes('markdown-it-wiregram/src/index.ts'))).toBe(true);
     expect(inputs.some((i) => i.includes('svg/src/describe.ts'))).toBe(true);
     expect(inputs.filter((i) => i.startsWith('node:') || /core\/src\/node\.ts$/.test(i))).toEqual([]);
-    const code = result.outputFiles![0]!.text;
     expect(code).not.toMatch(/\bfrom\s*["']node:/);
     expect(code).not.toMatch(/\bimport\(\s*["']node:/);
   });

@@ -2,7 +2,7 @@
  * @wiregram/pdf — wiregram diagrams as vector PDF pages and lecture decks, CJK font embedded.
  */
 import { layoutSource, type LayoutSourceOptions, type Scene } from '@wiregram/layout';
-import { WiregramError } from '@wiregram/core';
+import { WiregramError, withWiregramErrors } from '@wiregram/core';
 import { scenesToPdf, type PdfOptions } from './pdf.js';
 
 export { scenesToPdf, pagesFor, PAGE_SIZES } from './pdf.js';
@@ -42,16 +42,11 @@ function toScene(entry: DeckSource, options: RenderPdfOptions): Scene {
 
 // Public functions throw WiregramError only: anything else (a layout bug) is wrapped.
 function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof WiregramError) throw e;
-    throw new WiregramError({
-      code: 'pdf-failed',
-      reason: `could not lay out the diagram: ${e instanceof Error ? e.message : String(e)}`,
-      hint: 'this is a bug in wiregram; please report it with the diagram source',
-    });
-  }
+  return withWiregramErrors(fn, {
+    code: 'pdf-failed',
+    reason: 'could not lay out the diagram',
+    hint: 'this is a bug in wiregram; please report it with the diagram source',
+  });
 }
 
 /** Text (a `tcp-sequence` or `packet-header` block) → PDF bytes. With `steps: true`, one page per segment. */

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
-import { WiregramError } from '@wiregram/core';
+import { WiregramError, withWiregramErrors } from '@wiregram/core';
 import type { Palette, Scene, SceneItem, SceneText, ThemeName } from '@wiregram/layout';
 import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
 import { paintFor, parseColor, themePalette, type Paint } from './paint.js';
@@ -457,17 +457,12 @@ function tagSubsets(doc: Doc): void {
 
 /** Draw Scenes as a PDF: one page per Scene (or per step with `steps`). Synchronous; throws WiregramError only. */
 export function scenesToPdf(scenes: readonly Scene[], options: PdfOptions = {}): Uint8Array {
-  try {
-    return writePdf(scenes, options ?? {});
-  } catch (e) {
-    if (e instanceof WiregramError) throw e;
-    // Anything else is our bug or a broken Scene; callers can still rely on one error type.
-    throw new WiregramError({
-      code: 'pdf-failed',
-      reason: `could not write the PDF: ${e instanceof Error ? e.message : String(e)}`,
-      hint: 'check the Scene passed in; if it came from @wiregram/layout, please report this as a bug',
-    });
-  }
+  // Anything else is our bug or a broken Scene; callers can still rely on one error type.
+  return withWiregramErrors(() => writePdf(scenes, options ?? {}), {
+    code: 'pdf-failed',
+    reason: 'could not write the PDF',
+    hint: 'check the Scene passed in; if it came from @wiregram/layout, please report this as a bug',
+  });
 }
 
 function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {

@@ -8,18 +8,16 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { DIAGRAM_LANGUAGES, formatCodeFrame, isWiregramError, type Diagnostic, type DiagramLanguage, type Position } from '@wiregram/core';
-import { checkDarkSelector, render as renderDiagram } from '@wiregram/svg';
+import { blockFileReader, DIAGRAM_LANGUAGES, parseFenceMeta, toWiregramError, type BlockFileReader, type Diagnostic, type DiagramLanguage, type FenceOptionDefaults, type HostFileReader, type Position } from '@wiregram/core';
+import { checkDarkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, render as renderDiagram } from '@wiregram/svg';
 import { contentHash, publicUrl, writeAtomic } from './files.js';
-import { parseMeta } from './meta.js';
 import { mapBlockPosition, SourceLines } from './position.js';
-import { lazyProjectReader, type BlockFileReader } from './project-files.js';
 import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
 
 export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
 export { parseMeta, type BlockMeta } from './meta.js';
 export { mapBlockPosition } from './position.js';
-export { nodeFileAccessLoaded } from './project-files.js';
+export { nodeFileAccessLoaded } from '@wiregram/core';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export interface RenderOptions {
@@ -35,13 +33,11 @@ export interface RenderOptions {
 /** What a `renderer` returns: the SVG text, or the SVG with the core's findings (as `render` of `@wiregram/svg`). */
 export type RendererResult = string | { svg: string; warnings?: Diagnostic[]; title?: string; tree?: SvgTreeNode };
 
-/**
- * Reads a file a block references (`capture ./x.pcap stream 0`), synchronously: `path` as written in the block,
- * `position` of the path in the block, `fromFile` the Markdown file's path (`file.path`, or null).
- */
-export type ReadFileOption = (path: string, position: Position, fromFile: string | null) => Uint8Array;
+/** Reads a file a block references (`capture ./x.pcap stream 0`); `fromFile` is `file.path` or null. */
+export type ReadFileOption = HostFileReader;
 
-export interface RemarkWiregramOptions {
+/** `theme`, `style`, `labelStyle`, `stateNames`, `numbering`: defaults that a block's fence may override. */
+export interface RemarkWiregramOptions extends FenceOptionDefaults {
   /** Id prefix base: the n-th diagram of a file gets `${idPrefix}${n}-`. Default `wg-`. */
   idPrefix?: string;
   /** Throw (`file.fail`) on the first broken block instead of drawing an error box. Default false. */
@@ -77,8 +73,6 @@ export interface RemarkWiregramOptions {
    * warnings on the file (from the same parse that draws the block). Default true.
    */
   warnings?: boolean;
-  /** Colour theme of inline SVG: `auto` follows `prefers-color-scheme` (and `darkClass`). */
-  theme?: 'auto' | 'light' | 'dark';
   /** A class on an ancestor (e.g. `dark` on `<html>`) that switches inline diagrams to the dark palette. */
   darkClass?: string;
   /**
@@ -86,14 +80,6 @@ export interface RemarkWiregramOptions {
    * plugin is set up (a `WiregramError` for text that could leave the stylesheet).
    */
   darkSelector?: string;
-  /** Timing-diagram layout: `states` | `lifeline` | `flow`. */
-  style?: string;
-  /** Segment labels: `textbook` | `flags` | `wireshark`. */
-  labelStyle?: string;
-  /** `underscore` (SYN_SENT) | `hyphen` (SYN-SENT). */
-  stateNames?: string;
-  /** `relative` | `absolute`. */
-  numbering?: string;
   /**
    * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
    * SVG text alone (then no warnings are reported) or `{ svg, warnings, title }`.
@@ -136,10 +122,6 @@ declare module 'mdast' {
 
 const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'root', 'warnings', 'readFile']);
 
-const ERROR_STYLE =
-  'border:2px solid #c62828;border-radius:6px;background:#fff4f4;color:#7f1d1d;padding:0.75em 1em;margin:1em 0;font:14px/1.45 system-ui,sans-serif;text-align:left';
-const FRAME_STYLE = 'background:#fff;color:#222;border:1px solid #f3c4c4;padding:0.5em;overflow:auto;font:12px/1.4 ui-monospace,monospace;margin:0.5em 0';
-
 const text = (value: string) => ({ type: 'text' as const, value });
 const el = (tagName: string, properties: Properties, children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
 
@@ -164,13 +146,6 @@ function shownPath(file: VFile): string | undefined {
   return file.path.startsWith(cwd + '/') || file.path.startsWith(cwd + '\\') ? file.path.slice(cwd.length + 1) : file.basename;
 }
 
-/** A readable error, whatever was thrown. */
-function describe(error: unknown): { code: string; reason: string; hint: string | null; expected: string | null; position: Position | null } {
-  if (isWiregramError(error)) return { code: error.code, reason: error.reason, hint: error.hint, expected: error.expected, position: error.position };
-  const reason = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', reason: `wiregram could not draw this block: ${reason}`, hint: 'this is a bug in wiregram; please report it with the block', expected: null, position: null };
-}
-
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const prefixBase = options.idPrefix ?? 'wg-';
   const render = options.renderer ?? defaultRenderer;
@@ -190,18 +165,14 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
     // Node's fs is loaded only when a block reads a file, so the plugin also runs in a browser bundle.
     const custom = options.readFile;
     const fromFile = file.path || null;
-    const readFile: BlockFileReader | undefined = custom
-      ? (path, position) => custom(path, position, fromFile)
-      : fromFile
-        ? lazyProjectReader(() => options.root ?? file.cwd, fromFile)
-        : undefined;
+    const readFile = blockFileReader(custom, fromFile, () => options.root ?? file.cwd);
     const sourceLines = () => (lines ??= fileText ? new SourceLines(fileText) : null);
 
     const transform = (node: Code): WiregramNode => {
       const lang = node.lang as DiagramLanguage;
       counter += 1;
       const idPrefix = `${prefixBase}${counter}-`;
-      const meta = parseMeta(node.meta);
+      const meta = parseFenceMeta(node.meta);
       const fenceLine = node.position?.start.line ?? 1;
       const fenceColumn = node.position?.start.column ?? 1;
       const blockLines = node.value.split(/\r\n|\r|\n/);
@@ -222,13 +193,11 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         ...(node.position ? { position: node.position } : {}),
       });
 
-      for (const key of meta.unknown) {
-        const message = file.message(`unknown option \`${key}\` in the fence of a ${lang} block`, {
-          place: node.position ?? null,
-          source: 'wiregram',
-          ruleId: 'unknown-meta-option',
-        });
-        message.note = 'known: title="…", style=, label-style=, state-names=, numbering=, theme=, source';
+      for (const problem of meta.problems) {
+        const reason = problem.code === 'unknown-meta-option' ? `unknown option \`${problem.key}\` in the fence of a ${lang} block` : problem.reason;
+        const message = file.message(reason, { place: node.position ?? null, source: 'wiregram', ruleId: problem.code });
+        message.expected = [problem.expected];
+        message.note = problem.hint ?? `known: ${problem.expected}`;
       }
 
       let body: ElementContent[];
@@ -259,10 +228,9 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           body = [result.tree ? svgTreeToHast(result.tree) : svgToHast(result.svg)];
         }
       } catch (error) {
-        const d = describe(error);
+        const d = toWiregramError(error);
         const mapped = d.position ? mapBlockPosition(d.position, fenceLine + 1, blockLines, sourceLines(), fenceColumn) : null;
         const place: NonNullable<Code['position']> | null = mapped ?? node.position ?? null;
-        const where = place ? `${place.start.line}:${place.start.column}` : '';
         if (options.fatal) {
           file.fail(d.reason, { place, source: 'wiregram', ruleId: d.code, cause: error instanceof Error ? error : undefined });
         }
@@ -271,18 +239,13 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         if (d.hint) message.note = d.hint;
         data.errors.push(message);
         // The code frame shows the file's own line numbers when we have the file's text, else the block's.
-        const frame =
-          mapped && fileText
-            ? formatCodeFrame({ ...d, hint: null, position: mapped }, fileText, { filename: shownPath(file) })
-            : formatCodeFrame({ ...d, hint: null }, node.value);
+        const parts = errorBoxParts(d, lang, node.value, { title: place, frame: mapped, text: fileText || null, filename: shownPath(file) });
         const box: ElementContent[] = [
-          el('p', { className: ['wiregram-error-title'], style: 'margin:0;font-weight:600' }, [
-            text(`wiregram: ${lang} block could not be drawn${where ? ` (line ${where.replace(':', ', column ')})` : ''}`),
-          ]),
-          el('pre', { className: ['wiregram-error-frame'], style: FRAME_STYLE }, [el('code', {}, [text(frame)])]),
+          el('p', { className: ['wiregram-error-title'], style: 'margin:0;font-weight:600' }, [text(parts.title)]),
+          el('pre', { className: ['wiregram-error-frame'], style: ERROR_FRAME_STYLE }, [el('code', {}, [text(parts.frame)])]),
         ];
-        if (d.hint) box.push(el('p', { className: ['wiregram-error-hint'], style: 'margin:0' }, [text(`Hint: ${d.hint}`)]));
-        return wrap({ className: [...figureClass, 'wiregram-error'], role: 'alert', style: ERROR_STYLE, dataWiregramError: d.code }, [...box, ...caption]);
+        if (parts.hint) box.push(el('p', { className: ['wiregram-error-hint'], style: 'margin:0' }, [text(`Hint: ${parts.hint}`)]));
+        return wrap({ className: [...figureClass, 'wiregram-error'], role: 'alert', style: ERROR_BOX_STYLE, dataWiregramError: d.code }, [...box, ...caption]);
       }
       record.ok = true;
       if (options.warnings !== false) {

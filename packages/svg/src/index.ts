@@ -5,7 +5,7 @@
  * ~0.7 ms for a 100-element figure, more than the whole 1 ms budget); `renderSvgElement` draws the same
  * description into a live DOM with svg.js. See README.md for the measurements.
  */
-import { WiregramError, type Diagnostic, type DiagramLanguage } from '@wiregram/core';
+import { WiregramError, withWiregramErrors, type Diagnostic, type DiagramLanguage } from '@wiregram/core';
 import { layoutSource, layoutSourceWithModel, type LayoutSourceOptions, type Scene } from '@wiregram/layout';
 import { describeParts, describeScene, partsToXml, type SceneSvgOptions } from './describe.js';
 import { drawInto } from './dom.js';
@@ -17,6 +17,7 @@ export { describeScene } from './describe.js';
 export { escapeXml, serialize } from './xml.js';
 export { CSS_VARS } from './theme.js';
 export { checkDarkSelector } from './selector.js';
+export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
 
 /** Everything `layoutSource` accepts (language, style, label style, …) plus the SVG options. */
 export type SvgOptions = LayoutSourceOptions & SceneSvgOptions;
@@ -113,14 +114,9 @@ function seedOf(source: string, options: object): string {
 
 // Public functions throw WiregramError only: anything else is wrapped so callers can rely on one type.
 function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof WiregramError) throw e;
-    throw new WiregramError({
-      code: 'render-failed',
-      reason: `could not render the SVG: ${e instanceof Error ? e.message : String(e)}`,
-      hint: 'this is a wiregram bug; please report it with the diagram source',
-    });
-  }
+  return withWiregramErrors(fn, {
+    code: 'render-failed',
+    reason: 'could not render the SVG',
+    hint: 'this is a wiregram bug; please report it with the diagram source',
+  });
 }

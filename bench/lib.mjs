@@ -1,0 +1,132 @@
+// Shared by the bench scripts (not a bench itself; bench/run.mjs skips it): the seed diagrams, the built
+// packages' URLs, the timing loops and the Markdown table. The machine is shared, so every loop reports a
+// robust statistic (best or median of rounds) and collects garbage between rounds when run with --expose-gc.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+export const ROOT = join(BENCH_DIR, '..');
+
+/** `file:` URL of a built package entry: `dist('core')`, `dist('core', 'node.js')`. */
+export const dist = (pkg, file = 'index.js') => pathToFileURL(join(ROOT, 'packages', pkg, 'dist', file)).href;
+
+/** The seed figures (reference/seed-*.svg) in wiregram's language. */
+export const SEED_HANDSHAKE = `title TCP 三次握手
+participant client as 客户端
+participant server as 服务端
+isn client=x server=y
+client -> server: SYN
+server -> client: SYN, ACK
+client -> server: ACK
+`;
+export const SEED_WAVEHAND = `title TCP 四次挥手
+participant client as 客户端
+participant server as 服务端
+state client=ESTABLISHED server=ESTABLISHED
+seq client=u server=v
+client -> server: FIN, ACK
+server -> client: ACK
+server -> client: FIN, ACK
+client -> server: ACK
+`;
+
+export const gc = () => globalThis.gc?.();
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** Best of `rounds` rounds of `n` calls, after `warmup` calls: µs per call. */
+export function bestOfRounds(fn, { rounds = 15, n = 300, warmup = n * 3 } = {}) {
+  for (let i = 0; i < warmup; i++) fn();
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e3 / n);
+  }
+  return best;
+}
+
+/** Median ms per call over batches of ~`batchMs` for at least `minMs` (the median ignores the bad batches). */
+export function medianOfBatches(fn, { minMs = 1500, batchMs = 100, minBatches = 5 } = {}) {
+  fn(); // warm
+  const t = performance.now();
+  fn();
+  const once = Math.max(performance.now() - t, 0.01);
+  const perBatch = Math.max(1, Math.round(batchMs / once));
+  const batches = [];
+  const t0 = performance.now();
+  while (performance.now() - t0 < minMs || batches.length < minBatches) {
+    const b = performance.now();
+    for (let i = 0; i < perBatch; i++) fn();
+    batches.push((performance.now() - b) / perBatch);
+  }
+  return median(batches);
+}
+
+/** Median and min ms of `runs` single calls after one warm-up call. */
+export function medianOfRuns(fn, runs) {
+  fn(); // warm-up: module init, font metrics, JIT
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return { median: median(times), min: Math.min(...times) };
+}
+
+/**
+ * Calls `fn` in groups of `batch` for ~`ms` after a warm-up (`warmupMs` of calls, or `warmup` calls), with a gc
+ * before timing: wall µs per call, and CPU µs per call (process CPU time: the work's cost when the machine is
+ * shared and the process is descheduled).
+ */
+export function runFor(fn, { ms = 700, batch = 10, warmup = 0, warmupMs = 0 } = {}) {
+  for (let i = 0; i < warmup; i++) fn();
+  const w0 = performance.now();
+  while (performance.now() - w0 < warmupMs) for (let i = 0; i < batch; i++) fn();
+  gc();
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    for (let i = 0; i < batch; i++) fn();
+    n += batch;
+    t = performance.now();
+  }
+  const c = process.cpuUsage(c0);
+  return { us: ((t - t0) * 1000) / n, cpuUs: (c.user + c.system) / n };
+}
+
+/** The same for a function returning a promise: wall µs per call. */
+export async function runForAsync(fn, { ms = 700, batch = 1, warmup = 50 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    for (let i = 0; i < batch; i++) await fn();
+    n += batch;
+    t = performance.now();
+  }
+  return ((t - t0) * 1000) / n;
+}
+
+/** Median wall ms of `runs` fresh processes (`node <args>` by default); throws when one fails. */
+export function coldStart(args, { runs = 7, cmd = process.execPath, ...options } = {}) {
+  const ts = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: 'ignore', ...options });
+    if (r.status !== 0) throw new Error(`cold run failed: ${args.join(' ')}`);
+    ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(ts);
+}
+
+/** Print a Markdown table; a header ending in `:` is right-aligned (the `:` is not shown). */
+export function printTable(headers, rows) {
+  console.log(`| ${headers.map((h) => h.replace(/:$/, '')).join(' | ')} |`);
+  console.log(`| ${headers.map((h) => (h.endsWith(':') ? '---:' : '---')).join(' | ')} |`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}

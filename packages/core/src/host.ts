@@ -1,0 +1,108 @@
+/**
+ * What a host of the fenced languages (the Markdown plugins) needs around the core, browser-safe.
+ *
+ * File access for `capture ./x.pcap` statements is loaded only when a block actually reads a file. The safe
+ * reader lives in `@wiregram/core/node` (node:fs, node:path; refuses paths outside the project). A static
+ * import of it would make every bundle of a plugin pull `node:` modules, so a browser build (an editor preview,
+ * a playground) could not use the plugin at all. Instead the module is loaded synchronously — the plugins must
+ * stay usable from `processSync` and markdown-it's render — on the first read:
+ * `process.getBuiltinModule('node:module')` gives `createRequire`, and `require()` of an ES module works in
+ * Node ≥ 20.19 / ≥ 22.12. Elsewhere, or when that fails, the block gets a `WiregramError` that says to pass a
+ * `readFile` option.
+ */
+import { isWiregramError, WiregramError, type Position } from './errors.js';
+
+type NodeHelpers = typeof import('./node.js');
+type ModuleApi = typeof import('node:module');
+/** A block's file reader, as `compileSequence`/`parsePacketHeader` call it. */
+export type BlockFileReader = (path: string, position: Position) => Uint8Array;
+
+let helpers: NodeHelpers | null = null;
+
+function unavailable(position: Position | null, why: string): WiregramError {
+  return new WiregramError({
+    code: 'capture-unavailable',
+    reason: `cannot read files here: ${why}`,
+    position,
+    expected: 'Node.js ≥ 20.19 or ≥ 22.12, or a `readFile` option',
+    hint: 'pass the plugin a synchronous readFile(path, position, fromFile) option that returns the bytes',
+  });
+}
+
+/** `@wiregram/core/node`, loaded on first use. */
+function nodeHelpers(position: Position | null): NodeHelpers {
+  if (helpers) return helpers;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const moduleApi = proc?.getBuiltinModule?.('node:module') as ModuleApi | undefined;
+  if (!moduleApi?.createRequire) throw unavailable(position, 'this runtime is not Node.js (or older than 20.16)');
+  try {
+    // The package's own name (self-reference through `exports`): the built `dist/node.js`, from sources too.
+    helpers = moduleApi.createRequire(import.meta.url)('@wiregram/core/node') as NodeHelpers;
+  } catch (e) {
+    throw unavailable(position, `@wiregram/core/node could not be loaded (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+  }
+  return helpers;
+}
+
+/** Whether the Node-only file helpers have been loaded in this process (for tests and diagnostics). */
+export function nodeFileAccessLoaded(): boolean {
+  return helpers !== null;
+}
+
+/**
+ * Whatever a block's rendering threw, as a `WiregramError` of this copy of the core. Two copies of
+ * @wiregram/core (a bundler duplicating it, or dist next to sources in tests) have two WiregramError classes:
+ * a foreign one is re-created here, keeping its code, position and hint. Anything else is reported as a bug.
+ */
+export function toWiregramError(thrown: unknown): WiregramError {
+  if (isWiregramError(thrown)) return thrown;
+  const o = (thrown && typeof thrown === 'object' ? thrown : {}) as Partial<WiregramError>;
+  if (typeof o.code === 'string' && typeof o.reason === 'string') {
+    return new WiregramError({ code: o.code, reason: o.reason, position: o.position ?? null, expected: o.expected ?? null, hint: o.hint ?? null });
+  }
+  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  return new WiregramError({ code: 'internal', reason: `wiregram could not draw this block: ${reason}`, hint: 'this is a bug in wiregram; please report it with the block' });
+}
+
+// Only foreign WiregramErrors are converted on the way out of a reader: anything else keeps its identity.
+function sameRealm(e: unknown): unknown {
+  if (isWiregramError(e) || !e || typeof e !== 'object') return e;
+  const o = e as Partial<WiregramError>;
+  return typeof o.code === 'string' && typeof o.reason === 'string' ? toWiregramError(e) : e;
+}
+
+/**
+ * The default reader of a Markdown plugin: paths relative to the Markdown file `fromFile`, refused outside
+ * `root()` (evaluated on first read, so a default such as `process.cwd()` is never touched by documents without
+ * captures), with Node's file system loaded on that first read.
+ */
+export function lazyProjectFileReader(root: () => string, fromFile: string): BlockFileReader {
+  let reader: ((path: string, position?: Position | null) => Uint8Array) | null = null;
+  return (path, position) => {
+    try {
+      reader ??= nodeHelpers(position ?? null).projectFileReader(root(), fromFile);
+      return reader(path, position);
+    } catch (e) {
+      throw sameRealm(e);
+    }
+  };
+}
+
+/**
+ * A host's own file reader (a plugin's `readFile` option), synchronous: `path` as written in the block, `position`
+ * of the path in the block, `fromFile` the Markdown file that asks (or null).
+ */
+export type HostFileReader = (path: string, position: Position, fromFile: string | null) => Uint8Array;
+
+/**
+ * A plugin's file access for one document: the host's `custom` reader (told which Markdown file asks), else
+ * the lazy project reader when the document has a path, else none (a `capture` then reports that).
+ */
+export function blockFileReader(
+  custom: HostFileReader | undefined,
+  fromFile: string | null,
+  root: () => string,
+): BlockFileReader | undefined {
+  if (custom) return (path, position) => custom(path, position, fromFile);
+  return fromFile ? lazyProjectFileReader(root, fromFile) : undefined;
+}

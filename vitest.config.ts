@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^@wiregram\/core$/, replacement: r('packages/core/src/index.ts') },
       { find: /^@wiregram\/core\/node$/, replacement: r('packages/core/src/node.ts') },
       { find: /^@wiregram\/layout$/, replacement: r('packages/layout/src/index.ts') },
+      { find: /^@wiregram\/svg\/dom$/, replacement: r('packages/svg/src/dom-entry.ts') },
       { find: /^@wiregram\/svg$/, replacement: r('packages/svg/src/index.ts') },
       { find: /^@wiregram\/pdf$/, replacement: r('packages/pdf/src/index.ts') },
       { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { BENCH_DIR as here, dist, gc, printTable, ROOT as root, SEED_HANDSHAKE as HANDSHAKE, SEED_WAVEHAND as WAVEHAND } from './lib.mjs';
 
 const svgPkg = await import(dist('svg'));
+const { sceneToSvgElement } = await import(dist('svg', 'dom-entry.js'));
 const layoutPkg = await import(dist('layout'));
 const requireBench = createRequire(join(here, 'package.json'));
 const requireSvg = createRequire(join(root, 'packages/svg/package.json'));
@@ -82,7 +83,7 @@ function measureAll(rounds = 9) {
   for (const c of cases) if (!c.error) c.ms = Math.min(...c.times);
 }
 
-const { renderSvg, sceneToSvg, sceneToSvgElement } = svgPkg;
+const { renderSvg, sceneToSvg } = svgPkg;
 add('wiregram handshake (text → SVG)', () => renderSvg(HANDSHAKE, { language: 'tcp-sequence' }));
 add('wiregram wavehand (text → SVG)', () => renderSvg(WAVEHAND, { language: 'tcp-sequence' }));
 add('wiregram TCP header (text → SVG)', () => renderSvg(TCP, { language: 'packet-header' }));

@@ -2,13 +2,14 @@
  * @wiregram/svg — Scene → SVG. `renderSvg(source)` is the whole synchronous path text → SVG string.
  *
  * In Node the markup is written as a string straight from the element description (svg.js + svgdom measured
- * ~0.7 ms for a 100-element figure, more than the whole 1 ms budget); `renderSvgElement` draws the same
- * description into a live DOM with svg.js. See README.md for the measurements.
+ * ~0.7 ms for a 100-element figure, more than the whole 1 ms budget); `@wiregram/svg/dom` draws the same
+ * description into a live DOM with svg.js, and is a separate entry so the string path never loads svg.js.
+ * See README.md for the measurements.
  */
-import { WiregramError, withWiregramErrors, type Diagnostic, type DiagramLanguage } from '@wiregram/core';
-import { layoutSource, layoutSourceWithModel, type LayoutSourceOptions, type Scene } from '@wiregram/layout';
+import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
+import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
+import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
 import { describeParts, describeScene, partsToXml, type SceneSvgOptions } from './describe.js';
-import { drawInto } from './dom.js';
 import type { SvgNode } from './xml.js';
 
 export type { SceneSvgOptions } from './describe.js';
@@ -19,22 +20,11 @@ export { CSS_VARS } from './theme.js';
 export { checkDarkSelector } from './selector.js';
 export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
 
-/** Everything `layoutSource` accepts (language, style, label style, …) plus the SVG options. */
-export type SvgOptions = LayoutSourceOptions & SceneSvgOptions;
+export type { SvgOptions } from './pipeline.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
 export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {
   return guard(() => partsToXml(describeParts(scene, options)));
-}
-
-function checkSource(source: unknown): void {
-  if (typeof source !== 'string')
-    throw new WiregramError({ code: 'invalid-source', reason: 'the diagram source is not a string', expected: 'the text of a tcp-sequence or packet-header block' });
-}
-
-function layoutOf(source: string, options: SvgOptions): Scene {
-  checkSource(source);
-  return layoutSource(source, options);
 }
 
 /** What `render` returns: the SVG and what a host needs around it, from one parse of the block. */
@@ -86,37 +76,4 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
 /** Text → SVG string, synchronously: parse, simulate, lay out, render. Bad input throws a `WiregramError`. */
 export function renderSvg(source: string, options: SvgOptions = {}): string {
   return guard(() => partsToXml(describeParts(layoutOf(source, options), options, seedOf(source, options))));
-}
-
-/** Scene → a live `<svg>` element appended to `parent`, drawn with svg.js from the same description as `sceneToSvg`. */
-export function sceneToSvgElement(scene: Scene, parent: Element, options: SceneSvgOptions = {}): SVGSVGElement {
-  return guard(() => drawInto(parent, describeScene(scene, options)));
-}
-
-/** Text → a live `<svg>` element appended to `parent` (browser, or Node with an svgdom window registered). */
-export function renderSvgElement(source: string, parent: Element, options: SvgOptions = {}): SVGSVGElement {
-  return guard(() => {
-    const p = describeParts(layoutOf(source, options), options, seedOf(source, options));
-    return drawInto(parent, { ...p.root, children: [...p.head, ...p.body] });
-  });
-}
-
-/** Source + options (keys sorted, functions dropped): what a rendered diagram is a pure function of. */
-function seedOf(source: string, options: object): string {
-  const keys = Object.keys(options).sort();
-  let s = source;
-  for (const k of keys) {
-    const v = (options as Record<string, unknown>)[k];
-    if (typeof v !== 'function' && v !== undefined) s += '\u0000' + k + '=' + JSON.stringify(v);
-  }
-  return s;
-}
-
-// Public functions throw WiregramError only: anything else is wrapped so callers can rely on one type.
-function guard<T>(fn: () => T): T {
-  return withWiregramErrors(fn, {
-    code: 'render-failed',
-    reason: 'could not render the SVG',
-    hint: 'this is a wiregram bug; please report it with the diagram source',
-  });
 }

@@ -6,7 +6,7 @@ import { registerWindow } from '@svgdotjs/svg.js';
 import { describe, expect, it } from 'vitest';
 import { elements, ids, overlaps, parseSvg, textBoxes, unsafeParts, viewBox } from '../../../test/support/svg.js';
 import { ipv6Model, seedTcpModel, tcpModel, tcpSynModel } from '../../layout/test/fixtures/header-models.js';
-import { sceneToSvgElement } from '../src/index.js';
+import { sceneToSvgElement } from '../src/dom-entry.js';
 
 const HOSTILE = `<script>alert("x")</script> & 'q' ]]> <![CDATA[ x ]]>`;
 

@@ -3,6 +3,7 @@
  * million packets must not create a million objects).
  */
 import type { TcpOption } from '../timeline.js';
+import { formatIPv6Groups } from '../header/decode.js';
 
 export const LINKTYPE = {
   NULL: 0,
@@ -317,30 +318,7 @@ export function formatAddress(family: 4 | 6, addr: Uint32Array, side: 0 | 1): st
     const w = addr[b + i]!;
     groups.push(w >>> 16, w & 0xffff);
   }
-  // Longest run of two or more zero groups becomes "::".
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  // IPv4-mapped addresses read better as ::ffff:a.b.c.d
-  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
-    const w = addr[b + 3]!;
-    return `::ffff:${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
-  }
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  return formatIPv6Groups(groups);
 }
 
 /** Flag names in Wireshark's order. */

@@ -16,6 +16,8 @@ import {
   ICMPV6_ECHO_HEADER,
   ICMPV6_HEADER,
   cloneField,
+  fixedFields,
+  headerModel,
   staticGroups,
 } from './tables.js';
 import { hex, requireBuiltin } from './util.js';
@@ -105,8 +107,14 @@ export function formatIPv4(b: Uint8Array, at = 0): string {
 export function formatIPv6(b: Uint8Array, at = 0): string {
   const g: number[] = [];
   for (let i = 0; i < 8; i++) g.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
+  return formatIPv6Groups(g);
+}
+
+/** RFC 5952 text of an IPv6 address given as its eight 16-bit groups (shared with the capture decoder). */
+export function formatIPv6Groups(g: readonly number[]): string {
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return '::ffff:' + formatIPv4(b, at + 12);
+    const [hi, lo] = [g[6] ?? 0, g[7] ?? 0];
+    return `::ffff:${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
   }
   let bestStart = -1;
   let bestLen = 1;
@@ -309,21 +317,37 @@ function defaultValue(f: HeaderField, raw: number, bytes: Uint8Array): string {
 }
 
 function model(protocol: string, fields: HeaderField[], ctx: Ctx, groups: HeaderGroup[], summary: string | null): HeaderModel {
-  return {
-    kind: 'header',
-    title: null,
-    protocol,
-    rowBits: 32,
-    ruler: false,
-    offsets: false,
-    fields,
-    bytes: ctx.bytes,
-    warnings: ctx.warnings,
-    position: ctx.position,
-    groups,
-    summary,
-    byteOffset: 0,
-  };
+  return headerModel({ protocol, fields, bytes: ctx.bytes, warnings: ctx.warnings, position: ctx.position, groups, summary });
+}
+
+/** The checksum check over pseudo-header + segment, when the pseudo-header is known and the bytes cover it. */
+function pseudoVerify(b: Uint8Array, pseudo: PseudoHeader | null, minLength: number): (() => number) | null {
+  if (!pseudo || b.length < pseudo.length || pseudo.length < minLength) return null;
+  const segment = b.subarray(0, pseudo.length);
+  return () => internetChecksum([pseudoBytes(pseudo), segment]);
+}
+
+/**
+ * Options between byte 20 and `headerLen` (TCP data offset, IPv4 IHL): their fields, and one `Options` group
+ * over them; a warning when the bytes stop short of the header length.
+ */
+function optionsAfterFixed(
+  ctx: Ctx,
+  fields: HeaderField[],
+  groups: HeaderGroup[],
+  headerLen: number,
+  parse: (ctx: Ctx, start: number, end: number) => { fields: HeaderField[]; texts: string[] },
+  value: (length: number, texts: string[]) => string,
+  wireshark: string,
+): void {
+  if (headerLen <= 20) return;
+  const b = ctx.bytes;
+  const end = Math.min(headerLen, b.length);
+  if (b.length < headerLen) truncated(ctx, 'Options', headerLen);
+  if (end <= 20) return;
+  const opts = parse(ctx, 20, end);
+  fields.push(...opts.fields);
+  groups.push({ kind: 'options', name: 'Options', short: 'Options', offset: 160, bits: (end - 20) * 8, value: value(end - 20, opts.texts), raw: end - 20, wireshark });
 }
 
 function dataField(name: string, short: string, offsetBytes: number, length: number, wireshark: string | null): HeaderField {
@@ -431,12 +455,8 @@ function decodeTcp(protocol: string, ctx: Ctx, pseudo: PseudoHeader | null): Hea
   const b = ctx.bytes;
   const spec = BUILTIN_HEADERS[protocol];
   const table = spec ? spec.fields : BUILTIN_HEADERS.tcp!.fields;
-  const fixed = table.filter((f) => f.bits !== null).map((f) => cloneField(f));
-  let verify: (() => number) | null = null;
-  if (pseudo && b.length >= pseudo.length && pseudo.length >= 20) {
-    const segment = b.subarray(0, pseudo.length);
-    verify = () => internetChecksum([pseudoBytes(pseudo), segment]);
-  }
+  const fixed = fixedFields(table);
+  const verify = pseudoVerify(b, pseudo, 20);
   readFixed(ctx, fixed, (f, raw) => {
     switch (f.wireshark) {
       case 'tcp.hdr_len':
@@ -469,24 +489,7 @@ function decodeTcp(protocol: string, ctx: Ctx, pseudo: PseudoHeader | null): Hea
     );
     headerLen = 20;
   }
-  if (headerLen > 20) {
-    const end = Math.min(headerLen, b.length);
-    if (b.length < headerLen) truncated(ctx, 'Options', headerLen);
-    if (end > 20) {
-      const opts = tcpOptions(ctx, 20, end);
-      fields.push(...opts.fields);
-      groups.push({
-        kind: 'options',
-        name: 'Options',
-        short: 'Options',
-        offset: 160,
-        bits: (end - 20) * 8,
-        value: opts.texts.join(', '),
-        raw: end - 20,
-        wireshark: 'tcp.options',
-      });
-    }
-  }
+  optionsAfterFixed(ctx, fields, groups, headerLen, tcpOptions, (_, texts) => texts.join(', '), 'tcp.options');
   const payload = b.length - headerLen;
   if (payload > 0) fields.push(dataField('Data', 'Data', headerLen, payload, 'tcp.payload'));
   const f = (ws: string) => fields.find((x) => x.wireshark === ws)?.value ?? '?';
@@ -502,7 +505,7 @@ function decodeTcp(protocol: string, ctx: Ctx, pseudo: PseudoHeader | null): Hea
 
 function decodeUdp(ctx: Ctx, pseudo: PseudoHeader | null): HeaderModel {
   const b = ctx.bytes;
-  const fields = BUILTIN_HEADERS.udp!.fields.filter((f) => f.bits !== null).map((f) => cloneField(f));
+  const fields = fixedFields(BUILTIN_HEADERS.udp!.fields);
   const length = b.length >= 6 ? readBits(b, 32, 16) : b.length;
   let verify: (() => number) | null = null;
   if (pseudo && length >= 8 && b.length >= length) {
@@ -527,7 +530,7 @@ function decodeIcmp(protocol: string, ctx: Ctx): HeaderModel {
     else if (type === 11) table = ICMP_TIME_EXCEEDED_HEADER;
     else if (type === 5) table = ICMP_REDIRECT_HEADER;
   }
-  const fields = table.filter((f) => f.bits !== null).map((f) => cloneField(f));
+  const fields = fixedFields(table);
   const verify = b.length >= 4 ? () => internetChecksum([b]) : null;
   readFixed(ctx, fields, (f, raw) => {
     switch (f.wireshark) {
@@ -559,12 +562,8 @@ function decodeIcmpv6(protocol: string, ctx: Ctx, pseudo: PseudoHeader | null): 
   const b = ctx.bytes;
   const type = b[0];
   const table = protocol === 'icmpv6-echo' || type === 128 || type === 129 ? ICMPV6_ECHO_HEADER : ICMPV6_HEADER;
-  const fields = table.filter((f) => f.bits !== null).map((f) => cloneField(f));
-  let verify: (() => number) | null = null;
-  if (pseudo && b.length >= pseudo.length && pseudo.length >= 4) {
-    const seg = b.subarray(0, pseudo.length);
-    verify = () => internetChecksum([pseudoBytes(pseudo), seg]);
-  }
+  const fields = fixedFields(table);
+  const verify = pseudoVerify(b, pseudo, 4);
   readFixed(ctx, fields, (f, raw) => {
     switch (f.wireshark) {
       case 'icmpv6.type':
@@ -644,7 +643,7 @@ function ipv4Options(ctx: Ctx, start: number, end: number): { fields: HeaderFiel
 
 function decodeIpv4(ctx: Ctx): HeaderModel {
   const b = ctx.bytes;
-  const fields = BUILTIN_HEADERS.ipv4!.fields.filter((f) => f.bits !== null).map((f) => cloneField(f));
+  const fields = fixedFields(BUILTIN_HEADERS.ipv4!.fields);
   const ihl = b.length >= 1 ? (b[0] ?? 0) & 0x0f : 5;
   const headerLen = Math.max(20, ihl * 4);
   const verify = b.length >= headerLen ? () => internetChecksum([b.subarray(0, headerLen)]) : null;
@@ -683,15 +682,7 @@ function decodeIpv4(ctx: Ctx): HeaderModel {
     flagGroup.raw = raw;
     flagGroup.value = `${hex(raw, 1)}${names.length ? ', ' + names.join(', ') : ''}`;
   }
-  if (headerLen > 20) {
-    const end = Math.min(headerLen, b.length);
-    if (b.length < headerLen) truncated(ctx, 'Options', headerLen);
-    if (end > 20) {
-      const opts = ipv4Options(ctx, 20, end);
-      fields.push(...opts.fields);
-      groups.push({ kind: 'options', name: 'Options', short: 'Options', offset: 160, bits: (end - 20) * 8, value: `(${end - 20} bytes)${opts.texts.length ? ', ' + opts.texts.join(', ') : ''}`, raw: end - 20, wireshark: 'ip.options' });
-    }
-  }
+  optionsAfterFixed(ctx, fields, groups, headerLen, ipv4Options, (length, texts) => `(${length} bytes)${texts.length ? ', ' + texts.join(', ') : ''}`, 'ip.options');
   const total = b.length >= 4 ? readBits(b, 16, 16) : b.length;
   const payloadEnd = Math.min(b.length, Math.max(total, headerLen));
   if (payloadEnd > headerLen) fields.push(dataField('Data', 'Data', headerLen, payloadEnd - headerLen, null));
@@ -701,7 +692,7 @@ function decodeIpv4(ctx: Ctx): HeaderModel {
 
 function decodeIpv6(ctx: Ctx): HeaderModel {
   const b = ctx.bytes;
-  const fields = BUILTIN_HEADERS.ipv6!.fields.filter((f) => f.bits !== null).map((f) => cloneField(f));
+  const fields = fixedFields(BUILTIN_HEADERS.ipv6!.fields);
   readFixed(ctx, fields, (f, raw) => {
     switch (f.wireshark) {
       case 'ipv6.tclass':
@@ -729,7 +720,7 @@ function decodeIpv6(ctx: Ctx): HeaderModel {
 
 function decodeIpv6Ext(ctx: Ctx, code: number): HeaderModel {
   const b = ctx.bytes;
-  const fields = BUILTIN_HEADERS['ipv6-ext']!.fields.filter((f) => f.bits !== null).map((f) => cloneField(f));
+  const fields = fixedFields(BUILTIN_HEADERS['ipv6-ext']!.fields);
   readFixed(ctx, fields, (f, raw) => (f.name === 'Next Header' ? protoName(raw) : code === 44 ? String(raw) : `${raw} (${(raw + 1) * 8} bytes)`));
   const len = code === 44 ? 8 : ((b[1] ?? 0) + 1) * 8;
   const end = Math.min(len, b.length);
@@ -935,19 +926,13 @@ export function mergeLayers(layers: HeaderModel[], protocol: string, bytes: Uint
     for (const g of l.groups ?? []) groups.push({ ...g, offset: g.offset + shift });
     warnings.push(...l.warnings);
   }
-  return {
-    kind: 'header',
-    title: null,
+  return headerModel({
     protocol,
-    rowBits: 32,
-    ruler: false,
-    offsets: false,
     fields,
     bytes: bytes ?? layers[0]?.bytes ?? null,
     warnings,
-    position: null,
     groups,
     summary: layers.map((l) => l.summary).filter(Boolean).join(' / ') || null,
     byteOffset: first,
-  };
+  });
 }

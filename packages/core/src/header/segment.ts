@@ -6,7 +6,7 @@ import { WiregramError } from '../errors.js';
 import type { Segment, SeqNumber, TcpOption, Timeline } from '../timeline.js';
 import { tcpFlagsText } from './decode.js';
 import type { HeaderField, HeaderGroup, HeaderModel } from './model.js';
-import { TCP_HEADER, cloneField } from './tables.js';
+import { TCP_HEADER, cloneField, headerModel } from './tables.js';
 
 const FLAG_BIT: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
 
@@ -153,19 +153,12 @@ export function headerFromSegment(segment: Segment | number, timeline: Timeline)
     fields.push({ name: 'Data', short: 'Data', offset: headerLen * 8, bits: null, kind: 'data', value: `${seg.len} byte${seg.len === 1 ? '' : 's'}`, raw: seg.len, color: null, wireshark: 'tcp.payload', position: null });
   }
   const v = (ws: string) => fields.find((x) => x.wireshark === ws)?.value ?? '?';
-  return {
-    kind: 'header',
+  return headerModel({
     title: seg.label || null,
     protocol: 'tcp',
-    rowBits: 32,
-    ruler: false,
-    offsets: false,
     fields,
-    bytes: null,
-    warnings: [],
     position: seg.position,
     groups,
     summary: `Transmission Control Protocol, Src Port: ${v('tcp.srcport')}, Dst Port: ${v('tcp.dstport')}, Seq: ${v('tcp.seq_raw')}, Ack: ${v('tcp.ack_raw')}, Len: ${seg.len}`,
-    byteOffset: 0,
-  };
+  });
 }

@@ -217,21 +217,35 @@ export function builtinHeader(name: string): HeaderModel {
   const spec = BUILTIN_HEADERS[requireBuiltin(name)];
   if (!spec) throw new Error('unreachable: resolved built-in without a table');
   const fields = spec.fields.map((fl) => cloneField(fl));
+  return headerModel({ protocol: spec.name, fields, groups: staticGroups(spec.name, fields) });
+}
+
+/**
+ * A HeaderModel with the defaults a built-in header starts from (32-bit rows, no ruler, no offsets, no bytes),
+ * overridden by `init`. One place, so the decoders and `headerFromSegment` agree on them and on key order.
+ */
+export function headerModel(init: Pick<HeaderModel, 'protocol' | 'fields'> & Partial<HeaderModel>): HeaderModel {
   return {
     kind: 'header',
     title: null,
-    protocol: spec.name,
+    protocol: init.protocol,
     rowBits: 32,
     ruler: false,
     offsets: false,
-    fields,
+    fields: init.fields,
     bytes: null,
     warnings: [],
     position: null,
-    groups: staticGroups(spec.name, fields),
+    groups: [],
     summary: null,
     byteOffset: 0,
+    ...init,
   };
+}
+
+/** Copies of a table's fixed-width fields (the variable-length `bits: null` tail left out), for filling in. */
+export function fixedFields(table: readonly HeaderField[]): HeaderField[] {
+  return table.filter((f) => f.bits !== null).map((f) => cloneField(f));
 }
 
 /** The spans that exist without bytes (the TCP flags, the IPv4 flags). */

@@ -11,14 +11,8 @@ import { BENCH_DIR as here, dist, printTable, runFor, runForAsync, SEED_HANDSHAK
 const core = await import(dist('core'));
 
 const HANDSHAKE = SEED_HANDSHAKE;
-const WAVEHAND = `title TCP 四次挥手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-== 数据传输 ==
+// The handshake, then the close (the seed wavehand's sequence numbers, after a handshake to start from).
+const WAVEHAND = `${HANDSHAKE.replace('三次握手', '四次挥手')}== 数据传输 ==
 seq client=u server=v
 client -> server: FIN
 server -> client: ACK

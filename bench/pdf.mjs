@@ -12,14 +12,7 @@ const pdf = await import(dist('pdf'));
 const layout = await import(dist('layout'));
 const svg = await import(dist('svg')).catch(() => null);
 
-const WAVEHAND = `title TCP 四次挥手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-seq client=u server=v
+const WAVEHAND = `${HANDSHAKE.replace('三次握手', '四次挥手')}seq client=u server=v
 client -> server: FIN
 server -> client: ACK
 server -> client: FIN, ACK

@@ -11,6 +11,7 @@ import { layoutHeader, themes } from '@wiregram/layout';
 import { describeScene, renderSvg, sceneToSvg } from '@wiregram/svg';
 import { build } from 'vite';
 import { htmlPage, launchBrowser, pageErrors, screenshotSvg } from './support/chromium.js';
+import { SEED_HANDSHAKE, SEED_WAVEHAND } from './support/seeds.js';
 import { seedTcpModel, tcpSynModel, ipv6Model, tcpModel } from '../packages/layout/test/fixtures/header-models.js';
 
 const OUT = join(process.cwd(), 'test-output', 'svg-browser');
@@ -39,26 +40,6 @@ function exampleBlocks(): Array<{ name: string; language: 'tcp-sequence' | 'pack
   }
   return out;
 }
-
-const SEED_HANDSHAKE = `title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-`;
-
-const SEED_WAVEHAND = `title TCP 四次挥手
-participant client as 客户端
-participant server as 服务端
-state client=ESTABLISHED server=ESTABLISHED
-seq client=u server=v
-client -> server: FIN, ACK
-server -> client: ACK
-server -> client: FIN, ACK
-client -> server: ACK
-`;
 
 const diagrams: Diagram[] = [
   { name: 'seed-three-way-handshake', svg: () => renderSvg(SEED_HANDSHAKE, { language: 'tcp-sequence' }) },

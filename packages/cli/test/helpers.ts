@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOMParser } from '@xmldom/xmldom';
+import { SEED_HANDSHAKE } from '../../../test/support/seeds.js';
 
 export const BIN = fileURLToPath(new URL('../bin/wiregram.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -88,14 +89,8 @@ export function parseSvg(svg: string): ParsedSvg {
   return { root, texts };
 }
 
-export const HANDSHAKE = `title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-`;
+/** The seed handshake (one copy for all tests: test/support/seeds.ts). */
+export const HANDSHAKE = SEED_HANDSHAKE;
 
 export const MARKDOWN = `# Handshake
 

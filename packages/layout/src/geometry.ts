@@ -103,6 +103,30 @@ export function segmentHitsBox(x1: number, y1: number, x2: number, y2: number, b
 }
 
 /**
+ * Where the lines through `a` and `b` cross, as fractions along each (`t` along `a`, `u` along `b`; 0…1 is on
+ * the segment), or null when they are parallel. Callers decide how near the ends a crossing still counts.
+ */
+export function lineCrossing(a: Segment2, b: Segment2): { t: number; u: number } | null {
+  const rx = a.x2 - a.x1;
+  const ry = a.y2 - a.y1;
+  const sx = b.x2 - b.x1;
+  const sy = b.y2 - b.y1;
+  const den = rx * sy - ry * sx;
+  if (Math.abs(den) < 1e-9) return null;
+  const qx = b.x1 - a.x1;
+  const qy = b.y1 - a.y1;
+  return { t: (qx * sy - qy * sx) / den, u: (qx * ry - qy * rx) / den };
+}
+
+/** A line segment from (x1,y1) to (x2,y2). */
+export interface Segment2 {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/**
  * A bucket index over y (timing diagrams are tall and narrow): what might touch a box, without scanning every
  * item of a long capture. Entries are returned once per query.
  */

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileSequence, timelineFromCapture, type Timeline } from '@wiregram/core';
-import { layoutTimeline, rolePaint, segmentHitsBox, textBox, themes, type Box, type Scene, type SceneLine, type ScenePolygon, type SceneRect, type SceneText } from '@wiregram/layout';
+import { layoutTimeline, lineCrossing, rolePaint, segmentHitsBox, textBox, themes, type Box, type Scene, type SceneLine, type ScenePolygon, type SceneRect, type SceneText } from '@wiregram/layout';
 import { describe, expect, it } from 'vitest';
 import { ALL } from './fixtures/timelines.js';
 import { segmentLines, texts } from './helpers.js';
@@ -168,16 +168,10 @@ describe('crossing segments: each label on its own side of the crossing, nearer 
   });
 });
 
+/** The x where two drawn segments cross well inside both (not at a shared end), or null. */
 function crossing(a: SceneLine, b: SceneLine): number | null {
-  const rx = a.x2 - a.x1;
-  const ry = a.y2 - a.y1;
-  const sx = b.x2 - b.x1;
-  const sy = b.y2 - b.y1;
-  const den = rx * sy - ry * sx;
-  if (Math.abs(den) < 1e-9) return null;
-  const t = ((b.x1 - a.x1) * sy - (b.y1 - a.y1) * sx) / den;
-  const u = ((b.x1 - a.x1) * ry - (b.y1 - a.y1) * rx) / den;
-  return t > 0.05 && t < 0.95 && u > 0.05 && u < 0.95 ? a.x1 + rx * t : null;
+  const c = lineCrossing(a, b);
+  return c && c.t > 0.05 && c.t < 0.95 && c.u > 0.05 && c.u < 0.95 ? a.x1 + (a.x2 - a.x1) * c.t : null;
 }
 
 describe('flow style as a Wireshark Flow Graph', () => {

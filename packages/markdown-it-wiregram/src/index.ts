@@ -6,22 +6,14 @@
  * Ids: the n-th diagram of one `render(src, env)` call gets the prefix `wg-n-`; the counter lives in `env`,
  * so a Marp deck (one render) never repeats an id and the same document always renders the same bytes.
  */
-import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, offsetPosition, parseFenceMeta, toWiregramError, WiregramError, type BlockFileReader, type Diagnostic, type DiagramLanguage, type FenceOptionDefaults, type HostFileReader, type Position } from '@wiregram/core';
-import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, render as renderDiagram } from '@wiregram/svg';
+import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, offsetPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 
 export { parseMeta, type BlockMeta } from './meta.js';
 export { nodeFileAccessLoaded } from '@wiregram/core';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
-export interface RenderOptions {
-  language: DiagramLanguage;
-  idPrefix: string;
-  theme?: 'auto' | 'light' | 'dark';
-  darkClass?: string;
-  darkSelector?: string;
-  readFile?: BlockFileReader;
-  [option: string]: unknown;
-}
+export type RenderOptions = BlockRenderOptions;
 
 /** What a `renderer` returns: the SVG text, or the SVG with the core's findings (as `render` of `@wiregram/svg`). */
 export type RendererResult = string | { svg: string; warnings?: Diagnostic[] };
@@ -61,7 +53,7 @@ export interface WiregramBlockWarning {
 }
 
 /** `theme`, `style`, `labelStyle`, `stateNames`, `numbering`: defaults that a block's fence may override. */
-export interface MarkdownItWiregramOptions extends FenceOptionDefaults {
+export interface MarkdownItWiregramOptions extends MarkdownHostOptions<RendererResult> {
   /** Id prefix base: the n-th diagram of a render gets `${idPrefix}${n}-`. Default `wg-`. */
   idPrefix?: string;
   /** Throw a `WiregramError` (with the document position) instead of drawing an error box. Default false. */
@@ -80,34 +72,8 @@ export interface MarkdownItWiregramOptions extends FenceOptionDefaults {
    * `<style>` becomes `<component is="style">`, because Vue drops `<style>` tags from templates.
    */
   vue?: boolean;
-  /**
-   * Switch to the dark palette under any ancestor matching this selector, e.g. `[data-theme='dark']`
-   * (Docusaurus, Starlight). For a class, `darkClass: 'dark'` does the same. Validated when the plugin is set
-   * up (a `WiregramError` for text that could leave the stylesheet).
-   */
-  darkSelector?: string;
   /** Extra class names on every figure. */
   className?: string;
-  /** Show each block's source above its diagram (documentation sites). Per block: the `source` meta flag. */
-  showSource?: boolean;
-  /**
-   * Project root for files a block references (`capture ./trace.pcap stream 0`), which resolve relative to the
-   * Markdown file named by `env.path` (VitePress sets it) and may not leave this directory. Default: the working
-   * directory. Without `env.path` such blocks report that no file access is available.
-   */
-  root?: string;
-  /**
-   * Replaces the built-in file access for `capture` statements (a browser, files from memory). Without it,
-   * Node's file system is used — loaded only when a block reads a file — and only with `env.path` set.
-   */
-  readFile?: ReadFileOption;
-  darkClass?: string;
-  /**
-   * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
-   * SVG text alone (then no warnings are reported) or `{ svg, warnings }`.
-   */
-  renderer?: (source: string, options: RenderOptions) => RendererResult;
-  [option: string]: unknown;
 }
 
 /** What the plugin keeps in `env` for one document. */
@@ -159,11 +125,8 @@ function state(env: unknown): WiregramEnv {
 
 export default function markdownItWiregram(md: MarkdownItLike, options: MarkdownItWiregramOptions = {}): void {
   const prefixBase = options.idPrefix ?? 'wg-';
-  const render = options.renderer ?? ((source: string, o: RenderOptions): RendererResult => renderDiagram(source, o as Parameters<typeof renderDiagram>[1]));
-  const passThrough: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!OWN_OPTIONS.has(key) && value !== undefined) passThrough[key] = value;
   // Site configuration: a bad selector stops at set-up, not once per block.
-  if (options.darkSelector) checkSelector(options.darkSelector);
+  const { render, blockOptions } = markdownHost(options, OWN_OPTIONS);
   const custom = options.readFile;
   const finish = (html: string) => (options.vue ? vueSafe(html) : html);
   const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
@@ -192,7 +155,7 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     // Node's fs is loaded only when a block reads a file (and the root defaults to the working directory only
     // then), so the plugin also runs in a browser bundle.
     const readFile = blockFileReader(custom, fromFile, () => options.root ?? process.cwd());
-    const renderOptions: RenderOptions = { ...passThrough, ...meta.options, language: lang, idPrefix: `${prefixBase}${s.count}-`, ...(readFile ? { readFile } : {}) };
+    const renderOptions = blockOptions(meta, lang, `${prefixBase}${s.count}-`, readFile);
     const caption = meta.caption ? `<figcaption>${escapeHtml(meta.caption)}</figcaption>` : '';
     const classes = `wiregram wiregram-${lang}${extraClass}`;
     // Unknown fence keys and invalid values are ignored: say so, at the fence's line.

@@ -182,34 +182,25 @@ function round(n: number): number {
 type Doc = PDFKit.PDFDocument;
 
 // Opacity is an ExtGState in PDF: only write one when a colour is translucent, or to undo the last one.
-const fillAlpha = new WeakMap<Doc, number>();
-const strokeAlpha = new WeakMap<Doc, number>();
+const lastAlpha = { fill: new WeakMap<Doc, number>(), stroke: new WeakMap<Doc, number>() };
 
-function setFill(doc: Doc, color: string): void {
+function setPaint(doc: Doc, color: string, which: 'fill' | 'stroke'): void {
   const c = parseColor(color);
   if (c === null) return;
+  const apply = (...args: Parameters<Doc['fillColor']>) => (which === 'fill' ? doc.fillColor(...args) : doc.strokeColor(...args));
   if (typeof c === 'string') {
-    doc.fillColor(c);
+    apply(c);
     return;
   }
-  if (c.alpha < 1 || (fillAlpha.get(doc) ?? 1) < 1) {
-    doc.fillColor(c.rgb, c.alpha);
-    fillAlpha.set(doc, c.alpha);
-  } else doc.fillColor(c.rgb);
+  const alpha = lastAlpha[which];
+  if (c.alpha < 1 || (alpha.get(doc) ?? 1) < 1) {
+    apply(c.rgb, c.alpha);
+    alpha.set(doc, c.alpha);
+  } else apply(c.rgb);
 }
 
-function setStroke(doc: Doc, color: string): void {
-  const c = parseColor(color);
-  if (c === null) return;
-  if (typeof c === 'string') {
-    doc.strokeColor(c);
-    return;
-  }
-  if (c.alpha < 1 || (strokeAlpha.get(doc) ?? 1) < 1) {
-    doc.strokeColor(c.rgb, c.alpha);
-    strokeAlpha.set(doc, c.alpha);
-  } else doc.strokeColor(c.rgb);
-}
+const setFill = (doc: Doc, color: string): void => setPaint(doc, color, 'fill');
+const setStroke = (doc: Doc, color: string): void => setPaint(doc, color, 'stroke');
 
 function visible(color: string | null): color is string {
   return color !== null && parseColor(color) !== null;

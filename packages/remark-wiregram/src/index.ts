@@ -8,8 +8,8 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { blockFileReader, DIAGRAM_LANGUAGES, parseFenceMeta, toWiregramError, type BlockFileReader, type Diagnostic, type DiagramLanguage, type FenceOptionDefaults, type HostFileReader, type Position } from '@wiregram/core';
-import { checkDarkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, render as renderDiagram } from '@wiregram/svg';
+import { blockFileReader, DIAGRAM_LANGUAGES, parseFenceMeta, toWiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 import { contentHash, publicUrl, writeAtomic } from './files.js';
 import { mapBlockPosition, SourceLines } from './position.js';
 import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
@@ -20,15 +20,7 @@ export { mapBlockPosition } from './position.js';
 export { nodeFileAccessLoaded } from '@wiregram/core';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
-export interface RenderOptions {
-  language: DiagramLanguage;
-  idPrefix: string;
-  theme?: 'auto' | 'light' | 'dark';
-  darkClass?: string;
-  darkSelector?: string;
-  readFile?: BlockFileReader;
-  [option: string]: unknown;
-}
+export type RenderOptions = BlockRenderOptions;
 
 /** What a `renderer` returns: the SVG text, or the SVG with the core's findings (as `render` of `@wiregram/svg`). */
 export type RendererResult = string | { svg: string; warnings?: Diagnostic[]; title?: string; tree?: SvgTreeNode };
@@ -37,7 +29,7 @@ export type RendererResult = string | { svg: string; warnings?: Diagnostic[]; ti
 export type ReadFileOption = HostFileReader;
 
 /** `theme`, `style`, `labelStyle`, `stateNames`, `numbering`: defaults that a block's fence may override. */
-export interface RemarkWiregramOptions extends FenceOptionDefaults {
+export interface RemarkWiregramOptions extends MarkdownHostOptions<RendererResult> {
   /** Id prefix base: the n-th diagram of a file gets `${idPrefix}${n}-`. Default `wg-`. */
   idPrefix?: string;
   /** Throw (`file.fail`) on the first broken block instead of drawing an error box. Default false. */
@@ -55,38 +47,11 @@ export interface RemarkWiregramOptions extends FenceOptionDefaults {
   darkVariant?: boolean;
   /** Extra class names on every figure. */
   className?: string | string[];
-  /** Show each block's source above its diagram (documentation sites). Per block: the `source` meta flag. */
-  showSource?: boolean;
-  /**
-   * Project root for files a block references (`capture ./trace.pcap stream 0`): paths resolve relative to the
-   * Markdown file and may not leave this directory. Default: the working directory. Needs `file.path`.
-   */
-  root?: string;
-  /**
-   * Replaces the built-in file access for `capture` statements (e.g. in a browser, or to serve files from
-   * memory). Without it, Node's file system is used — loaded only when a block reads a file — and only with
-   * `file.path` set.
-   */
-  readFile?: ReadFileOption;
   /**
    * Report the core's non-fatal findings (an override accepted and marked, a capture frame skipped, …) as
    * warnings on the file (from the same parse that draws the block). Default true.
    */
   warnings?: boolean;
-  /** A class on an ancestor (e.g. `dark` on `<html>`) that switches inline diagrams to the dark palette. */
-  darkClass?: string;
-  /**
-   * The same for any ancestor selector, e.g. `[data-theme='dark']` (Docusaurus, Starlight); validated when the
-   * plugin is set up (a `WiregramError` for text that could leave the stylesheet).
-   */
-  darkSelector?: string;
-  /**
-   * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
-   * SVG text alone (then no warnings are reported) or `{ svg, warnings, title }`.
-   */
-  renderer?: (source: string, options: RenderOptions) => RendererResult;
-  /** Any other renderer option is passed through unchanged. */
-  [option: string]: unknown;
 }
 
 /** The mdast node a diagram becomes; mdast-util-to-hast turns it into `data.hName` with `data.hChildren`. */
@@ -129,10 +94,6 @@ function isLanguage(lang: string | null | undefined): lang is DiagramLanguage {
   return (DIAGRAM_LANGUAGES as readonly string[]).includes(lang ?? '');
 }
 
-function defaultRenderer(source: string, options: RenderOptions): RendererResult {
-  return renderDiagram(source, options as Parameters<typeof renderDiagram>[1]);
-}
-
 const NO_WARNINGS: Diagnostic[] = [];
 function resultOf(result: RendererResult): { svg: string; warnings: Diagnostic[]; title: string | null; tree: SvgTreeNode | null } {
   if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null };
@@ -148,11 +109,8 @@ function shownPath(file: VFile): string | undefined {
 
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const prefixBase = options.idPrefix ?? 'wg-';
-  const render = options.renderer ?? defaultRenderer;
-  const passThrough: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!OWN_OPTIONS.has(key) && value !== undefined) passThrough[key] = value;
   // Site configuration: a bad selector stops the build at set-up, not once per block.
-  if (options.darkSelector) checkDarkSelector(options.darkSelector);
+  const { render, blockOptions } = markdownHost(options, OWN_OPTIONS);
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
 
   return function transformer(tree: Root, file: VFile): void {
@@ -176,7 +134,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       const fenceLine = node.position?.start.line ?? 1;
       const fenceColumn = node.position?.start.column ?? 1;
       const blockLines = node.value.split(/\r\n|\r|\n/);
-      const renderOptions: RenderOptions = { ...passThrough, ...meta.options, language: lang, idPrefix, ...(readFile ? { readFile } : {}) };
+      const renderOptions = blockOptions(meta, lang, idPrefix, readFile);
       const record = { language: lang, source: node.value, caption: meta.caption, options: meta.options, idPrefix, ok: false };
       data.blocks.push(record);
       const figureClass = ['wiregram', `wiregram-${lang}`, ...extraClasses];

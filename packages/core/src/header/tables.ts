@@ -225,7 +225,7 @@ export function builtinHeader(name: string): HeaderModel {
  * overridden by `init`. One place, so the decoders and `headerFromSegment` agree on them and on key order.
  */
 export function headerModel(init: Pick<HeaderModel, 'protocol' | 'fields'> & Partial<HeaderModel>): HeaderModel {
-  return {
+  const defaults: HeaderModel = {
     kind: 'header',
     title: null,
     protocol: init.protocol,
@@ -239,8 +239,8 @@ export function headerModel(init: Pick<HeaderModel, 'protocol' | 'fields'> & Par
     groups: [],
     summary: null,
     byteOffset: 0,
-    ...init,
   };
+  return Object.assign(defaults, init);
 }
 
 /** Copies of a table's fixed-width fields (the variable-length `bits: null` tail left out), for filling in. */

@@ -350,15 +350,12 @@ function parseUint(l: Line, max: number, expected: string): number {
     while (l.i < l.end && isIdentChar(l.code())) l.i++;
     l.fail('number-too-large', `${l.s.slice(start, l.i)} is too large`, start, l.i, expected, null);
   }
-  if (isIdentChar(l.code()) && l.code() !== 46) {
-    while (l.i < l.end && isIdentChar(l.code())) l.i++;
-    l.fail('malformed-number', `"${l.s.slice(start, l.i)}" is not a number`, start, l.i, expected, 'use digits only (0-9), or 0x… for hex');
-  }
+  if (isIdentChar(l.code()) && l.code() !== 46) failNotNumber(l, start, 'a number', expected, 'use digits only (0-9), or 0x… for hex');
   return value;
 }
 
-/** Non-negative decimal number with an optional fraction (times, delays). */
-function parseDecimal(l: Line, max: number, expected: string): number {
+/** Consume digits with an optional `.fraction`; the text read, or a `malformed-number` error (`missing`) when empty. */
+function scanDecimal(l: Line, missing: string, expected: string): string {
   const start = l.i;
   while (l.i < l.end && isDigit(l.code())) l.i++;
   if (l.code() === 46) {
@@ -366,37 +363,41 @@ function parseDecimal(l: Line, max: number, expected: string): number {
     while (l.i < l.end && isDigit(l.code())) l.i++;
   }
   const text = l.s.slice(start, l.i);
-  if (text === '' || text === '.') l.fail('malformed-number', 'expected a number here', start, start + 1, expected, null);
-  if (isIdentChar(l.code()) && l.code() !== 46 && !(l.code() === 77 || l.code() === 82 || l.code() === 109 || l.code() === 114)) {
-    while (l.i < l.end && isIdentChar(l.code())) l.i++;
-    l.fail('malformed-number', `"${l.s.slice(start, l.i)}" is not a number`, start, l.i, expected, null);
-  }
+  if (text === '' || text === '.') l.fail('malformed-number', missing, start, start + 1, expected, null);
+  return text;
+}
+
+/** The rest of the word from `start` is not part of a number: report the whole word. */
+function failNotNumber(l: Line, start: number, what: string, expected: string, hint: string | null): never {
+  while (l.i < l.end && isIdentChar(l.code())) l.i++;
+  l.fail('malformed-number', `"${l.s.slice(start, l.i)}" is not ${what}`, start, l.i, expected, hint);
+}
+
+/** `text` as a number, or `number-too-large` past `max`. */
+function decimalAtMost(l: Line, text: string, start: number, max: number, expected: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n > max) l.fail('number-too-large', `${text} is too large`, start, l.i, `${expected}, at most ${max}`, null);
   return n;
+}
+
+/** Non-negative decimal number with an optional fraction (times, delays). */
+function parseDecimal(l: Line, max: number, expected: string): number {
+  const start = l.i;
+  const text = scanDecimal(l, 'expected a number here', expected);
+  if (isIdentChar(l.code()) && l.code() !== 46 && !(l.code() === 77 || l.code() === 82 || l.code() === 109 || l.code() === 114)) {
+    failNotNumber(l, start, 'a number', expected, null);
+  }
+  return decimalAtMost(l, text, start, max, expected);
 }
 
 /** `t=0.000831` or `t=0.000831s`: seconds with an optional fraction (nanoseconds at most, as pcapng stores them). */
 function parseTimestamp(l: Line): number {
   const start = l.i;
   const expected = 'seconds, e.g. t=0.000831';
-  while (l.i < l.end && isDigit(l.code())) l.i++;
-  if (l.code() === 46) {
-    l.i++;
-    while (l.i < l.end && isDigit(l.code())) l.i++;
-  }
-  const text = l.s.slice(start, l.i);
-  if (text === '' || text === '.') l.fail('malformed-number', 'expected a time in seconds here', start, start + 1, expected, null);
+  const text = scanDecimal(l, 'expected a time in seconds here', expected);
   if (l.code() === 115 && !isIdentChar(l.code(l.i + 1))) l.i++; // a trailing `s` unit
-  else if (isIdentChar(l.code())) {
-    while (l.i < l.end && isIdentChar(l.code())) l.i++;
-    l.fail('malformed-number', `"${l.s.slice(start, l.i)}" is not a time in seconds`, start, l.i, expected, 'write the time in seconds: t=1.5 or t=1.5s');
-  }
-  const n = Number(text);
-  if (!Number.isFinite(n) || n > SEQUENCE_LIMITS.maxTimestamp) {
-    l.fail('number-too-large', `${text} is too large`, start, l.i, `${expected}, at most ${SEQUENCE_LIMITS.maxTimestamp}`, null);
-  }
-  return n;
+  else if (isIdentChar(l.code())) failNotNumber(l, start, 'a time in seconds', expected, 'write the time in seconds: t=1.5 or t=1.5s');
+  return decimalAtMost(l, text, start, SEQUENCE_LIMITS.maxTimestamp, expected);
 }
 
 function parseState(word: Word): TcpState {
@@ -416,20 +417,31 @@ function parseState(word: Word): TcpState {
   return state;
 }
 
-function parseAssignments(l: Line, what: string): Assignment[] {
-  const out: Assignment[] = [];
+/**
+ * Items to the end of the line, commas between them optional (`state a=X, b=Y`). None at all is a `syntax`
+ * error: `reason`, from `start` to the end of the line.
+ */
+function commaList<T>(l: Line, item: () => T, reason: string, start: number, expected: string): T[] {
+  const out: T[] = [];
   while (!l.atEnd()) {
     if (l.eat(',')) continue;
+    out.push(item());
+  }
+  if (out.length === 0) l.fail('syntax', reason, start, l.end, expected, null);
+  return out;
+}
+
+function parseAssignments(l: Line, what: string): Assignment[] {
+  const item = (): Assignment => {
     const start = l.i;
     const participant = l.ident();
     if (!participant || !l.eat('=')) {
       l.fail('syntax', `expected participant=value in ${what}`, start, Math.max(l.i, start + 1), `participant=value, e.g. ${what} client=x server=y`, null);
     }
     const value = parseSeqValue(l);
-    out.push({ type: 'assignment', participant, value, position: l.pos(start, l.i) });
-  }
-  if (out.length === 0) l.fail('syntax', `${what} needs at least one participant=value`, 0, l.end, `${what} client=x server=y`, null);
-  return out;
+    return { type: 'assignment', participant, value, position: l.pos(start, l.i) };
+  };
+  return commaList(l, item, `${what} needs at least one participant=value`, 0, `${what} client=x server=y`);
 }
 
 function parseSegmentSpec(l: Line, seg: SegmentStatement): void {
@@ -730,9 +742,7 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
       return { type: 'seq', assignments: parseAssignments(l, 'seq'), position: lp() };
     case 'option':
     case 'options': {
-      const entries: OptionEntry[] = [];
-      while (!l.atEnd()) {
-        if (l.eat(',')) continue;
+      const entry = (): OptionEntry => {
         const ks = l.i;
         const key = l.ident();
         if (!key) l.fail('syntax', 'expected an option name', ks, ks + 1, 'option key=value, e.g. option labels=flags', null);
@@ -754,35 +764,27 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
           value = l.s.slice(vs, l.i);
           if (value === '') value = 'true';
         }
-        entries.push({ type: 'option-entry', key: key.value, value, position: l.pos(ks, l.i) });
-      }
-      if (!entries.length) l.fail('syntax', 'option needs key=value', start, l.end, 'option labels=flags', null);
+        return { type: 'option-entry', key: key.value, value, position: l.pos(ks, l.i) };
+      };
+      const entries = commaList(l, entry, 'option needs key=value', start, 'option labels=flags');
       return { type: 'option', entries, position: lp() };
     }
     case 'state': {
-      const assignments: StateAssignment[] = [];
-      while (!l.atEnd()) {
-        if (l.eat(',')) continue;
+      const assignment = (): StateAssignment => {
         const as = l.i;
         const p = l.ident();
         if (!p || !l.eat('=')) l.fail('syntax', 'expected participant=STATE', as, Math.max(as + 1, l.i), 'state client=ESTABLISHED server=ESTABLISHED', null);
         l.skipSpaces();
         const w = l.ident();
         if (!w) l.fail('syntax', 'expected a TCP state', l.i, l.i + 1, TCP_STATES.join(', '), null);
-        assignments.push({ type: 'state-assignment', participant: p, state: parseState(w), position: l.pos(as, l.i) });
-      }
-      if (!assignments.length) l.fail('syntax', 'state needs participant=STATE', start, l.end, 'state client=ESTABLISHED', null);
+        return { type: 'state-assignment', participant: p, state: parseState(w), position: l.pos(as, l.i) };
+      };
+      const assignments = commaList(l, assignment, 'state needs participant=STATE', start, 'state client=ESTABLISHED');
       return { type: 'state', assignments, position: lp() };
     }
     case 'listen': {
-      const participants: Word[] = [];
-      while (!l.atEnd()) {
-        if (l.eat(',')) continue;
-        const w = l.ident();
-        if (!w) l.fail('syntax', 'expected a participant', l.i, l.i + 1, 'listen server', null);
-        participants.push(w);
-      }
-      if (!participants.length) l.fail('syntax', 'listen needs a participant', start, l.end, 'listen server', null);
+      const participant = (): Word => l.ident() ?? l.fail('syntax', 'expected a participant', l.i, l.i + 1, 'listen server', null);
+      const participants = commaList(l, participant, 'listen needs a participant', start, 'listen server');
       return { type: 'listen', participants, position: lp() };
     }
     case 'note':

@@ -14,7 +14,7 @@
 import type { Segment, StateChange, TcpState, Timeline, TimingLayout } from '@wiregram/core';
 import { formatLabel, formatState, wiresharkAnalysis } from '@wiregram/core';
 import { FONT, measureText } from '../font/measure.js';
-import { BoxSet, YIndex, boxesOverlap, inflate, itemBox, segmentHitsBox, type Box } from '../geometry.js';
+import { BoxSet, YIndex, boxesOverlap, inflate, itemBox, lineCrossing, segmentHitsBox, type Box, type Segment2 } from '../geometry.js';
 import type { Role, Scene, SceneItem, SceneLine, SceneRect, SceneText } from '../scene.js';
 
 export interface TimingLayoutOptions {
@@ -955,18 +955,9 @@ function layoutColumns(
 }
 
 /** Where along `a` (0…1) it crosses `b`, or null. */
-function crossParam(a: { x1: number; y1: number; x2: number; y2: number }, b: { x1: number; y1: number; x2: number; y2: number }): number | null {
-  const rx = a.x2 - a.x1;
-  const ry = a.y2 - a.y1;
-  const sx = b.x2 - b.x1;
-  const sy = b.y2 - b.y1;
-  const den = rx * sy - ry * sx;
-  if (Math.abs(den) < 1e-9) return null;
-  const qx = b.x1 - a.x1;
-  const qy = b.y1 - a.y1;
-  const t = (qx * sy - qy * sx) / den;
-  const u = (qx * ry - qy * rx) / den;
-  return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? t : null;
+function crossParam(a: Segment2, b: Segment2): number | null {
+  const c = lineCrossing(a, b);
+  return c && c.t >= 0 && c.t <= 1 && c.u >= 0 && c.u <= 1 ? c.t : null;
 }
 
 /**

@@ -1,0 +1,75 @@
+/**
+ * What the Markdown plugins (markdown-it-wiregram, remark-wiregram) share whatever their host: the options they
+ * both take, the renderer they default to, and the options each block is rendered with. The host-specific
+ * parts (tokens or mdast, HTML strings or hast, how errors are reported) stay in each plugin.
+ */
+import type { BlockFileReader, DiagramLanguage, FenceMeta, FenceOptionDefaults, HostFileReader } from '@wiregram/core';
+import { render as renderDiagram, type RenderResult } from './index.js';
+import type { SvgOptions } from './pipeline.js';
+import { checkDarkSelector } from './selector.js';
+
+/** Options handed to the renderer (`render`) for each block. */
+export interface BlockRenderOptions {
+  language: DiagramLanguage;
+  idPrefix: string;
+  theme?: 'auto' | 'light' | 'dark';
+  darkClass?: string;
+  darkSelector?: string;
+  readFile?: BlockFileReader;
+  [option: string]: unknown;
+}
+
+/** Options every Markdown plugin takes; `Result` is what its `renderer` may return. */
+export interface MarkdownHostOptions<Result> extends FenceOptionDefaults {
+  /** Show each block's source above its diagram (documentation sites). Per block: the `source` meta flag. */
+  showSource?: boolean;
+  /**
+   * Project root for files a block references (`capture ./trace.pcap stream 0`): paths resolve relative to the
+   * Markdown file (markdown-it: `env.path`, as VitePress sets it; remark: `file.path`) and may not leave this
+   * directory. Default: the working directory. Without the Markdown file's path such blocks report that no file
+   * access is available.
+   */
+  root?: string;
+  /**
+   * Replaces the built-in file access for `capture` statements (e.g. in a browser, or to serve files from
+   * memory). Without it, Node's file system is used — loaded only when a block reads a file — and only when the
+   * Markdown file's path is known.
+   */
+  readFile?: HostFileReader;
+  /** A class on an ancestor (e.g. `dark` on `<html>`) that switches inline diagrams to the dark palette. */
+  darkClass?: string;
+  /**
+   * The same for any ancestor selector, e.g. `[data-theme='dark']` (Docusaurus, Starlight); validated when the
+   * plugin is set up (a `WiregramError` for text that could leave the stylesheet).
+   */
+  darkSelector?: string;
+  /**
+   * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
+   * SVG text alone (then no warnings are reported) or an object with `svg` (and `warnings`, …).
+   */
+  renderer?: (source: string, options: BlockRenderOptions) => Result;
+  /** Any other renderer option is passed through unchanged. */
+  [option: string]: unknown;
+}
+
+/** A Markdown plugin's host-independent set-up: see `markdownHost`. */
+export interface MarkdownHost<Result> {
+  /** The `renderer` option, or `render` of `@wiregram/svg`. */
+  render: (source: string, options: BlockRenderOptions) => Result | RenderResult;
+  /** The options one block is rendered with: plugin options, overridden by the fence's, then the block's own. */
+  blockOptions: (meta: FenceMeta, language: DiagramLanguage, idPrefix: string, readFile: BlockFileReader | undefined) => BlockRenderOptions;
+}
+
+/**
+ * Set up a Markdown plugin: every option not in `own` (the plugin's own keys) passes through to the renderer;
+ * a bad `darkSelector` is refused here, once, rather than once per block.
+ */
+export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: ReadonlySet<string>): MarkdownHost<Result> {
+  const passThrough: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!own.has(key) && value !== undefined) passThrough[key] = value;
+  if (options.darkSelector) checkDarkSelector(options.darkSelector);
+  return {
+    render: options.renderer ?? ((source, o) => renderDiagram(source, o as SvgOptions)),
+    blockOptions: (meta, language, idPrefix, readFile) => ({ ...passThrough, ...meta.options, language, idPrefix, ...(readFile ? { readFile } : {}) }),
+  };
+}

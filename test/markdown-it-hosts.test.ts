@@ -34,7 +34,7 @@ describe('VitePress and Slidev setups', () => {
       expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(2);
       expect(html).not.toMatch(/<style[ >]/);
       expect(html).toContain('<component is="style">');
-      expect(html).toMatch(/\.dark #wg-1-/);
+      expect(html).toMatch(/\.dark #wg-[0-9a-z]{7}-1-/);
       const { code, problems } = compileVue(html);
       expect(problems).toEqual([]);
       expect(code).toContain('_resolveDynamicComponent("style")');
@@ -53,7 +53,7 @@ describe('Marp engine (examples/marp/engine.mjs)', () => {
     expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(fences);
     expect(html).not.toContain('wiregram-error');
     // Dark palette follows Marp's `invert` class, not the OS.
-    expect(html).toMatch(/section\.invert #wg-1-/);
+    expect(html).toMatch(/section\.invert #wg-[0-9a-z]{7}-1-/);
     expect(html).not.toContain('prefers-color-scheme');
     const ids = [...html.matchAll(/\sid="(wg-[^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);

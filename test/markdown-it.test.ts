@@ -41,8 +41,8 @@ describe('markdown-it', () => {
     expect(all.length).toBeGreaterThan(4);
     expect(new Set(all).size).toBe(all.length);
     expect(env.wiregram?.count).toBe(4);
-    for (const n of [1, 2, 3, 4]) expect(all.some((id) => id.startsWith(`wg-${n}-`))).toBe(true);
-    expect(md.render(DOC + DOC)).toBe(html); // a fresh env starts again at wg-1-
+    for (const n of [1, 2, 3, 4]) expect(all.some((id) => new RegExp(`^wg-[0-9a-z]{7}-${n}-`).test(id))).toBe(true);
+    expect(md.render(DOC + DOC)).toBe(html); // a fresh env starts again at wg-<hash>-1-
   });
 
   it('draws an error box, reports the document position, and throws with fatal', () => {
@@ -109,8 +109,8 @@ describe('markdown-it', () => {
     expect(seen[0]).toMatchObject({ darkSelector: 'html.dark > body, [data-theme="dark"]' });
     expect(seen[0]!.darkClass).toBeUndefined();
     const css = /<style>([^<]*)<\/style>/.exec(html)![1]!;
-    expect(css).toContain('html.dark &gt; body #wg-1-');
-    expect(css).toContain('[data-theme=&quot;dark&quot;] #wg-1-');
+    expect(css).toMatch(/html\.dark &gt; body #wg-[0-9a-z]{7}-1-/);
+    expect(css).toMatch(/\[data-theme=&quot;dark&quot;\] #wg-[0-9a-z]{7}-1-/);
     expect(css).not.toContain('prefers-color-scheme');
     for (const bad of ['}</style><script>alert(1)</script>', '.a{color:red}', '.a /* */'])
       expect(() => new MarkdownIt().use(markdownItWiregram, { darkSelector: bad })).toThrow(WiregramError);
@@ -133,7 +133,7 @@ describe('markdown-it', () => {
     expect(code).toContain('_resolveDynamicComponent("style")');
     const ssr = await renderToString(createSSRApp({ template: `<div>${html}</div>` }));
     // Vue's SSR escapes the quote inside the style text; the HTML parser decodes it again (SVG style is not raw text).
-    expect(ssr).toMatch(/<style>[^<]*\[data-theme=(?:'|&#39;)dark(?:'|&#39;)\] #wg-1-/);
+    expect(ssr).toMatch(/<style>[^<]*\[data-theme=(?:'|&#39;)dark(?:'|&#39;)\] #wg-[0-9a-z]{7}-1-/);
     expect(ssr).toContain('{{ 1 + 1 }}');
     expect(ssr).toContain('<figcaption>{{ 6 * 7 }}</figcaption>');
     expect(ssr).not.toContain('>42<');
@@ -162,7 +162,7 @@ describe('Marp (@marp-team/marp-core)', () => {
     expect(html.match(/<script>/g) ?? []).toHaveLength(1);
     const all = ids(html).filter((id) => id.startsWith('wg-'));
     expect(new Set(all).size).toBe(all.length);
-    expect(all.some((id) => id.startsWith('wg-3-'))).toBe(true);
+    expect(all.some((id) => /^wg-[0-9a-z]{7}-3-/.test(id))).toBe(true);
     expect(css.length).toBeGreaterThan(0);
   });
 

@@ -110,7 +110,7 @@ describe('unified + remark-rehype + rehype-stringify', () => {
     figures.forEach((f, i) => {
       const own = elements(f).map((e) => e.properties.id).filter(Boolean) as string[];
       expect(own.length).toBeGreaterThan(0);
-      for (const id of own) expect(id.startsWith(`wg-${i + 1}-`)).toBe(true);
+      for (const id of own) expect(id).toMatch(new RegExp(`^wg-[0-9a-z]{7}-${i + 1}-`));
       // Every internal reference points at an id inside the same figure.
       const refs = elements(f).flatMap((e) => [e.properties.ariaLabelledBy, e.properties.ariaDescribedBy]).flat().filter(Boolean) as string[];
       for (const ref of refs) expect(own).toContain(ref);
@@ -137,7 +137,7 @@ describe('unified + remark-rehype + rehype-stringify', () => {
   it('follows a dark selector (Docusaurus, Starlight) and refuses one that could leave the stylesheet', () => {
     const html = String(pipeline({ darkSelector: "[data-theme='dark']" }).processSync('```tcp-sequence\n' + HANDSHAKE + '\n```\n'));
     const css = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
-    expect(css).toContain("[data-theme='dark'] #wg-1-");
+    expect(css).toMatch(/\[data-theme='dark'\] #wg-[0-9a-z]{7}-1-/);
     expect(css).not.toContain('sentinel');
     expect(css).not.toContain('prefers-color-scheme');
     expect(() => pipeline({ darkSelector: '}</style><script>' }).processSync('x')).toThrow(/darkSelector/);
@@ -150,8 +150,8 @@ describe('unified + remark-rehype + rehype-stringify', () => {
     expect(seen[0]).toMatchObject({ darkSelector: 'html.dark > body, .theme-dark' });
     expect(seen[0]!.darkClass).toBeUndefined();
     const css = textOf(elements(tree).find((e) => e.tagName === 'style')!);
-    expect(css).toContain('html.dark > body #wg-1-');
-    expect(css).toContain('.theme-dark #wg-1-');
+    expect(css).toMatch(/html\.dark > body #wg-[0-9a-z]{7}-1-/);
+    expect(css).toMatch(/\.theme-dark #wg-[0-9a-z]{7}-1-/);
     for (const bad of ['.a{color:red}', '.a /* */', "[data-theme='dark'"])
       expect(() => unified().use(remarkParse).use(remarkWiregram, { darkSelector: bad }).processSync('x')).toThrow(WiregramError);
   });
@@ -320,8 +320,8 @@ describe('MDX', () => {
     expect(html).toContain('SYN, ACK, seq=y, ack=x+1');
     // React keeps the attributes the SVG needs, with SVG spelling.
     expect(html).toMatch(/viewBox="0 0 [\d.]+ [\d.]+"/);
-    expect(html).toMatch(/id="wg-1-/);
-    expect(html).toMatch(/id="wg-2-/);
+    expect(html).toMatch(/id="wg-[0-9a-z]{7}-1-/);
+    expect(html).toMatch(/id="wg-[0-9a-z]{7}-2-/);
     const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -4,10 +4,10 @@
  */
 import { type ParsedArgs, UsageError } from './args.js';
 import { watchLoop, type RunResult } from './watch.js';
-import { collect, metaProblems, prepareHost, unitOptions } from './collect.js';
+import { collect, compileUnit, metaProblems, prepareHost, unitOptions } from './collect.js';
 import { loadCore, loadLayout } from './engine.js';
 import type { Io } from './main.js';
-import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, wantColor } from './report.js';
+import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, safeJson, wantColor } from './report.js';
 
 export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   if (args.values['watch']) {
@@ -23,7 +23,7 @@ async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
   const core = await loadCore();
   const host = await prepareHost(core, units);
-  // Layout validates what the core does not see (a block's style=…); it is the path render takes.
+  // The layout runs the core and validates what the core does not see (a block's style=…): render's path.
   const layout = units.length ? await loadLayout() : null;
   const problems: Problem[] = [];
   for (const unit of units) {
@@ -32,14 +32,8 @@ async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
     if (meta.some((m) => m.severity === 'error')) continue;
     const options = unitOptions(unit, args, host, io);
     try {
-      // The core first (its warnings: accepted overrides, skipped capture frames), then the layout, which also
-      // validates what only it reads (a fence's style=…). Together that is the whole path `render` takes.
-      const model =
-        unit.lang === 'tcp-sequence'
-          ? core.compileSequence?.(unit.source, { labelStyle: options.labelStyle, stateNames: options.stateNames, numbering: options.numbering, layout: options.style, readFile: options.readFile })
-          : core.parsePacketHeader?.(unit.source, {});
-      for (const w of model?.warnings ?? []) problems.push(problemFromError(unit, w, 'warning'));
-      if (typeof layout?.layoutSource === 'function') layout.layoutSource(unit.source, options);
+      // render's own path and options (see compileUnit): core + layout, file access for `capture` lines included.
+      for (const w of compileUnit(layout!, unit, options)) problems.push(problemFromError(unit, w, 'warning'));
     } catch (e) {
       problems.push(problemFromError(unit, e));
     }
@@ -48,7 +42,7 @@ async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const warnings = problems.length - errors;
   const out = io.stdout;
   if (format === 'json') {
-    out.write(JSON.stringify({ ok: errors === 0, files: inputs.length, diagrams: units.length, errors, warnings, problems: problems.map(problemJson) }, null, 2) + '\n');
+    out.write(safeJson({ ok: errors === 0, files: inputs.length, diagrams: units.length, errors, warnings, problems: problems.map(problemJson) }) + '\n');
     return { code: errors ? 1 : 0, files };
   }
   const color = wantColor(out, io.env, args.values['color'] as boolean | undefined);

@@ -1,10 +1,10 @@
 /** Shared by render, deck and check: inputs → files → diagram units, and the per-unit renderer options. */
 import type { ParsedArgs } from './args.js';
 import { join, resolve as resolvePath } from 'node:path';
-import { type CoreApi, type CoreNodeApi, type DiagramOptions, type FenceMeta, loadCoreNode } from './engine.js';
+import { type CoreApi, type CoreNodeApi, type DiagramOptions, type FenceMeta, type LayoutApi, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
 import type { Io } from './main.js';
-import { painter, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
+import { escapeTerminal, painter, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
 
 export interface Collected {
   inputs: InputFile[];
@@ -72,6 +72,16 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
 }
 
 /**
+ * Compile one unit without drawing it, for `check`: the very call `render` makes through svg.render / renderPdf
+ * (layout's layoutSourceWithModel), with the very options (`unitOptions`: the fence's options and file access
+ * for `capture` lines). Keeping one path is what makes `check` pass exactly what `render` draws. Returns the
+ * core's warnings; bad input throws.
+ */
+export function compileUnit(layout: LayoutApi, unit: Unit, options: DiagramOptions): unknown[] {
+  return layout.layoutSourceWithModel(unit.source, options).warnings;
+}
+
+/**
  * Problems with a fence's own options, positioned on the `key=value` in the opening fence line: a bad value is
  * an error (the block would otherwise be drawn other than the author asked), an unknown key a warning.
  */
@@ -123,7 +133,7 @@ export class Progress {
   tick(done: number, label: string): void {
     if (!this.on) return;
     const cols = (this.io.stderr as { columns?: number }).columns || 80;
-    const line = `[${done}/${this.total}] ${label}`;
+    const line = `[${done}/${this.total}] ${escapeTerminal(label)}`;
     this.io.stderr.write(`\r\u001b[K${line.length > cols - 1 ? line.slice(0, cols - 2) + '…' : line}`);
     this.shown = true;
   }

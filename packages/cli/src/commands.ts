@@ -122,13 +122,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'turn a TCP stream of a pcap/pcapng capture into tcp-sequence text',
     usage: 'wiregram import <capture> [options]',
     description: [
-      'Prints one TCP conversation (Wireshark\'s tcp.stream index, 0 by default) as editable',
-      'tcp-sequence text, or with --json one object per segment with relative numbers.',
+      'Prints one TCP conversation (Wireshark\'s tcp.stream index, 0 by default, or chosen by its',
+      'endpoints) as editable tcp-sequence text, or with --json one object per segment with relative',
+      'numbers. --list prints every stream with its index, endpoints, frames, bytes, start and duration.',
     ].join('\n'),
     minPositionals: 1,
     maxPositionals: 1,
     options: [
-      { name: 'stream', short: 'n', type: 'string', valueName: 'N', description: 'which TCP stream (as tshark numbers them)', defaultText: '0' },
+      { name: 'stream', short: 'n', type: 'string', valueName: 'N|A,B', description: 'which TCP stream: its number as tshark counts them, or its endpoints, e.g. 127.0.0.1:50762,127.0.0.1:18080 ([::1]:80 for IPv6)', defaultText: '0' },
+      { name: 'list', type: 'boolean', description: 'list the TCP streams (like tshark -z conv,tcp) instead of importing one; with --json as JSON' },
       { name: 'json', type: 'boolean', description: 'print JSON (one object per segment) instead of tcp-sequence text' },
       { name: 'numbering', type: 'string', values: NUMBERING, valueName: 'MODE', description: 'relative (as Wireshark shows them) or absolute sequence numbers', defaultText: 'relative' },
       { name: 'output', short: 'o', type: 'string', valueName: 'FILE', description: 'write to FILE instead of stdout' },
@@ -136,7 +138,13 @@ export const COMMANDS: Record<string, CommandSpec> = {
       color,
       help,
     ],
-    examples: ['tcpdump -i lo -w hs.pcap port 8080   # then, in another terminal, connect', 'wiregram import hs.pcap --stream 0 > hs.tcpseq', 'wiregram import hs.pcap --json | jq .'],
+    examples: [
+      'tcpdump -i lo -w hs.pcap port 8080   # then, in another terminal, connect',
+      'wiregram import hs.pcap --list',
+      'wiregram import hs.pcap --stream 0 > hs.tcpseq',
+      'wiregram import hs.pcap --stream 127.0.0.1:50762,127.0.0.1:8080',
+      'wiregram import hs.pcap --json | jq .',
+    ],
   },
 };
 

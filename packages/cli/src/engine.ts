@@ -36,9 +36,35 @@ export interface CoreApi {
   parsePacketHeader?: (source: string, options?: Record<string, unknown>) => { warnings?: unknown[] };
   captureToSequenceText?: (input: Uint8Array | Iterable<Uint8Array>, options?: Record<string, unknown>) => string;
   captureToJson?: (input: Uint8Array | Iterable<Uint8Array>, options?: Record<string, unknown>) => unknown;
-  selectStream?: (input: Uint8Array | Iterable<Uint8Array>, options?: Record<string, unknown>) => { packets: Array<{ frame: number }>; warnings: Array<{ code: string; reason: string; hint: string | null }> };
+  selectStream?: (input: Uint8Array | Iterable<Uint8Array>, options?: Record<string, unknown>) => { packets: Array<{ frame: number }>; stream: { index: number }; warnings: Array<{ code: string; reason: string; hint: string | null }> };
   timelineFromScan?: (scan: never, options?: Record<string, unknown>) => unknown;
+  /** `0` or `127.0.0.1:50762,127.0.0.1:18080` → what selectStream takes; a WiregramError when it is neither. */
+  parseStreamSelector?: (text: string) => { stream: number } | { tuple: Record<string, unknown> };
+  formatStreamSelector?: (selector: { stream: number } | { tuple: Record<string, unknown> }) => string;
+  indexStreams?: (input: Uint8Array | Iterable<Uint8Array>) => CaptureIndex;
+  /** Throws the WiregramError that says why a scan has no stream (no TCP at all, a truncated or corrupt file). */
+  withStream?: (scan: CaptureIndex, options?: Record<string, unknown>) => unknown;
+  endpointText?: (address: string, port: number) => string;
   timelineToSequenceText?: (timeline: never, frames: readonly number[] | null, options?: Record<string, unknown>) => string;
+}
+
+/** The part of core's ScanResult that `import --list` prints. */
+export interface CaptureIndex {
+  frames: number;
+  streams: Array<{
+    index: number;
+    a: { address: string; port: number };
+    b: { address: string; port: number };
+    packets: number;
+    bytes: number;
+    frameBytes: number;
+    firstFrame: number;
+    lastFrame: number;
+    start: number;
+    end: number;
+    flags: string[];
+  }>;
+  warnings: Array<{ code: string; reason: string; hint: string | null }>;
 }
 
 export interface SvgApi {
@@ -49,6 +75,8 @@ export interface SvgApi {
 
 export interface LayoutApi {
   layoutSource(source: string, options: DiagramOptions): Scene;
+  /** What `render` (svg.render, renderPdf) runs under the hood: the scene and the core's warnings, one parse. */
+  layoutSourceWithModel(source: string, options: DiagramOptions): { scene: Scene; warnings: unknown[] };
 }
 
 export interface PdfApi {

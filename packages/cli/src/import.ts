@@ -5,11 +5,11 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { loadCore } from './engine.js';
+import { type CaptureIndex, type CoreApi, loadCore } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
 import type { Io } from './main.js';
-import { formatText, isWiregramLike, type Problem, wantColor } from './report.js';
+import { escapeTerminal, formatText, isWiregramLike, type Problem, safeJson, wantColor } from './report.js';
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -46,13 +46,42 @@ function problemOf(file: string, e: { code: string; reason: string; expected?: u
   };
 }
 
+/** `--stream`: a tcp.stream number or endpoints, in the grammar of the `capture … stream …` statement. */
+function streamSelector(core: CoreApi, arg: string | boolean | undefined): { stream: number } | { tuple: Record<string, unknown> } {
+  if (arg === undefined) return { stream: 0 };
+  const text = String(arg);
+  if (!core.parseStreamSelector) {
+    if (/^\d+$/.test(text)) return { stream: Number(text) };
+    throw new UsageError(`--stream expects a stream number (0, 1, …), got '${escapeTerminal(text)}'`, 'list streams with: wiregram import FILE --list', 'import');
+  }
+  try {
+    return core.parseStreamSelector(text);
+  } catch (e) {
+    if (!isWiregramLike(e)) throw e;
+    throw new UsageError(`--stream: ${e.reason}`, `give ${typeof e.expected === 'string' ? e.expected : 'a stream number'}; list them with: wiregram import FILE --list`, 'import');
+  }
+}
+
+const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** `--list`: one line per TCP stream, the columns of `tshark -q -z conv,tcp` plus the index and what to select it by. */
+function streamTable(core: CoreApi, scan: CaptureIndex): string {
+  const ep = (e: { address: string; port: number }) => (core.endpointText ? core.endpointText(e.address, e.port) : `${e.address}:${e.port}`);
+  const head = ['stream', 'endpoint A', '', 'endpoint B', 'frames', 'bytes', 'payload', 'start', 'duration'];
+  const rows = scan.streams.map((s) => [String(s.index), ep(s.a), '<->', ep(s.b), String(s.packets), String(s.frameBytes), String(s.bytes), fixed(s.start, 9), fixed(s.end - s.start, 4)]);
+  // Numbers right-aligned, endpoints left-aligned, as tshark prints them.
+  const right = new Set([0, 4, 5, 6, 7, 8]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
 export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   const file = args.positionals[0]!;
-  const streamArg = args.values['stream'];
-  const stream = streamArg === undefined ? 0 : Number(streamArg);
-  if (!Number.isInteger(stream) || stream < 0 || !/^\d+$/.test(String(streamArg ?? '0'))) {
-    throw new UsageError(`--stream expects a stream number (0, 1, …), got '${String(streamArg)}'`, "list streams with: tshark -r FILE -q -z conv,tcp", 'import');
-  }
+  const list = args.values['list'] === true;
+  if (list && args.values['stream'] !== undefined) throw new UsageError('--list shows every stream; it takes no --stream', 'drop --stream, or drop --list to import that stream', 'import');
+  const core = await loadCore();
+  const selector = streamSelector(core, args.values['stream']);
   const display = file === '-' ? '<stdin>' : displayPath(resolve(io.cwd, file), io.cwd);
   let input: Uint8Array | Iterable<Uint8Array>;
   if (file === '-') input = await readAll(io.stdin);
@@ -71,22 +100,52 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
     throw new UsageError(`refusing to overwrite the input ${display}`, null, 'import');
   }
 
-  const core = await loadCore();
   const json = args.values['json'] === true;
+  const quiet = args.values['quiet'] === true;
   const color = wantColor(io.stderr, io.env, args.values['color'] as boolean | undefined);
   const numbering = args.values['numbering'] === 'absolute' ? 'absolute' : 'relative';
-  const options = { stream, numbering, source: file === '-' ? 'stdin' : basename(file) };
+  const options = { ...selector, numbering, source: file === '-' ? 'stdin' : basename(file) };
+  const warn = (ws: ReadonlyArray<{ code: string; reason: string; hint: string | null }>) => {
+    if (!quiet) for (const w of ws) io.stderr.write(formatText(problemOf(display, w, 'warning'), null, color) + '\n');
+  };
   let text: string;
+  let chosen: number | null = 'stream' in selector ? selector.stream : null;
   try {
-    if (!json && core.selectStream && core.timelineFromScan && core.timelineToSequenceText) {
+    if (list) {
+      if (!core.indexStreams) {
+        io.stderr.write('wiregram: error: this build of @wiregram/core cannot list streams\n');
+        return 1;
+      }
+      const scan = core.indexStreams(input);
+      // No stream at all: the same error as importing one (no TCP, or a truncated/corrupt file).
+      if (!scan.streams.length) core.withStream?.(scan, {});
+      warn(scan.warnings);
+      text = json
+        ? safeJson(
+            scan.streams.map((s) => ({
+              stream: s.index,
+              a: s.a,
+              b: s.b,
+              frames: s.packets,
+              bytes: s.frameBytes,
+              payloadBytes: s.bytes,
+              start: s.start,
+              duration: s.end - s.start,
+              firstFrame: s.firstFrame,
+              lastFrame: s.lastFrame,
+              flags: s.flags,
+              select: core.formatStreamSelector ? core.formatStreamSelector({ tuple: { srcAddress: s.a.address, srcPort: s.a.port, dstAddress: s.b.address, dstPort: s.b.port } }) : null,
+            })),
+          )
+        : streamTable(core, scan);
+    } else if (!json && core.selectStream && core.timelineFromScan && core.timelineToSequenceText) {
       // captureToSequenceText's own three steps, so the reader's warnings (a truncated file, skipped frames)
       // reach the user instead of being dropped with the scan.
       const scan = core.selectStream(input, options);
+      chosen = scan.stream.index;
       const timeline = core.timelineFromScan(scan as never, options);
       text = core.timelineToSequenceText(timeline as never, scan.packets.map((p) => p.frame), options);
-      if (args.values['quiet'] !== true) {
-        for (const w of scan.warnings) io.stderr.write(formatText(problemOf(display, w, 'warning'), null, color) + '\n');
-      }
+      warn(scan.warnings);
     } else {
       const convert = json ? core.captureToJson : core.captureToSequenceText;
       if (typeof convert !== 'function') {
@@ -94,7 +153,7 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
         return 1;
       }
       const result = convert(input, options);
-      text = typeof result === 'string' ? result : JSON.stringify(result, null, 2);
+      text = typeof result === 'string' ? result : safeJson(result);
     }
     if (!text.endsWith('\n')) text += '\n';
   } catch (e) {
@@ -104,7 +163,8 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (output && output !== '-') {
     writeFileAtomic(resolve(io.cwd, output), text);
-    if (args.values['quiet'] !== true) io.stderr.write(`${display} stream ${stream} → ${displayPath(resolve(io.cwd, output), io.cwd)}\n`);
+    const what = list ? 'stream list' : `stream ${chosen ?? core.formatStreamSelector?.(selector) ?? '?'}`;
+    if (!quiet) io.stderr.write(escapeTerminal(`${display} ${what} → ${displayPath(resolve(io.cwd, output), io.cwd)}`) + '\n');
   } else io.stdout.write(text);
   return 0;
 }

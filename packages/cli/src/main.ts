@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { closest, type ParsedArgs, parseArgs, UsageError } from './args.js';
 import { COMMAND_NAMES, COMMANDS, commandHelp, mainHelp } from './commands.js';
-import { painter, wantColor } from './report.js';
+import { escapeTerminal, painter, wantColor } from './report.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -95,8 +95,9 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
     return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      const lines = [`${c.bold('wiregram:')} ${c.red('error:')} ${e.message}`];
-      if (e.hint) lines.push(`  ${c.cyan('hint')}: ${e.hint}`);
+      // Messages quote arguments and file names: echo them escaped.
+      const lines = [`${c.bold('wiregram:')} ${c.red('error:')} ${escapeTerminal(e.message)}`];
+      if (e.hint) lines.push(`  ${c.cyan('hint')}: ${escapeTerminal(e.hint)}`);
       const cmd = e.command ?? (argv[0] && COMMANDS[argv[0]] ? argv[0] : null);
       lines.push(`  run 'wiregram ${cmd ? cmd + ' ' : ''}--help' for usage`);
       io.stderr.write(lines.join('\n') + '\n');
@@ -105,7 +106,7 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
     // Anything else is a wiregram bug or an I/O failure: say so plainly; the stack only on request.
     const err = e as NodeJS.ErrnoException;
     const what = err && typeof err === 'object' && 'code' in err && err.code ? `${err.message}` : String(err?.message ?? err);
-    io.stderr.write(`${c.bold('wiregram:')} ${c.red('error:')} ${what}\n`);
+    io.stderr.write(`${c.bold('wiregram:')} ${c.red('error:')} ${escapeTerminal(what)}\n`);
     if (io.env['WIREGRAM_DEBUG'] && err?.stack) io.stderr.write(err.stack + '\n');
     return 1;
   }

@@ -10,7 +10,7 @@ import { loadCore, loadPdf, loadSvg, svgTitle } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import type { Io } from './main.js';
-import { formatCompact, type Problem, problemFromError, wantColor } from './report.js';
+import { escapeTerminal, formatCompact, type Problem, problemFromError, wantColor } from './report.js';
 import { watchLoop, type RunResult } from './watch.js';
 
 type Format = 'svg' | 'pdf';
@@ -204,7 +204,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
       if (list?.length) lines.push(`${input.display} → ${list.length > 4 ? [...list.slice(0, 3), `… ${list.length - 3} more`].join(', ') : list.join(', ')}`);
     }
     if (inputs.length > 1) lines.push(`${units.length} diagram${units.length === 1 ? '' : 's'} from ${inputs.length} files: ${written} written, ${unchanged} unchanged`);
-    if (lines.length) io.stderr.write(lines.join('\n') + '\n');
+    if (lines.length) io.stderr.write(escapeTerminal(lines.join('\n')) + '\n');
   }
   return { code: 0, files };
 }

@@ -38,6 +38,30 @@ export function wantColor(stream: { isTTY?: boolean }, env: Env, flag?: boolean)
   return stream.isTTY === true;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Author text, file names and capture-derived text made safe for a terminal: C0 (except tab), DEL and C1
+ * controls print as `\x1b`, bidi controls as `\u202e` — the same escapes as core's `escapeControl`, which the
+ * code frames use (a copy, because this module loads before any package does).
+ */
+export function escapeTerminal(text: string): string {
+  return text.replace(CONTROL, (ch) => {
+    const n = ch.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * JSON for a terminal or a log: JSON.stringify already escapes C0, but not DEL, C1 (U+009B is a CSI) or the bidi
+ * controls; `\u` escapes are the same string to any JSON reader.
+ */
+export function safeJson(value: unknown, space = 2): string {
+  // eslint-disable-next-line no-control-regex
+  return JSON.stringify(value, null, space).replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function painter(color: boolean) {
   const p = (code: string) => (text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   return { bold: p('1'), red: p('31'), yellow: p('33'), cyan: p('36'), dim: p('2'), green: p('32') };
@@ -94,13 +118,14 @@ export type CodeFrame = (
 ) => string;
 
 function where(p: Problem): string {
-  return p.position ? `${p.file}:${p.position.start.line}:${p.position.start.column}` : p.file;
+  const file = escapeTerminal(p.file);
+  return p.position ? `${file}:${p.position.start.line}:${p.position.start.column}` : file;
 }
 
 export function formatCompact(p: Problem, color = false): string {
   const c = painter(color);
   const sev = p.severity === 'error' ? c.red('error') : c.yellow('warning');
-  return `${c.bold(where(p))}: ${sev}: ${p.reason} ${c.dim(`[${p.code}]`)}`;
+  return `${c.bold(where(p))}: ${sev}: ${escapeTerminal(p.reason)} ${c.dim(`[${escapeTerminal(p.code)}]`)}`;
 }
 
 /**
@@ -115,11 +140,12 @@ export function formatText(p: Problem, codeFrame: CodeFrame | null, color = fals
     return [head, ...frame.split('\n').slice(1)].join('\n');
   }
   const out = [head];
-  if (p.expected) out.push(`  expected: ${p.expected}`);
-  if (p.hint) out.push(`  ${c.cyan('hint')}: ${p.hint}`);
+  if (p.expected) out.push(`  expected: ${escapeTerminal(p.expected)}`);
+  if (p.hint) out.push(`  ${c.cyan('hint')}: ${escapeTerminal(p.hint)}`);
   return out.join('\n');
 }
 
+/** A workflow command's data: `%`, CR and LF are its syntax; other controls would reach the log viewer raw. */
 function ghEscapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
@@ -128,14 +154,19 @@ function ghEscapeProp(s: string): string {
 }
 
 export function formatGithub(p: Problem): string {
-  const props = [`file=${ghEscapeProp(p.file)}`];
+  const props = [`file=${ghEscapeProp(escapeTerminal(p.file))}`];
   if (p.position) {
     props.push(`line=${p.position.start.line}`, `col=${p.position.start.column}`);
     if (p.position.end.line === p.position.start.line) props.push(`endColumn=${p.position.end.column}`);
     else props.push(`endLine=${p.position.end.line}`);
   }
-  props.push(`title=${ghEscapeProp(`wiregram ${p.code}`)}`);
-  const message = [p.reason, p.expected ? `expected: ${p.expected}` : '', p.hint ? `hint: ${p.hint}` : ''].filter(Boolean).join('\n');
+  props.push(`title=${ghEscapeProp(`wiregram ${escapeTerminal(p.code)}`)}`);
+  // Author text first made visible (a CR or ESC of its own becomes `\x0d`, `\x1b`), then joined by the real
+  // line breaks of the annotation, which the command syntax carries as %0A.
+  const message = [p.reason, p.expected ? `expected: ${p.expected}` : '', p.hint ? `hint: ${p.hint}` : '']
+    .filter(Boolean)
+    .map(escapeTerminal)
+    .join('\n');
   return `::${p.severity} ${props.join(',')}::${ghEscapeData(message)}`;
 }
 

@@ -9,7 +9,7 @@ import { type ParsedArgs, UsageError } from './args.js';
 import { globBase, isGlob } from './glob.js';
 import { type InputKind, patternMatcher } from './inputs.js';
 import type { Io } from './main.js';
-import { painter, wantColor } from './report.js';
+import { escapeTerminal, painter, wantColor } from './report.js';
 
 export interface RunResult {
   code: number;
@@ -38,7 +38,7 @@ export async function watchLoop(io: Io, args: ParsedArgs, run: () => Promise<Run
       // A usage error on the first run (bad flag, missing file) ends the command; later ones (a file
       // deleted while watching) are reported and watching goes on.
       if (first || !(e instanceof UsageError)) throw e;
-      io.stderr.write(`${c.red('error:')} ${e.message}\n`);
+      io.stderr.write(`${c.red('error:')} ${escapeTerminal(e.message)}\n`);
     } finally {
       running = false;
     }
@@ -58,7 +58,7 @@ export async function watchLoop(io: Io, args: ParsedArgs, run: () => Promise<Run
         again = true;
         return;
       }
-      void once(false).catch((e: unknown) => io.stderr.write(`${c.red('error:')} ${(e as Error).message}\n`));
+      void once(false).catch((e: unknown) => io.stderr.write(`${c.red('error:')} ${escapeTerminal((e as Error).message)}\n`));
     }, DEBOUNCE_MS);
   };
 

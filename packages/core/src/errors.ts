@@ -119,13 +119,35 @@ export interface CodeFrameOptions {
   context?: number;
 }
 
-/** Render an error as a code frame: location, message, the offending lines with a caret, and the hint. */
+/**
+ * Characters a terminal would act on rather than print: C0 controls except tab, DEL, C1 controls (U+0080–U+009F,
+ * CSI and OSC among them) and the bidirectional overrides/isolates of "Trojan Source" text.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Make author text safe to echo on a terminal: every control character becomes a visible escape — `\x1b` for
+ * C0, DEL and C1, `\u202e` for bidi controls — so `ESC ] 0 ; … BEL` prints as text instead of retitling the
+ * window. Tabs are kept. Text without such characters is returned unchanged.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * Render an error as a code frame: location, message, the offending lines with a caret, and the hint.
+ * Source lines, reason, expected and hint are echoed through `escapeControl`; the caret follows the escaped text.
+ */
 export function formatCodeFrame(error: Pick<WiregramError, 'reason' | 'position' | 'hint' | 'expected'>, source: string, options: CodeFrameOptions = {}): string {
   const color = options.color ?? false;
   const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const pos = error.position;
   const where = [options.filename, pos ? `${pos.start.line}:${pos.start.column}` : null].filter(Boolean).join(':');
-  const out: string[] = [`${where ? paint('1', where) + ' ' : ''}${paint('31', 'error')} ${error.reason}`];
+  const out: string[] = [`${where ? paint('1', escapeControl(where)) + ' ' : ''}${paint('31', 'error')} ${escapeControl(error.reason)}`];
   if (pos) {
     const lines = source.split(/\r\n|\r|\n/);
     const context = options.context ?? 1;
@@ -135,14 +157,20 @@ export function formatCodeFrame(error: Pick<WiregramError, 'reason' | 'position'
     for (let n = first; n <= last; n++) {
       const text = lines[n - 1] ?? '';
       const marker = n === pos.start.line ? paint('31', '>') : ' ';
-      out.push(`${marker} ${String(n).padStart(width)} | ${text}`);
+      out.push(`${marker} ${String(n).padStart(width)} | ${escapeControl(text)}`);
       if (n === pos.start.line) {
-        const span = pos.end.line === pos.start.line ? Math.max(1, pos.end.column - pos.start.column) : Math.max(1, text.length - pos.start.column + 1);
-        out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, pos.start.column - 1))}${paint('31', '^'.repeat(span))}`);
+        // Columns count the raw text; the caret goes under the escaped text (an escape is 4–6 characters wide).
+        const startCol = Math.max(0, pos.start.column - 1);
+        const endCol = pos.end.line === pos.start.line ? Math.max(startCol + 1, pos.end.column - 1) : Math.max(startCol + 1, text.length);
+        const before = escapeControl(text.slice(0, startCol));
+        const span = Math.max(1, escapeControl(text.slice(startCol, endCol)).length);
+        // Tabs stay tabs in the caret line, so the caret lines up however wide the terminal draws them.
+        const pad = before.replace(/[^\t]/g, ' ') + ' '.repeat(Math.max(0, startCol - text.length));
+        out.push(`  ${' '.repeat(width)} | ${pad}${paint('31', '^'.repeat(span))}`);
       }
     }
   }
-  if (error.expected) out.push(`  expected: ${error.expected}`);
-  if (error.hint) out.push(`  ${paint('36', 'hint')}: ${error.hint}`);
+  if (error.expected) out.push(`  expected: ${escapeControl(error.expected)}`);
+  if (error.hint) out.push(`  ${paint('36', 'hint')}: ${escapeControl(error.hint)}`);
   return out.join('\n');
 }

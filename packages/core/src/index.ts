@@ -6,6 +6,8 @@ export * from './header/index.js';
 export * from './capture/index.js';
 export * from './fence.js';
 export * from './host.js';
+/** "Did you mean" helper for hosts that validate their own options (e.g. @wiregram/layout's option check). */
+export { suggest } from './sequence/parser.js';
 
 /** The two fenced-block languages wiregram draws. */
 export type DiagramLanguage = 'tcp-sequence' | 'packet-header';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { compileSequence, formatState, type Timeline } from '@wiregram/core';
+import { compileSequence, formatState, parsePacketHeader, type Timeline } from '@wiregram/core';
 
 const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
@@ -256,6 +256,129 @@ describe('examples/keepalive.md', () => {
     expect(ka).toHaveLength(2);
     expect(ka[0]!.end).toBe(tl.segments[3]!.sentAt);
     expect(ka[1]!.start).toBe(tl.segments[4]!.arrivesAt);
+  });
+});
+
+describe('examples/keepalive.md (wall-clock idle)', () => {
+  test('wait 7200s: a compressed gap whose keepalive bracket says 7200 s', () => {
+    const tl = compile('keepalive.md', 1);
+    expect(labels(tl).slice(3)).toEqual(['ACK, seq=x, ack=y+1', 'ACK, seq=y+1, ack=x+1', 'ACK, seq=x, ack=y+1', 'ACK, seq=y+1, ack=x+1']);
+    const ka = tl.timers.filter((t) => t.kind === 'keepalive');
+    expect(ka.map((t) => t.label)).toEqual(['keepalive 7200 s', 'keepalive 75 s']);
+    expect(ka[0]!.end).toBe(tl.segments[3]!.sentAt);
+    // compressed, not to scale: longer than the 75 s gap, far shorter than 7200/75 times it
+    const g1 = tl.segments[3]!.sentAt - tl.segments[2]!.arrivesAt;
+    const g2 = tl.segments[5]!.sentAt - tl.segments[4]!.arrivesAt;
+    expect(g1).toBeGreaterThan(g2);
+    expect(g1 / g2).toBeLessThan(3);
+    expect(tl.timers.filter((t) => t.kind === 'custom')).toEqual([]);
+  });
+});
+
+describe('examples/four-way-handshake.md', () => {
+  test('seed 000 原因二: ACK and SYN sent separately', () => {
+    const tl = compile('four-way-handshake.md');
+    expect(labels(tl)).toEqual(['SYN, seq=x', 'ACK, ack=x+1', 'SYN, seq=y', 'ACK, seq=x+1, ack=y+1']);
+    expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED']);
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD', 'ESTABLISHED']);
+    // the client is established when the server's SYN arrives (its own SYN was already acknowledged)
+    const est = tl.states.find((x) => x.participant === 'client' && x.to === 'ESTABLISHED')!;
+    expect(est.cause).toBe(2);
+    expect(est.at).toBe(tl.segments[2]!.arrivesAt);
+    const srv = tl.states.find((x) => x.participant === 'server' && x.to === 'ESTABLISHED')!;
+    expect(srv.cause).toBe(3);
+    expect(tl.warnings).toEqual([]);
+    expect(tl.segments.flatMap((s) => s.marks)).toEqual([]);
+  });
+  test('merging steps 2 and 3 gives the three-way handshake', () => {
+    const tl = compile('four-way-handshake.md', 1);
+    expect(labels(tl)).toEqual(['SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=y+1']);
+  });
+});
+
+describe('examples/old-duplicate-segment.md', () => {
+  test('seed 004 包序号问题: with ISN 0 the old, delayed 3 is taken as the next packet', () => {
+    const tl = compile('old-duplicate-segment.md');
+    const l = labels(tl);
+    expect(l.slice(0, 10)).toEqual([
+      'SYN, seq=0',
+      'SYN, ACK, seq=0, ack=1',
+      'ACK, seq=1, ack=1',
+      'PSH, ACK, seq=1, ack=1, len=1',
+      'PSH, ACK, seq=2, ack=1, len=1',
+      'ACK, seq=1, ack=3',
+      'PSH, ACK, seq=3, ack=1, len=1',
+      'PSH, ACK, seq=3, ack=1, len=1',
+      'ACK, seq=1, ack=4',
+      'RST, seq=4',
+    ]);
+    // the new connection starts from the same numbers and sends only 1 and 2 …
+    expect(l.slice(10, 15)).toEqual(['SYN, seq=0', 'SYN, ACK, seq=0, ack=1', 'ACK, seq=1, ack=1', 'PSH, ACK, seq=1, ack=1, len=1', 'PSH, ACK, seq=2, ack=1, len=1']);
+    // … but the old 3 arrives last and the server acknowledges it: ack=4, more than the new connection sent
+    const old = tl.segments[6]!;
+    expect(old.payload).toBe('3');
+    expect(old.arrivesAt).toBeGreaterThan(tl.segments[14]!.arrivesAt);
+    expect(tl.segments[7]).toMatchObject({ retransmission: true, retransmissionOf: 6 });
+    const last = tl.segments.at(-1)!;
+    expect(last.label).toBe('ACK, seq=1, ack=4');
+    expect(last.marks.map((m) => m.text)).toContain('acknowledges unsent data');
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD', 'ESTABLISHED', 'CLOSED', 'LISTEN', 'SYN_RCVD', 'ESTABLISHED']);
+    expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED', 'CLOSED', 'SYN_SENT', 'ESTABLISHED']);
+  });
+  test('random ISNs: the old segment (seq=v+1) falls outside the new window', () => {
+    const tl = compile('old-duplicate-segment.md', 1);
+    expect(labels(tl)).toEqual(['PSH, ACK, seq=v+1, ack=u+1, len=100', 'SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=y+1']);
+    expect(tl.segments[0]!.marks.map((m) => m.kind)).toEqual(['stale', 'out-of-window']);
+    expect(tl.segments[0]!.arrivesAt).toBeGreaterThan(tl.segments[3]!.arrivesAt);
+    expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED']);
+  });
+  test('TIME_WAIT reason two: the delayed copy arrives during 2MSL and is discarded', () => {
+    const tl = compile('old-duplicate-segment.md', 2);
+    expect(labels(tl)).toEqual([
+      'PSH, ACK, seq=v, ack=u, len=100',
+      'PSH, ACK, seq=v, ack=u, len=100',
+      'ACK, seq=u, ack=v+100',
+      'FIN, seq=u',
+      'ACK, seq=v+100, ack=u+1',
+      'FIN, seq=v+100',
+      'ACK, seq=u+1, ack=v+101',
+    ]);
+    const [late, again] = tl.segments;
+    expect(again).toMatchObject({ retransmission: true, retransmissionOf: 0 });
+    expect(late!.marks.map((m) => m.text)).toEqual(['old duplicate: discarded']);
+    const tw = tl.timers.find((t) => t.kind === 'TIME_WAIT')!;
+    expect(late!.arrivesAt).toBeGreaterThan(tw.start);
+    expect(late!.arrivesAt).toBeLessThan(tw.end);
+    expect(statesOf(tl, 'client')).toEqual(['ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT', 'CLOSED']);
+  });
+});
+
+describe('examples/tcp-header.md', () => {
+  const headerBlocks = (): string[] => {
+    const lines = readFileSync(examples + 'tcp-header.md', 'utf8').split('\n');
+    const out: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i]!.trim() !== '```packet-header') continue;
+      const body: string[] = [];
+      while (++i < lines.length && lines[i]!.trim() !== '```') body.push(lines[i]!);
+      out.push(body.join('\n'));
+    }
+    return out;
+  };
+  test('the seed 004 figure: Chinese field names, 6 reserved bits, URG…FIN', () => {
+    const [seed, rfc793, rfc9293, decoded] = headerBlocks().map((b) => parsePacketHeader(b));
+    expect(seed!.title).toBe('TCP 包头示意图');
+    expect(seed!.fields.map((f) => f.name)).toEqual([
+      '源端口号（16 位）', '目的端口号（16 位）', '序号（32 位）', '确认序号（32 位）', '首部长度（4 位）', '保留（6 位）',
+      'URG', 'ACK', 'PSH', 'RST', 'SYN', 'FIN', '窗口大小（16 位）', '校验和（16 位）', '紧急指针（16 位）', '选项', '数据',
+    ]);
+    expect(seed!.fields.filter((f) => f.kind === 'flag')).toHaveLength(6);
+    expect(seed!.warnings).toEqual([]);
+    // the built-in RFC 793 layout has the same widths, field for field
+    expect(rfc793!.fields.map((f) => [f.bits, f.kind])).toEqual(seed!.fields.map((f) => [f.bits, f.kind]));
+    expect(rfc9293!.fields.map((f) => f.short)).toContain('CWR');
+    const v = (name: string) => decoded!.fields.find((f) => f.short === name)?.value;
+    expect([v('Src Port'), v('Dst Port'), v('Seq'), v('DOff'), v('SYN'), v('ACK'), v('Window')]).toEqual(['8080', '54321', '1', '20 bytes (5)', 'Set', 'Not set', '64240']);
   });
 });
 

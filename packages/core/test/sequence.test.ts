@@ -459,3 +459,74 @@ test('a RST is marked with why it was sent', () => {
   expect(why('participant c\nparticipant s\nstate c=ESTABLISHED\nlisten s\nc -> s: ACK\ns -> c: RST\n')).toBe('no such connection');
   expect(why('participant c\nparticipant s\nisn c=100 s=300\nc -> s: SYN\ns -> c: SYN, ACK ack=50\nc -> s: RST\n')).toBe('unacceptable ACK');
 });
+
+describe('a SYN answered by RST: the port was closed, not listening', () => {
+  test('no implied passive open when the first reply is RST, ACK', () => {
+    const tl = compileSequence(HEAD + 'client -> server: SYN\nserver -> client: RST, ACK\n');
+    expect(labels(tl)).toEqual(['SYN, seq=x', 'RST, ACK, seq=0, ack=x+1']);
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED']);
+    expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'SYN_SENT', 'CLOSED']);
+    expect(tl.segments[1]!.marks.map((m) => m.text)).toEqual(['port closed']);
+    expect(last(tl, 'client').reason).toBe('connection refused (RST)');
+    // the same as writing state server=CLOSED
+    const explicit = compileSequence(HEAD + 'state server=CLOSED\nclient -> server: SYN\nserver -> client: RST, ACK\n');
+    expect(labels(explicit)).toEqual(labels(tl));
+  });
+  test('a retried SYN is refused again; an answer of SYN, ACK still means listening', () => {
+    const tl = compileSequence(HEAD + 'client -> server: SYN\nserver -> client: RST, ACK\nclient -> server: SYN\nserver -> client: RST, ACK\n');
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED']);
+    expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'SYN_SENT', 'CLOSED', 'SYN_SENT', 'CLOSED']);
+    expect(statesOf(compileSequence(HS), 'server')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD', 'ESTABLISHED']);
+  });
+  test('listen still listens: its RST aborts the half-open connection', () => {
+    const tl = compileSequence(HEAD + 'listen server\nclient -> server: SYN\nserver -> client: RST, ACK\n');
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD', 'CLOSED']);
+  });
+});
+
+describe('split SYN, ACK (RFC 9293: the passive side acknowledges before it sends its SYN)', () => {
+  test('ACK, then SYN, then ACK: both sides established', () => {
+    const tl = compileSequence(HEAD + 'client -> server: SYN\nserver -> client: ACK\nserver -> client: SYN\nclient -> server: ACK\nclient -> server: PSH, ACK len=10\n');
+    expect(labels(tl)).toEqual(['SYN, seq=x', 'ACK, ack=x+1', 'SYN, seq=y', 'ACK, seq=x+1, ack=y+1', 'PSH, ACK, seq=x+1, ack=y+1, len=10']);
+    expect(statesOf(tl, 'client')).toEqual(['CLOSED', 'SYN_SENT', 'ESTABLISHED']);
+    expect(statesOf(tl, 'server')).toEqual(['CLOSED', 'LISTEN', 'SYN_RCVD', 'ESTABLISHED']);
+  });
+  test('the client SYN is acknowledged by the first ACK: no retransmission timer', () => {
+    const tl = compileSequence(HEAD + 'client -> server: SYN\nserver -> client: ACK\nwait 6\nserver -> client: SYN\nclient -> server: ACK\n');
+    expect(tl.timers).toEqual([]);
+    expect(tl.segments.some((s) => s.retransmission)).toBe(false);
+  });
+  test('a second SYN from SYN_RCVD, once its SYN is sent, is still an error', () => {
+    expect(() => compileSequence(HEAD + 'client -> server: SYN\nserver -> client: ACK\nserver -> client: SYN\nserver -> client: SYN\n')).toThrow(/cannot send SYN in SYN_RCVD/);
+  });
+});
+
+describe('wall-clock waits', () => {
+  const idle = (w: string) => compileSequence(HS + `${w}\nclient -> server: keepalive\nserver -> client: ACK\n`);
+  test('s, ms, min and h are accepted and drawn compressed, longer for longer times', () => {
+    const gap = (w: string) => {
+      const tl = idle(w);
+      return tl.segments[3]!.sentAt - tl.segments[2]!.arrivesAt;
+    };
+    const g = ['wait 200ms', 'wait 1s', 'wait 75s', 'wait 2min', 'wait 7200s', 'wait 3h'].map(gap);
+    for (let i = 1; i < g.length; i++) expect(g[i]).toBeGreaterThan(g[i - 1]!);
+    expect(g[4]).toBeLessThan(20); // 7200 s is not 7200 trips
+    expect(gap('wait 1s')).toBeCloseTo(3, 0); // about the default RTO
+    expect(idle('wait 7200s').timers.find((t) => t.kind === 'keepalive')!.label).toBe('keepalive 7200 s');
+    expect(idle('wait 1.5h').timers.find((t) => t.kind === 'keepalive')!.label).toBe('keepalive 1.5 h');
+  });
+  test('a wait before a normal segment gets its own bracket on the next sender', () => {
+    const tl = compileSequence(EST + 'client -> server: PSH, ACK len=10\nwait 200ms\nserver -> client: ACK\n');
+    const br = tl.timers.filter((t) => t.kind === 'custom');
+    expect(br).toEqual([expect.objectContaining({ participant: 'server', label: '200 ms', end: tl.segments[1]!.sentAt })]);
+  });
+  test('the existing units still work, and bad ones are errors with a hint', () => {
+    expect(parseSequence('wait 2MSL\n').statements[0]).toMatchObject({ type: 'wait', amount: 2, unit: 'msl' });
+    expect(parseSequence('wait 7200s\n').statements[0]).toMatchObject({ type: 'wait', amount: 7200, unit: 'seconds', label: '7200 s' });
+    expect(parseSequence('wait 200 ms\n').statements[0]).toMatchObject({ type: 'wait', amount: 0.2, unit: 'seconds', label: '200 ms' });
+    expect(() => parseSequence('wait 2xyz\n')).toThrow(/not a time/);
+    expect(() => parseSequence('wait 2 fortnights\n')).toThrow(/unknown time unit/);
+    expect(() => parseSequence('wait s\n')).toThrow(/needs a number/);
+    expect(() => parseSequence('wait 999999h\n')).toThrow(/too long/);
+  });
+});

@@ -7,6 +7,9 @@
  */
 import {
   compileSequence,
+  FENCE_META_VALUES,
+  HEADER_LIMITS,
+  suggest,
   parsePacketHeader,
   WiregramError,
   withWiregramErrors,
@@ -33,9 +36,12 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       code: 'unknown-language',
       reason: `unknown diagram language ${JSON.stringify(String(language))}`,
       expected: '`tcp-sequence` or `packet-header`',
-      hint: 'use a fenced block ```tcp-sequence or ```packet-header',
+      hint: typeof language === 'string' && suggest(language, ['tcp-sequence', 'packet-header'])
+        ? `did you mean language: '${suggest(language, ['tcp-sequence', 'packet-header'])}'?`
+        : 'use a fenced block ```tcp-sequence or ```packet-header',
     });
   }
+  checkLayoutOptions(options);
   // A bug of ours must still reach the user as a typed error, not a stack trace.
   return withWiregramErrors((): LayoutSourceResult => {
     if (language === 'tcp-sequence') {
@@ -71,4 +77,64 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
     reason: 'could not lay out the diagram',
     hint: 'this is a bug in wiregram; please report it with the block that triggers it',
   });
+}
+
+/** The string options and the values each takes; the fence's table (core) is the single list of names. */
+const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  style: FENCE_META_VALUES.style,
+  layout: FENCE_META_VALUES.style,
+  labelStyle: FENCE_META_VALUES.labelStyle,
+  stateNames: FENCE_META_VALUES.stateNames,
+  numbering: FENCE_META_VALUES.numbering,
+  // Only a string theme is judged here (svg: auto/light/dark); the PDF backend takes a palette object too.
+  theme: FENCE_META_VALUES.theme,
+};
+const BOOLEANS = ['title', 'ruler', 'offsets'] as const;
+/** Positive sizes in px and their sane upper bounds (a typo such as 1200 for 12 is refused, not drawn). */
+const SIZES: Readonly<Record<string, number>> = { fontSize: 200, unit: 10000, bitWidth: 400 };
+
+function optionError(option: string, value: unknown, expected: string, hint: string): WiregramError {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return new WiregramError({ code: 'invalid-option', reason: `option ${option}: ${shown} is not a valid value`, expected, hint });
+}
+
+/**
+ * Every option value is checked here, where they are mapped, so renderSvg, renderPdf, the Markdown plugins and
+ * the CLI refuse `style: 'zigzag'` alike instead of silently drawing the default. (A fence's own values are
+ * checked by core's parseFenceMeta and reported as warnings; only valid ones reach this point.)
+ */
+export function checkLayoutOptions(options: object): void {
+  const o = options as Record<string, unknown>;
+  for (const [name, allowed] of Object.entries(CHOICES)) {
+    const value = o[name];
+    if (value === undefined) continue;
+    if (name === 'theme' && typeof value === 'object' && value !== null) continue;
+    if (typeof value === 'string' && allowed.includes(value)) continue;
+    const near = typeof value === 'string' ? suggest(value, allowed) : null;
+    throw optionError(
+      name,
+      value,
+      allowed.join(', '),
+      near ? `did you mean ${name}: '${near}'?` : `use one of ${allowed.map((a) => `'${a}'`).join(', ')}, or leave ${name} out for the default`,
+    );
+  }
+  for (const name of BOOLEANS) {
+    const value = o[name];
+    // The PDF backend's `title` is a page title (string); it never reaches here, but a string is harmless.
+    if (value === undefined || typeof value === 'boolean' || (name === 'title' && typeof value === 'string')) continue;
+    throw optionError(name, value, 'true or false', `e.g. ${name}: true`);
+  }
+  for (const [name, max] of Object.entries(SIZES)) {
+    const value = o[name];
+    if (value === undefined) continue;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max) continue;
+    throw optionError(name, value, `a number of px greater than 0 and at most ${max}`, `e.g. ${name}: ${name === 'fontSize' ? 12 : name === 'bitWidth' ? 20 : 40}`);
+  }
+  const rowBits = o.rowBits;
+  if (rowBits !== undefined && !(typeof rowBits === 'number' && Number.isInteger(rowBits) && rowBits >= 1 && rowBits <= HEADER_LIMITS.maxRowBits)) {
+    throw optionError('rowBits', rowBits, `a whole number of bits from 1 to ${HEADER_LIMITS.maxRowBits}`, 'e.g. rowBits: 32');
+  }
+  if (o.readFile !== undefined && typeof o.readFile !== 'function') {
+    throw optionError('readFile', typeof o.readFile, 'a function (path, position) => Uint8Array', 'leave readFile out unless the host supplies file access');
+  }
 }

@@ -3,8 +3,10 @@
  * fence renderer rule (synchronous, as markdown-it requires). Other fences go to the previous rule untouched,
  * so highlighters (VitePress's Shiki, Marp's highlight.js) keep working.
  *
- * Ids: the n-th diagram of one `render(src, env)` call gets the prefix `wg-n-`; the counter lives in `env`,
- * so a Marp deck (one render) never repeats an id and the same document always renders the same bytes.
+ * Ids: the n-th diagram of one `render(src, env)` call gets the prefix `wg-<hash>-n-` (hash of the block's
+ * source and options; see `blockIdPrefix` of @wiregram/svg). The counter (in `env`) keeps one render free of
+ * repeats; the hash keeps separately rendered documents on one page (Slidev overview) apart; the same
+ * document always renders the same bytes.
  */
 import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, offsetPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
 import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
@@ -54,7 +56,7 @@ export interface WiregramBlockWarning {
 
 /** `theme`, `style`, `labelStyle`, `stateNames`, `numbering`: defaults that a block's fence may override. */
 export interface MarkdownItWiregramOptions extends MarkdownHostOptions<RendererResult> {
-  /** Id prefix base: the n-th diagram of a render gets `${idPrefix}${n}-`. Default `wg-`. */
+  /** Id prefix base: the n-th diagram of a render gets `${idPrefix}<hash>-${n}-` (README, Ids). Default `wg-`. */
   idPrefix?: string;
   /** Throw a `WiregramError` (with the document position) instead of drawing an error box. Default false. */
   fatal?: boolean;
@@ -126,7 +128,7 @@ function state(env: unknown): WiregramEnv {
 export default function markdownItWiregram(md: MarkdownItLike, options: MarkdownItWiregramOptions = {}): void {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops at set-up, not once per block.
-  const { render, blockOptions } = markdownHost(options, OWN_OPTIONS);
+  const { render, block } = markdownHost(options, OWN_OPTIONS);
   const custom = options.readFile;
   const finish = (html: string) => (options.vue ? vueSafe(html) : html);
   const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
@@ -155,7 +157,7 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     // Node's fs is loaded only when a block reads a file (and the root defaults to the working directory only
     // then), so the plugin also runs in a browser bundle.
     const readFile = blockFileReader(custom, fromFile, () => options.root ?? process.cwd());
-    const renderOptions = blockOptions(meta, lang, `${prefixBase}${s.count}-`, readFile);
+    const renderOptions = block(source, meta, lang, prefixBase, s.count, readFile);
     const caption = meta.caption ? `<figcaption>${escapeHtml(meta.caption)}</figcaption>` : '';
     const classes = `wiregram wiregram-${lang}${extraClass}`;
     // Unknown fence keys and invalid values are ignored: say so, at the fence's line.

@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
-import { WiregramError, withWiregramErrors } from '@wiregram/core';
+import { suggest, WiregramError, withWiregramErrors } from '@wiregram/core';
 import type { Palette, Scene, SceneItem, SceneText, ThemeName } from '@wiregram/layout';
 import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
 import { paintFor, parseColor, themePalette, type Paint } from './paint.js';
+import { boundsOf, CUT_PAD, headerOf, inHeader, PAGE_LIMIT, planBands, type Band, type Bounds } from './split.js';
 
 export type PageSize = 'fit' | 'a4' | 'letter' | '16:9' | '4:3';
 export const PAGE_SIZES: readonly PageSize[] = ['fit', 'a4', 'letter', '16:9', '4:3'];
@@ -96,7 +97,8 @@ function titleBandOf(scene: Scene): number {
 
 function checkOptions(options: PdfOptions): void {
   if (options.pageSize !== undefined && !PAGE_SIZES.includes(options.pageSize)) {
-    throw optionError(`unknown page size "${String(options.pageSize)}"`, 'use one of fit, a4, letter, 16:9, 4:3', PAGE_SIZES.join(', '));
+    const near = typeof options.pageSize === 'string' ? suggest(options.pageSize, PAGE_SIZES) : null;
+    throw optionError(`option pageSize: unknown page size "${String(options.pageSize)}"`, near ? `did you mean pageSize: '${near}'?` : 'use one of fit, a4, letter, 16:9, 4:3', PAGE_SIZES.join(', '));
   }
   if (options.orientation !== undefined && !['auto', 'portrait', 'landscape'].includes(options.orientation)) {
     throw optionError(`unknown orientation "${String(options.orientation)}"`, 'use auto, portrait or landscape', 'auto, portrait, landscape');
@@ -112,7 +114,8 @@ function checkOptions(options: PdfOptions): void {
     throw optionError('info.creationDate is not a valid Date', 'pass a Date, or leave it out for the fixed default', 'a valid Date');
   }
   if (options.theme !== undefined && typeof options.theme !== 'object' && options.theme !== 'light' && options.theme !== 'dark') {
-    throw optionError(`unknown theme "${String(options.theme)}"`, 'use light (default, for print) or dark', 'light or dark');
+    const near = typeof options.theme === 'string' ? suggest(options.theme, ['light', 'dark']) : null;
+    throw optionError(`option theme: unknown theme "${String(options.theme)}"`, near ? `did you mean theme: '${near}'?` : 'use light (default, for print) or dark', 'light or dark');
   }
 }
 
@@ -319,7 +322,7 @@ export interface PageSpec {
   step: number;
 }
 
-function drawPage(doc: Doc, spec: PageSpec, geometry: PageGeometry, palette: Palette, fonts: FontSet): void {
+function drawPage(doc: Doc, spec: PageSpec, geometry: PageGeometry, palette: Palette, fonts: FontSet, band?: BandDraw): void {
   doc.addPage({ size: [geometry.width, geometry.height], margin: 0 });
   const bg = parseColor(palette.background);
   if (bg !== null && !(typeof bg === 'object' && bg.rgb.every((v) => v === 255))) {
@@ -339,19 +342,96 @@ function drawPage(doc: Doc, spec: PageSpec, geometry: PageGeometry, palette: Pal
       { fill: palette.foreground, stroke: null, strokeWidth: 0 },
     );
   }
+  const ctx: DrawContext = { doc, palette, fonts };
+  const scene = spec.scene;
+  if (band?.band.header) {
+    // Continuation page: the participant row again, above the band.
+    const h = band.band.header;
+    doc.save();
+    doc.transform(geometry.scale, 0, 0, geometry.scale, geometry.originX, band.headerY - h.top * geometry.scale);
+    doc.rect(0, h.top, scene.width, h.bottom - h.top).clip();
+    for (const item of scene.items) if (inHeader(item, scene) && (item.step ?? 0) <= spec.step) drawItem(ctx, item);
+    doc.restore();
+  }
   doc.save();
   doc.transform(geometry.scale, 0, 0, geometry.scale, geometry.originX, geometry.originY - geometry.cropTop * geometry.scale);
+  if (band) {
+    // Lines and arrowheads reach CUT_PAD past a cut (on both pages); text belongs to exactly one page.
+    const { top, bottom } = band.band;
+    const clipTop = band.first ? top : top - CUT_PAD;
+    doc.rect(0, clipTop, scene.width, bottom + CUT_PAD - clipTop).clip();
+    const last = bottom >= scene.height;
+    for (let i = 0; i < scene.items.length; i++) {
+      const item = scene.items[i]!;
+      if (geometry.title && item.role === 'title') continue;
+      if ((item.step ?? 0) > spec.step) continue;
+      const b = band.bounds[i]!;
+      if (item.type === 'text') {
+        const mid = (b.top + b.bottom) / 2;
+        if ((band.first || mid >= top) && (last || mid < bottom)) drawItem(ctx, item);
+      } else if (b.bottom >= clipTop && b.top <= bottom + CUT_PAD) drawItem(ctx, item);
+    }
+    doc.restore();
+    return;
+  }
   if (geometry.cropTop > 0) {
     // Full-size background rects would reach into the page title's band: clip to the diagram's area.
-    doc.rect(0, geometry.cropTop, spec.scene.width, spec.scene.height - geometry.cropTop).clip();
+    doc.rect(0, geometry.cropTop, scene.width, scene.height - geometry.cropTop).clip();
   }
-  const ctx: DrawContext = { doc, palette, fonts };
-  for (const item of spec.scene.items) {
+  for (const item of scene.items) {
     // A page title replaces the diagram's own title rather than repeating it.
     if (geometry.title && item.role === 'title') continue;
     if ((item.step ?? 0) <= spec.step) drawItem(ctx, item);
   }
   doc.restore();
+}
+
+/** One band of a split page (see split.ts) and where it lands. */
+interface BandDraw {
+  band: Band;
+  first: boolean;
+  /** Page y (pt) of the repeated header's top. */
+  headerY: number;
+  /** `boundsOf` of every scene item, computed once per Scene. */
+  bounds: Bounds[];
+}
+
+/**
+ * A `fit` page taller than PAGE_LIMIT becomes several pages (split.ts); any other page is returned as is.
+ * Each band gets its own geometry: the page title only on the first, the participant header on the others.
+ */
+function splitFit(scene: Scene, geometry: PageGeometry, options: PdfOptions, cache: Map<Scene, { bands: Band[]; bounds: Bounds[] }>): Array<{ geometry: PageGeometry; draw?: BandDraw }> {
+  if ((options.pageSize ?? 'fit') !== 'fit' || geometry.height <= PAGE_LIMIT) return [{ geometry }];
+  const margin = options.margin ?? 18;
+  const titleBand = geometry.originY - margin;
+  const scale = geometry.scale;
+  let plan = cache.get(scene);
+  if (!plan) {
+    const room = (PAGE_LIMIT - 2 * margin - 1) / scale - CUT_PAD;
+    let header = headerOf(scene, geometry.cropTop);
+    // A header that would take most of a page is not worth repeating.
+    if (header && header.bottom - header.top > room / 3) header = null;
+    const first = room - titleBand / scale;
+    const rest = room - (header ? header.bottom - header.top : 0);
+    plan = { bands: planBands(scene, geometry.cropTop, first, rest, header), bounds: scene.items.map(boundsOf) };
+    cache.set(scene, plan);
+  }
+  const { bands, bounds } = plan;
+  return bands.map((band, k) => {
+    const headerH = band.header ? band.header.bottom - band.header.top : 0;
+    const tb = k === 0 ? titleBand : 0;
+    const height = (band.bottom - band.top + headerH) * scale + tb + 2 * margin;
+    return {
+      geometry: {
+        ...geometry,
+        height: round(height),
+        title: k === 0 ? geometry.title : null,
+        originY: margin + tb + headerH * scale,
+        cropTop: band.top,
+      },
+      draw: { band, first: k === 0, headerY: margin, bounds },
+    };
+  });
 }
 
 function checkScene(scene: unknown, index: number): asserts scene is Scene {
@@ -514,9 +594,10 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   // Decks get a bookmark per diagram (its title), so a viewer's sidebar is a table of contents.
   const bookmarks = scenes.length > 1;
   let previous: Scene | null = null;
+  const plans = new Map<Scene, { bands: Band[]; bounds: Bounds[] }>();
   for (const page of pages) {
-    const geometry = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular);
-    drawPage(doc, page, geometry, palette, fonts);
+    const whole = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular);
+    for (const part of splitFit(page.scene, whole, options, plans)) drawPage(doc, page, part.geometry, palette, fonts, part.draw);
     if (bookmarks && page.scene !== previous) doc.outline.addItem(page.scene.title || `Diagram ${scenes.indexOf(page.scene) + 1}`);
     previous = page.scene;
   }

@@ -2,8 +2,9 @@
  * remark-wiregram: fenced `tcp-sequence` and `packet-header` blocks → a `<figure>` with the diagram as inline
  * SVG, built from hast elements (`data.hName`/`hProperties`/`hChildren`), never a raw `html` node — so it
  * survives remark-rehype without `allowDangerousHtml`, MDX, Docusaurus and Astro. Fully synchronous
- * (`processSync` works). Ids are prefixed per diagram (`wg-1-`, `wg-2-`, … in document order), so many
- * diagrams share a page and the same input always gives the same page.
+ * (`processSync` works). Ids are prefixed per diagram (`wg-<hash>-1-`, `wg-<hash>-2-`, … in document order;
+ * the hash is of the block's source and options), so many diagrams — also from several files — share a page,
+ * and the same input always gives the same page.
  */
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
@@ -30,7 +31,7 @@ export type ReadFileOption = HostFileReader;
 
 /** `theme`, `style`, `labelStyle`, `stateNames`, `numbering`: defaults that a block's fence may override. */
 export interface RemarkWiregramOptions extends MarkdownHostOptions<RendererResult> {
-  /** Id prefix base: the n-th diagram of a file gets `${idPrefix}${n}-`. Default `wg-`. */
+  /** Id prefix base: the n-th diagram of a file gets `${idPrefix}<hash>-${n}-` (README, Ids). Default `wg-`. */
   idPrefix?: string;
   /** Throw (`file.fail`) on the first broken block instead of drawing an error box. Default false. */
   fatal?: boolean;
@@ -110,7 +111,7 @@ function shownPath(file: VFile): string | undefined {
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops the build at set-up, not once per block.
-  const { render, blockOptions } = markdownHost(options, OWN_OPTIONS);
+  const { render, block } = markdownHost(options, OWN_OPTIONS);
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
 
   return function transformer(tree: Root, file: VFile): void {
@@ -129,12 +130,12 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
     const transform = (node: Code): WiregramNode => {
       const lang = node.lang as DiagramLanguage;
       counter += 1;
-      const idPrefix = `${prefixBase}${counter}-`;
       const meta = parseFenceMeta(node.meta);
       const fenceLine = node.position?.start.line ?? 1;
       const fenceColumn = node.position?.start.column ?? 1;
       const blockLines = node.value.split(/\r\n|\r|\n/);
-      const renderOptions = blockOptions(meta, lang, idPrefix, readFile);
+      const renderOptions = block(node.value, meta, lang, prefixBase, counter, readFile);
+      const idPrefix = renderOptions.idPrefix;
       const record = { language: lang, source: node.value, caption: meta.caption, options: meta.options, idPrefix, ok: false };
       data.blocks.push(record);
       const figureClass = ['wiregram', `wiregram-${lang}`, ...extraClasses];

@@ -107,7 +107,7 @@ function itemNode(item: SceneItem): SvgNode {
 
 // FNV-1a over the serialized body and the settings: content-derived ids without randomness (deterministic
 // builds). The body never contains the id itself, so it can be hashed before the id exists.
-function hash(text: string): string {
+export function shortHash(text: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -165,7 +165,7 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const title = cleanText(scene.title || 'wiregram diagram');
   const desc = cleanText(scene.description || '');
   const font = fontStack(scene.fontFamily);
-  const id = options.idPrefix ?? 'wg-' + hash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ?? bodyXml].join('\u0000'));
+  const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ?? bodyXml].join('\u0000'));
   const head: SvgNode[] = [
     { name: 'title', attrs: [['id', id + '-title']], children: title },
     { name: 'desc', attrs: [['id', id + '-desc']], children: desc },

@@ -7,6 +7,8 @@ import type { BlockFileReader, DiagramLanguage, FenceMeta, FenceOptionDefaults, 
 import { render as renderDiagram, type RenderResult } from './index.js';
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
+import { shortHash } from './describe.js';
+import { seedOf } from './pipeline.js';
 
 /** Options handed to the renderer (`render`) for each block. */
 export interface BlockRenderOptions {
@@ -58,6 +60,25 @@ export interface MarkdownHost<Result> {
   render: (source: string, options: BlockRenderOptions) => Result | RenderResult;
   /** The options one block is rendered with: plugin options, overridden by the fence's, then the block's own. */
   blockOptions: (meta: FenceMeta, language: DiagramLanguage, idPrefix: string, readFile: BlockFileReader | undefined) => BlockRenderOptions;
+  /**
+   * The options of the n-th block (1-based) of one document, with the default id prefix `blockIdPrefix` gives:
+   * `${base}<hash of source + options>-${n}-`.
+   */
+  block: (source: string, meta: FenceMeta, language: DiagramLanguage, base: string, n: number, readFile: BlockFileReader | undefined) => BlockRenderOptions;
+}
+
+/**
+ * The id prefix of the n-th diagram of a document: `${base}<7-char hash of the block's source and options>-${n}-`.
+ *
+ * Why both parts: the counter keeps ids unique within one render (the same diagram twice on a page), and the
+ * hash keeps them apart across renders — a Slidev overview or a combined page puts several separately
+ * rendered documents side by side, each counting from 1. The hash is of the content, not of a run, so output
+ * stays byte-identical between builds. Two renders share an id only when the very same block, with the same
+ * options, is the n-th diagram in both; its markup (and the `#id`-scoped style) is then identical too.
+ */
+export function blockIdPrefix(base: string, n: number, source: string, options: Record<string, unknown>): string {
+  const { idPrefix: _id, readFile: _read, ...rest } = options;
+  return `${base}${shortHash(seedOf(source, rest))}-${n}-`;
 }
 
 /**
@@ -71,5 +92,10 @@ export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: 
   return {
     render: options.renderer ?? ((source, o) => renderDiagram(source, o as SvgOptions)),
     blockOptions: (meta, language, idPrefix, readFile) => ({ ...passThrough, ...meta.options, language, idPrefix, ...(readFile ? { readFile } : {}) }),
+    block: (source, meta, language, base, n, readFile) => {
+      const options: BlockRenderOptions = { ...passThrough, ...meta.options, language, idPrefix: '', ...(readFile ? { readFile } : {}) };
+      options.idPrefix = blockIdPrefix(base, n, source, options);
+      return options;
+    },
   };
 }

@@ -21,7 +21,7 @@ export { checkDarkSelector } from './selector.js';
 export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
 
 export type { SvgOptions } from './pipeline.js';
-export { markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions } from './host.js';
+export { blockIdPrefix, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions } from './host.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
 export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {

@@ -4,11 +4,13 @@
  * Node helpers that read files live in `@wiregram/core/node`.
  */
 import { WiregramError, type Diagnostic } from '../errors.js';
-import { CaptureReader, packetSeconds, type CaptureFormat, type CaptureInterface } from './reader.js';
+import { CaptureReader, packetSeconds, type CaptureDamage, type CaptureFormat, type CaptureInterface } from './reader.js';
 import { scanCapture, type ScanOptions, type ScanResult } from './scan.js';
 
 export { CaptureReader, MAX_BLOCK, MAX_PACKET, packetSeconds, packetDelta, WarningLog } from './reader.js';
-export type { CaptureFormat, CaptureInterface, PacketRef, PacketHandler, TimeBase } from './reader.js';
+export type { CaptureDamage, CaptureFormat, CaptureInterface, PacketRef, PacketHandler, TimeBase } from './reader.js';
+export { parseStreamSelector, formatStreamSelector, STREAM_SELECTOR_EXPECTED } from './selector.js';
+export type { StreamSelector } from './selector.js';
 export { LINKTYPE, LINKTYPE_NAMES, decodeFrame, newTcpFrame, parseTcpOptions, formatAddress, flagNames, Decoded } from './decode.js';
 export type { TcpFrame } from './decode.js';
 export { StreamTable } from './streams.js';
@@ -38,17 +40,26 @@ export interface Capture {
   interfaces: CaptureInterface[];
   packets: CapturedPacket[];
   warnings: Diagnostic[];
+  /** Where reading stopped at a cut-short or corrupt record, if it did (also among `warnings`). */
+  damage: CaptureDamage | null;
 }
 
 /**
  * Read every packet of a small capture into memory. For large files use `CaptureReader` (streaming) or
- * `indexStreams`, which never hold more than one record. `maxPackets` (default 1 000 000) bounds memory.
+ * `indexStreams`, which never hold more than one record. `maxPackets` (default 1 000 000) bounds memory and
+ * warns (`capture-too-many`) when packets are dropped; `upTo: N` reads frames 1…N only, on purpose: the rest
+ * of the file is not parsed and nothing is reported about it.
  */
-export function readCapture(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>, options: { maxPackets?: number } = {}): Capture {
+export function readCapture(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>, options: { maxPackets?: number; upTo?: number } = {}): Capture {
   const max = options.maxPackets ?? 1_000_000;
+  const upTo = options.upTo ?? Infinity;
   const packets: CapturedPacket[] = [];
   let cut = false;
   const reader = new CaptureReader((p) => {
+    if (p.frame > upTo) {
+      reader.close();
+      return;
+    }
     if (packets.length >= max) {
       cut = true;
       return;
@@ -61,11 +72,15 @@ export function readCapture(input: Uint8Array | ArrayBuffer | Iterable<Uint8Arra
       originalLength: p.originalLength,
       data: p.bytes.slice(p.offset, p.offset + p.capturedLength),
     });
+    if (p.frame >= upTo) reader.close();
   });
-  for (const chunk of chunksOf(input)) reader.push(chunk);
+  for (const chunk of chunksOf(input)) {
+    if (reader.stopped) break;
+    reader.push(chunk);
+  }
   reader.end();
   if (cut) reader.warnings.add('capture-too-many', `only the first ${max} packets were kept`, 'use indexStreams or CaptureReader for large captures');
-  return { format: reader.format!, interfaces: reader.interfaces, packets, warnings: reader.warnings.list() };
+  return { format: reader.format!, interfaces: reader.interfaces, packets, warnings: reader.warnings.list(), damage: reader.damage };
 }
 
 /** Index the TCP streams of a capture exactly as Wireshark numbers them (`tcp.stream`). */

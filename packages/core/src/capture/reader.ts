@@ -81,6 +81,15 @@ export function packetDelta(p: PacketRef, base: TimeBase): number {
   return packetSeconds(p) - b;
 }
 
+/** Where and why reading stopped early: a record cut short (`capture-truncated`) or impossible (`capture-corrupt`). */
+export interface CaptureDamage {
+  code: 'capture-truncated' | 'capture-corrupt';
+  /** Byte offset of the damaged record. */
+  at: number;
+  /** What is wrong there, in words (without the position). */
+  detail: string;
+}
+
 /** Collects non-fatal findings, one entry per code with a count, so a hostile file cannot grow the list. */
 export class WarningLog {
   private readonly byCode = new Map<string, { first: Diagnostic; count: number }>();
@@ -119,6 +128,9 @@ const enum Mode {
   Stopped,
 }
 
+/** What to do about a capture that ends mid-record. */
+export const TRUNCATED_HINT = 'the file was cut short (tcpdump still writing, an interrupted copy, `head -c`): stop tcpdump with Ctrl-C or use -U, then copy the file again';
+
 function notCapture(reason: string): WiregramError {
   return new WiregramError({
     code: 'capture-format',
@@ -138,6 +150,8 @@ export class CaptureReader {
   littleEndian = true;
   interfaces: CaptureInterface[] = [];
   readonly warnings = new WarningLog();
+  /** Set when reading stopped at a damaged or cut-short record (the packets before it were delivered). */
+  damage: CaptureDamage | null = null;
   /** Total bytes consumed. */
   position = 0;
   frames = 0;
@@ -227,10 +241,13 @@ export class CaptureReader {
       throw notCapture(this.position === 0 ? 'the capture is empty' : `the capture is only ${this.position} bytes long — too short for a file header`);
     }
     if (this.mode !== Mode.Stopped && (this.pendingLen > 0 || this.skip > 0)) {
+      const missing = this.skip > 0 ? this.skip : this.missingBytes();
+      const detail = `the record there is ${missing > 0 ? `${missing} byte${missing === 1 ? '' : 's'} short` : 'incomplete'}`;
+      this.damage = { code: 'capture-truncated', at: this.at, detail };
       this.warnings.add(
         'capture-truncated',
-        `the capture ends in the middle of a record at byte ${this.at} (${this.skip > 0 ? this.skip : 'some'} bytes missing); the packets before it were read`,
-        'the file was probably cut short while tcpdump was still writing: stop tcpdump with Ctrl-C, or use -U',
+        `the capture ends in the middle of a record at byte ${this.at} (${missing > 0 ? missing : 'some'} bytes missing); the packets before it were read`,
+        TRUNCATED_HINT,
       );
     }
     this.pendingLen = 0;
@@ -241,8 +258,29 @@ export class CaptureReader {
   private stop(code: string, reason: string, hint?: string): void {
     if (this.format === null) throw notCapture(reason);
     this.warnings.add(code, reason, hint ?? 'the file is damaged from here on; the packets before this point were read');
+    if (code === 'capture-corrupt' && !this.damage) this.damage = { code, at: this.at, detail: reason };
     this.mode = Mode.Stopped;
     this.pendingLen = 0;
+  }
+
+  /**
+   * Stop reading on purpose (the caller has every packet it wants): later records are neither parsed nor
+   * reported, and `end()` adds no warning about a record left half-read.
+   */
+  close(): void {
+    this.mode = Mode.Stopped;
+    this.pendingLen = 0;
+    this.skip = 0;
+  }
+
+  /** Bytes still missing from the record held in the pending buffer (0 when unknown). */
+  private missingBytes(): number {
+    if (this.pendingLen === 0) return 0;
+    const view = this.pendingView;
+    const avail = this.pendingLen;
+    if (this.mode === Mode.Pcap) return avail < 16 ? 16 - avail : Math.max(0, 16 + view.getUint32(8, this.littleEndian) - avail);
+    if (this.mode === Mode.Pcapng) return avail < 8 ? 8 - avail : Math.max(0, view.getUint32(4, this.littleEndian) - avail);
+    return 0;
   }
 
   /** Skip bytes of an unneeded block; returns the new offset, or -1 when the chunk is used up. */

@@ -5,7 +5,7 @@
 import { WiregramError, type Diagnostic } from '../errors.js';
 import type { TcpFlag, TcpOption } from '../timeline.js';
 import { Decoded, LINKTYPE_NAMES, decodeFrame, flagNames, formatAddress, newTcpFrame, parseTcpOptions, type TcpFrame } from './decode.js';
-import { CaptureReader, packetDelta, packetSeconds, timeBase, type CaptureFormat, type PacketRef, type TimeBase } from './reader.js';
+import { CaptureReader, packetDelta, packetSeconds, timeBase, type CaptureDamage, type CaptureFormat, type PacketRef, type TimeBase } from './reader.js';
 import { StreamTable } from './streams.js';
 
 export interface Endpoint {
@@ -31,6 +31,8 @@ export interface StreamInfo {
   packets: number;
   /** TCP payload bytes, both directions. */
   bytes: number;
+  /** Whole frames as on the wire (Wireshark's frame.len), both directions: the Bytes of `tshark -z conv,tcp`. */
+  frameBytes: number;
   firstFrame: number;
   lastFrame: number;
   /** Seconds from the first packet of the capture. */
@@ -88,6 +90,8 @@ export interface ScanResult {
   packets: StreamPacket[];
   frameStreams: Int32Array | null;
   warnings: Diagnostic[];
+  /** Where reading stopped at a cut-short or corrupt record, if it did (also among `warnings`). */
+  damage: CaptureDamage | null;
 }
 
 export class CaptureScanner {
@@ -132,6 +136,7 @@ export class CaptureScanner {
       packets: this.packets,
       frameStreams: fs ? fs.slice(0, this.reader.frames) : null,
       warnings: this.reader.warnings.list(),
+      damage: this.reader.damage,
     };
   }
 
@@ -145,6 +150,7 @@ export class CaptureScanner {
       b: { address: formatAddress(e.family, concat(e.a, e.b), 1), port: e.bPort },
       packets: t.packets[s]!,
       bytes: t.bytes[s]!,
+      frameBytes: t.frameBytes[s]!,
       firstFrame: t.firstFrame[s]!,
       lastFrame: t.lastFrame[s]!,
       start: t.firstTime[s]!,
@@ -173,7 +179,7 @@ export class CaptureScanner {
     this.linkTypes.add(p.linkType);
     const time = packetDelta(p, this.base);
     const t = this.table;
-    const s = t.lookup(f, p.frame, time);
+    const s = t.lookup(f, p.frame, time, p.originalLength);
     if (this.frameStreams) this.frameStreams[p.frame - 1] = s;
     if (t.created && this.selected < 0) this.maybeSelect(s);
     if (s === this.selected) this.keep(p, f, s, time);

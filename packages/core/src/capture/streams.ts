@@ -23,6 +23,8 @@ export class StreamTable {
   baseSet: Uint8Array;
   packets: Float64Array;
   bytes: Float64Array;
+  /** Whole frames on the wire (frame.len), as `tshark -z conv,tcp` counts bytes. */
+  frameBytes: Float64Array;
   firstFrame: Float64Array;
   lastFrame: Float64Array;
   firstTime: Float64Array;
@@ -50,6 +52,7 @@ export class StreamTable {
     this.baseSet = new Uint8Array(n * 2);
     this.packets = new Float64Array(n);
     this.bytes = new Float64Array(n);
+    this.frameBytes = new Float64Array(n);
     this.firstFrame = new Float64Array(n);
     this.lastFrame = new Float64Array(n);
     this.firstTime = new Float64Array(n);
@@ -61,7 +64,7 @@ export class StreamTable {
    * The stream of this packet, creating it when needed; also applies Wireshark's base_seq bookkeeping so
    * relative numbers can be read from `base` afterwards.
    */
-  lookup(f: TcpFrame, frame: number, time: number): number {
+  lookup(f: TcpFrame, frame: number, time: number, frameLength = 0): number {
     const k = this.scratch;
     const a = f.addr;
     // Canonical order: compare (address, port) of source and destination.
@@ -139,6 +142,7 @@ export class StreamTable {
     }
     this.packets[s]!++;
     this.bytes[s]! += f.payloadLength;
+    this.frameBytes[s]! += frameLength;
     this.lastFrame[s] = frame;
     this.lastTime[s] = time;
     this.flagsSeen[s]! |= f.flags;
@@ -207,6 +211,7 @@ export class StreamTable {
     this.baseSet = g8(this.baseSet, 2);
     this.packets = g64(this.packets);
     this.bytes = g64(this.bytes);
+    this.frameBytes = g64(this.frameBytes);
     this.firstFrame = g64(this.firstFrame);
     this.lastFrame = g64(this.lastFrame);
     this.firstTime = g64(this.firstTime);

@@ -3,7 +3,7 @@
  * flags, relative numbers, options and Wireshark's expert marks, and each endpoint's TCP state inferred from
  * what it sent and received.
  */
-import { WiregramError } from '../errors.js';
+import { WiregramError, diagnostic, type Diagnostic, type Position } from '../errors.js';
 import type {
   DiagramOptions,
   LabelStyle,
@@ -19,7 +19,9 @@ import type {
 import { formatLabel } from '../sequence/format.js';
 import { analyzeStream, type SegmentAnalysis } from './analysis.js';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN, flagNames } from './decode.js';
+import { TRUNCATED_HINT } from './reader.js';
 import { scanCapture, type CaptureTuple, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
+import { formatStreamSelector } from './selector.js';
 
 export type CaptureInput = Uint8Array | ArrayBuffer | Iterable<Uint8Array>;
 
@@ -34,6 +36,11 @@ export interface CaptureStreamOptions {
   labelStyle?: LabelStyle;
   /** At most this many segments are kept (default 100 000). */
   maxSegments?: number;
+  /**
+   * Where the `capture` statement that asked for this stream stands: the reader's findings (a truncated file,
+   * skipped frames) point there instead of nowhere.
+   */
+  position?: Position | null;
 }
 
 /** Scan a capture and pick the requested stream; throws a WiregramError when it does not exist. */
@@ -51,19 +58,39 @@ export function selectStream(input: CaptureInput, options: CaptureStreamOptions 
 export function withStream(scan: ScanResult, options: CaptureStreamOptions = {}): ScanResult & { stream: StreamInfo } {
   if (scan.selected === null) {
     const n = scan.streams.length;
+    const damage = scan.damage;
+    if (n === 0 && damage) {
+      // "no TCP packets" would hide the real problem: the file stops (or breaks) before any packet is whole.
+      const truncated = damage.code === 'capture-truncated';
+      throw new WiregramError({
+        code: damage.code,
+        reason: `the capture is ${truncated ? 'truncated' : 'corrupt'} at byte ${damage.at}, before any complete TCP packet (${scan.frames} frame${scan.frames === 1 ? '' : 's'} read): ${damage.detail}`,
+        expected: 'a complete pcap or pcapng file',
+        hint: truncated ? TRUNCATED_HINT : 'the file is damaged or was written by a broken tool: check it with `capinfos FILE`, or capture again',
+        position: options.position ?? null,
+      });
+    }
+    const byTuple = options.tuple !== undefined && options.stream === undefined;
     const list = scan.streams
       .slice(0, 5)
       .map((s) => `${s.index}: ${endpointText(s.a.address, s.a.port)} → ${endpointText(s.b.address, s.b.port)}`)
       .join('; ');
-    const asked = options.tuple !== undefined && options.stream === undefined ? 'no TCP stream matches the requested endpoints' : `the capture has no TCP stream ${options.stream ?? 0}`;
+    const asked = byTuple ? `no TCP stream matches the endpoints ${formatStreamSelector({ tuple: options.tuple! })}` : `the capture has no TCP stream ${options.stream ?? 0}`;
     throw new WiregramError({
       code: 'capture-no-stream',
       reason: n === 0 ? `the capture holds no TCP packets (${scan.frames} frames read)` : `${asked} (it has ${n} stream${n === 1 ? '' : 's'}: ${list}${n > 5 ? '; …' : ''})`,
-      expected: n === 0 ? 'a capture of TCP traffic' : `a stream number from 0 to ${n - 1}`,
-      hint: n === 0 ? 'capture with a filter such as `tcpdump -w file.pcap tcp port 80`' : 'list the streams with `tshark -r file -q -z conv,tcp`',
+      expected: n === 0 ? 'a capture of TCP traffic' : byTuple ? 'the endpoints of one of its streams' : `a stream number from 0 to ${n - 1}`,
+      hint: n === 0 ? 'capture with a filter such as `tcpdump -w file.pcap tcp port 80`' : 'list the streams with `wiregram import FILE --list` (or `tshark -r FILE -q -z conv,tcp`)',
+      position: options.position ?? null,
     });
   }
   return { ...scan, stream: scan.streams[scan.selected]! };
+}
+
+/** The reader's findings have no place in the source; give them the `capture` statement's. */
+function placed(warnings: Diagnostic[], position: Position | null | undefined): Diagnostic[] {
+  if (!position) return warnings;
+  return warnings.map((w) => (w.position ? w : diagnostic({ code: w.code, reason: w.reason, position, expected: w.expected, hint: w.hint })));
 }
 
 export function endpointText(address: string, port: number): string {
@@ -122,7 +149,7 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
     headers: [],
     options: options2,
     duration,
-    warnings: scan.warnings,
+    warnings: placed(scan.warnings, options.position),
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.

@@ -606,10 +606,24 @@ function captureFrame(frame: { path: string; number: number; position: Position 
     fail('header-no-file-access', `cannot read \`${clip(frame.path)}\` here`, frame.position, 'a host that reads files (the CLI, the Markdown plugins)', 'paste the bytes instead: `bytes 4500 003c …`');
   }
   const file = options.readFile(frame.path, frame.position);
-  const capture = readCapture(file, { maxPackets: frame.number });
-  const packet = capture.packets[frame.number - 1];
+  // Frames 1…N only, on purpose: what follows frame N is neither read nor warned about.
+  let capture: ReturnType<typeof readCapture>;
+  try {
+    capture = readCapture(file, { upTo: frame.number });
+  } catch (e) {
+    // Not a capture at all: say so at the `capture` line.
+    if (e instanceof WiregramError && !e.position) fail(e.code, e.reason, frame.position, e.expected, e.hint);
+    throw e;
+  }
+  const packet = capture.packets.find((p) => p.frame === frame.number);
   if (!packet) {
-    fail('header-no-such-frame', `\`${clip(frame.path)}\` has ${capture.packets.length} frame${capture.packets.length === 1 ? '' : 's'}, not ${frame.number}`, frame.position, `a frame number from 1 to ${Math.max(1, capture.packets.length)}`, null);
+    const n = capture.packets.length;
+    const damage = capture.damage;
+    if (damage) {
+      const truncated = damage.code === 'capture-truncated';
+      fail(damage.code, `\`${clip(frame.path)}\` is ${truncated ? 'truncated' : 'corrupt'} at byte ${damage.at}, after ${n} frame${n === 1 ? '' : 's'}, so it has no frame ${frame.number}: ${damage.detail}`, frame.position, n ? `a frame number from 1 to ${n}` : 'a complete pcap or pcapng file', truncated ? 'the file was cut short: copy or capture it again' : 'the file is damaged: check it with `capinfos FILE`, or capture again');
+    }
+    fail('header-no-such-frame', `\`${clip(frame.path)}\` has ${n} frame${n === 1 ? '' : 's'}, not ${frame.number}`, frame.position, `a frame number from 1 to ${Math.max(1, n)}`, null);
   }
   const start = linkStart(packet.linkType, packet.data);
   if (!start) fail('header-unknown-link', `frame ${frame.number} has link type ${packet.linkType}, which wiregram does not decode`, frame.position, 'Ethernet, raw IP, Linux cooked (SLL/SLL2) or loopback captures', null);
@@ -628,7 +642,9 @@ function captureFrame(frame: { path: string; number: number; position: Position 
   }
   const model = decoded.length === 1 ? decoded[0]! : mergeLayers(decoded, protocol, packet.data.subarray(decoded[0]?.byteOffset ?? 0));
   model.protocol = protocol;
-  model.warnings = [...capture.warnings, ...model.warnings];
+  // The reader's findings (a skipped interface, a version quirk) belong to the `capture` line, not to the fence.
+  const placed = capture.warnings.map((w) => (w.position ? w : diagnostic({ code: w.code, reason: w.reason, position: frame.position, expected: w.expected, hint: w.hint })));
+  model.warnings = [...placed, ...model.warnings];
   return model;
 }
 

@@ -3,6 +3,7 @@
  * can point at the exact word it objects to.
  */
 import type { Position } from '../errors.js';
+import type { CaptureTuple } from '../capture/scan.js';
 import type { TcpFlag, TcpState } from '../timeline.js';
 
 export interface NodeBase {
@@ -160,11 +161,16 @@ export interface TimeoutStatement extends NodeBase {
   label: string | null;
 }
 
-/** `wait 2`, `wait 2MSL`, `wait RTO`. `amount` is in one-way trip units, or a multiple of MSL/RTO. */
+/**
+ * `wait 2`, `wait 2MSL`, `wait RTO`, `wait 7200s`. `amount` is in one-way trip units, a multiple of MSL/RTO, or
+ * (unit `seconds`, written with s, ms, min or h) wall-clock seconds.
+ */
 export interface WaitStatement extends NodeBase {
   type: 'wait';
   amount: number;
-  unit: 'trip' | 'msl' | 'rto';
+  unit: 'trip' | 'msl' | 'rto' | 'seconds';
+  /** For a wall-clock wait: the duration as written, for the bracket label (`7200 s`, `200 ms`). */
+  label?: string;
 }
 
 export interface HeaderStatement extends NodeBase {
@@ -177,6 +183,8 @@ export interface CaptureStatement extends NodeBase {
   type: 'capture';
   path: Word;
   stream: number;
+  /** `stream 127.0.0.1:50762,127.0.0.1:18080`: the stream chosen by its endpoints instead of its number. */
+  tuple?: CaptureTuple;
 }
 
 export interface ParStatement extends NodeBase {

@@ -4,6 +4,8 @@
  */
 import { WiregramError, type Point, type Position } from '../errors.js';
 import { TCP_STATES, type TcpFlag, type TcpState } from '../timeline.js';
+import { parseStreamSelector } from '../capture/selector.js';
+import type { CaptureTuple } from '../capture/scan.js';
 import type {
   ArrowKind,
   Assignment,
@@ -17,6 +19,7 @@ import type {
   SequenceDocument,
   StateAssignment,
   Statement,
+  WaitStatement,
   Word,
 } from './ast.js';
 
@@ -380,6 +383,15 @@ function decimalAtMost(l: Line, text: string, start: number, max: number, expect
   return n;
 }
 
+/** Wall-clock units for `wait 7200s`: seconds per unit, and the name the bracket label uses. */
+const REAL_TIME_UNITS: Record<string, { seconds: number; name: string }> = {
+  s: { seconds: 1, name: 's' },
+  sec: { seconds: 1, name: 's' },
+  ms: { seconds: 0.001, name: 'ms' },
+  min: { seconds: 60, name: 'min' },
+  h: { seconds: 3600, name: 'h' },
+};
+
 /** Non-negative decimal number with an optional fraction (times, delays). */
 function parseDecimal(l: Line, max: number, expected: string): number {
   const start = l.i;
@@ -415,6 +427,13 @@ function parseState(word: Word): TcpState {
     });
   }
   return state;
+}
+
+/** An unquoted value: the text up to the next space or comma (consumed). */
+function bareValue(l: Line): string {
+  const vs = l.i;
+  while (l.i < l.end && !isSpace(l.code()) && l.code() !== 44) l.i++;
+  return l.s.slice(vs, l.i);
 }
 
 /**
@@ -500,8 +519,7 @@ function parseSegmentSpec(l: Line, seg: SegmentStatement): void {
         if (q) value = q.value;
         else {
           const vs = l.i;
-          while (l.i < l.end && !isSpace(l.code()) && l.code() !== 44) l.i++;
-          value = l.s.slice(vs, l.i);
+          value = bareValue(l);
           if (attr === 'hide') {
             for (const part of value.split('+')) {
               if (!['seq', 'ack', 'win', 'len'].includes(part.toLowerCase())) {
@@ -750,18 +768,11 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
         if (l.code() === 61) {
           l.i++;
           const q = l.quoted();
-          if (q) value = q.value;
-          else {
-            const vs = l.i;
-            while (l.i < l.end && !isSpace(l.code()) && l.code() !== 44) l.i++;
-            value = l.s.slice(vs, l.i);
-          }
+          value = q ? q.value : bareValue(l);
         } else {
           // `option labels flags`
           l.skipSpaces();
-          const vs = l.i;
-          while (l.i < l.end && !isSpace(l.code()) && l.code() !== 44) l.i++;
-          value = l.s.slice(vs, l.i);
+          value = bareValue(l);
           if (value === '') value = 'true';
         }
         return { type: 'option-entry', key: key.value, value, position: l.pos(ks, l.i) };
@@ -807,23 +818,43 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
     case 'after': {
       l.skipSpaces();
       const ns = l.i;
+      const expected = 'a time such as 2, 2MSL, RTO, 7200s or 200ms';
       let amount = 1;
-      if (isDigit(l.code()) || l.code() === 46) amount = parseDecimal(l, SEQUENCE_LIMITS.maxTime, 'a time such as 2, 2MSL or RTO');
+      let numText = '';
+      if (isDigit(l.code()) || l.code() === 46) {
+        // Not parseDecimal: a unit such as `s` or `h` may follow the digits directly (`7200s`).
+        numText = scanDecimal(l, 'expected a number here', expected);
+        amount = decimalAtMost(l, numText, ns, SEQUENCE_LIMITS.maxTime, expected);
+      }
+      const numEnd = l.i;
+      l.skipSpaces(); // `wait 200 ms` as well as `wait 200ms`
       const us = l.i;
       const unitWord = l.ident();
-      let unit: 'trip' | 'msl' | 'rto' = 'trip';
+      let unit: WaitStatement['unit'] = 'trip';
+      let label: string | undefined;
       if (unitWord) {
         const u = unitWord.value.toLowerCase();
+        const real = REAL_TIME_UNITS[u];
         if (u === 'msl') unit = 'msl';
         else if (u === 'rto') unit = 'rto';
-        else if (u !== 'rtt' && u !== 'trip' && u !== 'trips') {
-          l.fail('syntax', `unknown time unit "${unitWord.value}"`, us, l.i, 'a number, 2MSL, MSL or RTO', null);
+        else if (real !== undefined) {
+          if (ns === us) l.fail('syntax', `${first.value} ${unitWord.value} needs a number`, us, l.i, 'e.g. wait 7200s or wait 200ms', null);
+          unit = 'seconds';
+          label = `${numText} ${real.name}`;
+          amount *= real.seconds;
+          if (amount > SEQUENCE_LIMITS.maxTime) l.fail('number-too-large', `${numText}${unitWord.value} is too long`, ns, l.i, `at most ${SEQUENCE_LIMITS.maxTime} seconds`, null);
+        } else if (u !== 'rtt' && u !== 'trip' && u !== 'trips') {
+          // Glued to the digits (`2xyz`) it reads as a broken number; after a space, as a wrong unit word.
+          if (numText !== '' && us === numEnd && !/^(msl|rto|rtt)/i.test(u)) {
+            l.fail('malformed-number', `"${l.s.slice(ns, l.i)}" is not a time`, ns, l.i, expected, 'write trips (2), 2MSL, RTO, or seconds: 7200s, 200ms');
+          }
+          l.fail('syntax', `unknown time unit "${unitWord.value}"`, us, l.i, 'a number, 2MSL, MSL, RTO, or seconds (s, ms, min, h)', null);
         } else if (u === 'rtt') amount *= 2;
       } else if (ns === us) {
-        l.fail('syntax', `${first.value} needs a time`, start, l.end, 'wait 2, wait 2MSL or wait RTO', null);
+        l.fail('syntax', `${first.value} needs a time`, start, l.end, 'wait 2, wait 2MSL, wait RTO or wait 7200s', null);
       }
-      if (!l.atEnd()) l.fail('syntax', `unexpected "${l.s.slice(l.i, l.end)}"`, l.i, l.end, 'wait 2, wait 2MSL or wait RTO', null);
-      return { type: 'wait', amount, unit, position: lp() };
+      if (!l.atEnd()) l.fail('syntax', `unexpected "${l.s.slice(l.i, l.end)}"`, l.i, l.end, 'wait 2, wait 2MSL, wait RTO or wait 7200s', null);
+      return label === undefined ? { type: 'wait', amount, unit, position: lp() } : { type: 'wait', amount, unit, label, position: lp() };
     }
     case 'header': {
       l.skipSpaces();
@@ -848,16 +879,31 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
         path = { type: 'word', value: l.s.slice(ps, l.i), position: l.pos(ps, l.i) };
       }
       let stream = 0;
+      let tuple: CaptureTuple | undefined;
       l.skipSpaces();
       const ws = l.i;
       const w = l.ident();
       if (w) {
         if (w.value.toLowerCase() !== 'stream') l.fail('syntax', `expected "stream", not "${w.value}"`, ws, l.i, 'capture ./trace.pcap stream 0', null);
         l.skipSpaces();
-        stream = parseUint(l, 1_000_000, 'a stream number (tcp.stream in Wireshark)');
+        // A number, or endpoints (`127.0.0.1:50762,127.0.0.1:18080`): the grammar `wiregram import --stream` reads.
+        const ss = l.i;
+        while (l.i < l.end && !isSpace(l.code())) l.i++;
+        if (l.i === ss || /^\d+$/.test(l.s.slice(ss, l.i))) {
+          l.i = ss;
+          stream = parseUint(l, 1_000_000, 'a stream number (tcp.stream in Wireshark)');
+        } else {
+          try {
+            const sel = parseStreamSelector(l.s.slice(ss, l.i));
+            if ('tuple' in sel) tuple = sel.tuple;
+          } catch (e) {
+            if (!(e instanceof WiregramError)) throw e;
+            l.fail('syntax', e.reason, ss, l.i, e.expected, e.hint);
+          }
+        }
       }
       if (!l.atEnd()) l.fail('syntax', `unexpected "${l.s.slice(l.i, l.end)}"`, l.i, l.end, 'capture ./trace.pcap stream 0', null);
-      return { type: 'capture', path, stream, position: lp() };
+      return tuple ? { type: 'capture', path, stream, tuple, position: lp() } : { type: 'capture', path, stream, position: lp() };
     }
     case 'par': {
       if (depth >= SEQUENCE_LIMITS.maxNesting) l.fail('too-deep', `par blocks nest at most ${SEQUENCE_LIMITS.maxNesting} deep`, start, l.end, `at most ${SEQUENCE_LIMITS.maxNesting} nested par blocks`, 'flatten the branches: a par may have many "and" branches');

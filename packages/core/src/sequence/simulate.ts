@@ -239,6 +239,10 @@ class Engine {
   numberingSet = false;
   /** Endpoints that send SYNs to several peers, found before the run (see `Endpoint.perConnection`). */
   readonly multiPeer = new Map<string, { peers: string[]; base: string }>();
+  /** Endpoints whose first segment is a RST without SYN: they answer a SYN by refusing it, so they never listened. */
+  readonly refusers = new Set<string>();
+  /** `wait 7200s`: wall-clock waits, drawn as compressed gaps whose bracket shows the real duration. */
+  readonly realWaits: Array<{ start: number; end: number; label: string; position: Position }> = [];
   segmentNotes = new Map<number, string>();
   started = false;
   steps = 0;
@@ -607,8 +611,16 @@ class Engine {
         this.timeout(s.participant, s.label, s.position, cursor);
         break;
       case 'wait': {
-        const unit = s.unit === 'msl' ? this.settings.msl : s.unit === 'rto' ? this.settings.rto : this.settings.trip;
-        cursor.now += s.amount * unit;
+        if (s.unit === 'seconds') {
+          // Wall-clock time has no scale in an abstract diagram: draw it compressed (see realWaitTrips) and say
+          // the real duration on a bracket.
+          const start = cursor.now;
+          cursor.now += realWaitTrips(s.amount) * this.settings.trip;
+          this.realWaits.push({ start, end: cursor.now, label: s.label ?? `${s.amount} s`, position: s.position });
+        } else {
+          const unit = s.unit === 'msl' ? this.settings.msl : s.unit === 'rto' ? this.settings.rto : this.settings.trip;
+          cursor.now += s.amount * unit;
+        }
         if (cursor.now > SEQUENCE_LIMITS.maxTime) err('too-long', 'the diagram runs for too long', s.position, `a total time below ${SEQUENCE_LIMITS.maxTime}`, null);
         this.deliver(cursor.now);
         break;
@@ -773,6 +785,8 @@ class Engine {
     const probe = len === 1 && !keepalive && !stale && !from.spoofed && !has('SYN') && !has('FIN') && !has('RST') && t.peerWindow === 0;
     /** Set when this segment goes out as a probe (not when it retransmits a lost byte). */
     let probing = false;
+    /** A pure ACK sent before the sender's own SYN: its seq means nothing yet, so the label omits it. */
+    let preSynAck = false;
 
     const noConnection = (what: string): never =>
       err(
@@ -861,6 +875,13 @@ class Engine {
           } else if (state === 'SYN_SENT' || (state === 'SYN_RCVD' && !t.passive)) {
             seqRel = 0;
             retransmission = true;
+          } else if (state === 'SYN_RCVD' && t.passive && !t.synSent) {
+            // The SYN, ACK split in two (RFC 9293 allows it; the seeds' "four-way handshake"): the ACK went
+            // first, this is the passive side's own SYN.
+            seqRel = 0;
+            t.synSent = true;
+            t.synFlagsKey = flagsKey(flags);
+            t.sndNxt = 1 + len;
           } else {
             err(
               'syn-in-state',
@@ -980,6 +1001,8 @@ class Engine {
             err('ack-before-synack', `${who} cannot send ACK in SYN_SENT — it has not received ${to.id}'s SYN yet`, position, `${to.id} -> ${who}: SYN, ACK first`, `let ${to.id} answer with SYN, ACK first`);
           }
           seqRel = keepalive ? t.sndNxt - 1 : t.sndNxt;
+          // An ACK from SYN_RCVD before the own SYN (a split SYN, ACK): no sequence number is established yet.
+          if (state === 'SYN_RCVD' && t.passive && !t.synSent) preSynAck = true;
           if (attrs.has('retransmit') && t.outstanding.length) {
             const o = t.outstanding[0]!;
             seqRel = o.start;
@@ -1029,7 +1052,8 @@ class Engine {
       const v = ackAttr.value as SeqValue;
       if (!needsAck) err('ack-without-flag', `ack=${v.text} on a segment without the ACK flag`, v.position, 'the ACK flag, e.g. "ACK, ack=x+1"', 'add ACK to the flags');
       const computed = ackRel;
-      const rel = this.relOf(toSpace, to.id, v, computed ?? 0, false);
+      // A stale segment's ack belongs to the old incarnation too: a new symbol there is not a name for a live number.
+      const rel = this.relOf(toSpace, to.id, v, computed ?? 0, stale);
       const peerNxt = peer?.sndNxt ?? 0;
       if (!v.forced && !stale && rel > peerNxt) {
         err(
@@ -1042,8 +1066,8 @@ class Engine {
       }
       if (rel !== computed) {
         overrides.push('ack');
-        mark('override', computed === null ? 'ack set by hand' : `ack overridden (expected ${formatSeq(toSpace.number(computed))})`);
-        if (computed !== null) this.warn('override', `ack=${v.text} differs from the computed ${formatSeq(toSpace.number(computed))}; drawn as written`, v.position);
+        if (!stale) mark('override', computed === null ? 'ack set by hand' : `ack overridden (expected ${formatSeq(toSpace.number(computed))})`);
+        if (computed !== null && !stale) this.warn('override', `ack=${v.text} differs from the computed ${formatSeq(toSpace.number(computed))}; drawn as written`, v.position);
       }
       ackRel = rel;
     }
@@ -1103,7 +1127,7 @@ class Engine {
     const hiddenFields: Array<'seq' | 'ack' | 'win' | 'len'> = [];
     const hide = attrs.get('hide');
     if (hide) for (const h of (hide.value as string).toLowerCase().split('+')) hiddenFields.push(h as 'seq');
-    if (this.settings.hidePureAckSeq && pure && needsAck && !hiddenFields.includes('seq')) hiddenFields.push('seq');
+    if ((this.settings.hidePureAckSeq || preSynAck) && pure && needsAck && !hiddenFields.includes('seq')) hiddenFields.push('seq');
     const seg: Segment = {
       index,
       from: from.id,
@@ -1225,9 +1249,15 @@ class Engine {
   /** Mark the endpoints that open connections with several peers (see `Endpoint.perConnection`). */
   findMultiPeer(statements: Statement[]): void {
     const peers = new Map<string, { to: string[]; answersOnly: boolean }>();
+    const firstSent = new Set<string>();
     const walk = (list: Statement[]) => {
       for (const s of list) {
         if (s.type === 'segment') {
+          if (!firstSent.has(s.from.value) && !s.attributes.some((a) => a.key === 'stale')) {
+            // Look ahead for the implied passive open: a first answer of RST (no SYN) means the port was closed.
+            firstSent.add(s.from.value);
+            if (s.flags.some((f) => f.flag === 'RST') && !s.flags.some((f) => f.flag === 'SYN')) this.refusers.add(s.from.value);
+          }
           if (!s.flags.some((f) => f.flag === 'SYN') || s.attributes.some((a) => a.key === 'stale')) continue;
           const e = peers.get(s.from.value) ?? { to: [], answersOnly: true };
           if (!e.to.includes(s.to.value)) e.to.push(s.to.value);
@@ -1296,7 +1326,8 @@ class Engine {
     const pos = seg.position;
 
     // An endpoint that has never done anything and receives a SYN was listening all along: passive open.
-    if (t.state === 'CLOSED' && ((!rcv.changed && !rcv.explicitState) || rcv.listener) && !t.used && has('SYN') && !has('ACK') && !rcv.spoofed) {
+    const refuses = this.refusers.has(rcv.id) && !rcv.listener;
+    if (t.state === 'CLOSED' && ((!rcv.changed && !rcv.explicitState && !refuses) || rcv.listener) && !t.used && has('SYN') && !has('ACK') && !rcv.spoofed) {
       rcv.listener = true;
       t.state = 'LISTEN';
       if (rcv.visible === 'CLOSED') {
@@ -1372,10 +1403,17 @@ class Engine {
           if (has('ACK')) {
             this.ackUpTo(t, ackRel!);
             this.setState(rcv, t, 'ESTABLISHED', at, idx, 'SYN, ACK received', pos);
+          } else if (t.sndUna >= 1) {
+            // RFC 9293 §3.10.7.3: "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to
+            // ESTABLISHED" — the second half of a split SYN, ACK.
+            this.setState(rcv, t, 'ESTABLISHED', at, idx, 'SYN received (own SYN already acknowledged)', pos);
           } else {
             t.passive = false;
             this.setState(rcv, t, 'SYN_RCVD', at, idx, 'SYN received (simultaneous open)', pos);
           }
+        } else if (has('ACK') && ackRel !== null) {
+          // An acceptable ACK without SYN (the first half of a split SYN, ACK): our SYN arrived; wait for theirs.
+          this.ackUpTo(t, ackRel);
         }
         return;
       }
@@ -1414,6 +1452,14 @@ class Engine {
       }
       default: {
         // synchronised states
+        if (e.stale && !has('RST') && !has('SYN') && (len > 0 || has('FIN')) && t.rcvNxt !== null) {
+          // A segment of an earlier incarnation: outside this connection's receive window it is discarded.
+          const win = rcv.window ?? this.settings.window;
+          if (seqRel + len <= t.rcvNxt || seqRel >= t.rcvNxt + win) {
+            addMark('out-of-window', 'outside the window: discarded');
+            return;
+          }
+        }
         if (has('RST')) {
           // RFC 9293 §3.10.7.4 (after RFC 5961): only a RST at exactly RCV.NXT resets. Computed RSTs always are;
           // a hand-set seq (a blind reset attack) may not be.
@@ -1483,7 +1529,9 @@ class Engine {
     if (seg.marks.some((m) => m.kind === 'zero-window-probe')) return;
     if (len > 0) {
       if (t.pendingFin !== null || (t.state !== 'ESTABLISHED' && t.state !== 'FIN_WAIT_1' && t.state !== 'FIN_WAIT_2' && t.state !== 'SYN_RCVD')) {
-        addMark('out-of-window', 'data after FIN');
+        // Bytes it already has (a delayed duplicate reaching TIME_WAIT) are discarded; new ones are an error.
+        if (seqRel + len <= t.rcvNxt && !seg.retransmission) addMark('dropped', 'old duplicate: discarded');
+        else addMark('out-of-window', 'data after FIN');
       } else if (seqRel === t.rcvNxt) {
         // Filling a gap that later data already left behind, without being a retransmission: it was overtaken.
         if (t.ooo.length > 0 && !seg.retransmission) addMark('out-of-order', 'out-of-order');
@@ -1603,6 +1651,15 @@ class Engine {
       }
       return { segment: n, at: h.at, position: h.position };
     });
+    for (const w of this.realWaits) {
+      // The bracket goes on whoever acts after the idle stretch (the keepalive sender), else the first participant.
+      const next = this.segments.find((sg) => sg.sentAt >= w.end - 1e-9);
+      const owner = next?.from ?? this.order[0];
+      // A keepalive idle timer already spans this wait: give it the real duration instead of a second bracket.
+      const ka = this.timers.find((tm) => tm.kind === 'keepalive' && tm.participant === owner && Math.abs(tm.end - w.end) < 1e-9);
+      if (ka) ka.label = `${ka.label} ${w.label}`;
+      else if (owner) this.timers.push({ participant: owner, kind: 'custom', label: w.label, start: w.start, end: w.end, expired: true, restarted: false, position: w.position });
+    }
     const timeline: Timeline = {
       kind: 'timeline',
       title: this.title,
@@ -1627,6 +1684,15 @@ class Engine {
     for (const s of this.segments) s.label = formatLabel(s, timeline);
     return timeline;
   }
+}
+
+/**
+ * How many one-way trips a wall-clock wait of `seconds` is drawn as: 1 + 2·log10(1 + 10·seconds). Logarithmic,
+ * so 200 ms ≈ 2 trips, 1 s ≈ 3 (the default RTO), 2 min ≈ 7 and a 7200 s keepalive idle ≈ 11 — long enough to
+ * read as a long pause, short enough to keep the diagram on one page.
+ */
+export function realWaitTrips(seconds: number): number {
+  return 1 + 2 * Math.log10(1 + 10 * Math.max(0, seconds));
 }
 
 /** Insert [start, end) into sorted, disjoint ranges, merging with neighbours it touches (keeps the list short). */
@@ -1685,7 +1751,7 @@ function hasSegments(statements: Statement[]): SegmentStatement | null {
   return null;
 }
 
-type CaptureFn = (bytes: Uint8Array, options: { stream: number; numbering: Numbering; labelStyle: LabelStyle }) => Timeline;
+type CaptureFn = (bytes: Uint8Array, options: { stream?: number; tuple?: CaptureStatement['tuple']; position?: Position; numbering: Numbering; labelStyle: LabelStyle }) => Timeline;
 
 function fromCapture(doc: SequenceDocument, cap: CaptureStatement, options: CompileOptions, engine: Engine): Timeline {
   const seg = hasSegments(doc.statements);
@@ -1711,7 +1777,8 @@ function fromCapture(doc: SequenceDocument, cap: CaptureStatement, options: Comp
   if (!engine.numberingSet) opts.numbering = 'relative';
   let tl: Timeline;
   try {
-    tl = fn(bytes, { stream: cap.stream, numbering: opts.numbering, labelStyle: opts.labelStyle });
+    // Endpoints (`stream 10.0.0.1:80,…`) or a number; the reader's warnings point at the statement.
+    tl = fn(bytes, { ...(cap.tuple ? { tuple: cap.tuple } : { stream: cap.stream }), position: cap.position, numbering: opts.numbering, labelStyle: opts.labelStyle });
   } catch (e) {
     if (e instanceof WiregramError) {
       if (e.position) throw e;

@@ -38,7 +38,6 @@ export function wantColor(stream: { isTTY?: boolean }, env: Env, flag?: boolean)
   return stream.isTTY === true;
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
@@ -58,7 +57,6 @@ export function escapeTerminal(text: string): string {
  * controls; `\u` escapes are the same string to any JSON reader.
  */
 export function safeJson(value: unknown, space = 2): string {
-  // eslint-disable-next-line no-control-regex
   return JSON.stringify(value, null, space).replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

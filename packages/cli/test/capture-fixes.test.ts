@@ -18,7 +18,6 @@ const loopback = new Uint8Array(readFileSync(fileURLToPath(new URL('../../core/t
 const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 
 // Bytes a terminal would act on, less the line feeds of the output itself.
-// eslint-disable-next-line no-control-regex
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Two IPv4 streams and one IPv6 stream (raw IP), interleaved. */

@@ -123,7 +123,6 @@ export interface CodeFrameOptions {
  * Characters a terminal would act on rather than print: C0 controls except tab, DEL, C1 controls (U+0080–U+009F,
  * CSI and OSC among them) and the bidirectional overrides/isolates of "Trojan Source" text.
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

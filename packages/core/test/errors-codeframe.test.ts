@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { compileSequence, escapeControl, formatCodeFrame, WiregramError } from '../src/index.js';
 
 // Anything a terminal acts on (C0 except tab, DEL, C1, bidi overrides/isolates), less the frame's own line breaks.
-// eslint-disable-next-line no-control-regex
 const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 function errorOf(source: string): WiregramError {

@@ -1,7 +1,9 @@
 /** Shared by render, deck and check: inputs → files → diagram units, and the per-unit renderer options. */
 import type { ParsedArgs } from './args.js';
 import { join, resolve as resolvePath } from 'node:path';
-import { type CoreApi, type CoreNodeApi, type DiagramOptions, type FenceMeta, type LayoutApi, loadCoreNode } from './engine.js';
+import type { Diagnostic, FenceMeta } from '@wiregram/core';
+import { LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands.js';
+import { type CoreApi, type CoreNodeApi, type DiagramOptions, type LayoutApi, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
 import type { Io } from './main.js';
 import { escapeTerminal, painter, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
@@ -52,21 +54,30 @@ export async function prepareHost(core: CoreApi, units: readonly Unit[]): Promis
   };
 }
 
+/** An option value the argument parser has already checked against `allowed` (commands.ts), typed as such. */
+export function choice<T extends string>(value: string | boolean | undefined, allowed: readonly T[]): T | undefined {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
 /** Command-line diagram options; a fence's own `style=…` etc. win for that block. */
 export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): DiagramOptions {
   const v = args.values;
   const o: DiagramOptions = { language: unit.lang };
-  if (typeof v['style'] === 'string') o.style = v['style'];
-  if (typeof v['label-style'] === 'string') o.labelStyle = v['label-style'];
-  if (typeof v['state-names'] === 'string') o.stateNames = v['state-names'];
-  if (typeof v['numbering'] === 'string') o.numbering = v['numbering'];
-  if (typeof v['theme'] === 'string') o.theme = v['theme'];
+  const style = choice(v['style'], STYLES);
+  const labelStyle = choice(v['label-style'], LABEL_STYLES);
+  const stateNames = choice(v['state-names'], STATE_NAMES);
+  const numbering = choice(v['numbering'], NUMBERING);
+  const theme = choice(v['theme'], THEMES);
+  if (style) o.style = style;
+  if (labelStyle) o.labelStyle = labelStyle;
+  if (stateNames) o.stateNames = stateNames;
+  if (numbering) o.numbering = numbering;
+  if (theme) o.theme = theme;
   Object.assign(o, host.meta(unit)?.options ?? {});
   if (host.node) {
     // Relative to the Markdown file (stdin: the working directory), never outside the project root.
     const root = resolvePath(io.cwd, typeof v['root'] === 'string' ? v['root'] : '.');
-    const read = host.node.projectFileReader(root, unit.input.path ?? join(io.cwd, '<stdin>'));
-    o.readFile = (path, position) => read(path, position);
+    o.readFile = host.node.projectFileReader(root, unit.input.path ?? join(io.cwd, '<stdin>'));
   }
   return o;
 }
@@ -77,7 +88,7 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
  * for `capture` lines). Keeping one path is what makes `check` pass exactly what `render` draws. Returns the
  * core's warnings; bad input throws.
  */
-export function compileUnit(layout: LayoutApi, unit: Unit, options: DiagramOptions): unknown[] {
+export function compileUnit(layout: LayoutApi, unit: Unit, options: DiagramOptions): Diagnostic[] {
   return layout.layoutSourceWithModel(unit.source, options).warnings;
 }
 

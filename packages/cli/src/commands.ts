@@ -7,6 +7,7 @@ export const LABEL_STYLES = ['textbook', 'flags', 'wireshark'] as const;
 export const STATE_NAMES = ['underscore', 'hyphen'] as const;
 export const NUMBERING = ['relative', 'absolute'] as const;
 export const SIZES = ['16:9', '4:3', 'a4', 'letter', 'fit'] as const;
+export const THEMES = ['light', 'dark', 'auto'] as const;
 
 const help: OptionSpec = { name: 'help', short: 'h', type: 'boolean', description: 'show this help' };
 const color: OptionSpec = { name: 'color', type: 'boolean', description: 'force colour on (--no-color: off); default: on a TTY, honouring NO_COLOR / FORCE_COLOR' };
@@ -51,7 +52,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: [
       { name: 'out-dir', short: 'o', type: 'string', valueName: 'DIR', description: 'where to write the images', defaultText: "each input's own directory" },
       { name: 'format', short: 'f', type: 'string', values: ['svg', 'pdf'], valueName: 'FMT', description: 'svg or pdf', defaultText: 'svg' },
-      { name: 'theme', short: 't', type: 'string', values: ['light', 'dark', 'auto'], valueName: 'THEME', description: 'light, dark, or auto (SVG follows prefers-color-scheme)', defaultText: 'auto for SVG, light for PDF' },
+      { name: 'theme', short: 't', type: 'string', values: THEMES, valueName: 'THEME', description: 'light, dark, or auto (SVG follows prefers-color-scheme)', defaultText: 'auto for SVG, light for PDF' },
       ...diagramOptions,
       lang,
       { name: 'markdown-out', short: 'm', type: 'string', valueName: 'DIR', description: 'also write each Markdown input to DIR with its blocks replaced (- : stdout)' },

@@ -4,7 +4,8 @@
  */
 import { join, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { collect, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
+import { choice, collect, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
+import { SIZES } from './commands.js';
 import { loadCore, loadLayout, loadPdf } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
@@ -61,7 +62,7 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string): Promise<RunRe
   if (!problems.length) {
     try {
       bytes = pdf.scenesToPdf(scenes, {
-        pageSize: typeof args.values['size'] === 'string' ? args.values['size'] : '16:9',
+        pageSize: choice(args.values['size'], SIZES) ?? '16:9',
         steps: args.values['steps'] === true,
         theme: args.values['theme'] === 'dark' ? 'dark' : 'light',
         info: { title: inputs.length === 1 ? inputs[0]!.name : 'wiregram deck' },

@@ -5,7 +5,8 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { type CaptureIndex, type CoreApi, loadCore } from './engine.js';
+import type { ScanResult, SequenceTextOptions, StreamSelector } from '@wiregram/core';
+import { type CoreApi, loadCore } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
 import type { Io } from './main.js';
@@ -47,13 +48,9 @@ function problemOf(file: string, e: { code: string; reason: string; expected?: u
 }
 
 /** `--stream`: a tcp.stream number or endpoints, in the grammar of the `capture … stream …` statement. */
-function streamSelector(core: CoreApi, arg: string | boolean | undefined): { stream: number } | { tuple: Record<string, unknown> } {
+function streamSelector(core: CoreApi, arg: string | boolean | undefined): StreamSelector {
   if (arg === undefined) return { stream: 0 };
   const text = String(arg);
-  if (!core.parseStreamSelector) {
-    if (/^\d+$/.test(text)) return { stream: Number(text) };
-    throw new UsageError(`--stream expects a stream number (0, 1, …), got '${escapeTerminal(text)}'`, 'list streams with: wiregram import FILE --list', 'import');
-  }
   try {
     return core.parseStreamSelector(text);
   } catch (e) {
@@ -65,8 +62,8 @@ function streamSelector(core: CoreApi, arg: string | boolean | undefined): { str
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 /** `--list`: one line per TCP stream, the columns of `tshark -q -z conv,tcp` plus the index and what to select it by. */
-function streamTable(core: CoreApi, scan: CaptureIndex): string {
-  const ep = (e: { address: string; port: number }) => (core.endpointText ? core.endpointText(e.address, e.port) : `${e.address}:${e.port}`);
+function streamTable(core: CoreApi, scan: ScanResult): string {
+  const ep = (e: { address: string; port: number }) => core.endpointText(e.address, e.port);
   const head = ['stream', 'endpoint A', '', 'endpoint B', 'frames', 'bytes', 'payload', 'start', 'duration'];
   const rows = scan.streams.map((s) => [String(s.index), ep(s.a), '<->', ep(s.b), String(s.packets), String(s.frameBytes), String(s.bytes), fixed(s.start, 9), fixed(s.end - s.start, 4)]);
   // Numbers right-aligned, endpoints left-aligned, as tshark prints them.
@@ -104,7 +101,7 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   const quiet = args.values['quiet'] === true;
   const color = wantColor(io.stderr, io.env, args.values['color'] as boolean | undefined);
   const numbering = args.values['numbering'] === 'absolute' ? 'absolute' : 'relative';
-  const options = { ...selector, numbering, source: file === '-' ? 'stdin' : basename(file) };
+  const options: SequenceTextOptions = { ...selector, numbering, source: file === '-' ? 'stdin' : basename(file) };
   const warn = (ws: ReadonlyArray<{ code: string; reason: string; hint: string | null }>) => {
     if (!quiet) for (const w of ws) io.stderr.write(formatText(problemOf(display, w, 'warning'), null, color) + '\n');
   };
@@ -112,13 +109,9 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   let chosen: number | null = 'stream' in selector ? selector.stream : null;
   try {
     if (list) {
-      if (!core.indexStreams) {
-        io.stderr.write('wiregram: error: this build of @wiregram/core cannot list streams\n');
-        return 1;
-      }
       const scan = core.indexStreams(input);
       // No stream at all: the same error as importing one (no TCP, or a truncated/corrupt file).
-      if (!scan.streams.length) core.withStream?.(scan, {});
+      if (!scan.streams.length) core.withStream(scan, {});
       warn(scan.warnings);
       text = json
         ? safeJson(
@@ -134,27 +127,19 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
               firstFrame: s.firstFrame,
               lastFrame: s.lastFrame,
               flags: s.flags,
-              select: core.formatStreamSelector ? core.formatStreamSelector({ tuple: { srcAddress: s.a.address, srcPort: s.a.port, dstAddress: s.b.address, dstPort: s.b.port } }) : null,
+              select: core.formatStreamSelector({ tuple: { srcAddress: s.a.address, srcPort: s.a.port, dstAddress: s.b.address, dstPort: s.b.port } }),
             })),
           )
         : streamTable(core, scan);
-    } else if (!json && core.selectStream && core.timelineFromScan && core.timelineToSequenceText) {
+    } else if (!json) {
       // captureToSequenceText's own three steps, so the reader's warnings (a truncated file, skipped frames)
       // reach the user instead of being dropped with the scan.
       const scan = core.selectStream(input, options);
       chosen = scan.stream.index;
-      const timeline = core.timelineFromScan(scan as never, options);
-      text = core.timelineToSequenceText(timeline as never, scan.packets.map((p) => p.frame), options);
+      const timeline = core.timelineFromScan(scan, options);
+      text = core.timelineToSequenceText(timeline, scan.packets.map((p) => p.frame), options);
       warn(scan.warnings);
-    } else {
-      const convert = json ? core.captureToJson : core.captureToSequenceText;
-      if (typeof convert !== 'function') {
-        io.stderr.write('wiregram: error: this build of @wiregram/core has no capture support\n');
-        return 1;
-      }
-      const result = convert(input, options);
-      text = typeof result === 'string' ? result : safeJson(result);
-    }
+    } else text = safeJson(core.captureToJson(input, options));
     if (!text.endsWith('\n')) text += '\n';
   } catch (e) {
     if (!isWiregramLike(e)) throw e;
@@ -163,7 +148,7 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   }
   if (output && output !== '-') {
     writeFileAtomic(resolve(io.cwd, output), text);
-    const what = list ? 'stream list' : `stream ${chosen ?? core.formatStreamSelector?.(selector) ?? '?'}`;
+    const what = list ? 'stream list' : `stream ${chosen ?? core.formatStreamSelector(selector)}`;
     if (!quiet) io.stderr.write(escapeTerminal(`${display} ${what} → ${displayPath(resolve(io.cwd, output), io.cwd)}`) + '\n');
   } else io.stdout.write(text);
   return 0;

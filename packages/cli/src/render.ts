@@ -6,7 +6,7 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
 import { collect, type Host, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
-import { loadCore, loadPdf, loadSvg, svgTitle } from './engine.js';
+import { loadCore, loadPdf, loadSvg } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import type { Io } from './main.js';
@@ -144,12 +144,10 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
           // Inlined diagrams share a page: give their ids a readable per-document prefix.
           const idPrefix = mdOut !== null && embed === 'inline' && p.unit.block ? `wg-${slug(p.unit.input.name) || 'doc'}-${p.unit.n}-` : undefined;
           const o = idPrefix ? { ...options, idPrefix } : options;
-          if (svg.render) {
-            const result = svg.render(p.unit.source, o);
-            p.rendered = result.svg;
-            p.title = result.title;
-            for (const w of result.warnings) warnings.push(problemFromError(p.unit, w, 'warning'));
-          } else p.rendered = svg.renderSvg(p.unit.source, o);
+          const result = svg.render(p.unit.source, o);
+          p.rendered = result.svg;
+          p.title = result.title;
+          for (const w of result.warnings) warnings.push(problemFromError(p.unit, w, 'warning'));
         } else {
           const theme = options.theme === 'dark' ? 'dark' : 'light';
           p.rendered = pdf!.renderPdf(p.unit.source, { ...options, theme, pageSize: 'fit' });
@@ -244,7 +242,7 @@ function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | '
       const body = svgText.split(/\r?\n/).filter((l) => l.trim() !== '');
       lines = ['<figure class="wiregram">', ...body, '</figure>'];
     } else {
-      const alt = host.meta(p.unit)?.caption || p.title || (svgText && svgTitle(svgText)) || `${p.unit.lang} diagram ${p.unit.n}`;
+      const alt = host.meta(p.unit)?.caption || p.title || `${p.unit.lang} diagram ${p.unit.n}`;
       // An image for SVG; a PDF cannot be an <img>, so it becomes a plain link.
       const bang = svgText !== null ? '!' : '';
       lines = [`${bang}[${escapeAlt(alt)}](${linkTarget(fromDir, p.dest!)})`];

@@ -14,9 +14,9 @@ import {
   readCapture,
   selectStream,
   timelineFromCapture,
-  WiregramError,
 } from '../src/index.js';
 import { conversation, frame, writePcap } from './fixtures/capture/build.js';
+import { thrown } from '../../../test/support/errors.js';
 
 const loopback = new Uint8Array(readFileSync(fileURLToPath(new URL('./fixtures/capture/loopback.pcap', import.meta.url))));
 
@@ -27,16 +27,6 @@ function threeStreams(): Uint8Array {
   const c = conversation({ client: '2001:db8::1', server: '2001:db8::2', cport: 40000, sport: 80, cisn: 3000, sisn: 7000, start: [1_700_000_000, 250_000] });
   const all = [...a, ...b, ...c].sort((x, y) => x.sec - y.sec || x.nsec - y.nsec);
   return writePcap(all.map((p) => ({ sec: p.sec, nsec: p.nsec, data: frame(101, p.ip) })), { linkType: 101 });
-}
-
-function thrown(fn: () => unknown): WiregramError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(WiregramError);
-    return e as WiregramError;
-  }
-  return expect.unreachable('expected a WiregramError') as never;
 }
 
 describe('stream selectors', () => {

@@ -1,18 +1,8 @@
-import { isWiregramError, type WiregramError } from '@wiregram/core';
 import { layoutSource, layoutSourceWithModel } from '@wiregram/layout';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../../../test/support/errors.js';
 
 const SRC = 'client -> server: SYN\nserver -> client: SYN, ACK\n';
-
-function thrown(fn: () => unknown): WiregramError {
-  try {
-    fn();
-  } catch (e) {
-    if (isWiregramError(e)) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('option values are validated where they are mapped', () => {
   it.each([

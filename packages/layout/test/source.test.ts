@@ -3,17 +3,9 @@ import { layoutSource, layoutTimeline } from '@wiregram/layout';
 import { compileSequence } from '@wiregram/core';
 import { describe, expect, it } from 'vitest';
 import { texts } from './helpers.js';
+import { thrown } from '../../../test/support/errors.js';
 
 const HANDSHAKE = 'participant client\nparticipant server\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK\n';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('layoutSource', () => {
   it('tcp-sequence: compiles and lays out, the same as the two steps by hand', () => {

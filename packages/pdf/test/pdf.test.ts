@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { WiregramError } from '@wiregram/core';
 import type { Scene, SceneText } from '@wiregram/layout';
 import { scenesToPdf } from '../src/index.js';
 import { cffOptions } from '../src/cff.js';
 import { flagsScene, handshakeScene, wavehandScene } from './fixtures/scenes.js';
 import { order, pdfFile, pdfFonts, pdfInfo, pdfText, squash, toPng } from './helpers.js';
+import { thrown } from '../../../test/support/errors.js';
 
 const font = (name: string) => fileURLToPath(new URL(`./fixtures/fonts/${name}`, import.meta.url));
 
@@ -17,16 +17,6 @@ function texts(scene: Scene, role?: string): string[] {
 
 function labelsOfStep(scene: Scene, step: number): string[] {
   return scene.items.filter((i): i is SceneText => i.type === 'text' && i.role === 'label' && i.step === step).map((i) => i.text);
-}
-
-function thrown(fn: () => unknown): WiregramError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(WiregramError);
-    return e as WiregramError;
-  }
-  throw new Error('expected a WiregramError');
 }
 
 /** RGB of the pixel at (x, y) of page 1 rendered at 10 dpi. */

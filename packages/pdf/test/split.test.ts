@@ -1,8 +1,8 @@
-import { isWiregramError, type WiregramError } from '@wiregram/core';
 import { layoutSource } from '@wiregram/layout';
 import { describe, expect, it } from 'vitest';
 import { renderPdf } from '../src/index.js';
 import { pdfFile, pdfInfo, pdfText } from './helpers.js';
+import { thrown } from '../../../test/support/errors.js';
 
 const HANDSHAKE = 'client -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK\n';
 const bulk = (n: number) => HANDSHAKE + 'client -> server: PSH, ACK len=100\n'.repeat(n);
@@ -65,15 +65,6 @@ describe('fit: a tall timing diagram is split across pages no viewer refuses', (
 });
 
 describe('renderPdf validates layout options too', () => {
-  const thrown = (fn: () => unknown): WiregramError => {
-    try {
-      fn();
-    } catch (e) {
-      if (isWiregramError(e)) return e;
-      throw e;
-    }
-    throw new Error('did not throw');
-  };
   it('style, labelStyle and theme name the option and suggest', () => {
     expect(thrown(() => renderPdf(HANDSHAKE, { style: 'zigzag' as never })).reason).toContain('option style:');
     expect(thrown(() => renderPdf(HANDSHAKE, { labelStyle: 'textbok' as never })).hint).toBe("did you mean labelStyle: 'textbook'?");

@@ -1,18 +1,8 @@
-import { isWiregramError, type WiregramError } from '@wiregram/core';
 import { describe, expect, it } from 'vitest';
 import { render, renderSvg } from '@wiregram/svg';
+import { thrown } from '../../../test/support/errors.js';
 
 const SRC = 'client -> server: SYN\nserver -> client: SYN, ACK\n';
-function thrown(fn: () => unknown): WiregramError {
-  try {
-    fn();
-  } catch (e) {
-    if (isWiregramError(e)) return e;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
-
 describe('renderSvg / render refuse option values they would otherwise ignore', () => {
   it.each([
     [{ style: 'zigzag' }, 'style'],

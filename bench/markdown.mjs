@@ -4,14 +4,12 @@
 // (processSync), and markdown-it + markdown-it-wiregram. Prints ms per page and per diagram, and the ratio to
 // the same page with the blocks left as plain code (what the Markdown pipeline itself costs).
 // Run `npx -y pnpm@10 build` first.
-import { medianOfRuns, printTable } from './lib.mjs';
+import { dist, medianOfRuns, printTable } from './lib.mjs';
 
-
-const pkg = (p) => new URL(`../packages/${p}`, import.meta.url).href;
 let remarkWiregram, markdownItWiregram;
 try {
-  ({ default: remarkWiregram } = await import(pkg('remark-wiregram/dist/index.js')));
-  ({ default: markdownItWiregram } = await import(pkg('markdown-it-wiregram/dist/index.js')));
+  ({ default: remarkWiregram } = await import(dist('remark-wiregram')));
+  ({ default: markdownItWiregram } = await import(dist('markdown-it-wiregram')));
 } catch (error) {
   console.error(`bench/markdown: built packages missing (${error.message}); run \`npx -y pnpm@10 build\` first`);
   process.exit(1);

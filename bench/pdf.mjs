@@ -2,7 +2,7 @@
 // PDF backend: pages per second for a deck, time to the first page in a fresh process (module load + font
 // load + one page), against printing the same diagrams to PDF with headless Chromium (what a user without
 // wiregram would do: SVG in a browser → page.pdf()). Imports the built packages (packages/*/dist).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -2,10 +2,10 @@
 // Build docs/**/*.md into a static site in docs/out/ with our own remark plugin: every tcp-sequence and
 // packet-header block in the docs becomes a live diagram, shown under its source. Relative `.md` links become
 // `.html`. Exit code 1 if any diagram in the docs is broken (the page still shows the error box).
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { VFile } from 'vfile';
-import { firstHeading, formatMessages, importBuilt, page, processor, root } from './page.mjs';
+import { firstHeading, formatMessages, importBuilt, page, processor, root, writeAtomic } from './page.mjs';
 
 const docsDir = join(root, 'docs');
 const outDir = join(docsDir, 'out');
@@ -73,6 +73,8 @@ function rewriteLinks() {
   };
 }
 
+const pipeline = processor(remarkWiregram, { theme: 'auto', darkClass: 'dark', showSource: true }, { remark: [rewriteLinks] });
+
 const pages = files.map((md) => {
   const markdown = readFileSync(join(docsDir, md), 'utf8');
   return { md, markdown, title: firstHeading(markdown, md) };
@@ -85,16 +87,13 @@ for (const p of pages) {
   const up = '../'.repeat(depth);
   const nav = pages.map((q) => ({ href: up + htmlName(q.md), title: q.md.startsWith('recipes/') && q.md !== 'recipes/index.md' ? `· ${q.title}` : q.title }));
   const file = new VFile({ path: join(docsDir, p.md), value: p.markdown });
-  const body = String(processor(remarkWiregram, { theme: 'auto', darkClass: 'dark', showSource: true }, { remark: [rewriteLinks] }).processSync(file));
+  const body = String(pipeline.processSync(file));
   for (const line of formatMessages(file, `docs/${p.md}`)) console.log(line);
   const data = file.data.wiregram ?? { blocks: [], errors: [] };
   failures += data.errors.length;
   diagrams += data.blocks.length;
   const target = join(outDir, htmlName(p.md));
-  mkdirSync(dirname(target), { recursive: true });
-  const html = page({ title: p.title, body, siteTitle: 'wiregram docs', homeHref: up + 'index.html', nav, current: up + htmlName(p.md) });
-  writeFileSync(`${target}.tmp`, html);
-  renameSync(`${target}.tmp`, target);
+  writeAtomic(target, page({ title: p.title, body, siteTitle: 'wiregram docs', homeHref: up + 'index.html', nav, current: up + htmlName(p.md) }));
   console.log(`wrote ${relative(root, target)} (${data.blocks.length} diagram${data.blocks.length === 1 ? '' : 's'})`);
 }
 console.log(`\n${pages.length} pages, ${diagrams} live diagrams, ${failures} broken → docs/out/index.html`);

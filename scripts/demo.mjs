@@ -3,10 +3,10 @@
 // page, and — through @wiregram/pdf — a PDF per page plus a stepped 16:9 deck of the lecture. Uses the built
 // packages (dist/), exactly what a user installs. Broken diagrams are reported as file:line:col and drawn as
 // error boxes; the exit code is 1 if any diagram failed.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { VFile } from 'vfile';
-import { escapeHtml, firstHeading, formatMessages, importBuilt, page, processor, root } from './page.mjs';
+import { escapeHtml, firstHeading, formatMessages, importBuilt, page, processor, root, writeAtomic } from './page.mjs';
 
 const examplesDir = join(root, 'examples');
 const outDir = join(examplesDir, 'out');
@@ -26,13 +26,6 @@ try {
   pdf = null;
 }
 
-function writeAtomic(path, data) {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
-}
-
-mkdirSync(outDir, { recursive: true });
 const sources = readdirSync(examplesDir)
   .filter((name) => name.endsWith('.md') && !name.startsWith('_'))
   .sort();
@@ -41,7 +34,8 @@ if (sources.length === 0) {
   process.exit(1);
 }
 
-const wiregramOptions = { theme: 'auto', darkClass: 'dark' };
+// One pipeline for every page: the plugin keeps its per-file state in the file, not in the processor.
+const pipeline = processor(remarkWiregram, { theme: 'auto', darkClass: 'dark' });
 const written = [];
 const pages = [];
 let failures = 0;
@@ -52,7 +46,7 @@ for (const name of sources) {
   const stem = basename(name, '.md');
   const title = firstHeading(markdown, stem);
   const file = new VFile({ path, value: markdown });
-  const html = String(processor(remarkWiregram, wiregramOptions).processSync(file));
+  const html = String(pipeline.processSync(file));
   const data = file.data.wiregram ?? { blocks: [], errors: [] };
   for (const line of formatMessages(file, relative(root, path))) console.log(line);
   failures += data.errors.length;

@@ -1,6 +1,8 @@
 // Shared by scripts/demo.mjs and scripts/build-docs.mjs: Markdown → a standalone HTML page through our own
 // remark plugin (the built package, as a user would run it), with a light/dark toggle and a strict CSP.
 import { createHash } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
@@ -19,6 +21,14 @@ export async function importBuilt(relative) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot load packages/${relative} (${reason}); run \`npx -y pnpm@10 build\` first`);
   }
+}
+
+/** Write a page or PDF through a temporary file and a rename: a reader (or a crashed build) never sees half a file. */
+export function writeAtomic(path, data) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
 }
 
 /** The unified pipeline every page goes through. No allowDangerousHtml: diagrams are hast, raw HTML is dropped. */

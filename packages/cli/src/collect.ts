@@ -6,7 +6,7 @@ import { LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands
 import { type CoreApi, type CoreNodeApi, type DiagramOptions, type LayoutApi, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
 import type { Io } from './main.js';
-import { escapeTerminal, painter, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
+import { escapeTerminal, painter, plural, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
 
 export interface Collected {
   inputs: InputFile[];
@@ -127,7 +127,7 @@ export function printProblems(problems: Problem[], io: Io, args: ParsedArgs, cod
   const errors = problems.filter((p) => p.severity === 'error');
   const files = new Set(errors.map((p) => p.file)).size;
   const text = problems.map((p) => formatText(p, codeFrame, color)).join('\n\n');
-  io.stderr.write(`${text}\n\n${c.red(`${errors.length} error${errors.length === 1 ? '' : 's'}`)} in ${files} file${files === 1 ? '' : 's'}; nothing was written\n`);
+  io.stderr.write(`${text}\n\n${c.red(plural(errors.length, 'error'))} in ${plural(files, 'file')}; nothing was written\n`);
 }
 
 /** A one-line progress indicator on stderr, only on a TTY and only when there is enough work to watch. */

@@ -10,7 +10,7 @@ import { loadCore, loadLayout, loadPdf } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath } from './inputs.js';
 import type { Io } from './main.js';
-import { type Problem, problemFromError } from './report.js';
+import { plural, type Problem, problemFromError } from './report.js';
 import type { Scene } from '@wiregram/layout';
 import { watchLoop, type RunResult } from './watch.js';
 
@@ -81,7 +81,7 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string): Promise<RunRe
   else {
     const result = writeFileAtomic(dest, bytes);
     if (args.values['quiet'] !== true) {
-      io.stderr.write(`${units.length} diagram${units.length === 1 ? '' : 's'} from ${inputs.length} file${inputs.length === 1 ? '' : 's'} → ${displayPath(dest, io.cwd)}${result === 'unchanged' ? ' (unchanged)' : ''}\n`);
+      io.stderr.write(`${plural(units.length, 'diagram')} from ${plural(inputs.length, 'file')} → ${displayPath(dest, io.cwd)}${result === 'unchanged' ? ' (unchanged)' : ''}\n`);
     }
   }
   return { code: 0, files };

@@ -85,15 +85,11 @@ function leadingSpaces(text: string): number {
 const LIST_ITEM = /^( *)([-+*]|\d{1,9}[.)])( +|$)/;
 const FENCE_LINE = /^(`{3,}|~{3,})(.*)$/;
 /** A fence opener: ``` or ~~~ (3+), and for backticks an info string without backticks (else it is inline code). */
-const FENCE = {
-  test(body: string): boolean {
-    const m = FENCE_LINE.exec(body);
-    return m !== null && !(m[1]![0] === '`' && m[2]!.includes('`'));
-  },
-  exec(body: string): RegExpExecArray | null {
-    return FENCE.test(body) ? FENCE_LINE.exec(body) : null;
-  },
-};
+function fenceOpener(body: string): RegExpExecArray | null {
+  const m = FENCE_LINE.exec(body);
+  return m !== null && !(m[1]![0] === '`' && m[2]!.includes('`')) ? m : null;
+}
+const isFence = (body: string) => fenceOpener(body) !== null;
 
 interface Open {
   marker: string;
@@ -211,17 +207,18 @@ export function scanFences(markdown: string): FencedBlock[] {
       listStack.push(content);
       const after = rest.slice(content);
       emptyItem = after.trim() === '' ? content : -1;
-      paragraph = after.trim() !== '' && !FENCE.test(after);
+      const opensFence = isFence(after);
+      paragraph = after.trim() !== '' && !opensFence;
       paragraphBase = content;
       paragraphDepth = q.depth;
-      if (FENCE.test(after)) {
+      if (opensFence) {
         fenceIndent = content;
         base = content;
         fenceText = after;
       }
     } else {
       const body = rest.slice(indent);
-      const startsBlock = indent - topBase <= 3 && (FENCE.test(body) || body.startsWith('<!--') || /^#{1,6}(\s|$)/.test(body));
+      const startsBlock = indent - topBase <= 3 && (isFence(body) || body.startsWith('<!--') || /^#{1,6}(\s|$)/.test(body));
       if (matched && indent - paragraphBase <= 3 && /^(=+|-+)[ \t]*$/.test(body)) {
         paragraph = false; // a setext heading underline ends the paragraph
         continue;
@@ -236,7 +233,7 @@ export function scanFences(markdown: string): FencedBlock[] {
           if (!inner.slice(4).includes('-->')) inComment = true;
           continue;
         }
-        if (FENCE.test(inner)) {
+        if (isFence(inner)) {
           fenceIndent = indent;
           fenceText = inner;
         }
@@ -247,7 +244,7 @@ export function scanFences(markdown: string): FencedBlock[] {
     }
     if (fenceIndent < 0) continue;
     paragraph = false;
-    const m = FENCE.exec(fenceText)!;
+    const m = fenceOpener(fenceText)!;
     const marker = m[1]!;
     const info = m[2]!.trim();
     const lang = info.split(/\s+/)[0] ?? '';

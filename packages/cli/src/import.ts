@@ -8,15 +8,9 @@ import { type ParsedArgs, UsageError } from './args.js';
 import type { ScanResult, SequenceTextOptions, StreamSelector } from '@wiregram/core';
 import { type CoreApi, loadCore } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
-import { displayPath } from './inputs.js';
+import { displayPath, readStreamBytes } from './inputs.js';
 import type { Io } from './main.js';
 import { escapeTerminal, formatText, isWiregramLike, type Problem, safeJson, wantColor } from './report.js';
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return new Uint8Array(Buffer.concat(chunks));
-}
 
 /** A capture file as a synchronous stream of chunks: the core's readers keep memory bounded on large files. */
 function* fileChunks(path: string, size = 1 << 20): Generator<Uint8Array> {
@@ -81,7 +75,7 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   const selector = streamSelector(core, args.values['stream']);
   const display = file === '-' ? '<stdin>' : displayPath(resolve(io.cwd, file), io.cwd);
   let input: Uint8Array | Iterable<Uint8Array>;
-  if (file === '-') input = await readAll(io.stdin);
+  if (file === '-') input = new Uint8Array(await readStreamBytes(io.stdin));
   else {
     const path = resolve(io.cwd, file);
     try {

@@ -153,10 +153,15 @@ export function patternMatcher(positionals: readonly string[], cwd: string, lang
   return (abs) => matchers.some((m) => m(abs));
 }
 
-export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+/** All of a stream's bytes (stdin: Markdown or diagram text here, a capture for `import`). */
+export async function readStreamBytes(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  return (await readStreamBytes(stdin)).toString('utf8');
 }
 
 function stripBom(text: string): string {

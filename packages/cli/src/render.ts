@@ -10,7 +10,7 @@ import { loadCore, loadPdf, loadSvg } from './engine.js';
 import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import type { Io } from './main.js';
-import { escapeTerminal, formatCompact, type Problem, problemFromError, wantColor } from './report.js';
+import { escapeTerminal, formatCompact, plural, type Problem, problemFromError, wantColor } from './report.js';
 import { watchLoop, type RunResult } from './watch.js';
 
 type Format = 'svg' | 'pdf';
@@ -42,12 +42,11 @@ export async function runRender(args: ParsedArgs, io: Io): Promise<number> {
 }
 
 function slug(name: string): string {
-  const s = name
+  return name
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9_-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40);
-  return s;
 }
 
 /** A Markdown link destination: relative, `/`-separated, with spaces and parentheses escaped. */
@@ -201,7 +200,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
       const list = report.get(input);
       if (list?.length) lines.push(`${input.display} → ${list.length > 4 ? [...list.slice(0, 3), `… ${list.length - 3} more`].join(', ') : list.join(', ')}`);
     }
-    if (inputs.length > 1) lines.push(`${units.length} diagram${units.length === 1 ? '' : 's'} from ${inputs.length} files: ${written} written, ${unchanged} unchanged`);
+    if (inputs.length > 1) lines.push(`${plural(units.length, 'diagram')} from ${inputs.length} files: ${written} written, ${unchanged} unchanged`);
     if (lines.length) io.stderr.write(escapeTerminal(lines.join('\n')) + '\n');
   }
   return { code: 0, files };

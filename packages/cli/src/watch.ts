@@ -9,7 +9,7 @@ import { type ParsedArgs, UsageError } from './args.js';
 import { globBase, isGlob } from './glob.js';
 import { type InputKind, patternMatcher } from './inputs.js';
 import type { Io } from './main.js';
-import { escapeTerminal, painter, wantColor } from './report.js';
+import { escapeTerminal, painter, plural, wantColor } from './report.js';
 
 export interface RunResult {
   code: number;
@@ -43,7 +43,7 @@ export async function watchLoop(io: Io, args: ParsedArgs, run: () => Promise<Run
       running = false;
     }
     refresh();
-    io.stderr.write(c.dim(`[${stamp()}] watching ${files.size} file${files.size === 1 ? '' : 's'} for changes (Ctrl-C to stop)`) + '\n');
+    io.stderr.write(c.dim(`[${stamp()}] watching ${plural(files.size, 'file')} for changes (Ctrl-C to stop)`) + '\n');
     if (again) {
       again = false;
       schedule();

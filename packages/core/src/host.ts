@@ -56,19 +56,24 @@ export function nodeFileAccessLoaded(): boolean {
  */
 export function toWiregramError(thrown: unknown): WiregramError {
   if (isWiregramError(thrown)) return thrown;
-  const o = (thrown && typeof thrown === 'object' ? thrown : {}) as Partial<WiregramError>;
-  if (typeof o.code === 'string' && typeof o.reason === 'string') {
+  if (isForeignWiregramError(thrown)) {
+    const o = thrown;
     return new WiregramError({ code: o.code, reason: o.reason, position: o.position ?? null, expected: o.expected ?? null, hint: o.hint ?? null });
   }
   const reason = thrown instanceof Error ? thrown.message : String(thrown);
   return new WiregramError({ code: 'internal', reason: `wiregram could not draw this block: ${reason}`, hint: 'this is a bug in wiregram; please report it with the block' });
 }
 
+/** A WiregramError of another copy of the core: an object with its shape, but not of our class. */
+function isForeignWiregramError(e: unknown): e is Partial<WiregramError> & { code: string; reason: string } {
+  if (!e || typeof e !== 'object' || isWiregramError(e)) return false;
+  const o = e as Partial<WiregramError>;
+  return typeof o.code === 'string' && typeof o.reason === 'string';
+}
+
 // Only foreign WiregramErrors are converted on the way out of a reader: anything else keeps its identity.
 function sameRealm(e: unknown): unknown {
-  if (isWiregramError(e) || !e || typeof e !== 'object') return e;
-  const o = e as Partial<WiregramError>;
-  return typeof o.code === 'string' && typeof o.reason === 'string' ? toWiregramError(e) : e;
+  return isForeignWiregramError(e) ? toWiregramError(e) : e;
 }
 
 /**

@@ -6,8 +6,8 @@ import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { WiregramError, type Position } from './errors.js';
 import { CaptureScanner, type ScanOptions, type ScanResult } from './capture/scan.js';
-import { timelineFromScan, withStream, type CaptureStreamOptions } from './capture/timeline.js';
-import { timelineToJson, timelineToSequenceText, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import { streamScanOptions, timelineFromScan, withStream, type CaptureStreamOptions } from './capture/timeline.js';
+import { sequenceTextFromScan, timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
 import type { Timeline } from './timeline.js';
 
 /** Largest file `readProjectFile` returns (captures for diagrams are small; this stops accidents). */
@@ -123,9 +123,7 @@ export function indexCaptureFile(path: string, options: Pick<ScanOptions, 'frame
 }
 
 function scanFor(path: string, options: CaptureStreamOptions) {
-  const useTuple = options.tuple !== undefined && options.stream === undefined;
-  const scan = scanCaptureFile(path, useTuple ? { tuple: options.tuple! } : { stream: options.stream ?? 0, ...(options.maxSegments ? { maxSegments: options.maxSegments } : {}) });
-  return withStream(scan, options);
+  return withStream(scanCaptureFile(path, streamScanOptions(options)), options);
 }
 
 /** `timelineFromCapture` for a file on disk, read in bounded memory. */
@@ -135,8 +133,7 @@ export function timelineFromCaptureFile(path: string, options: CaptureStreamOpti
 
 /** `captureToSequenceText` for a file on disk. */
 export function captureFileToSequenceText(path: string, options: SequenceTextOptions = {}): string {
-  const scan = scanFor(path, options);
-  return timelineToSequenceText(timelineFromScan(scan, options), scan.packets.map((p) => p.frame), options);
+  return sequenceTextFromScan(scanFor(path, options), options);
 }
 
 /** `captureToJson` for a file on disk. */

@@ -333,6 +333,16 @@ describe('decoding bytes', () => {
   });
 });
 
+describe('layer stacks', () => {
+  it('ipv6 + icmpv6-echo decodes without a stack-mismatch warning (the layout name and the decoded layer agree)', () => {
+    const v6 = '6000 0000 0008 3a40 ' + '0000 '.repeat(7) + '0001 ' + '0000 '.repeat(7) + '0001 ';
+    const m = parsePacketHeader(`ipv6 + icmpv6-echo\nbytes ${v6}8000 0000 0001 0001`);
+    expect(m.warnings.map((w) => w.code)).not.toContain('header-stack-mismatch');
+    expect(m.fields.find((f) => f.name === 'Identifier')?.value).toBe('0x0001');
+    expect(m.fields.find((f) => f.name === 'Type')?.value).toBe('Echo (ping) request (128)');
+  });
+});
+
 describe('headerFromSegment', () => {
   const timeline = (): Timeline => {
     const seg = (over: Partial<Segment>): Segment => ({

@@ -8,9 +8,14 @@ export interface Box {
   y2: number;
 }
 
+/** How far left of its `x` a text `width` wide starts, for its anchor (SVG `text-anchor`); renderers that place text by its left edge (PDF) use this too. */
+export function anchorShift(anchor: SceneText['anchor'], width: number): number {
+  return anchor === 'middle' ? width / 2 : anchor === 'end' ? width : 0;
+}
+
 /** Axis-aligned box of a text item, rotation included (the rotated rectangle's bounding box). */
 export function textBox(t: SceneText): Box {
-  const x0 = t.anchor === 'start' ? 0 : t.anchor === 'middle' ? -t.width / 2 : -t.width;
+  const x0 = -anchorShift(t.anchor, t.width);
   const corners: Array<[number, number]> = [
     [x0, -t.ascent],
     [x0 + t.width, -t.ascent],

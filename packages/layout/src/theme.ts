@@ -3,7 +3,7 @@
  * Dark is designed, not inverted: a near-black blue-grey ground, light-grey ink, and state/flag fills one
  * step above the ground so boxes still read as boxes; signal colours are lighter so they keep their contrast.
  */
-import type { Palette, Role, ThemeName } from './scene.js';
+import type { Palette, Role, SceneItem, ThemeName } from './scene.js';
 
 export const themes: Record<ThemeName, Palette> = {
   light: {
@@ -113,4 +113,19 @@ export function rolePaint(
     stroke: p.stroke === 'none' ? null : palette[p.stroke],
     strokeWidth: p.strokeWidth,
   };
+}
+
+/** Share of an author colour in a tinted box fill (mixed over the theme background). */
+export const AUTHOR_TINT = 0.3;
+
+/**
+ * Where an item's author colour (`item.color`) goes, decided once so SVG and PDF agree: a box (a role both
+ * filled and outlined) has its fill tinted, `AUTHOR_TINT` over the background, so the theme-coloured text inside
+ * stays readable in light and dark; text and fill-only shapes (arrowheads) are filled with it; lines stroked.
+ */
+export function authorColorTarget(item: Pick<SceneItem, 'type' | 'role'>): 'tint' | 'fill' | 'stroke' {
+  const p = paintFor(item.role);
+  if (p.fill !== 'none' && p.stroke !== 'none') return 'tint';
+  if (item.type === 'text' || p.fill !== 'none') return 'fill';
+  return 'stroke';
 }

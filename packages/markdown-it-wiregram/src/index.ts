@@ -182,7 +182,7 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
       return finish(`<figure class="${classes}">${shown}${svg}${caption}</figure>\n`);
     } catch (thrown) {
       const error = toWiregramError(thrown);
-      const position = placeInDocument(error.position, token.map, token.content, s.source, token.markup);
+      const position = placeInDocument(error.position, token.map, token.content, s.source);
       const report: WiregramBlockError = { error, position, language: lang };
       if (options.fatal) {
         throw new WiregramError({ code: error.code, reason: error.reason, position, expected: error.expected, hint: error.hint });
@@ -207,7 +207,7 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
  * line 1 is document line `map[0] + 2`. Columns shift by the container indent (list item, blockquote), found by
  * comparing the document line with the block's own (indent-stripped) line.
  */
-export function placeInDocument(position: Position | null, map: [number, number] | null, content: string, source: string | null, _markup?: string): Position | null {
+export function placeInDocument(position: Position | null, map: [number, number] | null, content: string, source: string | null): Position | null {
   if (!map) return position;
   if (!position) {
     const line = map[0] + 1;
@@ -215,16 +215,28 @@ export function placeInDocument(position: Position | null, map: [number, number]
   }
   const shifted = offsetPosition(position, map[0] + 2, 1, 0);
   const blockLines = content.split('\n');
-  const docLines = source ? source.split(/\r\n|\r|\n/) : null;
-  const lineStarts: number[] = [0];
-  if (source) for (let i = 0; i < source.length; i++) if (source[i] === '\n') lineStarts.push(i + 1);
+  // markdown-it hands core rules its source with line breaks normalised to `\n` (a `\r\n` given here still works).
+  const starts = source ? lineStartsOf(source) : null;
   const fix = (inner: Position['start'], outer: Position['start']) => {
     const own = blockLines[inner.line - 1] ?? '';
-    const doc = docLines?.[outer.line - 1];
+    const start = starts?.[outer.line - 1];
+    const end = starts?.[outer.line];
+    const doc = start === undefined ? undefined : source!.slice(start, end === undefined ? undefined : end - 1).replace(/\r$/, '');
     const indent = doc !== undefined && doc.endsWith(own) ? doc.length - own.length : 0;
     const column = inner.column + indent;
-    const start = lineStarts[outer.line - 1];
-    return { line: outer.line, column, offset: source && start !== undefined ? start + column - 1 : inner.offset };
+    return { line: outer.line, column, offset: start !== undefined ? start + column - 1 : inner.offset };
   };
   return { start: fix(position.start, shifted.start), end: fix(position.end, shifted.end) };
+}
+
+// One document gets several positions mapped (each broken block, each warning): find its line starts once.
+let lastSource: string | null = null;
+let lastStarts: number[] = [];
+function lineStartsOf(source: string): number[] {
+  if (source !== lastSource) {
+    lastStarts = [0];
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lastStarts.push(i + 1);
+    lastSource = source;
+  }
+  return lastStarts;
 }

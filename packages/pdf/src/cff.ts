@@ -44,7 +44,7 @@ function bias(count: number): number {
 }
 
 /** A glyph's charstring with every callsubr/callgsubr inlined. */
-export function flattenCharstring(cff: CffTable, gid: number): Uint8Array {
+function flattenCharstring(cff: CffTable, gid: number): Uint8Array {
   const data = cff.stream.buffer;
   const fd = cff.isCIDFont ? cff.fdForGlyph(gid) : null;
   const local = (fd != null ? cff.topDict.FDArray?.[fd]?.Private?.Subrs : cff.topDict.Private?.Subrs) ?? [];

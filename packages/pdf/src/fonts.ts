@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { WiregramError } from '@wiregram/core';
-import { FONT } from '@wiregram/layout';
+import { FONT, type FontWeight } from '@wiregram/layout';
 import { flattenSubsets } from './cff.js';
 
 const require = createRequire(import.meta.url);
@@ -48,8 +48,6 @@ function fontkit(): Fontkit {
   fontkitModule ??= require('fontkit') as Fontkit;
   return fontkitModule;
 }
-
-export type FontWeight = 'normal' | 'bold';
 
 /** A resolved font pair. `bold` null: draw bold text with the regular face plus a thin outline (faux bold). */
 export interface FontSet {

@@ -2,7 +2,7 @@
  * Role → paint, from the layout package's shared table (`themes`, `rolePaint`), so PDF and SVG use the same
  * colours and stroke widths.
  */
-import { rolePaint, themes } from '@wiregram/layout';
+import { AUTHOR_TINT, authorColorTarget, rolePaint, themes } from '@wiregram/layout';
 import type { Palette, SceneItem, ThemeName } from '@wiregram/layout';
 
 export interface Paint {
@@ -26,17 +26,14 @@ function mix(a: string, share: number, b: string): string {
   return '#' + hex.join('');
 }
 
-/**
- * Paint for one item: the shared mapping, then the author's explicit colour on top, as the SVG backend applies
- * it: a box is tinted (30 % over the background, so theme-coloured text inside stays readable), text and
- * filled shapes take the colour, lines are stroked with it.
- */
+/** Paint for one item: the shared role mapping, then the author's explicit colour where layout says it goes. */
 export function paintFor(item: SceneItem, palette: Palette): Paint {
   const paint: Paint = { ...rolePaint(item.role, palette) };
   const c = item.color;
   if (c && parseColor(c) !== null) {
-    if (paint.fill !== null && paint.stroke !== null) paint.fill = mix(c, 0.3, palette.background);
-    else if (item.type === 'text' || (paint.fill !== null && paint.stroke === null)) paint.fill = c;
+    const target = authorColorTarget(item);
+    if (target === 'tint') paint.fill = mix(c, AUTHOR_TINT, palette.background);
+    else if (target === 'fill') paint.fill = c;
     else paint.stroke = c;
   }
   return paint;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { suggest, WiregramError, withWiregramErrors } from '@wiregram/core';
-import type { Palette, Scene, SceneItem, SceneText, ThemeName } from '@wiregram/layout';
+import { anchorShift, itemBox, type Palette, type Scene, type SceneItem, type SceneText, type ThemeName } from '@wiregram/layout';
 import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
 import { paintFor, parseColor, themePalette, type Paint } from './paint.js';
 import { boundsOf, CUT_PAD, headerOf, inHeader, PAGE_LIMIT, planBands, type Band, type Bounds } from './split.js';
@@ -85,11 +85,7 @@ function titleBandOf(scene: Scene): number {
   if (bottom === 0) return 0;
   for (const item of scene.items) {
     if (item.role === 'title' || item.role === 'background') continue;
-    const y = item.type === 'text' ? item.y - item.ascent
-      : item.type === 'rect' ? item.y
-      : item.type === 'line' ? Math.min(item.y1, item.y2)
-      : Math.min(...item.points.map((p) => p[1]));
-    top = Math.min(top, y);
+    top = Math.min(top, itemBox(item).y1);
   }
   // Keep a little air above the first item; never cut into it.
   return top > bottom ? Math.max(0, Math.min(top - 8, bottom)) : 0;
@@ -125,7 +121,7 @@ function sceneTitle(scene: Scene, option: PdfOptions['title']): string | null {
   return null;
 }
 
-export function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont): PageGeometry {
+function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont): PageGeometry {
   const size = options.pageSize ?? 'fit';
   const slide = size === '16:9' || size === '4:3';
   const margin = options.margin ?? (size === 'fit' ? 18 : 36);
@@ -258,7 +254,7 @@ function drawText(ctx: DrawContext, item: SceneText, paint: Paint): void {
   const width = fonts.builtin && Number.isFinite(item.width)
     ? item.width
     : measureWith(item.fontWeight === 'bold' && fonts.bold ? fonts.bold : fonts.regular, item.text, item.fontSize);
-  const dx = item.anchor === 'middle' ? width / 2 : item.anchor === 'end' ? width : 0;
+  const dx = anchorShift(item.anchor, width);
   setFill(doc, paint.fill!);
   const rotated = item.rotate !== 0 && Number.isFinite(item.rotate);
   if (rotated) {

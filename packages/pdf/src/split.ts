@@ -5,7 +5,7 @@
  * at y positions where no text and no arrowhead lies, and each continuation page repeats the participant
  * header so a reader still knows which lifeline is which.
  */
-import type { Scene, SceneItem } from '@wiregram/layout';
+import { itemBox, type Scene, type SceneItem } from '@wiregram/layout';
 
 /** The largest page side (pt) we write: the limit of Acrobat and most viewers (PDF 1.7, Annex C). */
 export const PAGE_LIMIT = 14400;
@@ -28,41 +28,13 @@ export interface Bounds {
   bottom: number;
 }
 
-/** Vertical extent of an item in Scene px (rotated text: the rotated box). */
+/** Vertical extent of an item in Scene px (rotated text: the rotated box), from layout's own item box. */
 export function boundsOf(item: SceneItem): Bounds {
-  switch (item.type) {
-    case 'rect':
-      return { top: item.y, bottom: item.y + Math.max(0, item.height) };
-    case 'line':
-      return { top: Math.min(item.y1, item.y2), bottom: Math.max(item.y1, item.y2) };
-    case 'polygon':
-    case 'polyline': {
-      let top = Number.POSITIVE_INFINITY;
-      let bottom = Number.NEGATIVE_INFINITY;
-      for (const p of item.points) {
-        top = Math.min(top, p[1]);
-        bottom = Math.max(bottom, p[1]);
-      }
-      return Number.isFinite(top) ? { top, bottom } : { top: 0, bottom: 0 };
-    }
-    case 'text': {
-      const left = item.anchor === 'start' ? 0 : item.anchor === 'middle' ? -item.width / 2 : -item.width;
-      if (!item.rotate) return { top: item.y - item.ascent, bottom: item.y + item.descent };
-      const a = (item.rotate * Math.PI) / 180;
-      const sin = Math.sin(a);
-      const cos = Math.cos(a);
-      let top = Number.POSITIVE_INFINITY;
-      let bottom = Number.NEGATIVE_INFINITY;
-      for (const dx of [left, left + item.width]) {
-        for (const dy of [-item.ascent, item.descent]) {
-          const y = item.y + dx * sin + dy * cos;
-          top = Math.min(top, y);
-          bottom = Math.max(bottom, y);
-        }
-      }
-      return { top, bottom };
-    }
-  }
+  // A negative height draws nothing below y; a shape without points, nothing at all.
+  if (item.type === 'rect') return { top: item.y, bottom: item.y + Math.max(0, item.height) };
+  if ((item.type === 'polygon' || item.type === 'polyline') && item.points.length === 0) return { top: 0, bottom: 0 };
+  const b = itemBox(item);
+  return { top: b.y1, bottom: b.y2 };
 }
 
 const HEADER_ROLES = new Set(['participant', 'participant-box']);

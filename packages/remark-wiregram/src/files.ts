@@ -25,6 +25,7 @@ interface NodeFs {
   renameSync(from: string, to: string): void;
   readFileSync(path: string, encoding: 'utf8'): string;
   existsSync(path: string): boolean;
+  rmSync(path: string, options: { force: true }): void;
 }
 interface NodePath {
   resolve(...parts: string[]): string;
@@ -46,9 +47,16 @@ export function writeAtomic(dir: string, name: string, text: string): void {
   fs.mkdirSync(absolute, { recursive: true });
   const target = path.join(absolute, name);
   if (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === text) return;
-  const temporary = `${target}.${contentHash(text)}.tmp`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, target);
+  // Unique per writer: parallel builds (worker threads, several processes) often write the same diagram at once,
+  // and a shared temporary name would let one writer rename away the file another is about to rename.
+  const temporary = `${target}.${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+  try {
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** Join a public URL prefix and a file name with exactly one slash. */

@@ -33,11 +33,11 @@ function decodeEntities(text: string): string {
   });
 }
 
-/** Elements whose whitespace-only text matters; elsewhere it is formatting and dropped (React warns about it). */
 // Sticky: they match exactly at lastIndex, so the parser never copies the rest of the document.
 const TAG_NAME = /<([A-Za-z_][\w:.-]*)/y;
 const ATTRIBUTE = /([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
+/** Elements whose whitespace-only text matters; elsewhere it is formatting and dropped (React warns about it). */
 const TEXT_ELEMENTS = new Set(['text', 'tspan', 'textPath', 'title', 'desc', 'style']);
 const DROPPED_ELEMENTS = new Set(['script', 'foreignObject', 'iframe', 'object', 'embed']);
 

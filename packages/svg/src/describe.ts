@@ -3,8 +3,8 @@
  * path (`serialize`) and the DOM path (svg.js, `dom.ts`) both draw exactly this tree, so they cannot diverge.
  */
 import { WiregramError } from '@wiregram/core';
-import type { Role, Scene, SceneItem } from '@wiregram/layout';
-import { isBoxRole, isFillRole, stylesheet, type ThemeMode } from './theme.js';
+import { AUTHOR_TINT, authorColorTarget, type Role, type Scene, type SceneItem } from '@wiregram/layout';
+import { stylesheet, type ThemeMode } from './theme.js';
 import { checkDarkSelector } from './selector.js';
 import { cleanText, openTag, serialize, type SvgNode } from './xml.js';
 
@@ -53,14 +53,15 @@ function points(pts: Array<[number, number]>): string {
   return s;
 }
 
-/** Rect fills with an author colour are tinted over the theme background, so the (theme-coloured) text inside stays readable in light and dark. */
-// The first declaration is the fallback for renderers without color-mix().
+// Which channel an author colour paints is layout's decision (shared with the PDF backend); only the CSS is
+// written here. The first declaration is the fallback for renderers without color-mix().
+const TINT = Math.round(AUTHOR_TINT * 100) + '%';
 function colourStyle(item: SceneItem): string | null {
   const c = item.color;
   if (!c || !COLOR.test(c)) return null;
-  if (isBoxRole(item.role)) return `fill:${c};fill:color-mix(in srgb,${c} 30%,var(--wg-bg))`;
-  if (item.type === 'text' || isFillRole(item.role)) return `fill:${c}`;
-  return `stroke:${c}`;
+  const target = authorColorTarget(item);
+  if (target === 'tint') return `fill:${c};fill:color-mix(in srgb,${c} ${TINT},var(--wg-bg))`;
+  return target === 'fill' ? `fill:${c}` : `stroke:${c}`;
 }
 
 function itemNode(item: SceneItem): SvgNode {
@@ -192,7 +193,11 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
 
 /** The whole diagram as an element tree: `<svg>` with `<title>`, `<desc>`, `<style>` and one element per Scene item. */
 export function describeScene(scene: Scene, options: SceneSvgOptions = {}): SvgNode {
-  const p = describeParts(scene, options);
+  return partsToTree(describeParts(scene, options));
+}
+
+/** The parts joined into the one `<svg>` element. */
+export function partsToTree(p: SvgParts): SvgNode {
   return { ...p.root, children: [...p.head, ...p.body] };
 }
 

@@ -4,7 +4,7 @@
  * so both paths agree; this entry is separate so that string rendering never loads svg.js.
  */
 import type { Scene } from '@wiregram/layout';
-import { describeParts, describeScene, type SceneSvgOptions } from './describe.js';
+import { describeParts, describeScene, partsToTree, type SceneSvgOptions } from './describe.js';
 import { drawInto } from './dom.js';
 import { guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
 
@@ -15,8 +15,5 @@ export function sceneToSvgElement(scene: Scene, parent: Element, options: SceneS
 
 /** Text → a live `<svg>` element appended to `parent` (browser, or Node with an svgdom window registered). */
 export function renderSvgElement(source: string, parent: Element, options: SvgOptions = {}): SVGSVGElement {
-  return guard(() => {
-    const p = describeParts(layoutOf(source, options), options, seedOf(source, options));
-    return drawInto(parent, { ...p.root, children: [...p.head, ...p.body] });
-  });
+  return guard(() => drawInto(parent, partsToTree(describeParts(layoutOf(source, options), options, seedOf(source, options)))));
 }

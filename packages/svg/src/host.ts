@@ -58,11 +58,9 @@ export interface MarkdownHostOptions<Result> extends FenceOptionDefaults {
 export interface MarkdownHost<Result> {
   /** The `renderer` option, or `render` of `@wiregram/svg`. */
   render: (source: string, options: BlockRenderOptions) => Result | RenderResult;
-  /** The options one block is rendered with: plugin options, overridden by the fence's, then the block's own. */
-  blockOptions: (meta: FenceMeta, language: DiagramLanguage, idPrefix: string, readFile: BlockFileReader | undefined) => BlockRenderOptions;
   /**
-   * The options of the n-th block (1-based) of one document, with the default id prefix `blockIdPrefix` gives:
-   * `${base}<hash of source + options>-${n}-`.
+   * The options of the n-th block (1-based) of one document: plugin options, overridden by the fence's, then the
+   * block's own, with the default id prefix `blockIdPrefix` gives: `${base}<hash of source + options>-${n}-`.
    */
   block: (source: string, meta: FenceMeta, language: DiagramLanguage, base: string, n: number, readFile: BlockFileReader | undefined) => BlockRenderOptions;
 }
@@ -91,7 +89,6 @@ export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: 
   if (options.darkSelector) checkDarkSelector(options.darkSelector);
   return {
     render: options.renderer ?? ((source, o) => renderDiagram(source, o as SvgOptions)),
-    blockOptions: (meta, language, idPrefix, readFile) => ({ ...passThrough, ...meta.options, language, idPrefix, ...(readFile ? { readFile } : {}) }),
     block: (source, meta, language, base, n, readFile) => {
       const options: BlockRenderOptions = { ...passThrough, ...meta.options, language, idPrefix: '', ...(readFile ? { readFile } : {}) };
       options.idPrefix = blockIdPrefix(base, n, source, options);

@@ -9,7 +9,7 @@
 import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
 import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
 import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
-import { describeParts, describeScene, partsToXml, type SceneSvgOptions } from './describe.js';
+import { describeParts, partsToTree, partsToXml, type SceneSvgOptions } from './describe.js';
 import type { SvgNode } from './xml.js';
 
 export type { SceneSvgOptions } from './describe.js';
@@ -69,7 +69,7 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
       width: size('width'),
       height: size('height'),
       language: laid.language,
-      tree: { ...parts.root, children: [...parts.head, ...parts.body] },
+      tree: partsToTree(parts),
     };
   });
 }

@@ -3,7 +3,7 @@
  * each Scene role a class rule that reads them. Light and dark values live in the same `<style>`, scoped to
  * the diagram's id, so a page can switch themes without re-rendering and two diagrams never share rules.
  */
-import type { Palette, Role, ThemeName } from '@wiregram/layout';
+import type { Palette, Role } from '@wiregram/layout';
 import { paintFor, themes } from '@wiregram/layout';
 
 /** Palette key → custom property name. The short ones are the names documented for site authors. */
@@ -27,10 +27,6 @@ export const CSS_VARS: Record<keyof Palette, string> = {
   errorFill: '--wg-error-fill',
 };
 
-export function palettes(): Record<ThemeName, Palette> {
-  return themes;
-}
-
 function vars(p: Palette): string {
   let out = '';
   for (const key of Object.keys(CSS_VARS) as Array<keyof Palette>) out += CSS_VARS[key] + ':' + p[key] + ';';
@@ -45,18 +41,6 @@ function rule(role: Role): string {
   return out;
 }
 
-/** A role whose shape is filled and outlined (a box): author colours tint its fill rather than replace the ink. */
-export function isBoxRole(role: Role): boolean {
-  const p = paintFor(role);
-  return p.fill !== 'none' && p.stroke !== 'none';
-}
-
-/** A role painted by fill only (text, arrowheads). */
-export function isFillRole(role: Role): boolean {
-  const p = paintFor(role);
-  return p.fill !== 'none' && p.stroke === 'none';
-}
-
 export type ThemeMode = 'auto' | 'light' | 'dark';
 
 /**
@@ -66,7 +50,7 @@ export type ThemeMode = 'auto' | 'light' | 'dark';
  * the toggle. `light`/`dark` pin one palette.
  */
 export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, darkClass: string | null, darkSelectors: readonly string[] = []): string {
-  const { light, dark } = palettes();
+  const { light, dark } = themes;
   const sel = '#' + id;
   let css = sel + '{max-width:100%;height:auto;';
   if (theme === 'dark') css += vars(dark) + '}';

@@ -134,25 +134,27 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       a.ackedUnseen = true;
       rev.maxseqtobeacked = rev.nextseq;
     }
+    // Whether the segment occupies sequence space, and the sequence number after it.
+    const occupies = seglen > 0 || (flags & (TH_SYN | TH_FIN)) !== 0;
+    const nextseq = (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
+    const sentKey = p.dir * 4294967296 + seq;
     // RETRANSMISSION / FAST RETRANSMISSION / SPURIOUS / OUT-OF-ORDER
-    if ((seglen > 0 || flags & (TH_SYN | TH_FIN)) && fwd.nextseq && lt(seq, fwd.nextseq) && !a.keepAlive) {
+    if (occupies && fwd.nextseq && lt(seq, fwd.nextseq) && !a.keepAlive) {
       const ooo = firstRtt > 0 ? firstRtt : 3_000_000;
       if (rev.dupacknum >= 2 && rev.lastack === seq && nowNs - rev.lastacktime < 20_000_000) {
         a.fastRetransmission = true;
-      } else if (nowNs - fwd.nextseqtime < ooo && fwd.nextseq !== ((seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0)) {
+      } else if (nowNs - fwd.nextseqtime < ooo && fwd.nextseq !== nextseq) {
         a.outOfOrder = true;
       } else if (seglen > 0 && rev.lastack !== 0 && !lt(rev.lastack, (seq + seglen) >>> 0)) {
         a.spuriousRetransmission = true;
       } else a.retransmission = true;
       if (a.fastRetransmission || a.spuriousRetransmission || a.retransmission) {
         a.retransmission = true;
-        a.retransmissionOf = firstSent.get(p.dir * 4294967296 + seq) ?? null;
+        a.retransmissionOf = firstSent.get(sentKey) ?? null;
       }
     }
     // The first segment that carried each starting sequence number, to point retransmissions at it.
-    if ((seglen > 0 || flags & (TH_SYN | TH_FIN)) && !firstSent.has(p.dir * 4294967296 + seq)) firstSent.set(p.dir * 4294967296 + seq, i);
-    let nextseq = (seq + seglen) >>> 0;
-    if (flags & (TH_SYN | TH_FIN)) nextseq = (nextseq + 1) >>> 0;
+    if (occupies && !firstSent.has(sentKey)) firstSent.set(sentKey, i);
     if (gt(nextseq, fwd.nextseq) || !fwd.nextseq) {
       if (!a.zeroWindowProbe) {
         fwd.nextseq = nextseq;

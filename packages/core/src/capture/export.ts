@@ -4,6 +4,7 @@
 import { WiregramError } from '../errors.js';
 import { compileSequence } from '../sequence/index.js';
 import type { Timeline } from '../timeline.js';
+import type { ScanResult, StreamInfo } from './scan.js';
 import { selectStream, timelineFromScan, type CaptureInput, type CaptureStreamOptions } from './timeline.js';
 
 export interface CaptureJsonSegment {
@@ -46,9 +47,12 @@ export interface SequenceTextOptions extends CaptureStreamOptions {
  * the text). Frame numbers and Wireshark's expert marks follow as comments.
  */
 export function captureToSequenceText(input: CaptureInput, options: SequenceTextOptions = {}): string {
-  const scan = selectStream(input, options);
-  const tl = timelineFromScan(scan, options);
-  return timelineToSequenceText(tl, scan.packets.map((p) => p.frame), options);
+  return sequenceTextFromScan(selectStream(input, options), options);
+}
+
+/** `captureToSequenceText` of a scan that selected a stream (see `withStream`), e.g. one streamed from disk. */
+export function sequenceTextFromScan(scan: ScanResult & { stream: StreamInfo }, options: SequenceTextOptions = {}): string {
+  return timelineToSequenceText(timelineFromScan(scan, options), scan.packets.map((p) => p.frame), options);
 }
 
 /** The text form of a Timeline made from a capture (see `captureToSequenceText`). */

@@ -3,9 +3,9 @@
  * a stream into a Timeline, `tcp-sequence` text or JSON. Pure TypeScript (no Node APIs): runs in browsers.
  * Node helpers that read files live in `@wiregram/core/node`.
  */
-import { WiregramError, type Diagnostic } from '../errors.js';
+import type { Diagnostic } from '../errors.js';
 import { CaptureReader, packetSeconds, type CaptureDamage, type CaptureFormat, type CaptureInterface } from './reader.js';
-import { scanCapture, type ScanOptions, type ScanResult } from './scan.js';
+import { chunksOf, scanCapture, type ScanOptions, type ScanResult } from './scan.js';
 
 export { CaptureReader, MAX_BLOCK, MAX_PACKET, packetSeconds, packetDelta, WarningLog } from './reader.js';
 export type { CaptureDamage, CaptureFormat, CaptureInterface, PacketRef, PacketHandler, TimeBase } from './reader.js';
@@ -86,15 +86,4 @@ export function readCapture(input: Uint8Array | ArrayBuffer | Iterable<Uint8Arra
 /** Index the TCP streams of a capture exactly as Wireshark numbers them (`tcp.stream`). */
 export function indexStreams(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>, options: Pick<ScanOptions, 'frameStreams'> = {}): ScanResult {
   return scanCapture(input, { frameStreams: options.frameStreams ?? false });
-}
-
-function* chunksOf(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>): Iterable<Uint8Array> {
-  if (input instanceof Uint8Array) yield input;
-  else if (input instanceof ArrayBuffer) yield new Uint8Array(input);
-  else if (input && typeof (input as Iterable<Uint8Array>)[Symbol.iterator] === 'function') {
-    for (const c of input as Iterable<Uint8Array>) {
-      if (!(c instanceof Uint8Array)) throw new WiregramError({ code: 'capture-input', reason: 'a capture chunk is not a Uint8Array', expected: 'Uint8Array chunks' });
-      yield c;
-    }
-  } else throw new WiregramError({ code: 'capture-input', reason: 'the capture must be bytes (Uint8Array) or an iterable of Uint8Array chunks', expected: 'a Uint8Array' });
 }

@@ -6,7 +6,7 @@
  * file can never make us buffer more than MAX_BLOCK bytes, and blocks we do not need are skipped without
  * being buffered at all.
  */
-import { WiregramError, diagnostic, type Diagnostic } from '../errors.js';
+import { WiregramError, diagnostic, type Diagnostic, type Position } from '../errors.js';
 
 /** Largest packet we accept (the biggest snaplen libpcap ever writes). */
 export const MAX_PACKET = 262_144;
@@ -53,8 +53,12 @@ export interface PacketRef {
 
 /** Absolute time in seconds since the epoch (a double: exact to about a microsecond). */
 export function packetSeconds(p: PacketRef): number {
-  if (p.tsSplit) return p.tsHigh + p.tsLow / p.unitsPerSecond + p.offsetSeconds;
-  return (p.tsHigh * 4294967296 + p.tsLow) / p.unitsPerSecond + p.offsetSeconds;
+  return seconds(p.tsHigh, p.tsLow, p.tsSplit, p.unitsPerSecond, p.offsetSeconds);
+}
+
+function seconds(high: number, low: number, split: boolean, unitsPerSecond: number, offsetSeconds: number): number {
+  if (split) return high + low / unitsPerSecond + offsetSeconds;
+  return (high * 4294967296 + low) / unitsPerSecond + offsetSeconds;
 }
 
 export interface TimeBase {
@@ -75,10 +79,7 @@ export function packetDelta(p: PacketRef, base: TimeBase): number {
     if (p.tsSplit) return p.tsHigh - base.high + (p.tsLow - base.low) / p.unitsPerSecond;
     return ((p.tsHigh - base.high) * 4294967296 + (p.tsLow - base.low)) / p.unitsPerSecond;
   }
-  const b = base.split
-    ? base.high + base.low / base.unitsPerSecond + base.offsetSeconds
-    : (base.high * 4294967296 + base.low) / base.unitsPerSecond + base.offsetSeconds;
-  return packetSeconds(p) - b;
+  return packetSeconds(p) - seconds(base.high, base.low, base.split, base.unitsPerSecond, base.offsetSeconds);
 }
 
 /** Where and why reading stopped early: a record cut short (`capture-truncated`) or impossible (`capture-corrupt`). */
@@ -110,6 +111,12 @@ export class WarningLog {
   }
 }
 
+/** The reader's findings have no place in the source; give them that of the statement that read the capture. */
+export function placeWarnings(warnings: Diagnostic[], position: Position | null | undefined): Diagnostic[] {
+  if (!position) return warnings;
+  return warnings.map((w) => (w.position ? w : diagnostic({ code: w.code, reason: w.reason, position, expected: w.expected, hint: w.hint })));
+}
+
 export type PacketHandler = (p: PacketRef) => void;
 
 const PCAP_MAGIC_US = 0xa1b2c3d4;
@@ -120,6 +127,11 @@ const BT_IDB = 1;
 const BT_PB = 2; // obsolete Packet Block
 const BT_SPB = 3;
 const BT_EPB = 6;
+
+/** The pcapng blocks the reader parses; every other block is skipped unbuffered. */
+function parsedBlock(type: number): boolean {
+  return type === PCAPNG_SHB || type === BT_IDB || type === BT_EPB || type === BT_SPB || type === BT_PB;
+}
 
 const enum Mode {
   Detect,
@@ -361,7 +373,7 @@ export class CaptureReader {
   private skippable(view: DataView, off: number): boolean {
     if (this.mode !== Mode.Pcapng) return false;
     const type = view.getUint32(off, this.littleEndian);
-    const skip = type !== PCAPNG_SHB && type !== BT_IDB && type !== BT_EPB && type !== BT_SPB && type !== BT_PB;
+    const skip = !parsedBlock(type);
     if (skip) this.countRecord(type);
     return skip;
   }
@@ -424,8 +436,7 @@ export class CaptureReader {
       this.stop('capture-corrupt', `pcapng block at byte ${this.at} declares an impossible length ${len}`);
       return -2;
     }
-    const parsed = type === PCAPNG_SHB || type === BT_IDB || type === BT_EPB || type === BT_SPB || type === BT_PB;
-    if (parsed && len > MAX_BLOCK) {
+    if (len > MAX_BLOCK && parsedBlock(type)) {
       this.stop('capture-corrupt', `pcapng block at byte ${this.at} declares ${len} bytes (limit ${MAX_BLOCK})`);
       return -2;
     }

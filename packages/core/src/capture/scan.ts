@@ -143,11 +143,12 @@ export class CaptureScanner {
   private info(s: number): StreamInfo {
     const t = this.table;
     const e = t.endpoints(s);
+    const words = concat(e.a, e.b);
     return {
       index: s,
       family: e.family,
-      a: { address: formatAddress(e.family, concat(e.a, e.b), 0), port: e.aPort },
-      b: { address: formatAddress(e.family, concat(e.a, e.b), 1), port: e.bPort },
+      a: { address: formatAddress(e.family, words, 0), port: e.aPort },
+      b: { address: formatAddress(e.family, words, 1), port: e.bPort },
       packets: t.packets[s]!,
       bytes: t.bytes[s]!,
       frameBytes: t.frameBytes[s]!,
@@ -321,13 +322,18 @@ export function normalizeAddress(text: string): string {
 /** Run a scan over in-memory bytes or an iterable of chunks. */
 export function scanCapture(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>, options: ScanOptions = {}): ScanResult {
   const scanner = new CaptureScanner(options);
-  if (input instanceof Uint8Array) scanner.push(input);
-  else if (input instanceof ArrayBuffer) scanner.push(new Uint8Array(input));
+  for (const chunk of chunksOf(input)) scanner.push(chunk);
+  return scanner.finish();
+}
+
+/** The chunks of a capture given as bytes or as an iterable of chunks; anything else is a WiregramError. */
+export function* chunksOf(input: Uint8Array | ArrayBuffer | Iterable<Uint8Array>): Iterable<Uint8Array> {
+  if (input instanceof Uint8Array) yield input;
+  else if (input instanceof ArrayBuffer) yield new Uint8Array(input);
   else if (input && typeof (input as Iterable<Uint8Array>)[Symbol.iterator] === 'function') {
-    for (const chunk of input as Iterable<Uint8Array>) {
-      if (!(chunk instanceof Uint8Array)) throw new WiregramError({ code: 'capture-input', reason: 'a capture chunk is not a Uint8Array', expected: 'Uint8Array chunks' });
-      scanner.push(chunk);
+    for (const c of input as Iterable<Uint8Array>) {
+      if (!(c instanceof Uint8Array)) throw new WiregramError({ code: 'capture-input', reason: 'a capture chunk is not a Uint8Array', expected: 'Uint8Array chunks' });
+      yield c;
     }
   } else throw new WiregramError({ code: 'capture-input', reason: 'the capture must be bytes (Uint8Array) or an iterable of Uint8Array chunks', expected: 'a Uint8Array' });
-  return scanner.finish();
 }

@@ -3,7 +3,7 @@
  * flags, relative numbers, options and Wireshark's expert marks, and each endpoint's TCP state inferred from
  * what it sent and received.
  */
-import { WiregramError, diagnostic, type Diagnostic, type Position } from '../errors.js';
+import { WiregramError, type Position } from '../errors.js';
 import type {
   DiagramOptions,
   LabelStyle,
@@ -19,8 +19,8 @@ import type {
 import { formatLabel } from '../sequence/format.js';
 import { analyzeStream, type SegmentAnalysis } from './analysis.js';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN, flagNames } from './decode.js';
-import { TRUNCATED_HINT } from './reader.js';
-import { scanCapture, type CaptureTuple, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
+import { placeWarnings, TRUNCATED_HINT } from './reader.js';
+import { scanCapture, type CaptureTuple, type ScanOptions, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
 import { formatStreamSelector } from './selector.js';
 
 export type CaptureInput = Uint8Array | ArrayBuffer | Iterable<Uint8Array>;
@@ -43,15 +43,19 @@ export interface CaptureStreamOptions {
   position?: Position | null;
 }
 
-/** Scan a capture and pick the requested stream; throws a WiregramError when it does not exist. */
-export function selectStream(input: CaptureInput, options: CaptureStreamOptions = {}): ScanResult & { stream: StreamInfo } {
+/** What a scan must keep for the stream `options` asks for: by number (default 0), or by endpoints. */
+export function streamScanOptions(options: CaptureStreamOptions): ScanOptions {
   const useTuple = options.tuple !== undefined && options.stream === undefined;
   const stream = useTuple ? undefined : (options.stream ?? 0);
   if (stream !== undefined && (!Number.isInteger(stream) || stream < 0)) {
     throw new WiregramError({ code: 'capture-stream', reason: `stream ${String(stream)} is not a stream number`, expected: 'a whole number ≥ 0, as in tshark’s tcp.stream' });
   }
-  const scan = scanCapture(input, { ...(stream !== undefined ? { stream } : { tuple: options.tuple! }), ...(options.maxSegments ? { maxSegments: options.maxSegments } : {}) });
-  return withStream(scan, options);
+  return { ...(stream !== undefined ? { stream } : { tuple: options.tuple! }), ...(options.maxSegments ? { maxSegments: options.maxSegments } : {}) };
+}
+
+/** Scan a capture and pick the requested stream; throws a WiregramError when it does not exist. */
+export function selectStream(input: CaptureInput, options: CaptureStreamOptions = {}): ScanResult & { stream: StreamInfo } {
+  return withStream(scanCapture(input, streamScanOptions(options)), options);
 }
 
 /** Check that the scan found the requested stream. */
@@ -85,12 +89,6 @@ export function withStream(scan: ScanResult, options: CaptureStreamOptions = {})
     });
   }
   return { ...scan, stream: scan.streams[scan.selected]! };
-}
-
-/** The reader's findings have no place in the source; give them the `capture` statement's. */
-function placed(warnings: Diagnostic[], position: Position | null | undefined): Diagnostic[] {
-  if (!position) return warnings;
-  return warnings.map((w) => (w.position ? w : diagnostic({ code: w.code, reason: w.reason, position, expected: w.expected, hint: w.hint })));
 }
 
 export function endpointText(address: string, port: number): string {
@@ -149,7 +147,7 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
     headers: [],
     options: options2,
     duration,
-    warnings: placed(scan.warnings, options.position),
+    warnings: placeWarnings(scan.warnings, options.position),
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.

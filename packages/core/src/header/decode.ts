@@ -5,6 +5,7 @@
  * there and adds a warning; it never throws anything but a WiregramError.
  */
 import { diagnostic, WiregramError, type Diagnostic, type Position } from '../errors.js';
+import type { TcpOption } from '../timeline.js';
 import type { HeaderField, HeaderGroup, HeaderModel } from './model.js';
 import {
   BUILTIN_HEADERS,
@@ -20,7 +21,7 @@ import {
   headerModel,
   staticGroups,
 } from './tables.js';
-import { hex, requireBuiltin } from './util.js';
+import { hex, plural, requireBuiltin } from './util.js';
 
 /** The most bytes one decode accepts: the largest IPv4 packet / IPv6 payload without jumbograms. */
 export const MAX_DECODE_BYTES = 65_535 + 40;
@@ -255,8 +256,6 @@ export function tcpFlagsText(raw: number): string {
   return `${hex(raw, 3)} (${names.length ? names.join(', ') : '<None>'})`;
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-
 // ---------------------------------------------------------------------------------------------------------
 // The generic part: fixed fields straight from a table
 
@@ -377,8 +376,7 @@ function expectedChecksum(stored: number, verifySum: number): number {
   // verifySum = ~(S + stored) where S is the sum without the checksum; the right value is ~S.
   let s = (~verifySum & 0xffff) + (~stored & 0xffff);
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  const v = ~s & 0xffff;
-  return v;
+  return ~s & 0xffff;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -389,25 +387,58 @@ interface TcpOptionOut {
   texts: string[];
 }
 
+/**
+ * The field of one TCP option `len` bytes long at byte `at`, named and worded as Wireshark shows it: one
+ * wording for decoded bytes and for the `header` statement of a simulated segment.
+ */
+export function tcpOptionField(o: TcpOption, at: number, len: number): HeaderField {
+  const field = (name: string, short: string, value: string, raw: number | null, wireshark: string | null): HeaderField =>
+    ({ name, short, offset: at * 8, bits: len * 8, kind: 'options', value, raw, color: null, wireshark, position: null });
+  switch (o.kind) {
+    case 'MSS':
+      return field('Maximum Segment Size', 'MSS', `MSS: ${o.value ?? 0}`, o.value ?? null, 'tcp.options.mss');
+    case 'WS': {
+      const shift = o.value ?? 0;
+      return field('Window Scale', 'WS', `Window scale: ${shift} (multiply by ${2 ** Math.min(shift, 14)})`, shift, 'tcp.options.wscale');
+    }
+    case 'SACK_PERM':
+      return field('SACK Permitted', 'SACK_PERM', 'SACK permitted', null, 'tcp.options.sack_perm');
+    case 'SACK':
+      return field('SACK', 'SACK', `SACK: ${(o.blocks ?? []).map(([l, r]) => `${l}-${r}`).join(', ')}`, null, 'tcp.options.sack');
+    case 'TS':
+      return field('Timestamps', 'TS', `Timestamps: TSval ${o.value ?? 0}, TSecr ${o.echo ?? 0}`, o.value ?? null, 'tcp.options.timestamp');
+    case 'NOP':
+      return field('No-Operation', 'NOP', 'NOP', 1, 'tcp.options.nop');
+    case 'EOL':
+      return field('End of Option List', 'EOL', 'EOL', 0, 'tcp.options.eol');
+    default:
+      return field(`Option ${o.code ?? '?'}`, `Kind ${o.code ?? '?'}`, `Kind ${o.code ?? '?'}, ${plural(len, 'byte')}`, o.code ?? null, null);
+  }
+}
+
 function tcpOptions(ctx: Ctx, start: number, end: number): TcpOptionOut {
   const b = ctx.bytes;
   const fields: HeaderField[] = [];
   const texts: string[] = [];
-  const push = (name: string, short: string, at: number, len: number, value: string, raw: number | null, ws: string | null, kind: HeaderField['kind'] = 'options') => {
-    fields.push({ name, short, offset: at * 8, bits: len * 8, kind, value, raw, color: null, wireshark: ws, position: null });
-    if (kind === 'options') texts.push(value);
+  const option = (o: TcpOption, at: number, len: number) => {
+    const f = tcpOptionField(o, at, len);
+    fields.push(f);
+    texts.push(f.value!);
   };
+  // The undecodable rest of the options: shown, but not part of the Options summary.
+  const rest = (name: string, short: string, at: number) =>
+    fields.push({ name, short, offset: at * 8, bits: (end - at) * 8, kind: 'padding', value: plural(end - at, 'byte'), raw: null, color: null, wireshark: null, position: null });
   let i = start;
   while (i < end) {
     const kind = b[i] ?? 0;
     if (kind === 0) {
-      push('End of Option List', 'EOL', i, 1, 'EOL', 0, 'tcp.options.eol');
+      option({ kind: 'EOL' }, i, 1);
       i++;
-      if (i < end) push('Padding', 'Pad', i, end - i, plural(end - i, 'byte'), null, null, 'padding');
+      if (i < end) rest('Padding', 'Pad', i);
       return { fields, texts };
     }
     if (kind === 1) {
-      push('No-Operation', 'NOP', i, 1, 'NOP', 1, 'tcp.options.nop');
+      option({ kind: 'NOP' }, i, 1);
       i++;
       continue;
     }
@@ -422,30 +453,19 @@ function tcpOptions(ctx: Ctx, start: number, end: number): TcpOptionOut {
           hint: 'the rest of the options are shown as undecoded bytes',
         }),
       );
-      push('Malformed Options', 'Malformed', i, end - i, plural(end - i, 'byte'), null, null, 'padding');
+      rest('Malformed Options', 'Malformed', i);
       return { fields, texts };
     }
-    const v16 = (at: number) => (((b[at] ?? 0) << 8) | (b[at + 1] ?? 0)) >>> 0;
-    const v32 = (at: number) => ((b[at] ?? 0) * 0x1000000 + ((b[at + 1] ?? 0) << 16) + ((b[at + 2] ?? 0) << 8) + (b[at + 3] ?? 0));
-    if (kind === 2 && len === 4) {
-      const mss = v16(i + 2);
-      push('Maximum Segment Size', 'MSS', i, 4, `MSS: ${mss}`, mss, 'tcp.options.mss');
-    } else if (kind === 3 && len === 3) {
-      const shift = b[i + 2] ?? 0;
-      const mult = shift <= 14 ? 2 ** shift : 2 ** 14;
-      push('Window Scale', 'WS', i, 3, `Window scale: ${shift} (multiply by ${mult})`, shift, 'tcp.options.wscale');
-    } else if (kind === 4 && len === 2) {
-      push('SACK Permitted', 'SACK_PERM', i, 2, 'SACK permitted', null, 'tcp.options.sack_perm');
-    } else if (kind === 5 && (len - 2) % 8 === 0) {
-      const blocks: string[] = [];
-      for (let at = i + 2; at < i + len; at += 8) blocks.push(`${v32(at)}-${v32(at + 4)}`);
-      push('SACK', 'SACK', i, len, `SACK: ${blocks.join(', ')}`, null, 'tcp.options.sack');
-    } else if (kind === 8 && len === 10) {
-      const tsval = v32(i + 2);
-      push('Timestamps', 'TS', i, 10, `Timestamps: TSval ${tsval}, TSecr ${v32(i + 6)}`, tsval, 'tcp.options.timestamp');
-    } else {
-      push(`Option ${kind}`, `Kind ${kind}`, i, len, `Kind ${kind}, ${plural(len, 'byte')}`, kind, null);
-    }
+    const v32 = (at: number) => readBits(b, at * 8, 32);
+    if (kind === 2 && len === 4) option({ kind: 'MSS', value: readBits(b, (i + 2) * 8, 16) }, i, len);
+    else if (kind === 3 && len === 3) option({ kind: 'WS', value: b[i + 2] ?? 0 }, i, len);
+    else if (kind === 4 && len === 2) option({ kind: 'SACK_PERM' }, i, len);
+    else if (kind === 5 && (len - 2) % 8 === 0) {
+      const blocks: Array<[number, number]> = [];
+      for (let at = i + 2; at < i + len; at += 8) blocks.push([v32(at), v32(at + 4)]);
+      option({ kind: 'SACK', blocks }, i, len);
+    } else if (kind === 8 && len === 10) option({ kind: 'TS', value: v32(i + 2), echo: v32(i + 6) }, i, len);
+    else option({ kind: 'UNKNOWN', code: kind }, i, len);
     i += len;
   }
   return { fields, texts };
@@ -467,7 +487,7 @@ function decodeTcp(protocol: string, ctx: Ctx, pseudo: PseudoHeader | null): Hea
         return defaultValue(f, raw, b);
     }
   });
-  const groups = staticGroups(protocol, fixed);
+  const groups = staticGroups(protocol);
   const flagGroup = groups[0];
   if (flagGroup && b.length >= 14) {
     const raw = readBits(b, 100, 12);
@@ -507,11 +527,8 @@ function decodeUdp(ctx: Ctx, pseudo: PseudoHeader | null): HeaderModel {
   const b = ctx.bytes;
   const fields = fixedFields(BUILTIN_HEADERS.udp!.fields);
   const length = b.length >= 6 ? readBits(b, 32, 16) : b.length;
-  let verify: (() => number) | null = null;
-  if (pseudo && length >= 8 && b.length >= length) {
-    const seg = b.subarray(0, length);
-    verify = () => internetChecksum([pseudoBytes({ ...pseudo, length }), seg]);
-  }
+  // UDP's own length field, not the IP layer's, says what the checksum covers.
+  const verify = pseudo ? pseudoVerify(b, { ...pseudo, length }, 8) : null;
   readFixed(ctx, fields, (f, raw) => (f.wireshark === 'udp.checksum' ? checksumText(raw, verify, pseudo?.src.length === 4) : defaultValue(f, raw, b)));
   const end = Math.min(b.length, Math.max(8, length));
   if (end > 8) fields.push(dataField('Data', 'Data', 8, end - 8, 'udp.payload'));
@@ -674,7 +691,7 @@ function decodeIpv4(ctx: Ctx): HeaderModel {
   if (ihl < 5 && b.length >= 1) {
     ctx.warnings.push(diagnostic({ code: 'ipv4-bad-header-length', reason: `the IPv4 header length is ${ihl} (${ihl * 4} bytes), below the minimum of 5 (20 bytes)`, position: ctx.position, expected: 'a header length from 5 to 15', hint: 'the header is read as 20 bytes without options' }));
   }
-  const groups = staticGroups('ipv4', fields);
+  const groups = staticGroups('ipv4');
   const flagGroup = groups[0];
   if (flagGroup && b.length >= 7) {
     const raw = readBits(b, 48, 3);

@@ -11,10 +11,11 @@
 import { diagnostic, WiregramError, type Diagnostic, type Point, type Position } from '../errors.js';
 import { normalizeColor } from './colors.js';
 import { readCapture } from '../capture/index.js';
+import { placeWarnings } from '../capture/reader.js';
 import { decodeHeader, decodePacket, mergeLayers, MAX_DECODE_BYTES, readBits } from './decode.js';
-import type { HeaderField, HeaderGroup, HeaderModel } from './model.js';
-import { BUILTIN_HEADERS, builtinHeader, resolveBuiltin } from './tables.js';
-import { clip, requireBuiltin, suggest } from './util.js';
+import type { HeaderField, HeaderModel } from './model.js';
+import { BUILTIN_HEADERS, builtinHeader, headerModel, resolveBuiltin } from './tables.js';
+import { clip, plural, requireBuiltin, suggest } from './util.js';
 
 export const HEADER_LIMITS = Object.freeze({
   /** Characters in one `packet-header` block. */
@@ -49,11 +50,6 @@ interface Line {
   text: string;
   line: number;
   start: number;
-}
-
-interface PendingField {
-  field: HeaderField;
-  variable: boolean;
 }
 
 const KNOWN_SHORT = new Map<string, string>();
@@ -340,7 +336,7 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
   let offsets = false;
   let description: string | null = null;
   let layers: Array<{ name: string; position: Position }> | null = null;
-  const pending: PendingField[] = [];
+  const pending: HeaderField[] = [];
   const colors: Array<{ target: string; color: string; position: Position }> = [];
   const bytes: number[] = [];
   let bytesPosition: Position | null = null;
@@ -412,8 +408,7 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
         bits = end - start + 1;
       }
       if (start < cursor) {
-        const other = [...pending].reverse().find((p) => p.field.bits !== null && p.field.offset < cursor && p.field.offset + p.field.bits > start);
-        const o = other?.field;
+        const o = [...pending].reverse().find((p) => p.bits !== null && p.offset < cursor && p.offset + p.bits > start);
         fail(
           'header-overlap',
           `bits ${start}-${start + (bits ?? 1) - 1} overlap ${o ? `\`${clip(o.name)}\` (bits ${o.offset}-${o.offset + (o.bits ?? 1) - 1})` : 'the field before'}`,
@@ -425,14 +420,11 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
       if (start > cursor) {
         const gapPos = pos(l, col, col + field[0].length - 1);
         warnings.push(diagnostic({ code: 'header-gap', reason: `bits ${cursor}-${start - 1} are not part of any field; they are drawn as unused`, position: gapPos, expected: `a field starting at bit ${cursor}`, hint: `add \`${cursor}-${start - 1}: Reserved\` to name them` }));
-        pending.push({ field: { name: 'Unused', short: null, offset: cursor, bits: start - cursor, kind: 'padding', value: null, raw: null, color: null, wireshark: null, position: gapPos }, variable: false });
+        pending.push({ name: 'Unused', short: null, offset: cursor, bits: start - cursor, kind: 'padding', value: null, raw: null, color: null, wireshark: null, position: gapPos });
       }
       if (bits !== null && start + bits > HEADER_LIMITS.maxBits) fail('header-too-many-bits', `the layout grows past ${HEADER_LIMITS.maxBits} bits`, pos(l, col, col + field[0].length - 1), `at most ${HEADER_LIMITS.maxBits} bits in the fixed part`, 'use `+var:` for long data');
       const kind = attrs.kind ?? inferKind(name, bits);
-      pending.push({
-        field: { name, short: attrs.short ?? autoShort(name, bits), offset: start, bits, kind, value: null, raw: null, color: attrs.color, wireshark: null, position: here },
-        variable: bits === null,
-      });
+      pending.push({ name, short: attrs.short ?? autoShort(name, bits), offset: start, bits, kind, value: null, raw: null, color: attrs.color, wireshark: null, position: here });
       if (bits === null) afterVariable = true;
       else cursor = start + bits;
       continue;
@@ -553,7 +545,7 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
   } else if (layers) {
     model = buildBuiltin(layers, byteArray, bytesPosition);
   } else if (pending.length) {
-    model = buildCustom(pending.map((p) => p.field), byteArray, bytesPosition, warnings);
+    model = buildCustom(pending, byteArray, bytesPosition, warnings);
   } else {
     fail(
       'header-empty',
@@ -576,7 +568,7 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
 }
 
 /** Link-layer headers wiregram skips (it draws Ethernet, but not cooked/loopback pseudo-headers). */
-function linkStart(linkType: number, data: Uint8Array): { link: 'ethernet' | 'ip' | 'ipv4' | 'ipv6'; skip: number } | null {
+function linkStart(linkType: number): { link: 'ethernet' | 'ip' | 'ipv4' | 'ipv6'; skip: number } | null {
   switch (linkType) {
     case 1:
       return { link: 'ethernet', skip: 0 };
@@ -596,7 +588,6 @@ function linkStart(linkType: number, data: Uint8Array): { link: 'ethernet' | 'ip
     case 276:
       return { link: 'ip', skip: 20 };
     default:
-      void data;
       return null;
   }
 }
@@ -625,15 +616,15 @@ function captureFrame(frame: { path: string; number: number; position: Position 
     }
     fail('header-no-such-frame', `\`${clip(frame.path)}\` has ${n} frame${n === 1 ? '' : 's'}, not ${frame.number}`, frame.position, `a frame number from 1 to ${Math.max(1, n)}`, null);
   }
-  const start = linkStart(packet.linkType, packet.data);
+  const start = linkStart(packet.linkType);
   if (!start) fail('header-unknown-link', `frame ${frame.number} has link type ${packet.linkType}, which wiregram does not decode`, frame.position, 'Ethernet, raw IP, Linux cooked (SLL/SLL2) or loopback captures', null);
   let decoded = decodePacket(packet.data.subarray(start.skip), { link: start.link, position: frame.position });
   for (const l of decoded) l.byteOffset = (l.byteOffset ?? 0) + start.skip;
   let protocol = decoded.map((l) => l.protocol).join('+');
   if (layers) {
     // `tcp` + a capture frame: draw only the layers asked for (the checksum is still verified with the IP header).
-    const want = new Set(layers.map((l) => (l.name.startsWith('icmp-') ? 'icmp' : l.name === 'tcp-rfc793' ? 'tcp' : l.name)));
-    const chosen = decoded.filter((l) => want.has(l.protocol === 'icmpv6-echo' ? 'icmpv6' : (l.protocol ?? '')));
+    const want = new Set(layers.map((l) => layerFamily(l.name)));
+    const chosen = decoded.filter((l) => want.has(layerFamily(l.protocol ?? '')));
     if (chosen.length !== want.size) {
       fail('header-layer-not-in-frame', `frame ${frame.number} has no ${[...want].filter((w) => !chosen.some((c) => c.protocol === w)).join(' + ')} layer`, layers[0]!.position, `one of the frame's layers: ${protocol}`, `write \`${decoded[decoded.length - 1]?.protocol ?? 'ipv4'}\`, or leave the layout out to draw every layer`);
     }
@@ -643,8 +634,7 @@ function captureFrame(frame: { path: string; number: number; position: Position 
   const model = decoded.length === 1 ? decoded[0]! : mergeLayers(decoded, protocol, packet.data.subarray(decoded[0]?.byteOffset ?? 0));
   model.protocol = protocol;
   // The reader's findings (a skipped interface, a version quirk) belong to the `capture` line, not to the fence.
-  const placed = capture.warnings.map((w) => (w.position ? w : diagnostic({ code: w.code, reason: w.reason, position: frame.position, expected: w.expected, hint: w.hint })));
-  model.warnings = [...placed, ...model.warnings];
+  model.warnings = [...placeWarnings(capture.warnings, frame.position), ...model.warnings];
   return model;
 }
 
@@ -662,6 +652,16 @@ function applyColor(model: HeaderModel, target: string, color: string, position:
     const guess = suggest(target, names);
     fail('header-unknown-field', `no field named \`${clip(target)}\``, position, 'a field name, its short form or its Wireshark name (`SYN`, `Source Port`, `tcp.srcport`)', guess ? `did you mean \`${guess}\`?` : null);
   }
+}
+
+/**
+ * The protocol a layout variant belongs to (`icmp-echo` → `icmp`, `tcp-rfc793` → `tcp`, `icmpv6-echo` →
+ * `icmpv6`): the layers the author names and the layers decoded from bytes are compared by it.
+ */
+function layerFamily(name: string): string {
+  if (name.startsWith('icmp-')) return 'icmp';
+  if (name.startsWith('icmpv6-')) return 'icmpv6';
+  return name === 'tcp-rfc793' ? 'tcp' : name;
 }
 
 function buildBuiltin(layers: Array<{ name: string; position: Position }>, bytes: Uint8Array | null, bytesPosition: Position | null): HeaderModel {
@@ -710,8 +710,8 @@ function buildBuiltin(layers: Array<{ name: string; position: Position }>, bytes
   const link = first.name === 'ethernet' ? 'ethernet' : first.name === 'ipv6' ? 'ipv6' : 'ipv4';
   const decoded = decodePacket(bytes, { link, position: bytesPosition });
   const merged = mergeLayers(decoded, protocol, bytes);
-  const want = layers.map((l) => (l.name.startsWith('icmp-') ? 'icmp' : l.name === 'tcp-rfc793' ? 'tcp' : l.name));
-  const got = decoded.map((d) => (d.protocol === 'icmpv6-echo' ? 'icmpv6' : d.protocol)).filter((p) => p !== 'ipv6-ext' && p !== 'vlan');
+  const want = layers.map((l) => layerFamily(l.name));
+  const got = decoded.map((d) => layerFamily(d.protocol ?? '')).filter((p) => p !== 'ipv6-ext' && p !== 'vlan');
   if (want.join('+') !== got.join('+')) {
     merged.warnings.push(
       diagnostic({
@@ -727,21 +727,7 @@ function buildBuiltin(layers: Array<{ name: string; position: Position }>, bytes
 }
 
 function buildCustom(fields: HeaderField[], bytes: Uint8Array | null, bytesPosition: Position | null, warnings: Diagnostic[]): HeaderModel {
-  const model: HeaderModel = {
-    kind: 'header',
-    title: null,
-    protocol: null,
-    rowBits: 32,
-    ruler: false,
-    offsets: false,
-    fields,
-    bytes,
-    warnings: [],
-    position: null,
-    groups: [] as HeaderGroup[],
-    summary: null,
-    byteOffset: 0,
-  };
+  const model = headerModel({ protocol: null, fields, bytes });
   if (bytes) decodeCustom(model, bytes, bytesPosition, warnings);
   return model;
 }
@@ -766,7 +752,7 @@ function decodeCustom(model: HeaderModel, bytes: Uint8Array, position: Position 
       const available = Math.max(0, total - f.offset - fixedAfter);
       const len = firstVariable ? Math.floor(available / 8) * 8 : 0;
       firstVariable = false;
-      f.value = `${len / 8} byte${len === 8 ? '' : 's'}`;
+      f.value = plural(len / 8, 'byte');
       f.raw = len / 8;
       shift += len;
       continue;
@@ -792,7 +778,7 @@ function decodeCustom(model: HeaderModel, bytes: Uint8Array, position: Position 
     warnings.push(
       diagnostic({
         code: 'header-truncated',
-        reason: `the bytes end after ${bytes.length} byte${bytes.length === 1 ? '' : 's'}, inside \`${clip(truncatedAt.name)}\``,
+        reason: `the bytes end after ${plural(bytes.length, 'byte')}, inside \`${clip(truncatedAt.name)}\``,
         position,
         expected: `at least ${Math.ceil((truncatedAt.offset + (truncatedAt.bits ?? 0)) / 8)} bytes`,
         hint: 'fields past the end are left without a value',
@@ -801,9 +787,8 @@ function decodeCustom(model: HeaderModel, bytes: Uint8Array, position: Position 
   } else if (last && last.bits !== null && last.offset + last.bits < total && !fields.some((f) => f.bits === null)) {
     const extra = Math.floor((total - last.offset - last.bits) / 8);
     if (extra > 0) {
-      warnings.push(diagnostic({ code: 'header-extra-bytes', reason: `${extra} byte${extra === 1 ? '' : 's'} after the last field are not shown`, position, expected: 'as many bytes as the fields cover', hint: 'add `+var: Data` to show them' }));
+      warnings.push(diagnostic({ code: 'header-extra-bytes', reason: `${plural(extra, 'byte')} after the last field are not shown`, position, expected: 'as many bytes as the fields cover', hint: 'add `+var: Data` to show them' }));
     }
   }
 }
-
 

@@ -4,9 +4,10 @@
  */
 import { WiregramError } from '../errors.js';
 import type { Segment, SeqNumber, TcpOption, Timeline } from '../timeline.js';
-import { tcpFlagsText } from './decode.js';
+import { tcpFlagsText, tcpOptionField } from './decode.js';
 import type { HeaderField, HeaderGroup, HeaderModel } from './model.js';
 import { TCP_HEADER, cloneField, headerModel } from './tables.js';
+import { plural } from './util.js';
 
 const FLAG_BIT: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
 
@@ -40,28 +41,10 @@ function optionLength(o: TcpOption): number {
 }
 
 function optionField(o: TcpOption, at: number): HeaderField {
-  const len = optionLength(o);
-  const base = { offset: at * 8, bits: len * 8, kind: 'options' as const, color: null, position: null };
-  switch (o.kind) {
-    case 'MSS':
-      return { ...base, name: 'Maximum Segment Size', short: 'MSS', value: `MSS: ${o.value ?? 0}`, raw: o.value ?? null, wireshark: 'tcp.options.mss' };
-    case 'WS': {
-      const shift = o.value ?? 0;
-      return { ...base, name: 'Window Scale', short: 'WS', value: `Window scale: ${shift} (multiply by ${2 ** Math.min(shift, 14)})`, raw: shift, wireshark: 'tcp.options.wscale' };
-    }
-    case 'SACK_PERM':
-      return { ...base, name: 'SACK Permitted', short: 'SACK_PERM', value: 'SACK permitted', raw: null, wireshark: 'tcp.options.sack_perm' };
-    case 'SACK':
-      return { ...base, name: 'SACK', short: 'SACK', value: `SACK: ${(o.blocks ?? []).map(([l, r]) => `${l}-${r}`).join(', ')}`, raw: null, wireshark: 'tcp.options.sack' };
-    case 'TS':
-      return { ...base, name: 'Timestamps', short: 'TS', value: `Timestamps: TSval ${o.value ?? 0}, TSecr ${o.echo ?? 0}`, raw: o.value ?? null, wireshark: 'tcp.options.timestamp' };
-    case 'NOP':
-      return { ...base, name: 'No-Operation', short: 'NOP', value: 'NOP', raw: 1, wireshark: 'tcp.options.nop' };
-    case 'EOL':
-      return { ...base, name: 'End of Option List', short: 'EOL', value: 'EOL', raw: 0, wireshark: 'tcp.options.eol' };
-    default:
-      return { ...base, name: `Option ${o.code ?? '?'}`, short: `Kind ${o.code ?? '?'}`, value: `Kind ${o.code ?? '?'}`, raw: o.code ?? null, wireshark: null };
-  }
+  const f = tcpOptionField(o, at, optionLength(o));
+  // A simulated option known only by its kind has no real length: do not print the 2 assumed above.
+  if (o.kind === 'UNKNOWN') f.value = `Kind ${o.code ?? '?'}`;
+  return f;
 }
 
 /** The TCP header of `segment` (an element of `timeline.segments`, or its index) with the values it carries. */
@@ -146,11 +129,11 @@ export function headerFromSegment(segment: Segment | number, timeline: Timeline)
     at += optionLength(o);
   }
   if (pad && at < 60) {
-    fields.push({ name: 'Padding', short: 'Pad', offset: at * 8, bits: pad * 8, kind: 'padding', value: `${pad} byte${pad === 1 ? '' : 's'}`, raw: null, color: null, wireshark: null, position: null });
+    fields.push({ name: 'Padding', short: 'Pad', offset: at * 8, bits: pad * 8, kind: 'padding', value: plural(pad, 'byte'), raw: null, color: null, wireshark: null, position: null });
   }
   if (seg.options.length) groups.push({ kind: 'options', name: 'Options', short: 'Options', offset: 160, bits: (headerLen - 20) * 8, value: texts.join(', '), raw: headerLen - 20, wireshark: 'tcp.options' });
   if (seg.len > 0) {
-    fields.push({ name: 'Data', short: 'Data', offset: headerLen * 8, bits: null, kind: 'data', value: `${seg.len} byte${seg.len === 1 ? '' : 's'}`, raw: seg.len, color: null, wireshark: 'tcp.payload', position: null });
+    fields.push({ name: 'Data', short: 'Data', offset: headerLen * 8, bits: null, kind: 'data', value: plural(seg.len, 'byte'), raw: seg.len, color: null, wireshark: 'tcp.payload', position: null });
   }
   const v = (ws: string) => fields.find((x) => x.wireshark === ws)?.value ?? '?';
   return headerModel({

@@ -217,7 +217,7 @@ export function builtinHeader(name: string): HeaderModel {
   const spec = BUILTIN_HEADERS[requireBuiltin(name)];
   if (!spec) throw new Error('unreachable: resolved built-in without a table');
   const fields = spec.fields.map((fl) => cloneField(fl));
-  return headerModel({ protocol: spec.name, fields, groups: staticGroups(spec.name, fields) });
+  return headerModel({ protocol: spec.name, fields, groups: staticGroups(spec.name) });
 }
 
 /**
@@ -249,13 +249,12 @@ export function fixedFields(table: readonly HeaderField[]): HeaderField[] {
 }
 
 /** The spans that exist without bytes (the TCP flags, the IPv4 flags). */
-export function staticGroups(protocol: string, fields: HeaderField[]): NonNullable<HeaderModel['groups']> {
+export function staticGroups(protocol: string): NonNullable<HeaderModel['groups']> {
   if (protocol === 'tcp' || protocol === 'tcp-rfc793') {
     return [{ kind: 'flags', name: 'Flags', short: 'Flags', offset: 100, bits: 12, value: null, raw: null, wireshark: 'tcp.flags' }];
   }
   if (protocol === 'ipv4') {
     return [{ kind: 'flags', name: 'Flags', short: 'Flags', offset: 48, bits: 3, value: null, raw: null, wireshark: 'ip.flags' }];
   }
-  void fields;
   return [];
 }

@@ -57,6 +57,11 @@ export function clip(text: string, max = 40): string {
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
 }
 
+/** `1 byte`, `2 bytes`. */
+export function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
 export function hex(n: number, digits: number): string {
   return '0x' + n.toString(16).padStart(digits, '0');
 }

@@ -81,11 +81,6 @@ export function wiresharkAnalysis(segment: Segment): { kind: SegmentMarkKind | '
   return null;
 }
 
-function wiresharkPrefix(segment: Segment): string {
-  const analysis = wiresharkAnalysis(segment);
-  return analysis ? `[${analysis.text}] ` : '';
-}
-
 export interface FormatLabelOptions {
   numbering?: Numbering;
 }
@@ -111,7 +106,8 @@ export function formatLabel(segment: Segment, timeline: Timeline | null = null, 
     if (!hidden(segment, 'win')) parts.push(`Win=${segment.window ?? 65535}`);
     if (!hidden(segment, 'len')) parts.push(`Len=${segment.len}`);
     parts.push(...optionText(segment, 'wireshark'));
-    return wiresharkPrefix(segment) + parts.join(' ');
+    const analysis = wiresharkAnalysis(segment);
+    return (analysis ? `[${analysis.text}] ` : '') + parts.join(' ');
   }
   const parts: string[] = labelStyle === 'flags' ? flags.map((f) => `${f}=1`) : [...flags];
   if (!hidden(segment, 'seq')) parts.push(`seq=${formatSeq(segment.seq, numbering)}`);

@@ -2,7 +2,7 @@
  * Parser for the `tcp-sequence` language. Line-oriented and hand-written: one pass over each line with an index,
  * no regular expressions, so the time is linear in the input and no input can make it backtrack.
  */
-import { WiregramError, type Point, type Position } from '../errors.js';
+import { WiregramError, withWiregramErrors, type Point, type Position } from '../errors.js';
 import { TCP_STATES, type TcpFlag, type TcpState } from '../timeline.js';
 import { parseStreamSelector } from '../capture/selector.js';
 import type { CaptureTuple } from '../capture/scan.js';
@@ -22,6 +22,9 @@ import type {
   WaitStatement,
   Word,
 } from './ast.js';
+
+/** How a bug of ours (not bad input) is reported by the public parse and simulate functions. */
+export const INTERNAL_ERROR = { code: 'internal', reason: 'internal error', hint: 'please report this diagram' } as const;
 
 /** Limits that keep a hostile or mistaken input from costing more than a diagram is worth. */
 export const SEQUENCE_LIMITS = {
@@ -585,13 +588,8 @@ function commentStart(s: string, from: number, to: number): number {
  * it does not understand; it never checks the protocol — that is `simulate`'s job.
  */
 export function parseSequence(source: string): SequenceDocument {
-  try {
-    return parseDocument(source);
-  } catch (e) {
-    if (e instanceof WiregramError) throw e;
-    // A parser bug must still reach the user as a typed error, never as a stack trace.
-    throw new WiregramError({ code: 'internal', reason: `internal error: ${e instanceof Error ? e.message : String(e)}`, hint: 'please report this diagram' });
-  }
+  // A parser bug must still reach the user as a typed error, never as a stack trace.
+  return withWiregramErrors(() => parseDocument(source), INTERNAL_ERROR);
 }
 
 function parseDocument(source: string): SequenceDocument {
@@ -644,16 +642,10 @@ function parseDocument(source: string): SequenceDocument {
       });
     }
     const l: Line = new Line(lineText, lineNo, base, commentStart(lineText, 0, lineText.length));
-    if (l.atEnd()) {
-      if (eol >= len) break;
-      continue;
-    }
-    const stmt = parseLine(l, stack.length);
+    const stmt = l.atEnd() ? null : parseLine(l, stack.length);
     if (stmt === null) {
-      if (eol >= len) break;
-      continue;
-    }
-    if (stmt === 'and' || stmt === 'end') {
+      // blank, comment-only or a header line (`sequenceDiagram`)
+    } else if (stmt === 'and' || stmt === 'end') {
       const top = stack[stack.length - 1];
       if (!top) l.fail('syntax', `"${stmt}" without a "par"`, 0, l.end, 'par … and … end', `start the block with "par"`);
       if (stmt === 'and') {
@@ -1050,7 +1042,7 @@ function parseNote(l: Line, start: number): Statement {
  * Multi-line note text: Mermaid's `<br>` (`<br/>`, `<br />`, any case) and, outside quotes, `\n` break the line
  * (`\\` is a backslash). Each line is trimmed. One pass, no regular expressions.
  */
-export function noteLines(text: string, unquoted: boolean): string {
+function noteLines(text: string, unquoted: boolean): string {
   let out = '';
   let broke = false;
   for (let i = 0; i < text.length; i++) {

@@ -6,7 +6,7 @@
  * Sequence numbers are kept as integers relative to each endpoint's ISN ("rel"); a sequence space turns a rel
  * into what the author sees: `x+1` for a symbolic ISN or a renamed point, the absolute value mod 2^32 otherwise.
  */
-import { WiregramError, diagnostic, type Diagnostic, type Position } from '../errors.js';
+import { WiregramError, diagnostic, withWiregramErrors, type Diagnostic, type Position } from '../errors.js';
 import type {
   DiagramOptions,
   Divider,
@@ -28,7 +28,7 @@ import type {
   Timer,
   TimingLayout,
 } from '../timeline.js';
-import * as captureModule from '../capture/index.js';
+import { timelineFromCapture } from '../capture/index.js';
 import type {
   CaptureStatement,
   ParStatement,
@@ -41,7 +41,7 @@ import type {
   Word,
 } from './ast.js';
 import { formatLabel, formatSeq } from './format.js';
-import { SEQUENCE_LIMITS, suggest } from './parser.js';
+import { INTERNAL_ERROR, SEQUENCE_LIMITS, suggest } from './parser.js';
 
 export interface CompileOptions {
   labelStyle?: LabelStyle;
@@ -190,6 +190,20 @@ function err(code: string, reason: string, position: Position | null, expected: 
   throw new WiregramError({ code, reason, position, expected, hint });
 }
 
+/** Visit every statement in text order, inside par branches and loop bodies too (each loop body once). */
+function eachStatement(statements: Statement[], visit: (s: Statement) => void): void {
+  for (const s of statements) {
+    visit(s);
+    if (s.type === 'par') for (const b of s.branches) eachStatement(b, visit);
+    else if (s.type === 'loop') eachStatement(s.body, visit);
+  }
+}
+
+/** Marks are unique by kind: the first reason given is kept. */
+function addMark(marks: SegmentMark[], kind: SegmentMarkKind, text: string): void {
+  if (!marks.some((m) => m.kind === kind)) marks.push({ kind, text });
+}
+
 function flagsKey(flags: TcpFlag[]): string {
   return flags.filter((f) => f === 'SYN' || f === 'FIN' || f === 'RST' || f === 'ACK').sort().join(',');
 }
@@ -263,25 +277,20 @@ class Engine {
   // ── set-up pass: participants, options, title ───────────────────────────────────────────────────────────
 
   collect(statements: Statement[]): void {
-    for (const s of statements) {
+    eachStatement(statements, (s) => {
       if (s.type === 'participant') this.declare(s);
       else if (s.type === 'option') this.option(s.entries);
       else if (s.type === 'title') this.title = s.text;
       else if (s.type === 'autonumber') this.options.extra.autonumber = 'true';
-      else if (s.type === 'par') for (const b of s.branches) this.collect(b);
-      else if (s.type === 'loop') this.collect(s.body);
-    }
+    });
   }
 
   declare(s: ParticipantStatement): void {
     if (this.endpoints.has(s.id.value)) {
       err('duplicate-participant', `participant "${s.id.value}" is declared twice`, s.id.position, 'each participant once', 'remove one of the two lines');
     }
-    if (this.endpoints.size >= SEQUENCE_LIMITS.maxParticipants) {
-      err('too-many-participants', `more than ${SEQUENCE_LIMITS.maxParticipants} participants`, s.position, `at most ${SEQUENCE_LIMITS.maxParticipants}`, 'draw fewer endpoints');
-    }
+    const ep = this.newEndpoint(s.id.value, s.label ?? s.id.value, s.position, s.position);
     this.declared = true;
-    const ep = this.newEndpoint(s.id.value, s.label ?? s.id.value, s.position);
     ep.address = s.address;
     ep.port = s.port;
     ep.spoofed = s.spoofed;
@@ -289,13 +298,15 @@ class Engine {
     ep.window = s.window;
     if (s.listen && !s.spoofed) {
       ep.listener = true;
-      this.states.push({ participant: ep.id, at: 0.5, from: 'CLOSED', to: 'LISTEN', cause: null, reason: 'passive open (listen)', position: s.position });
-      ep.visible = 'LISTEN';
-      ep.changed = true;
+      this.show(ep, 'LISTEN', 0.5, null, 'passive open (listen)', s.position);
     }
   }
 
-  newEndpoint(id: string, label: string, position: Position | null): Endpoint {
+  /** `at`: where a participant past the limit is named. */
+  newEndpoint(id: string, label: string, position: Position | null, at: Position): Endpoint {
+    if (this.endpoints.size >= SEQUENCE_LIMITS.maxParticipants) {
+      err('too-many-participants', `more than ${SEQUENCE_LIMITS.maxParticipants} participants`, at, `at most ${SEQUENCE_LIMITS.maxParticipants}`, 'draw fewer endpoints');
+    }
     const ep: Endpoint = {
       id,
       label,
@@ -401,8 +412,7 @@ class Engine {
       const known = this.order.join(', ');
       err('unknown-participant', `unknown participant "${w.value}"`, w.position, `one of ${known}`, `declare it first: participant ${w.value}`);
     }
-    if (this.endpoints.size >= SEQUENCE_LIMITS.maxParticipants) err('too-many-participants', `more than ${SEQUENCE_LIMITS.maxParticipants} participants`, w.position, `at most ${SEQUENCE_LIMITS.maxParticipants}`, 'draw fewer endpoints');
-    return this.newEndpoint(w.value, w.value, null);
+    return this.newEndpoint(w.value, w.value, null, w.position);
   }
 
   tcb(ep: Endpoint, peer: string): Tcb {
@@ -469,8 +479,12 @@ class Engine {
     // A reset owed in an earlier state is void once the connection has moved on.
     if (to !== 'CLOSED') t.pendingReset = null;
     ep.primary = t;
-    if (ep.spoofed) return;
-    if (ep.visible === to) return;
+    this.show(ep, to, at, cause, reason, position);
+  }
+
+  /** Record a change of the state drawn on `ep`'s lifeline (a forged address has none). */
+  show(ep: Endpoint, to: TcpState, at: number, cause: number | null, reason: string | null, position: Position | null): void {
+    if (ep.spoofed || ep.visible === to) return;
     this.states.push({ participant: ep.id, at, from: ep.visible, to, cause, reason, position });
     ep.visible = to;
     ep.changed = true;
@@ -585,11 +599,7 @@ class Engine {
           // A later `&` segment must not reach back before this state change.
           if (this.started && at > this.clock) this.clock = at;
           for (const t of ep.tcbs.values()) if (t.state === 'CLOSED') t.state = 'LISTEN';
-          if (!ep.spoofed && ep.visible !== 'LISTEN') {
-            this.states.push({ participant: ep.id, at, from: ep.visible, to: 'LISTEN', cause: null, reason: 'passive open (listen)', position: s.position });
-            ep.visible = 'LISTEN';
-            ep.changed = true;
-          }
+          this.show(ep, 'LISTEN', at, null, 'passive open (listen)', s.position);
         }
         break;
       case 'note': {
@@ -634,11 +644,8 @@ class Engine {
       case 'loop':
         for (let i = 0; i < s.count; i++) this.run(s.body, cursor);
         break;
-      case 'capture':
-        err('capture-mixed', 'a capture cannot be combined with hand-written segments', s.position, 'either segments or one capture statement', 'draw the capture in its own block');
-        break;
       default:
-        break; // title, participant, option, autonumber: handled in the set-up pass
+        break; // title, participant, option, autonumber: handled in the set-up pass; capture: by simulate()
     }
   }
 
@@ -764,9 +771,7 @@ class Engine {
     const delayAttr = attrs.get('delay');
     const transit = delayAttr ? (delayAttr.value as number) : this.settings.trip;
     const marks: SegmentMark[] = [];
-    const mark = (kind: SegmentMarkKind, text: string) => {
-      if (!marks.some((m) => m.kind === kind)) marks.push({ kind, text });
-    };
+    const mark = (kind: SegmentMarkKind, text: string) => addMark(marks, kind, text);
 
     from.started = true;
     to.started = true;
@@ -779,6 +784,8 @@ class Engine {
     let zeroSeq = false;
     let newState: { state: TcpState; reason: string } | null = null;
     const isData = len > 0;
+    /** Sequence space the segment takes: its bytes, plus one each for SYN and FIN. */
+    const consumes = len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0);
     const needsAck = has('ACK');
     const pure = !has('SYN') && !has('FIN') && !has('RST') && !isData;
     // RFC 9293 §3.8.6.1: with the peer's window closed, the sender probes it with one byte.
@@ -985,7 +992,6 @@ class Engine {
             retransmission = true;
             retransmissionOf = again.index;
             rtoFrom = again;
-            again.retransmitted = true;
           } else if (probe) {
             // One byte pushed into the peer's zero window: it is not accepted, so SND.NXT stays (as Wireshark's
             // analysis counts it); the byte goes again with the data once the window opens.
@@ -1025,7 +1031,7 @@ class Engine {
       retransmissionOf = null;
       rtoFrom = null;
       newState = null;
-      if (!has('RST')) t.sndNxt += len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0);
+      if (!has('RST')) t.sndNxt += consumes;
       mark('override', `forced: ${e.reason}`);
       this.warn('forced', `drawn although ${e.reason}`, position);
     }
@@ -1171,7 +1177,6 @@ class Engine {
         t.gotProbe = false;
       }
       if (!has('RST')) t.lastWindowSent = window;
-      const consumes = len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0);
       if (consumes > 0 && !retransmission && !keepalive && !probing && !has('RST')) {
         const o: Outstanding = { index, start: seqRel, end: seqRel + consumes, flagsKey: flagsKey(flags), len, sentAt, lost, retransmitted: false };
         t.outstanding.push(o);
@@ -1250,24 +1255,19 @@ class Engine {
   findMultiPeer(statements: Statement[]): void {
     const peers = new Map<string, { to: string[]; answersOnly: boolean }>();
     const firstSent = new Set<string>();
-    const walk = (list: Statement[]) => {
-      for (const s of list) {
-        if (s.type === 'segment') {
-          if (!firstSent.has(s.from.value) && !s.attributes.some((a) => a.key === 'stale')) {
-            // Look ahead for the implied passive open: a first answer of RST (no SYN) means the port was closed.
-            firstSent.add(s.from.value);
-            if (s.flags.some((f) => f.flag === 'RST') && !s.flags.some((f) => f.flag === 'SYN')) this.refusers.add(s.from.value);
-          }
-          if (!s.flags.some((f) => f.flag === 'SYN') || s.attributes.some((a) => a.key === 'stale')) continue;
-          const e = peers.get(s.from.value) ?? { to: [], answersOnly: true };
-          if (!e.to.includes(s.to.value)) e.to.push(s.to.value);
-          if (!s.flags.some((f) => f.flag === 'ACK')) e.answersOnly = false;
-          peers.set(s.from.value, e);
-        } else if (s.type === 'par') for (const b of s.branches) walk(b);
-        else if (s.type === 'loop') walk(s.body);
+    eachStatement(statements, (s) => {
+      if (s.type !== 'segment') return;
+      if (!firstSent.has(s.from.value) && !s.attributes.some((a) => a.key === 'stale')) {
+        // Look ahead for the implied passive open: a first answer of RST (no SYN) means the port was closed.
+        firstSent.add(s.from.value);
+        if (s.flags.some((f) => f.flag === 'RST') && !s.flags.some((f) => f.flag === 'SYN')) this.refusers.add(s.from.value);
       }
-    };
-    walk(statements);
+      if (!s.flags.some((f) => f.flag === 'SYN') || s.attributes.some((a) => a.key === 'stale')) return;
+      const e = peers.get(s.from.value) ?? { to: [], answersOnly: true };
+      if (!e.to.includes(s.to.value)) e.to.push(s.to.value);
+      if (!s.flags.some((f) => f.flag === 'ACK')) e.answersOnly = false;
+      peers.set(s.from.value, e);
+    });
     for (const [id, e] of peers) {
       // The textbooks' letters: y for the side that answers SYNs (the server), x for the side that opens.
       if (e.to.length >= 2) this.multiPeer.set(id, { peers: e.to, base: e.answersOnly ? 'y' : 'x' });
@@ -1308,12 +1308,10 @@ class Engine {
     const at = e.t;
     const rcv = this.endpoints.get(seg.to)!;
     const snd = this.endpoints.get(seg.from)!;
-    const addMark = (kind: SegmentMarkKind, text: string) => {
-      if (!seg.marks.some((m) => m.kind === kind)) seg.marks.push({ kind, text });
-    };
+    const mark = (kind: SegmentMarkKind, text: string) => addMark(seg.marks, kind, text);
     if (rcv.spoofed) {
       // Nobody at a forged address holds this connection: the segment goes unanswered.
-      addMark('dropped', 'no reply: spoofed address');
+      mark('dropped', 'no reply: spoofed address');
       return;
     }
     const t = this.tcb(rcv, snd.id);
@@ -1330,11 +1328,7 @@ class Engine {
     if (t.state === 'CLOSED' && ((!rcv.changed && !rcv.explicitState && !refuses) || rcv.listener) && !t.used && has('SYN') && !has('ACK') && !rcv.spoofed) {
       rcv.listener = true;
       t.state = 'LISTEN';
-      if (rcv.visible === 'CLOSED') {
-        this.states.push({ participant: rcv.id, at: Math.min(0.5, at), from: 'CLOSED', to: 'LISTEN', cause: null, reason: 'passive open (listen)', position: null });
-        rcv.visible = 'LISTEN';
-        rcv.changed = true;
-      }
+      if (rcv.visible === 'CLOSED') this.show(rcv, 'LISTEN', Math.min(0.5, at), null, 'passive open (listen)', null);
     }
     const state = t.state;
     if (e.keepalive) t.gotKeepalive = true;
@@ -1346,8 +1340,8 @@ class Engine {
         if (has('RST')) return;
         // RFC 9293 §3.10.7.1: anything for a closed port is answered with a reset.
         const why = has('SYN') && !has('ACK') ? 'port closed' : 'no such connection';
-        t.pendingReset = has('ACK') && ackRel !== null ? { seq: ackRel, ack: null, zero: false, why } : { seq: null, ack: seqRel + len + (has('SYN') ? 1 : 0) + (has('FIN') ? 1 : 0), zero: true, why };
-        if (has('ACK') && ackRel !== null) t.pendingReset.ack = seqRel + len + (has('FIN') ? 1 : 0);
+        const end = seqRel + len + (has('FIN') ? 1 : 0);
+        t.pendingReset = has('ACK') && ackRel !== null ? { seq: ackRel, ack: end, zero: false, why } : { seq: null, ack: end + (has('SYN') ? 1 : 0), zero: true, why };
         return;
       }
       case 'LISTEN': {
@@ -1361,7 +1355,7 @@ class Engine {
           let half = 0;
           for (const other of rcv.tcbs.values()) if (other.state === 'SYN_RCVD') half++;
           if (half >= rcv.backlog) {
-            addMark('dropped', 'SYN queue full');
+            mark('dropped', 'SYN queue full');
             this.warn('syn-queue-full', `${rcv.id}'s SYN queue (backlog ${rcv.backlog}) is full; the SYN from ${snd.id} is dropped`, pos);
             return;
           }
@@ -1384,7 +1378,7 @@ class Engine {
           if (!acceptable) {
             if (!has('RST')) {
               t.pendingReset = { seq: ackRel, ack: null, zero: false, why: 'unacceptable ACK' };
-              addMark('stale', 'unacceptable ACK');
+              mark('stale', 'unacceptable ACK');
             }
             return;
           }
@@ -1419,9 +1413,9 @@ class Engine {
       }
       case 'SYN_RCVD': {
         if (has('RST')) {
-          if (t.passive) this.setState(rcv, t, 'LISTEN', at, idx, 'RST received: back to listening', pos);
-          else this.setState(rcv, t, 'CLOSED', at, idx, 'RST received', pos);
-          if (t.passive) {
+          if (!t.passive) this.setState(rcv, t, 'CLOSED', at, idx, 'RST received', pos);
+          else {
+            this.setState(rcv, t, 'LISTEN', at, idx, 'RST received: back to listening', pos);
             t.rcvNxt = null;
             t.synSent = false;
             t.sndNxt = 0;
@@ -1441,12 +1435,12 @@ class Engine {
         if (has('ACK') && ackRel !== null) {
           if (ackRel < 1 || ackRel > t.sndNxt || !t.synSent) {
             t.pendingReset = { seq: ackRel, ack: null, zero: false, why: 'unacceptable ACK' };
-            addMark('out-of-window', 'unacceptable ACK');
+            mark('out-of-window', 'unacceptable ACK');
             return;
           }
           this.ackUpTo(t, ackRel);
           this.setState(rcv, t, 'ESTABLISHED', at, idx, has('SYN') ? 'SYN, ACK received (simultaneous open)' : 'ACK of SYN received', pos);
-          this.dataAndFin(rcv, t, seg, seqRel, at, addMark);
+          this.dataAndFin(rcv, t, seg, seqRel, at);
         }
         return;
       }
@@ -1456,7 +1450,7 @@ class Engine {
           // A segment of an earlier incarnation: outside this connection's receive window it is discarded.
           const win = rcv.window ?? this.settings.window;
           if (seqRel + len <= t.rcvNxt || seqRel >= t.rcvNxt + win) {
-            addMark('out-of-window', 'outside the window: discarded');
+            mark('out-of-window', 'outside the window: discarded');
             return;
           }
         }
@@ -1465,7 +1459,7 @@ class Engine {
           // a hand-set seq (a blind reset attack) may not be.
           if ((seg.overrides.includes('seq') || e.stale) && t.rcvNxt !== null && seqRel !== t.rcvNxt) {
             const inWindow = seqRel > t.rcvNxt && seqRel < t.rcvNxt + (rcv.window ?? this.settings.window);
-            addMark('out-of-window', inWindow ? 'RST in window: challenge ACK' : 'RST out of window: ignored');
+            mark('out-of-window', inWindow ? 'RST in window: challenge ACK' : 'RST out of window: ignored');
             return;
           }
           this.setState(rcv, t, 'CLOSED', at, idx, 'connection reset (RST)', pos);
@@ -1478,19 +1472,19 @@ class Engine {
           if (t.irs !== null && seqRel === t.irs) {
             // the peer's SYN again (its SYN, ACK retransmitted, or two-way handshake duplicates)
             if (this.settings.twoWay && !has('ACK')) {
-              addMark('stale', 'redundant connection');
+              mark('stale', 'redundant connection');
               this.warn('redundant-connection', `${rcv.id} accepts the repeated SYN as one more connection (two-way handshake)`, pos);
             }
           } else if (this.settings.twoWay && !has('ACK')) {
             this.warn('redundant-connection', `${rcv.id} opens one more connection for the SYN from ${snd.id} (two-way handshake)`, pos);
           } else if (!has('ACK')) {
-            addMark('out-of-window', 'SYN on an open connection');
+            mark('out-of-window', 'SYN on an open connection');
           }
           if (!has('ACK')) return;
         }
         if (has('ACK') && ackRel !== null) {
           if (ackRel > t.sndNxt) {
-            addMark('out-of-window', 'acknowledges unsent data');
+            mark('out-of-window', 'acknowledges unsent data');
           } else if (ackRel > t.sndUna) {
             this.ackUpTo(t, ackRel);
             t.dupAcks = 0;
@@ -1506,7 +1500,7 @@ class Engine {
             }
           }
         }
-        this.dataAndFin(rcv, t, seg, seqRel, at, addMark);
+        this.dataAndFin(rcv, t, seg, seqRel, at);
       }
     }
   }
@@ -1520,7 +1514,7 @@ class Engine {
     if (t.lostPending.length) t.lostPending = t.lostPending.filter((o) => o.end > ackRel);
   }
 
-  dataAndFin(rcv: Endpoint, t: Tcb, seg: Segment, seqRel: number, at: number, addMark: (k: SegmentMarkKind, text: string) => void): void {
+  dataAndFin(rcv: Endpoint, t: Tcb, seg: Segment, seqRel: number, at: number): void {
     const len = seg.len;
     const fin = seg.flags.includes('FIN');
     if (t.rcvNxt === null) return;
@@ -1530,11 +1524,11 @@ class Engine {
     if (len > 0) {
       if (t.pendingFin !== null || (t.state !== 'ESTABLISHED' && t.state !== 'FIN_WAIT_1' && t.state !== 'FIN_WAIT_2' && t.state !== 'SYN_RCVD')) {
         // Bytes it already has (a delayed duplicate reaching TIME_WAIT) are discarded; new ones are an error.
-        if (seqRel + len <= t.rcvNxt && !seg.retransmission) addMark('dropped', 'old duplicate: discarded');
-        else addMark('out-of-window', 'data after FIN');
+        if (seqRel + len <= t.rcvNxt && !seg.retransmission) addMark(seg.marks, 'dropped', 'old duplicate: discarded');
+        else addMark(seg.marks, 'out-of-window', 'data after FIN');
       } else if (seqRel === t.rcvNxt) {
         // Filling a gap that later data already left behind, without being a retransmission: it was overtaken.
-        if (t.ooo.length > 0 && !seg.retransmission) addMark('out-of-order', 'out-of-order');
+        if (t.ooo.length > 0 && !seg.retransmission) addMark(seg.marks, 'out-of-order', 'out-of-order');
         t.rcvNxt += len;
         this.mergeOoo(t);
       } else if (seqRel > t.rcvNxt) {
@@ -1630,20 +1624,17 @@ class Engine {
     this.deliver(Infinity);
     if (!this.numberingSet) this.options.numbering = this.options.labelStyle === 'wireshark' ? 'relative' : 'absolute';
     const participants: Participant[] = [];
+    const states: StateChange[] = [];
     let clientPort = 54321;
     for (const id of this.order) {
       const ep = this.endpoints.get(id)!;
       const port = ep.port ?? (ep.listener ? 80 : clientPort++);
       participants.push({ id, label: ep.label, address: ep.address, port, position: ep.position });
+      if (!ep.spoofed) states.push({ participant: id, at: 0, from: null, to: ep.initial, cause: null, reason: 'initial state', position: ep.position });
     }
-    const initial: StateChange[] = [];
-    for (const id of this.order) {
-      const ep = this.endpoints.get(id)!;
-      if (ep.spoofed) continue;
-      initial.push({ participant: id, at: 0, from: null, to: ep.initial, cause: null, reason: 'initial state', position: ep.position });
-    }
-    const states = [...initial, ...this.states].map((s, i) => ({ s, i }));
-    states.sort((a, b) => a.s.at - b.s.at || a.i - b.i);
+    states.push(...this.states);
+    // Array sort is stable: changes at the same instant keep the order they happened in.
+    states.sort((a, b) => a.at - b.at);
     const headers: HeaderRequest[] = this.headers.map((h) => {
       const n = h.segment === null ? h.after - 1 : h.segment - 1;
       if (n < 0 || n >= this.segments.length) {
@@ -1665,7 +1656,7 @@ class Engine {
       title: this.title,
       participants,
       segments: this.segments,
-      states: states.map((x) => x.s),
+      states,
       timers: this.timers,
       notes: this.notes,
       dividers: this.dividers,
@@ -1691,7 +1682,7 @@ class Engine {
  * so 200 ms ≈ 2 trips, 1 s ≈ 3 (the default RTO), 2 min ≈ 7 and a 7200 s keepalive idle ≈ 11 — long enough to
  * read as a long pause, short enough to keep the diagram on one page.
  */
-export function realWaitTrips(seconds: number): number {
+function realWaitTrips(seconds: number): number {
   return 1 + 2 * Math.log10(1 + 10 * Math.max(0, seconds));
 }
 
@@ -1729,37 +1720,8 @@ function utf8Length(s: string): number {
   return n;
 }
 
-function findCapture(statements: Statement[]): CaptureStatement[] {
-  const out: CaptureStatement[] = [];
-  for (const s of statements) {
-    if (s.type === 'capture') out.push(s);
-    else if (s.type === 'par') for (const b of s.branches) out.push(...findCapture(b));
-    else if (s.type === 'loop') out.push(...findCapture(s.body));
-  }
-  return out;
-}
-
-function hasSegments(statements: Statement[]): SegmentStatement | null {
-  for (const s of statements) {
-    if (s.type === 'segment') return s;
-    const lists = s.type === 'par' ? s.branches : s.type === 'loop' ? [s.body] : [];
-    for (const b of lists) {
-      const x = hasSegments(b);
-      if (x) return x;
-    }
-  }
-  return null;
-}
-
-type CaptureFn = (bytes: Uint8Array, options: { stream?: number; tuple?: CaptureStatement['tuple']; position?: Position; numbering: Numbering; labelStyle: LabelStyle }) => Timeline;
-
-function fromCapture(doc: SequenceDocument, cap: CaptureStatement, options: CompileOptions, engine: Engine): Timeline {
-  const seg = hasSegments(doc.statements);
-  if (seg) err('capture-mixed', 'a capture cannot be combined with hand-written segments', seg.position, 'either segments or one capture statement', 'draw the capture in its own block');
-  const fn = (captureModule as unknown as Record<string, unknown>).timelineFromCapture as CaptureFn | undefined;
-  if (typeof fn !== 'function') {
-    err('capture-unavailable', 'this build of wiregram cannot read captures', cap.position, null, 'install a wiregram version with capture support');
-  }
+function fromCapture(cap: CaptureStatement, segment: SegmentStatement | null, options: CompileOptions, engine: Engine): Timeline {
+  if (segment) err('capture-mixed', 'a capture cannot be combined with hand-written segments', segment.position, 'either segments or one capture statement', 'draw the capture in its own block');
   if (!options.readFile) {
     err('capture-unavailable', `cannot read ${cap.path.value}: no file access here`, cap.path.position, 'a host that reads files (the CLI or a Markdown plugin)', 'render this block with the wiregram CLI or a Markdown plugin, which supply file access');
   }
@@ -1778,7 +1740,7 @@ function fromCapture(doc: SequenceDocument, cap: CaptureStatement, options: Comp
   let tl: Timeline;
   try {
     // Endpoints (`stream 10.0.0.1:80,…`) or a number; the reader's warnings point at the statement.
-    tl = fn(bytes, { ...(cap.tuple ? { tuple: cap.tuple } : { stream: cap.stream }), position: cap.position, numbering: opts.numbering, labelStyle: opts.labelStyle });
+    tl = timelineFromCapture(bytes, { ...(cap.tuple ? { tuple: cap.tuple } : { stream: cap.stream }), position: cap.position, numbering: opts.numbering, labelStyle: opts.labelStyle });
   } catch (e) {
     if (e instanceof WiregramError) {
       if (e.position) throw e;
@@ -1797,19 +1759,21 @@ export function simulate(doc: SequenceDocument, options: CompileOptions = {}): T
   if (!doc || doc.type !== 'document' || !Array.isArray(doc.statements)) {
     throw new WiregramError({ code: 'invalid-input', reason: 'simulate expects the document parseSequence returns', expected: 'a SequenceDocument' });
   }
-  try {
+  // Anything but a WiregramError is an engine bug; still report it as a typed error rather than a stack trace.
+  return withWiregramErrors(() => {
     const engine = new Engine(options);
     engine.findMultiPeer(doc.statements);
     engine.collect(doc.statements);
-    const captures = findCapture(doc.statements);
+    const captures: CaptureStatement[] = [];
+    let firstSegment: SegmentStatement | null = null;
+    eachStatement(doc.statements, (s) => {
+      if (s.type === 'capture') captures.push(s);
+      else if (s.type === 'segment') firstSegment ??= s;
+    });
     if (captures.length > 1) err('capture-mixed', 'one capture per diagram', captures[1]!.position, 'a single capture statement', 'draw each capture in its own block');
-    if (captures.length === 1) return fromCapture(doc, captures[0]!, options, engine);
+    if (captures.length === 1) return fromCapture(captures[0]!, firstSegment, options, engine);
     const cursor: Cursor = { now: 1, lastSentAt: 1 };
     engine.run(doc.statements, cursor);
     return engine.finish();
-  } catch (e) {
-    if (e instanceof WiregramError) throw e;
-    // Anything else is an engine bug; still report it as a typed error rather than a stack trace.
-    throw new WiregramError({ code: 'internal', reason: `internal error: ${e instanceof Error ? e.message : String(e)}`, hint: 'please report this diagram' });
-  }
+  }, INTERNAL_ERROR);
 }

@@ -9,6 +9,7 @@
  */
 import type { HeaderField, HeaderGroup, HeaderModel } from '@wiregram/core';
 import { fontExtents, measureText, FONT } from '../font/measure.js';
+import { textBox } from '../geometry.js';
 import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
 
 export interface HeaderLayoutOptions {
@@ -155,7 +156,7 @@ const FLAG_MIN = 9;
  * (`MSS: 1460`, `Window scale: 7 (…)`, `SACK permitted`, `NOP`), which would print it twice. Strips a leading
  * name or short name (followed by `:`, `,` or `=`); null when the value is nothing but the name.
  */
-export function cellValue(f: HeaderField): string | null {
+function cellValue(f: HeaderField): string | null {
   const v = f.value?.trim() ?? '';
   if (v === '') return null;
   const lower = v.toLowerCase();
@@ -626,10 +627,8 @@ function dedupe(pts: Array<[number, number]>): Array<[number, number]> {
 function dashedAround(sep: { y: number; x1: number; x2: number }, texts: SceneText[]): SceneItem[] {
   const cuts: Array<[number, number]> = [];
   for (const t of texts) {
-    const w = t.rotate === 0 ? t.width : t.ascent + t.descent;
-    const h = t.rotate === 0 ? [t.y - t.ascent, t.y + t.descent] : [t.y - t.width / 2, t.y + t.width / 2];
-    const left = t.rotate !== 0 ? t.x - t.ascent : t.anchor === 'middle' ? t.x - w / 2 : t.anchor === 'end' ? t.x - w : t.x;
-    if (sep.y >= h[0]! - 2 && sep.y <= h[1]! + 2) cuts.push([left - 6, left + w + 6]);
+    const b = textBox(t);
+    if (sep.y >= b.y1 - 2 && sep.y <= b.y2 + 2) cuts.push([b.x1 - 6, b.x2 + 6]);
   }
   cuts.sort((a, b) => a[0] - b[0]);
   const out: SceneItem[] = [];

@@ -25,7 +25,10 @@ let layout: Promise<LayoutApi> | undefined;
 let pdf: Promise<PdfApi> | undefined;
 
 export const loadCoreNode = () => (coreNode ??= import('@wiregram/core/node'));
-export const loadCore = () => (core ??= import('@wiregram/core'));
+let coreLoaded: CoreApi | undefined;
+export const loadCore = () => (core ??= import('@wiregram/core').then((m) => (coreLoaded = m)));
+/** The core module if a command has loaded it, else undefined: synchronous code must not pull it into start-up. */
+export const loadedCore = (): CoreApi | undefined => coreLoaded;
 export const loadSvg = () => (svg ??= import('@wiregram/svg'));
 export const loadLayout = () => (layout ??= import('@wiregram/layout'));
 export const loadPdf = () => (pdf ??= import('@wiregram/pdf'));

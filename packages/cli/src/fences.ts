@@ -4,7 +4,6 @@
  * of a block is reported at its real line and column in the Markdown file. No Markdown library: the CLI must
  * start fast, and this is all it needs from Markdown.
  */
-import type { Point, Position } from '@wiregram/core';
 
 export interface FencedBlock {
   /** First word of the info string (`tcp-sequence`). */
@@ -274,21 +273,4 @@ export function scanFences(markdown: string): FencedBlock[] {
   }
   if (open) finish(open, lines.length - 1, false);
   return blocks;
-}
-
-/**
- * Map a position inside a block's `source` to the Markdown file: lines shift by the block's start, columns by
- * the characters (quote markers, indentation) the scanner removed from that line, offsets follow from both.
- */
-export function mapBlockPosition(block: FencedBlock, position: Position, fileLineStarts: readonly number[]): Position {
-  const point = (p: Point): Point => {
-    const index = Math.max(0, p.line - 1);
-    const shifts = block.columnShifts;
-    const shift = shifts.length ? shifts[Math.min(index, shifts.length - 1)]! : 0;
-    const line = block.contentLine + index;
-    const column = p.column + shift;
-    const lineStart = fileLineStarts[line - 1] ?? fileLineStarts[fileLineStarts.length - 1] ?? 0;
-    return { line, column, offset: lineStart + column - 1 };
-  };
-  return { start: point(position.start), end: point(position.end) };
 }

@@ -3,7 +3,7 @@
  * matchers (`file:line:col: error: message [code]`), JSON for scripts, and GitHub workflow annotations.
  */
 import type { Position } from '@wiregram/core';
-import { mapBlockPosition } from './fences.js';
+import { loadedCore } from './engine.js';
 import { fileLineStarts, type Unit } from './inputs.js';
 
 export type Severity = 'error' | 'warning';
@@ -89,7 +89,9 @@ export function problemFromError(unit: Unit, error: unknown, severity: Severity 
   const e = (error ?? {}) as ErrorLike;
   const ours = isWiregramLike(error) || (typeof e.code === 'string' && typeof e.reason === 'string');
   let position: Position | null = isPosition(e.position) ? e.position : null;
-  if (position && unit.block) position = mapBlockPosition(unit.block, position, fileLineStarts(unit.input));
+  // Problems come from compiling, so core is loaded by now; its mapper shifts each line past its `> `/list prefix.
+  const core = loadedCore();
+  if (position && unit.block) position = core ? core.mapBlockPosition(position, { text: unit.input.text, contentLine: unit.block.contentLine, value: unit.block.source }) : null;
   if (!position && unit.block) {
     // No position (an internal failure): point at the fence, so the user still knows which block.
     const line = unit.block.openLine;

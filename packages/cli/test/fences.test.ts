@@ -6,7 +6,11 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lineStarts, mapBlockPosition, scanFences } from '../src/fences.js';
+import { mapBlockPosition as mapInFile, type Position } from '@wiregram/core';
+import { type FencedBlock, scanFences } from '../src/fences.js';
+
+// What report.ts does with a scanned block: core's mapper, given the file, the content line and the block's text.
+const mapBlockPosition = (block: FencedBlock, position: Position, text: string) => mapInFile(position, { text, contentLine: block.contentLine, value: block.source });
 
 /** Depth-first walk over an mdast tree. */
 function visit(node: unknown, fn: (node: unknown) => void): void {
@@ -31,11 +35,10 @@ describe('scanFences', () => {
     const [quote, list] = scanFences(md);
     expect(quote!.source).toBe('tcp\nbytes zz');
     expect(list!.source).toBe('a -> b: SYN\n  b -> a: ACK');
-    const starts = lineStarts(md);
     // `zz` is line 2, column 7 of the block; in the file it is line 3, column 9.
-    const p = mapBlockPosition(quote!, at(2, 7), starts);
+    const p = mapBlockPosition(quote!, at(2, 7), md);
     expect(p.start).toEqual({ line: 3, column: 9, offset: md.indexOf('zz') });
-    const q = mapBlockPosition(list!, at(2, 3), starts);
+    const q = mapBlockPosition(list!, at(2, 3), md);
     expect(md.split('\n')[q.start.line - 1]!.slice(q.start.column - 1)).toBe('b -> a: ACK');
     expect(q.start.offset).toBe(md.indexOf('b -> a'));
   });
@@ -65,7 +68,7 @@ describe('scanFences', () => {
     const [b] = scanFences(md);
     expect(b!.source).toBe('client -> server: SYN');
     expect(md.slice(b!.startOffset, b!.endOffset)).toBe('```tcp-sequence\r\nclient -> server: SYN\r\n```');
-    const p = mapBlockPosition(b!, at(1, 11), lineStarts(md));
+    const p = mapBlockPosition(b!, at(1, 11), md);
     expect(md.slice(p.start.offset, p.start.offset + 6)).toBe('server');
   });
 
@@ -146,12 +149,11 @@ describe('scanFences', () => {
         const md = parts.join('\n');
         const found = scanFences(md);
         expect(found.length).toBe(blocks.length);
-        const starts = lineStarts(md);
         found.forEach((f, i) => {
           expect(f.source).toBe(blocks[i]!.lines.join('\n'));
           f.source.split('\n').forEach((text, li) => {
             for (let col = 1; col <= text.length; col++) {
-              const p = mapBlockPosition(f, at(li + 1, col), starts);
+              const p = mapBlockPosition(f, at(li + 1, col), md);
               expect(md[p.start.offset]).toBe(text[col - 1]);
             }
           });

@@ -100,14 +100,79 @@ export function withWiregramErrors<T>(fn: () => T, wrap: { code: string; reason:
   }
 }
 
-/** Shift a position found inside a block so it points into the enclosing file (Markdown fences). */
-export function offsetPosition(position: Position, line: number, column = 1, offset = 0): Position {
-  const shift = (p: Point): Point => ({
-    line: p.line + line - 1,
-    column: p.line === 1 ? p.column + column - 1 : p.column,
-    offset: p.offset + offset,
-  });
-  return { start: shift(position.start), end: shift(position.end) };
+/** Where a fenced block's text sits in its Markdown file: what `mapBlockPosition` needs from a host. */
+export interface BlockInFile {
+  /** The whole Markdown file (`\n`, `\r\n` or `\r` line breaks); `''` when the host does not have it. */
+  text: string;
+  /** 1-based file line of the block's first content line (the line after the opening fence). */
+  contentLine: number;
+  /**
+   * The block's text as the Markdown parser gave it (container prefixes removed). The file alone cannot tell a
+   * list item's indentation from the content's own leading spaces; each file line ends with its block line, so
+   * the difference in length is that line's prefix.
+   */
+  value: string;
+  /** 1-based column of the opening fence, used when the file line is unknown; default: read from the file. */
+  fenceColumn?: number;
+}
+
+/**
+ * Map a position inside a fenced block (line 1 = the first content line) onto the Markdown file. Every line gets
+ * its own column shift, because in a block quote or list item each content line carries its own `> ` or
+ * indentation, which Markdown strips from the block's text. Offsets are recomputed from the file's line starts.
+ */
+export function mapBlockPosition(position: Position, block: BlockInFile): Position {
+  const { text, contentLine } = block;
+  const blockLines = block.value.split(/\r\n|\r|\n/);
+  const starts = lineStartsOf(text);
+  const fileLine = (line: number): string | undefined => {
+    const start = starts[line - 1];
+    if (start === undefined) return undefined;
+    const next = starts[line];
+    return text.slice(start, next === undefined ? undefined : next).replace(/\r\n$|\r$|\n$/, '');
+  };
+  // When the file line is unknown or was rewritten (a tab expanded to spaces), the opening fence's prefix is the
+  // best guess: content lines sit in the same containers.
+  const opener = fileLine(contentLine - 1);
+  const fenceAt = opener?.search(/`{3,}|~{3,}/) ?? -1;
+  const fallback = block.fenceColumn !== undefined ? block.fenceColumn - 1 : Math.max(0, fenceAt);
+  const point = (p: Point): Point => {
+    // A position past the block's last line (end of input) keeps that last line's prefix.
+    const index = Math.min(Math.max(0, p.line - 1), blockLines.length - 1);
+    const line = contentLine + Math.max(0, p.line - 1);
+    const own = blockLines[index]!;
+    const file = fileLine(contentLine + index);
+    let column = p.column + fallback;
+    if (file !== undefined) {
+      if (file.endsWith(own)) column = p.column + file.length - own.length;
+      else {
+        // A CommonMark parser turns a tab in the container indentation into spaces: match the text after the
+        // block line's leading whitespace, and count columns inside that whitespace back from it.
+        const rest = own.trimStart();
+        const lead = own.length - rest.length;
+        if (file.endsWith(rest)) {
+          const restAt = file.length - rest.length;
+          column = p.column - 1 >= lead ? restAt + p.column - lead : Math.max(fallback + 1, restAt + 1 - (lead - p.column + 1));
+        }
+      }
+    }
+    const start = starts[line - 1];
+    return { line, column, offset: start !== undefined ? start + column - 1 : p.offset };
+  };
+  return { start: point(position.start), end: point(position.end) };
+}
+
+// A file gets several positions mapped (each broken block, each warning): find its line starts once.
+let lastText: string | null = null;
+let lastStarts: number[] = [0];
+function lineStartsOf(text: string): number[] {
+  if (text !== lastText) {
+    lastStarts = [0];
+    const re = /\r\n|\r|\n/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) lastStarts.push(m.index + m[0].length);
+    lastText = text;
+  }
+  return lastStarts;
 }
 
 export interface CodeFrameOptions {

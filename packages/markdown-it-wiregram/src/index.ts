@@ -8,7 +8,7 @@
  * repeats; the hash keeps separately rendered documents on one page (Slidev overview) apart; the same
  * document always renders the same bytes.
  */
-import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, offsetPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
 import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 
 export { parseMeta, type BlockMeta } from './meta.js';
@@ -203,9 +203,8 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
 }
 
 /**
- * Map a block-relative position onto the document. `map[0]` is the 0-based line of the opening fence, so block
- * line 1 is document line `map[0] + 2`. Columns shift by the container indent (list item, blockquote), found by
- * comparing the document line with the block's own (indent-stripped) line.
+ * Map a block-relative position onto the document with core's `mapBlockPosition`. `map[0]` is the 0-based line
+ * of the opening fence, so block line 1 is document line `map[0] + 2`; a position-less error points at the fence.
  */
 export function placeInDocument(position: Position | null, map: [number, number] | null, content: string, source: string | null): Position | null {
   if (!map) return position;
@@ -213,30 +212,6 @@ export function placeInDocument(position: Position | null, map: [number, number]
     const line = map[0] + 1;
     return { start: { line, column: 1, offset: 0 }, end: { line, column: 1, offset: 0 } };
   }
-  const shifted = offsetPosition(position, map[0] + 2, 1, 0);
-  const blockLines = content.split('\n');
-  // markdown-it hands core rules its source with line breaks normalised to `\n` (a `\r\n` given here still works).
-  const starts = source ? lineStartsOf(source) : null;
-  const fix = (inner: Position['start'], outer: Position['start']) => {
-    const own = blockLines[inner.line - 1] ?? '';
-    const start = starts?.[outer.line - 1];
-    const end = starts?.[outer.line];
-    const doc = start === undefined ? undefined : source!.slice(start, end === undefined ? undefined : end - 1).replace(/\r$/, '');
-    const indent = doc !== undefined && doc.endsWith(own) ? doc.length - own.length : 0;
-    const column = inner.column + indent;
-    return { line: outer.line, column, offset: start !== undefined ? start + column - 1 : inner.offset };
-  };
-  return { start: fix(position.start, shifted.start), end: fix(position.end, shifted.end) };
-}
-
-// One document gets several positions mapped (each broken block, each warning): find its line starts once.
-let lastSource: string | null = null;
-let lastStarts: number[] = [];
-function lineStartsOf(source: string): number[] {
-  if (source !== lastSource) {
-    lastStarts = [0];
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lastStarts.push(i + 1);
-    lastSource = source;
-  }
-  return lastStarts;
+  // markdown-it ends a fence's content with a line break; that is not an extra content line.
+  return mapBlockPosition(position, { text: source ?? '', contentLine: map[0] + 2, value: content.replace(/\n$/, ''), fenceColumn: source ? undefined : 1 });
 }

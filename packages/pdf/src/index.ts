@@ -5,7 +5,7 @@ import { layoutSource, type LayoutSourceOptions, type Scene } from '@wiregram/la
 import { WiregramError, withWiregramErrors } from '@wiregram/core';
 import { scenesToPdf, type PdfOptions } from './pdf.js';
 
-export { scenesToPdf, pagesFor, PAGE_SIZES } from './pdf.js';
+export { scenesToPdf, pagesFor, PAGE_SIZES, MIN_TEXT_PT } from './pdf.js';
 export type { PdfOptions, PageSize, PageSpec } from './pdf.js';
 export type { FontOption } from './fonts.js';
 export { builtinFontPath } from './fonts.js';

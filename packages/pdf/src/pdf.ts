@@ -69,6 +69,8 @@ export interface PageGeometry {
   titleBaseline: number;
   /** Scene px cut from the top: the diagram's own title band when a page title replaces it. */
   cropTop: number;
+  /** Fixed page size only: the diagram is too tall at MIN_TEXT_PT and is split across pages (splitPages). */
+  split?: boolean;
 }
 
 /**
@@ -161,17 +163,36 @@ function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont)
   }
   const width = portrait ? Math.min(a, b) : Math.max(a, b);
   const height = portrait ? Math.max(a, b) : Math.min(a, b);
-  const scale = fitScale(width, height);
+  let scale = fitScale(width, height);
   if (!(scale > 0)) {
     throw optionError(`margin ${margin} pt leaves no room for the diagram on a ${size} page`, 'use a smaller margin', 'a margin smaller than half the page');
   }
   const areaH = height - 2 * margin - titleBand;
+  // Print layout: never shrink text below MIN_TEXT_PT to fit the height; such a diagram is split across
+  // pages at the readable scale instead (splitPages). Width cannot be split, so it still bounds the scale.
+  // Step decks keep one page per step, scaled, so a lecturer's slides stay one click each.
+  const readable = MIN_TEXT_PT / smallestText(scene);
+  const split = options.steps !== true && scale < readable - 1e-9;
+  if (split) scale = Math.min(maxScale, (width - 2 * margin) / w, readable);
   return {
     width, height, scale,
     originX: (width - w * scale) / 2,
-    originY: margin + titleBand + (areaH - h * scale) / 2,
-    title, titleSize, titleBaseline: margin + ascent, cropTop,
+    originY: margin + titleBand + (split ? 0 : (areaH - h * scale) / 2),
+    title, titleSize, titleBaseline: margin + ascent, cropTop, split,
   };
+}
+
+/**
+ * Smallest text size (pt) on a fixed-size page before a tall diagram is split rather than shrunk further:
+ * 6.5 pt is about the smallest print that stays comfortably readable on paper and a projected slide.
+ */
+export const MIN_TEXT_PT = 6.5;
+
+/** The Scene's smallest font size in px (its labels and marks), or 12 when it has no text. */
+function smallestText(scene: Scene): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const item of scene.items) if (item.type === 'text' && item.text !== '' && item.fontSize > 0) min = Math.min(min, item.fontSize);
+  return Number.isFinite(min) ? min : 12;
 }
 
 function round(n: number): number {
@@ -393,17 +414,19 @@ interface BandDraw {
 }
 
 /**
- * A `fit` page taller than PAGE_LIMIT becomes several pages (split.ts); any other page is returned as is.
- * Each band gets its own geometry: the page title only on the first, the participant header on the others.
+ * A `fit` page taller than PAGE_LIMIT, or a fixed-size page whose diagram would be shrunk below MIN_TEXT_PT,
+ * becomes several pages (split.ts); any other page is returned as is. Each band gets its own geometry, at the
+ * same scale: the page title only on the first, the participant header on the others.
  */
-function splitFit(scene: Scene, geometry: PageGeometry, options: PdfOptions, cache: Map<Scene, { bands: Band[]; bounds: Bounds[] }>): Array<{ geometry: PageGeometry; draw?: BandDraw }> {
-  if ((options.pageSize ?? 'fit') !== 'fit' || geometry.height <= PAGE_LIMIT) return [{ geometry }];
-  const margin = options.margin ?? 18;
-  const titleBand = geometry.originY - margin;
+function splitPages(scene: Scene, geometry: PageGeometry, options: PdfOptions, cache: Map<Scene, { bands: Band[]; bounds: Bounds[] }>): Array<{ geometry: PageGeometry; draw?: BandDraw }> {
+  const fit = (options.pageSize ?? 'fit') === 'fit';
+  if (fit ? geometry.height <= PAGE_LIMIT : !geometry.split) return [{ geometry }];
+  const margin = options.margin ?? (fit ? 18 : 36);
+  const titleBand = geometry.title ? geometry.titleSize * 1.8 : 0;
   const scale = geometry.scale;
   let plan = cache.get(scene);
   if (!plan) {
-    const room = (PAGE_LIMIT - 2 * margin - 1) / scale - CUT_PAD;
+    const room = fit ? (PAGE_LIMIT - 2 * margin - 1) / scale - CUT_PAD : (geometry.height - 2 * margin) / scale - CUT_PAD;
     let header = headerOf(scene, geometry.cropTop);
     // A header that would take most of a page is not worth repeating.
     if (header && header.bottom - header.top > room / 3) header = null;
@@ -416,11 +439,11 @@ function splitFit(scene: Scene, geometry: PageGeometry, options: PdfOptions, cac
   return bands.map((band, k) => {
     const headerH = band.header ? band.header.bottom - band.header.top : 0;
     const tb = k === 0 ? titleBand : 0;
-    const height = (band.bottom - band.top + headerH) * scale + tb + 2 * margin;
+    const height = fit ? round((band.bottom - band.top + headerH) * scale + tb + 2 * margin) : geometry.height;
     return {
       geometry: {
         ...geometry,
-        height: round(height),
+        height,
         title: k === 0 ? geometry.title : null,
         originY: margin + tb + headerH * scale,
         cropTop: band.top,
@@ -593,7 +616,7 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   const plans = new Map<Scene, { bands: Band[]; bounds: Bounds[] }>();
   for (const page of pages) {
     const whole = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular);
-    for (const part of splitFit(page.scene, whole, options, plans)) drawPage(doc, page, part.geometry, palette, fonts, part.draw);
+    for (const part of splitPages(page.scene, whole, options, plans)) drawPage(doc, page, part.geometry, palette, fonts, part.draw);
     if (bookmarks && page.scene !== previous) doc.outline.addItem(page.scene.title || `Diagram ${scenes.indexOf(page.scene) + 1}`);
     previous = page.scene;
   }

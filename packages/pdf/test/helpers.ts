@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inflateSync } from 'node:zlib';
 import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'wg-pdf-test-'));
@@ -62,4 +63,52 @@ export function order(haystack: string, needles: string[]): number[] {
 /** Remove whitespace: pdftotext may break or space rotated and CJK text. */
 export function squash(s: string): string {
   return s.replace(/\s+/g, '');
+}
+
+/**
+ * The text sizes (pt on paper) shown on each page, from the content streams: the font size (Tf) times the
+ * text matrix and current transformation scales, at every Tj/TJ. pdftotext cannot report font sizes.
+ */
+export function pageTextSizes(bytes: Uint8Array): number[][] {
+  const pdf = Buffer.from(bytes);
+  const raw = pdf.toString('latin1');
+  const objects = new Map<number, { dict: string; start: number }>();
+  for (const m of raw.matchAll(/(\d+) 0 obj\s*/g)) objects.set(Number(m[1]), { dict: raw.slice(m.index + m[0].length, m.index + m[0].length + 2000), start: m.index + m[0].length });
+  const streamOf = (id: number): string => {
+    const o = objects.get(id)!;
+    const at = raw.indexOf('stream', o.start);
+    let begin = at + 'stream'.length;
+    if (raw[begin] === '\r') begin++;
+    if (raw[begin] === '\n') begin++;
+    const length = Number(/\/Length (\d+)/.exec(o.dict)![1]);
+    const data = pdf.subarray(begin, begin + length);
+    return (/\/FlateDecode/.test(o.dict.slice(0, o.dict.indexOf('stream'))) ? inflateSync(data) : data).toString('latin1');
+  };
+  const root = [...objects.values()].find((o) => /^<<\s*\/Type \/Pages/.test(o.dict))!;
+  const kids = [...(/\/Kids \[([^\]]*)\]/.exec(root.dict)![1]!.matchAll(/(\d+) 0 R/g))].map((m) => Number(m[1]));
+  return kids.map((kid) => {
+    const contents = Number(/\/Contents (\d+) 0 R/.exec(objects.get(kid)!.dict)![1]);
+    const sizes: number[] = [];
+    const stack: number[] = [];
+    let ctm = 1;
+    let tm = 1;
+    let tf = 0;
+    const operands: number[] = [];
+    for (const tok of streamOf(contents).replace(/\[[^\]]*\]|<[0-9a-fA-F\s]*>|\([^)]*\)/g, ' x ').split(/\s+/)) {
+      if (tok === '' || tok === 'x' || tok.startsWith('/')) continue;
+      if (/^-?[\d.]+$/.test(tok)) operands.push(Number(tok));
+      else {
+        const n = operands.splice(0);
+        const det = (a: number[]) => Math.sqrt(Math.abs(a[a.length - 6]! * a[a.length - 3]! - a[a.length - 5]! * a[a.length - 4]!));
+        if (tok === 'q') stack.push(ctm);
+        else if (tok === 'Q') ctm = stack.pop() ?? 1;
+        else if (tok === 'cm') ctm *= det(n);
+        else if (tok === 'BT') tm = 1;
+        else if (tok === 'Tm') tm = det(n);
+        else if (tok === 'Tf') tf = n[n.length - 1]!;
+        else if (tok === 'TJ' || tok === 'Tj') sizes.push(tf * tm * ctm);
+      }
+    }
+    return sizes;
+  });
 }

@@ -9,15 +9,14 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { blockFileReader, DIAGRAM_LANGUAGES, parseFenceMeta, toWiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import { blockFileReader, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
 import { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 import { contentHash, publicUrl, writeAtomic } from './files.js';
-import { mapBlockPosition, SourceLines } from './position.js';
 import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
 
 export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
 export { parseMeta, type BlockMeta } from './meta.js';
-export { mapBlockPosition } from './position.js';
+export { mapBlockPosition, type BlockInFile } from '@wiregram/core';
 export { nodeFileAccessLoaded } from '@wiregram/core';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
@@ -119,21 +118,19 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
     const data: WiregramFileData = { blocks: [], errors: [] };
     file.data.wiregram = data;
     const fileText = typeof file.value === 'string' ? file.value : file.value ? new TextDecoder().decode(file.value) : '';
-    let lines: SourceLines | null = null;
     // File access for `capture` statements: relative to this Markdown file, never outside the project root.
     // Node's fs is loaded only when a block reads a file, so the plugin also runs in a browser bundle.
     const custom = options.readFile;
     const fromFile = file.path || null;
     const readFile = blockFileReader(custom, fromFile, () => options.root ?? file.cwd);
-    const sourceLines = () => (lines ??= fileText ? new SourceLines(fileText) : null);
 
     const transform = (node: Code): WiregramNode => {
       const lang = node.lang as DiagramLanguage;
       counter += 1;
       const meta = parseFenceMeta(node.meta);
       const fenceLine = node.position?.start.line ?? 1;
-      const fenceColumn = node.position?.start.column ?? 1;
-      const blockLines = node.value.split(/\r\n|\r|\n/);
+      // Without the file's text, the fence's column is the only clue to the container indent.
+      const inFile = { text: fileText, contentLine: fenceLine + 1, value: node.value, fenceColumn: fileText ? undefined : (node.position?.start.column ?? 1) };
       const renderOptions = block(node.value, meta, lang, prefixBase, counter, readFile);
       const idPrefix = renderOptions.idPrefix;
       const record = { language: lang, source: node.value, caption: meta.caption, options: meta.options, idPrefix, ok: false };
@@ -188,7 +185,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         }
       } catch (error) {
         const d = toWiregramError(error);
-        const mapped = d.position ? mapBlockPosition(d.position, fenceLine + 1, blockLines, sourceLines(), fenceColumn) : null;
+        const mapped = d.position ? mapBlockPosition(d.position, inFile) : null;
         const place: NonNullable<Code['position']> | null = mapped ?? node.position ?? null;
         if (options.fatal) {
           file.fail(d.reason, { place, source: 'wiregram', ruleId: d.code, cause: error instanceof Error ? error : undefined });
@@ -209,7 +206,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       record.ok = true;
       if (options.warnings !== false) {
         for (const w of warnings) {
-          const place = w.position ? mapBlockPosition(w.position, fenceLine + 1, blockLines, sourceLines(), fenceColumn) : (node.position ?? null);
+          const place = w.position ? mapBlockPosition(w.position, inFile) : (node.position ?? null);
           const message = file.message(w.reason, { place, source: 'wiregram', ruleId: w.code });
           if (w.hint) message.note = w.hint;
         }

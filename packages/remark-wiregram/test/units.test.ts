@@ -3,7 +3,7 @@ import type { Root } from 'hast';
 import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
 import { parseMeta } from '../src/meta.js';
-import { mapBlockPosition, SourceLines } from '../src/position.js';
+import { mapBlockPosition } from '../src/index.js';
 import { svgToHast, svgTreeToHast, SvgSyntaxError } from '../src/svg-to-hast.js';
 import { render } from '@wiregram/svg';
 const toHtml = (tree: Root['children'][number]) => unified().use(rehypeStringify).stringify({ type: 'root', children: [tree] });
@@ -73,14 +73,12 @@ describe('mapBlockPosition', () => {
   });
   it('shifts lines past the fence and columns past a container indent', () => {
     const doc = 'intro\n\n> - item\n>   ```tcp-sequence\n>   client -> server: SYN\n>   bogus line\n>   ```\n';
-    const file = new SourceLines(doc);
-    const block = ['client -> server: SYN', 'bogus line'];
-    const mapped = mapBlockPosition(pos(2, 1, 6), 5, block, file, 5);
+    const mapped = mapBlockPosition(pos(2, 1, 6), { text: doc, contentLine: 5, value: 'client -> server: SYN\nbogus line' });
     expect(mapped.start).toEqual({ line: 6, column: 5, offset: doc.indexOf('bogus') });
     expect(doc.slice(mapped.start.offset, mapped.end.offset)).toBe('bogus');
   });
   it('falls back to the fence column without the file text', () => {
-    expect(mapBlockPosition(pos(1, 3), 10, ['abcdef'], null, 4).start).toMatchObject({ line: 10, column: 6 });
+    expect(mapBlockPosition(pos(1, 3), { text: '', contentLine: 10, value: 'abcdef', fenceColumn: 4 }).start).toMatchObject({ line: 10, column: 6 });
   });
 });
 

@@ -9,8 +9,7 @@ import { createSSRApp } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { Marp } from '@marp-team/marp-core';
 import { isWiregramError, WiregramError } from '@wiregram/core';
-import markdownItWiregram, { escapeHtml, parseMeta, type WiregramBlockError, type WiregramEnv } from 'markdown-it-wiregram';
-import { parseMeta as remarkParseMeta } from 'remark-wiregram';
+import markdownItWiregram, { escapeHtml, type WiregramBlockError, type WiregramEnv } from 'markdown-it-wiregram';
 import { render, renderSvg } from '@wiregram/svg';
 import { expectNoActiveMarkup, HANDSHAKE } from './support/markdown.js';
 
@@ -137,12 +136,6 @@ describe('markdown-it', () => {
     expect(ssr).toContain('{{ 1 + 1 }}');
     expect(ssr).toContain('<figcaption>{{ 6 * 7 }}</figcaption>');
     expect(ssr).not.toContain('>42<');
-  });
-
-  it('reads fence meta exactly like remark-wiregram', () => {
-    for (const meta of ['title="A b" style=lifeline', 'Just words here', "{caption='x' source}", 'label-style=flags foo=bar', '']) {
-      expect(parseMeta(meta)).toEqual(remarkParseMeta(meta));
-    }
   });
 });
 

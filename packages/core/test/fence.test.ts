@@ -22,6 +22,7 @@ describe('parseFenceMeta', () => {
   it('takes plain words as the caption, braces, quotes and escapes', () => {
     expect(parseFenceMeta('TCP header, as RFC 9293 draws it').caption).toBe('TCP header, as RFC 9293 draws it');
     expect(parseFenceMeta("{caption='It\\'s lost' show-source}")).toMatchObject({ caption: "It's lost", showSource: true });
+    expect(parseFenceMeta("{caption='It\\'s lost' source}")).toMatchObject({ caption: "It's lost", showSource: true });
     expect(parseFenceMeta('caption="say \\"hi\\"" words ignored').caption).toBe('say "hi"');
     expect(parseFenceMeta(null)).toEqual({ caption: null, options: {}, showSource: false, unknown: [], problems: [] });
     expect(parseFenceMeta('   ').caption).toBeNull();

@@ -11,7 +11,6 @@
 import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
 import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 
-export { parseMeta, type BlockMeta } from './meta.js';
 export { nodeFileAccessLoaded } from '@wiregram/core';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */

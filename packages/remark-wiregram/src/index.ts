@@ -15,7 +15,6 @@ import { contentHash, publicUrl, writeAtomic } from './files.js';
 import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
 
 export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
-export { parseMeta, type BlockMeta } from './meta.js';
 export { mapBlockPosition, type BlockInFile } from '@wiregram/core';
 export { nodeFileAccessLoaded } from '@wiregram/core';
 

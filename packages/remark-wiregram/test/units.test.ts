@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Root } from 'hast';
 import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
-import { parseMeta } from '../src/meta.js';
 import { mapBlockPosition } from '../src/index.js';
 import { svgToHast, svgTreeToHast, SvgSyntaxError } from '../src/svg-to-hast.js';
 import { render } from '@wiregram/svg';
@@ -48,21 +47,6 @@ describe('svgToHast', () => {
     expect(() => svgToHast('<svg><g></svg>')).toThrow(SvgSyntaxError);
     expect(() => svgToHast('<svg x=1></svg>')).toThrow(/invalid attribute at offset 5/);
     expect(() => svgToHast('<div></div>')).toThrow(/no <svg> root/);
-  });
-});
-
-describe('parseMeta', () => {
-  it('reads title, caption words and options', () => {
-    expect(parseMeta('title="Three-way handshake" style=lifeline label-style=flags')).toEqual({
-      caption: 'Three-way handshake',
-      options: { style: 'lifeline', labelStyle: 'flags' },
-      showSource: false,
-      unknown: [],
-    });
-    expect(parseMeta('TCP header, as RFC 9293 draws it').caption).toBe('TCP header, as RFC 9293 draws it');
-    expect(parseMeta("{caption='It\\'s lost' source}")).toMatchObject({ caption: "It's lost", showSource: true });
-    expect(parseMeta('colour=red').unknown).toEqual(['colour']);
-    expect(parseMeta(null).caption).toBeNull();
   });
 });
 

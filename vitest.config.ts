@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@wiregram\/core$/, replacement: r('packages/core/src/index.ts') },
+      { find: /^@wiregram\/core\/errors$/, replacement: r('packages/core/src/errors.ts') },
       { find: /^@wiregram\/core\/node$/, replacement: r('packages/core/src/node.ts') },
       { find: /^@wiregram\/layout$/, replacement: r('packages/layout/src/index.ts') },
       { find: /^@wiregram\/svg\/dom$/, replacement: r('packages/svg/src/dom-entry.ts') },

@@ -3,6 +3,7 @@
  * matchers (`file:line:col: error: message [code]`), JSON for scripts, and GitHub workflow annotations.
  */
 import type { Position } from '@wiregram/core';
+import { escapeControl } from '@wiregram/core/errors';
 import { loadedCore } from './engine.js';
 import { fileLineStarts, type Unit } from './inputs.js';
 
@@ -38,19 +39,12 @@ export function wantColor(stream: { isTTY?: boolean }, env: Env, flag?: boolean)
   return stream.isTTY === true;
 }
 
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
 /**
  * Author text, file names and capture-derived text made safe for a terminal: C0 (except tab), DEL and C1
- * controls print as `\x1b`, bidi controls as `\u202e` — the same escapes as core's `escapeControl`, which the
- * code frames use (a copy, because this module loads before any package does).
+ * controls print as `\x1b`, bidi controls as `\u202e` — core's `escapeControl`, the escaping its code frames use.
+ * `@wiregram/core/errors` has no imports, so this costs start-up nothing the rest of core would.
  */
-export function escapeTerminal(text: string): string {
-  return text.replace(CONTROL, (ch) => {
-    const n = ch.charCodeAt(0);
-    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
-  });
-}
+export const escapeTerminal = escapeControl;
 
 /**
  * JSON for a terminal or a log: JSON.stringify already escapes C0, but not DEL, C1 (U+009B is a CSI) or the bidi

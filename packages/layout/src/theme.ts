@@ -3,6 +3,7 @@
  * Dark is designed, not inverted: a near-black blue-grey ground, light-grey ink, and state/flag fills one
  * step above the ground so boxes still read as boxes; signal colours are lighter so they keep their contrast.
  */
+import { normalizeColor } from '@wiregram/core';
 import type { Palette, Role, SceneItem, ThemeName } from './scene.js';
 
 export const themes: Record<ThemeName, Palette> = {
@@ -128,4 +129,14 @@ export function authorColorTarget(item: Pick<SceneItem, 'type' | 'role'>): 'tint
   if (p.fill !== 'none' && p.stroke !== 'none') return 'tint';
   if (item.type === 'text' || p.fill !== 'none') return 'fill';
   return 'stroke';
+}
+
+/**
+ * The author colour an item carries and where it goes, or null. Only colours the core accepts (`#rgb`, `#rrggbb`,
+ * CSS names) are drawn, so the SVG and PDF backends agree even on a hand-built Scene.
+ */
+export function authorPaint(item: Pick<SceneItem, 'type' | 'role' | 'color'>): { color: string; target: 'tint' | 'fill' | 'stroke' } | null {
+  const c = item.color;
+  if (!c || normalizeColor(c) === null) return null;
+  return { color: c, target: authorColorTarget(item) };
 }

@@ -2,7 +2,7 @@
  * Role → paint, from the layout package's shared table (`themes`, `rolePaint`), so PDF and SVG use the same
  * colours and stroke widths.
  */
-import { AUTHOR_TINT, authorColorTarget, rolePaint, themes } from '@wiregram/layout';
+import { AUTHOR_TINT, authorPaint, rolePaint, themes } from '@wiregram/layout';
 import type { Palette, SceneItem, ThemeName } from '@wiregram/layout';
 
 export interface Paint {
@@ -29,9 +29,9 @@ function mix(a: string, share: number, b: string): string {
 /** Paint for one item: the shared role mapping, then the author's explicit colour where layout says it goes. */
 export function paintFor(item: SceneItem, palette: Palette): Paint {
   const paint: Paint = { ...rolePaint(item.role, palette) };
-  const c = item.color;
-  if (c && parseColor(c) !== null) {
-    const target = authorColorTarget(item);
+  const author = authorPaint(item);
+  if (author) {
+    const { color: c, target } = author;
     if (target === 'tint') paint.fill = mix(c, AUTHOR_TINT, palette.background);
     else if (target === 'fill') paint.fill = c;
     else paint.stroke = c;

@@ -3,7 +3,7 @@
  * path (`serialize`) and the DOM path (svg.js, `dom.ts`) both draw exactly this tree, so they cannot diverge.
  */
 import { WiregramError } from '@wiregram/core';
-import { AUTHOR_TINT, authorColorTarget, type Role, type Scene, type SceneItem } from '@wiregram/layout';
+import { AUTHOR_TINT, authorPaint, type Role, type Scene, type SceneItem } from '@wiregram/layout';
 import { stylesheet, type ThemeMode } from './theme.js';
 import { checkDarkSelector } from './selector.js';
 import { cleanText, openTag, serialize, type SvgNode } from './xml.js';
@@ -30,7 +30,6 @@ export interface SceneSvgOptions {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 // Author colours were validated by core; checked again because they end up inside a style attribute.
-const COLOR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30})$/;
 
 function bad(reason: string, expected: string, hint: string): never {
   throw new WiregramError({ code: 'invalid-svg-option', reason, expected, hint });
@@ -57,9 +56,9 @@ function points(pts: Array<[number, number]>): string {
 // written here. The first declaration is the fallback for renderers without color-mix().
 const TINT = Math.round(AUTHOR_TINT * 100) + '%';
 function colourStyle(item: SceneItem): string | null {
-  const c = item.color;
-  if (!c || !COLOR.test(c)) return null;
-  const target = authorColorTarget(item);
+  const author = authorPaint(item);
+  if (!author) return null;
+  const { color: c, target } = author;
   if (target === 'tint') return `fill:${c};fill:color-mix(in srgb,${c} ${TINT},var(--wg-bg))`;
   return target === 'fill' ? `fill:${c}` : `stroke:${c}`;
 }

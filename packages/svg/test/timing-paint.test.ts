@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { themes } from '@wiregram/layout';
-import { renderSvg } from '@wiregram/svg';
+import { themes, type Scene } from '@wiregram/layout';
+import { renderSvg, sceneToSvg } from '@wiregram/svg';
 import { describe, expect, it } from 'vitest';
 import { paintFor } from '../../pdf/src/paint.js';
 import { elements, parseSvg } from '../../../test/support/svg.js';
@@ -42,5 +42,20 @@ it('the PDF paints the heads with the same colours as their lines', () => {
     expect(head('arrowhead-retransmission')).toBe(p.retransmission);
     expect(head('arrowhead-override')).toBe(p.override);
     expect(head('arrowhead')).toBe(p.line);
+  }
+});
+
+it('author colours: the SVG and the PDF draw the same ones and drop the same ones', () => {
+  const base = { type: 'rect', role: 'note-box', step: 0, x: 0, y: 0, width: 40, height: 20, rx: 0 } as const;
+  const scene = (color: string): Scene => ({ width: 60, height: 40, title: 't', description: 'd', fontFamily: 'sans-serif', steps: 0, items: [{ ...base, color }] });
+  const light = themes.light;
+  for (const color of ['#ffcc00', '#f0c', 'teal']) {
+    expect(sceneToSvg(scene(color), { theme: 'light' })).toContain(`fill:${color}`);
+    expect(paintFor({ ...base, color }, light).fill).not.toBe(paintFor(base, light).fill);
+  }
+  // Not a colour the core accepts: neither backend draws it (the PDF could, the SVG would not — they must agree).
+  for (const color of ['rgb(1,2,3)', '#ffcc0080', 'notacolour', 'red" onload="x']) {
+    expect(sceneToSvg(scene(color), { theme: 'light' })).not.toContain(color);
+    expect(paintFor({ ...base, color }, light)).toEqual(paintFor(base, light));
   }
 });

@@ -201,7 +201,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
       if (list?.length) lines.push(`${input.display} → ${list.length > 4 ? [...list.slice(0, 3), `… ${list.length - 3} more`].join(', ') : list.join(', ')}`);
     }
     if (inputs.length > 1) lines.push(`${plural(units.length, 'diagram')} from ${inputs.length} files: ${written} written, ${unchanged} unchanged`);
-    if (lines.length) io.stderr.write(escapeTerminal(lines.join('\n')) + '\n');
+    if (lines.length) io.stderr.write(lines.map(escapeTerminal).join('\n') + '\n');
   }
   return { code: 0, files };
 }

@@ -7,7 +7,8 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { WiregramError, type Position } from './errors.js';
 import { CaptureScanner, type ScanOptions, type ScanResult } from './capture/scan.js';
 import { streamScanOptions, timelineFromScan, withStream, type CaptureStreamOptions } from './capture/timeline.js';
-import { sequenceTextFromScan, timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import { timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import { sequenceTextFromScan } from './compile/capture-text.js';
 import type { Timeline } from './timeline.js';
 
 /** Largest file `readProjectFile` returns (captures for diagrams are small; this stops accidents). */

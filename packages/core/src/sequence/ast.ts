@@ -3,7 +3,6 @@
  * can point at the exact word it objects to.
  */
 import type { Position } from '../errors.js';
-import type { CaptureTuple } from '../capture/scan.js';
 import type { TcpFlag, TcpState } from '../timeline.js';
 
 export interface NodeBase {
@@ -183,8 +182,11 @@ export interface CaptureStatement extends NodeBase {
   type: 'capture';
   path: Word;
   stream: number;
-  /** `stream 127.0.0.1:50762,127.0.0.1:18080`: the stream chosen by its endpoints instead of its number. */
-  tuple?: CaptureTuple;
+  /**
+   * `stream 127.0.0.1:50762,127.0.0.1:18080`: the stream chosen by its endpoints instead of its number, as written;
+   * the compile entry reads it with the capture package's selector grammar.
+   */
+  selector?: Word;
 }
 
 export interface ParStatement extends NodeBase {

@@ -1,0 +1,177 @@
+/**
+ * The transmission control block (RFC 9293 §3.3.1) as a plain record, one per (endpoint, peer), and the endpoint
+ * that holds them. Numbers are rels (see seq.ts): SND.UNA, SND.NXT and RCV.NXT relative to ISS and IRS.
+ */
+import type { Position } from '../../errors.js';
+import type { StateChange, TcpFlag, TcpState, Timer } from '../../timeline.js';
+import type { Space } from './seq.js';
+
+/** States past the handshake in which both sides' numbers are known (RFC 9293 §3.3.2 "synchronized"). */
+export const SYNCHRONIZED: ReadonlySet<TcpState> = new Set(['ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT']);
+
+/** A segment on the retransmission queue (RFC 9293 §3.8.1). */
+export interface Outstanding {
+  index: number;
+  start: number;
+  end: number;
+  flagsKey: string;
+  len: number;
+  sentAt: number;
+  lost: boolean;
+  retransmitted: boolean;
+}
+
+/** A reset owed to the peer: RFC 9293 §3.10.7's "<SEQ=SEG.ACK><CTL=RST>" and friends, sent when the author draws it. */
+export interface PendingReset {
+  seq: number | null;
+  ack: number | null;
+  zero: boolean;
+  why: string;
+}
+
+export interface Tcb {
+  me: string;
+  peer: string;
+  state: TcpState;
+  passive: boolean;
+  sndUna: number;
+  sndNxt: number;
+  synSent: boolean;
+  synFlagsKey: string;
+  finSent: boolean;
+  finRel: number;
+  rcvNxt: number | null;
+  irs: number | null;
+  ooo: Array<[number, number]>;
+  pendingFin: number | null;
+  outstanding: Outstanding[];
+  /** Lost segments not yet retransmitted, oldest first (a short list: what a retransmission can repeat). */
+  lostPending: Outstanding[];
+  lastLostPure: { seq: number; ack: number | null } | null;
+  pendingReset: PendingReset | null;
+  lastAckSent: number | null;
+  dataSinceAck: boolean;
+  dupAcks: number;
+  lastActivity: number;
+  gotKeepalive: boolean;
+  /** The window this endpoint last advertised on the connection, and the peer's (from its last segment). */
+  lastWindowSent: number | null;
+  peerWindow: number | null;
+  /** A zero-window probe arrived and has not been answered yet. */
+  gotProbe: boolean;
+  timeWaitTimer: Timer | null;
+  timerGen: number;
+  explicitTimeout: boolean;
+  used: boolean;
+}
+
+export interface Endpoint {
+  id: string;
+  label: string;
+  address: string | null;
+  port: number | null;
+  spoofed: boolean;
+  backlog: number | null;
+  window: number | null;
+  listener: boolean;
+  initial: TcpState;
+  visible: TcpState;
+  space: Space;
+  tcbs: Map<string, Tcb>;
+  primary: Tcb | null;
+  changed: boolean;
+  initialChange: StateChange | null;
+  position: Position | null;
+  started: boolean;
+  /** `state x=CLOSED` written: the port is closed, a SYN is refused rather than implying a passive open. */
+  explicitState: boolean;
+  /** The author wrote an `isn` for this endpoint. */
+  isnSet: boolean;
+  /**
+   * Sends SYNs (or SYN, ACKs) to several peers — a listener answering a SYN flood: each connection then has its own
+   * ISN (`s1`, `s2`, … from `isn server=s`; `y1`, `y2`, … when no ISN was given), as real stacks choose one per
+   * connection. The order is the order of the first SYN to each peer in the text.
+   */
+  perConnection: { peers: string[]; base: string; spaces: Map<string, Space> } | null;
+}
+
+export function newTcb(me: string, peer: string, state: TcpState): Tcb {
+  const t: Tcb = {
+    me,
+    peer,
+    state,
+    passive: false,
+    sndUna: 0,
+    sndNxt: 0,
+    synSent: false,
+    synFlagsKey: '',
+    finSent: false,
+    finRel: 0,
+    rcvNxt: null,
+    irs: null,
+    ooo: [],
+    pendingFin: null,
+    outstanding: [],
+    lostPending: [],
+    lastLostPure: null,
+    pendingReset: null,
+    lastAckSent: null,
+    dataSinceAck: false,
+    dupAcks: 0,
+    lastActivity: 0,
+    gotKeepalive: false,
+    lastWindowSent: null,
+    peerWindow: null,
+    gotProbe: false,
+    timeWaitTimer: null,
+    timerGen: 0,
+    explicitTimeout: false,
+    used: false,
+  };
+  initialise(t, state);
+  return t;
+}
+
+/** Starting an endpoint mid-connection (`state client=ESTABLISHED`): both sides are synchronised at rel 0. */
+export function initialise(t: Tcb, state: TcpState): void {
+  if (!SYNCHRONIZED.has(state) && state !== 'SYN_RCVD') return;
+  t.synSent = true;
+  t.rcvNxt = 0;
+  t.irs = -1;
+  if (state === 'FIN_WAIT_1' || state === 'CLOSING' || state === 'LAST_ACK') {
+    t.finSent = true;
+    t.finRel = 0;
+    t.sndNxt = 1;
+  }
+  if (state === 'FIN_WAIT_2' || state === 'TIME_WAIT') {
+    t.finSent = true;
+    t.finRel = -1;
+  }
+}
+
+/** A connection that ended (CLOSED) and opens again: a new incarnation with fresh counters. */
+export function reopen(t: Tcb): void {
+  t.sndUna = 0;
+  t.sndNxt = 0;
+  t.synSent = false;
+  t.finSent = false;
+  t.rcvNxt = null;
+  t.irs = null;
+  t.ooo = [];
+  t.pendingFin = null;
+  t.outstanding = [];
+  t.lostPending = [];
+  t.passive = false;
+  t.pendingReset = null;
+}
+
+/** Drop the retransmission queue (the connection is gone: RFC 9293 §3.10.7.4 "flush all segment queues"). */
+export function flushQueues(t: Tcb): void {
+  t.outstanding = [];
+  t.lostPending = [];
+}
+
+/** The flags that decide what a segment is, as one key (SYN vs SYN, ACK retransmissions). */
+export function flagsKey(flags: TcpFlag[]): string {
+  return flags.filter((f) => f === 'SYN' || f === 'FIN' || f === 'RST' || f === 'ACK').sort().join(',');
+}

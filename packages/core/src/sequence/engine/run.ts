@@ -42,9 +42,9 @@ function step(w: World, s: Statement, cursor: Cursor): void {
     case 'segment':
       return send(w, s, cursor);
     case 'isn':
-      return s.assignments.forEach((a) => isnLine(w, a));
+      return s.assignments.forEach((a) => isnLine(w, a, cursor));
     case 'seq':
-      return s.assignments.forEach((a) => seqLine(w, a));
+      return s.assignments.forEach((a) => seqLine(w, a, cursor));
     case 'state':
       return stateLine(w, s);
     case 'listen':
@@ -81,20 +81,35 @@ function step(w: World, s: Statement, cursor: Cursor): void {
   }
 }
 
-/** `isn A=x`: the ISN of A's (first) connection. */
-function isnLine(w: World, a: Assignment): void {
+/** `isn A=x`: the ISN of A's first connection, or — once A has started — of its next incarnation. */
+function isnLine(w: World, a: Assignment, cursor: Cursor): void {
   const ep = w.endpoint(a.participant);
-  if (ep.started) err('isn-after-start', `isn for ${ep.id} comes after its first segment`, a.position, 'isn before the first segment', 'move the isn line to the top (or use "seq" to rename a point mid-diagram)');
+  if (ep.started) {
+    if (a.value.symbol !== null && a.value.offset !== 0) err('syntax', `an ISN is a plain symbol or number, not "${a.value.text}"`, a.value.position, 'isn client=x or isn client=1000', null);
+    // What has arrived by now has happened: the next incarnation is the one after it.
+    w.deliver(cursor.now);
+    ep.nextIsn = a.value;
+    return;
+  }
   ep.space = new Space();
   ep.isnSet = true;
   if (ep.perConnection) ep.perConnection.spaces.clear();
   ep.space.setIsn(a.value);
 }
 
-/** `seq A=u`: name A's next sequence number. */
-function seqLine(w: World, a: Assignment): void {
+/**
+ * `seq A=u`: name A's next sequence number. While A has no connection (CLOSED or LISTEN after an earlier one, or
+ * crashed) that number is the ISN of its next incarnation.
+ */
+function seqLine(w: World, a: Assignment, cursor: Cursor): void {
   const ep = w.endpoint(a.participant);
+  if (w.started) w.deliver(cursor.now);
   const t = ep.primary ?? w.firstTcb(ep);
+  if (t && t.used && (t.state === 'CLOSED' || t.state === 'LISTEN')) {
+    if (a.value.symbol !== null && a.value.offset !== 0) err('syntax', `the ISN of ${ep.id}'s next connection is a plain symbol or number, not "${a.value.text}"`, a.value.position, `seq ${ep.id}=z or seq ${ep.id}=400`, null);
+    ep.nextIsn = a.value;
+    return;
+  }
   const rel = t ? t.sndNxt : 0;
   const space = t ? w.spaceFor(ep, t.peer) : ep.space;
   space.rename(a.value, rel, ep.id);

@@ -136,6 +136,8 @@ export class World {
       started: false,
       explicitState: false,
       isnSet: false,
+      nextIsn: null,
+      crashed: false,
       perConnection: null,
     };
     const multi = this.multiPeer.get(id);

@@ -89,13 +89,18 @@ function arriving(w: World, e: Arrival): Arriving | null {
   return { w, e, seg, rcv, snd, t, at: e.t, seqRel: e.wireSeq, ackRel: e.wireAck, len: seg.len, idx: seg.index, pos: seg.position, has, mark };
 }
 
-/** An endpoint that has never done anything and receives a SYN was listening all along: a passive OPEN (§3.10.1). */
+/**
+ * An endpoint that has never done anything and receives a SYN was listening all along: a passive OPEN (§3.10.1).
+ */
 function impliedListen(w: World, rcv: Endpoint, t: Tcb, has: (f: TcpFlag) => boolean, at: number): void {
   const refuses = w.refusers.has(rcv.id) && !rcv.listener;
-  if (t.state === 'CLOSED' && ((!rcv.changed && !rcv.explicitState && !refuses && !rcv.crashed) || rcv.listener) && !t.used && has('SYN') && !has('ACK') && !rcv.spoofed) {
+  // A listener's listening socket outlives its connections: a SYN after one ended finds it listening again.
+  const implied = !rcv.changed && !rcv.explicitState && !refuses && !rcv.crashed && !t.used;
+  if (t.state === 'CLOSED' && (implied || rcv.listener) && has('SYN') && !has('ACK') && !rcv.spoofed) {
     rcv.listener = true;
     t.state = 'LISTEN';
-    if (rcv.visible === 'CLOSED') w.show(rcv, 'LISTEN', Math.min(0.5, at), null, 'passive open (listen)', null);
+    // The first listen happened before anything (drawn at the start); a listener listening again, when the SYN comes.
+    if (rcv.visible === 'CLOSED') w.show(rcv, 'LISTEN', t.used ? at : Math.min(0.5, at), null, 'passive open (listen)', null);
   }
 }
 

@@ -4,12 +4,12 @@
  * numbers and states (`isn`, `seq`, `state`, `listen`) or draw (`note`, `divider`, `header`).
  */
 import type { Divider } from '../../timeline.js';
-import type { ParStatement, Statement, StateStatement, WaitStatement, Assignment, ListenStatement } from '../ast.js';
+import type { Assignment, CrashStatement, ListenStatement, ParStatement, Statement, StateStatement, WaitStatement } from '../ast.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import { segmentArrives } from './arrives.js';
 import { Space } from './seq.js';
-import { initialise } from './tcb.js';
-import { retransmissionTimeout, timeWaitExpired } from './timeouts.js';
+import { initialise, newTcb } from './tcb.js';
+import { cancelTimeWait, retransmissionTimeout, timeWaitExpired } from './timeouts.js';
 import { send } from './user-calls.js';
 import { err, type Cursor, type World } from './world.js';
 
@@ -49,6 +49,8 @@ function step(w: World, s: Statement, cursor: Cursor): void {
       return stateLine(w, s);
     case 'listen':
       return listenLine(w, s, cursor);
+    case 'crash':
+      return crashLine(w, s, cursor);
     case 'note': {
       const participants = s.participants.map((p) => w.endpoint(p).id);
       const spans = s.placement === 'over';
@@ -154,6 +156,42 @@ function listenLine(w: World, s: ListenStatement, cursor: Cursor): void {
     for (const t of ep.tcbs.values()) if (t.state === 'CLOSED') t.state = 'LISTEN';
     w.show(ep, 'LISTEN', at, null, 'passive open (listen)', s.position);
   }
+}
+
+/**
+ * `crash A`: every TCB of A is gone at once, nothing is sent (RFC 9293 §3.5.1). Each is replaced by an empty CLOSED
+ * one that only remembers how far the lost incarnation's numbers went, so A's next OPEN starts a new incarnation
+ * past them (incarnation.ts). A no longer listens; its peers keep their state until a segment tells them.
+ */
+function crashLine(w: World, s: CrashStatement, cursor: Cursor): void {
+  if (w.started) w.deliver(cursor.now);
+  const at = Math.max(cursor.now, w.clock);
+  for (const p of s.participants) {
+    const ep = w.endpoint(p);
+    if (ep.spoofed) err('bad-crash', `${ep.id} is a spoofed address: it holds no connection that could be lost`, p.position, 'crash a real endpoint', null);
+    // Connections it was put in by a `state` line exist before their first segment: they are lost too.
+    if (ep.initial !== 'CLOSED' && ep.initial !== 'LISTEN') for (const q of w.order) if (q !== ep.id && !w.endpoints.get(q)!.spoofed) w.tcb(ep, q);
+    for (const [peer, t] of ep.tcbs) {
+      cancelTimeWait(t, at);
+      const fresh = newTcb(ep.id, peer, 'CLOSED');
+      fresh.iss = t.iss;
+      fresh.sndUna = t.sndUna;
+      fresh.sndNxt = t.sndNxt;
+      fresh.incarnations = t.incarnations;
+      fresh.used = t.used || t.state !== 'CLOSED';
+      ep.tcbs.set(peer, fresh);
+    }
+    ep.primary = null;
+    ep.listener = false;
+    // From now on a TCB it makes starts CLOSED (not in a `state` line's state), and no passive open is implied.
+    ep.crashed = true;
+    ep.started = true;
+    w.crashes.push({ participant: ep.id, at, position: p.position });
+    w.show(ep, 'CLOSED', at, null, 'crash: every connection lost', s.position);
+  }
+  // The mark needs room, and a later `&` segment must not reach back before it.
+  w.clock = Math.max(w.clock, at);
+  cursor.now = at + 0.5;
 }
 
 function waitLine(w: World, s: WaitStatement, cursor: Cursor): void {

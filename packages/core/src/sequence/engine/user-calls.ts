@@ -287,7 +287,6 @@ function openCall(w: World, req: Request, d: Draft): void {
   const { t, state, from, flags } = req;
   if (state === 'CLOSED' || state === 'LISTEN') {
     startIncarnation(w, from, t);
-    from.crashed = false;
     d.seqRel = t.iss;
     t.synSent = true;
     t.synFlagsKey = flagsKey(flags);

@@ -7,6 +7,7 @@ import type { Divider } from '../../timeline.js';
 import type { Assignment, CrashStatement, ListenStatement, ParStatement, Statement, StateStatement, WaitStatement } from '../ast.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import { segmentArrives } from './arrives.js';
+import { awaitingIss } from './incarnation.js';
 import { Space } from './seq.js';
 import { initialise, newTcb } from './tcb.js';
 import { cancelTimeWait, retransmissionTimeout, timeWaitExpired } from './timeouts.js';
@@ -15,8 +16,8 @@ import { err, type Cursor, type World } from './world.js';
 
 /** Install the event loop on the world (see `World.deliver`). */
 export function installClock(w: World): void {
-  w.deliver = (upTo, inclusive = true) => {
-    while (w.queueHead < w.queue.length && (inclusive ? w.queue[w.queueHead]!.t <= upTo : w.queue[w.queueHead]!.t < upTo)) {
+  w.deliver = (upTo) => {
+    while (w.queueHead < w.queue.length && w.queue[w.queueHead]!.t <= upTo) {
       const e = w.queue[w.queueHead++]!;
       if (e.t > w.clock) w.clock = e.t;
       if (w.queueHead > 1024 && w.queueHead * 2 > w.queue.length) {
@@ -88,9 +89,8 @@ function isnLine(w: World, a: Assignment, cursor: Cursor): void {
   const ep = w.endpoint(a.participant);
   if (ep.started) {
     if (a.value.symbol !== null && a.value.offset !== 0) err('syntax', `an ISN is a plain symbol or number, not "${a.value.text}"`, a.value.position, 'isn client=x or isn client=1000', null);
-    // What arrived before now has happened (a reset that ended the last incarnation); a SYN arriving just now is
-    // what the line prepares for.
-    w.deliver(cursor.now, false);
+    // What has arrived by now has happened: the next incarnation is the one after it.
+    w.deliver(cursor.now);
     ep.nextIsn = a.value;
     return;
   }
@@ -106,9 +106,9 @@ function isnLine(w: World, a: Assignment, cursor: Cursor): void {
  */
 function seqLine(w: World, a: Assignment, cursor: Cursor): void {
   const ep = w.endpoint(a.participant);
-  if (w.started) w.deliver(cursor.now, false);
+  if (w.started) w.deliver(cursor.now);
   const t = ep.primary ?? w.firstTcb(ep);
-  if (t && t.used && (t.state === 'CLOSED' || t.state === 'LISTEN')) {
+  if (t && awaitingIss(t)) {
     if (a.value.symbol !== null && a.value.offset !== 0) err('syntax', `the ISN of ${ep.id}'s next connection is a plain symbol or number, not "${a.value.text}"`, a.value.position, `seq ${ep.id}=z or seq ${ep.id}=400`, null);
     ep.nextIsn = a.value;
     return;

@@ -41,6 +41,8 @@ export interface Tcb {
   iss: number;
   /** How many incarnations this TCB has started (0 before the first SYN). */
   incarnations: number;
+  /** The ISS was chosen by the engine, not named by the author (an `isn`/`seq` line may still replace it). */
+  defaultIss: boolean;
   passive: boolean;
   sndUna: number;
   sndNxt: number;
@@ -114,6 +116,7 @@ export function newTcb(me: string, peer: string, state: TcpState): Tcb {
     state,
     iss: 0,
     incarnations: 0,
+    defaultIss: false,
     passive: false,
     sndUna: 0,
     sndNxt: 0,

@@ -19,7 +19,7 @@ import type { SegmentAttribute, SegmentStatement, SeqValue } from '../ast.js';
 import { formatSeq } from '../../labels.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import type { Space } from './seq.js';
-import { startIncarnation } from './incarnation.js';
+import { settleIss, startIncarnation } from './incarnation.js';
 import { SYNCHRONIZED, flagsKey, type Endpoint, type Outstanding, type Tcb } from './tcb.js';
 import { cancelTimeWait, retransmissionTimer } from './timeouts.js';
 import { addMark, err, type Cursor, type World } from './world.js';
@@ -274,6 +274,7 @@ function answerSyn(w: World, req: Request, d: Draft): void {
     err('bad-syn', `${from.id} cannot send SYN, ACK in ${state} — the connection is already synchronised`, req.position, 'SYN, ACK only in SYN_RCVD', null);
   }
   if (twoWayAgain) t.synFlagsKey = '';
+  settleIss(w, from, t);
   d.seqRel = t.iss;
   d.ackRel = t.rcvNxt;
   if (t.synSent && t.synFlagsKey === flagsKey(flags)) d.retransmission = true;

@@ -86,10 +86,10 @@ export class World {
   /** The latest instant already acted on (an arrival processed, a segment sent). */
   clock = 0;
   /**
-   * Deliver every event due by `upTo` (`inclusive` false: strictly before it). Installed by the event loop (run.ts)
-   * so that a user call can let time pass before it acts without this file, or the user calls, importing the loop.
+   * Deliver every event due by `upTo`. Installed by the event loop (run.ts) so that a user call can let time pass
+   * before it acts without this file, or the user calls, importing the loop.
    */
-  deliver: (upTo: number, inclusive?: boolean) => void = () => undefined;
+  deliver: (upTo: number) => void = () => undefined;
 
   constructor(compile: EngineOptions) {
     this.options = {

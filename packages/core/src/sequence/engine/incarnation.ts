@@ -21,8 +21,8 @@ const SYMBOLIC_STRIDE = 2 ** 40;
  * after an earlier one (CLOSED, LISTEN, crashed), or a later incarnation's SYN received but not answered yet.
  */
 export function awaitingIss(t: Tcb): boolean {
-  if ((t.state === 'CLOSED' || t.state === 'LISTEN') && t.used) return true;
-  return t.state === 'SYN_RCVD' && t.passive && !t.synSent && t.incarnations > 0;
+  if ((t.state.kind === 'CLOSED' || t.state.kind === 'LISTEN') && t.used) return true;
+  return t.state.kind === 'SYN_RCVD' && t.state.passive && !t.synSent && t.incarnations > 0;
 }
 
 /**

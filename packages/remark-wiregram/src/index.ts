@@ -213,15 +213,20 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       return wrap({ className: figureClass }, [...sourceBlock, ...body, ...caption]);
     };
 
-    // Replace in document order (the counter must follow the page), without recursion limits.
-    const walk = (parent: Parent) => {
-      const children = parent.children as Nodes[];
-      for (let i = 0; i < children.length; i++) {
-        const child = children[i]!;
-        if (child.type === 'code' && isLanguage(child.lang)) children[i] = transform(child) as unknown as Nodes;
-        else if ('children' in child) walk(child as Parent);
+    // Replace in document order (the counter must follow the page) with an explicit stack: a deeply nested
+    // document (blockquote in list in blockquote …) must not exhaust the call stack.
+    const stack: Array<{ parent: Parent; next: number }> = [{ parent: tree, next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const children = top.parent.children as Nodes[];
+      if (top.next >= children.length) {
+        stack.pop();
+        continue;
       }
-    };
-    walk(tree);
+      const i = top.next++;
+      const child = children[i]!;
+      if (child.type === 'code' && isLanguage(child.lang)) children[i] = transform(child) as unknown as Nodes;
+      else if ('children' in child) stack.push({ parent: child as Parent, next: 0 });
+    }
   };
 }

@@ -453,6 +453,7 @@ function planSplit(scene: Scene, bands: Band[]): SplitPlan {
   const bandItems: number[][] = bands.map(() => []);
   const headerItems: number[] = [];
   const stepLow = new Map<number, number>();
+  const segmentLow = new Map<number, number>();
   // Band tops are increasing: a binary search finds each item's first band, and it walks on while it overlaps.
   const firstBand = (y: number): number => {
     let lo = 0;
@@ -477,11 +478,15 @@ function planSplit(scene: Scene, bands: Band[]): SplitPlan {
     } else {
       for (let k = firstBand(b.top - CUT_PAD); k < bands.length && bands[k]!.top - CUT_PAD <= b.bottom; k++) bandItems[k]!.push(i);
     }
+    // Where a step happens: the end of its segment's arrow; a step without one (a timer), its small marks. A
+    // state's name is no guide: it sits in the middle of a column that may run to the end of the diagram.
     const step = item.step ?? 0;
-    if (step > 0 && Number.isFinite(step) && (item.type === 'text' || (item.type === 'line' && item.role.startsWith('segment')) || b.bottom - b.top < 40)) {
-      stepLow.set(step, Math.max(stepLow.get(step) ?? -Infinity, b.bottom));
+    if (step > 0 && Number.isFinite(step)) {
+      if (item.type === 'line' && item.role.startsWith('segment')) segmentLow.set(step, Math.max(segmentLow.get(step) ?? -Infinity, b.bottom));
+      else if (item.type !== 'text' && b.bottom - b.top < 40) stepLow.set(step, Math.max(stepLow.get(step) ?? -Infinity, b.bottom));
     }
   });
+  for (const [step, y] of segmentLow) stepLow.set(step, y);
   for (const list of bandItems) list.sort((a, b) => a - b);
   let last = 0;
   for (const s of stepLow.keys()) last = Math.max(last, s);

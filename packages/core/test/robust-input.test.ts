@@ -2,17 +2,8 @@
  * Issue #14 (8): front matter goes through a real YAML parser, and `participant … at` takes only addresses.
  */
 import { describe, expect, it } from 'vitest';
-import { compileSequence, parsePacketHeader, WiregramError } from '@wiregram/core';
-
-function thrown(fn: () => unknown): WiregramError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(WiregramError);
-    return e as WiregramError;
-  }
-  throw new Error('expected a WiregramError');
-}
+import { thrown } from '../../../test/support/errors.js';
+import { compileSequence, parsePacketHeader } from '@wiregram/core';
 
 describe('packet-header front matter (YAML)', () => {
   it('decodes escapes: title: "say \\"hi\\"" → say "hi"; single quotes and plain scalars too', () => {

@@ -3,18 +3,8 @@
  * is checked from the model before any geometry is built, and the error names the line and the option.
  */
 import { describe, expect, it } from 'vitest';
-import { WiregramError } from '@wiregram/core';
+import { thrown } from '../../../test/support/errors.js';
 import { DEFAULT_BUDGET, layoutSource, layoutSourceWithModel } from '@wiregram/layout';
-
-function thrown(fn: () => unknown): WiregramError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(WiregramError);
-    return e as WiregramError;
-  }
-  throw new Error('expected a WiregramError');
-}
 
 const bulk = (n: number) => `participant a\nparticipant b\na -> b: SYN\nb -> a: SYN, ACK\na -> b: ACK\nloop ${n}\na -> b: PSH, ACK len=1\nb -> a: ACK\nend\n`;
 

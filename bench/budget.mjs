@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Bounded work (issue #14): how many output bytes a worst-case input gets per input byte under the default
+// output budget (maxElements, maxTextBytes — a block past it is refused before layout), and the cost of a step
+// deck of 4,998 segments through the CLI (`wiregram deck --steps`, target ≤ 10 s; it was quadratic: 70 s for
+// 500 segments). Imports the built packages (packages/*/dist) and runs the built CLI.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dist, printTable, ROOT } from './lib.mjs';
+
+const { render } = await import(dist('svg'));
+const { renderPdf } = await import(dist('pdf'));
+const { DEFAULT_BUDGET } = await import(dist('layout'));
+
+const handshake = 'participant a\nparticipant b\na -> b: SYN\nb -> a: SYN, ACK\na -> b: ACK\n';
+const loop = (n, body) => `${handshake}loop ${n}\n${body}\nend\n`;
+/** Small sources that ask for a lot: the amplifiers of each language. */
+const WORST = [
+  ['header: 1-bit rows, 65,536 of them (issue #14)', 'packet-header', 'bits 1\n0-65535: a'],
+  ['header: 1-bit rows, just under the budget', 'packet-header', 'bits 1\n0-59000: a'],
+  ['header: 32-bit rows of decoded bytes', 'packet-header', `tcp\nbytes ${'00'.repeat(60)}`],
+  ['sequence: loop of 1-byte segments (4,990 × 2)', 'tcp-sequence', loop(4990, 'a -> b: PSH, ACK len=1\nb -> a: ACK')],
+  ['sequence: loop of segments with long labels', 'tcp-sequence', loop(2000, `a -> b: PSH, ACK "${'x'.repeat(200)}"\nb -> a: ACK`)],
+  ['sequence: a note repeated by a loop', 'tcp-sequence', loop(5000, `note over a: ${'注'.repeat(1000)}`)],
+  ['sequence: 100 notes of 1,327 lines (issue #14)', 'tcp-sequence', handshake + Array.from({ length: 100 }, () => `note over a: ${'x\\n'.repeat(1326)}x`).join('\n')],
+  ['sequence: a few segments (ordinary)', 'tcp-sequence', handshake + 'a -> b: PSH, ACK len=100\nb -> a: ACK\n'],
+];
+
+const rows = [];
+let worst = 0;
+for (const [what, language, source] of WORST) {
+  const inBytes = Buffer.byteLength(source);
+  const t0 = performance.now();
+  let out;
+  try {
+    out = render(source, { language }).svg;
+  } catch (e) {
+    rows.push([what, inBytes, `refused: ${e.code}`, '—', `${Math.round(performance.now() - t0)} ms`]);
+    continue;
+  }
+  const ms = performance.now() - t0;
+  const outBytes = Buffer.byteLength(out);
+  worst = Math.max(worst, outBytes);
+  rows.push([what, inBytes, outBytes.toLocaleString('en-US'), `${(outBytes / inBytes).toFixed(0)}×`, `${Math.round(ms)} ms`]);
+}
+console.log(`Default budget: maxElements ${DEFAULT_BUDGET.maxElements.toLocaleString('en-US')}, maxTextBytes ${DEFAULT_BUDGET.maxTextBytes.toLocaleString('en-US')}.\n`);
+printTable(['input', 'input bytes:', 'SVG bytes:', 'out/in:', 'time:'], rows);
+console.log(`\nLargest SVG any input above produced: ${(worst / 1e6).toFixed(2)} MB. The bound per block is the budget:`);
+console.log(`at most ${DEFAULT_BUDGET.maxElements.toLocaleString('en-US')} elements (≈ 110 bytes each as written) plus ${DEFAULT_BUDGET.maxTextBytes.toLocaleString('en-US')} bytes of text`);
+console.log(`(× ≤ 6 when escaped) ⇒ ≤ ${((DEFAULT_BUDGET.maxElements * 110 + DEFAULT_BUDGET.maxTextBytes * 6) / 1e6).toFixed(1)} MB per block whatever its size; a block is at most 4,000,000 characters.`);
+
+// 2. `wiregram deck --steps` of 4,998 segments, and the same steps through the API per page size.
+const dir = mkdtempSync(join(tmpdir(), 'wg-bench-budget-'));
+try {
+  const md = join(dir, 'steps.md');
+  writeFileSync(md, '```tcp-sequence\n' + loop(2497, 'a -> b: PSH, ACK len=1\nb -> a: ACK') + '```\n');
+  const out = join(dir, 'steps.pdf');
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/wiregram.js'), 'deck', '--steps', '--quiet', '-o', out, md], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  const steps = [];
+  if (r.status === 0) steps.push(['`wiregram deck --steps`, 4,998 segments (16:9)', '4,999', `${(statSync(out).size / 1e6).toFixed(1)} MB`, `${(ms / 1000).toFixed(1)} s`, ms <= 10_000 ? 'yes' : 'NO']);
+  else steps.push(['`wiregram deck --steps`, 4,998 segments', 'failed', r.stderr.trim().split('\n')[0], '', 'NO']);
+  for (const pageSize of ['fit', 'a4']) {
+    const t1 = performance.now();
+    const bytes = renderPdf(loop(2497, 'a -> b: PSH, ACK len=1\nb -> a: ACK'), { steps: true, pageSize });
+    const ms1 = performance.now() - t1;
+    steps.push([`renderPdf steps, 4,998 segments (${pageSize})`, '4,999', `${(bytes.length / 1e6).toFixed(1)} MB`, `${(ms1 / 1000).toFixed(1)} s`, ms1 <= 10_000 ? 'yes' : 'NO']);
+  }
+  console.log('');
+  printTable(['step deck', 'pages:', 'PDF:', 'time:', '≤ 10 s'], steps);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -43,4 +43,23 @@ describe('100 blown-up header blocks in one page', () => {
     expect(one).toContain('<svg');
     expect(one).not.toContain('wiregram-error');
   });
+
+  it('a page budget (maxPageBytes) stops a document of many large diagrams; each document counts afresh', () => {
+    const block = '```tcp-sequence\nparticipant a\nparticipant b\na -> b: SYN\nb -> a: SYN, ACK\na -> b: ACK\n```\n';
+    const page = Array.from({ length: 10 }, () => block).join('\n');
+    const md = new MarkdownIt().use(markdownItWiregram, { maxPageBytes: 20_000 });
+    for (let round = 0; round < 2; round++) {
+      const env: { wiregram?: WiregramEnv } = {};
+      const html = md.render(page, env);
+      const drawn = html.match(/<svg/g)?.length ?? 0;
+      expect(drawn).toBeGreaterThan(1);
+      expect(drawn).toBeLessThan(10);
+      expect(env.wiregram!.errors.length).toBe(10 - drawn);
+      expect(env.wiregram!.errors[0]!.error.reason).toContain('maxPageBytes');
+    }
+    const file = new VFile({ path: 'page.md', value: page });
+    unified().use(remarkParse).use(remarkWiregram, { maxPageBytes: 20_000 }).use(remarkRehype).use(rehypeStringify).processSync(file);
+    expect(file.messages.filter((m) => m.ruleId === 'over-budget').length).toBeGreaterThan(0);
+    expect(() => new MarkdownIt().use(markdownItWiregram, { maxPageBytes: -1 })).toThrow(/maxPageBytes/);
+  });
 });

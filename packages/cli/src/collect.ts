@@ -11,21 +11,26 @@ import { escapeTerminal, painter, plural, type Problem, wantColor, formatText, t
 export interface Collected {
   inputs: InputFile[];
   units: Unit[];
+  /** Named inputs that no longer exist (only with `missingOk`), as displayed. */
+  missing: string[];
 }
 
 export interface CollectOptions {
   exclude?: string[];
   /** stdin already read (watch mode reads it never; others once). */
   stdinText?: string | null;
+  /** Watch mode: a named file deleted while watching is reported, not an error. */
+  missingOk?: boolean;
 }
 
 export async function collect(args: ParsedArgs, io: Io, options: CollectOptions = {}): Promise<Collected> {
   const lang = args.values['lang'] as InputKind | undefined;
-  const resolved = resolveInputs(args.positionals, { cwd: io.cwd, lang, exclude: options.exclude ?? [] });
+  const missing: string[] = [];
+  const resolved = resolveInputs(args.positionals, { cwd: io.cwd, lang, exclude: options.exclude ?? [], ...(options.missingOk ? { missing } : {}) });
   let stdinText = options.stdinText ?? null;
   if (resolved.some((r) => r.path === null) && stdinText === null) stdinText = await readStdin(io.stdin);
   const inputs = resolved.map((r) => loadInput(r, r.path === null ? stdinText : null, lang));
-  return { inputs, units: inputs.flatMap(unitsOf) };
+  return { inputs, units: inputs.flatMap(unitsOf), missing };
 }
 
 /** What every command needs around the renderers: the core, each fence's options, and file access. */

@@ -1,11 +1,15 @@
 /**
- * `wiregram` entry point: dispatch, help, version and exit codes (0 ok, 1 diagram errors, 2 usage errors).
+ * `wiregram` entry point: dispatch, help, version and exit codes (0 ok, 1 diagram errors, 2 usage errors,
+ * 3 the system refused a read or write; 130/143 after SIGINT/SIGTERM — see errors.ts and lifecycle.ts).
  * This module and what it imports statically must stay light — see bin/wiregram.js.
  */
 import { readFileSync } from 'node:fs';
 import { closest, type ParsedArgs, parseArgs, UsageError } from './args.js';
 import { COMMAND_NAMES, COMMANDS, commandHelp, mainHelp } from './commands.js';
+import { CliError } from './errors.js';
 import { escapeTerminal, painter, wantColor } from './report.js';
+
+export { installSignalHandlers } from './lifecycle.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -102,6 +106,13 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
       lines.push(`  run 'wiregram ${cmd ? cmd + ' ' : ''}--help' for usage`);
       io.stderr.write(lines.join('\n') + '\n');
       return 2;
+    }
+    if (e instanceof CliError) {
+      // A file problem (unreadable input, full disk, a file in the output path): its own exit code, no usage line.
+      const lines = [`${c.bold('wiregram:')} ${c.red('error:')} ${escapeTerminal(e.message)}`];
+      if (e.hint) lines.push(`  ${c.cyan('hint')}: ${escapeTerminal(e.hint)}`);
+      io.stderr.write(lines.join('\n') + '\n');
+      return e.exitCode;
     }
     // Anything else is a wiregram bug or an I/O failure: say so plainly; the stack only on request.
     const err = e as NodeJS.ErrnoException;

@@ -99,8 +99,8 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string, ctx: RunContex
 
 /**
  * A failure of the whole deck (a glyph the font lacks, a page that cannot be set up) belongs to one diagram:
- * find it by drawing each page alone (only on this error path), and point at the first use of the missing
- * character in that diagram's source — its file, line and column, not the first input's.
+ * find it by drawing each page alone (only on this error path); problemFromError then points at the first use
+ * of a missing character in that diagram — its file, line and column, not the first input's.
  */
 function blame(e: unknown, units: readonly Unit[], scenes: readonly Scene[], drawOne: (scenes: Scene[]) => unknown): Problem {
   const code = (e as { code?: unknown })?.code;
@@ -109,17 +109,7 @@ function blame(e: unknown, units: readonly Unit[], scenes: readonly Scene[], dra
       drawOne([scene]);
     } catch (one) {
       if ((one as { code?: unknown })?.code !== code) continue;
-      const unit = units[i]!;
-      const cp = /U\+([0-9A-F]{4,6})/.exec(String((one as { reason?: unknown }).reason ?? ''));
-      const at = cp ? unit.source.indexOf(String.fromCodePoint(parseInt(cp[1]!, 16))) : -1;
-      if (at < 0) return problemFromError(unit, one);
-      const before = unit.source.slice(0, at).split(/\r\n|\r|\n/);
-      const line = before.length;
-      const column = before[before.length - 1]!.length + 1;
-      const width = String.fromCodePoint(parseInt(cp![1]!, 16)).length;
-      const position = { start: { line, column, offset: at }, end: { line, column: column + width, offset: at + width } };
-      const o = one as { reason: string; expected?: unknown; hint?: unknown };
-      return problemFromError(unit, { name: 'WiregramError', code, reason: o.reason, expected: o.expected ?? null, hint: o.hint ?? null, position });
+      return problemFromError(units[i]!, one);
     }
   }
   // Not tied to one diagram: report it against the first input, without a position.

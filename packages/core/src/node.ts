@@ -110,7 +110,7 @@ export function readProjectFile(root: string, fromFile: string, path: string, op
       }
     }
     if (size > max) {
-      const mib = (n: number) => `${Math.ceil((n / 1048576) * 10) / 10} MiB`;
+      const mib = (n: number) => `${(n / 1048576).toFixed(1).replace(/\.0$/, '')} MiB`;
       throw refuse('file-too-large', `"${path}" is ${mib(size)}, more than the ${mib(max)} a diagram reads`, options.position, 'cut the capture down (`editcap -r in.pcap out.pcap 1-100`), or turn the stream into text with `wiregram import`, which streams captures of any size');
     }
     const out = new Uint8Array(size);

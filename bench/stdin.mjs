@@ -6,19 +6,13 @@
 // printed beside `node -e 0` measured the same way, the floor any Node command pays.
 // Uses the built CLI: run `npx tsc -b packages/cli/tsconfig.json` first (pnpm bench does).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, printTable } from './lib.mjs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cliBin, median, printTable, ROOT } from './lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '../packages/cli/bin/wiregram.js');
-if (!existsSync(join(here, '../packages/cli/dist/main.js'))) {
-  console.error('packages/cli/dist is missing: run `npx tsc -b packages/cli/tsconfig.json` first');
-  process.exit(1);
-}
-const inject = pathToFileURL(join(here, '../packages/cli/test/fixtures/inject.mjs')).href;
+const bin = cliBin();
+const inject = pathToFileURL(join(ROOT, 'packages/cli/test/fixtures/inject.mjs')).href;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** `producer | node …args`, timed from the shell's start to the pipeline's end (the producer dies of SIGPIPE). */

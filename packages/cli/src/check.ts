@@ -7,7 +7,7 @@ import { yielder } from './lifecycle.js';
 import type { RunContext, RunResult } from './run.js';
 import { collect, compileUnit, metaProblems, prepareHost, unitOptions } from './collect.js';
 import { loadCore, loadLayout } from './engine.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, safeJson, wantColor } from './report.js';
 
 export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {

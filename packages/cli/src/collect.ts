@@ -5,7 +5,7 @@ import type { Diagnostic, FenceMeta } from '@wiregram/core';
 import { LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands.js';
 import { type CoreApi, type CoreNodeApi, type DiagramOptions, type LayoutApi, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { escapeTerminal, painter, plural, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
 
 export interface Collected {

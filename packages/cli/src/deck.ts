@@ -10,7 +10,7 @@ import { loadCore, loadLayout, loadPdf } from './engine.js';
 import { canonicalPath, commitFiles, fileInPath, pathKind } from './fsutil.js';
 import { displayPath, type Unit } from './inputs.js';
 import { yielder } from './lifecycle.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { escapeTerminal, plural, type Problem, problemFromError } from './report.js';
 import type { Scene } from '@wiregram/layout';
 import type { PdfOptions } from '@wiregram/pdf';

@@ -7,9 +7,9 @@
  * are left untouched (timestamps, watchers and static-site rebuilds stay quiet), and no output may land on an input.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeError } from './errors.js';
+import { readError, writeError } from './errors.js';
 import { trackTemp, untrackTemp } from './lifecycle.js';
 
 /** A path's identity for "is this the same file": realpath when it exists, else its directory's realpath + name. */
@@ -35,6 +35,15 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 export type WriteResult = 'written' | 'unchanged';
+
+/** Open an input for reading; a failure is a CliError naming it as the user wrote it (`display`). */
+export function openInput(path: string, display: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (e) {
+    throw readError(e, display);
+  }
+}
 
 /** 'dir', 'file', or null when nothing is there: lets commands refuse `-o some-file/` before doing any work. */
 export function pathKind(path: string): 'dir' | 'file' | null {

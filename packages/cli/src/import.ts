@@ -2,15 +2,15 @@
  * `wiregram import`: one TCP stream of a pcap/pcapng capture → editable tcp-sequence text (or JSON), via the
  * core's capture readers. The CLI only reads the file and prints; decoding is @wiregram/core's.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync, statSync } from 'node:fs';
 import { readError } from './errors.js';
 import { basename, dirname, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
 import type { ScanOptions, ScanResult, SequenceTextOptions, StreamSelector } from '@wiregram/core';
 import { type CoreApi, loadCore } from './engine.js';
-import { canonicalPath, commitFiles, fileInPath, pathKind } from './fsutil.js';
+import { canonicalPath, commitFiles, fileInPath, openInput, pathKind } from './fsutil.js';
 import { displayPath } from './inputs.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { escapeTerminal, formatText, isWiregramLike, type Problem, safeJson, wantColor } from './report.js';
 
 /**
@@ -18,12 +18,7 @@ import { escapeTerminal, formatText, isWiregramLike, type Problem, safeJson, wan
  * record besides it, so memory stays bounded whatever the file's size.
  */
 function* fileChunks(path: string, display: string, size = 1 << 20): Generator<Uint8Array> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw readError(e, display);
-  }
+  const fd = openInput(path, display);
   try {
     for (;;) {
       const buf = new Uint8Array(size);

@@ -2,11 +2,12 @@
  * Input discovery: paths, globs, directories and `-` (stdin) become a list of files, each with the kind of
  * text it holds; then every diagram in them becomes a Unit with its position in the file.
  */
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from './args.js';
 import { CliError, EXIT_INPUT, readError } from './errors.js';
 import { type FencedBlock, lineStarts, scanFences } from './fences.js';
+import { openInput } from './fsutil.js';
 import { expandGlob, globToRegExp, isGlob } from './glob.js';
 
 export type DiagramLanguage = 'tcp-sequence' | 'packet-header';
@@ -212,12 +213,7 @@ export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
 
 /** A text file: its size checked before reading, its first bytes before the rest. */
 function readTextFile(path: string, display: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw readError(e, display);
-  }
+  const fd = openInput(path, display);
   try {
     const size = fstatSync(fd).size;
     if (size > MAX_TEXT_INPUT) throw tooLarge(display, size);

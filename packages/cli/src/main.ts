@@ -11,13 +11,9 @@ import { escapeTerminal, painter, wantColor } from './report.js';
 
 export { installSignalHandlers } from './lifecycle.js';
 
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  cwd: string;
-  env: Record<string, string | undefined>;
-}
+import type { Io } from './io.js';
+
+export type { Io } from './io.js';
 
 export function nodeIo(): Io {
   // A closed pipe (`wiregram import x.pcap | head`) is not an error worth a stack trace.

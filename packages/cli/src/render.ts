@@ -10,7 +10,7 @@ import { loadCore, loadPdf, loadSvg } from './engine.js';
 import { canonicalPath, commitFiles, fileInPath, type FileWrite, pathKind } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import { yielder } from './lifecycle.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { manifestDirsUnder, type OutputKind, planManifests, type ProducedOutput } from './manifest.js';
 import { escapeTerminal, formatCompact, plural, type Problem, problemFromError, wantColor } from './report.js';
 import type { RunContext, RunResult } from './run.js';

@@ -14,7 +14,7 @@ import { pathKind } from './fsutil.js';
 import { globBase, isGlob } from './glob.js';
 import { type InputKind, patternMatcher } from './inputs.js';
 import { onShutdown, SIGNAL_EXIT_CODES } from './lifecycle.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { escapeTerminal, painter, plural, wantColor } from './report.js';
 import type { RunContext, RunResult } from './run.js';
 

@@ -8,7 +8,7 @@ import type { RunContext, RunResult } from './run.js';
 import { collect, compileUnit, metaProblems, prepareHost, unitOptions } from './collect.js';
 import { loadCore, loadLayout } from './engine.js';
 import type { Io } from './io.js';
-import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, safeJson, wantColor } from './report.js';
+import { type ErrorFormat, escapeTerminal, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, safeJson, wantColor } from './report.js';
 
 export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   if (args.values['watch']) {
@@ -21,7 +21,8 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
 
 async function checkOnce(args: ParsedArgs, io: Io, ctx: RunContext | null): Promise<RunResult> {
   const format = (args.values['format'] as ErrorFormat | undefined) ?? 'text';
-  const { inputs, units } = await collect(args, io, { missingOk: ctx?.watching === true });
+  const { inputs, units, missing } = await collect(args, io, { missingOk: ctx?.watching === true });
+  for (const m of missing) if (args.values['quiet'] !== true) io.stderr.write(escapeTerminal(`${m}: gone (watching for it to come back)`) + '\n');
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
   const core = await loadCore();
   const host = await prepareHost(core, units);

@@ -28,7 +28,7 @@ const tmpfsWorks = (() => {
 function withTmpfsOut(dir: string, opts: string, args: string[]) {
   mkdirSync(join(dir, 'out'), { recursive: true });
   const script = 'mount -t tmpfs -o "$1" tmpfs out || exit 99; shift; "$@"; rc=$?; ls -A out; exit $rc';
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env['FORCE_COLOR'];
   const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', opts, process.execPath, BIN, ...args], { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
   return { code: r.status, stderr: r.stderr, left: r.stdout.split('\n').filter(Boolean) };
@@ -115,7 +115,7 @@ function piped(producer: string, args: string[], cwd: string) {
   const r = spawnSync('sh', ['-c', `${producer} | "$0" "$@"`, process.execPath, ...INJECT, BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', WG_REPORT_RSS: '1' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, WG_REPORT_RSS: '1' },
     timeout: 60_000,
   });
   const rss = Number(/maxrss-kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN);

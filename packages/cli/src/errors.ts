@@ -85,3 +85,10 @@ export function readError(e: unknown, file: string): CliError {
       return new CliError(`cannot read ${file}: ${systemWords(err)}`, 'check the file and the disk, then run again', EXIT_SYSTEM, 'read-failed');
   }
 }
+
+/** A failed write to stdout (redirected to a full disk, a closed descriptor): the same kinds, said for stdout. */
+export function stdoutError(e: unknown): CliError {
+  const err = (e ?? {}) as Errno;
+  const what = err.code === 'ENOSPC' || err.code === 'EDQUOT' ? 'no space left on the device' : systemWords(err);
+  return new CliError(`cannot write to stdout: ${what}`, 'check where stdout is redirected (or write a file with -o)', EXIT_SYSTEM, 'stdout-failed');
+}

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { closest, type ParsedArgs, parseArgs, UsageError } from './args.js';
 import { COMMAND_NAMES, COMMANDS, commandHelp, mainHelp } from './commands.js';
-import { CliError } from './errors.js';
+import { CliError, stdoutError } from './errors.js';
+import { cleanupNow } from './lifecycle.js';
 import { escapeTerminal, painter, wantColor } from './report.js';
 
 export { installSignalHandlers } from './lifecycle.js';
@@ -16,9 +17,14 @@ import type { Io } from './io.js';
 export type { Io } from './io.js';
 
 export function nodeIo(): Io {
-  // A closed pipe (`wiregram import x.pcap | head`) is not an error worth a stack trace.
+  // A closed pipe (`wiregram import x.pcap | head`) is not an error worth a stack trace; a full disk behind a
+  // redirection (`> /dev/full`) is a file error like any other: said plainly, exit 3.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (e.code === 'EPIPE') return;
+    const err = stdoutError(e);
+    process.stderr.write(`wiregram: error: ${err.message}\n  hint: ${err.hint}\n`);
+    cleanupNow();
+    process.exit(err.exitCode);
   });
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
 }

@@ -76,6 +76,17 @@ describe('a disk that refuses the write', () => {
     expect(imp.code).toBe(3);
     expect(imp.stderr).toContain('cannot write out/hs.tcpseq: no space left on the device');
     expect(temps(dir)).toEqual([]);
+    // stdout redirected to a full disk: the same kind, the same code, no stack trace.
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const args of [['render', '-'], ['deck', 'post.md', '-o', '-'], ['import', 'hs.pcap']]) {
+        const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, input: HANDSHAKE, stdio: ['pipe', full, 'pipe'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+        expect(r.status, args.join(' ')).toBe(3);
+        expect(r.stderr).toBe('wiregram: error: cannot write to stdout: no space left on the device\n  hint: check where stdout is redirected (or write a file with -o)\n');
+      }
+    } finally {
+      closeSync(full);
+    }
   });
 });
 

@@ -247,24 +247,16 @@ describe('signals in one-shot commands', () => {
     expect(outcomes).toContain(130);
   }, 120_000);
 
-  it('sweeps temp files a killed (kill -9) wiregram left, and only those', () => {
-    const dir = tempProject({ 'post.md': header });
-    const dead = spawnSyncPid();
-    mkdirSync(join(dir, 'out'));
-    const debris = `.post-1.svg.${dead}.0a1b2c3d.tmp`;
-    const live = `.post-1.svg.${process.pid}.0a1b2c3d.tmp`;
-    const other = '.notes.tmp';
-    for (const f of [debris, live, other]) writeFileSync(join(dir, 'out', f), '');
-    expect(wiregram(['render', 'post.md', '-o', 'out', '-q'], { cwd: dir }).code).toBe(0);
-    const left = listFiles(join(dir, 'out'));
-    expect(left).not.toContain(debris);
-    expect(left).toContain(live);
-    expect(left).toContain(other);
+  it('sweeps the temp file a kill -9 during a deck left, and only such debris', () => {
+    const dir = tempProject({ 'post.md': seq('a') + header });
+    const killed = wiregram(['deck', 'post.md', '-o', 'out/deck.pdf'], { cwd: dir, nodeArgs: INJECT, env: { WG_SIGNAL_AT_WRITE: 'SIGKILL' } });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(listFiles(join(dir, 'out'))).toEqual([expect.stringMatching(/^\.deck\.pdf\.\d+\.[0-9a-f]{8}\.tmp$/)]);
+    // Look-alikes that are not debris: a temp file of a live process, and someone else's dot-file.
+    const live = `.deck.pdf.${process.pid}.0a1b2c3d.tmp`;
+    writeFileSync(join(dir, 'out', live), '');
+    writeFileSync(join(dir, 'out', '.notes.tmp'), '');
+    expect(wiregram(['deck', 'post.md', '-o', 'out/deck.pdf', '-q'], { cwd: dir }).code).toBe(0);
+    expect(listFiles(join(dir, 'out'))).toEqual([live, '.notes.tmp', 'deck.pdf'].sort());
   });
 });
-
-/** The pid of a process that has exited: a kill -9 victim's temp-file name. */
-function spawnSyncPid(): number {
-  const r = wiregram(['--version'], { cwd: process.cwd() });
-  return r.pid;
-}

@@ -121,13 +121,18 @@ export async function watchLoop(io: Io, args: ParsedArgs, run: (ctx: RunContext)
   const stopOn = (signal: keyof typeof SIGNAL_EXIT_CODES) => () => {
     stopped = true;
     debounce.cancel();
+    unlisten();
     void close();
     finish(SIGNAL_EXIT_CODES[signal]);
   };
   const onInt = stopOn('SIGINT');
   const onTerm = stopOn('SIGTERM');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  const unlisten = () => {
+    process.removeListener('SIGINT', onInt);
+    process.removeListener('SIGTERM', onTerm);
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
 
   const { watch } = await import('chokidar');
   const inside = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
@@ -170,8 +175,7 @@ export async function watchLoop(io: Io, args: ParsedArgs, run: (ctx: RunContext)
   try {
     await once(true);
   } catch (e) {
-    process.removeListener('SIGINT', onInt);
-    process.removeListener('SIGTERM', onTerm);
+    unlisten();
     unregister();
     await close();
     throw e;

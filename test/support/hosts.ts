@@ -67,6 +67,8 @@ export function prepareSite(host: string, packages: string[]): Site {
     if (name === 'node_modules') continue;
     cpSync(join(from, name), join(dir, name), { recursive: true });
   }
+  // Build caches (rspack/webpack, Vite, Astro) would replay an earlier run's Markdown output and its log.
+  for (const cache of ['.cache', '.vite', '.astro']) rmSync(join(dir, 'node_modules', cache), { recursive: true, force: true });
   const stampFile = join(dir, '.wiregram-stamp.json');
   const stamp = existsSync(stampFile) ? (JSON.parse(readFileSync(stampFile, 'utf8')) as { lock?: string; tarballs?: string }) : {};
   const lock = hash(readFileSync(join(dir, 'package-lock.json')));

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
+import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
 
-const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   let site: Site;
@@ -34,12 +33,7 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
 
   it('builds, and the log names the broken block and the fence typo by their real file:line:col', () => {
     expect(build.code, build.log.slice(-3000)).toBe(0);
-    const bad = readFileSync(join(site.dir, 'docs', 'bad.md'), 'utf8');
-    const lines = wiregramLines(build.log);
-    expect(lines).toContain(`wiregram: docs/bad.md:${lineOf(bad, 'client => server')}:1: unknown statement "client" [unknown-statement]`);
-    expect(lines.some((l) => l.startsWith(`wiregram: docs/bad.md:${lineOf(bad, 'stlye=flow')}:1: warning: unknown option \`stlye\``))).toBe(true);
-    // Docusaurus compiles each page for the server and the client: each problem is said once.
-    expect(lines.filter((l) => l.includes('[unknown-statement]'))).toHaveLength(1);
+    expectBadPageLogged(build.log, site.dir, 'docs/bad.md');
   });
 
   it('shows every diagram, in tabs and details too, with unique ids and no console error (hydration included)', async () => {
@@ -77,19 +71,7 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('shows the broken block as a readable error box (no path, no highlighter), the rest of the page drawn', async () => {
-    for (const scheme of ['light', 'dark'] as const) {
-      const { page, errors } = await openPage(browser.browser, server.url + 'docs/bad', scheme);
-      const { diagrams, errorBoxes } = await diagramsOn(page);
-      expect(diagrams).toHaveLength(1);
-      expect(errorBoxes).toHaveLength(1);
-      expect(errorBoxes[0]).toMatch(/could not be drawn \(line \d+, column 1\)/);
-      expect(errorBoxes[0]).toContain('unknown statement "client"');
-      expect(errorBoxes[0]).not.toMatch(/bad\.md|\/tmp\/|test-output/);
-      expect(await page.locator('.wiregram-error pre, .wiregram-error code, .wiregram-error button').count()).toBe(0);
-      await screenshot(page, `docusaurus-bad-${scheme}`);
-      expect(errors).toEqual([]);
-      await page.close();
-    }
+    await expectBadPage(browser.browser, server.url + 'docs/bad', 'docusaurus');
   });
 
   it('draws diagrams in the blog and in Markdown pages', async () => {
@@ -124,11 +106,6 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
-    // As CI builds: from a clean cache (Docusaurus's persistent cache would replay the earlier build's pages).
-    rmSync(join(site.dir, 'node_modules', '.cache'), { recursive: true, force: true });
-    const strict = await runBuild(site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-strict'], { WIREGRAM_STRICT: '1' });
-    expect(strict.code).not.toBe(0);
-    expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
-    expect(strict.log).toMatch(/docs\/bad\.md:\d+:1: unknown statement/);
+    await expectStrictFailure(site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-strict'], 'docs/bad.md');
   });
 });

@@ -10,7 +10,7 @@
  * `file:line:col: message [code]` with the file's real line (front matter counted); `WIREGRAM_STRICT=1` (or
  * `strict: true`) fails the build. Astro 5 runs on Node 18.20.8, 20.3+ and 22; Astro 6 needs Node ≥ 22.12.
  */
-import remarkWiregram, { type RemarkWiregramOptions } from 'remark-wiregram';
+import remarkWiregram, { strictFailures, type RemarkWiregramOptions } from 'remark-wiregram';
 
 /** The attribute Starlight's theme toggle sets on `<html>`. */
 export const STARLIGHT_DARK_SELECTOR = "[data-theme='dark']";
@@ -26,6 +26,7 @@ export interface AstroIntegrationLike {
       updateConfig: (config: { markdown: { remarkPlugins: unknown[] } }) => unknown;
       logger?: { warn: (message: string) => void };
     }) => void;
+    'astro:build:done': () => void;
   };
 }
 
@@ -40,10 +41,17 @@ export default function wiregram(options: WiregramAstroOptions = {}): AstroInteg
     name: '@wiregram/astro',
     hooks: {
       'astro:config:setup': ({ config, updateConfig }) => {
+        strictFailures().length = 0;
         const already = (config.markdown?.remarkPlugins ?? []).some((p) => p === remarkWiregram || (Array.isArray(p) && p[0] === remarkWiregram));
         if (already) return;
         // Astro merges arrays: this appends to the site's own remarkPlugins.
         updateConfig({ markdown: { remarkPlugins: [[remarkWiregram, astroRemarkOptions(config.integrations, options)]] } });
+      },
+      // Strict mode: Astro's content loaders (Starlight's docs) catch a page's error, log it and build on; the
+      // build fails here instead, with every failure listed.
+      'astro:build:done': () => {
+        const failures = strictFailures();
+        if (failures.length) throw new Error(failures.join('\n'));
       },
     },
   };

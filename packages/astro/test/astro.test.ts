@@ -24,6 +24,16 @@ describe('@wiregram/astro', () => {
     expect((setup([{ name: '@astrojs/starlight' }], { darkSelector: '.dark' })[0]![0] as [unknown, { darkSelector: string }])[1].darkSelector).toBe('.dark');
   });
 
+  it('fails the build at its end when a page failed in strict mode (hosts that swallow page errors)', async () => {
+    const { unified } = await import('unified');
+    const { default: remarkParse } = await import('remark-parse');
+    const integration = wiregram();
+    integration.hooks['astro:config:setup']({ config: { integrations: [] }, updateConfig: () => undefined });
+    expect(() => integration.hooks['astro:build:done']()).not.toThrow();
+    expect(() => unified().use(remarkParse).use(remarkWiregram, { strict: true, log: false }).runSync(unified().use(remarkParse).parse('```tcp-sequence\nbogus\n```\n'))).toThrow(/strict mode/);
+    expect(() => integration.hooks['astro:build:done']()).toThrow(/wiregram strict mode: 1 problem/);
+  });
+
   it('adds nothing when the site already lists remark-wiregram', () => {
     expect(setup([], {}, [[remarkWiregram, {}]])).toHaveLength(0);
   });

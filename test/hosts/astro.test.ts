@@ -72,6 +72,6 @@ describe('Astro 5 + MDX', { timeout: 15 * 60_000 }, () => {
   });
 
   it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
-    await expectStrictFailure(site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/pages/bad.md');
+    await expectStrictFailure(site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/pages/bad.md', ['src/pages/index.md', 'src/pages/mdx.mdx']);
   });
 });

@@ -106,6 +106,6 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
-    await expectStrictFailure(site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-strict'], 'docs/bad.md');
+    await expectStrictFailure(site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-strict'], 'docs/bad.md', ['docs/good.mdx']);
   });
 });

@@ -79,6 +79,6 @@ describe('Starlight 0.37 (Astro 5)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
-    await expectStrictFailure(site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/content/docs/guides/bad.md');
+    await expectStrictFailure(site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/content/docs/guides/bad.md', ['src/content/docs/guides/good.mdx']);
   });
 });

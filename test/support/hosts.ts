@@ -18,7 +18,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchBrowser } from './chromium.js';
 import { pageErrors } from './chromium.js';
 import { npmInstall, packedTarballs, ROOT } from './tarballs.js';
 
@@ -312,4 +313,36 @@ export async function expectStrictFailure(site: string, command: string[], file:
   expect(strict.log).toContain(`${file}:`);
   expect(strict.log).toMatch(/:\d+:1: unknown statement "client" \[unknown-statement\]/);
   return strict;
+}
+
+export interface HostContext {
+  site: Site;
+  build: BuildResult;
+  /** The built site, served on 127.0.0.1 (ends with `/`). */
+  url: string;
+  browser: BrowserContext;
+}
+
+/**
+ * A host test's set-up, registered as the suite's beforeAll/afterAll: prepare the site, build it (not strict,
+ * whatever the environment says), serve `out` and launch Chromium. Prints the install and build times.
+ */
+export function useHostSite(host: string, packages: string[], build: string[], out: string): HostContext {
+  const ctx = {} as HostContext;
+  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  beforeAll(async () => {
+    ctx.site = prepareSite(host, packages);
+    ctx.build = await runBuild(ctx.site.dir, build, { WIREGRAM_STRICT: '' });
+    console.log(`${host}: install ${ctx.site.installSeconds.toFixed(0)} s, build ${ctx.build.seconds.toFixed(0)} s`);
+    server = await serveStatic(join(ctx.site.dir, out));
+    ctx.url = server.url;
+    browser = await launchBrowser();
+    ctx.browser = browser.browser;
+  }, 15 * 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return ctx;
 }

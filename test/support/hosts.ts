@@ -158,6 +158,12 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
         return;
       }
     }
+    // Browsers ask for /favicon.ico on their own; a site without one is not what these tests are about.
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   });
@@ -167,11 +173,20 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(() => ok())) };
 }
 
-/** Open `url` in a new page, collecting console errors/warnings, page errors and failed requests from the start. */
+/**
+ * Open `url` in a new page, collecting console errors/warnings, page errors and failed requests from the start;
+ * requests to anything but 127.0.0.1 are aborted (and so reported).
+ */
 export async function openPage(browser: BrowserContext, url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   await page.emulateMedia({ colorScheme });
   const errors = pageErrors(page);
+  // Loopback only: a host that reaches for a CDN or web fonts gets the request aborted, and the test sees it
+  // (as a failed request) instead of the machine talking to the network.
+  await page.route(
+    (u) => !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname) && u.protocol !== 'data:',
+    (route) => route.abort(),
+  );
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.evaluate(() => document.fonts.ready);

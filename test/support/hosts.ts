@@ -187,6 +187,14 @@ export async function openPage(browser: BrowserContext, url: string, colorScheme
     (u) => !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname) && u.protocol !== 'data:',
     (route) => route.abort(),
   );
+  // A first visit: a theme stored by an earlier page of the same browser (a toggle test) must not carry over.
+  await page.addInitScript(() => {
+    try {
+      localStorage.clear();
+    } catch {
+      /* storage unavailable: nothing stored either */
+    }
+  });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.evaluate(() => document.fonts.ready);
@@ -292,6 +300,8 @@ export async function expectBadPage(browser: BrowserContext, url: string, name: 
     if (scheme === 'dark' && dark) await dark(page);
     const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
     expect(diagrams).toHaveLength(1);
+    // The page really is in the scheme asked for (the good diagram on the bad page follows it).
+    expect(luminance(diagrams[0]!.background) > 0.5, `${scheme}: ${diagrams[0]!.background}`).toBe(scheme === 'light');
     expect(errorBoxes).toHaveLength(1);
     expect(errorBoxes[0]).toMatch(/could not be drawn \(line \d+, column 1\)/);
     expect(errorBoxes[0]).toContain('unknown statement "client"');

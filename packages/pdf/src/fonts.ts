@@ -245,7 +245,8 @@ export function checkGlyphs(fonts: FontSet, texts: Iterable<{ text: string; font
         const path = face === 'bold' ? fonts.boldPath : fonts.regularPath;
         throw fontError(
           'font-missing-glyph',
-          `font "${fonts.name}" (${path}) has no glyph for ${describe(ch)}, used in "${t.text}"`,
+          // The built-in font's path is ours (an install location), not the user's: name the font only.
+          `font "${fonts.name}"${fonts.builtin ? '' : ` (${path})`} has no glyph for ${describe(ch)}, used in "${t.text}"`,
           fonts.builtin
             ? 'replace the character, or pass a font that covers it with the font option'
             : 'use a font that covers every character of the labels (for CJK e.g. Noto Sans CJK), or omit the font option to use the built-in Noto Sans Hans',

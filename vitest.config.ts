@@ -17,6 +17,9 @@ export default defineConfig({
       { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },
       { find: /^markdown-it-wiregram$/, replacement: r('packages/markdown-it-wiregram/src/index.ts') },
       { find: /^@wiregram\/cli$/, replacement: r('packages/cli/src/index.ts') },
+      { find: /^@wiregram\/vitepress$/, replacement: r('packages/vitepress/src/index.ts') },
+      { find: /^@wiregram\/eleventy$/, replacement: r('packages/eleventy/src/index.ts') },
+      { find: /^@wiregram\/slidev$/, replacement: r('packages/slidev/src/index.ts') },
     ],
   },
   test: {

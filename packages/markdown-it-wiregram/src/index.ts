@@ -214,3 +214,12 @@ export function placeInDocument(position: Position | null, map: [number, number]
   // markdown-it ends a fence's content with a line break; that is not an extra content line.
   return mapBlockPosition(position, { text: source ?? '', contentLine: map[0] + 2, value: content.replace(/\n$/, ''), fenceColumn: source ? undefined : 1 });
 }
+
+/**
+ * The diagram language a fence's info string names (`tcp-sequence title="…"` → `tcp-sequence`), or null for any
+ * other fence. Host integrations use it to pick wiregram's fences before the host's own rules see them.
+ */
+export function fenceLanguage(info: string): DiagramLanguage | null {
+  const lang = info.trim().split(/\s/, 1)[0] ?? '';
+  return isLanguage(lang) ? lang : null;
+}

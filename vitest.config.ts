@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -24,6 +24,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    // test/hosts/<host>/ are real sites (with their own node_modules), not tests.
+    exclude: [...configDefaults.exclude, 'test/hosts/*/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

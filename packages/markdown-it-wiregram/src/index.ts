@@ -137,7 +137,10 @@ export function vueSafe(html: string): string {
         ? part.replace(/^<style\b[^>]*>/, '<component is="style">').replace(/<\/style>$/, '</component>')
         : part.replace(/[{}]/g, (c) => (c === '{' ? '&#123;' : '&#125;')),
     )
-    .join('');
+    .join('')
+    // Vue condenses whitespace outside <pre>, character references included: the error box's code frame keeps
+    // its lines and its caret alignment only as <br> and no-break spaces.
+    .replace(/(<div class="wiregram-error-frame"[^>]*>)([\s\S]*?)(<\/div>)/g, (_, open: string, body: string, close: string) => open + body.replace(/\n/g, '<br>').replace(/ /g, '&#160;') + close);
 }
 
 export function escapeHtml(value: string): string {

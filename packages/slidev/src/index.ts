@@ -18,6 +18,7 @@
  * Each block is rendered by markdown-it-wiregram (Vue-safe, dark class `dark` as Slidev's toggle sets it, error
  * box, build-log report) from a document in which the fence sits at its line in the slide file.
  */
+import { readFileSync } from 'node:fs';
 import MarkdownIt from 'markdown-it';
 import markdownItWiregram, { fenceLanguage, type MarkdownItWiregramOptions } from 'markdown-it-wiregram';
 
@@ -87,16 +88,39 @@ export function wiregramTransformers(options: SlidevWiregramOptions | null = {})
     ],
     codeblocks: [
       (ctx) => {
-        const lang = fenceLanguage(ctx.info);
-        if (!lang) return undefined;
+        if (!fenceLanguage(ctx.info)) return undefined;
         const marked = MARKED.exec(ctx.info.trim());
         const info = marked ? marked[1]! : ctx.info.trim();
         const line = marked ? Number(marked[2]) : 1;
         const file = ctx.slide?.source?.filepath ?? null;
-        return md(ctx).render(placedFence(info, ctx.code, line), file ? { path: file } : {});
+        // The fence's line numbers its diagram: ids stay unique across the deck's slides (the overview shows
+        // them all on one page) and the same deck always gets the same ids.
+        const env: Record<string, unknown> = { wiregram: { count: line - 1, errors: [], warnings: [], source: null, reports: [] } };
+        if (file) env.path = file;
+        const renderer = md(ctx);
+        const inFile = file ? fenceInFile(renderer, file, line, ctx.code, env) : null;
+        return inFile ?? renderer.render(placedFence(info, ctx.code, line), env);
       },
     ],
   };
+}
+
+/**
+ * Render the fence at `line` of `file` from the file's own text, so that every position markdown-it-wiregram
+ * reports (build log, error box) is the file's line and column. Null when the file's fence is not the one
+ * Slidev handed over (the slide was changed by a transformer before it was parsed).
+ */
+function fenceInFile(md: InstanceType<typeof MarkdownIt>, file: string, line: number, code: string, env: Record<string, unknown>): string | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const tokens = md.parse(text, env);
+  const token = tokens.find((t) => t.type === 'fence' && t.map?.[0] === line - 1 && fenceLanguage(t.info));
+  if (!token || token.content.replace(/\n$/, '') !== code.replace(/\n$/, '')) return null;
+  return md.renderer.render([token], md.options, env);
 }
 
 /**

@@ -1,0 +1,100 @@
+/**
+ * Marp CLI 4 from npm (test/hosts/marp/package-lock.json) with markdown-it-wiregram from packed tarballs, through
+ * the engine file of docs/recipes/marp.md: HTML (opened in Chromium) and PDF (Debian's chromium, as Marp CLI finds
+ * it through CHROME_PATH; checked with pdftotext). Dark palette on `invert` slides, the error box on the bad deck,
+ * `line:col` in the log, WIREGRAM_STRICT=1 fails the conversion.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withBrowser } from '../support/chromium.js';
+import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
+import { lineOf, withoutHostNoise } from './mdit.js';
+
+const MARP = ['node', 'node_modules/@marp-team/marp-cli/marp-cli.js', '--engine', './engine.mjs'];
+// Marp CLI's own switches for the browser it prints PDFs with (docs/recipes/marp.md).
+const BROWSER = { CHROME_PATH: '/usr/bin/chromium', CHROME_NO_SANDBOX: '1', CHROME_DISABLE_GPU: '1' };
+
+let site: Site;
+let html: BuildResult;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  site = prepareSite('marp', ['markdown-it-wiregram']);
+  html = await runBuild(site.dir, [...MARP, 'good.md', 'bad.md']);
+  // The decks have no icon: an empty one keeps the browser's /favicon.ico request from logging a 404.
+  writeFileSync(join(site.dir, 'favicon.ico'), '');
+  server = await serveStatic(site.dir);
+}, 600_000);
+afterAll(async () => server?.close());
+
+describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
+  it('converts both decks; the log names each problem of bad.md at its line and column', () => {
+    expect(html.code, html.log).toBe(0);
+    const bad = readFileSync(join(site.dir, 'bad.md'), 'utf8');
+    const lines = wiregramLines(html.log);
+    // Marp CLI renders without telling the engine the file name; the line is the file's (front matter included).
+    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), html.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'stlye=flow')}:`) && l.includes('stlye')), html.log).toHaveLength(1);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('HTML: diagrams on their slides, ids unique, no console error, dark on the invert slide', async () => {
+    await withBrowser(async (browser) => {
+      const { page, errors } = await openPage(browser, server.url + 'good.html');
+      const { diagrams, ids, errorBoxes } = await diagramsOn(page);
+      expect(withoutHostNoise(errors)).toEqual([]);
+      expect(errorBoxes).toEqual([]);
+      expect(diagrams).toHaveLength(4);
+      expect(duplicates(ids)).toEqual([]);
+      expect(diagrams.flatMap((d) => d.texts)).toContain('SYN, ACK, seq=y, ack=x+1');
+      for (const d of diagrams) expect([d.id, d.labelFontSize >= 10 && d.labelFontSize <= 16]).toEqual([d.id, true]);
+      // Bespoke shows one slide at a time: the first diagram is on screen and light, the invert slide's dark.
+      expect(diagrams[0]!.width).toBeGreaterThan(200);
+      expect(luminance(diagrams[0]!.background)).toBeGreaterThan(0.8);
+      expect(luminance(diagrams[3]!.background)).toBeLessThan(0.1);
+      await screenshot(page, 'marp-slide1-light');
+      await page.goto(server.url + 'good.html#4');
+      await page.waitForTimeout(500);
+      const dark = (await diagramsOn(page)).diagrams[3]!;
+      expect(dark.width).toBeGreaterThan(200);
+      await screenshot(page, 'marp-slide4-invert');
+      expect(withoutHostNoise(errors)).toEqual([]);
+    });
+  });
+
+  it('HTML: the bad deck shows the error box and still draws the other slide', async () => {
+    await withBrowser(async (browser) => {
+      const { page, errors } = await openPage(browser, server.url + 'bad.html');
+      const { diagrams, errorBoxes } = await diagramsOn(page);
+      expect(withoutHostNoise(errors)).toEqual([]);
+      expect(errorBoxes).toHaveLength(1);
+      expect(errorBoxes[0]).toMatch(/cannot send data/);
+      expect(errorBoxes[0]).not.toMatch(/bad\.md|\//);
+      expect(await page.locator('.wiregram-error').isVisible()).toBe(true);
+      expect(diagrams).toHaveLength(1);
+      await screenshot(page, 'marp-bad');
+    });
+  });
+
+  it('PDF through Debian chromium: the labels are text in the PDF', async () => {
+    const pdf = await runBuild(site.dir, [...MARP, '--pdf', 'good.md', '-o', 'good.pdf'], BROWSER);
+    expect(pdf.code, pdf.log).toBe(0);
+    const text = execFileSync('pdftotext', ['-layout', join(site.dir, 'good.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain('SYN, ACK, seq=y, ack=x+1');
+    expect(text).toContain('Destination Port');
+    expect(text).toContain('RST, ACK');
+    // Four slides, four pages.
+    const info = execFileSync('pdfinfo', [join(site.dir, 'good.pdf')], { encoding: 'utf8' });
+    expect(info).toMatch(/Pages:\s+4\b/);
+    execFileSync('pdftoppm', ['-png', '-r', '40', join(site.dir, 'good.pdf'), join(site.dir, '..', 'marp-pdf')]);
+  }, 300_000);
+
+  it('WIREGRAM_STRICT=1 fails the conversion, listing both problems', async () => {
+    const strict = await runBuild(site.dir, [...MARP, 'bad.md'], { WIREGRAM_STRICT: '1' });
+    expect(strict.code).not.toBe(0);
+    expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
+    expect(strict.log).toMatch(/no-connection/);
+  }, 120_000);
+});

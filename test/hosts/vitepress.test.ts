@@ -1,0 +1,113 @@
+/**
+ * VitePress 1.6 from npm (test/hosts/vitepress/package-lock.json) with @wiregram/vitepress from packed tarballs:
+ * the one-line config of docs/recipes/vitepress.md builds a site whose good page (diagrams in text, in a custom
+ * container, in a code group) shows every diagram, follows VitePress's own appearance switch, and whose bad page
+ * shows the error box while the build log names `bad.md:line:col` as the file has it (front matter included).
+ * WIREGRAM_STRICT=1 fails the build.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withBrowser } from '../support/chromium.js';
+import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
+import { lineOf } from './mdit.js';
+
+const VITEPRESS = ['node', 'node_modules/vitepress/bin/vitepress.js', 'build', 'site'];
+
+let site: Site;
+let build: BuildResult;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  site = prepareSite('vitepress', ['@wiregram/vitepress']);
+  build = await runBuild(site.dir, VITEPRESS);
+  server = await serveStatic(join(site.dir, 'site', '.vitepress', 'dist'));
+}, 600_000);
+afterAll(async () => server?.close());
+
+describe('VitePress 1.6 + @wiregram/vitepress', () => {
+  it('builds, and the log names each problem of bad.md at its line in the file, once', () => {
+    expect(build.code, build.log).toBe(0);
+    const bad = readFileSync(join(site.dir, 'site', 'bad.md'), 'utf8');
+    const lines = wiregramLines(build.log);
+    const error = `site/bad.md:${lineOf(bad, 'PSH, ACK len=100')}:1: `;
+    const option = `site/bad.md:${lineOf(bad, 'stlye=flow')}:`;
+    expect(lines.filter((l) => l.includes(error) && l.includes('[no-connection]')), build.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(option) && l.includes('stlye')), build.log).toHaveLength(1);
+    // The good page reports nothing (its `{{ }}` labels and code-group titles are not problems).
+    expect(lines.filter((l) => l.includes('index.md'))).toEqual([]);
+  });
+
+  it('good page: every diagram shown, ids unique, no console error, labels at their size, braces kept', async () => {
+    await withBrowser(async (browser) => {
+      const { page, errors } = await openPage(browser, server.url);
+      const { diagrams, ids, errorBoxes } = await diagramsOn(page);
+      expect(errors).toEqual([]);
+      expect(errorBoxes).toEqual([]);
+      // Two in text, one in the tip, two in the code group (the second tab hidden until chosen).
+      expect(diagrams).toHaveLength(5);
+      expect(diagrams.filter((d) => d.width > 200 && d.height > 50)).toHaveLength(4);
+      expect(duplicates(ids)).toEqual([]);
+      const texts = diagrams.flatMap((d) => d.texts);
+      expect(texts).toContain('SYN, ACK, seq=y, ack=x+1');
+      expect(texts.some((t) => t.includes('{{ payload }} arrives'))).toBe(true);
+      for (const d of diagrams.filter((d) => d.width > 0)) expect(d.labelFontSize, d.id).toBeLessThanOrEqual(16);
+      expect(Math.min(...diagrams.filter((d) => d.width > 0).map((d) => d.labelFontSize))).toBeGreaterThanOrEqual(10);
+      // The tip container holds the TCP header; the code group's second tab shows the UDP header when chosen.
+      expect(await page.locator('.custom-block.tip svg.wg-diagram').count()).toBe(1);
+      await page.locator('.vp-code-group .tabs label', { hasText: 'UDP header' }).click();
+      const udp = page.locator('.vp-code-group .blocks > .active svg.wg-diagram');
+      expect(await udp.count()).toBe(1);
+      expect((await udp.boundingBox())!.height).toBeGreaterThan(50);
+      expect(await page.locator('.vp-code-group .tabs label').allTextContents()).toEqual(['Close', 'UDP header']);
+      // Other code still goes to Shiki.
+      expect(await page.locator('div.language-js pre.shiki').count()).toBe(1);
+      await screenshot(page, 'vitepress-good-light');
+    });
+  });
+
+  it("dark mode follows VitePress's appearance switch, not the OS", async () => {
+    await withBrowser(async (browser) => {
+      const { page, errors } = await openPage(browser, server.url, 'light');
+      await page.setViewportSize({ width: 1440, height: 900 });
+      const before = (await diagramsOn(page)).diagrams[0]!.background;
+      expect(luminance(before)).toBeGreaterThan(0.8);
+      await page.locator('.VPNavBarAppearance button.VPSwitchAppearance').click();
+      await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+      const after = (await diagramsOn(page)).diagrams[0]!.background;
+      expect(luminance(after)).toBeLessThan(0.1);
+      await screenshot(page, 'vitepress-good-dark');
+      expect(errors).toEqual([]);
+    });
+  });
+
+  it('bad page: the error box is shown, the page still renders the rest', async () => {
+    await withBrowser(async (browser) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        const { page, errors } = await openPage(browser, server.url + 'bad.html', scheme);
+        if (scheme === 'dark') {
+          await page.evaluate(() => localStorage.setItem('vitepress-theme-appearance', 'dark'));
+          await page.reload();
+          await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+        }
+        const { diagrams, errorBoxes } = await diagramsOn(page);
+        expect(errors).toEqual([]);
+        expect(errorBoxes).toHaveLength(1);
+        expect(errorBoxes[0]).toMatch(/cannot send data/);
+        expect(errorBoxes[0]).not.toMatch(/\/|bad\.md/);
+        expect(await page.locator('.wiregram-error').isVisible()).toBe(true);
+        expect(diagrams).toHaveLength(1);
+        await screenshot(page, `vitepress-bad-${scheme}`);
+        await page.close();
+      }
+    });
+  });
+
+  it('WIREGRAM_STRICT=1 fails the build and lists both problems', async () => {
+    const strict = await runBuild(site.dir, VITEPRESS, { WIREGRAM_STRICT: '1' });
+    expect(strict.code).not.toBe(0);
+    expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
+    expect(strict.log).toMatch(/no-connection/);
+    expect(strict.log).toMatch(/stlye/);
+  }, 300_000);
+});

@@ -14,3 +14,24 @@ const HOST_NOISE = [/<meta name="apple-mobile-web-app-capable" content="yes"> is
 export function withoutHostNoise(errors: string[]): string[] {
   return errors.filter((e) => !HOST_NOISE.some((re) => re.test(e)));
 }
+
+/**
+ * Labels whose computed font size is not the one the diagram declares (`style="font-size:14px"`): a host's CSS
+ * changed it — Slidev's UnoCSS attributify once turned `font-size="14"` into 3.5rem. Visible diagrams only.
+ */
+export async function resizedLabels(page: import('playwright-core').Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('svg.wg-diagram'))
+      .filter((svg) => svg.getBoundingClientRect().width > 0)
+      .flatMap((svg) =>
+        Array.from(svg.querySelectorAll('text'))
+          .filter((t) => getComputedStyle(t).fontSize !== (t.style.fontSize || t.getAttribute('font-size') + 'px'))
+          .map((t) => `${svg.id} "${t.textContent}": ${getComputedStyle(t).fontSize} for ${t.style.fontSize || t.getAttribute('font-size')}`),
+      ),
+  );
+}
+
+/** Let the browser reach 127.0.0.1 only (a host page may ask for web fonts or a CDN icon). */
+export async function loopbackOnly(browser: import('playwright-core').BrowserContext): Promise<void> {
+  await browser.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/, (route) => route.abort());
+}

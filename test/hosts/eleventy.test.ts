@@ -1,0 +1,85 @@
+/**
+ * Eleventy 3 from npm (test/hosts/eleventy/package-lock.json) with @wiregram/eleventy from packed tarballs: the
+ * plugin of docs/recipes/eleventy.md. Liquid runs over the Markdown first, yet `{{ x }}` and `{% raw %}` in
+ * diagram labels survive; dark mode follows the reader's colour scheme; the bad page shows the error box and
+ * the log names `src/bad.md:line:col` as the file has it (front matter included); WIREGRAM_STRICT=1 fails.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withBrowser } from '../support/chromium.js';
+import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
+import { lineOf } from './mdit.js';
+
+const ELEVENTY = ['node', 'node_modules/@11ty/eleventy/cmd.cjs', '--quiet'];
+
+let site: Site;
+let build: BuildResult;
+let server: { url: string; close: () => Promise<void> };
+
+beforeAll(async () => {
+  site = prepareSite('eleventy', ['@wiregram/eleventy']);
+  build = await runBuild(site.dir, ELEVENTY);
+  server = await serveStatic(join(site.dir, '_site'));
+}, 600_000);
+afterAll(async () => server?.close());
+
+describe('Eleventy 3 + @wiregram/eleventy', () => {
+  it('builds, and the log names each problem of src/bad.md at its line in the file', () => {
+    expect(build.code, build.log).toBe(0);
+    const bad = readFileSync(join(site.dir, 'src', 'bad.md'), 'utf8');
+    const lines = wiregramLines(build.log);
+    expect(lines.filter((l) => l.includes(`src/bad.md:${lineOf(bad, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), build.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(`src/bad.md:${lineOf(bad, 'stlye=flow')}:`) && l.includes('stlye')), build.log).toHaveLength(1);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('good page: diagrams shown, ids unique, template code in labels kept, Liquid still works around them', async () => {
+    await withBrowser(async (browser) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        const { page, errors } = await openPage(browser, server.url, scheme);
+        const { diagrams, ids, errorBoxes } = await diagramsOn(page);
+        expect(errors).toEqual([]);
+        expect(errorBoxes).toEqual([]);
+        expect(diagrams).toHaveLength(4);
+        for (const d of diagrams) expect([d.id, d.width > 200, d.labelFontSize >= 10 && d.labelFontSize <= 16]).toEqual([d.id, true, true]);
+        expect(duplicates(ids)).toEqual([]);
+        const texts = diagrams.flatMap((d) => d.texts);
+        expect(texts).toContain('SYN, ACK, seq=y, ack=x+1');
+        expect(texts).toContain('{{ x }} and {% raw %} stay text');
+        // The payload "{{ x }}" is 7 bytes: Liquid did not replace it before wiregram counted it.
+        expect(texts.some((t) => t.includes('len=7'))).toBe(true);
+        expect(await page.locator('p', { hasText: 'written by Liquid' }).count()).toBe(1);
+        // Dark mode: the reader's colour scheme (Eleventy has no toggle of its own).
+        const lum = luminance(diagrams[0]!.background);
+        expect(scheme === 'dark' ? lum < 0.1 : lum > 0.8).toBe(true);
+        await screenshot(page, `eleventy-good-${scheme}`);
+        await page.close();
+      }
+    });
+  });
+
+  it('bad page: the error box, with the file lines and no path', async () => {
+    await withBrowser(async (browser) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        const { page, errors } = await openPage(browser, server.url + 'bad/', scheme);
+        const { diagrams, errorBoxes } = await diagramsOn(page);
+        expect(errors).toEqual([]);
+        expect(errorBoxes).toHaveLength(1);
+        const bad = readFileSync(join(site.dir, 'src', 'bad.md'), 'utf8');
+        expect(errorBoxes[0]).toContain(`line ${lineOf(bad, 'PSH, ACK len=100')}, column 1`);
+        expect(errorBoxes[0]).not.toMatch(/bad\.md|\//);
+        expect(diagrams).toHaveLength(1);
+        await screenshot(page, `eleventy-bad-${scheme}`);
+        await page.close();
+      }
+    });
+  });
+
+  it('WIREGRAM_STRICT=1 fails the build, listing both problems', async () => {
+    const strict = await runBuild(site.dir, ELEVENTY, { WIREGRAM_STRICT: '1' });
+    expect(strict.code).not.toBe(0);
+    expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
+    expect(strict.log).toMatch(/no-connection/);
+  }, 120_000);
+});

@@ -9,16 +9,16 @@ import { compile } from '@vue/compiler-dom';
 import { useWiregram, vitepressOptions, wiregramMarkdown, withWiregram } from '../src/index.js';
 
 /** VitePress's pre-wrapper (markdown-it fence rule) and `::: code-group` container, reduced to what matters. */
-function vitepressLike(md: MarkdownIt): void {
+function vitepressLike(md: InstanceType<typeof MarkdownIt>): void {
   const fence = md.renderer.rules.fence!;
-  md.renderer.rules.fence = (tokens, idx, options, env, self) => {
+  md.renderer.rules.fence = (tokens: any[], idx: number, options: any, env: any, self: any) => {
     const token = tokens[idx]!;
     token.info = token.info.replace(/\[.*\]/, '');
     const active = / active( |$)/.test(token.info) ? ' active' : '';
     token.info = token.info.replace(/ active$/, '').replace(/ active /, ' ');
     return `<div class="language-${token.info.trim()}${active}">` + fence(tokens, idx, options, env, self) + '</div>';
   };
-  md.block.ruler.before('fence', 'code_group', (state, start, _end, silent) => {
+  md.block.ruler.before('fence', 'code_group', (state: any, start: number, _end: number, silent: boolean) => {
     const line = state.src.slice(state.bMarks[start]! + state.tShift[start]!, state.eMarks[start]);
     if (line !== '::: code-group' && line !== ':::') return false;
     if (silent) return true;
@@ -27,9 +27,9 @@ function vitepressLike(md: MarkdownIt): void {
     state.line = start + 1;
     return true;
   });
-  md.core.ruler.push('code_group_active', (state) => {
+  md.core.ruler.push('code_group_active', (state: any) => {
     let first = false;
-    for (const t of state.tokens) {
+    for (const t of state.tokens as Array<{ type: string; info: string }>) {
       if (t.type === 'container_code-group_open') first = true;
       else if (first && t.type === 'fence') {
         t.info += ' active';
@@ -50,7 +50,7 @@ describe('@wiregram/vitepress', () => {
 
   it('withWiregram keeps a markdown.config the site already has (it runs first)', async () => {
     const order: string[] = [];
-    const config = withWiregram({ title: 'x', markdown: { lineNumbers: true, config: () => void order.push('site') } });
+    const config = withWiregram({ title: 'x', markdown: { lineNumbers: true, config: (_md: unknown) => void order.push('site') } });
     expect(config.title).toBe('x');
     expect(config.markdown.lineNumbers).toBe(true);
     const md = new MarkdownIt();

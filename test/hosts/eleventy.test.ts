@@ -4,40 +4,29 @@
  * diagram labels survive; dark mode follows the reader's colour scheme; the bad page shows the error box and
  * the log names `src/bad.md:line:col` as the file has it (front matter included); WIREGRAM_STRICT=1 fails.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
-import { lineOf } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
+import { builtSite, lineOf } from './mdit.js';
 
 const ELEVENTY = ['node', 'node_modules/@11ty/eleventy/cmd.cjs', '--quiet'];
 
-let site: Site;
-let build: BuildResult;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  site = prepareSite('eleventy', ['@wiregram/eleventy']);
-  build = await runBuild(site.dir, ELEVENTY);
-  server = await serveStatic(join(site.dir, '_site'));
-}, 600_000);
-afterAll(async () => server?.close());
+const built = builtSite('eleventy', ['@wiregram/eleventy'], ELEVENTY, '_site');
 
 describe('Eleventy 3 + @wiregram/eleventy', () => {
   it('builds, and the log names each problem of src/bad.md at its line in the file', () => {
-    expect(build.code, build.log).toBe(0);
-    const bad = readFileSync(join(site.dir, 'src', 'bad.md'), 'utf8');
-    const lines = wiregramLines(build.log);
-    expect(lines.filter((l) => l.includes(`src/bad.md:${lineOf(bad, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), build.log).toHaveLength(1);
-    expect(lines.filter((l) => l.includes(`src/bad.md:${lineOf(bad, 'stlye=flow')}:`) && l.includes('stlye')), build.log).toHaveLength(1);
+    expect(built.build.code, built.build.log).toBe(0);
+    const bad = built.read('src/bad.md');
+    const lines = wiregramLines(built.build.log);
+    expect(lines.filter((l) => l.includes(`src/bad.md:${lineOf(bad, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), built.build.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(`src/bad.md:${lineOf(bad, 'stlye=flow')}:`) && l.includes('stlye')), built.build.log).toHaveLength(1);
     expect(lines).toHaveLength(2);
   });
 
   it('good page: diagrams shown, ids unique, template code in labels kept, Liquid still works around them', async () => {
     await withBrowser(async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
-        const { page, errors } = await openPage(browser, server.url, scheme);
+        const { page, errors } = await openPage(browser, built.url, scheme);
         const { diagrams, ids, errorBoxes } = await diagramsOn(page);
         expect(errors).toEqual([]);
         expect(errorBoxes).toEqual([]);
@@ -62,11 +51,11 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
   it('bad page: the error box, with the file lines and no path', async () => {
     await withBrowser(async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
-        const { page, errors } = await openPage(browser, server.url + 'bad/', scheme);
+        const { page, errors } = await openPage(browser, built.url + 'bad/', scheme);
         const { diagrams, errorBoxes } = await diagramsOn(page);
         expect(errors).toEqual([]);
         expect(errorBoxes).toHaveLength(1);
-        const bad = readFileSync(join(site.dir, 'src', 'bad.md'), 'utf8');
+        const bad = built.read('src/bad.md');
         expect(errorBoxes[0]).toContain(`line ${lineOf(bad, 'PSH, ACK len=100')}, column 1`);
         expect(errorBoxes[0]).not.toMatch(/bad\.md|\//);
         expect(diagrams).toHaveLength(1);
@@ -77,7 +66,7 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
   });
 
   it('WIREGRAM_STRICT=1 fails the build, listing both problems', async () => {
-    const strict = await runBuild(site.dir, ELEVENTY, { WIREGRAM_STRICT: '1' });
+    const strict = await runBuild(built.site.dir, ELEVENTY, { WIREGRAM_STRICT: '1' });
     expect(strict.code).not.toBe(0);
     expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
     expect(strict.log).toMatch(/no-connection/);

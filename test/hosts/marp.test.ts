@@ -5,44 +5,34 @@
  * `line:col` in the log, WIREGRAM_STRICT=1 fails the conversion.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
-import { lineOf, withoutHostNoise } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
+import { builtSite, lineOf, withoutHostNoise } from './mdit.js';
 
 const MARP = ['node', 'node_modules/@marp-team/marp-cli/marp-cli.js', '--engine', './engine.mjs'];
 // Marp CLI's own switches for the browser it prints PDFs with (docs/recipes/marp.md).
 const BROWSER = { CHROME_PATH: '/usr/bin/chromium', CHROME_NO_SANDBOX: '1', CHROME_DISABLE_GPU: '1' };
 
-let site: Site;
-let html: BuildResult;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  site = prepareSite('marp', ['markdown-it-wiregram']);
-  html = await runBuild(site.dir, [...MARP, 'good.md', 'bad.md']);
-  // The decks have no icon: an empty one keeps the browser's /favicon.ico request from logging a 404.
-  writeFileSync(join(site.dir, 'favicon.ico'), '');
-  server = await serveStatic(site.dir);
-}, 600_000);
-afterAll(async () => server?.close());
+// The decks have no icon: an empty one keeps the browser's /favicon.ico request from logging a 404.
+const built = builtSite('marp', ['markdown-it-wiregram'], [...MARP, 'good.md', 'bad.md'], '.', (dir) => writeFileSync(join(dir, 'favicon.ico'), ''));
 
 describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   it('converts both decks; the log names each problem of bad.md at its line and column', () => {
-    expect(html.code, html.log).toBe(0);
-    const bad = readFileSync(join(site.dir, 'bad.md'), 'utf8');
-    const lines = wiregramLines(html.log);
+    expect(built.build.code, built.build.log).toBe(0);
+    const bad = built.read('bad.md');
+    const lines = wiregramLines(built.build.log);
     // Marp CLI renders without telling the engine the file name; the line is the file's (front matter included).
-    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), html.log).toHaveLength(1);
-    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'stlye=flow')}:`) && l.includes('stlye')), html.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), built.build.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'stlye=flow')}:`) && l.includes('stlye')), built.build.log).toHaveLength(1);
     expect(lines).toHaveLength(2);
   });
 
   it('HTML: diagrams on their slides, ids unique, no console error, dark on the invert slide', async () => {
     await withBrowser(async (browser) => {
-      const { page, errors } = await openPage(browser, server.url + 'good.html');
+      const { page, errors } = await openPage(browser, built.url + 'good.html');
       const { diagrams, ids, errorBoxes } = await diagramsOn(page);
       expect(withoutHostNoise(errors)).toEqual([]);
       expect(errorBoxes).toEqual([]);
@@ -55,7 +45,7 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
       expect(luminance(diagrams[0]!.background)).toBeGreaterThan(0.8);
       expect(luminance(diagrams[3]!.background)).toBeLessThan(0.1);
       await screenshot(page, 'marp-slide1-light');
-      await page.goto(server.url + 'good.html#4');
+      await page.goto(built.url + 'good.html#4');
       await page.waitForTimeout(500);
       const dark = (await diagramsOn(page)).diagrams[3]!;
       expect(dark.width).toBeGreaterThan(200);
@@ -66,7 +56,7 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
 
   it('HTML: the bad deck shows the error box and still draws the other slide', async () => {
     await withBrowser(async (browser) => {
-      const { page, errors } = await openPage(browser, server.url + 'bad.html');
+      const { page, errors } = await openPage(browser, built.url + 'bad.html');
       const { diagrams, errorBoxes } = await diagramsOn(page);
       expect(withoutHostNoise(errors)).toEqual([]);
       expect(errorBoxes).toHaveLength(1);
@@ -79,20 +69,20 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   });
 
   it('PDF through Debian chromium: the labels are text in the PDF', async () => {
-    const pdf = await runBuild(site.dir, [...MARP, '--pdf', 'good.md', '-o', 'good.pdf'], BROWSER);
+    const pdf = await runBuild(built.site.dir, [...MARP, '--pdf', 'good.md', '-o', 'good.pdf'], BROWSER);
     expect(pdf.code, pdf.log).toBe(0);
-    const text = execFileSync('pdftotext', ['-layout', join(site.dir, 'good.pdf'), '-'], { encoding: 'utf8' });
+    const text = execFileSync('pdftotext', ['-layout', join(built.site.dir, 'good.pdf'), '-'], { encoding: 'utf8' });
     expect(text).toContain('SYN, ACK, seq=y, ack=x+1');
     expect(text).toContain('Destination Port');
     expect(text).toContain('RST, ACK');
     // Four slides, four pages.
-    const info = execFileSync('pdfinfo', [join(site.dir, 'good.pdf')], { encoding: 'utf8' });
+    const info = execFileSync('pdfinfo', [join(built.site.dir, 'good.pdf')], { encoding: 'utf8' });
     expect(info).toMatch(/Pages:\s+4\b/);
-    execFileSync('pdftoppm', ['-png', '-r', '40', join(site.dir, 'good.pdf'), join(site.dir, '..', 'marp-pdf')]);
+    execFileSync('pdftoppm', ['-png', '-r', '40', join(built.site.dir, 'good.pdf'), join(built.site.dir, '..', 'marp-pdf')]);
   }, 300_000);
 
   it('WIREGRAM_STRICT=1 fails the conversion, listing both problems', async () => {
-    const strict = await runBuild(site.dir, [...MARP, 'bad.md'], { WIREGRAM_STRICT: '1' });
+    const strict = await runBuild(built.site.dir, [...MARP, 'bad.md'], { WIREGRAM_STRICT: '1' });
     expect(strict.code).not.toBe(0);
     expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
     expect(strict.log).toMatch(/no-connection/);

@@ -1,4 +1,8 @@
 /** Small helpers shared by the markdown-it host tests (VitePress, Eleventy, Marp, Slidev). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { prepareSite, runBuild, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
 
 /** 1-based line of the first line of `text` containing `needle` (0 when none: a test then fails visibly). */
 export function lineOf(text: string, needle: string): number {
@@ -34,4 +38,33 @@ export async function resizedLabels(page: import('playwright-core').Page): Promi
 /** Let the browser reach 127.0.0.1 only (a host page may ask for web fonts or a CDN icon). */
 export async function loopbackOnly(browser: import('playwright-core').BrowserContext): Promise<void> {
   await browser.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/, (route) => route.abort());
+}
+
+/** A host site built once for a test file: filled in by `beforeAll`, served until `afterAll`. */
+export interface BuiltSite {
+  site: Site;
+  build: BuildResult;
+  /** `http://127.0.0.1:<port>/` of the served output. */
+  url: string;
+  /** The text of a file of the copied site. */
+  read(path: string): string;
+}
+
+/**
+ * Registers the hooks that prepare `test/hosts/<host>` (npm ci + wiregram tarballs), build it with `command`,
+ * and serve `served` (relative to the site) on 127.0.0.1. `beforeServe` may add files to the output first.
+ */
+export function builtSite(host: string, packages: string[], command: string[], served: string, beforeServe?: (dir: string) => void): BuiltSite {
+  let close: (() => Promise<void>) | undefined;
+  const built = { read: (path: string) => readFileSync(join(built.site.dir, path), 'utf8') } as BuiltSite;
+  beforeAll(async () => {
+    built.site = prepareSite(host, packages);
+    built.build = await runBuild(built.site.dir, command);
+    beforeServe?.(join(built.site.dir, served));
+    const server = await serveStatic(join(built.site.dir, served));
+    built.url = server.url;
+    close = server.close;
+  }, 900_000);
+  afterAll(async () => close?.());
+  return built;
 }

@@ -5,30 +5,19 @@
  * turn them into 3.5rem), dark mode follows Slidev's own toggle (the `d` key), the broken slide shows the error
  * box, and the log names `slides.md:line:col` in the deck file (per-slide lines mapped back). Strict fails.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
-import { lineOf, loopbackOnly, resizedLabels } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
+import { builtSite, lineOf, loopbackOnly, resizedLabels } from './mdit.js';
 
 const SLIDEV = ['node', 'node_modules/@slidev/cli/bin/slidev.mjs', 'build', 'slides.md', '--out', 'dist'];
 
-let site: Site;
-let build: BuildResult;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  site = prepareSite('slidev', ['@wiregram/slidev']);
-  build = await runBuild(site.dir, SLIDEV);
-  server = await serveStatic(join(site.dir, 'dist'));
-}, 900_000);
-afterAll(async () => server?.close());
+const built = builtSite('slidev', ['@wiregram/slidev'], SLIDEV, 'dist');
 
 /** Open slide `n` (hash router) and wait until its content is on screen. */
 async function slide(page: Page, n: number): Promise<void> {
-  await page.goto(`${server.url}#/${n}`);
+  await page.goto(`${built.url}#/${n}`);
   await page.waitForSelector(`.slidev-page-${n}`, { state: 'visible' });
   await page.waitForTimeout(400);
 }
@@ -40,19 +29,19 @@ async function visibleDiagrams(page: Page) {
 
 describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   it('builds (no ShikiError), and the log names each broken slide at its line in slides.md', () => {
-    expect(build.code, build.log).toBe(0);
-    expect(build.log).not.toMatch(/ShikiError/);
-    const deck = readFileSync(join(site.dir, 'slides.md'), 'utf8');
-    const lines = wiregramLines(build.log);
-    expect(lines.filter((l) => l.includes(`slides.md:${lineOf(deck, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), build.log).toHaveLength(1);
-    expect(lines.filter((l) => l.includes(`slides.md:${lineOf(deck, 'stlye=flow')}:`) && l.includes('stlye')), build.log).toHaveLength(1);
+    expect(built.build.code, built.build.log).toBe(0);
+    expect(built.build.log).not.toMatch(/ShikiError/);
+    const deck = built.read('slides.md');
+    const lines = wiregramLines(built.build.log);
+    expect(lines.filter((l) => l.includes(`slides.md:${lineOf(deck, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), built.build.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(`slides.md:${lineOf(deck, 'stlye=flow')}:`) && l.includes('stlye')), built.build.log).toHaveLength(1);
     expect(lines).toHaveLength(2);
   });
 
   it('slides: diagrams shown at their size, ids unique, braces kept, other code still highlighted', async () => {
     await withBrowser(async (browser) => {
       await loopbackOnly(browser);
-      const { page, errors } = await openPage(browser, server.url);
+      const { page, errors } = await openPage(browser, built.url);
       const seen: string[] = [];
       for (const [n, count] of [[1, 1], [2, 2], [3, 1]] as const) {
         await slide(page, n);
@@ -76,7 +65,7 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   it("dark mode follows Slidev's toggle (the `d` shortcut), not the OS", async () => {
     await withBrowser(async (browser) => {
       await loopbackOnly(browser);
-      const { page, errors } = await openPage(browser, server.url, 'light');
+      const { page, errors } = await openPage(browser, built.url, 'light');
       await slide(page, 1);
       expect(luminance((await visibleDiagrams(page))[0]!.background)).toBeGreaterThan(0.8);
       await page.keyboard.press('d');
@@ -92,8 +81,8 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   it('the broken slide shows the error box with the deck line; the typo slide still draws', async () => {
     await withBrowser(async (browser) => {
       await loopbackOnly(browser);
-      const { page, errors } = await openPage(browser, server.url);
-      const deck = readFileSync(join(site.dir, 'slides.md'), 'utf8');
+      const { page, errors } = await openPage(browser, built.url);
+      const deck = built.read('slides.md');
       await slide(page, 4);
       const { errorBoxes } = await diagramsOn(page);
       const shown = await page.locator('.wiregram-error').filter({ visible: true }).allInnerTexts();
@@ -111,7 +100,7 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   }, 180_000);
 
   it('WIREGRAM_STRICT=1 fails the build', async () => {
-    const strict = await runBuild(site.dir, SLIDEV, { WIREGRAM_STRICT: '1' });
+    const strict = await runBuild(built.site.dir, SLIDEV, { WIREGRAM_STRICT: '1' });
     expect(strict.code).not.toBe(0);
     expect(strict.log).toMatch(/wiregram strict mode/);
     expect(strict.log).toMatch(/no-connection/);

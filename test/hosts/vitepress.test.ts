@@ -5,42 +5,31 @@
  * shows the error box while the build log names `bad.md:line:col` as the file has it (front matter included).
  * WIREGRAM_STRICT=1 fails the build.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
-import { lineOf } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
+import { builtSite, lineOf } from './mdit.js';
 
 const VITEPRESS = ['node', 'node_modules/vitepress/bin/vitepress.js', 'build', 'site'];
 
-let site: Site;
-let build: BuildResult;
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  site = prepareSite('vitepress', ['@wiregram/vitepress']);
-  build = await runBuild(site.dir, VITEPRESS);
-  server = await serveStatic(join(site.dir, 'site', '.vitepress', 'dist'));
-}, 600_000);
-afterAll(async () => server?.close());
+const built = builtSite('vitepress', ['@wiregram/vitepress'], VITEPRESS, 'site/.vitepress/dist');
 
 describe('VitePress 1.6 + @wiregram/vitepress', () => {
   it('builds, and the log names each problem of bad.md at its line in the file, once', () => {
-    expect(build.code, build.log).toBe(0);
-    const bad = readFileSync(join(site.dir, 'site', 'bad.md'), 'utf8');
-    const lines = wiregramLines(build.log);
+    expect(built.build.code, built.build.log).toBe(0);
+    const bad = built.read('site/bad.md');
+    const lines = wiregramLines(built.build.log);
     const error = `site/bad.md:${lineOf(bad, 'PSH, ACK len=100')}:1: `;
     const option = `site/bad.md:${lineOf(bad, 'stlye=flow')}:`;
-    expect(lines.filter((l) => l.includes(error) && l.includes('[no-connection]')), build.log).toHaveLength(1);
-    expect(lines.filter((l) => l.includes(option) && l.includes('stlye')), build.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(error) && l.includes('[no-connection]')), built.build.log).toHaveLength(1);
+    expect(lines.filter((l) => l.includes(option) && l.includes('stlye')), built.build.log).toHaveLength(1);
     // The good page reports nothing (its `{{ }}` labels and code-group titles are not problems).
     expect(lines.filter((l) => l.includes('index.md'))).toEqual([]);
   });
 
   it('good page: every diagram shown, ids unique, no console error, labels at their size, braces kept', async () => {
     await withBrowser(async (browser) => {
-      const { page, errors } = await openPage(browser, server.url);
+      const { page, errors } = await openPage(browser, built.url);
       const { diagrams, ids, errorBoxes } = await diagramsOn(page);
       expect(errors).toEqual([]);
       expect(errorBoxes).toEqual([]);
@@ -68,7 +57,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
 
   it("dark mode follows VitePress's appearance switch, not the OS", async () => {
     await withBrowser(async (browser) => {
-      const { page, errors } = await openPage(browser, server.url, 'light');
+      const { page, errors } = await openPage(browser, built.url, 'light');
       await page.setViewportSize({ width: 1440, height: 900 });
       const before = (await diagramsOn(page)).diagrams[0]!.background;
       expect(luminance(before)).toBeGreaterThan(0.8);
@@ -84,7 +73,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   it('bad page: the error box is shown, the page still renders the rest', async () => {
     await withBrowser(async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
-        const { page, errors } = await openPage(browser, server.url + 'bad.html', scheme);
+        const { page, errors } = await openPage(browser, built.url + 'bad.html', scheme);
         if (scheme === 'dark') {
           await page.evaluate(() => localStorage.setItem('vitepress-theme-appearance', 'dark'));
           await page.reload();
@@ -95,7 +84,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
         expect(errorBoxes).toHaveLength(1);
         // The code frame's spaces are no-break spaces in Vue hosts (Vue condenses ordinary ones).
         const box = errorBoxes[0]!.replace(/\u00a0/g, ' ');
-        const bad = readFileSync(join(site.dir, 'site', 'bad.md'), 'utf8');
+        const bad = built.read('site/bad.md');
         const line = lineOf(bad, 'PSH, ACK len=100');
         expect(box).toContain(`(line ${line}, column 1)`);
         expect(box).toMatch(new RegExp(`\\n> ${line} \\| client -> server: PSH, ACK len=100\\n`));
@@ -109,7 +98,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   });
 
   it('WIREGRAM_STRICT=1 fails the build and lists both problems', async () => {
-    const strict = await runBuild(site.dir, VITEPRESS, { WIREGRAM_STRICT: '1' });
+    const strict = await runBuild(built.site.dir, VITEPRESS, { WIREGRAM_STRICT: '1' });
     expect(strict.code).not.toBe(0);
     expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
     expect(strict.log).toMatch(/no-connection/);

@@ -18,6 +18,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { pageErrors } from './chromium.js';
 import { npmInstall, packedTarballs, ROOT } from './tarballs.js';
 
@@ -67,6 +68,8 @@ export function prepareSite(host: string, packages: string[]): Site {
     if (name === 'node_modules') continue;
     cpSync(join(from, name), join(dir, name), { recursive: true });
   }
+  // Build caches (rspack/webpack, Vite, Astro) would replay an earlier run's Markdown output and its log.
+  for (const cache of ['.cache', '.vite', '.astro']) rmSync(join(dir, 'node_modules', cache), { recursive: true, force: true });
   const stampFile = join(dir, '.wiregram-stamp.json');
   const stamp = existsSync(stampFile) ? (JSON.parse(readFileSync(stampFile, 'utf8')) as { lock?: string; tarballs?: string }) : {};
   const lock = hash(readFileSync(join(dir, 'package-lock.json')));
@@ -188,7 +191,7 @@ export interface DiagramOnPage {
 }
 
 /** Every wiregram diagram on the page with what a reader sees, and every id on the page (to check uniqueness). */
-export async function diagramsOn(page: Page): Promise<{ diagrams: DiagramOnPage[]; ids: string[]; errorBoxes: string[] }> {
+export async function diagramsOn(page: Page): Promise<{ diagrams: DiagramOnPage[]; ids: string[]; errorBoxes: string[]; restyled: number }> {
   return page.evaluate(() => {
     const diagrams = Array.from(document.querySelectorAll('svg.wg-diagram')).map((svg) => {
       const box = svg.getBoundingClientRect();
@@ -205,8 +208,15 @@ export async function diagramsOn(page: Page): Promise<{ diagrams: DiagramOnPage[
     });
     const ids = Array.from(document.querySelectorAll('[id]')).map((e) => e.id);
     const errorBoxes = Array.from(document.querySelectorAll('.wiregram-error')).map((e) => (e as HTMLElement).innerText);
-    return { diagrams, ids, errorBoxes };
+    // What a highlighter (Shiki, Expressive Code, Prism) would have taken over or added: none may be inside.
+    const restyled = document.querySelectorAll('.wiregram-error pre, .wiregram-error code, .wiregram-error button, .wiregram-error .expressive-code').length;
+    return { diagrams, ids, errorBoxes, restyled };
   });
+}
+
+/** `file:line` of the first line of `text` that contains `needle` (1-based), for log assertions. */
+export function lineOf(text: string, needle: string): number {
+  return text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 }
 
 /** Ids that occur more than once. */
@@ -240,4 +250,66 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export function wiregramLines(log: string): string[] {
   // eslint-disable-next-line no-control-regex
   return log.replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter((l) => l.includes('wiregram: '));
+}
+
+/**
+ * The checks every host's bad page shares: the build log names the broken block and the fence typo at their
+ * lines in `file` (path as the log shows it, relative to the site), each once.
+ */
+export function expectBadPageLogged(log: string, site: string, file: string): void {
+  const text = readFileSync(join(site, file), 'utf8');
+  const lines = wiregramLines(log);
+  expect(lines, log.slice(-3000)).toContain(`wiregram: ${file}:${lineOf(text, 'client => server')}:1: unknown statement "client" [unknown-statement]`);
+  expect(lines.some((l) => l.startsWith(`wiregram: ${file}:${lineOf(text, 'stlye=flow')}:1: warning: unknown option \`stlye\``))).toBe(true);
+  // Hosts compile a page more than once (server and client, content layer and page): each problem is said once.
+  expect(lines.filter((l) => l.includes('[unknown-statement]'))).toHaveLength(1);
+}
+
+/**
+ * The bad page in light and dark: one good diagram drawn, one error box that names line and column, shows no
+ * path, holds nothing a highlighter took over, and no console error. Screenshots `<name>-bad-<scheme>.png`.
+ * `dark` turns the host's own dark mode on (its toggle) when the media query alone does not.
+ */
+export async function expectBadPage(browser: BrowserContext, url: string, name: string, dark?: (page: Page) => Promise<void>): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    const { page, errors } = await openPage(browser, url, scheme);
+    if (scheme === 'dark' && dark) await dark(page);
+    const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
+    expect(diagrams).toHaveLength(1);
+    expect(errorBoxes).toHaveLength(1);
+    expect(errorBoxes[0]).toMatch(/could not be drawn \(line \d+, column 1\)/);
+    expect(errorBoxes[0]).toContain('unknown statement "client"');
+    expect(errorBoxes[0]).not.toMatch(/bad\.md|\/tmp\/|test-output|\/work\//);
+    expect(restyled).toBe(0);
+    // The box's text is the page's own colour: readable on the host's background in both schemes.
+    const contrast = await page.evaluate(() => {
+      const box = document.querySelector('.wiregram-error') as HTMLElement;
+      let bgEl: HTMLElement | null = box;
+      let bg = 'rgba(0, 0, 0, 0)';
+      while (bgEl && /rgba\(0, 0, 0, 0\)|transparent/.test(bg)) {
+        bgEl = bgEl.parentElement;
+        bg = bgEl ? getComputedStyle(bgEl).backgroundColor : 'rgb(255, 255, 255)';
+      }
+      return { color: getComputedStyle(box).color, background: bg };
+    });
+    expect(Math.abs(luminance(contrast.color) - luminance(contrast.background)), JSON.stringify(contrast)).toBeGreaterThan(0.4);
+    await screenshot(page, `${name}-bad-${scheme}`);
+    expect(errors).toEqual([]);
+    await page.close();
+  }
+}
+
+/**
+ * A strict build (`WIREGRAM_STRICT=1`, clean caches) fails and lists the bad page's problems. `drop`: pages of
+ * the site removed first, so the second build of the site takes less time (the bad page is what it is about).
+ */
+export async function expectStrictFailure(site: string, command: string[], file: string, drop: string[] = []): Promise<BuildResult> {
+  for (const page of drop) rmSync(join(site, page), { force: true });
+  for (const cache of ['.cache', '.vite', '.astro']) rmSync(join(site, 'node_modules', cache), { recursive: true, force: true });
+  const strict = await runBuild(site, command, { WIREGRAM_STRICT: '1' });
+  expect(strict.code).not.toBe(0);
+  expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
+  expect(strict.log).toContain(`${file}:`);
+  expect(strict.log).toMatch(/:\d+:1: unknown statement "client" \[unknown-statement\]/);
+  return strict;
 }

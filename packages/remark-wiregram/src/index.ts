@@ -30,6 +30,8 @@ import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from 
 export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
 export { mapBlockPosition, type BlockInFile } from '@wiregram/core';
 export { nodeFileAccessLoaded } from '@wiregram/core';
+/** Strict-mode failures of this process, for integrations whose host swallows a page's error (see @wiregram/svg). */
+export { strictFailures } from '@wiregram/svg';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export type RenderOptions = BlockRenderOptions;

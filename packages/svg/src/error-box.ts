@@ -7,7 +7,7 @@
  * - themed without a stylesheet: inline styles only, text in the page's own colour (`inherit`), the border red
  *   and the backgrounds translucent, so it reads on a light page and on a dark one, toggle or media query alike;
  * - no `<pre>`/`<code>`: highlighters (Shiki, Expressive Code, Prism) restyle those, add copy buttons and
- *   frames; the code frame is a `<div>` with `white-space:pre`;
+ *   frames; the code frame is a `<div>` with `white-space:pre-wrap` (long lines wrap rather than hide);
  * - no file paths: readers see line and column; the build log names the file.
  */
 import { formatCodeFrame, type DiagramLanguage, type Position, type WiregramError } from '@wiregram/core';
@@ -17,7 +17,7 @@ export const ERROR_BOX_STYLE =
   'border:1px solid #d32f2f;border-left-width:4px;border-radius:6px;background:rgba(211,47,47,0.08);color:inherit;' +
   'padding:0.75em 1em;margin:1em 0;font-size:0.9em;line-height:1.5;text-align:left;overflow:hidden';
 export const ERROR_FRAME_STYLE =
-  'white-space:pre;overflow-x:auto;background:rgba(127,127,127,0.14);color:inherit;border-radius:4px;padding:0.5em 0.75em;' +
+  'white-space:pre-wrap;overflow-wrap:anywhere;background:rgba(127,127,127,0.14);color:inherit;border-radius:4px;padding:0.5em 0.75em;' +
   'margin:0.5em 0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:0.9em;line-height:1.45';
 const TITLE_STYLE = 'margin:0;font-weight:600;color:inherit';
 const HINT_STYLE = 'margin:0;color:inherit';

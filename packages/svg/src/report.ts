@@ -70,13 +70,32 @@ export function failsStrict(report: BlockReport): boolean {
   return report.severity === 'error' || report.code === 'unknown-meta-option' || report.code === 'invalid-meta-value';
 }
 
-/** The message a strict build fails with: how many problems, then each on its own line. */
+/**
+ * The message a strict build fails with: how many problems, then each on its own line. It is also recorded
+ * (`strictFailures`): some hosts catch a page's error, log it and build on (Astro's content loaders, so
+ * Starlight), and their integration fails the build at its end instead.
+ */
 export function strictFailureMessage(reports: readonly BlockReport[]): string {
   const n = reports.length;
   const files = [...new Set(reports.map((r) => logPath(r.file)))];
-  return (
+  const message = (
     `wiregram strict mode: ${n} problem${n === 1 ? '' : 's'} in ${files.join(', ')} ` +
     `(set by the \`strict\` option or WIREGRAM_STRICT=1)\n` +
     reports.map((r) => '  ' + formatBlockReport(r).replace(/\n/g, '\n  ')).join('\n')
   );
+  strictFailures().push(message);
+  return message;
+}
+
+// Process-wide (a symbol on globalThis): a bundler may load two copies of this module, and an integration
+// must see what either copy recorded.
+const FAILURES = Symbol.for('wiregram.strictFailures');
+
+/**
+ * Every strict-mode failure of this process so far, for host integrations whose host catches a page's error
+ * and builds on (Astro's content loaders): they fail the build at its end instead. Clear it with `length = 0`.
+ */
+export function strictFailures(): string[] {
+  const holder = globalThis as { [FAILURES]?: string[] };
+  return (holder[FAILURES] ??= []);
 }

@@ -1,0 +1,77 @@
+/**
+ * Astro 5 with @astrojs/mdx and @wiregram/astro installed from packed tarballs: `.md` pages (front matter
+ * stripped by Astro before remark sees the text) and `.mdx` with a component and `<details>`. The built site is
+ * served on 127.0.0.1 and opened in Chromium: diagrams, unique ids, no console error, dark mode by
+ * `prefers-color-scheme` (plain Astro has no toggle), the error box, the log's `file:line:col`, strict mode.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/chromium.js';
+import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
+
+describe('Astro 5 + MDX', { timeout: 15 * 60_000 }, () => {
+  let site: Site;
+  let build: BuildResult;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+  beforeAll(async () => {
+    site = prepareSite('astro', ['@wiregram/astro']);
+    build = await runBuild(site.dir, ['npx', 'astro', 'build'], { WIREGRAM_STRICT: '' });
+    console.log(`astro: install ${site.installSeconds.toFixed(0)} s, build ${build.seconds.toFixed(0)} s`);
+    server = await serveStatic(join(site.dir, 'dist'));
+    browser = await launchBrowser();
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('builds, and the log names the broken block and the fence typo by their real file:line:col', () => {
+    expect(build.code, build.log.slice(-3000)).toBe(0);
+    expectBadPageLogged(build.log, site.dir, 'src/pages/bad.md');
+  });
+
+  it('draws the .md page: every diagram, unique ids, light and dark by the reader\'s colour scheme', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, errors } = await openPage(browser.browser, server.url, scheme);
+      const { diagrams, ids } = await diagramsOn(page);
+      expect(diagrams).toHaveLength(3);
+      expect(duplicates(ids)).toEqual([]);
+      expect(diagrams[0]!.texts).toEqual(expect.arrayContaining(['TCP 三次握手', 'SYN, seq=x']));
+      for (const d of diagrams) {
+        expect(d.width).toBeGreaterThan(100);
+        expect(d.labelFontSize).toBeLessThanOrEqual(16);
+        if (scheme === 'light') expect(luminance(d.background)).toBeGreaterThan(0.8);
+        else expect(luminance(d.background)).toBeLessThan(0.1);
+      }
+      // Shiki still highlights ordinary code.
+      expect(await page.locator('pre.astro-code').count()).toBe(1);
+      await screenshot(page, `astro-good-${scheme}`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('draws diagrams in .mdx, inside a component and <details>', async () => {
+    const { page, errors } = await openPage(browser.browser, server.url + 'mdx/');
+    await page.locator('details summary').click();
+    const { diagrams, ids } = await diagramsOn(page);
+    expect(diagrams).toHaveLength(2);
+    expect(duplicates(ids)).toEqual([]);
+    expect(await page.locator('section.card svg.wg-diagram').count()).toBe(1);
+    expect(diagrams.every((d) => d.width > 100)).toBe(true);
+    await screenshot(page, 'astro-mdx-light');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the broken block as a readable error box, the rest of the page drawn', async () => {
+    await expectBadPage(browser.browser, server.url + 'bad/', 'astro');
+  });
+
+  it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
+    await expectStrictFailure(site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/pages/bad.md', ['src/pages/index.md', 'src/pages/mdx.mdx']);
+  });
+});

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
-import { builtSite, lineOf } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
+import { builtSite } from './mdit.js';
 
 const ELEVENTY = ['node', 'node_modules/@11ty/eleventy/cmd.cjs', '--quiet'];
 
@@ -52,7 +52,8 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
     await withBrowser(async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
         const { page, errors } = await openPage(browser, built.url + 'bad/', scheme);
-        const { diagrams, errorBoxes } = await diagramsOn(page);
+        const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
+        expect(restyled).toBe(0);
         expect(errors).toEqual([]);
         expect(errorBoxes).toHaveLength(1);
         const bad = built.read('src/bad.md');

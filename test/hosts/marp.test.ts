@@ -9,8 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
-import { builtSite, lineOf, withoutHostNoise } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
+import { builtSite, withoutHostNoise } from './mdit.js';
 
 const MARP = ['node', 'node_modules/@marp-team/marp-cli/marp-cli.js', '--engine', './engine.mjs'];
 // Marp CLI's own switches for the browser it prints PDFs with (docs/recipes/marp.md).
@@ -57,7 +57,8 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   it('HTML: the bad deck shows the error box and still draws the other slide', async () => {
     await withBrowser(async (browser) => {
       const { page, errors } = await openPage(browser, built.url + 'bad.html');
-      const { diagrams, errorBoxes } = await diagramsOn(page);
+      const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
+        expect(restyled).toBe(0);
       expect(withoutHostNoise(errors)).toEqual([]);
       expect(errorBoxes).toHaveLength(1);
       expect(errorBoxes[0]).toMatch(/cannot send data/);

@@ -4,11 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { prepareSite, runBuild, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
 
-/** 1-based line of the first line of `text` containing `needle` (0 when none: a test then fails visibly). */
-export function lineOf(text: string, needle: string): number {
-  return text.split('\n').findIndex((l) => l.includes(needle)) + 1;
-}
-
 /**
  * Console lines the host's own page template logs whatever the content (Marp CLI's bespoke template uses a
  * deprecated Apple meta tag); everything else — wiregram's or the host's reaction to it — stays.

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
-import { builtSite, lineOf, loopbackOnly, resizedLabels } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
+import { builtSite, loopbackOnly, resizedLabels } from './mdit.js';
 
 const SLIDEV = ['node', 'node_modules/@slidev/cli/bin/slidev.mjs', 'build', 'slides.md', '--out', 'dist'];
 
@@ -84,7 +84,8 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
       const { page, errors } = await openPage(browser, built.url);
       const deck = built.read('slides.md');
       await slide(page, 4);
-      const { errorBoxes } = await diagramsOn(page);
+      const { errorBoxes, restyled } = await diagramsOn(page);
+      expect(restyled).toBe(0);
       const shown = await page.locator('.wiregram-error').filter({ visible: true }).allInnerTexts();
       expect(shown).toHaveLength(1);
       expect(shown[0]).toContain(`line ${lineOf(deck, 'PSH, ACK len=100')}, column 1`);

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, wiregramLines } from '../support/hosts.js';
-import { builtSite, lineOf } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
+import { builtSite } from './mdit.js';
 
 const VITEPRESS = ['node', 'node_modules/vitepress/bin/vitepress.js', 'build', 'site'];
 
@@ -79,7 +79,8 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
           await page.reload();
           await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
         }
-        const { diagrams, errorBoxes } = await diagramsOn(page);
+        const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
+        expect(restyled).toBe(0);
         expect(errors).toEqual([]);
         expect(errorBoxes).toHaveLength(1);
         // The code frame's spaces are no-break spaces in Vue hosts (Vue condenses ordinary ones).

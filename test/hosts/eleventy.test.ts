@@ -5,13 +5,13 @@
  * the log names `src/bad.md:line:col` as the file has it (front matter included); WIREGRAM_STRICT=1 fails.
  */
 import { describe, expect, it } from 'vitest';
-import { withBrowser } from '../support/chromium.js';
 import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite } from './mdit.js';
+import { builtSite, sharedBrowser } from './mdit.js';
 
 const ELEVENTY = ['node', 'node_modules/@11ty/eleventy/cmd.cjs', '--quiet'];
 
 const built = builtSite('eleventy', ['@wiregram/eleventy'], ELEVENTY, '_site');
+const browse = sharedBrowser();
 
 describe('Eleventy 3 + @wiregram/eleventy', () => {
   it('builds, and the log names each problem of src/bad.md at its line in the file', () => {
@@ -24,7 +24,7 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
   });
 
   it('good page: diagrams shown, ids unique, template code in labels kept, Liquid still works around them', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
         const { page, errors } = await openPage(browser, built.url, scheme);
         const { diagrams, ids, errorBoxes } = await diagramsOn(page);
@@ -49,7 +49,7 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
   });
 
   it('bad page: the error box, with the file lines and no path', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
         const { page, errors } = await openPage(browser, built.url + 'bad/', scheme);
         const { diagrams, errorBoxes, restyled } = await diagramsOn(page);

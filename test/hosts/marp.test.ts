@@ -8,9 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withBrowser } from '../support/chromium.js';
 import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite, withoutHostNoise } from './mdit.js';
+import { builtSite, sharedBrowser, withoutHostNoise } from './mdit.js';
 
 const MARP = ['node', 'node_modules/@marp-team/marp-cli/marp-cli.js', '--engine', './engine.mjs'];
 // Marp CLI's own switches for the browser it prints PDFs with (docs/recipes/marp.md).
@@ -18,6 +17,7 @@ const BROWSER = { CHROME_PATH: '/usr/bin/chromium', CHROME_NO_SANDBOX: '1', CHRO
 
 // The decks have no icon: an empty one keeps the browser's /favicon.ico request from logging a 404.
 const built = builtSite('marp', ['markdown-it-wiregram'], [...MARP, 'good.md', 'bad.md'], '.', (dir) => writeFileSync(join(dir, 'favicon.ico'), ''));
+const browse = sharedBrowser();
 
 describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   it('converts both decks; the log names each problem of bad.md at its line and column', () => {
@@ -31,7 +31,7 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   });
 
   it('HTML: diagrams on their slides, ids unique, no console error, dark on the invert slide', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       const { page, errors } = await openPage(browser, built.url + 'good.html');
       const { diagrams, ids, errorBoxes } = await diagramsOn(page);
       expect(withoutHostNoise(errors)).toEqual([]);
@@ -55,10 +55,10 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   });
 
   it('HTML: the bad deck shows the error box and still draws the other slide', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       const { page, errors } = await openPage(browser, built.url + 'bad.html');
       const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
-        expect(restyled).toBe(0);
+      expect(restyled).toBe(0);
       expect(withoutHostNoise(errors)).toEqual([]);
       expect(errorBoxes).toHaveLength(1);
       expect(errorBoxes[0]).toMatch(/cannot send data/);

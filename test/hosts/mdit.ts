@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser } from '../support/chromium.js';
 import { prepareSite, runBuild, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
 
 /**
@@ -62,4 +63,24 @@ export function builtSite(host: string, packages: string[], command: string[], s
   }, 900_000);
   afterAll(async () => close?.());
   return built;
+}
+
+/**
+ * One Chromium for a whole test file (a launch costs seconds on a busy CI machine): `browse(fn)` runs `fn` with
+ * it and closes the pages `fn` opened.
+ */
+export function sharedBrowser(): (fn: (browser: import('playwright-core').BrowserContext) => Promise<void>) => Promise<void> {
+  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  beforeAll(async () => {
+    launched = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => launched?.close());
+  return async (fn) => {
+    const browser = launched!.browser;
+    try {
+      await fn(browser);
+    } finally {
+      for (const page of browser.pages()) await page.close().catch(() => undefined);
+    }
+  };
 }

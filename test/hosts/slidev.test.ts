@@ -7,13 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { withBrowser } from '../support/chromium.js';
 import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite, loopbackOnly, resizedLabels } from './mdit.js';
+import { builtSite, sharedBrowser, loopbackOnly, resizedLabels } from './mdit.js';
 
 const SLIDEV = ['node', 'node_modules/@slidev/cli/bin/slidev.mjs', 'build', 'slides.md', '--out', 'dist'];
 
 const built = builtSite('slidev', ['@wiregram/slidev'], SLIDEV, 'dist');
+const browse = sharedBrowser();
 
 /** Open slide `n` (hash router) and wait until its content is on screen. */
 async function slide(page: Page, n: number): Promise<void> {
@@ -39,7 +39,7 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   });
 
   it('slides: diagrams shown at their size, ids unique, braces kept, other code still highlighted', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       await loopbackOnly(browser);
       const { page, errors } = await openPage(browser, built.url);
       const seen: string[] = [];
@@ -63,7 +63,7 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   }, 180_000);
 
   it("dark mode follows Slidev's toggle (the `d` shortcut), not the OS", async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       await loopbackOnly(browser);
       const { page, errors } = await openPage(browser, built.url, 'light');
       await slide(page, 1);
@@ -74,12 +74,16 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
       await screenshot(page, 'slidev-slide1-dark');
       await slide(page, 2);
       await screenshot(page, 'slidev-slide2-dark');
+      // And back (Slidev stores the choice): light again.
+      await page.keyboard.press('d');
+      await page.waitForFunction(() => !document.documentElement.classList.contains('dark'));
+      expect(luminance((await visibleDiagrams(page))[0]!.background)).toBeGreaterThan(0.8);
       expect(errors).toEqual([]);
     });
   }, 180_000);
 
   it('the broken slide shows the error box with the deck line; the typo slide still draws', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       await loopbackOnly(browser);
       const { page, errors } = await openPage(browser, built.url);
       const deck = built.read('slides.md');

@@ -6,13 +6,13 @@
  * WIREGRAM_STRICT=1 fails the build.
  */
 import { describe, expect, it } from 'vitest';
-import { withBrowser } from '../support/chromium.js';
 import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite } from './mdit.js';
+import { builtSite, sharedBrowser } from './mdit.js';
 
 const VITEPRESS = ['node', 'node_modules/vitepress/bin/vitepress.js', 'build', 'site'];
 
 const built = builtSite('vitepress', ['@wiregram/vitepress'], VITEPRESS, 'site/.vitepress/dist');
+const browse = sharedBrowser();
 
 describe('VitePress 1.6 + @wiregram/vitepress', () => {
   it('builds, and the log names each problem of bad.md at its line in the file, once', () => {
@@ -28,7 +28,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   });
 
   it('good page: every diagram shown, ids unique, no console error, labels at their size, braces kept', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       const { page, errors } = await openPage(browser, built.url);
       const { diagrams, ids, errorBoxes } = await diagramsOn(page);
       expect(errors).toEqual([]);
@@ -56,7 +56,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   });
 
   it("dark mode follows VitePress's appearance switch, not the OS", async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       const { page, errors } = await openPage(browser, built.url, 'light');
       await page.setViewportSize({ width: 1440, height: 900 });
       const before = (await diagramsOn(page)).diagrams[0]!.background;
@@ -66,12 +66,16 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
       const after = (await diagramsOn(page)).diagrams[0]!.background;
       expect(luminance(after)).toBeLessThan(0.1);
       await screenshot(page, 'vitepress-good-dark');
+      // And back: the switch (stored by VitePress for the next visit) turns the diagrams light again.
+      await page.locator('.VPNavBarAppearance button.VPSwitchAppearance').click();
+      await page.waitForFunction(() => !document.documentElement.classList.contains('dark'));
+      expect(luminance((await diagramsOn(page)).diagrams[0]!.background)).toBeGreaterThan(0.8);
       expect(errors).toEqual([]);
     });
   });
 
   it('bad page: the error box is shown, the page still renders the rest', async () => {
-    await withBrowser(async (browser) => {
+    await browse(async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
         const { page, errors } = await openPage(browser, built.url + 'bad.html', scheme);
         if (scheme === 'dark') {
@@ -93,6 +97,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
         expect(await page.locator('.wiregram-error').isVisible()).toBe(true);
         expect(diagrams).toHaveLength(1);
         await screenshot(page, `vitepress-bad-${scheme}`);
+        await page.evaluate(() => localStorage.removeItem('vitepress-theme-appearance'));
         await page.close();
       }
     });

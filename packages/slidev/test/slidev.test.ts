@@ -73,7 +73,7 @@ function run(transformers: ReturnType<typeof wiregramTransformers>) {
   const html: string[] = [];
   for (const slide of slides()) {
     const s = magic(slide.content!);
-    const ctx = { s, slide, options: { data: { headmatter: { wiregram: { labelStyle: 'flags' } } } } };
+    const ctx = { s, slide, options: { data: { headmatter: { wiregram: { labelStyle: 'flags', log: false } } } } };
     for (const pre of transformers.pre) pre(ctx);
     for (const token of new MarkdownIt().parse(s.toString(), {}).filter((t) => t.type === 'fence')) {
       const out = transformers.codeblocks[0]!({ info: token.info, code: token.content, slide, options: ctx.options });

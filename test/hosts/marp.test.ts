@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite, sharedBrowser, withoutHostNoise } from './mdit.js';
+import { builtSite, expectProblemsLogged, expectStrictFails, sharedBrowser, withoutHostNoise } from './mdit.js';
 
 const MARP = ['node', 'node_modules/@marp-team/marp-cli/marp-cli.js', '--engine', './engine.mjs'];
 // Marp CLI's own switches for the browser it prints PDFs with (docs/recipes/marp.md).
@@ -22,12 +22,9 @@ const browse = sharedBrowser();
 describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   it('converts both decks; the log names each problem of bad.md at its line and column', () => {
     expect(built.build.code, built.build.log).toBe(0);
-    const bad = built.read('bad.md');
-    const lines = wiregramLines(built.build.log);
     // Marp CLI renders without telling the engine the file name; the line is the file's (front matter included).
-    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'PSH, ACK len=100')}:1: `) && l.includes('[no-connection]')), built.build.log).toHaveLength(1);
-    expect(lines.filter((l) => l.includes(`:${lineOf(bad, 'stlye=flow')}:`) && l.includes('stlye')), built.build.log).toHaveLength(1);
-    expect(lines).toHaveLength(2);
+    expectProblemsLogged(built.build.log, built.read('bad.md'), '<markdown>');
+    expect(wiregramLines(built.build.log)).toHaveLength(2);
   });
 
   it('HTML: diagrams on their slides, ids unique, no console error, dark on the invert slide', async () => {
@@ -83,9 +80,6 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
   }, 300_000);
 
   it('WIREGRAM_STRICT=1 fails the conversion, listing both problems', async () => {
-    const strict = await runBuild(built.site.dir, [...MARP, 'bad.md'], { WIREGRAM_STRICT: '1' });
-    expect(strict.code).not.toBe(0);
-    expect(strict.log).toMatch(/wiregram strict mode: 2 problems/);
-    expect(strict.log).toMatch(/no-connection/);
+    await expectStrictFails(built.site.dir, [...MARP, 'bad.md']);
   }, 120_000);
 });

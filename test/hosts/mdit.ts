@@ -1,9 +1,9 @@
 /** Small helpers shared by the markdown-it host tests (VitePress, Eleventy, Marp, Slidev). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser } from '../support/chromium.js';
-import { prepareSite, runBuild, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
+import { lineOf, prepareSite, runBuild, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
 
 /**
  * Console lines the host's own page template logs whatever the content (Marp CLI's bespoke template uses a
@@ -83,4 +83,33 @@ export function sharedBrowser(): (fn: (browser: import('playwright-core').Browse
       for (const page of browser.pages()) await page.close().catch(() => undefined);
     }
   };
+}
+
+/**
+ * The bad pages of the markdown-it hosts hold a protocol error (`client -> server: PSH, ACK len=100` before any
+ * handshake) and a fence typo (`stlye=flow`): the build log names each once, at its line in the file whose text
+ * is `text`; `file` is the path as the log shows it (Marp CLI cannot name it: pass '').
+ */
+export function expectProblemsLogged(log: string, text: string, file: string): void {
+  const lines = wiregramLines(log);
+  const at = (needle: string) => `${file}:${lineOf(text, needle)}:`;
+  expect(lines.filter((l) => l.includes(`${at('PSH, ACK len=100')}1: `) && l.includes('[no-connection]')), log.slice(-3000)).toHaveLength(1);
+  expect(lines.filter((l) => l.includes(at('stlye=flow')) && l.includes('stlye')), log.slice(-3000)).toHaveLength(1);
+}
+
+/**
+ * `WIREGRAM_STRICT=1` makes the build fail, listing both problems of the bad page. `oneBlock`: the host renders
+ * each block on its own (Slidev), so the failure lists the problems of the first broken block it meets.
+ */
+export async function expectStrictFails(dir: string, command: string[], oneBlock = false): Promise<void> {
+  const strict = await runBuild(dir, command, { WIREGRAM_STRICT: '1' });
+  expect(strict.code).not.toBe(0);
+  if (oneBlock) {
+    expect(strict.log).toMatch(/wiregram strict mode: 1 problem in [^\n]*slides\.md/);
+    expect(strict.log).toMatch(/\[no-connection\]|stlye/);
+    return;
+  }
+  expect(strict.log).toContain('wiregram strict mode: 2 problems');
+  expect(strict.log).toMatch(/\[no-connection\]/);
+  expect(strict.log).toMatch(/stlye/);
 }

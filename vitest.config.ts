@@ -27,7 +27,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     // test/hosts/<host>/ are real sites (with their own node_modules), not tests.
-    exclude: [...configDefaults.exclude, 'test/hosts/*/**'],
+    exclude: [...configDefaults.exclude, 'test/hosts/*/**/*'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

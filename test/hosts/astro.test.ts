@@ -5,37 +5,20 @@
  * `prefers-color-scheme` (plain Astro has no toggle), the error box, the log's `file:line:col`, strict mode.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
+import { describe, expect, it } from 'vitest';
+import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, screenshot, useHostSite } from '../support/hosts.js';
 
 describe('Astro 5 + MDX', { timeout: 15 * 60_000 }, () => {
-  let site: Site;
-  let build: BuildResult;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    site = prepareSite('astro', ['@wiregram/astro']);
-    build = await runBuild(site.dir, ['npx', 'astro', 'build'], { WIREGRAM_STRICT: '' });
-    console.log(`astro: install ${site.installSeconds.toFixed(0)} s, build ${build.seconds.toFixed(0)} s`);
-    server = await serveStatic(join(site.dir, 'dist'));
-    browser = await launchBrowser();
-  }, 15 * 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const h = useHostSite('astro', ['@wiregram/astro'], ['npx', 'astro', 'build'], 'dist');
 
   it('builds, and the log names the broken block and the fence typo by their real file:line:col', () => {
-    expect(build.code, build.log.slice(-3000)).toBe(0);
-    expectBadPageLogged(build.log, site.dir, 'src/pages/bad.md');
+    expect(h.build.code, h.build.log.slice(-3000)).toBe(0);
+    expectBadPageLogged(h.build.log, h.site.dir, 'src/pages/bad.md');
   });
 
   it('draws the .md page: every diagram, unique ids, light and dark by the reader\'s colour scheme', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const { page, errors } = await openPage(browser.browser, server.url, scheme);
+      const { page, errors } = await openPage(h.browser, h.url, scheme);
       const { diagrams, ids } = await diagramsOn(page);
       expect(diagrams).toHaveLength(3);
       expect(duplicates(ids)).toEqual([]);
@@ -55,7 +38,7 @@ describe('Astro 5 + MDX', { timeout: 15 * 60_000 }, () => {
   });
 
   it('draws diagrams in .mdx, inside a component and <details>', async () => {
-    const { page, errors } = await openPage(browser.browser, server.url + 'mdx/');
+    const { page, errors } = await openPage(h.browser, h.url + 'mdx/');
     await page.locator('details summary').click();
     const { diagrams, ids } = await diagramsOn(page);
     expect(diagrams).toHaveLength(2);
@@ -68,10 +51,10 @@ describe('Astro 5 + MDX', { timeout: 15 * 60_000 }, () => {
   });
 
   it('shows the broken block as a readable error box, the rest of the page drawn', async () => {
-    await expectBadPage(browser.browser, server.url + 'bad/', 'astro');
+    await expectBadPage(h.browser, h.url + 'bad/', 'astro');
   });
 
   it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
-    await expectStrictFailure(site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/pages/bad.md', ['src/pages/index.md', 'src/pages/mdx.mdx']);
+    await expectStrictFailure(h.site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/pages/bad.md', ['src/pages/index.md', 'src/pages/mdx.mdx']);
   });
 });

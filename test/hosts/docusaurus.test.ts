@@ -7,37 +7,20 @@
  */
 import { join } from 'node:path';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
+import { describe, expect, it } from 'vitest';
+import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, runBuild, screenshot, serveStatic, useHostSite } from '../support/hosts.js';
 
 
 describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
-  let site: Site;
-  let build: BuildResult;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    site = prepareSite('docusaurus', ['@wiregram/docusaurus']);
-    build = await runBuild(site.dir, ['npx', 'docusaurus', 'build'], { WIREGRAM_STRICT: '' });
-    console.log(`docusaurus: install ${site.installSeconds.toFixed(0)} s, build ${build.seconds.toFixed(0)} s`);
-    server = await serveStatic(join(site.dir, 'build'));
-    browser = await launchBrowser();
-  }, 15 * 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const h = useHostSite('docusaurus', ['@wiregram/docusaurus'], ['npx', 'docusaurus', 'build'], 'build');
 
   it('builds, and the log names the broken block and the fence typo by their real file:line:col', () => {
-    expect(build.code, build.log.slice(-3000)).toBe(0);
-    expectBadPageLogged(build.log, site.dir, 'docs/bad.md');
+    expect(h.build.code, h.build.log.slice(-3000)).toBe(0);
+    expectBadPageLogged(h.build.log, h.site.dir, 'docs/bad.md');
   });
 
   it('shows every diagram, in tabs and details too, with unique ids and no console error (hydration included)', async () => {
-    const { page, errors } = await openPage(browser.browser, server.url + 'docs/good');
+    const { page, errors } = await openPage(h.browser, h.url + 'docs/good');
     const { diagrams, ids } = await diagramsOn(page);
     // Five in the MDX page: two in tabs (one hidden until its tab is chosen), one in <details>.
     expect(diagrams).toHaveLength(5);
@@ -58,7 +41,7 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('follows the navbar toggle into dark mode and back', async () => {
-    const { page, errors } = await openPage(browser.browser, server.url + 'docs/good');
+    const { page, errors } = await openPage(h.browser, h.url + 'docs/good');
     const bg = async () => (await diagramsOn(page)).diagrams[0]!.background;
     expect(luminance(await bg())).toBeGreaterThan(0.8);
     const toggle = page.locator('button[title*="mode" i], button[aria-label*="mode" i]').first();
@@ -71,12 +54,12 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('shows the broken block as a readable error box (no path, no highlighter), the rest of the page drawn', async () => {
-    await expectBadPage(browser.browser, server.url + 'docs/bad', 'docusaurus');
+    await expectBadPage(h.browser, h.url + 'docs/bad', 'docusaurus');
   });
 
   it('draws diagrams in the blog and in Markdown pages', async () => {
     for (const path of ['blog/handshake', '']) {
-      const { page, errors } = await openPage(browser.browser, server.url + path);
+      const { page, errors } = await openPage(h.browser, h.url + path);
       expect((await diagramsOn(page)).diagrams.length, path).toBe(1);
       expect(errors).toEqual([]);
       await page.close();
@@ -85,16 +68,16 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
 
   it('control: without the React mark on <style>, the minified page fails hydration (React #418)', async () => {
     // The failure the integration prevents: Docusaurus's SWC minifier rewrites the style text (#ffffff → #fff).
-    const config = join(site.dir, 'docusaurus.config.js');
+    const config = join(h.site.dir, 'docusaurus.config.js');
     const original = readFileSync(config, 'utf8');
     writeFileSync(config, original.replace('export default withWiregram(config);', 'export default withWiregram(config, {react: false});'));
-    rmSync(join(site.dir, 'node_modules', '.cache'), { recursive: true, force: true });
+    rmSync(join(h.site.dir, 'node_modules', '.cache'), { recursive: true, force: true });
     try {
-      const plain = await runBuild(site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-control']);
+      const plain = await runBuild(h.site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-control']);
       expect(plain.code).toBe(0);
-      const control = await serveStatic(join(site.dir, 'build-control'));
+      const control = await serveStatic(join(h.site.dir, 'build-control'));
       try {
-        const { page, errors } = await openPage(browser.browser, control.url + 'docs/good');
+        const { page, errors } = await openPage(h.browser, control.url + 'docs/good');
         expect(errors.join('\n')).toMatch(/React error #418/);
         await page.close();
       } finally {
@@ -106,6 +89,6 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
-    await expectStrictFailure(site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-strict'], 'docs/bad.md', ['docs/good.mdx']);
+    await expectStrictFailure(h.site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-strict'], 'docs/bad.md', ['docs/good.mdx']);
   });
 });

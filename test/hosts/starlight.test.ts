@@ -7,9 +7,8 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/chromium.js';
-import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, prepareSite, runBuild, screenshot, serveStatic, type BuildResult, type Site } from '../support/hosts.js';
+import { describe, expect, it } from 'vitest';
+import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, screenshot, useHostSite } from '../support/hosts.js';
 
 /** Starlight's theme picker: a <select> inside <starlight-theme-select> (dark, light, auto). */
 async function pickTheme(page: Page, theme: 'dark' | 'light'): Promise<void> {
@@ -18,31 +17,15 @@ async function pickTheme(page: Page, theme: 'dark' | 'light'): Promise<void> {
 }
 
 describe('Starlight 0.37 (Astro 5)', { timeout: 15 * 60_000 }, () => {
-  let site: Site;
-  let build: BuildResult;
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    site = prepareSite('starlight', ['@wiregram/astro']);
-    build = await runBuild(site.dir, ['npx', 'astro', 'build'], { WIREGRAM_STRICT: '' });
-    console.log(`starlight: install ${site.installSeconds.toFixed(0)} s, build ${build.seconds.toFixed(0)} s`);
-    server = await serveStatic(join(site.dir, 'dist'));
-    browser = await launchBrowser();
-  }, 15 * 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const h = useHostSite('starlight', ['@wiregram/astro'], ['npx', 'astro', 'build'], 'dist');
 
   it('builds, and the log names the broken block and the fence typo by their real file:line:col', () => {
-    expect(build.code, build.log.slice(-3000)).toBe(0);
-    expectBadPageLogged(build.log, site.dir, 'src/content/docs/guides/bad.md');
+    expect(h.build.code, h.build.log.slice(-3000)).toBe(0);
+    expectBadPageLogged(h.build.log, h.site.dir, 'src/content/docs/guides/bad.md');
   });
 
   it('draws every diagram, in tabs too, with unique ids and no console error', async () => {
-    const { page, errors } = await openPage(browser.browser, server.url + 'guides/good/');
+    const { page, errors } = await openPage(h.browser, h.url + 'guides/good/');
     const { diagrams, ids } = await diagramsOn(page);
     expect(diagrams).toHaveLength(4);
     expect(duplicates(ids)).toEqual([]);
@@ -60,7 +43,7 @@ describe('Starlight 0.37 (Astro 5)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('follows Starlight\'s theme select into dark mode and back, whatever the system says', async () => {
-    const { page, errors } = await openPage(browser.browser, server.url + 'guides/good/', 'light');
+    const { page, errors } = await openPage(h.browser, h.url + 'guides/good/', 'light');
     const bg = async () => (await diagramsOn(page)).diagrams[0]!.background;
     await pickTheme(page, 'light');
     expect(luminance(await bg())).toBeGreaterThan(0.8);
@@ -75,10 +58,10 @@ describe('Starlight 0.37 (Astro 5)', { timeout: 15 * 60_000 }, () => {
   });
 
   it('shows the broken block as a readable error box, untouched by Expressive Code', async () => {
-    await expectBadPage(browser.browser, server.url + 'guides/bad/', 'starlight', (page) => pickTheme(page, 'dark'));
+    await expectBadPage(h.browser, h.url + 'guides/bad/', 'starlight', (page) => pickTheme(page, 'dark'));
   });
 
   it('fails the build in strict mode (WIREGRAM_STRICT=1), listing the problems', async () => {
-    await expectStrictFailure(site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/content/docs/guides/bad.md', ['src/content/docs/guides/good.mdx']);
+    await expectStrictFailure(h.site.dir, ['npx', 'astro', 'build', '--outDir', 'dist-strict'], 'src/content/docs/guides/bad.md', ['src/content/docs/guides/good.mdx']);
   });
 });

@@ -18,7 +18,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchBrowser } from './chromium.js';
 import { pageErrors } from './chromium.js';
 import { npmInstall, packedTarballs, ROOT } from './tarballs.js';
 
@@ -157,6 +158,12 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
         return;
       }
     }
+    // Browsers ask for /favicon.ico on their own; a site without one is not what these tests are about.
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
   });
@@ -166,11 +173,28 @@ export async function serveStatic(root: string): Promise<{ url: string; close: (
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(() => ok())) };
 }
 
-/** Open `url` in a new page, collecting console errors/warnings, page errors and failed requests from the start. */
+/**
+ * Open `url` in a new page, collecting console errors/warnings, page errors and failed requests from the start;
+ * requests to anything but 127.0.0.1 are aborted (and so reported).
+ */
 export async function openPage(browser: BrowserContext, url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   await page.emulateMedia({ colorScheme });
   const errors = pageErrors(page);
+  // Loopback only: a host that reaches for a CDN or web fonts gets the request aborted, and the test sees it
+  // (as a failed request) instead of the machine talking to the network.
+  await page.route(
+    (u) => !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(u.hostname) && u.protocol !== 'data:',
+    (route) => route.abort(),
+  );
+  // A first visit: a theme stored by an earlier page of the same browser (a toggle test) must not carry over.
+  await page.addInitScript(() => {
+    try {
+      localStorage.clear();
+    } catch {
+      /* storage unavailable: nothing stored either */
+    }
+  });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.evaluate(() => document.fonts.ready);
@@ -276,6 +300,8 @@ export async function expectBadPage(browser: BrowserContext, url: string, name: 
     if (scheme === 'dark' && dark) await dark(page);
     const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
     expect(diagrams).toHaveLength(1);
+    // The page really is in the scheme asked for (the good diagram on the bad page follows it).
+    expect(luminance(diagrams[0]!.background) > 0.5, `${scheme}: ${diagrams[0]!.background}`).toBe(scheme === 'light');
     expect(errorBoxes).toHaveLength(1);
     expect(errorBoxes[0]).toMatch(/could not be drawn \(line \d+, column 1\)/);
     expect(errorBoxes[0]).toContain('unknown statement "client"');
@@ -312,4 +338,36 @@ export async function expectStrictFailure(site: string, command: string[], file:
   expect(strict.log).toContain(`${file}:`);
   expect(strict.log).toMatch(/:\d+:1: unknown statement "client" \[unknown-statement\]/);
   return strict;
+}
+
+export interface HostContext {
+  site: Site;
+  build: BuildResult;
+  /** The built site, served on 127.0.0.1 (ends with `/`). */
+  url: string;
+  browser: BrowserContext;
+}
+
+/**
+ * A host test's set-up, registered as the suite's beforeAll/afterAll: prepare the site, build it (not strict,
+ * whatever the environment says), serve `out` and launch Chromium. Prints the install and build times.
+ */
+export function useHostSite(host: string, packages: string[], build: string[], out: string): HostContext {
+  const ctx = {} as HostContext;
+  let server: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  beforeAll(async () => {
+    ctx.site = prepareSite(host, packages);
+    ctx.build = await runBuild(ctx.site.dir, build, { WIREGRAM_STRICT: '' });
+    console.log(`${host}: install ${ctx.site.installSeconds.toFixed(0)} s, build ${ctx.build.seconds.toFixed(0)} s`);
+    server = await serveStatic(join(ctx.site.dir, out));
+    ctx.url = server.url;
+    browser = await launchBrowser();
+    ctx.browser = browser.browser;
+  }, 15 * 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return ctx;
 }

@@ -9,7 +9,7 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { blockFileReader, blockInSourceFile, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader } from '@wiregram/core';
+import { blockFileReader, blockInSourceFile, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type BlockInFile, type Diagnostic, type DiagramLanguage, type HostFileReader } from '@wiregram/core';
 import {
   errorBoxParts,
   errorBoxTree,
@@ -187,9 +187,14 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       // The host may have given the parser a shortened text (front matter stripped): positions are mapped onto
       // the file on disk when it can be read, else onto the text as given. Without any text, the fence's column
       // is the only clue to the container indent.
-      const inFile = blockInSourceFile(onDisk, fileText, fenceLine + 1, node.value, node.position?.start.column ?? 1);
-      const fenceStart = { line: inFile.contentLine - 1, column: node.position?.start.column ?? 1, offset: node.position?.start.offset ?? 0 };
-      const fencePlace = node.position ? { start: fenceStart, end: fenceStart } : null;
+      // Only a block with something to report pays for the look-up (a stat, at most one read per file).
+      let located: BlockInFile | undefined;
+      const inFile = () => (located ??= blockInSourceFile(onDisk, fileText, fenceLine + 1, node.value, node.position?.start.column ?? 1));
+      const fencePlace = () => {
+        if (!node.position) return null;
+        const start = { line: inFile().contentLine - 1, column: node.position.start.column, offset: node.position.start.offset ?? 0 };
+        return { start, end: start };
+      };
       const renderOptions = block(node.value, meta, lang, prefixBase, counter, readFile);
       const idPrefix = renderOptions.idPrefix;
       const record = { language: lang, source: node.value, caption: meta.caption, options: meta.options, idPrefix, ok: false };
@@ -210,10 +215,11 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
 
       for (const problem of meta.problems) {
         const reason = problem.code === 'unknown-meta-option' ? `unknown option \`${problem.key}\` in the fence of a ${lang} block` : problem.reason;
-        const message = file.message(reason, { place: fencePlace, source: 'wiregram', ruleId: problem.code });
+        const place = fencePlace();
+        const message = file.message(reason, { place, source: 'wiregram', ruleId: problem.code });
         message.expected = [problem.expected];
         message.note = problem.hint ?? `known: ${problem.expected}`;
-        report({ severity: 'warning', file: fromFile, position: fencePlace, code: problem.code, reason, hint: message.note });
+        report({ severity: 'warning', file: fromFile, position: place, code: problem.code, reason, hint: message.note });
       }
 
       let body: ElementContent[];
@@ -247,8 +253,8 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         }
       } catch (error) {
         const d = toWiregramError(error);
-        const mapped = d.position ? mapBlockPosition(d.position, inFile) : null;
-        const place: NonNullable<Code['position']> | null = mapped ?? fencePlace;
+        const mapped = d.position ? mapBlockPosition(d.position, inFile()) : null;
+        const place: NonNullable<Code['position']> | null = mapped ?? fencePlace();
         if (options.fatal) {
           file.fail(d.reason, { place, source: 'wiregram', ruleId: d.code, cause: error instanceof Error ? error : undefined });
         }
@@ -258,7 +264,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         data.errors.push(message);
         report({ severity: 'error', file: fromFile, position: place, code: d.code, reason: d.reason, hint: d.hint });
         // The code frame shows the file's own line numbers when we have the file's text, else the block's.
-        const parts = errorBoxParts(d, lang, node.value, { title: place, frame: mapped, text: inFile.text || null });
+        const parts = errorBoxParts(d, lang, node.value, { title: place, frame: mapped, text: inFile().text || null });
         const box = errorBoxTree(parts, d.code, figureClass, meta.caption);
         const hast = htmlToHast(box);
         return wrap(hast.properties, hast.children);
@@ -266,7 +272,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       record.ok = true;
       if (options.warnings !== false) {
         for (const w of warnings) {
-          const place = w.position ? mapBlockPosition(w.position, inFile) : fencePlace;
+          const place = w.position ? mapBlockPosition(w.position, inFile()) : fencePlace();
           const message = file.message(w.reason, { place, source: 'wiregram', ruleId: w.code });
           if (w.hint) message.note = w.hint;
           report({ severity: 'warning', file: fromFile, position: place, code: w.code, reason: w.reason, hint: w.hint });

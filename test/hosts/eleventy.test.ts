@@ -5,25 +5,24 @@
  * the log names `src/bad.md:line:col` as the file has it (front matter included); WIREGRAM_STRICT=1 fails.
  */
 import { describe, expect, it } from 'vitest';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite, expectProblemsLogged, expectStrictFails, sharedBrowser } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, screenshot, lineOf, useHostSite, wiregramLines } from '../support/hosts.js';
+import { expectProblemsLogged, expectStrictFails, siteText, withPages } from './mdit.js';
 
 const ELEVENTY = ['node', 'node_modules/@11ty/eleventy/cmd.cjs', '--quiet'];
 
-const built = builtSite('eleventy', ['@wiregram/eleventy'], ELEVENTY, '_site');
-const browse = sharedBrowser();
+const host = useHostSite('eleventy', ['@wiregram/eleventy'], ELEVENTY, '_site');
 
 describe('Eleventy 3 + @wiregram/eleventy', () => {
   it('builds, and the log names each problem of src/bad.md at its line in the file', () => {
-    expect(built.build.code, built.build.log).toBe(0);
-    expectProblemsLogged(built.build.log, built.read('src/bad.md'), 'src/bad.md');
-    expect(wiregramLines(built.build.log)).toHaveLength(2);
+    expect(host.build.code, host.build.log).toBe(0);
+    expectProblemsLogged(host.build.log, siteText(host, 'src/bad.md'), 'src/bad.md');
+    expect(wiregramLines(host.build.log)).toHaveLength(2);
   });
 
   it('good page: diagrams shown, ids unique, template code in labels kept, Liquid still works around them', async () => {
-    await browse(async (browser) => {
+    await withPages(host, async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
-        const { page, errors } = await openPage(browser, built.url, scheme);
+        const { page, errors } = await openPage(browser, host.url, scheme);
         const { diagrams, ids, errorBoxes } = await diagramsOn(page);
         expect(errors).toEqual([]);
         expect(errorBoxes).toEqual([]);
@@ -46,14 +45,14 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
   });
 
   it('bad page: the error box, with the file lines and no path', async () => {
-    await browse(async (browser) => {
+    await withPages(host, async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
-        const { page, errors } = await openPage(browser, built.url + 'bad/', scheme);
+        const { page, errors } = await openPage(browser, host.url + 'bad/', scheme);
         const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
         expect(restyled).toBe(0);
         expect(errors).toEqual([]);
         expect(errorBoxes).toHaveLength(1);
-        const bad = built.read('src/bad.md');
+        const bad = siteText(host, 'src/bad.md');
         expect(errorBoxes[0]).toContain(`line ${lineOf(bad, 'PSH, ACK len=100')}, column 1`);
         expect(errorBoxes[0]).not.toMatch(/bad\.md|\//);
         expect(diagrams).toHaveLength(1);
@@ -64,6 +63,6 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
   });
 
   it('WIREGRAM_STRICT=1 fails the build, listing both problems', async () => {
-    await expectStrictFails(built.site.dir, ELEVENTY);
+    await expectStrictFails(host.site.dir, ELEVENTY);
   }, 120_000);
 });

@@ -1,9 +1,23 @@
 /** Small helpers shared by the markdown-it host tests (VitePress, Eleventy, Marp, Slidev). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { launchBrowser } from '../support/chromium.js';
-import { lineOf, prepareSite, runBuild, serveStatic, wiregramLines, type BuildResult, type Site } from '../support/hosts.js';
+import type { BrowserContext } from 'playwright-core';
+import { expect } from 'vitest';
+import { lineOf, runBuild, wiregramLines, type HostContext } from '../support/hosts.js';
+
+/** The text of a file of the host's copied site. */
+export function siteText(host: HostContext, path: string): string {
+  return readFileSync(join(host.site.dir, path), 'utf8');
+}
+
+/** Run `fn` with the suite's browser (`useHostSite`), closing the pages it opened. */
+export async function withPages(host: HostContext, fn: (browser: BrowserContext) => Promise<void>): Promise<void> {
+  try {
+    await fn(host.browser);
+  } finally {
+    for (const page of host.browser.pages()) await page.close().catch(() => undefined);
+  }
+}
 
 /**
  * Console lines the host's own page template logs whatever the content (Marp CLI's bespoke template uses a
@@ -29,60 +43,6 @@ export async function resizedLabels(page: import('playwright-core').Page): Promi
           .map((t) => `${svg.id} "${t.textContent}": ${getComputedStyle(t).fontSize} for ${t.style.fontSize || t.getAttribute('font-size')}`),
       ),
   );
-}
-
-/** Let the browser reach 127.0.0.1 only (a host page may ask for web fonts or a CDN icon). */
-export async function loopbackOnly(browser: import('playwright-core').BrowserContext): Promise<void> {
-  await browser.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/, (route) => route.abort());
-}
-
-/** A host site built once for a test file: filled in by `beforeAll`, served until `afterAll`. */
-export interface BuiltSite {
-  site: Site;
-  build: BuildResult;
-  /** `http://127.0.0.1:<port>/` of the served output. */
-  url: string;
-  /** The text of a file of the copied site. */
-  read(path: string): string;
-}
-
-/**
- * Registers the hooks that prepare `test/hosts/<host>` (npm ci + wiregram tarballs), build it with `command`,
- * and serve `served` (relative to the site) on 127.0.0.1. `beforeServe` may add files to the output first.
- */
-export function builtSite(host: string, packages: string[], command: string[], served: string, beforeServe?: (dir: string) => void): BuiltSite {
-  let close: (() => Promise<void>) | undefined;
-  const built = { read: (path: string) => readFileSync(join(built.site.dir, path), 'utf8') } as BuiltSite;
-  beforeAll(async () => {
-    built.site = prepareSite(host, packages);
-    built.build = await runBuild(built.site.dir, command);
-    beforeServe?.(join(built.site.dir, served));
-    const server = await serveStatic(join(built.site.dir, served));
-    built.url = server.url;
-    close = server.close;
-  }, 900_000);
-  afterAll(async () => close?.());
-  return built;
-}
-
-/**
- * One Chromium for a whole test file (a launch costs seconds on a busy CI machine): `browse(fn)` runs `fn` with
- * it and closes the pages `fn` opened.
- */
-export function sharedBrowser(): (fn: (browser: import('playwright-core').BrowserContext) => Promise<void>) => Promise<void> {
-  let launched: Awaited<ReturnType<typeof launchBrowser>> | undefined;
-  beforeAll(async () => {
-    launched = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => launched?.close());
-  return async (fn) => {
-    const browser = launched!.browser;
-    try {
-      await fn(browser);
-    } finally {
-      for (const page of browser.pages()) await page.close().catch(() => undefined);
-    }
-  };
 }
 
 /**

@@ -7,17 +7,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite, expectProblemsLogged, expectStrictFails, sharedBrowser, loopbackOnly, resizedLabels } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, screenshot, lineOf, useHostSite, wiregramLines } from '../support/hosts.js';
+import { expectProblemsLogged, expectStrictFails, resizedLabels, siteText, withPages } from './mdit.js';
 
 const SLIDEV = ['node', 'node_modules/@slidev/cli/bin/slidev.mjs', 'build', 'slides.md', '--out', 'dist'];
 
-const built = builtSite('slidev', ['@wiregram/slidev'], SLIDEV, 'dist');
-const browse = sharedBrowser();
+const host = useHostSite('slidev', ['@wiregram/slidev'], SLIDEV, 'dist');
 
 /** Open slide `n` (hash router) and wait until its content is on screen. */
 async function slide(page: Page, n: number): Promise<void> {
-  await page.goto(`${built.url}#/${n}`);
+  await page.goto(`${host.url}#/${n}`);
   await page.waitForSelector(`.slidev-page-${n}`, { state: 'visible' });
   await page.waitForTimeout(400);
 }
@@ -29,16 +28,15 @@ async function visibleDiagrams(page: Page) {
 
 describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   it('builds (no ShikiError), and the log names each broken slide at its line in slides.md', () => {
-    expect(built.build.code, built.build.log).toBe(0);
-    expect(built.build.log).not.toMatch(/ShikiError/);
-    expectProblemsLogged(built.build.log, built.read('slides.md'), 'slides.md');
-    expect(wiregramLines(built.build.log)).toHaveLength(2);
+    expect(host.build.code, host.build.log).toBe(0);
+    expect(host.build.log).not.toMatch(/ShikiError/);
+    expectProblemsLogged(host.build.log, siteText(host, 'slides.md'), 'slides.md');
+    expect(wiregramLines(host.build.log)).toHaveLength(2);
   });
 
   it('slides: diagrams shown at their size, ids unique, braces kept, other code still highlighted', async () => {
-    await browse(async (browser) => {
-      await loopbackOnly(browser);
-      const { page, errors } = await openPage(browser, built.url);
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url);
       const seen: string[] = [];
       for (const [n, count] of [[1, 1], [2, 2], [3, 1]] as const) {
         await slide(page, n);
@@ -60,9 +58,8 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   }, 180_000);
 
   it("dark mode follows Slidev's toggle (the `d` shortcut), not the OS", async () => {
-    await browse(async (browser) => {
-      await loopbackOnly(browser);
-      const { page, errors } = await openPage(browser, built.url, 'light');
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url, 'light');
       await slide(page, 1);
       expect(luminance((await visibleDiagrams(page))[0]!.background)).toBeGreaterThan(0.8);
       await page.keyboard.press('d');
@@ -80,10 +77,9 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
   }, 180_000);
 
   it('the broken slide shows the error box with the deck line; the typo slide still draws', async () => {
-    await browse(async (browser) => {
-      await loopbackOnly(browser);
-      const { page, errors } = await openPage(browser, built.url);
-      const deck = built.read('slides.md');
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url);
+      const deck = siteText(host, 'slides.md');
       await slide(page, 4);
       const { errorBoxes, restyled } = await diagramsOn(page);
       expect(restyled).toBe(0);
@@ -103,6 +99,6 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
 
   it('WIREGRAM_STRICT=1 fails the build', async () => {
     // Slidev renders each fence on its own: the build stops at the first broken block, naming it.
-    await expectStrictFails(built.site.dir, SLIDEV, true);
+    await expectStrictFails(host.site.dir, SLIDEV, true);
   }, 600_000);
 });

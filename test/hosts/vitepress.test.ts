@@ -6,26 +6,25 @@
  * WIREGRAM_STRICT=1 fails the build.
  */
 import { describe, expect, it } from 'vitest';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, wiregramLines } from '../support/hosts.js';
-import { builtSite, expectProblemsLogged, expectStrictFails, sharedBrowser } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, screenshot, lineOf, useHostSite, wiregramLines } from '../support/hosts.js';
+import { expectProblemsLogged, expectStrictFails, siteText, withPages } from './mdit.js';
 
 const VITEPRESS = ['node', 'node_modules/vitepress/bin/vitepress.js', 'build', 'site'];
 
-const built = builtSite('vitepress', ['@wiregram/vitepress'], VITEPRESS, 'site/.vitepress/dist');
-const browse = sharedBrowser();
+const host = useHostSite('vitepress', ['@wiregram/vitepress'], VITEPRESS, 'site/.vitepress/dist');
 
 describe('VitePress 1.6 + @wiregram/vitepress', () => {
   it('builds, and the log names each problem of bad.md at its line in the file, once', () => {
-    expect(built.build.code, built.build.log).toBe(0);
+    expect(host.build.code, host.build.log).toBe(0);
     // Local search renders every page a second time: still said once.
-    expectProblemsLogged(built.build.log, built.read('site/bad.md'), 'site/bad.md');
+    expectProblemsLogged(host.build.log, siteText(host, 'site/bad.md'), 'site/bad.md');
     // The good page reports nothing (its `{{ }}` labels and code-group titles are not problems).
-    expect(wiregramLines(built.build.log).filter((l) => l.includes('index.md'))).toEqual([]);
+    expect(wiregramLines(host.build.log).filter((l) => l.includes('index.md'))).toEqual([]);
   });
 
   it('good page: every diagram shown, ids unique, no console error, labels at their size, braces kept', async () => {
-    await browse(async (browser) => {
-      const { page, errors } = await openPage(browser, built.url);
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url);
       const { diagrams, ids, errorBoxes } = await diagramsOn(page);
       expect(errors).toEqual([]);
       expect(errorBoxes).toEqual([]);
@@ -52,8 +51,8 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   });
 
   it("dark mode follows VitePress's appearance switch, not the OS", async () => {
-    await browse(async (browser) => {
-      const { page, errors } = await openPage(browser, built.url, 'light');
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url, 'light');
       await page.setViewportSize({ width: 1440, height: 900 });
       const before = (await diagramsOn(page)).diagrams[0]!.background;
       expect(luminance(before)).toBeGreaterThan(0.8);
@@ -71,12 +70,12 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   });
 
   it('bad page: the error box is shown, the page still renders the rest', async () => {
-    await browse(async (browser) => {
+    await withPages(host, async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
-        const { page, errors } = await openPage(browser, built.url + 'bad.html', scheme);
+        const { page, errors } = await openPage(browser, host.url + 'bad.html', scheme);
         if (scheme === 'dark') {
-          await page.evaluate(() => localStorage.setItem('vitepress-theme-appearance', 'dark'));
-          await page.reload();
+          await page.setViewportSize({ width: 1440, height: 900 });
+          await page.locator('.VPNavBarAppearance button.VPSwitchAppearance').click();
           await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
         }
         const { diagrams, errorBoxes, restyled } = await diagramsOn(page);
@@ -85,7 +84,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
         expect(errorBoxes).toHaveLength(1);
         // The code frame's spaces are no-break spaces in Vue hosts (Vue condenses ordinary ones).
         const box = errorBoxes[0]!.replace(/\u00a0/g, ' ');
-        const bad = built.read('site/bad.md');
+        const bad = siteText(host, 'site/bad.md');
         const line = lineOf(bad, 'PSH, ACK len=100');
         expect(box).toContain(`(line ${line}, column 1)`);
         expect(box).toMatch(new RegExp(`\\n> ${line} \\| client -> server: PSH, ACK len=100\\n`));
@@ -93,13 +92,12 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
         expect(await page.locator('.wiregram-error').isVisible()).toBe(true);
         expect(diagrams).toHaveLength(1);
         await screenshot(page, `vitepress-bad-${scheme}`);
-        await page.evaluate(() => localStorage.removeItem('vitepress-theme-appearance'));
         await page.close();
       }
     });
   });
 
   it('WIREGRAM_STRICT=1 fails the build and lists both problems', async () => {
-    await expectStrictFails(built.site.dir, VITEPRESS);
+    await expectStrictFails(host.site.dir, VITEPRESS);
   }, 300_000);
 });

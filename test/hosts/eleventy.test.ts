@@ -42,7 +42,7 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
         await page.close();
       }
     });
-  });
+  }, 180_000);
 
   it('bad page: the error box, with the file lines and no path', async () => {
     await withPages(host, async (browser) => {
@@ -60,7 +60,7 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
         await page.close();
       }
     });
-  });
+  }, 180_000);
 
   it('WIREGRAM_STRICT=1 fails the build, listing both problems', async () => {
     await expectStrictFails(host.site.dir, ELEVENTY);

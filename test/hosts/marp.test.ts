@@ -46,7 +46,7 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
       await screenshot(page, 'marp-slide4-invert');
       expect(withoutHostNoise(errors)).toEqual([]);
     });
-  });
+  }, 180_000);
 
   it('HTML: the bad deck shows the error box and still draws the other slide', async () => {
     await withPages(host, async (browser) => {
@@ -61,7 +61,7 @@ describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
       expect(diagrams).toHaveLength(1);
       await screenshot(page, 'marp-bad');
     });
-  });
+  }, 180_000);
 
   it('PDF through Debian chromium: the labels are text in the PDF', async () => {
     const pdf = await runBuild(host.site.dir, [...MARP, '--pdf', 'good.md', '-o', 'good.pdf'], BROWSER);

@@ -48,7 +48,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
       expect(await page.locator('div.language-js pre.shiki').count()).toBe(1);
       await screenshot(page, 'vitepress-good-light');
     });
-  });
+  }, 180_000);
 
   it("dark mode follows VitePress's appearance switch, not the OS", async () => {
     await withPages(host, async (browser) => {
@@ -67,7 +67,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
       expect(luminance((await diagramsOn(page)).diagrams[0]!.background)).toBeGreaterThan(0.8);
       expect(errors).toEqual([]);
     });
-  });
+  }, 180_000);
 
   it('bad page: the error box is shown, the page still renders the rest', async () => {
     await withPages(host, async (browser) => {
@@ -95,7 +95,7 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
         await page.close();
       }
     });
-  });
+  }, 180_000);
 
   it('WIREGRAM_STRICT=1 fails the build and lists both problems', async () => {
     await expectStrictFails(host.site.dir, VITEPRESS);

@@ -24,6 +24,7 @@ import {
   type MarkdownHostOptions,
   type ReportLog,
 } from '@wiregram/svg';
+import { sanitizeSvgHtml } from '@wiregram/sanitize';
 
 export { nodeFileAccessLoaded } from '@wiregram/core';
 
@@ -166,6 +167,9 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
   const custom = options.readFile;
   const finish = (html: string) => (options.vue ? vueSafe(html) : html);
   const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
+  // A custom renderer's SVG is untrusted markup: parsed as a browser would and sanitized with an SVG allowlist
+  // (@wiregram/sanitize). The built-in renderer escapes every author text; its output is not re-parsed.
+  const clean = typeof options.renderer === 'function' ? sanitizeSvgHtml : (svg: string) => svg;
 
   // Keep the document text (per render) so error columns account for list/blockquote indentation.
   md.core.ruler.push('wiregram_source', (core) => {
@@ -226,7 +230,7 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     }
     try {
       const result = render(source, renderOptions);
-      const svg = (typeof result === 'string' ? result : result.svg).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+      const svg = clean((typeof result === 'string' ? result : result.svg).replace(/^\s*<\?xml[^>]*\?>\s*/, ''));
       const warnings = typeof result === 'string' ? NO_WARNINGS : (result.warnings ?? NO_WARNINGS);
       const shown = meta.showSource || options.showSource ? `<pre class="wiregram-source"><code class="language-${lang}">${escapeHtml(source)}\n</code></pre>` : '';
       if (options.warnings !== false) {

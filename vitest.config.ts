@@ -20,6 +20,9 @@ export default defineConfig({
       { find: /^@wiregram\/docusaurus$/, replacement: r('packages/docusaurus/src/index.ts') },
       { find: /^@wiregram\/astro$/, replacement: r('packages/astro/src/index.ts') },
       { find: /^@wiregram\/cli$/, replacement: r('packages/cli/src/index.ts') },
+      { find: /^@wiregram\/vitepress$/, replacement: r('packages/vitepress/src/index.ts') },
+      { find: /^@wiregram\/eleventy$/, replacement: r('packages/eleventy/src/index.ts') },
+      { find: /^@wiregram\/slidev$/, replacement: r('packages/slidev/src/index.ts') },
     ],
   },
   test: {

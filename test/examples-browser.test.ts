@@ -181,5 +181,6 @@ describe('docs → docs/out', () => {
       await page.close();
     }
     expect(diagrams).toBeGreaterThanOrEqual(5);
-  });
+    // Page after page in one browser: past vitest's default 30 s on a busy machine.
+  }, 120_000);
 });

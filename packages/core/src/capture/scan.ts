@@ -66,6 +66,8 @@ export interface StreamPacket {
   headerBytes: Uint8Array;
   /** Port reuse: this SYN opened a new stream on the ports of an older one. */
   reusedPorts: boolean;
+  /** The urgent pointer (meaningful with URG). */
+  urgent: number;
 }
 
 export interface ScanOptions {
@@ -228,6 +230,7 @@ export class CaptureScanner {
       firstFragment: f.firstFragment,
       headerBytes: p.bytes.slice(start, Math.max(start, hdrEnd)),
       reusedPorts: t.reused,
+      urgent: f.urgent,
     });
   }
 

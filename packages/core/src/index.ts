@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './timeline.js';
+export { narrateStates, type StateNarration } from './narration.js';
 export * from './header/model.js';
 export * from './sequence/index.js';
 export * from './compile/index.js';

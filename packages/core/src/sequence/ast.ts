@@ -154,6 +154,15 @@ export interface DividerStatement extends NodeBase {
   participants: Word[];
 }
 
+/**
+ * `crash A` (or `reboot A`): A loses every TCB at once without sending anything (RFC 9293 §3.5.1's "failure or
+ * reboot that resulted in loss of memory"); its peers keep their state. A's next OPEN is a new incarnation.
+ */
+export interface CrashStatement extends NodeBase {
+  type: 'crash';
+  participants: Word[];
+}
+
 export interface TimeoutStatement extends NodeBase {
   type: 'timeout';
   participant: Word;
@@ -215,6 +224,7 @@ export type Statement =
   | OptionStatement
   | StateStatement
   | ListenStatement
+  | CrashStatement
   | SegmentStatement
   | NoteStatement
   | DividerStatement

@@ -99,6 +99,7 @@ const KEYWORDS = [
   'option',
   'state',
   'listen',
+  'crash',
   'note',
   'divider',
   'timeout',
@@ -787,6 +788,12 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
       const participant = (): Word => l.ident() ?? l.fail('syntax', 'expected a participant', l.i, l.i + 1, 'listen server', null);
       const participants = commaList(l, participant, 'listen needs a participant', start, 'listen server');
       return { type: 'listen', participants, position: lp() };
+    }
+    case 'crash':
+    case 'reboot': {
+      const participant = (): Word => l.ident() ?? l.fail('syntax', 'expected a participant', l.i, l.i + 1, 'crash client', null);
+      const participants = commaList(l, participant, `${kw} needs the participant that loses its connections`, start, 'crash client');
+      return { type: 'crash', participants, position: lp() };
     }
     case 'note':
       return parseNote(l, start);

@@ -14,6 +14,7 @@
  */
 import type { Position } from '../../errors.js';
 import type { Segment, SegmentMarkKind, TcpFlag, TcpState } from '../../timeline.js';
+import { startIncarnation } from './incarnation.js';
 import { insertRange } from './seq.js';
 import { flushQueues, type Endpoint, type Tcb } from './tcb.js';
 import { cancelTimeWait, enterTimeWait } from './timeouts.js';
@@ -88,13 +89,18 @@ function arriving(w: World, e: Arrival): Arriving | null {
   return { w, e, seg, rcv, snd, t, at: e.t, seqRel: e.wireSeq, ackRel: e.wireAck, len: seg.len, idx: seg.index, pos: seg.position, has, mark };
 }
 
-/** An endpoint that has never done anything and receives a SYN was listening all along: a passive OPEN (§3.10.1). */
+/**
+ * An endpoint that has never done anything and receives a SYN was listening all along: a passive OPEN (§3.10.1).
+ */
 function impliedListen(w: World, rcv: Endpoint, t: Tcb, has: (f: TcpFlag) => boolean, at: number): void {
   const refuses = w.refusers.has(rcv.id) && !rcv.listener;
-  if (t.state === 'CLOSED' && ((!rcv.changed && !rcv.explicitState && !refuses) || rcv.listener) && !t.used && has('SYN') && !has('ACK') && !rcv.spoofed) {
+  // A listener's listening socket outlives its connections: a SYN after one ended finds it listening again.
+  const implied = !rcv.changed && !rcv.explicitState && !refuses && !rcv.crashed && !t.used;
+  if (t.state === 'CLOSED' && (implied || rcv.listener) && has('SYN') && !has('ACK') && !rcv.spoofed) {
     rcv.listener = true;
     t.state = 'LISTEN';
-    if (rcv.visible === 'CLOSED') w.show(rcv, 'LISTEN', Math.min(0.5, at), null, 'passive open (listen)', null);
+    // The first listen happened before anything (drawn at the start); a listener listening again, when the SYN comes.
+    if (rcv.visible === 'CLOSED') w.show(rcv, 'LISTEN', t.used ? at : Math.min(0.5, at), null, 'passive open (listen)', null);
   }
 }
 
@@ -125,13 +131,15 @@ function inListen(a: Arriving): void {
       return;
     }
   }
+  // A listener that had a connection on this pair before answers with a new incarnation's ISN.
+  startIncarnation(w, rcv, t);
   t.irs = seqRel;
   t.rcvNxt = seqRel + 1 + len;
   t.passive = true;
   t.used = true;
   t.synSent = false;
-  t.sndNxt = 0;
-  t.sndUna = 0;
+  t.sndNxt = t.iss;
+  t.sndUna = t.iss;
   if (w.settings.twoWay) w.setState(rcv, t, 'ESTABLISHED', at, idx, 'SYN received: established at once (two-way handshake)', pos);
   else w.setState(rcv, t, 'SYN_RCVD', at, idx, 'SYN received (passive open)', pos);
 }
@@ -160,7 +168,7 @@ function inSynSent(a: Arriving): void {
     if (has('ACK')) {
       ackUpTo(t, ackRel!);
       w.setState(rcv, t, 'ESTABLISHED', at, idx, 'SYN, ACK received', pos);
-    } else if (t.sndUna >= 1) {
+    } else if (t.sndUna > t.iss) {
       // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED" — the second half
       // of a split SYN, ACK.
       w.setState(rcv, t, 'ESTABLISHED', at, idx, 'SYN received (own SYN already acknowledged)', pos);
@@ -214,7 +222,7 @@ function checkRst(a: Arriving): void {
       w.setState(rcv, t, 'LISTEN', at, idx, 'RST received: back to listening', pos);
       t.rcvNxt = null;
       t.synSent = false;
-      t.sndNxt = 0;
+      t.sndNxt = t.iss;
       flushQueues(t);
     }
     return;
@@ -262,7 +270,7 @@ function checkAck(a: Arriving): boolean {
   const { w, t, rcv, has, ackRel, len, at, idx, pos } = a;
   if (t.state === 'SYN_RCVD') {
     if (!has('ACK') || ackRel === null) return false;
-    if (ackRel < 1 || ackRel > t.sndNxt || !t.synSent) {
+    if (ackRel <= t.iss || ackRel > t.sndNxt || !t.synSent) {
       t.pendingReset = { seq: ackRel, ack: null, zero: false, why: 'unacceptable ACK' };
       a.mark('out-of-window', 'unacceptable ACK');
       return false;

@@ -29,12 +29,14 @@ export function finish(w: World): Timeline {
     duration: 0,
     warnings: w.warnings,
   };
+  if (w.crashes.length) timeline.crashes = w.crashes;
   let duration = 0;
   for (const s of w.segments) duration = Math.max(duration, s.arrivesAt, s.sentAt);
   for (const s of timeline.states) duration = Math.max(duration, s.at);
   for (const tm of w.timers) duration = Math.max(duration, tm.end);
   for (const n of w.notes) duration = Math.max(duration, n.at);
   for (const d of w.dividers) duration = Math.max(duration, d.at);
+  for (const c of w.crashes) duration = Math.max(duration, c.at);
   timeline.duration = duration;
   for (const s of w.segments) s.label = formatLabel(s, timeline);
   return timeline;

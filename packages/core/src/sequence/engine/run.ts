@@ -4,12 +4,12 @@
  * numbers and states (`isn`, `seq`, `state`, `listen`) or draw (`note`, `divider`, `header`).
  */
 import type { Divider } from '../../timeline.js';
-import type { ParStatement, Statement, StateStatement, WaitStatement, Assignment, ListenStatement } from '../ast.js';
+import type { Assignment, CrashStatement, ListenStatement, ParStatement, Statement, StateStatement, WaitStatement } from '../ast.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import { segmentArrives } from './arrives.js';
 import { Space } from './seq.js';
-import { initialise } from './tcb.js';
-import { retransmissionTimeout, timeWaitExpired } from './timeouts.js';
+import { initialise, newTcb } from './tcb.js';
+import { cancelTimeWait, retransmissionTimeout, timeWaitExpired } from './timeouts.js';
 import { send } from './user-calls.js';
 import { err, type Cursor, type World } from './world.js';
 
@@ -42,13 +42,15 @@ function step(w: World, s: Statement, cursor: Cursor): void {
     case 'segment':
       return send(w, s, cursor);
     case 'isn':
-      return s.assignments.forEach((a) => isnLine(w, a));
+      return s.assignments.forEach((a) => isnLine(w, a, cursor));
     case 'seq':
-      return s.assignments.forEach((a) => seqLine(w, a));
+      return s.assignments.forEach((a) => seqLine(w, a, cursor));
     case 'state':
       return stateLine(w, s);
     case 'listen':
       return listenLine(w, s, cursor);
+    case 'crash':
+      return crashLine(w, s, cursor);
     case 'note': {
       const participants = s.participants.map((p) => w.endpoint(p).id);
       const spans = s.placement === 'over';
@@ -81,20 +83,35 @@ function step(w: World, s: Statement, cursor: Cursor): void {
   }
 }
 
-/** `isn A=x`: the ISN of A's (first) connection. */
-function isnLine(w: World, a: Assignment): void {
+/** `isn A=x`: the ISN of A's first connection, or — once A has started — of its next incarnation. */
+function isnLine(w: World, a: Assignment, cursor: Cursor): void {
   const ep = w.endpoint(a.participant);
-  if (ep.started) err('isn-after-start', `isn for ${ep.id} comes after its first segment`, a.position, 'isn before the first segment', 'move the isn line to the top (or use "seq" to rename a point mid-diagram)');
+  if (ep.started) {
+    if (a.value.symbol !== null && a.value.offset !== 0) err('syntax', `an ISN is a plain symbol or number, not "${a.value.text}"`, a.value.position, 'isn client=x or isn client=1000', null);
+    // What has arrived by now has happened: the next incarnation is the one after it.
+    w.deliver(cursor.now);
+    ep.nextIsn = a.value;
+    return;
+  }
   ep.space = new Space();
   ep.isnSet = true;
   if (ep.perConnection) ep.perConnection.spaces.clear();
   ep.space.setIsn(a.value);
 }
 
-/** `seq A=u`: name A's next sequence number. */
-function seqLine(w: World, a: Assignment): void {
+/**
+ * `seq A=u`: name A's next sequence number. While A has no connection (CLOSED or LISTEN after an earlier one, or
+ * crashed) that number is the ISN of its next incarnation.
+ */
+function seqLine(w: World, a: Assignment, cursor: Cursor): void {
   const ep = w.endpoint(a.participant);
+  if (w.started) w.deliver(cursor.now);
   const t = ep.primary ?? w.firstTcb(ep);
+  if (t && t.used && (t.state === 'CLOSED' || t.state === 'LISTEN')) {
+    if (a.value.symbol !== null && a.value.offset !== 0) err('syntax', `the ISN of ${ep.id}'s next connection is a plain symbol or number, not "${a.value.text}"`, a.value.position, `seq ${ep.id}=z or seq ${ep.id}=400`, null);
+    ep.nextIsn = a.value;
+    return;
+  }
   const rel = t ? t.sndNxt : 0;
   const space = t ? w.spaceFor(ep, t.peer) : ep.space;
   space.rename(a.value, rel, ep.id);
@@ -139,6 +156,42 @@ function listenLine(w: World, s: ListenStatement, cursor: Cursor): void {
     for (const t of ep.tcbs.values()) if (t.state === 'CLOSED') t.state = 'LISTEN';
     w.show(ep, 'LISTEN', at, null, 'passive open (listen)', s.position);
   }
+}
+
+/**
+ * `crash A`: every TCB of A is gone at once, nothing is sent (RFC 9293 §3.5.1). Each is replaced by an empty CLOSED
+ * one that only remembers how far the lost incarnation's numbers went, so A's next OPEN starts a new incarnation
+ * past them (incarnation.ts). A no longer listens; its peers keep their state until a segment tells them.
+ */
+function crashLine(w: World, s: CrashStatement, cursor: Cursor): void {
+  if (w.started) w.deliver(cursor.now);
+  const at = Math.max(cursor.now, w.clock);
+  for (const p of s.participants) {
+    const ep = w.endpoint(p);
+    if (ep.spoofed) err('bad-crash', `${ep.id} is a spoofed address: it holds no connection that could be lost`, p.position, 'crash a real endpoint', null);
+    // Connections it was put in by a `state` line exist before their first segment: they are lost too.
+    if (ep.initial !== 'CLOSED' && ep.initial !== 'LISTEN') for (const q of w.order) if (q !== ep.id && !w.endpoints.get(q)!.spoofed) w.tcb(ep, q);
+    for (const [peer, t] of ep.tcbs) {
+      cancelTimeWait(t, at);
+      const fresh = newTcb(ep.id, peer, 'CLOSED');
+      fresh.iss = t.iss;
+      fresh.sndUna = t.sndUna;
+      fresh.sndNxt = t.sndNxt;
+      fresh.incarnations = t.incarnations;
+      fresh.used = t.used || t.state !== 'CLOSED';
+      ep.tcbs.set(peer, fresh);
+    }
+    ep.primary = null;
+    ep.listener = false;
+    // From now on a TCB it makes starts CLOSED (not in a `state` line's state), and no passive open is implied.
+    ep.crashed = true;
+    ep.started = true;
+    w.crashes.push({ participant: ep.id, at, position: p.position });
+    w.show(ep, 'CLOSED', at, null, 'crash: every connection lost', s.position);
+  }
+  // The mark needs room, and a later `&` segment must not reach back before it.
+  w.clock = Math.max(w.clock, at);
+  cursor.now = at + 0.5;
 }
 
 function waitLine(w: World, s: WaitStatement, cursor: Cursor): void {

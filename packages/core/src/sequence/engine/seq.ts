@@ -27,6 +27,17 @@ export class Space {
   isn: number | null = 0;
   /** Foreign points (stale segments' symbols) live far below 0 so they never mix with live numbers. */
   foreign = 0;
+  /**
+   * Where each incarnation's ISS is (rels, in the order they started): Wireshark's relative numbers count from the
+   * incarnation a number belongs to — the latest-started one at or below it.
+   */
+  bases: number[] = [0];
+
+  private relative(rel: number): number {
+    let base: number | null = null;
+    for (const b of this.bases) if (b <= rel && (base === null || b > base)) base = b;
+    return base === null || base === 0 ? rel : rel - base;
+  }
 
   number(rel: number): SeqNumber {
     let best: Point | null = null;
@@ -34,10 +45,10 @@ export class Space {
       const p = this.points[i]!;
       if (p.rel <= rel && (best === null || p.rel > best.rel)) best = p;
     }
-    if (best) return { symbol: best.symbol, offset: rel - best.rel, relative: rel };
-    if (this.isn !== null) return { symbol: null, offset: mod32(this.isn + rel), relative: rel };
+    if (best) return { symbol: best.symbol, offset: rel - best.rel, relative: this.relative(rel) };
+    if (this.isn !== null) return { symbol: null, offset: mod32(this.isn + rel), relative: this.relative(rel) };
     const low = this.points.reduce<Point | null>((a, p) => (a === null || p.rel < a.rel ? p : a), null);
-    return low ? { symbol: low.symbol, offset: rel - low.rel, relative: rel } : { symbol: null, offset: rel, relative: rel };
+    return low ? { symbol: low.symbol, offset: rel - low.rel, relative: this.relative(rel) } : { symbol: null, offset: rel, relative: this.relative(rel) };
   }
 
   find(symbol: string): Point | null {
@@ -49,6 +60,7 @@ export class Space {
   setIsn(v: SeqValue): void {
     this.points = [];
     this.foreign = 0;
+    this.bases = [0];
     if (v.symbol !== null) {
       if (v.offset !== 0) throw new WiregramError({ code: 'syntax', reason: `an ISN is a plain symbol or number, not "${v.text}"`, position: v.position, expected: 'isn client=x or isn client=1000', hint: null });
       this.isn = null;

@@ -4,6 +4,7 @@
  */
 import type { Position } from '../../errors.js';
 import type { StateChange, TcpFlag, TcpState, Timer } from '../../timeline.js';
+import type { SeqValue } from '../ast.js';
 import type { Space } from './seq.js';
 
 /** States past the handshake in which both sides' numbers are known (RFC 9293 §3.3.2 "synchronized"). */
@@ -33,6 +34,13 @@ export interface Tcb {
   me: string;
   peer: string;
   state: TcpState;
+  /**
+   * ISS of this incarnation, as a rel of the endpoint's sequence space: 0 for the first; a later incarnation on
+   * the same pair starts elsewhere (incarnation.ts), so numbers of old and new incarnations never mix.
+   */
+  iss: number;
+  /** How many incarnations this TCB has started (0 before the first SYN). */
+  incarnations: number;
   passive: boolean;
   sndUna: number;
   sndNxt: number;
@@ -87,6 +95,10 @@ export interface Endpoint {
   explicitState: boolean;
   /** The author wrote an `isn` for this endpoint. */
   isnSet: boolean;
+  /** `isn A=…` (or `seq A=…`) written for A's next incarnation, waiting for it to start. */
+  nextIsn: SeqValue | null;
+  /** `crash A` happened: no passive open is implied until A listens or opens again. */
+  crashed: boolean;
   /**
    * Sends SYNs (or SYN, ACKs) to several peers — a listener answering a SYN flood: each connection then has its own
    * ISN (`s1`, `s2`, … from `isn server=s`; `y1`, `y2`, … when no ISN was given), as real stacks choose one per
@@ -100,6 +112,8 @@ export function newTcb(me: string, peer: string, state: TcpState): Tcb {
     me,
     peer,
     state,
+    iss: 0,
+    incarnations: 0,
     passive: false,
     sndUna: 0,
     sndNxt: 0,
@@ -149,10 +163,11 @@ export function initialise(t: Tcb, state: TcpState): void {
   }
 }
 
-/** A connection that ended (CLOSED) and opens again: a new incarnation with fresh counters. */
-export function reopen(t: Tcb): void {
-  t.sndUna = 0;
-  t.sndNxt = 0;
+/** A new incarnation with fresh counters, its ISS at `iss` (see incarnation.ts). */
+export function reopen(t: Tcb, iss: number): void {
+  t.iss = iss;
+  t.sndUna = iss;
+  t.sndNxt = iss;
   t.synSent = false;
   t.finSent = false;
   t.rcvNxt = null;
@@ -163,6 +178,12 @@ export function reopen(t: Tcb): void {
   t.lostPending = [];
   t.passive = false;
   t.pendingReset = null;
+  t.finRel = 0;
+  t.dupAcks = 0;
+  t.lastLostPure = null;
+  t.lastAckSent = null;
+  t.dataSinceAck = false;
+  t.incarnations++;
 }
 
 /** Drop the retransmission queue (the connection is gone: RFC 9293 §3.10.7.4 "flush all segment queues"). */

@@ -19,7 +19,8 @@ import type { SegmentAttribute, SegmentStatement, SeqValue } from '../ast.js';
 import { formatSeq } from '../../labels.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import type { Space } from './seq.js';
-import { SYNCHRONIZED, flagsKey, reopen, type Endpoint, type Outstanding, type Tcb } from './tcb.js';
+import { startIncarnation } from './incarnation.js';
+import { SYNCHRONIZED, flagsKey, type Endpoint, type Outstanding, type Tcb } from './tcb.js';
 import { cancelTimeWait, retransmissionTimer } from './timeouts.js';
 import { addMark, err, type Cursor, type World } from './world.js';
 
@@ -177,8 +178,13 @@ function decide(w: World, req: Request): Draft {
       else abortCall(req, d);
     } else if (has('SYN')) {
       if (has('ACK')) answerSyn(w, req, d);
-      else openCall(req, d);
-      if (d.retransmission) retransmitting(d, t.outstanding.find((x) => x.start === 0));
+      else openCall(w, req, d);
+      // The SYN again: with the number the first one carried, even one the author set by hand.
+      if (d.retransmission) {
+        const o = t.outstanding.find((x) => x.flagsKey.includes('SYN'));
+        retransmitting(d, o);
+        if (o) d.seqRel = o.start;
+      }
     } else {
       checkSynchronized(req);
       d.ackRel = req.needsAck ? t.rcvNxt : null;
@@ -216,10 +222,10 @@ function foreignSegment(req: Request, d: Draft): void {
     if (!req.attrs.has('seq')) err('stale-needs-seq', 'a stale segment needs the old sequence number it carries', req.position, 'seq=… (e.g. seq=90 or seq=x0)', 'write the historical number: client -> server: SYN seq=90 stale');
   }
   if (req.from.spoofed) req.mark('spoofed', 'spoofed source');
-  d.seqRel = has('SYN') ? 0 : t.sndNxt;
+  d.seqRel = has('SYN') ? t.iss : t.sndNxt;
   if (!req.stale && has('SYN')) {
     t.synSent = true;
-    t.sndNxt = Math.max(t.sndNxt, 1);
+    t.sndNxt = Math.max(t.sndNxt, t.iss + 1);
   }
   if (req.needsAck) d.ackRel = t.rcvNxt ?? 0;
 }
@@ -268,34 +274,34 @@ function answerSyn(w: World, req: Request, d: Draft): void {
     err('bad-syn', `${from.id} cannot send SYN, ACK in ${state} — the connection is already synchronised`, req.position, 'SYN, ACK only in SYN_RCVD', null);
   }
   if (twoWayAgain) t.synFlagsKey = '';
-  d.seqRel = 0;
+  d.seqRel = t.iss;
   d.ackRel = t.rcvNxt;
   if (t.synSent && t.synFlagsKey === flagsKey(flags)) d.retransmission = true;
   t.synSent = true;
   t.synFlagsKey = flagsKey(flags);
-  t.sndNxt = Math.max(t.sndNxt, 1 + req.len);
+  t.sndNxt = Math.max(t.sndNxt, t.iss + 1 + req.len);
 }
 
 /** §3.10.1 OPEN (active): "<SEQ=ISS><CTL=SYN>", SYN-SENT; or the same SYN again (a retransmission). */
-function openCall(req: Request, d: Draft): void {
+function openCall(w: World, req: Request, d: Draft): void {
   const { t, state, from, flags } = req;
   if (state === 'CLOSED' || state === 'LISTEN') {
-    if (t.used) reopen(t);
-    d.seqRel = 0;
+    startIncarnation(w, from, t);
+    d.seqRel = t.iss;
     t.synSent = true;
     t.synFlagsKey = flagsKey(flags);
-    t.sndNxt = 1 + req.len;
+    t.sndNxt = t.iss + 1 + req.len;
     d.newState = { state: 'SYN_SENT', reason: 'active open (connect)' };
   } else if (state === 'SYN_SENT' || (state === 'SYN_RCVD' && !t.passive)) {
-    d.seqRel = 0;
+    d.seqRel = t.iss;
     d.retransmission = true;
   } else if (state === 'SYN_RCVD' && t.passive && !t.synSent) {
     // The SYN, ACK split in two (RFC 9293 allows it; the seeds' "four-way handshake"): the ACK went first, this is
     // the passive side's own SYN.
-    d.seqRel = 0;
+    d.seqRel = t.iss;
     t.synSent = true;
     t.synFlagsKey = flagsKey(flags);
-    t.sndNxt = 1 + req.len;
+    t.sndNxt = t.iss + 1 + req.len;
   } else {
     err(
       'syn-in-state',

@@ -4,7 +4,7 @@
  * timeouts.ts; this file only records.
  */
 import { WiregramError, diagnostic, type Diagnostic, type Position } from '../../errors.js';
-import type { DiagramOptions, Divider, LabelStyle, Numbering, StateNameStyle, TimingLayout, Note, Segment, SegmentMark, SegmentMarkKind, StateChange, TcpState, Timer } from '../../timeline.js';
+import type { Crash, DiagramOptions, Divider, LabelStyle, Numbering, StateNameStyle, TimingLayout, Note, Segment, SegmentMark, SegmentMarkKind, StateChange, TcpState, Timer } from '../../timeline.js';
 import type { Statement } from '../ast.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import { Space } from './seq.js';
@@ -62,6 +62,7 @@ export class World {
   readonly segments: Segment[] = [];
   readonly states: StateChange[] = [];
   readonly timers: Timer[] = [];
+  readonly crashes: Crash[] = [];
   readonly notes: Note[] = [];
   readonly dividers: Divider[] = [];
   readonly headers: Array<{ segment: number | null; at: number; position: Position; after: number }> = [];
@@ -136,6 +137,8 @@ export class World {
       started: false,
       explicitState: false,
       isnSet: false,
+      nextIsn: null,
+      crashed: false,
       perConnection: null,
     };
     const multi = this.multiPeer.get(id);
@@ -149,7 +152,7 @@ export class World {
   tcb(ep: Endpoint, peer: string): Tcb {
     let t = ep.tcbs.get(peer);
     if (!t) {
-      t = newTcb(ep.id, peer, ep.listener ? 'LISTEN' : ep.initial);
+      t = newTcb(ep.id, peer, ep.listener ? 'LISTEN' : ep.crashed ? 'CLOSED' : ep.initial);
       ep.tcbs.set(peer, t);
     }
     return t;

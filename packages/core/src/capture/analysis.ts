@@ -144,7 +144,7 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
     const occupies = seglen > 0 || (flags & (TH_SYN | TH_FIN)) !== 0;
     const nextseq = (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
     const sentKey = p.dir * 4294967296 + seq;
-    if (occupies && !a.keepAlive) classifyResent(a, { seq, seglen, nowNs, fwd, rev, ooo: firstRtt > 0 ? firstRtt : 3_000_000 });
+    if (occupies && !a.keepAlive) classifyResent(a, { seq, seglen, nextseq, nowNs, fwd, rev, ooo: firstRtt > 0 ? firstRtt : 3_000_000 });
     if (a.retransmission) a.retransmissionOf = firstSent.get(sentKey) ?? null;
     // The first segment that carried each starting sequence number, to point retransmissions at it.
     if (occupies && !firstSent.has(sentKey)) firstSent.set(sentKey, i);
@@ -183,7 +183,7 @@ function windowFull(seq: number, seglen: number, flags: number, rev: Flow): bool
  * A segment of more than one byte starting at nextseq−1 (after a zero-window probe) adds new data: it is none of
  * these, though it can still be spurious.
  */
-function classifyResent(a: SegmentAnalysis, s: { seq: number; seglen: number; nowNs: number; fwd: Flow; rev: Flow; ooo: number }): void {
+function classifyResent(a: SegmentAnalysis, s: { seq: number; seglen: number; nextseq: number; nowNs: number; fwd: Flow; rev: Flow; ooo: number }): void {
   const { seq, seglen, nowNs, fwd, rev } = s;
   let notAdvanced = fwd.nextseq !== 0 && lt(seq, fwd.nextseq);
   if (seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq) notAdvanced = false;
@@ -191,7 +191,7 @@ function classifyResent(a: SegmentAnalysis, s: { seq: number; seglen: number; no
     a.spuriousRetransmission = a.retransmission = true;
   } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && nowNs - rev.lastacktime < 20_000_000) {
     a.fastRetransmission = a.retransmission = true;
-  } else if (notAdvanced && nowNs - fwd.nextseqtime < s.ooo && fwd.nextseq !== ((seq + seglen) >>> 0)) {
+  } else if (notAdvanced && nowNs - fwd.nextseqtime < s.ooo && fwd.nextseq !== s.nextseq) {
     a.outOfOrder = true;
   } else if (notAdvanced) a.retransmission = true;
 }

@@ -116,9 +116,6 @@ export function wiresharkAnalysis(segment: Segment): { kind: AnalysisKind; text:
   return wiresharkPrefixes(segment)[0] ?? null;
 }
 
-/** Wireshark 4.0's flag names in the Info column: ECE is `ECN`. */
-const WIRESHARK_FLAG: Readonly<Record<string, string>> = { ECE: 'ECN' };
-
 export interface FormatLabelOptions {
   numbering?: Numbering;
 }
@@ -138,8 +135,7 @@ export function formatLabel(segment: Segment, timeline: Timeline | null = null, 
   if (labelStyle === 'wireshark') {
     const from = timeline?.participants.find((p) => p.id === segment.from);
     const to = timeline?.participants.find((p) => p.id === segment.to);
-    const names = flags.map((f) => WIRESHARK_FLAG[f] ?? f);
-    const parts = [`${from?.port ?? segment.from} → ${to?.port ?? segment.to} [${names.join(', ')}]`];
+    const parts = [`${from?.port ?? segment.from} → ${to?.port ?? segment.to} [${flags.join(', ')}]`];
     if (!hidden(segment, 'seq')) parts.push(`Seq=${formatSeq(segment.seq, numbering)}`);
     if (hasAck && !hidden(segment, 'ack')) parts.push(`Ack=${formatSeq(segment.ack!, numbering)}`);
     if (!hidden(segment, 'win')) parts.push(`Win=${segment.window ?? 65535}`);

@@ -135,6 +135,8 @@ export interface Segment {
   note: string | null;
   /** Real timestamp in seconds from the start of the capture; null for authored diagrams. */
   time: number | null;
+  /** `time` exact to the capture's resolution, as decimal seconds (a double loses nanoseconds past 2^53 ns). */
+  timeText?: string;
   /** The urgent pointer of a segment with URG (Wireshark's `Urg=`). */
   urgent?: number;
   position: Position | null;

@@ -109,7 +109,7 @@ export function renderSequenceText(tl: Timeline, frames: readonly number[] | nul
     if (s.window !== null && s.window !== usualWin.get(s.from)) parts.push(`win=${s.window}`);
     if (s.marks.some((m) => m.kind === 'keepalive')) parts.push('keepalive');
     else if (s.retransmission) parts.push('retransmit');
-    if (s.time !== null) parts.push(`t=${formatTime(s.time)}`);
+    if (s.time !== null) parts.push(`t=${s.timeText ?? formatTime(s.time)}`);
     const end = (seq + s.len + (s.flags.includes('SYN') ? 1 : 0) + (s.flags.includes('FIN') ? 1 : 0)) >>> 0;
     if (!s.flags.includes('RST') && (!next.has(s.from) || ((end - next.get(s.from)!) | 0) > 0)) next.set(s.from, end);
     const comment = [frames ? `frame ${frames[k]}` : null, ...s.marks.filter((m) => m.kind !== 'reset').map((m) => m.text)]

@@ -5,7 +5,7 @@
 import { WiregramError, type Diagnostic } from '../errors.js';
 import type { TcpFlag, TcpOption } from '../timeline.js';
 import { Decoded, LINKTYPE_NAMES, decodeFrame, flagNames, formatAddress, newTcpFrame, parseTcpOptions, type TcpFrame } from './decode.js';
-import { CaptureReader, packetDelta, packetSeconds, timeBase, type CaptureDamage, type CaptureFormat, type PacketRef, type TimeBase } from './reader.js';
+import { CaptureReader, packetDelta, packetDeltaText, packetSeconds, timeBase, type CaptureDamage, type CaptureFormat, type PacketRef, type TimeBase } from './reader.js';
 import { StreamTable } from './streams.js';
 
 export interface Endpoint {
@@ -47,6 +47,8 @@ export interface StreamPacket {
   frame: number;
   /** Seconds from the first packet of the capture (Wireshark's frame.time_relative). */
   time: number;
+  /** The same, exact to the capture's resolution (`packetDeltaText`), or null. */
+  timeText: string | null;
   /** Seconds since the epoch. */
   epoch: number;
   /** 0 when sent by endpoint A (the stream's first sender), 1 when sent by B. */
@@ -216,6 +218,7 @@ export class CaptureScanner {
     this.packets.push({
       frame: p.frame,
       time,
+      timeText: packetDeltaText(p, this.base!),
       epoch: packetSeconds(p),
       dir,
       flags: f.flags,

@@ -204,6 +204,7 @@ function buildSegment(
     position: null,
   };
   if (p.flags & TH_URG) seg.urgent = p.urgent;
+  if (p.timeText !== null) seg.timeText = p.timeText;
   return seg;
 }
 

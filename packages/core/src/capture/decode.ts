@@ -257,6 +257,10 @@ function decodeTcp(view: DataView, t: number, end: number, segmentLength: number
   return Decoded.Tcp;
 }
 
+/** One shared, frozen object for every NOP and EOL: a long capture keeps tens of thousands of them. */
+const NOP_OPTION: TcpOption = Object.freeze({ kind: 'NOP' });
+const EOL_OPTION: TcpOption = Object.freeze({ kind: 'EOL' });
+
 /** TCP options of the header at `t` (only the captured part is read). SACK edges are absolute here. */
 export function parseTcpOptions(view: DataView, t: number, headerLength: number, end: number): TcpOption[] {
   const out: TcpOption[] = [];
@@ -265,11 +269,11 @@ export function parseTcpOptions(view: DataView, t: number, headerLength: number,
   while (p < stop && out.length < 40) {
     const kind = view.getUint8(p);
     if (kind === 0) {
-      out.push({ kind: 'EOL' });
+      out.push(EOL_OPTION);
       break;
     }
     if (kind === 1) {
-      out.push({ kind: 'NOP' });
+      out.push(NOP_OPTION);
       p++;
       continue;
     }

@@ -98,6 +98,24 @@ export interface ScanResult {
   damage: CaptureDamage | null;
 }
 
+/** Small copies carved out of 64 KiB slabs: views share a backing store instead of allocating one each. */
+class ByteSlab {
+  private buf = new Uint8Array(0);
+  private used = 0;
+
+  copy(src: Uint8Array, start: number, end: number): Uint8Array {
+    const n = end - start;
+    if (this.used + n > this.buf.length) {
+      this.buf = new Uint8Array(Math.max(65_536, n));
+      this.used = 0;
+    }
+    const out = this.buf.subarray(this.used, this.used + n);
+    out.set(src.subarray(start, end));
+    this.used += n;
+    return out;
+  }
+}
+
 export class CaptureScanner {
   private readonly reader: CaptureReader;
   private readonly table = new StreamTable();
@@ -109,6 +127,8 @@ export class CaptureScanner {
   private readonly tuple: NormalTuple | null;
   private readonly maxSegments: number;
   private readonly packets: StreamPacket[] = [];
+  /** Header bytes of kept packets, copied into shared slabs rather than one ArrayBuffer each. */
+  private readonly slab = new ByteSlab();
   private frameStreams: Int32Array | null;
   private readonly linkTypes = new Set<number>();
 
@@ -231,7 +251,7 @@ export class CaptureScanner {
       options,
       ttl: f.ttl,
       firstFragment: f.firstFragment,
-      headerBytes: p.bytes.slice(start, Math.max(start, hdrEnd)),
+      headerBytes: this.slab.copy(p.bytes, start, Math.max(start, hdrEnd)),
       reusedPorts: t.reused,
       urgent: f.urgent,
     });

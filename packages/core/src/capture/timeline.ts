@@ -179,7 +179,9 @@ function buildSegment(
   if (a.keepAliveAck) marks.push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
   if (p.flags & TH_RST) marks.push({ kind: 'reset', text: 'reset' });
   const hasAck = (p.flags & TH_ACK) !== 0;
-  const options = p.options.map((o) => ({ ...o, ...(o.blocks ? { blocks: o.blocks.map((b) => [b[0], b[1]] as [number, number]) } : {}) }));
+  // The packet's options as they are: the scan made them for this Timeline alone (copying doubled the memory of a
+  // long stream).
+  const options = p.options;
   const seg: Segment = {
     index: i,
     from: ids[p.dir],

@@ -21,7 +21,17 @@ export function captureToSequenceText(input: CaptureInput, options: SequenceText
 
 /** `captureToSequenceText` of a scan that selected a stream (see `withStream`), e.g. one streamed from disk. */
 export function sequenceTextFromScan(scan: ScanResult & { stream: StreamInfo }, options: SequenceTextOptions = {}): string {
-  return timelineToSequenceText(timelineFromScan(scan, options), scan.packets.map((p) => p.frame), options);
+  const { timeline, frames } = timelineAndFrames(scan, options);
+  return timelineToSequenceText(timeline, frames, options);
+}
+
+/**
+ * The Timeline and each segment's frame number — all the text needs of a scan. A caller that does not keep the
+ * scan itself (`timelineAndFrames(scanCaptureFile(…))`) lets its packets go before the text is written and checked,
+ * which is when an import's memory peaks.
+ */
+export function timelineAndFrames(scan: ScanResult & { stream: StreamInfo }, options: SequenceTextOptions = {}): { timeline: Timeline; frames: number[] } {
+  return { timeline: timelineFromScan(scan, options), frames: scan.packets.map((p) => p.frame) };
 }
 
 /** The text form of a Timeline made from a capture (see `captureToSequenceText`). */

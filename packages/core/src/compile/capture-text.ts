@@ -57,6 +57,10 @@ export function timelineToSequenceText(tl: Timeline, frames: readonly number[] |
         continue;
       }
       const why = e instanceof WiregramError ? e.message : String(e);
+      if (e instanceof WiregramError && (e.code === 'too-large' || e.code === 'too-many-segments')) {
+        // Not a protocol problem: the stream is longer than one diagram may be (a bound on work and output).
+        return `# note: this stream is too long for one wiregram diagram (${sanitizeComment(e.reason)}); the text is complete, but check and render need a part of it: keep the segments to draw, or import fewer (maxSegments)\n${text}`;
+      }
       return `# note: wiregram's engine does not accept this stream as written (${sanitizeComment(why)}); edit the marked line\n${text}`;
     }
     let changed = false;

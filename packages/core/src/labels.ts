@@ -141,7 +141,7 @@ export function formatLabel(segment: Segment, timeline: Timeline | null = null, 
     if (!hidden(segment, 'win')) parts.push(`Win=${segment.window ?? 65535}`);
     if (segment.urgent !== undefined && flags.includes('URG')) parts.push(`Urg=${segment.urgent}`);
     if (!hidden(segment, 'len')) parts.push(`Len=${segment.len}`);
-    parts.push(...optionText(segment, 'wireshark', numbering));
+    for (const o of optionText(segment, 'wireshark', numbering)) parts.push(o);
     return wiresharkPrefixes(segment)
       .map((p) => `[${p.text}] `)
       .join('') + parts.join(' ');
@@ -151,6 +151,6 @@ export function formatLabel(segment: Segment, timeline: Timeline | null = null, 
   if (hasAck && !hidden(segment, 'ack')) parts.push(`ack=${formatSeq(segment.ack!, numbering)}`);
   if (segment.len > 0 && !hidden(segment, 'len')) parts.push(`len=${segment.len}`);
   if (segment.overrides.includes('win') && segment.window !== null && !hidden(segment, 'win')) parts.push(`win=${segment.window}`);
-  parts.push(...optionText(segment, labelStyle));
+  for (const o of optionText(segment, labelStyle)) parts.push(o);
   return parts.join(', ');
 }

@@ -13,7 +13,7 @@
  * (`wireSeq`/`wireAck`) are rels, in the sender's and the receiver's sequence spaces.
  */
 import type { Position } from '../../errors.js';
-import type { Segment, SegmentMarkKind, TcpFlag, TcpState } from '../../timeline.js';
+import type { Segment, SegmentMarkKind, TcpFlag } from '../../timeline.js';
 import { startIncarnation } from './incarnation.js';
 import { insertRange } from './seq.js';
 import { flushQueues, type Endpoint, type Tcb } from './tcb.js';
@@ -46,8 +46,8 @@ function unreachable(state: never): never {
 export function segmentArrives(w: World, e: Arrival): void {
   const a = arriving(w, e);
   if (!a) return;
-  const state: TcpState = a.t.state;
-  switch (state) {
+  const state = a.t.state;
+  switch (state.kind) {
     case 'CLOSED':
       return inClosed(a);
     case 'LISTEN':
@@ -96,9 +96,9 @@ function impliedListen(w: World, rcv: Endpoint, t: Tcb, has: (f: TcpFlag) => boo
   const refuses = w.refusers.has(rcv.id) && !rcv.listener;
   // A listener's listening socket outlives its connections: a SYN after one ended finds it listening again.
   const implied = !rcv.changed && !rcv.explicitState && !refuses && !rcv.crashed && !t.used;
-  if (t.state === 'CLOSED' && (implied || rcv.listener) && has('SYN') && !has('ACK') && !rcv.spoofed) {
+  if (t.state.kind === 'CLOSED' && (implied || rcv.listener) && has('SYN') && !has('ACK') && !rcv.spoofed) {
     rcv.listener = true;
-    t.state = 'LISTEN';
+    t.state = { kind: 'LISTEN' };
     // The first listen happened before anything (drawn at the start); a listener listening again, when the SYN comes.
     if (rcv.visible === 'CLOSED') w.show(rcv, 'LISTEN', t.used ? at : Math.min(0.5, at), null, 'passive open (listen)', null);
   }
@@ -124,7 +124,7 @@ function inListen(a: Arriving): void {
   if (!has('SYN')) return;
   if (rcv.backlog !== null) {
     let half = 0;
-    for (const other of rcv.tcbs.values()) if (other.state === 'SYN_RCVD') half++;
+    for (const other of rcv.tcbs.values()) if (other.state.kind === 'SYN_RCVD') half++;
     if (half >= rcv.backlog) {
       a.mark('dropped', 'SYN queue full');
       w.warn('syn-queue-full', `${rcv.id}'s SYN queue (backlog ${rcv.backlog}) is full; the SYN from ${snd.id} is dropped`, pos);
@@ -135,13 +135,12 @@ function inListen(a: Arriving): void {
   startIncarnation(w, rcv, t);
   t.irs = seqRel;
   t.rcvNxt = seqRel + 1 + len;
-  t.passive = true;
   t.used = true;
   t.synSent = false;
   t.sndNxt = t.iss;
   t.sndUna = t.iss;
   if (w.settings.twoWay) w.setState(rcv, t, 'ESTABLISHED', at, idx, 'SYN received: established at once (two-way handshake)', pos);
-  else w.setState(rcv, t, 'SYN_RCVD', at, idx, 'SYN received (passive open)', pos);
+  else w.setState(rcv, t, { kind: 'SYN_RCVD', passive: true }, at, idx, 'SYN received (passive open)', pos);
 }
 
 /** §3.10.7.3: first the ACK bit, then RST, then SYN. */
@@ -173,8 +172,7 @@ function inSynSent(a: Arriving): void {
       // of a split SYN, ACK.
       w.setState(rcv, t, 'ESTABLISHED', at, idx, 'SYN received (own SYN already acknowledged)', pos);
     } else {
-      t.passive = false;
-      w.setState(rcv, t, 'SYN_RCVD', at, idx, 'SYN received (simultaneous open)', pos);
+      w.setState(rcv, t, { kind: 'SYN_RCVD', passive: false }, at, idx, 'SYN received (simultaneous open)', pos);
     }
   } else if (has('ACK') && ackRel !== null) {
     // An acceptable ACK without SYN (the first half of a split SYN, ACK): our SYN arrived; wait for theirs.
@@ -200,7 +198,7 @@ function otherwise(a: Arriving): void {
  */
 function checkSequence(a: Arriving): boolean {
   const { w, e, t, rcv, has, seqRel, len } = a;
-  if (t.state === 'SYN_RCVD') return true;
+  if (t.state.kind === 'SYN_RCVD') return true;
   if (e.stale && !has('RST') && !has('SYN') && (len > 0 || has('FIN')) && t.rcvNxt !== null) {
     const win = rcv.window ?? w.settings.window;
     if (seqRel + len <= t.rcvNxt || seqRel >= t.rcvNxt + win) {
@@ -214,10 +212,10 @@ function checkSequence(a: Arriving): boolean {
 /** Second, the RST bit. */
 function checkRst(a: Arriving): void {
   const { w, e, t, rcv, seg, seqRel, at, idx, pos } = a;
-  if (t.state === 'SYN_RCVD') {
+  if (t.state.kind === 'SYN_RCVD') {
     // "If this connection was initiated with a passive OPEN, then return this connection to the LISTEN state";
     // from an active OPEN the connection is refused.
-    if (!t.passive) w.setState(rcv, t, 'CLOSED', at, idx, 'RST received', pos);
+    if (!t.state.passive) w.setState(rcv, t, 'CLOSED', at, idx, 'RST received', pos);
     else {
       w.setState(rcv, t, 'LISTEN', at, idx, 'RST received: back to listening', pos);
       t.rcvNxt = null;
@@ -234,15 +232,15 @@ function checkRst(a: Arriving): void {
     a.mark('out-of-window', inWindow ? 'RST in window: challenge ACK' : 'RST out of window: ignored');
     return;
   }
+  cancelTimeWait(t, at);
   w.setState(rcv, t, 'CLOSED', at, idx, 'connection reset (RST)', pos);
   flushQueues(t);
-  cancelTimeWait(t, at);
 }
 
 /** Fourth, the SYN bit. Returns whether processing goes on (a SYN, ACK goes on to its ACK). */
 function checkSyn(a: Arriving): boolean {
   const { w, t, rcv, snd, has, seqRel, len, pos } = a;
-  if (t.state === 'SYN_RCVD') {
+  if (t.state.kind === 'SYN_RCVD') {
     if (has('ACK')) return true;
     if (seqRel !== t.irs) {
       w.warn('unexpected-syn', `${rcv.id} is in SYN_RCVD and receives a different SYN from ${snd.id}`, pos);
@@ -268,7 +266,7 @@ function checkSyn(a: Arriving): boolean {
 /** Fifth, the ACK field. Returns whether processing goes on to the segment text. */
 function checkAck(a: Arriving): boolean {
   const { w, t, rcv, has, ackRel, len, at, idx, pos } = a;
-  if (t.state === 'SYN_RCVD') {
+  if (t.state.kind === 'SYN_RCVD') {
     if (!has('ACK') || ackRel === null) return false;
     if (ackRel <= t.iss || ackRel > t.sndNxt || !t.synSent) {
       t.pendingReset = { seq: ackRel, ack: null, zero: false, why: 'unacceptable ACK' };
@@ -289,9 +287,9 @@ function checkAck(a: Arriving): boolean {
     t.dupAcks++;
   }
   if (t.finSent && ackRel >= t.finRel + 1) {
-    if (t.state === 'FIN_WAIT_1') w.setState(rcv, t, 'FIN_WAIT_2', at, idx, 'ACK of FIN received', pos);
-    else if (t.state === 'CLOSING') enterTimeWait(w, rcv, t, at, idx, 'ACK of FIN received', pos);
-    else if (t.state === 'LAST_ACK') {
+    if (t.state.kind === 'FIN_WAIT_1') w.setState(rcv, t, 'FIN_WAIT_2', at, idx, 'ACK of FIN received', pos);
+    else if (t.state.kind === 'CLOSING') enterTimeWait(w, rcv, t, at, idx, 'ACK of FIN received', pos);
+    else if (t.state.kind === 'LAST_ACK') {
       w.setState(rcv, t, 'CLOSED', at, idx, 'ACK of FIN received', pos);
       return false;
     }
@@ -317,7 +315,8 @@ function processText(a: Arriving): boolean {
   // A zero-window probe's byte is outside the closed window: not accepted, only answered.
   if (seg.marks.some((m) => m.kind === 'zero-window-probe')) return false;
   if (len === 0) return true;
-  if (t.pendingFin !== null || (t.state !== 'ESTABLISHED' && t.state !== 'FIN_WAIT_1' && t.state !== 'FIN_WAIT_2' && t.state !== 'SYN_RCVD')) {
+  const open = t.state.kind === 'ESTABLISHED' || t.state.kind === 'FIN_WAIT_1' || t.state.kind === 'FIN_WAIT_2' || t.state.kind === 'SYN_RCVD';
+  if (t.pendingFin !== null || !open) {
     // Bytes it already has (a delayed duplicate reaching TIME_WAIT) are discarded; new ones are an error.
     if (seqRel + len <= t.rcvNxt && !seg.retransmission) addMark(seg.marks, 'dropped', 'old duplicate: discarded');
     else addMark(seg.marks, 'out-of-window', 'data after FIN');
@@ -358,7 +357,7 @@ function processFin(a: Arriving): void {
       finReceived(w, rcv, t, at, seg.index, seg.position);
     } else if (finSeq + 1 === rcvNxt) {
       // A FIN we already have: its ACK was lost. In TIME_WAIT this restarts the 2MSL timer.
-      if (t.state === 'TIME_WAIT') enterTimeWait(w, rcv, t, at, seg.index, 'FIN retransmission received: 2MSL restarts', seg.position, true);
+      if (t.state.kind === 'TIME_WAIT') enterTimeWait(w, rcv, t, at, seg.index, 'FIN retransmission received: 2MSL restarts', seg.position, true);
     } else if (finSeq > rcvNxt) {
       t.pendingFin = finSeq;
     }
@@ -370,19 +369,27 @@ function processFin(a: Arriving): void {
   }
 }
 
+/** §3.10.7.4, eighth, the state changes a FIN makes. */
 function finReceived(w: World, rcv: Endpoint, t: Tcb, at: number, idx: number, pos: Position | null): void {
-  switch (t.state) {
+  const state = t.state;
+  switch (state.kind) {
     case 'SYN_RCVD':
     case 'ESTABLISHED':
-      w.setState(rcv, t, 'CLOSE_WAIT', at, idx, 'FIN received', pos);
-      break;
+      return w.setState(rcv, t, 'CLOSE_WAIT', at, idx, 'FIN received', pos);
     case 'FIN_WAIT_1':
-      w.setState(rcv, t, 'CLOSING', at, idx, 'FIN received (simultaneous close)', pos);
-      break;
+      return w.setState(rcv, t, 'CLOSING', at, idx, 'FIN received (simultaneous close)', pos);
     case 'FIN_WAIT_2':
-      enterTimeWait(w, rcv, t, at, idx, 'FIN received', pos);
-      break;
+      return enterTimeWait(w, rcv, t, at, idx, 'FIN received', pos);
+    case 'CLOSE_WAIT':
+    case 'CLOSING':
+    case 'LAST_ACK':
+    case 'TIME_WAIT':
+      return; // "Remain in the … state" (a FIN retransmission in TIME-WAIT restarts 2MSL: processFin)
+    case 'CLOSED':
+    case 'LISTEN':
+    case 'SYN_SENT':
+      return; // not reached: these states do not process the text (§3.10.7.1–3)
     default:
-      break;
+      return unreachable(state);
   }
 }

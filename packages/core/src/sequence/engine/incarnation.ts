@@ -16,6 +16,36 @@ import type { World } from './world.js';
 
 const SYMBOLIC_STRIDE = 2 ** 40;
 
+/**
+ * Whether an `isn`/`seq` line for this TCB's endpoint names the ISS of an incarnation still to be used: no connection
+ * after an earlier one (CLOSED, LISTEN, crashed), or a later incarnation's SYN received but not answered yet.
+ */
+export function awaitingIss(t: Tcb): boolean {
+  if ((t.state.kind === 'CLOSED' || t.state.kind === 'LISTEN') && t.used) return true;
+  return t.state.kind === 'SYN_RCVD' && t.state.passive && !t.synSent && t.incarnations > 0;
+}
+
+/**
+ * A listener chose its new incarnation's ISS when the SYN arrived; until its SYN, ACK goes out nobody has seen it,
+ * so an `isn`/`seq` line written after the SYN arrived still names it.
+ */
+export function settleIss(w: World, ep: Endpoint, t: Tcb): void {
+  if (!ep.nextIsn || t.synSent || t.incarnations === 0) return;
+  const space = w.spaceFor(ep, t.peer);
+  const old = t.iss;
+  const pending = ep.nextIsn;
+  ep.nextIsn = null;
+  // The default ISN chosen at the SYN (a base, a symbol) was never shown: replace it.
+  space.bases = space.bases.filter((b) => b !== old);
+  if (t.defaultIss) space.points = space.points.filter((p) => p.rel !== old);
+  const iss = authorIss(ep, t, space, pending, false);
+  if (!space.bases.includes(iss)) space.bases.push(iss);
+  t.defaultIss = false;
+  t.iss = iss;
+  t.sndUna = iss;
+  t.sndNxt = iss;
+}
+
 /** Start `t`'s next incarnation: a new ISS, fresh counters. The first incarnation keeps ISS 0. */
 export function startIncarnation(w: World, ep: Endpoint, t: Tcb): void {
   const space = w.spaceFor(ep, t.peer);
@@ -26,6 +56,7 @@ export function startIncarnation(w: World, ep: Endpoint, t: Tcb): void {
   const iss = pending ? authorIss(ep, t, space, pending, first) : defaultIss(t, space);
   if (!space.bases.includes(iss)) space.bases.push(iss);
   reopen(t, iss);
+  t.defaultIss = !pending;
 }
 
 /** The rel of the ISN the author named. A symbol is a new point; a number is read in the endpoint's numbering. */

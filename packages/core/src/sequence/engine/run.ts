@@ -7,8 +7,9 @@ import type { Divider } from '../../timeline.js';
 import type { Assignment, CrashStatement, ListenStatement, ParStatement, Statement, StateStatement, WaitStatement } from '../ast.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import { segmentArrives } from './arrives.js';
+import { awaitingIss } from './incarnation.js';
 import { Space } from './seq.js';
-import { initialise, newTcb } from './tcb.js';
+import { initialise, newTcb, stateOf } from './tcb.js';
 import { cancelTimeWait, retransmissionTimeout, timeWaitExpired } from './timeouts.js';
 import { send } from './user-calls.js';
 import { err, type Cursor, type World } from './world.js';
@@ -107,7 +108,7 @@ function seqLine(w: World, a: Assignment, cursor: Cursor): void {
   const ep = w.endpoint(a.participant);
   if (w.started) w.deliver(cursor.now);
   const t = ep.primary ?? w.firstTcb(ep);
-  if (t && t.used && (t.state === 'CLOSED' || t.state === 'LISTEN')) {
+  if (t && awaitingIss(t)) {
     if (a.value.symbol !== null && a.value.offset !== 0) err('syntax', `the ISN of ${ep.id}'s next connection is a plain symbol or number, not "${a.value.text}"`, a.value.position, `seq ${ep.id}=z or seq ${ep.id}=400`, null);
     ep.nextIsn = a.value;
     return;
@@ -134,7 +135,7 @@ function stateLine(w: World, s: StateStatement): void {
     ep.listener = a.state === 'LISTEN';
     ep.visible = a.state;
     for (const t of ep.tcbs.values()) {
-      t.state = a.state;
+      t.state = stateOf(a.state);
       initialise(t, a.state);
     }
   }
@@ -153,7 +154,7 @@ function listenLine(w: World, s: ListenStatement, cursor: Cursor): void {
     const at = w.started ? cursor.now : 0.5;
     // A later `&` segment must not reach back before this state change.
     if (w.started && at > w.clock) w.clock = at;
-    for (const t of ep.tcbs.values()) if (t.state === 'CLOSED') t.state = 'LISTEN';
+    for (const t of ep.tcbs.values()) if (t.state.kind === 'CLOSED') t.state = { kind: 'LISTEN' };
     w.show(ep, 'LISTEN', at, null, 'passive open (listen)', s.position);
   }
 }
@@ -178,7 +179,7 @@ function crashLine(w: World, s: CrashStatement, cursor: Cursor): void {
       fresh.sndUna = t.sndUna;
       fresh.sndNxt = t.sndNxt;
       fresh.incarnations = t.incarnations;
-      fresh.used = t.used || t.state !== 'CLOSED';
+      fresh.used = t.used || t.state.kind !== 'CLOSED';
       ep.tcbs.set(peer, fresh);
     }
     ep.primary = null;

@@ -30,10 +30,39 @@ export interface PendingReset {
   why: string;
 }
 
+/**
+ * The connection state: one variant per RFC 9293 state (§3.3.2), each carrying what only that state needs, as
+ * Fuchsia netstack3's `State` enum does. `switch (t.state.kind)` is checked for exhaustiveness by the compiler.
+ */
+export type ConnState =
+  | { kind: 'CLOSED' }
+  | { kind: 'LISTEN' }
+  | { kind: 'SYN_SENT' }
+  /** `passive`: reached from LISTEN (a passive OPEN) rather than SYN-SENT (simultaneous open) — MUST-11. */
+  | { kind: 'SYN_RCVD'; passive: boolean }
+  | { kind: 'ESTABLISHED' }
+  | { kind: 'FIN_WAIT_1' }
+  | { kind: 'FIN_WAIT_2' }
+  | { kind: 'CLOSE_WAIT' }
+  | { kind: 'CLOSING' }
+  | { kind: 'LAST_ACK' }
+  /** `timer`: the 2MSL timer drawn for this stay (null for an endpoint put in TIME_WAIT by a `state` line). */
+  | { kind: 'TIME_WAIT'; timer: Timer | null };
+
+/** States whose variant carries nothing: named by their kind alone. */
+export type PlainState = Exclude<TcpState, 'SYN_RCVD' | 'TIME_WAIT'>;
+
+/** The variant of a state with default data (a `state` line's starting state). */
+export function stateOf(kind: TcpState): ConnState {
+  if (kind === 'SYN_RCVD') return { kind, passive: false };
+  if (kind === 'TIME_WAIT') return { kind, timer: null };
+  return { kind };
+}
+
 export interface Tcb {
   me: string;
   peer: string;
-  state: TcpState;
+  state: ConnState;
   /**
    * ISS of this incarnation, as a rel of the endpoint's sequence space: 0 for the first; a later incarnation on
    * the same pair starts elsewhere (incarnation.ts), so numbers of old and new incarnations never mix.
@@ -41,7 +70,8 @@ export interface Tcb {
   iss: number;
   /** How many incarnations this TCB has started (0 before the first SYN). */
   incarnations: number;
-  passive: boolean;
+  /** The ISS was chosen by the engine, not named by the author (an `isn`/`seq` line may still replace it). */
+  defaultIss: boolean;
   sndUna: number;
   sndNxt: number;
   synSent: boolean;
@@ -67,7 +97,7 @@ export interface Tcb {
   peerWindow: number | null;
   /** A zero-window probe arrived and has not been answered yet. */
   gotProbe: boolean;
-  timeWaitTimer: Timer | null;
+  /** Bumped whenever a 2MSL timer is started or cancelled: an expiry event of an older one is void. */
   timerGen: number;
   explicitTimeout: boolean;
   used: boolean;
@@ -111,10 +141,10 @@ export function newTcb(me: string, peer: string, state: TcpState): Tcb {
   const t: Tcb = {
     me,
     peer,
-    state,
+    state: stateOf(state),
     iss: 0,
     incarnations: 0,
-    passive: false,
+    defaultIss: false,
     sndUna: 0,
     sndNxt: 0,
     synSent: false,
@@ -137,7 +167,6 @@ export function newTcb(me: string, peer: string, state: TcpState): Tcb {
     lastWindowSent: null,
     peerWindow: null,
     gotProbe: false,
-    timeWaitTimer: null,
     timerGen: 0,
     explicitTimeout: false,
     used: false,
@@ -176,7 +205,6 @@ export function reopen(t: Tcb, iss: number): void {
   t.pendingFin = null;
   t.outstanding = [];
   t.lostPending = [];
-  t.passive = false;
   t.pendingReset = null;
   t.finRel = 0;
   t.dupAcks = 0;

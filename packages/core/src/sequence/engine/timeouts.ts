@@ -45,34 +45,35 @@ export function retransmissionTimer(w: World, from: Endpoint, rtoFrom: Outstandi
 /** Enter TIME-WAIT and start the 2MSL timer, or (`restart`, a FIN retransmission arrived) restart it. */
 export function enterTimeWait(w: World, rcv: Endpoint, t: Tcb, at: number, idx: number, reason: string, pos: Position | null, restart = false): void {
   const twoMsl = 2 * w.settings.msl;
-  if (restart && t.timeWaitTimer) {
-    t.timeWaitTimer.end = at;
-    t.timeWaitTimer.expired = false;
+  const old = t.state.kind === 'TIME_WAIT' ? t.state.timer : null;
+  if (restart && old) {
+    old.end = at;
+    old.expired = false;
   } else {
-    w.setState(rcv, t, 'TIME_WAIT', at, idx, reason, pos);
+    w.setState(rcv, t, { kind: 'TIME_WAIT', timer: null }, at, idx, reason, pos);
   }
   const timer = { participant: rcv.id, kind: 'TIME_WAIT' as const, label: '2MSL', start: at, end: at + twoMsl, expired: true, restarted: restart, position: pos };
   w.timers.push(timer);
-  t.timeWaitTimer = timer;
+  if (t.state.kind === 'TIME_WAIT') t.state.timer = timer;
   t.timerGen++;
   w.schedule({ t: at + twoMsl, order: w.eventOrder++, kind: 'timewait', tcb: t, gen: t.timerGen });
 }
 
-/** The connection left TIME-WAIT another way (a RST): the 2MSL bracket ends here, not expired. */
+/** The connection leaves TIME-WAIT another way (a RST, a crash): the 2MSL bracket ends here, not expired. Call it before the state changes. */
 export function cancelTimeWait(t: Tcb, at: number): void {
-  if (t.timeWaitTimer && t.timeWaitTimer.end > at) {
-    t.timeWaitTimer.end = at;
-    t.timeWaitTimer.expired = false;
+  const timer = t.state.kind === 'TIME_WAIT' ? t.state.timer : null;
+  if (timer && timer.end > at) {
+    timer.end = at;
+    timer.expired = false;
   }
-  t.timeWaitTimer = null;
+  if (t.state.kind === 'TIME_WAIT') t.state.timer = null;
   t.timerGen++;
 }
 
 /** §3.10.8 "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state". */
 export function timeWaitExpired(w: World, t: Tcb, gen: number, at: number): void {
-  if (gen !== t.timerGen || t.state !== 'TIME_WAIT') return;
+  if (gen !== t.timerGen || t.state.kind !== 'TIME_WAIT') return;
   const ep = w.endpoints.get(t.me)!;
-  t.timeWaitTimer = null;
   w.setState(ep, t, 'CLOSED', at, null, '2MSL expired', null);
   t.pendingReset = null;
 }

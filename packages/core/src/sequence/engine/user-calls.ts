@@ -19,8 +19,8 @@ import type { SegmentAttribute, SegmentStatement, SeqValue } from '../ast.js';
 import { formatSeq } from '../../labels.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import type { Space } from './seq.js';
-import { startIncarnation } from './incarnation.js';
-import { SYNCHRONIZED, flagsKey, type Endpoint, type Outstanding, type Tcb } from './tcb.js';
+import { settleIss, startIncarnation } from './incarnation.js';
+import { SYNCHRONIZED, flagsKey, type Endpoint, type Outstanding, type PlainState, type Tcb } from './tcb.js';
 import { cancelTimeWait, retransmissionTimer } from './timeouts.js';
 import { addMark, err, type Cursor, type World } from './world.js';
 
@@ -63,7 +63,7 @@ interface Draft {
   retransmissionOf: number | null;
   rtoFrom: Outstanding | null;
   zeroSeq: boolean;
-  newState: { state: TcpState; reason: string } | null;
+  newState: { state: PlainState; reason: string } | null;
   /** Set when this segment goes out as a probe (not when it retransmits a lost byte). */
   probing: boolean;
   /** A pure ACK sent before the sender's own SYN: its seq means nothing yet, so the label omits it. */
@@ -130,7 +130,7 @@ function readRequest(w: World, s: SegmentStatement, cursor: Cursor): Request {
     to,
     t,
     peer: to.tcbs.get(from.id) ?? null,
-    state: t.state,
+    state: t.state.kind,
     position: s.position,
     flags,
     has,
@@ -274,6 +274,7 @@ function answerSyn(w: World, req: Request, d: Draft): void {
     err('bad-syn', `${from.id} cannot send SYN, ACK in ${state} — the connection is already synchronised`, req.position, 'SYN, ACK only in SYN_RCVD', null);
   }
   if (twoWayAgain) t.synFlagsKey = '';
+  settleIss(w, from, t);
   d.seqRel = t.iss;
   d.ackRel = t.rcvNxt;
   if (t.synSent && t.synFlagsKey === flagsKey(flags)) d.retransmission = true;
@@ -292,10 +293,10 @@ function openCall(w: World, req: Request, d: Draft): void {
     t.synFlagsKey = flagsKey(flags);
     t.sndNxt = t.iss + 1 + req.len;
     d.newState = { state: 'SYN_SENT', reason: 'active open (connect)' };
-  } else if (state === 'SYN_SENT' || (state === 'SYN_RCVD' && !t.passive)) {
+  } else if (state === 'SYN_SENT' || (t.state.kind === 'SYN_RCVD' && !t.state.passive)) {
     d.seqRel = t.iss;
     d.retransmission = true;
-  } else if (state === 'SYN_RCVD' && t.passive && !t.synSent) {
+  } else if (t.state.kind === 'SYN_RCVD' && t.state.passive && !t.synSent) {
     // The SYN, ACK split in two (RFC 9293 allows it; the seeds' "four-way handshake"): the ACK went first, this is
     // the passive side's own SYN.
     d.seqRel = t.iss;
@@ -444,7 +445,7 @@ function pureAck(w: World, req: Request, d: Draft): void {
   }
   d.seqRel = keepalive ? t.sndNxt - 1 : t.sndNxt;
   // An ACK from SYN_RCVD before the own SYN (a split SYN, ACK): no sequence number is established yet.
-  if (state === 'SYN_RCVD' && t.passive && !t.synSent) d.preSynAck = true;
+  if (t.state.kind === 'SYN_RCVD' && t.state.passive && !t.synSent) d.preSynAck = true;
   if (req.attrs.has('retransmit') && t.outstanding.length) {
     const o = t.outstanding[0]!;
     d.seqRel = o.start;
@@ -618,8 +619,8 @@ function record(w: World, req: Request, d: Draft, seg: Segment): void {
     if (lost) t.lostPending.push(rtoFrom);
   }
   t.lastLostPure = pure && lost ? { seq: seqRel, ack: ackRel } : retransmission && pure ? null : t.lastLostPure;
-  if (d.newState) w.setState(from, t, d.newState.state, sentAt, seg.index, d.newState.reason, req.position);
   if (d.newState?.state === 'CLOSED') cancelTimeWait(t, sentAt);
+  if (d.newState) w.setState(from, t, d.newState.state, sentAt, seg.index, d.newState.reason, req.position);
 }
 
 function utf8Length(s: string): number {

@@ -8,7 +8,7 @@ import type { Crash, DiagramOptions, Divider, LabelStyle, Numbering, StateNameSt
 import type { Statement } from '../ast.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import { Space } from './seq.js';
-import { newTcb, type Endpoint, type Tcb } from './tcb.js';
+import { newTcb, stateOf, type ConnState, type Endpoint, type PlainState, type Tcb } from './tcb.js';
 
 /** How the engine draws what it computes; the compile entry (compile.ts) adds what only a host can give. */
 export interface EngineOptions {
@@ -190,13 +190,15 @@ export class World {
     return space;
   }
 
-  setState(ep: Endpoint, t: Tcb, to: TcpState, at: number, cause: number | null, reason: string | null, position: Position | null): void {
-    if (t.state === to) return;
+  /** Enter a state (a kind alone for states that carry nothing, the variant for SYN_RCVD and TIME_WAIT). */
+  setState(ep: Endpoint, t: Tcb, next: ConnState | PlainState, at: number, cause: number | null, reason: string | null, position: Position | null): void {
+    const to = typeof next === 'string' ? stateOf(next) : next;
+    if (t.state.kind === to.kind) return;
     t.state = to;
     // A reset owed in an earlier state is void once the connection has moved on.
-    if (to !== 'CLOSED') t.pendingReset = null;
+    if (to.kind !== 'CLOSED') t.pendingReset = null;
     ep.primary = t;
-    this.show(ep, to, at, cause, reason, position);
+    this.show(ep, to.kind, at, cause, reason, position);
   }
 
   /** Record a change of the state drawn on `ep`'s lifeline (a forged address has none). */

@@ -45,6 +45,8 @@ interface Flow {
   /** -1 unknown, -2 no scaling, ≥0 shift. */
   winScale: number;
   seen: boolean;
+  /** An ACK from the other side was marked "ACKed unseen" and this side has sent nothing since. */
+  unseenMarked: boolean;
 }
 
 const A_KEEP_ALIVE = 1;
@@ -136,10 +138,14 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       fwd.dupacknum = 0;
     }
     // ACKED UNSEEN SEGMENT: once; the bytes up to what was seen then count as acknowledged.
-    if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && flags & TH_ACK) {
+    // Not again for the same gap: only once the other side has sent something since the last time (tshark 4.0.17
+    // stays quiet on the later ACKs of a stalled peer).
+    if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && flags & TH_ACK && !rev.unseenMarked) {
       a.ackedUnseen = true;
       rev.maxseqtobeacked = rev.nextseq;
+      rev.unseenMarked = true;
     }
+    fwd.unseenMarked = false;
     // Whether the segment occupies sequence space, and the sequence number after it.
     const occupies = seglen > 0 || (flags & (TH_SYN | TH_FIN)) !== 0;
     const nextseq = (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
@@ -209,5 +215,6 @@ function newFlow(): Flow {
     lastnondupack: 0,
     winScale: -1,
     seen: false,
+    unseenMarked: false,
   };
 }

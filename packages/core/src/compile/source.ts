@@ -9,9 +9,9 @@ import type { Timeline } from '../timeline.js';
 import type { CaptureTuple } from '../capture/scan.js';
 import { parseStreamSelector } from '../capture/selector.js';
 import { timelineFromCapture } from '../capture/timeline.js';
-import type { CaptureStatement, SegmentStatement, SequenceDocument, Statement } from '../sequence/ast.js';
+import type { CaptureStatement, SegmentStatement, SequenceDocument } from '../sequence/ast.js';
 import { INTERNAL_ERROR, parseSequence } from '../sequence/parser.js';
-import { diagramSettings, simulate, type EngineOptions } from '../sequence/simulate.js';
+import { diagramSettings, eachStatement, simulate, type EngineOptions } from '../sequence/simulate.js';
 
 export interface CompileOptions extends EngineOptions {
   /** Supplied by the host for `capture ./x.pcap stream 0`; core itself does no I/O. */
@@ -28,7 +28,7 @@ export function compileDocument(doc: SequenceDocument, options: CompileOptions =
   const captures: CaptureStatement[] = [];
   let firstSegment: SegmentStatement | null = null;
   if (doc && Array.isArray(doc.statements)) {
-    visit(doc.statements, (s) => {
+    eachStatement(doc.statements, (s) => {
       if (s.type === 'capture') captures.push(s);
       else if (s.type === 'segment') firstSegment ??= s;
     });
@@ -41,14 +41,6 @@ export function compileDocument(doc: SequenceDocument, options: CompileOptions =
     if (captures.length > 1) fail('capture-mixed', 'one capture per diagram', captures[1]!.position, 'a single capture statement', 'draw each capture in its own block');
     return fromCapture(captures[0]!, firstSegment, options, settings);
   }, INTERNAL_ERROR);
-}
-
-function visit(statements: Statement[], f: (s: Statement) => void): void {
-  for (const s of statements) {
-    f(s);
-    if (s.type === 'par') for (const b of s.branches) visit(b, f);
-    else if (s.type === 'loop') visit(s.body, f);
-  }
 }
 
 function fail(code: string, reason: string, position: Position | null, expected: string | null, hint: string | null): never {

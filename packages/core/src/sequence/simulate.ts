@@ -21,6 +21,7 @@ import { eachStatement, err, World, type Cursor, type EngineOptions } from './en
 import { INTERNAL_ERROR } from './parser.js';
 
 export type { EngineOptions } from './engine/world.js';
+export { eachStatement } from './engine/world.js';
 
 function checkDocument(doc: SequenceDocument): void {
   if (!doc || doc.type !== 'document' || !Array.isArray(doc.statements)) {

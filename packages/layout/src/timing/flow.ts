@@ -125,7 +125,7 @@ export function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayout
       const hx = cx.get(r.participant);
       if (hx === undefined) return;
       // A crash row carries no arrow: the word fits right of the lifeline.
-      items.push(...crashMark(hx, ry + (m.lineH + 16) / 2, 12, stepAt(timeline, r.at), m, 'right').items);
+      for (const it of crashMark(hx, ry + (m.lineH + 16) / 2, 12, stepAt(timeline, r.at), m, 'right').items) items.push(it);
       return;
     }
     if (r.kind === 'note') {

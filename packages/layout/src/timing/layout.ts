@@ -477,7 +477,7 @@ function layoutColumns(
     // Across the whole state box in the states style, across the lifeline otherwise; the word just outside.
     const half = style === 'states' ? c.half : 10;
     const mark = crashMark(c.cx, yTop[i]!, half, stepAt(timeline, cr.at), m, side);
-    items.push(...mark.items);
+    for (const it of mark.items) items.push(it);
     obstacles.push(inflate(itemBox(mark.text), 2));
     obstacles.push({ x1: c.cx - half, y1: yTop[i]! - 8, x2: c.cx + half, y2: yTop[i]! + 8 });
   }

@@ -52,7 +52,8 @@ function participantsAndStates(w: World): { participants: Participant[]; states:
     participants.push({ id, label: ep.label, address: ep.address, port, position: ep.position });
     if (!ep.spoofed) states.push({ participant: id, at: 0, from: null, to: ep.initial, cause: null, reason: 'initial state', position: ep.position });
   }
-  states.push(...w.states);
+  // One entry per state change: a loop, not a spread (a spread of a long list overflows the call stack).
+  for (const s of w.states) states.push(s);
   // Array sort is stable: changes at the same instant keep the order they happened in.
   states.sort((a, b) => a.at - b.at);
   return { participants, states };

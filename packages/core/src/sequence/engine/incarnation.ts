@@ -84,7 +84,8 @@ function mixed(ep: Endpoint, v: SeqValue, what: 'numbers' | 'symbols'): never {
 }
 
 function nextSymbolicRel(t: Tcb, space: Space): number {
-  const top = Math.max(t.sndNxt, ...space.bases);
+  let top = t.sndNxt;
+  for (const b of space.bases) top = Math.max(top, b);
   return (Math.floor(top / SYMBOLIC_STRIDE) + 1) * SYMBOLIC_STRIDE;
 }
 

@@ -42,12 +42,22 @@ export function err(code: string, reason: string, position: Position | null, exp
   throw new WiregramError({ code, reason, position, expected, hint });
 }
 
-/** Visit every statement in text order, inside par branches and loop bodies too (each loop body once). */
+/**
+ * Visit every statement in text order, inside par branches and loop bodies too (each loop body once). An explicit
+ * stack, not recursion: the call stack stays flat however the blocks nest.
+ */
 export function eachStatement(statements: Statement[], visit: (s: Statement) => void): void {
-  for (const s of statements) {
+  const stack: Array<{ list: Statement[]; i: number }> = [{ list: statements, i: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const s = top.list[top.i++]!;
     visit(s);
-    if (s.type === 'par') for (const b of s.branches) eachStatement(b, visit);
-    else if (s.type === 'loop') eachStatement(s.body, visit);
+    if (s.type === 'par') for (let b = s.branches.length - 1; b >= 0; b--) stack.push({ list: s.branches[b]!, i: 0 });
+    else if (s.type === 'loop') stack.push({ list: s.body, i: 0 });
   }
 }
 

@@ -38,12 +38,13 @@ describe('protocol rules', () => {
     expect(e).toMatchObject({ code: 'ack-unsent', line: 6, column: 28 });
     expect(e.reason).toBe('client acknowledges y+500, but server has only sent up to y+1');
     expect(e.hint).toContain('ack=y+500!');
-    // forced with `!`: drawn, marked, and the receiver flags it
+    // forced with `!`: drawn, marked as acknowledging what nobody saw sent (Wireshark's "ACKed unseen segment"),
+    // and the receiver flags it
     const tl = compileSequence('participant client\nparticipant server\nisn client=x server=y\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK, ack=y+500!\n');
     const s = tl.segments[2]!;
     expect(s.label).toBe('ACK, seq=x+1, ack=y+500');
     expect(s.overrides).toEqual(['ack']);
-    expect(s.marks.map((m) => m.kind)).toEqual(['override', 'out-of-window']);
+    expect(s.marks.map((m) => m.kind)).toEqual(['acked-unseen', 'override', 'out-of-window']);
   });
   test('ACK before the SYN, ACK arrived', () => {
     const e = failure(HEAD + 'client -> server: SYN\nclient -> server: ACK\n');

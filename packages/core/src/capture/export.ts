@@ -42,7 +42,14 @@ export interface SequenceTextOptions extends CaptureStreamOptions {
  * `forced`. Which numbers need pinning is decided by compiling the text with the engine; that happens at the compile
  * entry (compile/capture-text.ts), since captures and the engine know nothing of each other.
  */
-export function renderSequenceText(tl: Timeline, frames: readonly number[] | null, options: SequenceTextOptions, forced: { seq: Set<number>; ack: Set<number> }): string {
+/** Segments whose seq or ack the text pins; `unseen`: acks of bytes the capture never saw, pinned with `!`. */
+export interface ForcedNumbers {
+  seq: Set<number>;
+  ack: Set<number>;
+  unseen?: Set<number>;
+}
+
+export function renderSequenceText(tl: Timeline, frames: readonly number[] | null, options: SequenceTextOptions, forced: ForcedNumbers): string {
   const abs = options.numbering === 'absolute';
   const lines: string[] = [];
   const segs = tl.segments;
@@ -50,7 +57,10 @@ export function renderSequenceText(tl: Timeline, frames: readonly number[] | nul
   lines.push(`# imported by wiregram from TCP stream ${tl.options.extra['stream'] ?? '?'}${from}: ${segs.length} segment${segs.length === 1 ? '' : 's'}`);
   lines.push('# t= is the capture time in seconds from the first packet (Wireshark: frame.time_relative); the flow layout shows it');
   if (tl.title) lines.push(`title ${quote(tl.title)}`);
-  lines.push(`option layout=flow labels=wireshark numbering=${abs ? 'absolute' : 'relative'}`);
+  // A capture's TIME_WAIT outlasts it (2MSL is minutes): an MSL as long as the stream keeps a late FIN
+  // retransmission inside TIME_WAIT, as on the wire.
+  const msl = tl.timers.some((t) => t.kind === 'TIME_WAIT') ? ` msl=${Math.min(10_000, segs.length + 1)}` : '';
+  lines.push(`option layout=flow labels=wireshark numbering=${abs ? 'absolute' : 'relative'}${msl}`);
   // Each side's usual window (Wireshark's calculated Win=) goes on its participant; segments state only changes.
   const usualWin = new Map<string, number>();
   for (const p of tl.participants) {
@@ -88,7 +98,7 @@ export function renderSequenceText(tl: Timeline, frames: readonly number[] | nul
     if (seq !== expectSeq || forced.seq.has(k)) parts.push(`seq=${seq}`);
     if (s.ack) {
       const expectAck = next.get(s.to) ?? isn.get(s.to) ?? 0;
-      if (num(s.ack) !== expectAck || forced.ack.has(k)) parts.push(`ack=${num(s.ack)}`);
+      if (num(s.ack) !== expectAck || forced.ack.has(k)) parts.push(`ack=${num(s.ack)}${forced.unseen?.has(k) ? '!' : ''}`);
     }
     if (s.len > 0) parts.push(`len=${s.len}`);
     for (const o of s.options) {
@@ -99,7 +109,7 @@ export function renderSequenceText(tl: Timeline, frames: readonly number[] | nul
     if (s.window !== null && s.window !== usualWin.get(s.from)) parts.push(`win=${s.window}`);
     if (s.marks.some((m) => m.kind === 'keepalive')) parts.push('keepalive');
     else if (s.retransmission) parts.push('retransmit');
-    if (s.time !== null) parts.push(`t=${formatTime(s.time)}`);
+    if (s.time !== null) parts.push(`t=${s.timeText ?? formatTime(s.time)}`);
     const end = (seq + s.len + (s.flags.includes('SYN') ? 1 : 0) + (s.flags.includes('FIN') ? 1 : 0)) >>> 0;
     if (!s.flags.includes('RST') && (!next.has(s.from) || ((end - next.get(s.from)!) | 0) > 0)) next.set(s.from, end);
     const comment = [frames ? `frame ${frames[k]}` : null, ...s.marks.filter((m) => m.kind !== 'reset').map((m) => m.text)]

@@ -4,7 +4,7 @@
  */
 import { WiregramError } from '../errors.js';
 import type { Timeline } from '../timeline.js';
-import { renderSequenceText, sanitizeComment, type SequenceTextOptions } from '../capture/export.js';
+import { renderSequenceText, sanitizeComment, type ForcedNumbers, type SequenceTextOptions } from '../capture/export.js';
 import type { ScanResult, StreamInfo } from '../capture/scan.js';
 import { selectStream, timelineFromScan, type CaptureInput } from '../capture/timeline.js';
 import { compileSequence } from './source.js';
@@ -21,24 +21,46 @@ export function captureToSequenceText(input: CaptureInput, options: SequenceText
 
 /** `captureToSequenceText` of a scan that selected a stream (see `withStream`), e.g. one streamed from disk. */
 export function sequenceTextFromScan(scan: ScanResult & { stream: StreamInfo }, options: SequenceTextOptions = {}): string {
-  return timelineToSequenceText(timelineFromScan(scan, options), scan.packets.map((p) => p.frame), options);
+  const { timeline, frames } = timelineAndFrames(scan, options);
+  return timelineToSequenceText(timeline, frames, options);
+}
+
+/**
+ * The Timeline and each segment's frame number — all the text needs of a scan. A caller that does not keep the
+ * scan itself (`timelineAndFrames(scanCaptureFile(…))`) lets its packets go before the text is written and checked,
+ * which is when an import's memory peaks.
+ */
+export function timelineAndFrames(scan: ScanResult & { stream: StreamInfo }, options: SequenceTextOptions = {}): { timeline: Timeline; frames: number[] } {
+  return { timeline: timelineFromScan(scan, options), frames: scan.packets.map((p) => p.frame) };
 }
 
 /** The text form of a Timeline made from a capture (see `captureToSequenceText`). */
 export function timelineToSequenceText(tl: Timeline, frames: readonly number[] | null = null, options: SequenceTextOptions = {}): string {
   const abs = options.numbering === 'absolute';
   const num = (v: { offset: number; relative: number }) => (abs ? v.offset : v.relative);
-  const forced = { seq: new Set<number>(), ack: new Set<number>() };
+  const unseen = new Set<number>();
+  const forced: ForcedNumbers = { seq: new Set<number>(), ack: new Set<number>(), unseen };
   let text = renderSequenceText(tl, frames, options, forced);
-  // Compile what we wrote with the real engine and pin every number it would compute differently. Two rounds
-  // suffice: pinning one number only ever changes that segment's value.
-  for (let round = 0; round < 2; round++) {
+  // Compile what we wrote with the real engine and pin every number it computes differently. An ACK of bytes the
+  // capture never saw is pinned with `!` (the engine then marks it "ACKed unseen segment", as Wireshark does); each
+  // such pin can move the numbers after it, so this repeats until nothing changes (bounded).
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     let compiled: Timeline;
     try {
       compiled = compileSequence(text);
     } catch (e) {
-      if (round > 0) break;
+      const k = e instanceof WiregramError && e.code === 'ack-unsent' ? segmentAtLine(text, e.line) : -1;
+      if (k >= 0 && !unseen.has(k)) {
+        unseen.add(k);
+        forced.ack.add(k);
+        text = renderSequenceText(tl, frames, options, forced);
+        continue;
+      }
       const why = e instanceof WiregramError ? e.message : String(e);
+      if (e instanceof WiregramError && (e.code === 'too-large' || e.code === 'too-many-segments')) {
+        // Not a protocol problem: the stream is longer than one diagram may be (a bound on work and output).
+        return `# note: this stream is too long for one wiregram diagram (${sanitizeComment(e.reason)}); the text is complete, but check and render need a part of it: keep the segments to draw, or import fewer (maxSegments)\n${text}`;
+      }
       return `# note: wiregram's engine does not accept this stream as written (${sanitizeComment(why)}); edit the marked line\n${text}`;
     }
     let changed = false;
@@ -55,14 +77,20 @@ export function timelineToSequenceText(tl: Timeline, frames: readonly number[] |
       }
     });
     if (!changed) break;
-    const next = renderSequenceText(tl, frames, options, forced);
-    try {
-      compileSequence(next);
-      text = next;
-    } catch {
-      break; // keep the last text the engine accepted
-    }
+    text = renderSequenceText(tl, frames, options, forced);
   }
   return text;
 }
 
+const MAX_ROUNDS = 200;
+
+/** The segment index written on a 1-based line of the rendered text, or -1. */
+function segmentAtLine(text: string, line: number | null): number {
+  if (line === null) return -1;
+  const lines = text.split('\n');
+  let k = -1;
+  for (let i = 0; i < lines.length && i < line; i++) if (SEGMENT_LINE.test(lines[i]!)) k++;
+  return SEGMENT_LINE.test(lines[line - 1] ?? '') ? k : -1;
+}
+
+const SEGMENT_LINE = /^(& )?\S+ -> \S+: /;

@@ -389,6 +389,7 @@ function sendCall(req: Request, d: Draft): void {
     err('data-before-handshake', `${from.id} cannot send data in SYN_RCVD — the handshake has not finished`, req.position, `${to.id}'s ACK first`, `let ${to.id} send the ACK first`);
   }
   if (state !== 'ESTABLISHED' && state !== 'CLOSE_WAIT' && !keepalive) {
+    if (resendBeforeFin(req, d)) return;
     err(
       'data-after-fin',
       `${from.id} cannot send data in ${state} — it has already sent its FIN`,
@@ -418,6 +419,22 @@ function sendCall(req: Request, d: Draft): void {
     d.seqRel = t.sndNxt;
     t.sndNxt += len;
   }
+}
+
+/**
+ * §3.10.2 SEND after CLOSE: no new data, but bytes sent before the FIN may go again while the FIN is unacknowledged
+ * (FIN-WAIT-1, CLOSING, LAST-ACK) — what real stacks do when such a segment was lost. The author marks it
+ * `retransmit` or names its `seq=` below the FIN; SND.NXT does not move.
+ */
+function resendBeforeFin(req: Request, d: Draft): boolean {
+  const { t, state, attrs, len } = req;
+  if (!t.finSent || (state !== 'FIN_WAIT_1' && state !== 'CLOSING' && state !== 'LAST_ACK')) return false;
+  if (!attrs.has('retransmit') && !attrs.has('seq')) return false;
+  const again = t.outstanding.find((o) => !o.retransmitted && o.len > 0 && o.end <= t.finRel);
+  d.seqRel = again ? again.start : t.finRel - len;
+  d.retransmission = true;
+  retransmitting(d, again);
+  return true;
 }
 
 /** An ACK without data (maybe PSH/URG/ECE/CWR): at SND.NXT, or a lost one repeated. */
@@ -474,6 +491,9 @@ function applyOverrides(w: World, req: Request, d: Draft, fromSpace: Space, toSp
         `an ACK cannot cover bytes never sent; write ack=${v.text}! to draw a deliberately bogus segment`,
       );
     }
+    // Forced past what the peer sent: a capture that missed the peer's segments, or a deliberately bogus ACK.
+    // Either way it acknowledges bytes nobody saw sent, which Wireshark calls an "ACKed unseen segment".
+    if (v.forced && !stale && rel > peerNxt) req.mark('acked-unseen', 'ACKed unseen segment');
     if (rel !== computed) {
       overrides.push('ack');
       if (!stale) req.mark('override', computed === null ? 'ack set by hand' : `ack overridden (expected ${formatSeq(toSpace.number(computed))})`);

@@ -34,6 +34,10 @@ export function workspacePackages(): Array<{ name: string; dir: string; version:
 
 function walk(dir: string, into: string[]): void {
   if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) {
+    into.push(dir);
+    return;
+  }
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p, into);
@@ -41,12 +45,12 @@ function walk(dir: string, into: string[]): void {
   }
 }
 
-/** Changes whenever a manifest, README or built file of any package changes. */
+/** Changes whenever a manifest, README, source or built file of any package changes (src/ is shipped too). */
 function fingerprint(): string {
   const h = createHash('sha256');
   for (const { dir } of workspacePackages()) {
     const files: string[] = [];
-    for (const name of readdirSync(dir)) if (!['node_modules', 'src', 'test'].includes(name)) walk(join(dir, name), files);
+    for (const name of readdirSync(dir)) if (!['node_modules', 'test'].includes(name)) walk(join(dir, name), files);
     for (const f of files.sort()) {
       const s = statSync(f);
       h.update(`${f}\0${s.size}\0${s.mtimeMs}\n`);

@@ -64,7 +64,7 @@ describe.each(packages.map((p) => [p.name, p]))('%s', (name, { dir }) => {
   });
 
   it('ships every file its exports, main, types and bin point to', () => {
-    const m = pkg().manifest as Record<string, unknown>;
+    const m = pkg().manifest as unknown as Record<string, unknown>;
     const targets: string[] = [];
     const collect = (v: unknown): void => {
       if (typeof v === 'string') targets.push(v);
@@ -138,8 +138,9 @@ describe.each(packages.map((p) => [p.name, p]))('%s', (name, { dir }) => {
     // The one expected note: a dry run without an npm login says a real publish would need one.
     const complaints = run.stderr.split('\n').filter((l) => /npm (warn|error|ERR)/i.test(l) && !/requires you to be logged in/.test(l));
     expect(complaints, 'npm publish complained').toEqual([]);
-    const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { id: string; files: Array<{ path: string }> } | Record<string, { id: string; files: Array<{ path: string }> }>;
-    const info = 'id' in report ? report : Object.values(report)[0]!;
+    type Report = { id: string; files: Array<{ path: string }> };
+    const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as Report | Record<string, Report>;
+    const info = (typeof report.id === 'string' ? report : Object.values(report)[0]) as Report;
     expect(info.id).toBe(`${name}@${p.manifest.version}`);
     expect(info.files.map((f) => f.path).sort()).toEqual(p.files);
   });

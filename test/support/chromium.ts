@@ -106,3 +106,25 @@ export async function screenshotSvg(svg: string, pngPath: string, options: Scree
   if (options.browser) await run(options.browser);
   else await withBrowser(run);
 }
+
+/**
+ * Serve the files of `dir` to `page` under `origin` (default `http://site.test`) through request interception:
+ * nothing leaves the machine, and module scripts work (Chromium refuses ES modules from file:// pages).
+ * Unknown paths get a 404, which Chromium logs as a console error (so `pageErrors` sees it).
+ */
+export async function serveDirectory(page: Page, dir: string, origin = 'http://site.test'): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { extname, join: joinPath, normalize } = await import('node:path');
+  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.json': 'application/json', '.png': 'image/png' };
+  await page.route(`${origin}/**`, async (route) => {
+    let path = decodeURIComponent(new URL(route.request().url()).pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = joinPath(dir, normalize(path).replace(/^(\.\.[/\\])+/, ''));
+    try {
+      await route.fulfill({ status: 200, body: await readFile(file), contentType: types[extname(file)] ?? 'application/octet-stream' });
+    } catch {
+      await route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+  return origin;
+}

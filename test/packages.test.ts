@@ -6,10 +6,10 @@
  * Packages added later (host integrations) are checked by the same rules without listing them here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markdownLinks, REPOSITORY, runtimeImports, typeImports, unpack, type PackedPackage } from './support/packages.js';
 import { packedTarballs, ROOT, workspacePackages } from './support/tarballs.js';
 
@@ -20,6 +20,9 @@ beforeAll(() => {
   const tarballs = packedTarballs();
   for (const { name } of packages) packed.set(name, unpack(name, tarballs[name]!));
 }, 300_000);
+afterAll(() => {
+  for (const p of packed.values()) rmSync(dirname(p.dir), { recursive: true, force: true });
+});
 
 const LICENSE = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
 
@@ -134,6 +137,7 @@ describe.each(packages.map((p) => [p.name, p]))('%s', (name, { dir }) => {
       encoding: 'utf8',
       env: { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'warn' },
     });
+    rmSync(cwd, { recursive: true, force: true });
     expect(run.status, run.stderr).toBe(0);
     // The one expected note: a dry run without an npm login says a real publish would need one.
     const complaints = run.stderr.split('\n').filter((l) => /npm (warn|error|ERR)/i.test(l) && !/requires you to be logged in/.test(l));

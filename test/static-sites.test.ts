@@ -12,9 +12,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, pageErrors, serveDirectory } from './support/chromium.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserForFile, pageErrors, serveDirectory } from './support/chromium.js';
 import { HANDSHAKE } from './support/markdown.js';
 import { SEED_WAVEHAND } from './support/seeds.js';
 import { shapeBlock, shapePage, type Shape } from './support/static-sites.js';
@@ -27,8 +27,6 @@ const BLOCKS = [
   { language: 'tcp-sequence', source: SEED_WAVEHAND.trim() },
 ];
 
-let browser: BrowserContext;
-let close: () => Promise<void>;
 let bundle: string;
 // Temporary folders of this file, removed at the end.
 const temps: string[] = [];
@@ -45,10 +43,8 @@ beforeAll(async () => {
   npmInstall(dir, ['@wiregram/core', '@wiregram/layout', '@wiregram/svg', '@wiregram/browser'].map((n) => tgz[n]!));
   bundle = join(dir, 'node_modules', '@wiregram', 'browser', 'dist', 'wiregram.min.js');
   mkdirSync(SHOTS, { recursive: true });
-  ({ browser, close } = await launchBrowser());
 }, 300_000);
-afterAll(async () => {
-  await close?.();
+const browser = browserForFile(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -75,7 +71,7 @@ interface Opened {
 
 /** Open `path` of `site`, wait until `count` diagrams (or error boxes) are on the page. */
 async function openSite(site: string, path: string, count: number, colorScheme: 'light' | 'dark' = 'light'): Promise<Opened> {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = pageErrors(page);
   await page.emulateMedia({ colorScheme });
   const origin = await serveDirectory(page, site);

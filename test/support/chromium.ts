@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -127,4 +128,23 @@ export async function serveDirectory(page: Page, dir: string, origin = 'http://s
     }
   });
   return origin;
+}
+
+/**
+ * One browser for a whole test file: launched in `beforeAll`, closed (profile removed) in `afterAll`, then
+ * `cleanup` runs. Call at the top level of the file; the returned function gives the browser inside tests.
+ */
+export function browserForFile(cleanup?: () => void): () => BrowserContext {
+  let launched: Awaited<ReturnType<typeof launchBrowser>> | null = null;
+  beforeAll(async () => {
+    launched = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await launched?.close();
+    cleanup?.();
+  });
+  return () => {
+    if (!launched) throw new Error('browserForFile: the browser is not launched yet (use it inside a test)');
+    return launched.browser;
+  };
 }

@@ -8,9 +8,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, pageErrors, serveDirectory } from '../../../test/support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserForFile, pageErrors, serveDirectory } from '../../../test/support/chromium.js';
 import { HANDSHAKE } from '../../../test/support/markdown.js';
 import { escapeHtml, shapePage } from '../../../test/support/static-sites.js';
 
@@ -22,20 +22,12 @@ copyFileSync(join(DIST, 'wiregram.iife.min.js'), join(site, 'wiregram.iife.min.j
 const MODULE = (options = '') => `<script type="module">import { run } from '/wiregram.min.js'; window.result = run(${options}); window.done = true;</script>`;
 const BAD = 'participant client\nparticipant server\nclient -> server: SYN\nclient -> server: PSH, ACK len=100';
 
-let browser: BrowserContext;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ browser, close } = await launchBrowser());
-});
-afterAll(async () => {
-  await close?.();
-  rmSync(site, { recursive: true, force: true });
-});
+const browser = browserForFile(() => rmSync(site, { recursive: true, force: true }));
 
 /** Open `html` as /index.html of the test site; resolves when the page's script set `window.done`. */
 async function open(html: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
   writeFileSync(join(site, 'index.html'), html);
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = pageErrors(page);
   await page.emulateMedia({ colorScheme });
   const origin = await serveDirectory(page, site);

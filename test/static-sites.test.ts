@@ -2,8 +2,9 @@
  * The static-site recipes (docs/recipes/{hugo,jekyll,hexo,mkdocs,html}.md), each as a reader gets it: the page
  * in the exact markup the tool prints, the recipe's own snippet (taken from the recipe file, so docs and test
  * cannot drift apart), and @wiregram/browser's bundle installed with npm from the packed tarballs — opened in
- * Chromium. Hugo is real: the Debian `hugo` builds a site from the recipe's layouts, once with the plain
- * script and once with its render hooks. Checked: every block becomes its diagram with the right labels,
+ * Chromium. Hugo, Jekyll and MkDocs are real builds with the Debian packages (hugo 0.111 from the recipe's
+ * layouts, once with the plain script and once with its render hooks; jekyll 4.3; mkdocs 1.4 + pymdownx);
+ * Hexo's markup and the other shapes come from test/support/static-sites.ts. Checked: every block becomes its diagram with the right labels,
  * ordinary code stays, no console error, ids unique on the page, dark mode. Screenshots (light and dark) go
  * to test-output/static-sites/.
  */
@@ -28,6 +29,7 @@ const BLOCKS = [
 ];
 
 let bundle: string;
+let classicBundle: string;
 // Temporary folders of this file, removed at the end.
 const temps: string[] = [];
 function tempDir(prefix: string): string {
@@ -42,6 +44,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'package.json'), '{"name":"static-site-assets","private":true}');
   npmInstall(dir, ['@wiregram/core', '@wiregram/layout', '@wiregram/svg', '@wiregram/browser'].map((n) => tgz[n]!));
   bundle = join(dir, 'node_modules', '@wiregram', 'browser', 'dist', 'wiregram.min.js');
+  classicBundle = join(dir, 'node_modules', '@wiregram', 'browser', 'dist', 'wiregram.iife.min.js');
   mkdirSync(SHOTS, { recursive: true });
 }, 300_000);
 const browser = browserForFile(() => {
@@ -56,12 +59,25 @@ function recipeFiles(recipe: string): Record<string, string> {
   return files;
 }
 
-/** A new site folder with the bundle copied where the recipe's snippet loads it from. */
+/** A new site folder with the bundle (the module, or the classic script) where the recipe loads it from. */
 function siteWithBundle(bundlePath: string): string {
   const site = tempDir('wg-site-');
   mkdirSync(join(site, dirname(bundlePath)), { recursive: true });
-  copyFileSync(bundle, join(site, bundlePath));
+  copyFileSync(bundlePath.endsWith('.iife.min.js') ? classicBundle : bundle, join(site, bundlePath));
   return site;
+}
+
+/** Write `files` (path → text) under `site`. */
+function writeFiles(site: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(site, dirname(name)), { recursive: true });
+    writeFileSync(join(site, name), text);
+  }
+}
+
+/** The page's Markdown: the three blocks and an ordinary code block, after front matter. */
+function markdownPage(frontMatter: string): string {
+  return `---\n${frontMatter}---\n# TCP notes\n\n${BLOCKS.map((b) => `\`\`\`${b.language}\n${b.source}\n\`\`\`\n`).join('\nSome prose.\n\n')}\n\`\`\`js\nconsole.log("an ordinary code block");\n\`\`\`\n`;
 }
 
 interface Opened {
@@ -132,10 +148,7 @@ describe('Hugo (real build with Debian hugo)', () => {
     };
     if (withHooks)
       for (const name of ['layouts/_default/_markup/render-codeblock-tcp-sequence.html', 'layouts/_default/_markup/render-codeblock-packet-header.html']) files[name] = recipe[name]!;
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(join(site, dirname(name)), { recursive: true });
-      writeFileSync(join(site, name), text);
-    }
+    writeFiles(site, files);
     execFileSync('hugo', ['--quiet', '--source', site, '--destination', join(site, 'public')], { stdio: 'pipe', timeout: 60_000 });
     // Serve what Hugo built, the bundle included (copied from static/).
     return join(site, 'public');
@@ -181,20 +194,39 @@ describe('Hugo (real build with Debian hugo)', () => {
   });
 });
 
-describe('Jekyll (kramdown + Rouge markup)', () => {
-  it('shows the diagrams with the include from the recipe', async () => {
-    const include = recipeFiles('jekyll.md')['_includes/wiregram.html']!;
-    // Liquid's relative_url with an empty baseurl, as on a user site.
-    const script = include.replace(/\{\{\s*"([^"]+)"\s*\|\s*relative_url\s*\}\}/g, '$1');
-    const site = shapeSite('jekyll', 'assets/js/wiregram.min.js', script);
-    const light = await openSite(site, '/index.html', 3);
+describe('Jekyll (real build with Debian jekyll 4.3: kramdown + Rouge)', () => {
+  const include = recipeFiles('jekyll.md')['_includes/wiregram.html']!;
+
+  it('the include from the recipe shows the diagrams of a real Jekyll page', async () => {
+    const site = siteWithBundle('assets/js/wiregram.min.js');
+    writeFiles(site, {
+      '_config.yml': 'title: wiregram on Jekyll\n',
+      '_layouts/default.html': '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ page.title }}</title></head><body><main>{{ content }}</main>\n{% include wiregram.html %}\n</body></html>\n',
+      '_includes/wiregram.html': include,
+      'index.md': markdownPage('layout: default\ntitle: TCP notes\n'),
+    });
+    execFileSync('jekyll', ['build', '--quiet', '--source', site, '--destination', join(site, '_site')], { stdio: 'pipe', timeout: 120_000 });
+    const pub = join(site, '_site');
+    const html = readFileSync(join(pub, 'index.html'), 'utf8');
+    // A language Rouge does not know: kramdown's plain code block.
+    expect(html).toContain('<pre><code class="language-tcp-sequence">');
+    expect(html).toContain('highlighter-rouge'); // the js block, highlighted as usual
+    const light = await openSite(pub, '/index.html', 3);
     await expectDiagrams(light, ['handshake', 'tcp-header', 'wavehand']);
     await shoot(light, 'jekyll-light');
-    const dark = await openSite(site, '/index.html', 3, 'dark');
+    const dark = await openSite(pub, '/index.html', 3, 'dark');
     await shoot(dark, 'jekyll-dark');
     expect(await darkFill(dark.page)).not.toBe(await darkFill(light.page));
     await light.page.close();
     await dark.page.close();
+  });
+
+  it('the highlighter-rouge wrapper (a language a Rouge lexer answers to) is replaced whole', async () => {
+    const script = include.replace(/\{\{\s*"([^"]+)"\s*\|\s*relative_url\s*\}\}/g, '$1');
+    const opened = await openSite(shapeSite('jekyll', 'assets/js/wiregram.min.js', script), '/index.html', 3);
+    await expectDiagrams(opened, ['handshake', 'tcp-header', 'wavehand']);
+    expect(await opened.page.locator('.highlighter-rouge').count()).toBe(0);
+    await opened.page.close();
   });
 });
 
@@ -211,26 +243,42 @@ describe('Hexo (highlight.js filter markup)', () => {
   });
 });
 
-describe('MkDocs (pymdownx markup)', () => {
+describe('MkDocs (real build with Debian mkdocs 1.4 + pymdownx)', () => {
   const files = recipeFiles('mkdocs.md');
-  it('mkdocs.yml declares both custom fences and loads the scripts as modules', () => {
-    const yml = files['mkdocs.yml']!;
-    expect(yml).toMatch(/name: tcp-sequence\s+class: tcp-sequence\s+format: !!python\/name:pymdownx\.superfences\.fence_code_format/);
-    expect(yml).toMatch(/name: packet-header/);
-    expect(yml).toMatch(/path: js\/wiregram-run\.js\s+type: module/);
-  });
+  const runScript = files['docs/js/wiregram-run.js']!;
 
-  it.each(['mkdocs-custom-fence', 'mkdocs-div-fence', 'mkdocs-highlight'] as const)('%s, with the palette toggle as dark selector', async (shape) => {
-    const site = siteWithBundle('js/wiregram.min.js');
-    writeFileSync(join(site, 'js', 'wiregram-run.js'), files['docs/js/wiregram-run.js']!);
-    // MkDocs prints extra_javascript entries with `type: module` as module scripts at the end of <body>.
-    writeFileSync(join(site, 'index.html'), shapePage(shape, BLOCKS, '<script src="js/wiregram.min.js" type="module"></script>\n<script src="js/wiregram-run.js" type="module"></script>'));
-    const opened = await openSite(site, '/index.html', 3);
+  it('the recipe\'s mkdocs.yml and script show the diagrams of a real MkDocs page; the palette toggle turns them dark', async () => {
+    const site = siteWithBundle('docs/js/wiregram.iife.min.js');
+    writeFiles(site, {
+      // The recipe's configuration as written, plus what every site has; the built-in theme's highlight.js
+      // comes from a CDN, which a test cannot reach, so it is turned off.
+      'mkdocs.yml': `site_name: wiregram on MkDocs\ntheme:\n  name: mkdocs\n  highlightjs: false\n${files['mkdocs.yml']!}`,
+      'docs/js/wiregram-run.js': runScript,
+      'docs/index.md': markdownPage('title: TCP notes\n'),
+    });
+    execFileSync('mkdocs', ['build', '--quiet', '--config-file', join(site, 'mkdocs.yml'), '--site-dir', join(site, 'site')], { stdio: 'pipe', timeout: 120_000 });
+    const pub = join(site, 'site');
+    const html = readFileSync(join(pub, 'index.html'), 'utf8');
+    expect(html).toContain('<pre class="tcp-sequence"><code>');
+    expect(html).toContain('<pre class="packet-header"><code>');
+    const opened = await openSite(pub, '/index.html', 3);
     await expectDiagrams(opened, ['handshake', 'tcp-header', 'wavehand']);
+    await shoot(opened, 'mkdocs-light');
+    // The whole page inside the MkDocs theme (its CSS around the figures).
+    await opened.page.screenshot({ path: join(SHOTS, 'mkdocs-page.png'), fullPage: true });
     const light = await darkFill(opened.page);
     await opened.page.evaluate(() => document.body.setAttribute('data-md-color-scheme', 'slate'));
     expect(await darkFill(opened.page)).not.toBe(light);
-    if (shape === 'mkdocs-custom-fence') await shoot(opened, 'mkdocs-slate');
+    await shoot(opened, 'mkdocs-slate');
+    await opened.page.close();
+  });
+
+  it.each(['mkdocs-div-fence', 'mkdocs-highlight'] as const)('%s markup is found too', async (shape) => {
+    const site = siteWithBundle('js/wiregram.iife.min.js');
+    writeFileSync(join(site, 'js', 'wiregram-run.js'), runScript);
+    writeFileSync(join(site, 'index.html'), shapePage(shape, BLOCKS, '<script src="js/wiregram.iife.min.js"></script>\n<script src="js/wiregram-run.js"></script>'));
+    const opened = await openSite(site, '/index.html', 3);
+    await expectDiagrams(opened, ['handshake', 'tcp-header', 'wavehand']);
     await opened.page.close();
   });
 });

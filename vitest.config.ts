@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -18,11 +18,18 @@ export default defineConfig({
       { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },
       { find: /^markdown-it-wiregram$/, replacement: r('packages/markdown-it-wiregram/src/index.ts') },
       { find: /^@wiregram\/browser$/, replacement: r('packages/browser/src/index.ts') },
+      { find: /^@wiregram\/docusaurus$/, replacement: r('packages/docusaurus/src/index.ts') },
+      { find: /^@wiregram\/astro$/, replacement: r('packages/astro/src/index.ts') },
       { find: /^@wiregram\/cli$/, replacement: r('packages/cli/src/index.ts') },
+      { find: /^@wiregram\/vitepress$/, replacement: r('packages/vitepress/src/index.ts') },
+      { find: /^@wiregram\/eleventy$/, replacement: r('packages/eleventy/src/index.ts') },
+      { find: /^@wiregram\/slidev$/, replacement: r('packages/slidev/src/index.ts') },
     ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    // test/hosts/<host>/ are real sites (with their own node_modules), not tests.
+    exclude: [...configDefaults.exclude, 'test/hosts/*/**/*'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dist, printTable, ROOT } from './lib.mjs';
+import { cliBin, dist, printTable } from './lib.mjs';
 
 const { render } = await import(dist('svg'));
 const { renderDeck, renderPdf } = await import(dist('pdf'));
@@ -60,7 +60,7 @@ try {
   const out = join(dir, 'steps.pdf');
   // Wall time moves with the machine's load (six jobs share two cores here); CPU time is what the work costs.
   const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S"; time "$0" "$@" 2>/dev/null', process.execPath, join(ROOT, 'packages/cli/bin/wiregram.js'), 'deck', '--steps', '--quiet', '-o', out, md], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S"; time "$0" "$@" 2>/dev/null', process.execPath, cliBin(), 'deck', '--steps', '--quiet', '-o', out, md], { encoding: 'utf8' });
   const ms = performance.now() - t0;
   const cpu = r.stderr.trim().split('\n').pop().split(' ').reduce((a, x) => a + Number(x), 0) * 1000;
   const steps = [];

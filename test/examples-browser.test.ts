@@ -104,7 +104,9 @@ describe('pnpm demo → examples/out', () => {
     expect(deck.figures.filter((f) => f.arrowheads > 0).length).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: join(shots, 'lecture-deck-light.png'), fullPage: true });
     await page.close();
-  });
+    // One page after another (about thirty, the RFC 9293 figures included): more than vitest's default 30 s on a
+    // busy machine.
+  }, 180_000);
 
   it('switches to dark with prefers-color-scheme and with the toggle', async () => {
     const path = join(root, 'examples/out/blog-post.html');

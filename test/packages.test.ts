@@ -138,7 +138,8 @@ describe.each(packages.map((p) => [p.name, p]))('%s', (name, { dir }) => {
     const run = spawnSync('npm', ['publish', '--dry-run', '--json', p.tarball], {
       cwd,
       encoding: 'utf8',
-      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'warn' },
+      // Without the npm_config_* variables `pnpm test` exports (pnpm's own settings, unknown to npm, warn).
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k))), npm_config_update_notifier: 'false', npm_config_loglevel: 'warn' },
     });
     rmSync(cwd, { recursive: true, force: true });
     expect(run.status, run.stderr).toBe(0);

@@ -23,6 +23,18 @@ export function elements(doc: Document | Element, name = '*'): Element[] {
   return Array.from(doc.getElementsByTagName(name)) as Element[];
 }
 
+/**
+ * One CSS property of an element's `style` attribute (wiregram writes typography and dashes there, not as
+ * presentation attributes), or null.
+ */
+export function styleOf(el: Element, property: string): string | null {
+  for (const decl of (el.getAttribute('style') ?? '').split(';')) {
+    const colon = decl.indexOf(':');
+    if (colon > 0 && decl.slice(0, colon).trim() === property) return decl.slice(colon + 1).trim();
+  }
+  return null;
+}
+
 export interface TextBox {
   text: string;
   /** Full text of an elided label (its `<title>` child). */
@@ -44,12 +56,12 @@ export function textBoxes(doc: Document): TextBox[] {
   return elements(doc, 'text').map((el) => {
     const text = ownText(el);
     const titleEl = elements(el, 'title')[0];
-    const size = Number(el.getAttribute('font-size'));
+    const size = parseFloat(styleOf(el, 'font-size') ?? 'NaN');
     const x = Number(el.getAttribute('x'));
     const y = Number(el.getAttribute('y'));
-    const w = measureText(text, size, el.getAttribute('font-weight') === 'bold' ? 'bold' : 'normal');
+    const w = measureText(text, size, styleOf(el, 'font-weight') === 'bold' ? 'bold' : 'normal');
     const { ascent, descent } = fontExtents(size);
-    const anchor = el.getAttribute('text-anchor') ?? 'start';
+    const anchor = styleOf(el, 'text-anchor') ?? 'start';
     const left = anchor === 'middle' ? -w / 2 : anchor === 'end' ? -w : 0;
     const m = /rotate\((-?[\d.]+)/.exec(el.getAttribute('transform') ?? '');
     const angle = m ? (Number(m[1]) * Math.PI) / 180 : 0;

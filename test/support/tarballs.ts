@@ -111,7 +111,16 @@ export function packedTarballs(): Record<string, string> {
 export function npmInstall(dir: string, specs: string[] = [], env: NodeJS.ProcessEnv = {}): void {
   const opts = { cwd: dir, stdio: 'pipe' as const, env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false', ...env }, maxBuffer: 64 * 1024 * 1024 };
   try {
-    if (existsSync(join(dir, 'package-lock.json')) && !existsSync(join(dir, 'node_modules'))) execFileSync('npm', ['ci', '--no-audit', '--no-fund'], opts);
+    if (existsSync(join(dir, 'package-lock.json')) && !existsSync(join(dir, 'node_modules'))) {
+      try {
+        execFileSync('npm', ['ci', '--no-audit', '--no-fund'], opts);
+      } catch (e) {
+        // npm 11 leaves other platforms' optional binaries (@swc/html-darwin-arm64, …) out of a lockfile it
+        // writes, and `npm ci` then calls the lockfile out of sync. `npm install` still takes the locked versions.
+        if (!String((e as { stderr?: Buffer }).stderr ?? '').includes('EUSAGE')) throw e;
+        execFileSync('npm', ['install', '--no-audit', '--no-fund'], opts);
+      }
+    }
     if (specs.length) execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', ...specs], opts);
   } catch (e) {
     const err = e as { stdout?: Buffer; stderr?: Buffer; message: string };

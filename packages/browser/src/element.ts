@@ -21,6 +21,8 @@ const OPTION_ATTRIBUTES = ['style', 'label-style', 'state-names', 'numbering', '
 
 /** Page-wide options for every `<wire-gram>` (dark-mode selector, …), set by `defineElement(options)`. */
 let elementOptions: PageOptions = {};
+/** Set when the page options change, so the next run() redraws the elements already drawn. */
+let optionsChanged = false;
 
 // HTMLElement does not exist in Node (a server build importing this module): the class is made on demand.
 type WireGramConstructor = new () => HTMLElement & { refresh(): void; readonly source: string };
@@ -82,12 +84,22 @@ function dedent(text: string): string {
   return cut ? lines.map((l) => l.slice(cut)).join('\n') : text;
 }
 
+/** What identifies a set of page options (functions by identity), to redraw elements only when it changes. */
+function optionsKey(options: PageOptions): string {
+  return JSON.stringify(Object.keys(options).sort().map((k) => [k, typeof options[k] === 'function' ? 'fn' : options[k]]));
+}
+let elementOptionsKey = optionsKey(elementOptions);
+
 /**
  * Register `<wire-gram>` (once; later calls only update the page-wide options). Does nothing outside a
  * browser. Returns the element class, or null where there are no custom elements.
  */
 export function defineElement(options: PageOptions = {}): WireGramConstructor | null {
-  elementOptions = options;
+  if (options.readFile !== elementOptions.readFile || optionsKey(options) !== elementOptionsKey) {
+    elementOptions = options;
+    elementOptionsKey = optionsKey(options);
+    optionsChanged = true;
+  }
   if (typeof customElements === 'undefined' || typeof HTMLElement === 'undefined') return null;
   const existing = customElements.get('wire-gram') as WireGramConstructor | undefined;
   if (existing) return existing;
@@ -96,8 +108,10 @@ export function defineElement(options: PageOptions = {}): WireGramConstructor | 
   return elementClass;
 }
 
-/** Redraw the `<wire-gram>` elements under `root` that were drawn already (after the options changed). */
+/** Redraw the `<wire-gram>` elements under `root` that were drawn already, if the page options changed since. */
 export function refreshElements(root: ParentNode): void {
+  if (!optionsChanged) return;
+  optionsChanged = false;
   for (const el of Array.from(root.querySelectorAll('wire-gram'))) {
     const wg = el as HTMLElement & { refresh?: () => void };
     if (wg.firstElementChild && typeof wg.refresh === 'function') wg.refresh();

@@ -2,7 +2,7 @@
  * @wiregram/browser — wiregram for any HTML page: the diagrams of a Hugo, Jekyll, Hexo or MkDocs site (or a
  * hand-written page) drawn in the reader's browser by one script, the way static blogs use Mermaid.
  *
- *   render(source, options?)   text → { svg, title, width, height, warnings }, synchronously
+ *   render(source, options?)   text → { svg, title, width, height, warnings, tree }, synchronously
  *   run(options?)              every tcp-sequence / packet-header block on the page → its diagram
  *   defineElement()            the <wire-gram> element (the bundles define it when loaded)
  *
@@ -71,7 +71,7 @@ export function run(options: RunOptions = {}): RunResult {
     return result;
   }
   const { root = doc, languages = DIAGRAM_LANGUAGES, ...rest } = options;
-  // <wire-gram> elements take the page-wide options (dark-mode selector, …) too.
+  // <wire-gram> elements take the page-wide options (dark-mode selector, …) too, and are redrawn when they change.
   if (defineElement(rest)) refreshElements(root);
   for (const block of findBlocks(root, languages)) {
     const { element, error } = renderInto(doc, block.source, block.language, rest);

@@ -10,7 +10,7 @@
  * Node ≥ 20.19 / ≥ 22.12. Elsewhere, or when that fails, the block gets a `WiregramError` that says to pass a
  * `readFile` option.
  */
-import { isWiregramError, WiregramError, type Position } from './errors.js';
+import { isWiregramError, WiregramError, type BlockInFile, type Position } from './errors.js';
 
 type NodeHelpers = typeof import('./node.js');
 type ModuleApi = typeof import('node:module');
@@ -110,4 +110,85 @@ export function blockFileReader(
 ): BlockFileReader | undefined {
   if (custom) return (path, position) => custom(path, position, fromFile);
   return fromFile ? lazyProjectFileReader(root, fromFile) : undefined;
+}
+
+type FsApi = typeof import('node:fs');
+const fileTexts = new Map<string, { mtime: number; text: string }>();
+
+/**
+ * The text of a Markdown file as it is on disk, or null (not Node, no such file, unreadable). Hosts hand the
+ * Markdown parser a shortened text — VitePress, Eleventy, Astro content collections and Docusaurus strip the
+ * front matter, Slidev passes one slide — so a block's line in that text is not its line in the file; the file
+ * itself tells. Node's fs is looked up only here (`process.getBuiltinModule`), so browser bundles never load it.
+ */
+export function sourceFileText(path: string): string | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.('node:fs') as FsApi | undefined;
+  if (!fs?.statSync) return null;
+  try {
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
+    // Bounded: a Markdown file of more than 8 MB is not one whose lines we look for.
+    if (!stat || !stat.isFile() || stat.size > 8 * 1024 * 1024) return null;
+    const cached = fileTexts.get(path);
+    if (cached && cached.mtime === stat.mtimeMs) return cached.text;
+    const text = fs.readFileSync(path, 'utf8');
+    if (fileTexts.size > 256) fileTexts.clear();
+    fileTexts.set(path, { mtime: stat.mtimeMs, text });
+    return text;
+  } catch {
+    return null;
+  }
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function nthIndexOf(text: string, part: string, n: number, from = 0): number {
+  let at = from - 1;
+  for (let k = 0; k <= n; k++) {
+    at = text.indexOf(part, at + 1);
+    if (at === -1) return -1;
+  }
+  return at;
+}
+
+/**
+ * Where the block whose content starts at line `seenLine` of the parser's text `seen` starts in the file's
+ * text `disk` (1-based content line), or null when it cannot be told. The whole parsed text inside the file
+ * (front matter stripped) shifts every line alike; otherwise the block is found by its own text, as the same
+ * occurrence (first, second, …) it is in the parsed text.
+ */
+export function lineInFile(disk: string, seen: string, seenLine: number, value: string): number | null {
+  if (disk === seen) return seenLine;
+  const norm = (t: string) => t.replace(/\r\n?/g, '\n');
+  const d = norm(disk);
+  const s = norm(seen);
+  if (s.trim()) {
+    const at = d.indexOf(s);
+    if (at !== -1) return seenLine + lineOfOffset(d, at) - 1;
+  }
+  const body = norm(value);
+  if (!body.trim()) return null;
+  const lines = s.split('\n');
+  const before = lines.slice(0, Math.max(0, seenLine - 1)).join('\n');
+  let n = 0;
+  for (let i = s.indexOf(body); i !== -1 && i < before.length; i = s.indexOf(body, i + 1)) n++;
+  const found = nthIndexOf(d, body, n);
+  return found === -1 ? null : lineOfOffset(d, found);
+}
+
+/**
+ * A block's place for `mapBlockPosition` in its real file: when the host's text is not the file's (see
+ * `sourceFileText`), the file's text and line; else what the host gave. `path` null: the host's text as is.
+ */
+export function blockInSourceFile(path: string | null, seen: string, contentLine: number, value: string, fenceColumn?: number): BlockInFile {
+  const asSeen: BlockInFile = { text: seen, contentLine, value, ...(fenceColumn !== undefined && !seen ? { fenceColumn } : {}) };
+  if (!path) return asSeen;
+  const disk = sourceFileText(path);
+  if (disk === null || disk === seen) return asSeen;
+  const line = lineInFile(disk, seen, contentLine, value);
+  return line === null ? asSeen : { text: disk, contentLine: line, value };
 }

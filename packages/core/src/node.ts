@@ -8,7 +8,8 @@ import { WiregramError, type Position } from './errors.js';
 import { CaptureReader } from './capture/reader.js';
 import { CaptureScanner, type ScanOptions, type ScanResult } from './capture/scan.js';
 import { streamScanOptions, timelineFromScan, withStream, type CaptureStreamOptions } from './capture/timeline.js';
-import { sequenceTextFromScan, timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import { timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import { sequenceTextFromScan } from './compile/capture-text.js';
 import type { Timeline } from './timeline.js';
 
 /**

@@ -179,6 +179,16 @@ export interface Divider {
   participants?: string[];
 }
 
+/**
+ * `crash A`: at `at` the host lost every connection (TCB) without sending anything — RFC 9293 §3.5.1's crash or
+ * reboot. Its peers keep their state; what happens next (half-open connection discovery) is ordinary segments.
+ */
+export interface Crash {
+  participant: string;
+  at: number;
+  position: Position | null;
+}
+
 /** A `header` statement inside `tcp-sequence`: draw segment N's header with its values. */
 export interface HeaderRequest {
   segment: number;
@@ -203,6 +213,8 @@ export interface Timeline {
   /** Every state an endpoint enters, its initial state included (from null, at 0). Sorted by `at`. */
   states: StateChange[];
   timers: Timer[];
+  /** Hosts that crashed (`crash A`); absent when none did (and for captures). */
+  crashes?: Crash[];
   notes: Note[];
   dividers: Divider[];
   headers: HeaderRequest[];

@@ -8,9 +8,23 @@
  * repeats; the hash keeps separately rendered documents on one page (Slidev overview) apart; the same
  * document always renders the same bytes.
  */
-import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import { blockFileReader, blockInSourceFile, diagnostic, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import {
+  checkDarkSelector as checkSelector,
+  errorBoxParts,
+  errorBoxTree,
+  failsStrict,
+  logBlockReport,
+  markdownHost,
+  serialize,
+  strictFailureMessage,
+  strictMode,
+  type BlockRenderOptions,
+  type BlockReport,
+  type MarkdownHostOptions,
+  type ReportLog,
+} from '@wiregram/svg';
 import { sanitizeSvgHtml } from '@wiregram/sanitize';
-import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 
 export { nodeFileAccessLoaded } from '@wiregram/core';
 
@@ -36,7 +50,11 @@ export interface FenceToken {
 export type RenderRule = (tokens: any[], idx: number, options: any, env: any, self: any) => string;
 export interface MarkdownItLike {
   core: { ruler: { push(name: string, rule: (state: { src: string; env: any }) => boolean | void): void } };
-  renderer: { rules: { fence?: RenderRule | undefined; [name: string]: RenderRule | undefined } };
+  renderer: {
+    rules: { fence?: RenderRule | undefined; [name: string]: RenderRule | undefined };
+    /** Every `md.render` goes through it; wrapped for strict mode (after the whole document is drawn). */
+    render?: (tokens: any[], options: any, env: any) => string;
+  };
 }
 
 /** A broken block as reported to `onError` and collected in `env.wiregram.errors`. */
@@ -60,6 +78,18 @@ export interface MarkdownItWiregramOptions extends MarkdownHostOptions<RendererR
   idPrefix?: string;
   /** Throw a `WiregramError` (with the document position) instead of drawing an error box. Default false. */
   fatal?: boolean;
+  /**
+   * Build log: each broken block, ignored fence option and core warning is printed as
+   * `file:line:col: message [code]` (true, the default: to stderr, each line once per process; the file is
+   * `env.path`), handed to a function, or not printed (false). Lines are those of the file on disk when the
+   * host gave markdown-it a shortened text (front matter stripped, one slide).
+   */
+  log?: ReportLog;
+  /**
+   * Throw after rendering a document that has broken blocks or ignored fence options, listing every one — so
+   * the host's build fails. Default: the environment variable `WIREGRAM_STRICT=1`.
+   */
+  strict?: boolean;
   /** Called for each broken block (the box is still drawn unless `fatal`). */
   onError?: (report: WiregramBlockError) => void;
   /**
@@ -84,9 +114,11 @@ export interface WiregramEnv {
   errors: WiregramBlockError[];
   warnings: WiregramBlockWarning[];
   source: string | null;
+  /** What was logged for this document (strict mode fails on these). */
+  reports: BlockReport[];
 }
 
-const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'onError', 'vue', 'className', 'renderer', 'showSource', 'root', 'onWarning', 'warnings', 'readFile']);
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'log', 'strict', 'onError', 'vue', 'className', 'renderer', 'showSource', 'root', 'onWarning', 'warnings', 'readFile']);
 
 /**
  * A selector is site configuration, but it lands inside a `<style>`: anything that could leave it is refused
@@ -106,7 +138,10 @@ export function vueSafe(html: string): string {
         ? part.replace(/^<style\b[^>]*>/, '<component is="style">').replace(/<\/style>$/, '</component>')
         : part.replace(/[{}]/g, (c) => (c === '{' ? '&#123;' : '&#125;')),
     )
-    .join('');
+    .join('')
+    // Vue condenses whitespace outside <pre>, character references included: the error box's code frame keeps
+    // its lines and its caret alignment only as <br> and no-break spaces.
+    .replace(/(<div class="wiregram-error-frame"[^>]*>)([\s\S]*?)(<\/div>)/g, (_, open: string, body: string, close: string) => open + body.replace(/\n/g, '<br>').replace(/ /g, '&#160;') + close);
 }
 
 export function escapeHtml(value: string): string {
@@ -121,7 +156,7 @@ const NO_WARNINGS: Diagnostic[] = [];
 
 function state(env: unknown): WiregramEnv {
   const holder = (env && typeof env === 'object' ? env : {}) as { wiregram?: WiregramEnv };
-  holder.wiregram ??= { count: 0, errors: [], warnings: [], source: null };
+  holder.wiregram ??= { count: 0, errors: [], warnings: [], source: null, reports: [] };
   return holder.wiregram;
 }
 
@@ -140,8 +175,24 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
   md.core.ruler.push('wiregram_source', (core) => {
     const s = state(core.env);
     s.source = core.src;
+    s.reports = [];
     return false;
   });
+
+  // Strict mode fails the document once it is drawn, with every problem listed (not only the first).
+  const renderDocument = md.renderer.render;
+  if (renderDocument) {
+    md.renderer.render = function (this: unknown, tokens, mdOptions, env) {
+      const html = renderDocument.call(this, tokens, mdOptions, env);
+      const failing = env && typeof env === 'object' ? ((env as { wiregram?: WiregramEnv }).wiregram?.reports ?? []).filter(failsStrict) : [];
+      if (failing.length && strictMode(options.strict)) {
+        const error = new Error(strictFailureMessage(failing));
+        error.name = 'WiregramStrictError';
+        throw error;
+      }
+      return html;
+    };
+  }
 
   const previous = md.renderer.rules.fence;
   md.renderer.rules.fence = (tokens, idx, mdOptions, env, self) => {
@@ -161,14 +212,21 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     // then), so the plugin also runs in a browser bundle.
     const readFile = blockFileReader(custom, fromFile, () => options.root ?? process.cwd());
     const renderOptions = block(source, meta, lang, prefixBase, s.count, readFile);
+    const place = (position: Position | null) => placeInDocument(position, token.map, token.content, s.source, fromFile);
+    const report = (r: Omit<BlockReport, 'file'>) => {
+      const full = { ...r, file: fromFile };
+      s.reports.push(full);
+      logBlockReport(full, options.log);
+    };
     const caption = meta.caption ? `<figcaption>${escapeHtml(meta.caption)}</figcaption>` : '';
     const classes = `wiregram wiregram-${lang}${extraClass}`;
     // Unknown fence keys and invalid values are ignored: say so, at the fence's line.
     for (const problem of meta.problems) {
       const warning = diagnostic({ code: problem.code, reason: problem.reason, expected: problem.expected, hint: problem.hint });
-      const report: WiregramBlockWarning = { warning, position: placeInDocument(null, token.map, token.content, s.source), language: lang };
-      s.warnings.push(report);
-      options.onWarning?.(report);
+      const found: WiregramBlockWarning = { warning, position: place(null), language: lang };
+      s.warnings.push(found);
+      options.onWarning?.(found);
+      report({ severity: 'warning', position: found.position, code: problem.code, reason: problem.reason, hint: problem.hint });
     }
     try {
       const result = render(source, renderOptions);
@@ -177,30 +235,26 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
       const shown = meta.showSource || options.showSource ? `<pre class="wiregram-source"><code class="language-${lang}">${escapeHtml(source)}\n</code></pre>` : '';
       if (options.warnings !== false) {
         for (const warning of warnings) {
-          const report: WiregramBlockWarning = { warning, position: placeInDocument(warning.position, token.map, token.content, s.source), language: lang };
-          s.warnings.push(report);
-          options.onWarning?.(report);
+          const found: WiregramBlockWarning = { warning, position: place(warning.position), language: lang };
+          s.warnings.push(found);
+          options.onWarning?.(found);
+          report({ severity: 'warning', position: found.position, code: warning.code, reason: warning.reason, hint: warning.hint });
         }
       }
       return finish(`<figure class="${classes}">${shown}${svg}${caption}</figure>\n`);
     } catch (thrown) {
       const error = toWiregramError(thrown);
-      const position = placeInDocument(error.position, token.map, token.content, s.source);
-      const report: WiregramBlockError = { error, position, language: lang };
+      const position = place(error.position);
+      const found: WiregramBlockError = { error, position, language: lang };
       if (options.fatal) {
         throw new WiregramError({ code: error.code, reason: error.reason, position, expected: error.expected, hint: error.hint });
       }
-      s.errors.push(report);
-      options.onError?.(report);
-      const parts = errorBoxParts(error, lang, source, { title: position, frame: position, text: s.source });
-      return finish(
-        `<figure class="${classes} wiregram-error" role="alert" data-wiregram-error="${escapeHtml(error.code)}" style="${ERROR_BOX_STYLE}">` +
-        `<p class="wiregram-error-title" style="margin:0;font-weight:600">${escapeHtml(parts.title)}</p>` +
-        `<pre class="wiregram-error-frame" style="${ERROR_FRAME_STYLE}"><code>${escapeHtml(parts.frame)}</code></pre>` +
-        (parts.hint ? `<p class="wiregram-error-hint" style="margin:0">Hint: ${escapeHtml(parts.hint)}</p>` : '') +
-        caption +
-        `</figure>\n`
-      );
+      s.errors.push(found);
+      options.onError?.(found);
+      report({ severity: 'error', position, code: error.code, reason: error.reason, hint: error.hint });
+      const inFile = token.map ? blockInSourceFile(fromFile, s.source ?? '', token.map[0] + 2, source) : null;
+      const parts = errorBoxParts(error, lang, source, { title: position, frame: position, text: inFile?.text || s.source });
+      return finish(serialize(errorBoxTree(parts, error.code, classes.split(' '), meta.caption)) + '\n');
     }
   };
 }
@@ -208,13 +262,26 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
 /**
  * Map a block-relative position onto the document with core's `mapBlockPosition`. `map[0]` is the 0-based line
  * of the opening fence, so block line 1 is document line `map[0] + 2`; a position-less error points at the fence.
+ * With `file` (the Markdown file's path, `env.path`), lines are those of the file on disk when markdown-it was
+ * given a shortened text (front matter stripped by VitePress or Eleventy, one slide of a Slidev deck).
  */
-export function placeInDocument(position: Position | null, map: [number, number] | null, content: string, source: string | null): Position | null {
+export function placeInDocument(position: Position | null, map: [number, number] | null, content: string, source: string | null, file: string | null = null): Position | null {
   if (!map) return position;
+  // markdown-it ends a fence's content with a line break; that is not an extra content line.
+  const value = content.replace(/\n$/, '');
+  const inFile = blockInSourceFile(file, source ?? '', map[0] + 2, value, 1);
   if (!position) {
-    const line = map[0] + 1;
+    const line = inFile.contentLine - 1;
     return { start: { line, column: 1, offset: 0 }, end: { line, column: 1, offset: 0 } };
   }
-  // markdown-it ends a fence's content with a line break; that is not an extra content line.
-  return mapBlockPosition(position, { text: source ?? '', contentLine: map[0] + 2, value: content.replace(/\n$/, ''), fenceColumn: source ? undefined : 1 });
+  return mapBlockPosition(position, inFile);
+}
+
+/**
+ * The diagram language a fence's info string names (`tcp-sequence title="…"` → `tcp-sequence`), or null for any
+ * other fence. Host integrations use it to pick wiregram's fences before the host's own rules see them.
+ */
+export function fenceLanguage(info: string): DiagramLanguage | null {
+  const lang = info.trim().split(/\s/, 1)[0] ?? '';
+  return isLanguage(lang) ? lang : null;
 }

@@ -476,7 +476,8 @@ function planSplit(scene: Scene, bands: Band[]): SplitPlan {
       if (k > 0) bandItems[k - 1]!.push(i);
       if (k + 1 < bands.length) bandItems[k + 1]!.push(i);
     } else {
-      for (let k = firstBand(b.top - CUT_PAD); k < bands.length && bands[k]!.top - CUT_PAD <= b.bottom; k++) bandItems[k]!.push(i);
+      // From the band before (an item ending exactly at a cut is drawn on both sides): drawPage filters exactly.
+      for (let k = Math.max(0, firstBand(b.top - CUT_PAD) - 1); k < bands.length && bands[k]!.top - CUT_PAD <= b.bottom; k++) bandItems[k]!.push(i);
     }
     // Where a step happens: the end of its segment's arrow; a step without one (a timer), its small marks. A
     // state's name is no guide: it sits in the middle of a column that may run to the end of the diagram.

@@ -9,8 +9,21 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { blockFileReader, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
-import { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
+import { blockFileReader, blockInSourceFile, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type BlockInFile, type Diagnostic, type DiagramLanguage, type HostFileReader } from '@wiregram/core';
+import {
+  errorBoxParts,
+  errorBoxTree,
+  failsStrict,
+  logBlockReport,
+  markdownHost,
+  strictFailureMessage,
+  strictMode,
+  type BlockRenderOptions,
+  type BlockReport,
+  type MarkdownHostOptions,
+  type ReportLog,
+  type SvgNode,
+} from '@wiregram/svg';
 import { contentHash, publicUrl, writeAtomic } from './files.js';
 import { sanitizeSvg, sanitizeSvgHtml } from '@wiregram/sanitize';
 import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
@@ -18,6 +31,8 @@ import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from 
 export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
 export { mapBlockPosition, type BlockInFile } from '@wiregram/core';
 export { nodeFileAccessLoaded } from '@wiregram/core';
+/** Strict-mode failures of this process, for integrations whose host swallows a page's error (see @wiregram/svg). */
+export { strictFailures } from '@wiregram/svg';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export type RenderOptions = BlockRenderOptions;
@@ -34,6 +49,23 @@ export interface RemarkWiregramOptions extends MarkdownHostOptions<RendererResul
   idPrefix?: string;
   /** Throw (`file.fail`) on the first broken block instead of drawing an error box. Default false. */
   fatal?: boolean;
+  /**
+   * Build log: each broken block, ignored fence option and core warning is printed as
+   * `file:line:col: message [code]` (true, the default: to stderr, each line once per process), handed to a
+   * function, or not printed (false). Hosts drop vfile messages, so without this a broken diagram builds silently.
+   */
+  log?: ReportLog;
+  /**
+   * Fail the document (`file.fail`, which fails the host's build) when it has broken blocks or ignored fence
+   * options, listing every one — after drawing them all. Default: the environment variable `WIREGRAM_STRICT=1`.
+   */
+  strict?: boolean;
+  /**
+   * The page is hydrated by React (Docusaurus, Next.js with MDX): each diagram's `<style>` is marked
+   * `suppressHydrationWarning`, so React keeps the server's text when a host's HTML minifier rewrote it
+   * (`#fff` for `#ffffff`) instead of failing hydration (React error #418). `@wiregram/docusaurus` sets it.
+   */
+  react?: boolean;
   /**
    * `inline` (default): the SVG inside the page. `file`: write `<hash>.svg` and `<hash>.dark.svg` into `outDir`
    * and emit `<picture>` (dark variant through `prefers-color-scheme`) — for hosts that strip inline SVG.
@@ -85,7 +117,7 @@ declare module 'mdast' {
   }
 }
 
-const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'root', 'warnings', 'readFile']);
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'log', 'strict', 'react', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'root', 'warnings', 'readFile']);
 
 const text = (value: string) => ({ type: 'text' as const, value });
 const el = (tagName: string, properties: Properties, children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
@@ -100,11 +132,29 @@ function resultOf(result: RendererResult): { svg: string; warnings: Diagnostic[]
   return { svg: result.svg, warnings: result.warnings ?? NO_WARNINGS, title: result.title ?? null, tree: result.tree ?? null };
 }
 
-/** The file name shown in an error box: relative to the working directory, never the builder's absolute path. */
-function shownPath(file: VFile): string | undefined {
-  if (!file.path) return undefined;
-  const cwd = file.cwd.replace(/[\\/]+$/, '');
-  return file.path.startsWith(cwd + '/') || file.path.startsWith(cwd + '\\') ? file.path.slice(cwd.length + 1) : file.basename;
+/** The Markdown file on disk, absolute (vfile paths may be relative to `file.cwd`), or null. */
+function diskPath(file: VFile): string | null {
+  if (!file.path) return null;
+  if (/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(file.path)) return file.path;
+  return file.cwd.replace(/[\\/]+$/, '') + '/' + file.path;
+}
+
+/** An HTML element description (the error box) → hast. */
+function htmlToHast(node: SvgNode): Element {
+  const properties: Properties = {};
+  for (const [name, value] of node.attrs) {
+    if (name === 'class') properties.className = value.split(' ');
+    else if (name.startsWith('data-')) properties['data' + name.slice(5).replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())] = value;
+    else properties[name] = value;
+  }
+  const children = typeof node.children === 'string' ? [text(node.children)] : node.children.map((c) => (typeof c === 'string' ? text(c) : htmlToHast(c)));
+  return el(node.name, properties, children);
+}
+
+/** Marks every `<style>` of a diagram's hast for React hydration (see the `react` option). */
+function markStyles(node: Element): void {
+  if (node.tagName === 'style') node.properties.suppressHydrationWarning = true;
+  for (const child of node.children) if (child.type === 'element') markStyles(child);
 }
 
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
@@ -131,14 +181,29 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
     const custom = options.readFile;
     const fromFile = file.path || null;
     const readFile = blockFileReader(custom, fromFile, () => options.root ?? file.cwd);
+    const onDisk = diskPath(file);
+    const reports: BlockReport[] = [];
+    const report = (r: BlockReport) => {
+      reports.push(r);
+      logBlockReport(r, options.log);
+    };
 
     const transform = (node: Code): WiregramNode => {
       const lang = node.lang as DiagramLanguage;
       counter += 1;
       const meta = parseFenceMeta(node.meta);
       const fenceLine = node.position?.start.line ?? 1;
-      // Without the file's text, the fence's column is the only clue to the container indent.
-      const inFile = { text: fileText, contentLine: fenceLine + 1, value: node.value, fenceColumn: fileText ? undefined : (node.position?.start.column ?? 1) };
+      // The host may have given the parser a shortened text (front matter stripped): positions are mapped onto
+      // the file on disk when it can be read, else onto the text as given. Without any text, the fence's column
+      // is the only clue to the container indent.
+      // Only a block with something to report pays for the look-up (a stat, at most one read per file).
+      let located: BlockInFile | undefined;
+      const inFile = () => (located ??= blockInSourceFile(onDisk, fileText, fenceLine + 1, node.value, node.position?.start.column ?? 1));
+      const fencePlace = () => {
+        if (!node.position) return null;
+        const start = { line: inFile().contentLine - 1, column: node.position.start.column, offset: node.position.start.offset ?? 0 };
+        return { start, end: start };
+      };
       const renderOptions = block(node.value, meta, lang, prefixBase, counter, readFile);
       const idPrefix = renderOptions.idPrefix;
       const record = { language: lang, source: node.value, caption: meta.caption, options: meta.options, idPrefix, ok: false };
@@ -159,9 +224,11 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
 
       for (const problem of meta.problems) {
         const reason = problem.code === 'unknown-meta-option' ? `unknown option \`${problem.key}\` in the fence of a ${lang} block` : problem.reason;
-        const message = file.message(reason, { place: node.position ?? null, source: 'wiregram', ruleId: problem.code });
+        const place = fencePlace();
+        const message = file.message(reason, { place, source: 'wiregram', ruleId: problem.code });
         message.expected = [problem.expected];
         message.note = problem.hint ?? `known: ${problem.expected}`;
+        report({ severity: 'warning', file: fromFile, position: place, code: problem.code, reason, hint: message.note });
       }
 
       let body: ElementContent[];
@@ -190,12 +257,14 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           const result = resultOf(render(node.value, renderOptions));
           warnings = result.warnings;
           // The renderer's element tree maps straight to hast; re-parsing the SVG text cost ~5× more.
-          body = [toHast(result)];
+          const svg = toHast(result);
+          if (options.react) markStyles(svg);
+          body = [svg];
         }
       } catch (error) {
         const d = toWiregramError(error);
-        const mapped = d.position ? mapBlockPosition(d.position, inFile) : null;
-        const place: NonNullable<Code['position']> | null = mapped ?? node.position ?? null;
+        const mapped = d.position ? mapBlockPosition(d.position, inFile()) : null;
+        const place: NonNullable<Code['position']> | null = mapped ?? fencePlace();
         if (options.fatal) {
           file.fail(d.reason, { place, source: 'wiregram', ruleId: d.code, cause: error instanceof Error ? error : undefined });
         }
@@ -203,21 +272,20 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
         if (d.expected) message.expected = [d.expected];
         if (d.hint) message.note = d.hint;
         data.errors.push(message);
+        report({ severity: 'error', file: fromFile, position: place, code: d.code, reason: d.reason, hint: d.hint });
         // The code frame shows the file's own line numbers when we have the file's text, else the block's.
-        const parts = errorBoxParts(d, lang, node.value, { title: place, frame: mapped, text: fileText || null, filename: shownPath(file) });
-        const box: ElementContent[] = [
-          el('p', { className: ['wiregram-error-title'], style: 'margin:0;font-weight:600' }, [text(parts.title)]),
-          el('pre', { className: ['wiregram-error-frame'], style: ERROR_FRAME_STYLE }, [el('code', {}, [text(parts.frame)])]),
-        ];
-        if (parts.hint) box.push(el('p', { className: ['wiregram-error-hint'], style: 'margin:0' }, [text(`Hint: ${parts.hint}`)]));
-        return wrap({ className: [...figureClass, 'wiregram-error'], role: 'alert', style: ERROR_BOX_STYLE, dataWiregramError: d.code }, [...box, ...caption]);
+        const parts = errorBoxParts(d, lang, node.value, { title: place, frame: mapped, text: inFile().text || null });
+        const box = errorBoxTree(parts, d.code, figureClass, meta.caption);
+        const hast = htmlToHast(box);
+        return wrap(hast.properties, hast.children);
       }
       record.ok = true;
       if (options.warnings !== false) {
         for (const w of warnings) {
-          const place = w.position ? mapBlockPosition(w.position, inFile) : (node.position ?? null);
+          const place = w.position ? mapBlockPosition(w.position, inFile()) : fencePlace();
           const message = file.message(w.reason, { place, source: 'wiregram', ruleId: w.code });
           if (w.hint) message.note = w.hint;
+          report({ severity: 'warning', file: fromFile, position: place, code: w.code, reason: w.reason, hint: w.hint });
         }
       }
       return wrap({ className: figureClass }, [...sourceBlock, ...body, ...caption]);
@@ -237,6 +305,13 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       const child = children[i]!;
       if (child.type === 'code' && isLanguage(child.lang)) children[i] = transform(child) as unknown as Nodes;
       else if ('children' in child) stack.push({ parent: child as Parent, next: 0 });
+    }
+
+    // Strict: every block was drawn and reported; now fail the document with all of its problems.
+    const failing = reports.filter(failsStrict);
+    if (failing.length && strictMode(options.strict)) {
+      const first = failing[0]!.position?.start;
+      file.fail(strictFailureMessage(failing), { place: first ? { start: first, end: first } : null, source: 'wiregram', ruleId: 'strict' });
     }
   };
 }

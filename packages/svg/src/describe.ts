@@ -63,21 +63,31 @@ function colourStyle(item: SceneItem): string | null {
   return target === 'fill' ? `fill:${c}` : `stroke:${c}`;
 }
 
+/**
+ * Typography and dashes are written as CSS in the `style` attribute, never as presentation attributes: a host's
+ * utility-CSS engine (UnoCSS/Tailwind attributify, as in Slidev) reads `font-size="14"` or
+ * `stroke-dasharray="4 3"` as utility classes and overrides them (`font-size: 3.5rem`); a `style` attribute is
+ * not matched, and it outranks any stylesheet rule of the page.
+ */
 function itemNode(item: SceneItem): SvgNode {
   const attrs: Array<[string, string]> = [['class', 'wg-' + item.role]];
   let children: SvgNode['children'] = [];
   let name: string;
+  let css = '';
+  const dash = (d: number[] | undefined) => {
+    if (d && d.length) css += 'stroke-dasharray:' + d.map(num).join(' ') + ';';
+  };
   switch (item.type) {
     case 'rect':
       name = 'rect';
       attrs.push(['x', num(item.x)], ['y', num(item.y)], ['width', num(Math.max(0, item.width))], ['height', num(Math.max(0, item.height))]);
       if (item.rx) attrs.push(['rx', num(item.rx)]);
-      if (item.dash && item.dash.length) attrs.push(['stroke-dasharray', item.dash.map(num).join(' ')]);
+      dash(item.dash);
       break;
     case 'line':
       name = 'line';
       attrs.push(['x1', num(item.x1)], ['y1', num(item.y1)], ['x2', num(item.x2)], ['y2', num(item.y2)]);
-      if (item.dash && item.dash.length) attrs.push(['stroke-dasharray', item.dash.map(num).join(' ')]);
+      dash(item.dash);
       break;
     case 'polygon':
       name = 'polygon';
@@ -86,13 +96,14 @@ function itemNode(item: SceneItem): SvgNode {
     case 'polyline':
       name = 'polyline';
       attrs.push(['points', points(item.points)]);
-      if (item.dash && item.dash.length) attrs.push(['stroke-dasharray', item.dash.map(num).join(' ')]);
+      dash(item.dash);
       break;
     case 'text':
       name = 'text';
-      attrs.push(['x', num(item.x)], ['y', num(item.y)], ['font-size', num(item.fontSize)]);
-      if (item.fontWeight === 'bold') attrs.push(['font-weight', 'bold']);
-      if (item.anchor !== 'start') attrs.push(['text-anchor', item.anchor]);
+      attrs.push(['x', num(item.x)], ['y', num(item.y)]);
+      css += 'font-size:' + num(item.fontSize) + 'px;';
+      if (item.fontWeight === 'bold') css += 'font-weight:bold;';
+      if (item.anchor !== 'start') css += 'text-anchor:' + item.anchor + ';';
       if (item.rotate) attrs.push(['transform', `rotate(${num(item.rotate)} ${num(item.x)} ${num(item.y)})`]);
       // An elided label carries its full text as a tooltip (`<title>` child), as SVG 2 allows on any element.
       children = item.title ? [{ name: 'title', attrs: [], children: cleanText(item.title) }, cleanText(item.text)] : cleanText(item.text);
@@ -100,8 +111,10 @@ function itemNode(item: SceneItem): SvgNode {
     default:
       return bad(`unknown scene item type ${(item as { type: string }).type}`, 'rect, line, polygon, polyline or text', 'this is a layout bug');
   }
-  const style = colourStyle(item);
-  if (style) attrs.push(['style', style]);
+  const colour = colourStyle(item);
+  if (colour) css += colour;
+  else css = css.replace(/;$/, '');
+  if (css) attrs.push(['style', css]);
   return { name, attrs, children };
 }
 
@@ -127,11 +140,18 @@ export function checkOptions(options: SceneSvgOptions): string[] {
   return options.darkSelector !== undefined && options.darkSelector !== '' ? checkDarkSelector(options.darkSelector) : [];
 }
 
-/** The layout measured with `family`; readers without it still get a sans-serif (CJK-capable on most systems). */
+/**
+ * The layout measured with `family`; readers without it still get a sans-serif (CJK-capable on most systems).
+ * The stack is written into a `style` attribute, so only plain family names pass (letters, digits, spaces,
+ * `-`, `_`); anything else could end the declaration.
+ */
 function fontStack(family: string): string {
-  const f = cleanText(family || '').trim();
-  if (!f) return 'sans-serif';
-  return /sans-serif\s*$/.test(f) ? f : f + ', sans-serif';
+  const names = cleanText(family || '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => /^[\p{L}\p{N} _-]{1,64}$/u.test(f));
+  if (names[names.length - 1] !== 'sans-serif') names.push('sans-serif');
+  return names.join(', ');
 }
 
 /** The parts of a diagram: the root element without children, its head (title, desc, style) and its body. */
@@ -183,7 +203,7 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
       ['role', 'img'],
       ['aria-labelledby', id + '-title'],
       ['aria-describedby', id + '-desc'],
-      ['font-family', font],
+      ['style', 'font-family:' + font],
     ],
     children: [],
   };

@@ -1,15 +1,26 @@
 /**
  * What a Markdown host (remark-wiregram, markdown-it-wiregram) shows in place of a block that could not be
- * drawn: a red box with a title, the code frame and the hint. The hosts build their own markup (hast, an HTML
- * string) from these parts, so the box reads and looks the same wherever a page is built.
+ * drawn: a box with a title, the code frame and the hint. Both hosts build their markup (hast, an HTML string)
+ * from the one description `errorBoxTree` returns, so the box reads and looks the same wherever a page is built.
+ *
+ * It must survive every host as it is:
+ * - themed without a stylesheet: inline styles only, text in the page's own colour (`inherit`), the border red
+ *   and the backgrounds translucent, so it reads on a light page and on a dark one, toggle or media query alike;
+ * - no `<pre>`/`<code>`: highlighters (Shiki, Expressive Code, Prism) restyle those, add copy buttons and
+ *   frames; the code frame is a `<div>` with `white-space:pre-wrap` (long lines wrap rather than hide);
+ * - no file paths: readers see line and column; the build log names the file.
  */
 import { formatCodeFrame, type DiagramLanguage, type Position, type WiregramError } from '@wiregram/core';
+import type { SvgNode } from './xml.js';
 
-/** Inline styles: the box must be visible on a page without any wiregram stylesheet. */
 export const ERROR_BOX_STYLE =
-  'border:2px solid #c62828;border-radius:6px;background:#fff4f4;color:#7f1d1d;padding:0.75em 1em;margin:1em 0;font:14px/1.45 system-ui,sans-serif;text-align:left';
+  'border:1px solid #d32f2f;border-left-width:4px;border-radius:6px;background:rgba(211,47,47,0.08);color:inherit;' +
+  'padding:0.75em 1em;margin:1em 0;font-size:0.9em;line-height:1.5;text-align:left;overflow:hidden';
 export const ERROR_FRAME_STYLE =
-  'background:#fff;color:#222;border:1px solid #f3c4c4;padding:0.5em;overflow:auto;font:12px/1.4 ui-monospace,monospace;margin:0.5em 0';
+  'white-space:pre-wrap;overflow-wrap:anywhere;background:rgba(127,127,127,0.14);color:inherit;border-radius:4px;padding:0.5em 0.75em;' +
+  'margin:0.5em 0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:0.9em;line-height:1.45';
+const TITLE_STYLE = 'margin:0;font-weight:600;color:inherit';
+const HINT_STYLE = 'margin:0;color:inherit';
 
 export interface ErrorBoxParts {
   /** `wiregram: tcp-sequence block could not be drawn (line 7, column 3)`. */
@@ -26,7 +37,6 @@ export interface ErrorBoxPlace {
   frame: Position | null;
   /** The document's text, when the host has it. */
   text: string | null;
-  filename?: string | undefined;
 }
 
 export function errorBoxParts(error: WiregramError, language: DiagramLanguage, block: string, place: ErrorBoxPlace): ErrorBoxParts {
@@ -34,7 +44,25 @@ export function errorBoxParts(error: WiregramError, language: DiagramLanguage, b
   const bare = { reason: error.reason, expected: error.expected, hint: null };
   const frame =
     place.frame && place.text
-      ? formatCodeFrame({ ...bare, position: place.frame }, place.text, { filename: place.filename })
+      ? formatCodeFrame({ ...bare, position: place.frame }, place.text)
       : formatCodeFrame({ ...bare, position: error.position }, block);
   return { title: `wiregram: ${language} block could not be drawn${where}`, frame, hint: error.hint };
+}
+
+/**
+ * The box as an element description (HTML elements; text unescaped): a `<figure>` with `classes`, the title,
+ * the frame, the hint and the caption. Every element has text, so HTML serializers never self-close one.
+ */
+export function errorBoxTree(parts: ErrorBoxParts, code: string, classes: readonly string[], caption: string | null): SvgNode {
+  const children: SvgNode[] = [
+    { name: 'p', attrs: [['class', 'wiregram-error-title'], ['style', TITLE_STYLE]], children: parts.title },
+    { name: 'div', attrs: [['class', 'wiregram-error-frame'], ['style', ERROR_FRAME_STYLE]], children: parts.frame },
+  ];
+  if (parts.hint) children.push({ name: 'p', attrs: [['class', 'wiregram-error-hint'], ['style', HINT_STYLE]], children: `Hint: ${parts.hint}` });
+  if (caption) children.push({ name: 'figcaption', attrs: [], children: caption });
+  return {
+    name: 'figure',
+    attrs: [['class', [...classes, 'wiregram-error'].join(' ')], ['role', 'alert'], ['data-wiregram-error', code], ['style', ERROR_BOX_STYLE]],
+    children,
+  };
 }

@@ -18,7 +18,8 @@ export { describeScene } from './describe.js';
 export { escapeXml, serialize } from './xml.js';
 export { CSS_VARS } from './theme.js';
 export { checkDarkSelector } from './selector.js';
-export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
+export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, errorBoxTree, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
+export { failsStrict, formatBlockReport, logBlockReport, logPath, strictFailureMessage, strictFailures, strictMode, type BlockReport, type ReportLog } from './report.js';
 
 export type { SvgOptions } from './pipeline.js';
 export { blockIdPrefix, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions } from './host.js';

@@ -41,6 +41,15 @@ function rule(role: Role): string {
   return out;
 }
 
+/**
+ * `[data-theme='dark']` → `[data-theme=dark]` when the value is a plain identifier: the same selector, but no
+ * quote in the stylesheet text, which a server renderer may escape as an entity (`&#x27;`) that the browser
+ * would then read literally inside `<style>`.
+ */
+function unquoted(selector: string): string {
+  return selector.replace(/=\s*(['"])([A-Za-z_][\w-]*)\1\s*\]/g, '=$2]');
+}
+
 export type ThemeMode = 'auto' | 'light' | 'dark';
 
 /**
@@ -57,7 +66,7 @@ export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, 
   else if (theme === 'light') css += vars(light) + '}';
   else if (darkClass || darkSelectors.length) {
     const under: string[] = darkClass ? ['.' + darkClass + ' ' + sel, sel + '.' + darkClass] : [];
-    for (const s of darkSelectors) under.push(s + ' ' + sel);
+    for (const s of darkSelectors) under.push(unquoted(s) + ' ' + sel);
     css += vars(light) + '}' + under.join(',') + '{' + vars(dark) + '}';
   } else css += vars(light) + '}@media (prefers-color-scheme:dark){' + sel + '{' + vars(dark) + '}}';
   for (const role of roles) css += sel + ' .wg-' + role + '{' + rule(role) + '}';

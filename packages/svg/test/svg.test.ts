@@ -4,7 +4,7 @@ import { describeScene, renderSvg, sceneToSvg, serialize } from '@wiregram/svg';
 import { createSVGWindow } from 'svgdom';
 import { registerWindow } from '@svgdotjs/svg.js';
 import { describe, expect, it } from 'vitest';
-import { elements, ids, overlaps, parseSvg, textBoxes, unsafeParts, viewBox } from '../../../test/support/svg.js';
+import { elements, ids, overlaps, parseSvg, styleOf, textBoxes, unsafeParts, viewBox } from '../../../test/support/svg.js';
 import { ipv6Model, seedTcpModel, tcpModel, tcpSynModel } from '../../layout/test/fixtures/header-models.js';
 import { sceneToSvgElement } from '../src/dom-entry.js';
 
@@ -87,16 +87,24 @@ describe('sceneToSvg: output contract', () => {
     expect(svg).not.toMatch(/svgjs/i);
   });
 
-  it('maps roles to wg-<role> classes, rotation to a transform, dashes to stroke-dasharray', () => {
+  it('maps roles to wg-<role> classes, rotation to a transform, typography and dashes to style declarations', () => {
     const classes = elements(doc)
       .map((e) => e.getAttribute('class'))
       .filter(Boolean);
     expect(classes).toEqual(expect.arrayContaining(['wg-diagram', 'wg-background', 'wg-state-box', 'wg-segment', 'wg-arrowhead', 'wg-timer', 'wg-label', 'wg-state']));
     const fin = elements(doc, 'text').find((t) => t.textContent === 'FIN')!;
     expect(fin.getAttribute('transform')).toBe('rotate(-90 200 120)');
-    expect(fin.getAttribute('text-anchor')).toBe('middle');
-    expect(fin.getAttribute('font-weight')).toBe('bold');
-    expect(elements(doc, 'polyline')[0]!.getAttribute('stroke-dasharray')).toBe('4 2');
+    expect(styleOf(fin, 'text-anchor')).toBe('middle');
+    expect(styleOf(fin, 'font-weight')).toBe('bold');
+    expect(styleOf(fin, 'font-size')).toBe('12px');
+    expect(styleOf(elements(doc, 'polyline')[0]!, 'stroke-dasharray')).toBe('4 2');
+  });
+
+  it('writes no presentation attribute a utility-CSS engine would read as a utility (UnoCSS/Tailwind attributify)', () => {
+    // Slidev's UnoCSS turned `font-size="14"` into `font-size:3.5rem` and would do the same to dashes and weights.
+    const presentational = /^(font-|text-|stroke|fill|opacity|letter-|word-|dominant-|alignment-)/;
+    for (const e of elements(doc)) for (const a of Array.from(e.attributes)) expect(a.name, `<${e.tagName} ${a.name}>`).not.toMatch(presentational);
+    expect(styleOf(root, 'font-family')).toBe('sans-serif');
     expect(elements(doc, 'line')[0]!.getAttribute('y2')).toBe('90.12');
   });
 

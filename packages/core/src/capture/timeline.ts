@@ -16,7 +16,7 @@ import type {
   Timeline,
   Timer,
 } from '../timeline.js';
-import { formatLabel } from '../sequence/format.js';
+import { formatLabel } from '../labels.js';
 import { analyzeStream, type SegmentAnalysis } from './analysis.js';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN, flagNames } from './decode.js';
 import { placeWarnings, TRUNCATED_HINT } from './reader.js';

@@ -2,7 +2,7 @@
  * Label, state and number formatting shared by the engine (which stores `Segment.label`) and by layouts that want
  * a different style for the same Timeline.
  */
-import { TCP_FLAGS, type LabelStyle, type Numbering, type Segment, type SegmentMarkKind, type SeqNumber, type StateNameStyle, type TcpState, type Timeline } from '../timeline.js';
+import { TCP_FLAGS, type LabelStyle, type Numbering, type Segment, type SegmentMarkKind, type SeqNumber, type StateNameStyle, type TcpState, type Timeline } from './timeline.js';
 
 /**
  * `x`, `x+1`, `u-2` for symbolic numbers, the plain value for numeric ones. With `numbering: 'relative'` the

@@ -17,6 +17,7 @@ export default defineConfig({
       { find: /^@wiregram\/pdf$/, replacement: r('packages/pdf/src/index.ts') },
       { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },
       { find: /^markdown-it-wiregram$/, replacement: r('packages/markdown-it-wiregram/src/index.ts') },
+      { find: /^@wiregram\/browser$/, replacement: r('packages/browser/src/index.ts') },
       { find: /^@wiregram\/docusaurus$/, replacement: r('packages/docusaurus/src/index.ts') },
       { find: /^@wiregram\/astro$/, replacement: r('packages/astro/src/index.ts') },
       { find: /^@wiregram\/cli$/, replacement: r('packages/cli/src/index.ts') },

@@ -1,0 +1,369 @@
+/**
+ * The playground page: a CodeMirror editor on the left, the live diagram on the right, controls above.
+ * Rendering is @wiregram/browser's synchronous render(); an edit schedules one render (immediately when the last
+ * one was quick, debounced when renders are slow) so typing never waits for the picture. A text with an error
+ * keeps the last good picture and shows the error as a squiggle, in the lint panel and in the status list.
+ */
+import { EditorView, basicSetup } from 'codemirror';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
+import { keymap } from '@codemirror/view';
+import { autocompletion } from '@codemirror/autocomplete';
+import { indentWithTab } from '@codemirror/commands';
+import { setDiagnostics, lintGutter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { oneDark } from '@codemirror/theme-one-dark';
+import { render, type RenderedDiagram } from '@wiregram/browser';
+import { toWiregramError, type Diagnostic, type WiregramError } from '@wiregram/core';
+import { headerCompletions, headerLanguage, sequenceCompletions, sequenceLanguage } from './lang.js';
+import { readOption, writeOption } from './options.js';
+import { decodeState, encodeState, markdownFence, type Language, type PlaygroundState, type Theme } from './share.js';
+import { downloadBlob, svgToPng } from './export.js';
+import type { StreamRow, WorkerReply, WorkerRequest } from './worker.js';
+
+interface GalleryEntry {
+  file: string;
+  title: string;
+  language: Language;
+  source: string;
+}
+
+declare global {
+  interface Window {
+    /** Timings the bench and tests read: the last render's duration and the edit→picture latency. */
+    __wgPlayground?: { renders: number; lastRenderMs: number; lastLatencyMs: number; interactiveMs: number };
+  }
+}
+
+const SEED = `title TCP 四次挥手
+participant client as 客户端
+participant server as 服务端
+isn client=x server=y
+client -> server: SYN
+server -> client: SYN, ACK
+client -> server: ACK
+== 数据传输 ==
+seq client=u server=v
+client -> server: FIN
+server -> client: ACK
+seq server=w
+server -> client: FIN, ACK
+client -> server: ACK
+`;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const gallery: GalleryEntry[] = JSON.parse($('wg-gallery-data').textContent || '[]');
+const stats = (window.__wgPlayground = { renders: 0, lastRenderMs: 0, lastLatencyMs: 0, interactiveMs: 0 });
+
+const preview = $<HTMLDivElement>('preview');
+const statusBox = $<HTMLDivElement>('status');
+const languageSelect = $<HTMLSelectElement>('language');
+const themeSelect = $<HTMLSelectElement>('theme');
+const optionSelects: Array<{ el: HTMLSelectElement; key: string; fallback: string }> = [
+  { el: $('opt-layout'), key: 'layout', fallback: 'states' },
+  { el: $('opt-labels'), key: 'labels', fallback: 'textbook' },
+  { el: $('opt-states'), key: 'states', fallback: 'underscore' },
+];
+
+let state: PlaygroundState = decodeState(location.hash) ?? { language: 'tcp-sequence', text: SEED, theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light' };
+let lastGood: RenderedDiagram | null = null;
+
+const languageConf = new Compartment();
+const themeConf = new Compartment();
+const languageExtension = (language: Language): Extension =>
+  language === 'packet-header'
+    ? [headerLanguage, autocompletion({ override: [headerCompletions] })]
+    : [sequenceLanguage, autocompletion({ override: [sequenceCompletions] })];
+const themeExtension = (theme: Theme): Extension => (theme === 'dark' ? oneDark : []);
+
+const view = new EditorView({
+  parent: $('editor'),
+  state: EditorState.create({
+    doc: state.text,
+    extensions: [
+      basicSetup,
+      keymap.of([indentWithTab]),
+      lintGutter(),
+      languageConf.of(languageExtension(state.language)),
+      themeConf.of(themeExtension(state.theme)),
+      EditorView.contentAttributes.of({ 'aria-label': 'Diagram source', 'aria-describedby': 'editor-help' }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) {
+          state = { ...state, text: u.state.doc.toString() };
+          schedule(performance.now());
+        }
+      }),
+    ],
+  }),
+});
+
+// ---- rendering -------------------------------------------------------------------------------------------
+
+let timer: ReturnType<typeof setTimeout> | null = null;
+let editAt = 0;
+function schedule(at: number): void {
+  if (!timer) editAt = at;
+  if (timer) clearTimeout(timer);
+  // Quick renders follow every keystroke; slow ones wait until typing pauses.
+  timer = setTimeout(() => {
+    timer = null;
+    update();
+  }, stats.lastRenderMs < 12 ? 0 : 200);
+}
+
+function positionText(d: { position: { start: { line: number; column: number } } | null }): string {
+  return d.position ? `line ${d.position.start.line}, col ${d.position.start.column}` : '';
+}
+
+function toCm(d: Diagnostic | WiregramError, severity: 'error' | 'warning'): CmDiagnostic {
+  const doc = view.state.doc;
+  let from = 0;
+  let to = doc.length;
+  if (d.position) {
+    const line = doc.line(Math.min(Math.max(1, d.position.start.line), doc.lines));
+    from = Math.min(line.to, line.from + Math.max(0, d.position.start.column - 1));
+    const endLine = doc.line(Math.min(Math.max(1, d.position.end.line), doc.lines));
+    to = Math.min(endLine.to, endLine.from + Math.max(0, d.position.end.column - 1));
+    if (to <= from) to = Math.min(line.to, from + 1);
+    if (to <= from) from = Math.max(line.from, from - 1);
+  }
+  const parts = [('reason' in d && d.reason) || d.message];
+  if (d.expected) parts.push(`expected: ${d.expected}`);
+  if (d.hint) parts.push(`hint: ${d.hint}`);
+  return { from, to, severity, message: parts.join('\n'), source: 'wiregram' };
+}
+
+function showProblems(problems: Array<{ d: Diagnostic | WiregramError; severity: 'error' | 'warning' }>): void {
+  view.dispatch(setDiagnostics(view.state, problems.map((p) => toCm(p.d, p.severity))));
+  statusBox.replaceChildren();
+  for (const { d, severity } of problems) {
+    const li = document.createElement('li');
+    li.className = severity;
+    li.dataset['line'] = d.position ? String(d.position.start.line) : '';
+    const where = positionText(d);
+    const what = ('reason' in d && d.reason) || d.message;
+    li.textContent = `${severity}${where ? ` at ${where}` : ''}: ${what}`;
+    if (d.expected) li.append(Object.assign(document.createElement('div'), { className: 'expected', textContent: `expected: ${d.expected}` }));
+    if (d.hint) li.append(Object.assign(document.createElement('div'), { className: 'hint', textContent: `hint: ${d.hint}` }));
+    statusBox.append(li);
+  }
+  statusBox.parentElement!.hidden = problems.length === 0;
+}
+
+function update(): void {
+  const t0 = performance.now();
+  try {
+    const result = render(state.text, { language: state.language, theme: state.theme, idPrefix: 'wgp' });
+    lastGood = result;
+    preview.innerHTML = result.svg;
+    preview.classList.remove('stale');
+    showProblems(result.warnings.map((d) => ({ d, severity: 'warning' as const })));
+  } catch (e) {
+    const err = toWiregramError(e);
+    preview.classList.toggle('stale', lastGood !== null);
+    if (!lastGood) preview.textContent = 'Nothing to show yet: fix the error on the left.';
+    showProblems([{ d: err, severity: 'error' }]);
+  }
+  const t1 = performance.now();
+  stats.renders++;
+  stats.lastRenderMs = t1 - t0;
+  stats.lastLatencyMs = t1 - editAt;
+  syncControls();
+  saveHash();
+}
+
+// ---- controls --------------------------------------------------------------------------------------------
+
+function syncControls(): void {
+  const timing = state.language === 'tcp-sequence';
+  for (const { el, key, fallback } of optionSelects) {
+    el.disabled = !timing;
+    const v = timing ? readOption(state.text, key) : null;
+    el.value = v && [...el.options].some((o) => o.value === v) ? v : fallback;
+  }
+  languageSelect.value = state.language;
+  themeSelect.value = state.theme;
+}
+
+for (const { el, key, fallback } of optionSelects) {
+  el.addEventListener('change', () => {
+    const edit = writeOption(view.state.doc.toString(), key, el.value === fallback ? null : el.value);
+    if (edit) view.dispatch({ changes: edit });
+  });
+}
+
+function setText(text: string, language: Language): void {
+  if (language !== state.language) {
+    state = { ...state, language };
+    view.dispatch({ effects: languageConf.reconfigure(languageExtension(language)) });
+  }
+  lastGood = null;
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
+
+languageSelect.addEventListener('change', () => {
+  state = { ...state, language: languageSelect.value === 'packet-header' ? 'packet-header' : 'tcp-sequence' };
+  lastGood = null;
+  view.dispatch({ effects: languageConf.reconfigure(languageExtension(state.language)) });
+  update();
+});
+
+function applyTheme(): void {
+  document.documentElement.dataset['theme'] = state.theme;
+  view.dispatch({ effects: themeConf.reconfigure(themeExtension(state.theme)) });
+}
+themeSelect.addEventListener('change', () => {
+  state = { ...state, theme: themeSelect.value === 'dark' ? 'dark' : 'light' };
+  applyTheme();
+  update();
+});
+
+const gallerySelect = $<HTMLSelectElement>('gallery');
+for (const [i, g] of gallery.entries()) gallerySelect.append(new Option(`${g.file} — ${g.title}`, String(i)));
+gallerySelect.addEventListener('change', () => {
+  const g = gallery[Number(gallerySelect.value)];
+  if (g) setText(g.source, g.language);
+  gallerySelect.value = '';
+});
+
+// ---- share and export ------------------------------------------------------------------------------------
+
+function saveHash(): void {
+  history.replaceState(null, '', '#' + encodeState(state));
+}
+
+const say = (text: string) => {
+  $('announce').textContent = text;
+};
+
+async function copy(text: string, what: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    say(`${what} copied`);
+  } catch {
+    // No clipboard permission (or an insecure origin): show it selected, for Ctrl+C.
+    const out = $<HTMLTextAreaElement>('copy-out');
+    out.value = text;
+    out.parentElement!.hidden = false;
+    out.focus();
+    out.select();
+    say(`${what} selected: press Ctrl+C to copy`);
+  }
+}
+
+const baseName = () => (lastGood?.title || 'diagram').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'diagram';
+
+$('copy-link').addEventListener('click', () => {
+  saveHash();
+  void copy(location.href, 'Link');
+});
+$('copy-markdown').addEventListener('click', () => void copy(markdownFence(state), 'Markdown'));
+$('export-svg').addEventListener('click', () => {
+  if (!lastGood) return say('Nothing to export yet');
+  downloadBlob(new Blob([lastGood.svg], { type: 'image/svg+xml' }), `${baseName()}.svg`);
+});
+$('export-png').addEventListener('click', async () => {
+  if (!lastGood) return say('Nothing to export yet');
+  downloadBlob(await svgToPng(lastGood.svg, lastGood.width, lastGood.height, 2, state.theme === 'dark' ? '#0d1117' : '#ffffff'), `${baseName()}.png`);
+});
+$('export-pdf').addEventListener('click', async () => {
+  if (!lastGood) return say('Nothing to export yet');
+  say('Preparing the PDF (loading the font)…');
+  try {
+    const { pdfOf } = (await import(new URL('./pdf.js', import.meta.url).href)) as typeof import('./pdf.js');
+    const bytes = await pdfOf(state.text, state.language, new URL('./fonts/', import.meta.url).href);
+    downloadBlob(new Blob([bytes as BlobPart], { type: 'application/pdf' }), `${baseName()}.pdf`);
+    say('PDF ready');
+  } catch (e) {
+    say(`PDF failed: ${toWiregramError(e).message}`);
+  }
+});
+
+// ---- capture drop ----------------------------------------------------------------------------------------
+
+let worker: Worker | null = null;
+const progress = $<HTMLProgressElement>('capture-progress');
+const streamsBox = $<HTMLDivElement>('streams');
+
+function send(req: WorkerRequest): void {
+  worker ??= new Worker(new URL('./capture-worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<WorkerReply>) => onWorker(e.data);
+  worker.postMessage(req);
+}
+
+function onWorker(m: WorkerReply): void {
+  if (m.type === 'progress') {
+    progress.hidden = false;
+    progress.max = m.total;
+    progress.value = m.done;
+    $('capture-state').textContent = `Reading… ${Math.round((100 * m.done) / Math.max(1, m.total))}%`;
+    return;
+  }
+  progress.hidden = true;
+  if (m.type === 'error') {
+    $('capture-state').textContent = `${m.message}${m.hint ? ` — ${m.hint}` : ''}`;
+    return;
+  }
+  if (m.type === 'text') {
+    $('capture-state').textContent = `Stream ${m.stream} imported${m.warnings.length ? ` (${m.warnings.join('; ')})` : ''}`;
+    setText(m.text, 'tcp-sequence');
+    return;
+  }
+  $('capture-state').textContent = `${m.name}: ${m.streams.length} TCP stream${m.streams.length === 1 ? '' : 's'}${m.warnings.length ? ` (${m.warnings.join('; ')})` : ''}`;
+  renderStreams(m.streams);
+}
+
+function renderStreams(rows: StreamRow[]): void {
+  const table = document.createElement('table');
+  table.innerHTML = '<caption>TCP streams (as tshark numbers them)</caption><thead><tr><th scope="col">stream</th><th scope="col">endpoint A</th><th scope="col">endpoint B</th><th scope="col">frames</th><th scope="col">bytes</th><th scope="col">duration (s)</th><th scope="col"><span class="sr-only">open</span></th></tr></thead>';
+  const body = table.createTBody();
+  for (const r of rows) {
+    const tr = body.insertRow();
+    for (const v of [r.stream, r.a, r.b, r.frames, r.bytes, r.duration.toFixed(4)]) tr.insertCell().textContent = String(v);
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = `Open stream ${r.stream}`;
+    button.addEventListener('click', () => {
+      $('capture-state').textContent = `Importing stream ${r.stream}…`;
+      send({ type: 'import', stream: r.stream });
+    });
+    tr.insertCell().append(button);
+  }
+  streamsBox.replaceChildren(table);
+}
+
+function openCapture(file: File): void {
+  streamsBox.replaceChildren();
+  $('capture-state').textContent = `Reading ${file.name}…`;
+  send({ type: 'open', file, name: file.name });
+}
+
+const fileInput = $<HTMLInputElement>('capture-file');
+fileInput.addEventListener('change', () => {
+  const f = fileInput.files?.[0];
+  if (f) openCapture(f);
+});
+const dropZone = $('drop-zone');
+for (const t of ['dragenter', 'dragover']) {
+  document.addEventListener(t, (e) => {
+    e.preventDefault();
+    dropZone.classList.add('over');
+  });
+}
+document.addEventListener('dragleave', () => dropZone.classList.remove('over'));
+document.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dropZone.classList.remove('over');
+  const f = e.dataTransfer?.files[0];
+  if (f) openCapture(f);
+});
+
+// ---- start -----------------------------------------------------------------------------------------------
+
+applyTheme();
+syncControls();
+// The editor takes input from here on; the first picture follows in the next task, so a cold first render
+// (JIT, font tables) does not hold up the page.
+stats.interactiveMs = performance.now();
+setTimeout(() => {
+  update();
+  document.documentElement.dataset['ready'] = 'true';
+}, 0);

@@ -73,6 +73,13 @@ export function writeOption(text: string, key: string, value: string | null): Te
     return { from: hit.lineFrom + left.length, to: hit.lineFrom + hit.end, insert: '' };
   }
   if (value === null) return null;
+  // Beside the other options, on the last option line.
+  let last: { from: number; text: string } | null = null;
+  for (const l of lines(text)) if (OPTION_LINE.test(statementOf(l.text))) last = l;
+  if (last) {
+    const at = last.from + statementOf(last.text).replace(/\s+$/, '').length;
+    return { from: at, to: at, insert: ` ${key}=${value}` };
+  }
   // A new line after a leading `title` (where authors put options), else at the top.
   let at = 0;
   for (const { from, text: line } of lines(text)) {

@@ -17,6 +17,7 @@ export default defineConfig({
       { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },
       { find: /^markdown-it-wiregram$/, replacement: r('packages/markdown-it-wiregram/src/index.ts') },
       { find: /^@wiregram\/browser$/, replacement: r('packages/browser/src/index.ts') },
+      { find: /^@wiregram\/textmate$/, replacement: r('packages/textmate/src/index.ts') },
       { find: /^@wiregram\/cli$/, replacement: r('packages/cli/src/index.ts') },
     ],
   },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The playground page, from the built packages (run after `tsc -b`): index.html with the gallery of examples/
-// inlined, playground.js (editor + preview), capture-worker.js (pcap reading off the main thread), pdf.js
-// (loaded on the first PDF export) and the built-in font for it. scripts/build-docs.mjs writes it to
+// inlined, playground.js (the editor; the renderer and the PDF export load as chunks after it), worker.js (pcap
+// reading off the main thread) and the built-in font for the PDF. scripts/build-docs.mjs writes it to
 // docs/out/playground/; `node scripts/build.mjs DIR` writes it anywhere.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -152,16 +152,23 @@ export async function buildPlayground(outDir, { docsHref = '../index.html' } = {
     absWorkingDir: here,
   };
   const src = (f) => join(here, 'src', f);
-  await build({ ...common, entryPoints: [src('main.ts')], outfile: join(tmp, 'playground.js') });
-  await build({ ...common, entryPoints: [src('worker.ts')], outfile: join(tmp, 'capture-worker.js') });
-  // The PDF backend's Node modules → browser stand-ins (pdfkit resolves to its own browser build).
+  // The PDF backend's Node modules → browser stand-ins (pdfkit resolves to its own browser build). Only pdf.ts
+  // reaches them; the other entries import nothing from node:.
   const shims = {
     name: 'node-shims',
     setup(b) {
       b.onResolve({ filter: /^node:(fs|module|path|crypto)$/ }, (a) => ({ path: src(`shims/${a.path.slice(5)}.ts`) }));
     },
   };
-  await build({ ...common, entryPoints: [src('pdf.ts')], outfile: join(tmp, 'pdf.js'), plugins: [shims] });
+  // One split build: the page (main), its renderer and PDF chunks, and the capture worker share core/layout.
+  await build({
+    ...common,
+    entryPoints: { playground: src('main.ts'), worker: src('worker.ts') },
+    splitting: true,
+    outdir: tmp,
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: [shims],
+  });
   writeFileSync(join(tmp, 'playground.css'), CSS);
   writeFileSync(join(tmp, 'index.html'), html(galleryEntries(), docsHref));
   const { builtinFontPath } = await import(pathToFileURL(join(root, 'packages', 'pdf', 'dist', 'index.js')).href);

@@ -11,8 +11,8 @@ import { autocompletion } from '@codemirror/autocomplete';
 import { indentWithTab } from '@codemirror/commands';
 import { setDiagnostics, lintGutter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
-import { render, type RenderedDiagram } from '@wiregram/browser';
-import { toWiregramError, type Diagnostic, type WiregramError } from '@wiregram/core';
+import type { RenderedDiagram } from '@wiregram/browser';
+import type { Diagnostic, WiregramError } from '@wiregram/core';
 import { headerCompletions, headerLanguage, sequenceCompletions, sequenceLanguage } from './lang.js';
 import { readOption, writeOption } from './options.js';
 import { decodeState, encodeState, markdownFence, type Language, type PlaygroundState, type Theme } from './share.js';
@@ -29,7 +29,7 @@ interface GalleryEntry {
 declare global {
   interface Window {
     /** Timings the bench and tests read: the last render's duration and the edit→picture latency. */
-    __wgPlayground?: { renders: number; lastRenderMs: number; lastLatencyMs: number; interactiveMs: number };
+    __wgPlayground?: { renders: number; lastRenderMs: number; lastLatencyMs: number; lastRenderAt: number; interactiveMs: number; text: () => string };
   }
 }
 
@@ -51,7 +51,7 @@ client -> server: ACK
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const gallery: GalleryEntry[] = JSON.parse($('wg-gallery-data').textContent || '[]');
-const stats = (window.__wgPlayground = { renders: 0, lastRenderMs: 0, lastLatencyMs: 0, interactiveMs: 0 });
+const stats = (window.__wgPlayground = { renders: 0, lastRenderMs: 0, lastLatencyMs: 0, lastRenderAt: 0, interactiveMs: 0, text: () => state.text });
 
 const preview = $<HTMLDivElement>('preview');
 const statusBox = $<HTMLDivElement>('status');
@@ -97,16 +97,33 @@ const view = new EditorView({
 
 // ---- rendering -------------------------------------------------------------------------------------------
 
+type Renderer = typeof import('./render.js');
+let renderer: Renderer | null = null;
+const loading: Promise<Renderer> = import('./render.js').then((r) => (renderer = r));
+
 let timer: ReturnType<typeof setTimeout> | null = null;
+let queued = false;
 let editAt = 0;
 function schedule(at: number): void {
-  if (!timer) editAt = at;
+  if (!timer && !queued) editAt = at;
   if (timer) clearTimeout(timer);
-  // Quick renders follow every keystroke; slow ones wait until typing pauses.
-  timer = setTimeout(() => {
-    timer = null;
-    update();
-  }, stats.lastRenderMs < 12 ? 0 : 200);
+  timer = null;
+  // Quick renders follow every keystroke, right after the editor has taken it (a microtask, before the next
+  // paint); slow ones wait until typing pauses, so a large diagram never holds up the keys.
+  if (stats.lastRenderMs < 12) {
+    if (!queued) {
+      queued = true;
+      queueMicrotask(() => {
+        queued = false;
+        update();
+      });
+    }
+  } else {
+    timer = setTimeout(() => {
+      timer = null;
+      update();
+    }, 200);
+  }
 }
 
 function positionText(d: { position: { start: { line: number; column: number } } | null }): string {
@@ -149,6 +166,11 @@ function showProblems(problems: Array<{ d: Diagnostic | WiregramError; severity:
 }
 
 function update(): void {
+  if (!renderer) {
+    void loading.then(update);
+    return;
+  }
+  const { render, toWiregramError } = renderer;
   const t0 = performance.now();
   try {
     const result = render(state.text, { language: state.language, theme: state.theme, idPrefix: 'wgp' });
@@ -166,6 +188,7 @@ function update(): void {
   stats.renders++;
   stats.lastRenderMs = t1 - t0;
   stats.lastLatencyMs = t1 - editAt;
+  stats.lastRenderAt = t1;
   syncControls();
   saveHash();
 }
@@ -177,7 +200,7 @@ function syncControls(): void {
   for (const { el, key, fallback } of optionSelects) {
     el.disabled = !timing;
     const v = timing ? readOption(state.text, key) : null;
-    el.value = v && [...el.options].some((o) => o.value === v) ? v : fallback;
+    el.value = v && Array.from(el.options).some((o) => o.value === v) ? v : fallback;
   }
   languageSelect.value = state.language;
   themeSelect.value = state.theme;
@@ -268,12 +291,12 @@ $('export-pdf').addEventListener('click', async () => {
   if (!lastGood) return say('Nothing to export yet');
   say('Preparing the PDF (loading the font)…');
   try {
-    const { pdfOf } = (await import(new URL('./pdf.js', import.meta.url).href)) as typeof import('./pdf.js');
+    const { pdfOf } = await import('./pdf.js');
     const bytes = await pdfOf(state.text, state.language, new URL('./fonts/', import.meta.url).href);
     downloadBlob(new Blob([bytes as BlobPart], { type: 'application/pdf' }), `${baseName()}.pdf`);
     say('PDF ready');
   } catch (e) {
-    say(`PDF failed: ${toWiregramError(e).message}`);
+    say(`PDF failed: ${(await loading).toWiregramError(e).message}`);
   }
 });
 
@@ -284,7 +307,7 @@ const progress = $<HTMLProgressElement>('capture-progress');
 const streamsBox = $<HTMLDivElement>('streams');
 
 function send(req: WorkerRequest): void {
-  worker ??= new Worker(new URL('./capture-worker.js', import.meta.url), { type: 'module' });
+  worker ??= new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   worker.onmessage = (e: MessageEvent<WorkerReply>) => onWorker(e.data);
   worker.postMessage(req);
 }
@@ -311,9 +334,23 @@ function onWorker(m: WorkerReply): void {
   renderStreams(m.streams);
 }
 
-function renderStreams(rows: StreamRow[]): void {
+/** At most this many streams are listed (the largest by bytes); any other opens by its number. */
+const LISTED = 100;
+
+function renderStreams(all: StreamRow[]): void {
+  const rows = all.length > LISTED ? [...all].sort((a, b) => b.bytes - a.bytes || a.stream - b.stream).slice(0, LISTED) : all;
+  const byNumber = document.createElement('form');
+  byNumber.className = 'by-number';
+  byNumber.innerHTML = `<label for="stream-number">Stream number</label> <input id="stream-number" type="number" min="0" max="${all.length - 1}" value="0" required> <button type="submit">Open</button>`;
+  byNumber.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = Number((byNumber.querySelector('input') as HTMLInputElement).value);
+    $('capture-state').textContent = `Importing stream ${n}…`;
+    send({ type: 'import', stream: n });
+  });
   const table = document.createElement('table');
-  table.innerHTML = '<caption>TCP streams (as tshark numbers them)</caption><thead><tr><th scope="col">stream</th><th scope="col">endpoint A</th><th scope="col">endpoint B</th><th scope="col">frames</th><th scope="col">bytes</th><th scope="col">duration (s)</th><th scope="col"><span class="sr-only">open</span></th></tr></thead>';
+  const caption = all.length > LISTED ? `The ${LISTED} largest of ${all.length} TCP streams (as tshark numbers them)` : 'TCP streams (as tshark numbers them)';
+  table.innerHTML = `<caption>${caption}</caption><thead><tr><th scope="col">stream</th><th scope="col">endpoint A</th><th scope="col">endpoint B</th><th scope="col">frames</th><th scope="col">bytes</th><th scope="col">duration (s)</th><th scope="col"><span class="sr-only">open</span></th></tr></thead>`;
   const body = table.createTBody();
   for (const r of rows) {
     const tr = body.insertRow();
@@ -327,7 +364,7 @@ function renderStreams(rows: StreamRow[]): void {
     });
     tr.insertCell().append(button);
   }
-  streamsBox.replaceChildren(table);
+  streamsBox.replaceChildren(byNumber, table);
 }
 
 function openCapture(file: File): void {
@@ -360,10 +397,9 @@ document.addEventListener('drop', (e) => {
 
 applyTheme();
 syncControls();
-// The editor takes input from here on; the first picture follows in the next task, so a cold first render
-// (JIT, font tables) does not hold up the page.
+// The editor takes input from here on; the first picture follows when the renderer chunk has loaded.
 stats.interactiveMs = performance.now();
-setTimeout(() => {
+void loading.then(() => {
   update();
   document.documentElement.dataset['ready'] = 'true';
-}, 0);
+});

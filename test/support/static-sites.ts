@@ -3,7 +3,8 @@
  * markup @wiregram/browser's run() must find. Taken from each tool's own output code (Hugo's is checked
  * against a real Hugo build in test/static-sites.test.ts):
  *
- * - Jekyll (kramdown-parser-gfm + Rouge's HTMLLegacy formatter, plain-text lexer);
+ * - Jekyll (kramdown + Rouge) when a Rouge lexer answers to the name (a language Rouge does not know comes out as
+ *   plain `pre > code.language-X`, which a real Jekyll build in test/static-sites.test.ts checks);
  * - Hexo's highlight.js filter (hexo-util `highlight`): with `exclude_languages` it only wraps
  *   `<pre><code class="highlight LANG">`, with `language_attr: true` it keeps the table layout with a gutter and
  *   `data-language` (without either, an unknown language is printed as `plaintext` and cannot be found);

@@ -6,8 +6,10 @@
  * | tool | markup |
  * | --- | --- |
  * | markdown-it, marked, Python-Markdown, Hexo without highlighting | `pre > code.language-X` (`code.lang-X`, `code.X`) |
- * | Hugo (Goldmark + Chroma, the default) | `div.highlight > pre.chroma > code.language-X[data-lang=X]` |
- * | Jekyll (kramdown + Rouge) | `div.language-X.highlighter-rouge > div.highlight > pre.highlight > code` |
+ * | Hugo 0.111 (Goldmark; Chroma leaves a language it does not know alone) | `pre > code.language-X[data-lang=X]` |
+ * | Hugo with a Chroma alias for X | `div.highlight > pre.chroma > code.language-X[data-lang=X]` |
+ * | Jekyll 4.3 (kramdown + Rouge), a language Rouge does not know | `pre > code.language-X` |
+ * | Jekyll, a language a Rouge lexer answers to | `div.language-X.highlighter-rouge > div.highlight > pre.highlight > code` |
  * | Hexo, `highlight.exclude_languages: [X]` | `pre > code.highlight.X` |
  * | Hexo, `highlight.language_attr: true` | `figure.highlight[data-language=X] > table … td.code > pre > span.line…` |
  * | MkDocs, pymdownx.superfences custom fence | `pre.X > code` (`fence_code_format`) or `div.X` (`fence_div_format`) |
@@ -69,7 +71,7 @@ export function findBlocks(root: ParentNode, languages: readonly DiagramLanguage
     const selector = blockSelector(language);
     for (const match of Array.from(root.querySelectorAll(selector))) {
       // Already drawn, or inside a <wire-gram> (which draws itself).
-      if (match.closest('wire-gram, .wiregram-diagram, .wiregram-error, svg')) continue;
+      if (match.closest('wire-gram, .wiregram, svg')) continue;
       let top = match;
       while (top.parentElement && isWrapper(top.parentElement, selector)) top = top.parentElement;
       if (!found.has(top)) found.set(top, language);

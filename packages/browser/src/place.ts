@@ -1,6 +1,6 @@
 /**
- * What replaces a block on the page: a `<figure class="wiregram-diagram">` holding the SVG, or a
- * `<div class="wiregram-error" role="alert">` with the same title, code frame and hint the Markdown plugins
+ * What replaces a block on the page: a `<figure class="wiregram wiregram-LANGUAGE">` holding the SVG, or a
+ * `<div class="wiregram wiregram-error" role="alert">` (the classes the Markdown plugins use) with the same title, code frame and hint the Markdown plugins
  * show. Author text only ever reaches the page as text nodes (the SVG string is the renderer's own markup,
  * with every author string escaped).
  */
@@ -10,8 +10,7 @@ import { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts } from '@wiregram/svg
 /** The figure for one rendered SVG. */
 export function diagramElement(doc: Document, svg: string, language: DiagramLanguage): HTMLElement {
   const figure = doc.createElement('figure');
-  figure.className = 'wiregram-diagram';
-  figure.dataset.language = language;
+  figure.className = `wiregram wiregram-${language}`;
   figure.style.margin = '1em 0';
   // A template parses the markup without running anything and without attaching it to the page first.
   const template = doc.createElement('template');
@@ -29,7 +28,7 @@ export function diagramElement(doc: Document, svg: string, language: DiagramLang
 export function errorElement(doc: Document, error: WiregramError, language: DiagramLanguage, source: string): HTMLElement {
   const parts = errorBoxParts(error, language, source, { title: error.position, frame: null, text: null });
   const box = doc.createElement('div');
-  box.className = 'wiregram-error';
+  box.className = 'wiregram wiregram-error';
   box.setAttribute('role', 'alert');
   box.setAttribute('style', ERROR_BOX_STYLE);
   const title = doc.createElement('strong');

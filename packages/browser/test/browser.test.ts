@@ -4,13 +4,13 @@
  * exceptions, unique ids across the page, dark mode from the media query and from a selector, <wire-gram>.
  * `pnpm test` builds the bundles first; the static-site shapes are in test/static-sites.test.ts.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, pageErrors, serveDirectory } from '../../../test/support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserForFile, pageErrors, serveDirectory } from '../../../test/support/chromium.js';
 import { HANDSHAKE } from '../../../test/support/markdown.js';
 import { escapeHtml, shapePage } from '../../../test/support/static-sites.js';
 
@@ -22,17 +22,12 @@ copyFileSync(join(DIST, 'wiregram.iife.min.js'), join(site, 'wiregram.iife.min.j
 const MODULE = (options = '') => `<script type="module">import { run } from '/wiregram.min.js'; window.result = run(${options}); window.done = true;</script>`;
 const BAD = 'participant client\nparticipant server\nclient -> server: SYN\nclient -> server: PSH, ACK len=100';
 
-let browser: BrowserContext;
-let close: () => Promise<void>;
-beforeAll(async () => {
-  ({ browser, close } = await launchBrowser());
-});
-afterAll(async () => close?.());
+const browser = browserForFile(() => rmSync(site, { recursive: true, force: true }));
 
 /** Open `html` as /index.html of the test site; resolves when the page's script set `window.done`. */
 async function open(html: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
   writeFileSync(join(site, 'index.html'), html);
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   const errors = pageErrors(page);
   await page.emulateMedia({ colorScheme });
   const origin = await serveDirectory(page, site);
@@ -53,11 +48,11 @@ describe('run() on a page', () => {
     const { page, errors } = await open(html);
     const result = await page.evaluate(() => (window as unknown as { result: { rendered: number; failed: number } }).result);
     expect(result).toMatchObject({ rendered: 2, failed: 1 });
-    expect(await page.locator('figure.wiregram-diagram > svg').count()).toBe(2);
+    expect(await page.locator('figure.wiregram > svg').count()).toBe(2);
     expect(await page.locator('pre > code.language-tcp-sequence, pre > code.language-packet-header').count()).toBe(0);
     expect(await texts(page, 0)).toEqual(expect.arrayContaining(['SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=y+1']));
     expect((await texts(page, 1)).join(' ')).toMatch(/Source Port.*Destination Port/);
-    const box = page.locator('.wiregram-error[role=alert]');
+    const box = page.locator('.wiregram.wiregram-error[role=alert]');
     expect(await box.count()).toBe(1);
     const boxText = await box.innerText();
     expect(boxText).toMatch(/tcp-sequence block could not be drawn \(line 4, column \d+\)/);
@@ -175,7 +170,7 @@ describe('the classic-script build', () => {
     const { page, errors } = await open(html);
     expect(await page.evaluate(() => Object.keys((window as unknown as { wiregram: object }).wiregram).filter((k) => ['render', 'run', 'defineElement'].includes(k)).sort())).toEqual(['defineElement', 'render', 'run']);
     expect(await page.evaluate(() => (window as unknown as { svg: string }).svg)).toMatch(/^<svg[^>]+role="img"/);
-    expect(await page.locator('figure.wiregram-diagram svg').count()).toBe(1);
+    expect(await page.locator('figure.wiregram svg').count()).toBe(1);
     expect(await page.locator('.highlighter-rouge').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();

@@ -6,10 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, pageErrors } from '../../../test/support/chromium.js';
 import { elements, parseSvg } from '../../../test/support/svg.js';
+import { renderPdf } from '@wiregram/pdf';
 import { buildPlayground, galleryEntries, playgroundHash } from '../scripts/build.mjs';
 import { serve } from '../scripts/serve.mjs';
 
@@ -148,6 +150,13 @@ describe('playground page', () => {
     const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
     expect(text).toMatch(/SYN, seq=x/);
     expect(text).toMatch(/SYN_SENT/);
+    // The same Scene → PDF code as Node's: the same objects as renderPdf (wiregram render --pdf) — the page,
+    // the font subsets and their tags; only the deflate bytes (and so the /ID hashed from them) differ: the
+    // browser's deflate is not zlib's.
+    const inflated = (bytes: Buffer) => [...bytes.toString('latin1').matchAll(/stream\n([\s\S]*?)\nendstream/g)].map((m) => inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1'));
+    const browserStreams = inflated(readFileSync(pdf));
+    expect(browserStreams.length).toBeGreaterThanOrEqual(3);
+    expect(browserStreams).toEqual(inflated(Buffer.from(renderPdf(HANDSHAKE, { theme: 'light' }))));
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

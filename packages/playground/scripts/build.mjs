@@ -78,7 +78,7 @@ function html(gallery, docsHref) {
 </section>
 <section class="pane" aria-labelledby="preview-heading">
 <h2 id="preview-heading">Diagram</h2>
-<div id="preview" aria-live="polite"></div>
+<div id="preview"></div>
 <div class="actions" role="group" aria-label="Share and export">
 <button type="button" id="copy-link">Copy link</button>
 <button type="button" id="export-svg">Download SVG</button>

@@ -49,97 +49,90 @@ function comment(stream: StringStream): boolean {
   return false;
 }
 
-const sequenceParser: StreamParser<LineState> = {
-  name: 'tcp-sequence',
-  startState: () => ({ part: 'start' }),
-  copyState: (s) => ({ ...s }),
-  token(stream, state) {
-    if (stream.sol()) state.part = 'start';
-    if (stream.eatSpace()) return null;
-    if (comment(stream)) return 'comment';
-    if (state.part === 'text') {
-      stream.skipToEnd();
-      return 'string';
-    }
-    if (stream.match(/^"(?:[^"\\]|\\.)*"?/)) return 'string';
-    if (state.part === 'start' && stream.match(/^==.*?(==|$)/)) return 'heading';
-    const arrow = stream.match(ARROW);
-    if (arrow) {
-      state.part = 'segment-head';
-      return 'operator';
-    }
-    if (stream.match(/^[:：]/)) {
-      if (state.part === 'segment-head') state.part = 'segment-body';
-      return 'punctuation';
-    }
-    if (stream.match(/^[,，&=+]/)) return 'punctuation';
-    if (stream.match(/^(0x[0-9a-f]+|\d+(\.\d+)?)\b/i)) return 'number';
-    const m = stream.match(WORD) as RegExpMatchArray | null;
-    if (!m) {
-      stream.next();
-      return null;
-    }
-    const word = m[0];
-    const lower = word.toLowerCase();
-    if (state.part === 'start') {
-      if (SEQ_KW.has(lower) && !stream.match(/^\s*(<->|-->>|->>|--x|-->|--\)|->|-x|-\))/, false)) {
-        state.part = lower === 'title' || lower === 'divider' ? 'text' : 'keyword';
-        return 'keyword';
+/** What both languages share: a fresh state each line, spaces, comments, free text and quoted strings. */
+function lineParser(name: string, rest: (stream: StringStream, state: LineState) => string | null): StreamParser<LineState> {
+  return {
+    name,
+    startState: () => ({ part: 'start' }),
+    copyState: (s) => ({ ...s }),
+    token(stream, state) {
+      if (stream.sol()) state.part = 'start';
+      if (stream.eatSpace()) return null;
+      if (comment(stream)) return 'comment';
+      if (state.part === 'text') {
+        stream.skipToEnd();
+        return 'string';
       }
-      state.part = 'segment-head';
-      return 'variableName';
-    }
-    if (stream.peek() === '=') return 'propertyName';
-    if (FLAG_SET.has(lower) && word === word.toUpperCase()) return 'typeName';
-    if (STATE_SET.has(lower.replace(/-/g, '_'))) return 'atom';
-    if (BARE.has(lower)) return 'modifier';
-    if (lower === 'as' || lower === 'over' || lower === 'left' || lower === 'right' || lower === 'of') return 'keyword';
-    if (state.part === 'segment-head') return 'variableName';
-    return state.part === 'keyword' ? 'variableName' : null;
-  },
-  languageData: { commentTokens: { line: '%%' } },
-};
+      if (stream.match(/^"(?:[^"\\]|\\.)*"?/)) return 'string';
+      return rest(stream, state);
+    },
+    languageData: { commentTokens: { line: '%%' } },
+  };
+}
 
-const headerParser: StreamParser<LineState> = {
-  name: 'packet-header',
-  startState: () => ({ part: 'start' }),
-  copyState: (s) => ({ ...s }),
-  token(stream, state) {
-    if (stream.sol()) state.part = 'start';
-    if (stream.eatSpace()) return null;
-    if (comment(stream)) return 'comment';
-    if (state.part === 'text') {
-      stream.skipToEnd();
-      return 'string';
-    }
-    if (stream.match(/^"(?:[^"\\]|\\.)*"?/)) return 'string';
-    if (state.part === 'start' && stream.match(/^(\d+\s*-\s*\d+|\+\s*(\d+|var)|\d+)(?=\s*:)/)) {
-      state.part = 'segment-head';
-      return 'number';
-    }
-    if (stream.match(/^[:：]/)) {
-      if (state.part === 'segment-head') state.part = 'text';
-      return 'punctuation';
-    }
-    if (stream.match(/^[0-9a-f]+\b/i) && state.part === 'keyword') return 'number';
-    if (stream.match(/^\d+\b/)) return 'number';
-    const m = stream.match(/^[\p{L}\p{N}_.$-]+/u) as RegExpMatchArray | null;
-    if (!m) {
-      stream.next();
-      return null;
-    }
-    const lower = m[0].toLowerCase();
-    if (state.part === 'start') {
-      if (HDR_KW.has(lower)) {
-        state.part = lower === 'title' || lower === 'acctitle' || lower === 'accdescr' ? 'text' : 'keyword';
-        return 'keyword';
-      }
-      if (HDR_BUILTIN.has(lower)) return 'typeName';
-    }
+const sequenceParser = lineParser('tcp-sequence', (stream, state) => {
+  if (state.part === 'start' && stream.match(/^==.*?(==|$)/)) return 'heading';
+  const arrow = stream.match(ARROW);
+  if (arrow) {
+    state.part = 'segment-head';
+    return 'operator';
+  }
+  if (stream.match(/^[:：]/)) {
+    if (state.part === 'segment-head') state.part = 'segment-body';
+    return 'punctuation';
+  }
+  if (stream.match(/^[,，&=+]/)) return 'punctuation';
+  if (stream.match(/^(0x[0-9a-f]+|\d+(\.\d+)?)\b/i)) return 'number';
+  const m = stream.match(WORD) as RegExpMatchArray | null;
+  if (!m) {
+    stream.next();
     return null;
-  },
-  languageData: { commentTokens: { line: '%%' } },
-};
+  }
+  const word = m[0];
+  const lower = word.toLowerCase();
+  if (state.part === 'start') {
+    if (SEQ_KW.has(lower) && !stream.match(/^\s*(<->|-->>|->>|--x|-->|--\)|->|-x|-\))/, false)) {
+      state.part = lower === 'title' || lower === 'divider' ? 'text' : 'keyword';
+      return 'keyword';
+    }
+    state.part = 'segment-head';
+    return 'variableName';
+  }
+  if (stream.peek() === '=') return 'propertyName';
+  if (FLAG_SET.has(lower) && word === word.toUpperCase()) return 'typeName';
+  if (STATE_SET.has(lower.replace(/-/g, '_'))) return 'atom';
+  if (BARE.has(lower)) return 'modifier';
+  if (lower === 'as' || lower === 'over' || lower === 'left' || lower === 'right' || lower === 'of') return 'keyword';
+  if (state.part === 'segment-head') return 'variableName';
+  return state.part === 'keyword' ? 'variableName' : null;
+});
+
+const headerParser = lineParser('packet-header', (stream, state) => {
+  if (state.part === 'start' && stream.match(/^(\d+\s*-\s*\d+|\+\s*(\d+|var)|\d+)(?=\s*:)/)) {
+    state.part = 'segment-head';
+    return 'number';
+  }
+  if (stream.match(/^[:：]/)) {
+    if (state.part === 'segment-head') state.part = 'text';
+    return 'punctuation';
+  }
+  if (stream.match(/^[0-9a-f]+\b/i) && state.part === 'keyword') return 'number';
+  if (stream.match(/^\d+\b/)) return 'number';
+  const m = stream.match(/^[\p{L}\p{N}_.$-]+/u) as RegExpMatchArray | null;
+  if (!m) {
+    stream.next();
+    return null;
+  }
+  const lower = m[0].toLowerCase();
+  if (state.part === 'start') {
+    if (HDR_KW.has(lower)) {
+      state.part = lower === 'title' || lower === 'acctitle' || lower === 'accdescr' ? 'text' : 'keyword';
+      return 'keyword';
+    }
+    if (HDR_BUILTIN.has(lower)) return 'typeName';
+  }
+  return null;
+});
 
 export const sequenceLanguage = StreamLanguage.define(sequenceParser);
 export const headerLanguage = StreamLanguage.define(headerParser);

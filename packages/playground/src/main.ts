@@ -33,21 +33,6 @@ declare global {
   }
 }
 
-const SEED = `title TCP 四次挥手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-== 数据传输 ==
-seq client=u server=v
-client -> server: FIN
-server -> client: ACK
-seq server=w
-server -> client: FIN, ACK
-client -> server: ACK
-`;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const gallery: GalleryEntry[] = JSON.parse($('wg-gallery-data').textContent || '[]');
@@ -63,7 +48,9 @@ const optionSelects: Array<{ el: HTMLSelectElement; key: string; fallback: strin
   { el: $('opt-states'), key: 'states', fallback: 'underscore' },
 ];
 
-let state: PlaygroundState = decodeState(location.hash) ?? { language: 'tcp-sequence', text: SEED, theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light' };
+// A first visit opens on the four-way wavehand of examples/ (the seed figure), else the first example.
+const seed = gallery.find((g) => g.file === 'four-way-wavehand') ?? gallery[0];
+let state: PlaygroundState = decodeState(location.hash) ?? { language: seed?.language ?? 'tcp-sequence', text: seed?.source ?? '', theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light' };
 let lastGood: RenderedDiagram | null = null;
 
 const languageConf = new Compartment();

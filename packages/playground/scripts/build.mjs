@@ -6,7 +6,7 @@
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import LZString from 'lz-string';
 
@@ -40,7 +40,7 @@ export function galleryEntries(dir = join(root, 'examples')) {
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-function html(gallery, docsHref) {
+function html(gallery, docsHref, preload = []) {
   // JSON inside <script>: `<` escaped so no example text can close the element.
   const data = JSON.stringify(gallery).replace(/</g, '\\u003c');
   const select = (id, label, options) =>
@@ -54,6 +54,7 @@ function html(gallery, docsHref) {
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="playground.css">
 <script type="module" src="playground.js"></script>
+${preload.map((c) => `<link rel="modulepreload" href="${escapeHtml(c)}">`).join('\n')}
 </head>
 <body>
 <a class="skip" href="#editor">Skip to the editor</a>
@@ -136,6 +137,24 @@ caption{text-align:left;font-weight:600}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
 
+/**
+ * The renderer chunk and what it imports statically, relative to the page: preloaded while the editor starts,
+ * so the first picture does not wait for a second round of requests.
+ */
+function rendererChunks(metafile, outDir) {
+  const outputs = metafile.outputs;
+  const start = Object.keys(outputs).find((o) => /chunks\/render-[^/]*\.js$/.test(o));
+  const seen = new Set();
+  const visit = (o) => {
+    if (seen.has(o) || !outputs[o]) return;
+    seen.add(o);
+    for (const i of outputs[o].imports) if (i.kind === 'import-statement') visit(i.path);
+  };
+  if (start) visit(start);
+  const base = resolve(here, outDir);
+  return [...seen].map((o) => relative(base, resolve(here, o)).split(sep).join('/'));
+}
+
 /** Write the playground into `outDir` (replaced whole). `docsHref`: the link back to the docs. */
 export async function buildPlayground(outDir, { docsHref = '../index.html' } = {}) {
   const tmp = `${outDir}.tmp-${process.pid}`;
@@ -161,8 +180,9 @@ export async function buildPlayground(outDir, { docsHref = '../index.html' } = {
     },
   };
   // One split build: the page (main), its renderer and PDF chunks, and the capture worker share core/layout.
-  await build({
+  const { metafile } = await build({
     ...common,
+    metafile: true,
     entryPoints: { playground: src('main.ts'), worker: src('worker.ts') },
     splitting: true,
     outdir: tmp,
@@ -170,7 +190,7 @@ export async function buildPlayground(outDir, { docsHref = '../index.html' } = {
     plugins: [shims],
   });
   writeFileSync(join(tmp, 'playground.css'), CSS);
-  writeFileSync(join(tmp, 'index.html'), html(galleryEntries(), docsHref));
+  writeFileSync(join(tmp, 'index.html'), html(galleryEntries(), docsHref, rendererChunks(metafile, tmp)));
   const { builtinFontPath } = await import(pathToFileURL(join(root, 'packages', 'pdf', 'dist', 'index.js')).href);
   for (const weight of ['normal', 'bold']) {
     const path = builtinFontPath(weight);

@@ -186,5 +186,5 @@ describe('docs → docs/out', () => {
       await page.close();
     }
     expect(diagrams).toBeGreaterThanOrEqual(5);
-  });
+  }, 120_000);
 });

@@ -162,7 +162,9 @@ export function sequenceCompletions(context: CompletionContext): CompletionResul
   const word = context.matchBefore(/[\p{L}\p{N}_.$-]*/u);
   if (!word || (word.from === word.to && !context.explicit && !/[\s:=,]$/.test(before))) return null;
   const head = before.slice(0, word.from - line.from);
-  const participants = participantsOf(context.state.doc.toString()).map((label): Completion => ({ label, type: 'variable', detail: 'participant' }));
+  // Names from the other lines: the one being typed would offer its own half-written word.
+  const doc = context.state.doc;
+  const participants = participantsOf(doc.sliceString(0, line.from) + doc.sliceString(line.to)).map((label): Completion => ({ label, type: 'variable', detail: 'participant' }));
   const opt = /^\s*options?\s+(?:.*\s)?([\w-]+)=$/.exec(head);
   if (opt) {
     const values = OPTION_KEYS[opt[1]!] ?? [];

@@ -59,6 +59,12 @@ async function typeSource(page: Page, text: string): Promise<void> {
   }
 }
 
+/** Enter on the open completion list — after CodeMirror's 75 ms guard against accepting a list that just opened. */
+async function acceptCompletion(page: Page): Promise<void> {
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
+}
+
 const HANDSHAKE = 'participant client\nparticipant server\nisn client=x server=y\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK';
 
 describe('playground page', () => {
@@ -128,6 +134,46 @@ describe('playground page', () => {
     expect(await editorText(page)).not.toContain('option');
     await page.close();
   });
+
+  it('highlights both languages and completes keywords, participants and flags', async () => {
+    const { page } = await open(playgroundHash(HANDSHAKE));
+    // Keyword, participant and flag are coloured differently (CodeMirror's highlight classes → colours).
+    const colour = (text: string) => page.$$eval('.cm-line span', (ss, t) => ss.filter((s) => s.textContent === t).map((s) => getComputedStyle(s).color)[0], text);
+    const [kw, who, flag] = [await colour('participant'), await colour('client'), await colour('SYN')];
+    expect(new Set([kw, who, flag]).size).toBe(3);
+    const options = () => page.$$eval('.cm-tooltip-autocomplete li', (ls) => ls.map((l) => l.querySelector('.cm-completionLabel')?.textContent ?? ''));
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector('.cm-tooltip-autocomplete');
+    expect(await options()).toEqual(expect.arrayContaining(['participant', 'isn', 'option', 'client', 'server']));
+    await page.keyboard.type('ser');
+    await page.waitForFunction(() => document.querySelector('.cm-tooltip-autocomplete .cm-completionLabel')?.textContent === 'server');
+    await acceptCompletion(page);
+    await page.keyboard.type(' -> cl');
+    await page.waitForFunction(() => document.querySelector('.cm-tooltip-autocomplete .cm-completionLabel')?.textContent === 'client');
+    await acceptCompletion(page);
+    await page.keyboard.type(': F');
+    await page.waitForSelector('.cm-tooltip-autocomplete');
+    expect(await options()).toContain('FIN');
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('IN');
+    await page.waitForFunction(() => window.__wgPlayground!.text().endsWith('FIN'));
+    expect((await editorText(page)).split('\n').at(-1)).toBe('server -> client: FIN');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#preview svg text')).some((t) => t.textContent === 'FIN, seq=y+1'));
+    // packet-header: its own keywords and built-in layouts.
+    await page.selectOption('#language', 'packet-header');
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('ud');
+    await page.keyboard.press('Control+Space');
+    await page.waitForFunction(() => document.querySelector('.cm-tooltip-autocomplete .cm-completionLabel')?.textContent === 'udp');
+    await acceptCompletion(page);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#preview svg text')).some((t) => /Source Port/i.test(t.textContent ?? '')));
+    expect(await page.isDisabled('#opt-labels')).toBe(true);
+    await page.close();
+  }, 90_000);
 
   it('downloads SVG, PNG and PDF that hold the diagram', async () => {
     const { page, errors } = await open(playgroundHash(HANDSHAKE));

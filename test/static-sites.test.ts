@@ -2,14 +2,15 @@
  * The static-site recipes (docs/recipes/{hugo,jekyll,hexo,mkdocs,html}.md), each as a reader gets it: the page
  * in the exact markup the tool prints, the recipe's own snippet (taken from the recipe file, so docs and test
  * cannot drift apart), and @wiregram/browser's bundle installed with npm from the packed tarballs — opened in
- * Chromium. Hugo, Jekyll and MkDocs are real builds with the Debian packages (hugo 0.111 from the recipe's
- * layouts, once with the plain script and once with its render hooks; jekyll 4.3; mkdocs 1.4 + pymdownx);
- * Hexo's markup and the other shapes come from test/support/static-sites.ts. Checked: every block becomes its diagram with the right labels,
+ * Chromium. Every tool is a real build: Hugo 0.111, Jekyll 4.3 and MkDocs 1.4 + pymdownx from Debian, Hexo 7
+ * from npm (test/hexo-site, its own lockfile); Hugo once with the plain script and once with its render hooks.
+ * Markup variants no default build prints (Rouge's wrapper, pymdownx's other formats) come from
+ * test/support/static-sites.ts. Checked: every block becomes its diagram with the right labels,
  * ordinary code stays, no console error, ids unique on the page, dark mode. Screenshots (light and dark) go
  * to test-output/static-sites/.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import MarkdownIt from 'markdown-it';
@@ -230,17 +231,51 @@ describe('Jekyll (real build with Debian jekyll 4.3: kramdown + Rouge)', () => {
   });
 });
 
-describe('Hexo (highlight.js filter markup)', () => {
-  const partial = recipeFiles('hexo.md')['themes/<your-theme>/layout/_partial/wiregram.ejs']!;
-  const script = partial.replace(/<%-\s*url_for\("([^"]+)"\)\s*%>/g, '$1');
-  it.each(['hexo-exclude', 'hexo-language-attr'] as const)('%s', async (shape) => {
-    const site = shapeSite(shape, 'js/wiregram.min.js', script);
-    const opened = await openSite(site, '/index.html', 3);
+describe('Hexo (real build: Hexo 7 from npm, test/hexo-site)', () => {
+  const recipe = recipeFiles('hexo.md');
+  const HEXO = join(ROOT, 'test', 'hexo-site');
+
+  /** A Hexo site using test/hexo-site's installed Hexo, with `config` as the highlight settings. */
+  function buildHexo(config: string): string {
+    npmInstall(HEXO);
+    const site = siteWithBundle('source/js/wiregram.min.js');
+    const pkg = JSON.parse(readFileSync(join(HEXO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    writeFiles(site, {
+      // Hexo loads the plugins a site's package.json lists, once it is marked as a Hexo site.
+      'package.json': JSON.stringify({ name: 'hexo-test-site', private: true, hexo: { version: '7.3.0' }, dependencies: pkg.dependencies }),
+      '_config.yml': `title: wiregram on Hexo\nurl: http://site.test\ntheme: mini\n${config}`,
+      'themes/mini/layout/layout.ejs': '<!doctype html><html lang="en"><head><meta charset="utf-8"><title><%= page.title %></title></head><body><main><%- body %></main>\n<%- partial(\'_partial/wiregram\') %>\n</body></html>\n',
+      'themes/mini/layout/post.ejs': '<h1><%= page.title %></h1><%- page.content %>\n',
+      'themes/mini/layout/index.ejs': '<% page.posts.each(function (p) { %><a href="<%- url_for(p.path) %>"><%= p.title %></a><% }) %>\n',
+      'themes/mini/layout/_partial/wiregram.ejs': recipe['themes/<your-theme>/layout/_partial/wiregram.ejs']!,
+      'source/_posts/tcp.md': markdownPage('title: TCP notes\ndate: 2026-01-02 10:00:00\n'),
+    });
+    symlinkSync(join(HEXO, 'node_modules'), join(site, 'node_modules'), 'dir');
+    execFileSync(process.execPath, [join(HEXO, 'generate.cjs'), site], { cwd: HEXO, stdio: 'pipe', timeout: 120_000 });
+    return join(site, 'public');
+  }
+  const POST = '/2026/01/02/tcp/index.html';
+
+  it('exclude_languages from the recipe: pre > code.highlight.tcp-sequence, diagrams shown', async () => {
+    const pub = buildHexo(recipe['_config.yml']!);
+    const html = readFileSync(join(pub, POST), 'utf8');
+    expect(html).toContain('<pre><code class="highlight tcp-sequence">');
+    expect(html).toContain('<figure class="highlight js">'); // other code is still highlighted
+    const opened = await openSite(pub, POST, 3);
     await expectDiagrams(opened, ['handshake', 'tcp-header', 'wavehand']);
-    if (shape === 'hexo-language-attr') expect(await opened.page.locator('td.gutter').count()).toBe(0);
-    await shoot(opened, shape);
+    await shoot(opened, 'hexo');
     await opened.page.close();
-  });
+  }, 180_000);
+
+  it('language_attr: the table with a gutter and data-language, replaced whole', async () => {
+    const pub = buildHexo('highlight:\n  language_attr: true\n');
+    const html = readFileSync(join(pub, POST), 'utf8');
+    expect(html).toContain('<figure class="highlight plaintext" data-language="tcp-sequence">');
+    const opened = await openSite(pub, POST, 3);
+    await expectDiagrams(opened, ['handshake', 'tcp-header', 'wavehand']);
+    expect(await opened.page.locator('td.gutter').count()).toBe(1); // only the js block's
+    await opened.page.close();
+  }, 180_000);
 });
 
 describe('MkDocs (real build with Debian mkdocs 1.4 + pymdownx)', () => {

@@ -79,6 +79,7 @@ ${preload.map((c) => `<link rel="modulepreload" href="${escapeHtml(c)}">`).join(
 </section>
 <section class="pane" aria-labelledby="preview-heading">
 <h2 id="preview-heading">Diagram</h2>
+<p id="stale-note" class="help" hidden>The text has an error: this is the last picture that could be drawn.</p>
 <div id="preview"></div>
 <div class="actions" role="group" aria-label="Share and export">
 <button type="button" id="copy-link">Copy link</button>

@@ -164,10 +164,12 @@ function update(): void {
     lastGood = result;
     preview.innerHTML = result.svg;
     preview.classList.remove('stale');
+    $('stale-note').hidden = true;
     showProblems(result.warnings.map((d) => ({ d, severity: 'warning' as const })));
   } catch (e) {
     const err = toWiregramError(e);
     preview.classList.toggle('stale', lastGood !== null);
+    $('stale-note').hidden = lastGood === null;
     if (!lastGood) preview.textContent = 'Nothing to show yet: fix the error on the left.';
     showProblems([{ d: err, severity: 'error' }]);
   }

@@ -85,7 +85,8 @@ describe('playground page', () => {
   it('a protocol error is shown at its line, with what was expected and a hint; the last good picture stays', async () => {
     const { page } = await open();
     await typeSource(page, 'participant client\nparticipant server\nclient -> server: SYN\nclient -> server: PSH, ACK len=100');
-    await page.waitForSelector('#status li.error');
+    // (Slow renders wait for a pause in typing: wait for the final text's error, not a half-typed line's.)
+    await page.waitForSelector('#status li.error[data-line="4"]');
     const item = page.locator('#status li.error');
     expect(await item.getAttribute('data-line')).toBe('4');
     expect(await item.textContent()).toMatch(/error at line 4, col 1: client cannot send data in SYN_SENT/);
@@ -96,6 +97,7 @@ describe('playground page', () => {
     expect(lineOfMark).toBe(4);
     // The picture of the text before the error (the SYN) is kept, dimmed.
     expect(await page.$eval('#preview', (p) => p.classList.contains('stale'))).toBe(true);
+    expect(await page.isVisible('#stale-note')).toBe(true);
     expect(await previewTexts(page)).toEqual(expect.arrayContaining([expect.stringMatching(/^SYN, seq=/)]));
     await page.close();
   });
@@ -237,6 +239,11 @@ describe('playground page', () => {
     expect(text).toMatch(/-> .*: SYN/);
     expect(text).toMatch(/FIN/);
     expect(errors).toEqual([]);
+    // Not a capture: a clear message, the page and its text untouched.
+    await page.setInputFiles('#capture-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, not a pcap\n') });
+    await page.waitForFunction(() => !/Reading/.test(document.getElementById('capture-state')!.textContent ?? '') && !/streams?$/.test(document.getElementById('capture-state')!.textContent ?? ''));
+    expect(await page.textContent('#capture-state')).toMatch(/pcap|capture/i);
+    expect(await editorText(page)).toBe(text);
     await page.close();
   });
 

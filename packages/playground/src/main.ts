@@ -12,7 +12,7 @@ import { indentWithTab } from '@codemirror/commands';
 import { setDiagnostics, lintGutter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
 import type { RenderedDiagram } from '@wiregram/browser';
-import type { Diagnostic, WiregramError } from '@wiregram/core';
+import type { Diagnostic, Position, WiregramError } from '@wiregram/core';
 import { headerCompletions, headerLanguage, sequenceCompletions, sequenceLanguage } from './lang.js';
 import { readOption, writeOption } from './options.js';
 import { decodeState, encodeState, markdownFence, type Language, type PlaygroundState, type Theme } from './share.js';
@@ -160,7 +160,7 @@ function update(): void {
   const { render, toWiregramError } = renderer;
   const t0 = performance.now();
   try {
-    const result = render(state.text, { language: state.language, theme: state.theme, idPrefix: 'wgp' });
+    const result = render(state.text, { language: state.language, theme: state.theme, idPrefix: 'wgp', readFile });
     lastGood = result;
     preview.innerHTML = result.svg;
     preview.classList.remove('stale');
@@ -291,6 +291,23 @@ $('export-pdf').addEventListener('click', async () => {
 
 // ---- capture drop ----------------------------------------------------------------------------------------
 
+/** A dropped capture up to this size is also kept here, for `capture FILE …` statements that name it. */
+const MAX_HELD = 64 << 20;
+let held: { name: string; bytes: Uint8Array } | null = null;
+
+/** The page's file reader: only the capture dropped on it, matched by file name. */
+function readFile(path: string, position: Position): Uint8Array {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  if (held && held.name === name) return held.bytes;
+  throw new renderer!.WiregramError({
+    code: 'capture-unavailable',
+    reason: `${path}: this page reads only a capture dropped on it`,
+    position,
+    expected: held ? `the dropped capture, ${held.name}` : 'a capture dropped on the page',
+    hint: `drop ${name} on the page (it stays in your browser), or open one of its streams from the list`,
+  });
+}
+
 let worker: Worker | null = null;
 const progress = $<HTMLProgressElement>('capture-progress');
 const streamsBox = $<HTMLDivElement>('streams');
@@ -358,6 +375,13 @@ function renderStreams(all: StreamRow[]): void {
 
 function openCapture(file: File): void {
   streamsBox.replaceChildren();
+  held = null;
+  if (file.size <= MAX_HELD) {
+    void file.arrayBuffer().then((b) => {
+      held = { name: file.name, bytes: new Uint8Array(b) };
+      if (/^\s*capture\b/im.test(state.text)) schedule(performance.now());
+    });
+  }
   $('capture-state').textContent = `Reading ${file.name}…`;
   send({ type: 'open', file, name: file.name });
 }

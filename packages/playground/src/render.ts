@@ -3,4 +3,4 @@
  * diagram code is parsed; the PDF export shares its core and layout chunks.
  */
 export { render } from '@wiregram/browser';
-export { toWiregramError } from '@wiregram/core';
+export { toWiregramError, WiregramError } from '@wiregram/core';

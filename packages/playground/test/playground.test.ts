@@ -247,6 +247,17 @@ describe('playground page', () => {
     await page.close();
   });
 
+  it('a capture statement reads the capture dropped on the page', async () => {
+    const { page } = await open(playgroundHash('option labels=wireshark\ncapture ./captures/http.pcap stream 0'));
+    await page.waitForSelector('#status li.error');
+    expect(await page.textContent('#status li.error')).toMatch(/http\.pcap: this page reads only a capture dropped on it/);
+    expect(await page.textContent('#status li.error .hint')).toMatch(/drop http\.pcap on the page/);
+    await page.setInputFiles('#capture-file', join(ROOT, 'docs', 'captures', 'http.pcap'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#preview svg text')).some((t) => /\[SYN\]/.test(t.textContent ?? '')));
+    expect(await page.isHidden('.problems')).toBe(true);
+    await page.close();
+  });
+
   it('works from the keyboard alone, and every control has a label', async () => {
     const { page } = await open(playgroundHash(HANDSHAKE));
     const unnamed = await page.$$eval('select, input, button, textarea', (els) =>

@@ -356,11 +356,11 @@ function renderStreams(all: StreamRow[]): void {
   });
   const table = document.createElement('table');
   const caption = all.length > LISTED ? `The ${LISTED} largest of ${all.length} TCP streams (as tshark numbers them)` : 'TCP streams (as tshark numbers them)';
-  table.innerHTML = `<caption>${caption}</caption><thead><tr><th scope="col">stream</th><th scope="col">endpoint A</th><th scope="col">endpoint B</th><th scope="col">frames</th><th scope="col">bytes</th><th scope="col">duration (s)</th><th scope="col"><span class="sr-only">open</span></th></tr></thead>`;
+  table.innerHTML = `<caption>${caption}</caption><thead><tr><th scope="col">stream</th><th scope="col">endpoint A</th><th scope="col">endpoint B</th><th scope="col">frames</th><th scope="col">bytes</th><th scope="col">payload</th><th scope="col">start (s)</th><th scope="col">duration (s)</th><th scope="col"><span class="sr-only">open</span></th></tr></thead>`;
   const body = table.createTBody();
   for (const r of rows) {
     const tr = body.insertRow();
-    for (const v of [r.stream, r.a, r.b, r.frames, r.bytes, r.duration.toFixed(4)]) tr.insertCell().textContent = String(v);
+    for (const v of [r.stream, r.a, r.b, r.frames, r.bytes, r.payload, r.start.toFixed(6), r.duration.toFixed(4)]) tr.insertCell().textContent = String(v);
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = `Open stream ${r.stream}`;

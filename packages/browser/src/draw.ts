@@ -46,8 +46,8 @@ export function diagramOptions(source: string, language: DiagramLanguage, option
 /** Render `source` into a new element: the diagram's figure, or the error box. */
 export function renderInto(doc: Document, source: string, language: DiagramLanguage, options: PageOptions): { element: HTMLElement; error: WiregramError | null } {
   try {
-    const { svg } = renderSvg(source, diagramOptions(source, language, options));
-    return { element: diagramElement(doc, svg, language), error: null };
+    const { tree } = renderSvg(source, diagramOptions(source, language, options));
+    return { element: diagramElement(doc, tree, language), error: null };
   } catch (e) {
     const error = capturesNeedReader(toWiregramError(e), options);
     return { element: errorElement(doc, error, language, source), error };

@@ -10,7 +10,7 @@
  * reports it in its result. Everything is synchronous; no network, no `node:` module.
  */
 import { DIAGRAM_LANGUAGES, toWiregramError, type DiagramLanguage, type Diagnostic, type WiregramError } from '@wiregram/core';
-import { checkDarkSelector, render as renderSvg, type SvgOptions } from '@wiregram/svg';
+import { checkDarkSelector, render as renderSvg, type SvgNode, type SvgOptions } from '@wiregram/svg';
 import { renderInto, type RunOptions } from './draw.js';
 import { defineElement, refreshElements } from './element.js';
 import { findBlocks } from './find.js';
@@ -29,12 +29,14 @@ export interface RenderedDiagram {
   width: number;
   height: number;
   warnings: Diagnostic[];
+  /** The same SVG as an element description (`SvgNode`), for building elements without parsing markup. */
+  tree: SvgNode;
 }
 
 /** Text → SVG, synchronously. Bad input throws a `WiregramError` (line, column, hint) — `run()` never throws. */
 export function render(source: string, options: BrowserRenderOptions = {}): RenderedDiagram {
-  const { svg, title, width, height, warnings } = renderSvg(source, { language: 'tcp-sequence', ...options });
-  return { svg, title, width, height, warnings };
+  const { svg, title, width, height, warnings, tree } = renderSvg(source, { language: 'tcp-sequence', ...options });
+  return { svg, title, width, height, warnings, tree };
 }
 
 export interface RunResult {

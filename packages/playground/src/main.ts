@@ -11,6 +11,8 @@ import { autocompletion } from '@codemirror/autocomplete';
 import { indentWithTab } from '@codemirror/commands';
 import { setDiagnostics, lintGutter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import type { RenderedDiagram } from '@wiregram/browser';
 import type { Diagnostic, Position, WiregramError } from '@wiregram/core';
 import { headerCompletions, headerLanguage, sequenceCompletions, sequenceLanguage } from './lang.js';
@@ -59,7 +61,22 @@ const languageExtension = (language: Language): Extension =>
   language === 'packet-header'
     ? [headerLanguage, autocompletion({ override: [headerCompletions] })]
     : [sequenceLanguage, autocompletion({ override: [sequenceCompletions] })];
-const themeExtension = (theme: Theme): Extension => (theme === 'dark' ? oneDark : []);
+// Light: GitHub's light palette, so participants, flags and states each get a colour (the default style
+// leaves names uncoloured); dark: One Dark.
+const lightHighlight = HighlightStyle.define([
+  { tag: tags.keyword, color: '#8250df' },
+  { tag: tags.variableName, color: '#0550ae' },
+  { tag: tags.typeName, color: '#116329', fontWeight: '600' },
+  { tag: tags.atom, color: '#953800' },
+  { tag: tags.propertyName, color: '#6639ba' },
+  { tag: tags.modifier, color: '#bc4c00' },
+  { tag: tags.string, color: '#0a3069' },
+  { tag: tags.number, color: '#0550ae' },
+  { tag: tags.operator, color: '#cf222e' },
+  { tag: tags.comment, color: '#6e7781', fontStyle: 'italic' },
+  { tag: tags.heading, fontWeight: 'bold', color: '#1f2328' },
+]);
+const themeExtension = (theme: Theme): Extension => (theme === 'dark' ? oneDark : syntaxHighlighting(lightHighlight));
 
 const view = new EditorView({
   parent: $('editor'),

@@ -423,6 +423,17 @@ document.addEventListener('drop', (e) => {
   if (f) openCapture(f);
 });
 
+// A link pasted into this tab's address bar changes only the fragment: restore it like a fresh load.
+window.addEventListener('hashchange', () => {
+  const next = decodeState(location.hash);
+  if (!next || (next.text === state.text && next.language === state.language && next.theme === state.theme)) return;
+  if (next.theme !== state.theme) {
+    state = { ...state, theme: next.theme };
+    applyTheme();
+  }
+  setText(next.text, next.language);
+});
+
 // ---- start -----------------------------------------------------------------------------------------------
 
 applyTheme();

@@ -118,6 +118,11 @@ describe('playground page', () => {
     expect(await editorText(again)).toBe(text);
     expect(await again.$eval('#preview', (p) => p.innerHTML)).toBe(svg);
     expect(await again.$eval('html', (h) => h.dataset['theme'])).toBe('dark');
+    // Another link pasted into the same tab (only the fragment changes): its text replaces this one.
+    await again.evaluate((h) => (location.hash = h), playgroundHash('tcp', 'packet-header', 'dark'));
+    await again.waitForFunction(() => window.__wgPlayground!.text() === 'tcp');
+    await again.waitForFunction(() => Array.from(document.querySelectorAll('#preview svg text')).some((t) => /Source Port/i.test(t.textContent ?? '')));
+    expect(await again.$eval('#language', (s) => (s as HTMLSelectElement).value)).toBe('packet-header');
     await again.close();
   });
 

@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@wiregram\/layout$/, replacement: r('packages/layout/src/index.ts') },
       { find: /^@wiregram\/svg\/dom$/, replacement: r('packages/svg/src/dom-entry.ts') },
       { find: /^@wiregram\/svg$/, replacement: r('packages/svg/src/index.ts') },
+      { find: /^@wiregram\/sanitize$/, replacement: r('packages/sanitize/src/index.ts') },
       { find: /^@wiregram\/pdf$/, replacement: r('packages/pdf/src/index.ts') },
       { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },
       { find: /^markdown-it-wiregram$/, replacement: r('packages/markdown-it-wiregram/src/index.ts') },

@@ -141,16 +141,16 @@ if (m) {
 }
 await browser.close();
 
-// The same bundle's render() in this Node process, as a yardstick of the machine's state during the run
-// (the last quiet run measured 214 µs for this handshake through @wiregram/svg in Node).
+// The same bundle's render() in this Node process, as a yardstick of the machine's state during the run: its
+// CPU time per warm render against the last quiet run's 214 µs (bench/README.md, @wiregram/svg in Node) tells
+// how much a loaded machine inflates even CPU times (shared cores, caches).
 const bundleInNode = await import(ours);
-let t0 = performance.now();
-bundleInNode.render(HANDSHAKE);
-const nodeFirst = performance.now() - t0;
-for (let i = 0; i < 300; i++) bundleInNode.render(HANDSHAKE);
-t0 = performance.now();
-for (let i = 0; i < 300; i++) bundleInNode.render(HANDSHAKE);
-const nodeLater = (performance.now() - t0) / 300;
+for (let i = 0; i < 500; i++) bundleInNode.render(HANDSHAKE);
+const c0 = process.cpuUsage();
+for (let i = 0; i < 1000; i++) bundleInNode.render(HANDSHAKE);
+const c1 = process.cpuUsage(c0);
+const nodeLater = (c1.user + c1.system) / 1000 / 1000;
+const inflation = nodeLater / 0.214;
 
 const pick = (xs, k) => median(xs.map((x) => x[k]));
 const f = pick(first, 'cpu'), l = pick(later, 'cpu'), h = pick(hundred, 'cpu');
@@ -161,7 +161,7 @@ printTable(
     ['first render of the handshake', both(first), `≤ 20 ms: ${f <= 20 ? 'met' : 'MISSED'}`, mermaidRows.length ? `${ms(mermaidRows[0])} (${(mermaidRows[0] / pick(first, 'wall')).toFixed(0)}× ours, wall)` : 'n/a'],
     ['later renders (median)', both(later), `≤ 1 ms: ${l <= 1 ? 'met' : 'MISSED'}`, mermaidRows.length ? `${ms(mermaidRows[1])} (${(mermaidRows[1] / pick(later, 'wall')).toFixed(0)}× ours, wall)` : 'n/a'],
     ['run() over 100 different diagrams', both(hundred), `≤ 150 ms: ${h <= 150 ? 'met' : 'MISSED'}`, ''],
-    ['(yardstick) same bundle in Node: first / later', `${ms(nodeFirst)} / ${ms(nodeLater)}`, '', ''],
+    ['(yardstick) the bundle in Node, warm render CPU', ms(nodeLater), `quiet machine: 214 µs → ${inflation.toFixed(1)}× slower now`, ''],
   ],
 );
 const { loadavg } = await import('node:os');

@@ -8,14 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, printTable, SEED_HANDSHAKE as handshake } from './lib.mjs';
+import { cliBin, median, printTable, SEED_HANDSHAKE as handshake } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '../packages/cli/bin/wiregram.js');
-if (!existsSync(join(here, '../packages/cli/dist/main.js'))) {
-  console.error('packages/cli/dist is missing: run `npx tsc -b packages/cli/tsconfig.json` first');
-  process.exit(1);
-}
+const bin = cliBin();
 const N = Number(process.env.BENCH_RUNS ?? 15);
 const N_SLOW = Number(process.env.BENCH_RUNS_SLOW ?? 5);
 

@@ -2,11 +2,21 @@
 // packages' URLs, the timing loops and the Markdown table. The machine is shared, so every loop reports a
 // robust statistic (best or median of rounds) and collects garbage between rounds when run with --expose-gc.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(BENCH_DIR, '..');
+
+/** The `wiregram` bin, after checking the CLI is built (exits with a hint if not). */
+export function cliBin() {
+  if (!existsSync(join(ROOT, 'packages/cli/dist/main.js'))) {
+    console.error('packages/cli/dist is missing: run `npx tsc -b packages/cli/tsconfig.json` first');
+    process.exit(1);
+  }
+  return join(ROOT, 'packages/cli/bin/wiregram.js');
+}
 
 /** `file:` URL of a built package entry: `dist('core')`, `dist('core', 'node.js')`. */
 export const dist = (pkg, file = 'index.js') => pathToFileURL(join(ROOT, 'packages', pkg, 'dist', file)).href;

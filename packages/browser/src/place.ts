@@ -30,6 +30,15 @@ export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLa
   const root = build(doc, tree);
   root.style.maxWidth = '100%';
   root.style.height = 'auto';
+  // Each diagram carries its own id-scoped stylesheet, so style work grows with diagrams × stylesheets; a page
+  // of 100 spent more time in the browser's style and layout than in rendering. Figures off screen are
+  // skipped until scrolled to, at their own size meanwhile (the viewBox size: no jump when they appear).
+  const width = tree.attrs.find(([k]) => k === 'width')?.[1];
+  const height = tree.attrs.find(([k]) => k === 'height')?.[1];
+  if (width && height) {
+    figure.style.contentVisibility = 'auto';
+    figure.style.containIntrinsicSize = `auto ${width}px auto ${height}px`;
+  }
   figure.appendChild(root);
   return figure;
 }

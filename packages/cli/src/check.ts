@@ -3,30 +3,35 @@
  * form people (code frames), editors (compact), scripts (json) or GitHub (annotations) read. Writes nothing.
  */
 import { type ParsedArgs, UsageError } from './args.js';
-import { watchLoop, type RunResult } from './watch.js';
+import { yielder } from './lifecycle.js';
+import type { RunContext, RunResult } from './run.js';
 import { collect, compileUnit, metaProblems, prepareHost, unitOptions } from './collect.js';
 import { loadCore, loadLayout } from './engine.js';
-import type { Io } from './main.js';
-import { type ErrorFormat, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, safeJson, wantColor } from './report.js';
+import type { Io } from './io.js';
+import { type ErrorFormat, escapeTerminal, formatCompact, formatGithub, formatText, painter, plural, type Problem, problemFromError, problemJson, safeJson, wantColor } from './report.js';
 
 export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   if (args.values['watch']) {
     if (args.positionals.includes('-')) throw new UsageError('--watch cannot read stdin (-)', null, 'check');
-    return watchLoop(io, args, () => checkOnce(args, io));
+    const { watchLoop } = await import('./watch.js');
+    return watchLoop(io, args, (ctx) => checkOnce(args, io, ctx));
   }
-  return (await checkOnce(args, io)).code;
+  return (await checkOnce(args, io, null)).code;
 }
 
-async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
+async function checkOnce(args: ParsedArgs, io: Io, ctx: RunContext | null): Promise<RunResult> {
   const format = (args.values['format'] as ErrorFormat | undefined) ?? 'text';
-  const { inputs, units } = await collect(args, io);
+  const { inputs, units, missing } = await collect(args, io, { missingOk: ctx?.watching === true });
+  for (const m of missing) if (args.values['quiet'] !== true) io.stderr.write(escapeTerminal(`${m}: gone (watching for it to come back)`) + '\n');
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
   const core = await loadCore();
   const host = await prepareHost(core, units);
   // The layout runs the core and validates what the core does not see (a block's style=…): render's path.
   const layout = units.length ? await loadLayout() : null;
   const problems: Problem[] = [];
+  const pause = yielder();
   for (const unit of units) {
+    await pause();
     const meta = metaProblems(unit, host);
     problems.push(...meta);
     if (meta.some((m) => m.severity === 'error')) continue;
@@ -43,7 +48,7 @@ async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const out = io.stdout;
   if (format === 'json') {
     out.write(safeJson({ ok: errors === 0, files: inputs.length, diagrams: units.length, errors, warnings, problems: problems.map(problemJson) }) + '\n');
-    return { code: errors ? 1 : 0, files };
+    return { code: errors ? 1 : 0, files, dirs: [] };
   }
   const color = wantColor(out, io.env, args.values['color'] as boolean | undefined);
   const c = painter(color);
@@ -61,5 +66,5 @@ async function checkOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
     // In github/compact form stdout is for the problem lines; the summary goes to stderr.
     (format === 'text' ? out : io.stderr).write(summary + '\n');
   }
-  return { code: errors ? 1 : 0, files };
+  return { code: errors ? 1 : 0, files, dirs: [] };
 }

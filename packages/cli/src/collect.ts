@@ -5,27 +5,32 @@ import type { Diagnostic, FenceMeta } from '@wiregram/core';
 import { LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands.js';
 import { type CoreApi, type CoreNodeApi, type DiagramOptions, type LayoutApi, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { escapeTerminal, painter, plural, type Problem, wantColor, formatText, type CodeFrame } from './report.js';
 
 export interface Collected {
   inputs: InputFile[];
   units: Unit[];
+  /** Named inputs that no longer exist (only with `missingOk`), as displayed. */
+  missing: string[];
 }
 
 export interface CollectOptions {
   exclude?: string[];
   /** stdin already read (watch mode reads it never; others once). */
   stdinText?: string | null;
+  /** Watch mode: a named file deleted while watching is reported, not an error. */
+  missingOk?: boolean;
 }
 
 export async function collect(args: ParsedArgs, io: Io, options: CollectOptions = {}): Promise<Collected> {
   const lang = args.values['lang'] as InputKind | undefined;
-  const resolved = resolveInputs(args.positionals, { cwd: io.cwd, lang, exclude: options.exclude ?? [] });
+  const missing: string[] = [];
+  const resolved = resolveInputs(args.positionals, { cwd: io.cwd, lang, exclude: options.exclude ?? [], ...(options.missingOk ? { missing } : {}) });
   let stdinText = options.stdinText ?? null;
   if (resolved.some((r) => r.path === null) && stdinText === null) stdinText = await readStdin(io.stdin);
   const inputs = resolved.map((r) => loadInput(r, r.path === null ? stdinText : null, lang));
-  return { inputs, units: inputs.flatMap(unitsOf) };
+  return { inputs, units: inputs.flatMap(unitsOf), missing };
 }
 
 /** What every command needs around the renderers: the core, each fence's options, and file access. */

@@ -45,8 +45,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'DIR/<name>-<n>.svg, n counting blocks from 1), a diagram file (.tcpseq .seq .wiregram .wg →',
       'tcp-sequence; .pkt .packet .pkthdr → packet-header; written as DIR/<name>.svg), a quoted glob',
       "('docs/**/*.md'), or - for stdin, which writes to stdout.",
-      'Everything is rendered in memory first: on any error nothing is written. Files are replaced',
-      'atomically, unchanged files are left alone, and an input is never overwritten.',
+      'Everything is rendered in memory first: on any error nothing is written. All files of a run are',
+      'replaced together (or none is), unchanged files are left alone, and an input is never overwritten.',
+      'Each output folder keeps .wiregram-outputs.json, the list of files wiregram wrote there; --clean and',
+      '--watch remove those whose input or block is gone, and nothing else.',
     ].join('\n'),
     minPositionals: 1,
     options: [
@@ -57,6 +59,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       lang,
       { name: 'markdown-out', short: 'm', type: 'string', valueName: 'DIR', description: 'also write each Markdown input to DIR with its blocks replaced (- : stdout)' },
       { name: 'embed', type: 'string', values: ['link', 'inline'], valueName: 'HOW', description: 'with --markdown-out: link the image files, or inline the SVG', defaultText: 'link' },
+      { name: 'clean', type: 'boolean', description: 'remove outputs wiregram wrote earlier whose input or block is gone (always on with --watch)' },
       watch,
       root,
       quiet,
@@ -205,7 +208,8 @@ export function mainHelp(version: string): string {
     '  -h, --help     show help (wiregram <command> --help for a command)',
     '  -V, --version  print the version',
     '',
-    'Exit codes: 0 ok · 1 diagram errors · 2 usage errors',
+    'Exit codes: 0 ok · 1 diagram errors · 2 usage errors · 3 a file could not be read or written',
+    '            130/143 stopped by SIGINT/SIGTERM',
     '',
   ].join('\n');
 }

@@ -2,29 +2,57 @@
  * `wiregram import`: one TCP stream of a pcap/pcapng capture → editable tcp-sequence text (or JSON), via the
  * core's capture readers. The CLI only reads the file and prints; decoding is @wiregram/core's.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { closeSync, readSync, statSync } from 'node:fs';
+import { readError } from './errors.js';
+import { basename, dirname, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import type { ScanResult, SequenceTextOptions, StreamSelector } from '@wiregram/core';
+import type { ScanOptions, ScanResult, SequenceTextOptions, StreamSelector } from '@wiregram/core';
 import { type CoreApi, loadCore } from './engine.js';
-import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
-import { displayPath, readStreamBytes } from './inputs.js';
-import type { Io } from './main.js';
+import { canonicalPath, commitFiles, fileInPath, openInput, pathKind } from './fsutil.js';
+import { displayPath } from './inputs.js';
+import type { Io } from './io.js';
 import { escapeTerminal, formatText, isWiregramLike, type Problem, safeJson, wantColor } from './report.js';
 
-/** A capture file as a synchronous stream of chunks: the core's readers keep memory bounded on large files. */
-function* fileChunks(path: string, size = 1 << 20): Generator<Uint8Array> {
-  const fd = openSync(path, 'r');
+/**
+ * A capture file as a stream of chunks. The scanner checks the magic on the first chunk and holds at most one
+ * record besides it, so memory stays bounded whatever the file's size.
+ */
+function* fileChunks(path: string, display: string, size = 1 << 20): Generator<Uint8Array> {
+  const fd = openInput(path, display);
   try {
     for (;;) {
       const buf = new Uint8Array(size);
-      const n = readSync(fd, buf, 0, size, null);
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, size, null);
+      } catch (e) {
+        throw readError(e, display);
+      }
       if (n <= 0) return;
       yield n === size ? buf : buf.subarray(0, n);
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** stdin's chunks as they arrive (the pipe's own 64 KiB pieces): nothing is buffered beyond the scanner's record. */
+async function* streamChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Uint8Array> {
+  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+}
+
+/**
+ * Scan a capture as it is read. A wrong magic throws on the first chunk, and damage stops the scan: either way
+ * leaving the loop stops reading (for stdin it destroys the stream), so `cat /dev/zero | wiregram import -`
+ * ends at once in a few MB of memory.
+ */
+async function scanChunks(core: CoreApi, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options: ScanOptions): Promise<ScanResult> {
+  const scanner = new core.CaptureScanner(options);
+  for await (const chunk of chunks) {
+    scanner.push(chunk);
+    if (scanner.stopped) break;
+  }
+  return scanner.finish();
 }
 
 function problemOf(file: string, e: { code: string; reason: string; expected?: unknown; hint?: unknown }, severity: 'error' | 'warning'): Problem {
@@ -74,20 +102,23 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   const core = await loadCore();
   const selector = streamSelector(core, args.values['stream']);
   const display = file === '-' ? '<stdin>' : displayPath(resolve(io.cwd, file), io.cwd);
-  let input: Uint8Array | Iterable<Uint8Array>;
-  if (file === '-') input = new Uint8Array(await readStreamBytes(io.stdin));
+  let chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+  if (file === '-') chunks = streamChunks(io.stdin);
   else {
     const path = resolve(io.cwd, file);
     try {
-      if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+      if (statSync(path).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
     } catch (e) {
-      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, null, 'import');
+      throw readError(e, display);
     }
-    input = fileChunks(path);
+    chunks = fileChunks(path, display);
   }
   const output = typeof args.values['output'] === 'string' ? args.values['output'] : null;
-  if (output && output !== '-' && pathKind(resolve(io.cwd, output)) === 'dir') throw new UsageError(`-o ${output} is a directory; give a file name`, null, 'import');
-  if (output && output !== '-' && file !== '-' && canonicalPath(resolve(io.cwd, output)) === canonicalPath(resolve(io.cwd, file))) {
+  const outPath = output && output !== '-' ? resolve(io.cwd, output) : null;
+  if (outPath && pathKind(outPath) === 'dir') throw new UsageError(`-o ${output} is a directory; give a file name`, null, 'import');
+  const blocker = outPath ? fileInPath(dirname(outPath)) : null;
+  if (blocker) throw new UsageError(`-o ${output}: ${displayPath(blocker, io.cwd)} is a file, not a directory`, 'give a path whose folders are folders', 'import');
+  if (outPath && file !== '-' && canonicalPath(outPath) === canonicalPath(resolve(io.cwd, file))) {
     throw new UsageError(`refusing to overwrite the input ${display}`, null, 'import');
   }
 
@@ -103,7 +134,7 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
   let chosen: number | null = 'stream' in selector ? selector.stream : null;
   try {
     if (list) {
-      const scan = core.indexStreams(input);
+      const scan = await scanChunks(core, chunks, { frameStreams: false });
       // No stream at all: the same error as importing one (no TCP, or a truncated/corrupt file).
       if (!scan.streams.length) core.withStream(scan, {});
       warn(scan.warnings);
@@ -128,22 +159,25 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
     } else if (!json) {
       // captureToSequenceText's own three steps, so the reader's warnings (a truncated file, skipped frames)
       // reach the user instead of being dropped with the scan.
-      const scan = core.selectStream(input, options);
+      const scan = core.withStream(await scanChunks(core, chunks, core.streamScanOptions(options)), options);
       chosen = scan.stream.index;
       const timeline = core.timelineFromScan(scan, options);
       text = core.timelineToSequenceText(timeline, scan.packets.map((p) => p.frame), options);
       warn(scan.warnings);
-    } else text = safeJson(core.captureToJson(input, options));
+    } else {
+      const scan = core.withStream(await scanChunks(core, chunks, core.streamScanOptions(options)), options);
+      text = safeJson(core.timelineToJson(core.timelineFromScan(scan, options), options.numbering === 'absolute'));
+    }
     if (!text.endsWith('\n')) text += '\n';
   } catch (e) {
     if (!isWiregramLike(e)) throw e;
     io.stderr.write(formatText(problemOf(display, e, 'error'), null, color) + '\n');
     return 1;
   }
-  if (output && output !== '-') {
-    writeFileAtomic(resolve(io.cwd, output), text);
+  if (outPath) {
+    commitFiles([{ path: outPath, data: text }], (p) => displayPath(p, io.cwd));
     const what = list ? 'stream list' : `stream ${chosen ?? core.formatStreamSelector(selector)}`;
-    if (!quiet) io.stderr.write(escapeTerminal(`${display} ${what} → ${displayPath(resolve(io.cwd, output), io.cwd)}`) + '\n');
+    if (!quiet) io.stderr.write(escapeTerminal(`${display} ${what} → ${displayPath(outPath, io.cwd)}`) + '\n');
   } else io.stdout.write(text);
   return 0;
 }

@@ -2,10 +2,12 @@
  * Input discovery: paths, globs, directories and `-` (stdin) become a list of files, each with the kind of
  * text it holds; then every diagram in them becomes a Unit with its position in the file.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, extname, isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from './args.js';
+import { CliError, EXIT_INPUT, readError } from './errors.js';
 import { type FencedBlock, lineStarts, scanFences } from './fences.js';
+import { openInput } from './fsutil.js';
 import { expandGlob, globToRegExp, isGlob } from './glob.js';
 
 export type DiagramLanguage = 'tcp-sequence' | 'packet-header';
@@ -62,6 +64,8 @@ export interface Unit {
 
 export interface ResolveOptions {
   cwd: string;
+  /** Collect named files that do not exist instead of failing (watch mode: a file deleted while watching). */
+  missing?: string[];
   lang?: InputKind | undefined;
   /** Absolute directories whose files a glob never picks up (our own output). */
   exclude?: string[];
@@ -117,7 +121,7 @@ export function resolveInputs(positionals: readonly string[], options: ResolveOp
     }
     if (st?.isDirectory()) {
       const files = expandGlob(`${arg.replace(/[\\/]+$/, '')}/**/*`, cwd).map((f) => resolve(cwd, f)).filter((f) => kindFromPath(f) !== null && !excluded(f));
-      if (!files.length) throw new UsageError(`no Markdown or diagram files in directory '${arg}'`);
+      if (!files.length && !options.missing) throw new UsageError(`no Markdown or diagram files in directory '${arg}'`);
       files.forEach(add);
       continue;
     }
@@ -127,8 +131,12 @@ export function resolveInputs(positionals: readonly string[], options: ResolveOp
     }
     if (isGlob(arg)) {
       const files = expandGlob(arg, cwd).map((f) => resolve(cwd, f)).filter((f) => accept(f) && !excluded(f));
-      if (!files.length) throw new UsageError(`no files match '${arg}'`, lang === undefined ? 'globs pick up Markdown and diagram files only (or any file with --lang)' : null);
+      if (!files.length && !options.missing) throw new UsageError(`no files match '${arg}'`, lang === undefined ? 'globs pick up Markdown and diagram files only (or any file with --lang)' : null);
       files.forEach(add);
+      continue;
+    }
+    if (options.missing) {
+      options.missing.push(displayPath(abs, cwd));
       continue;
     }
     throw new UsageError(`no such file: ${arg}`);
@@ -153,15 +161,77 @@ export function patternMatcher(positionals: readonly string[], cwd: string, lang
   return (abs) => matchers.some((m) => m(abs));
 }
 
-/** All of a stream's bytes (stdin: Markdown or diagram text here, a capture for `import`). */
-export async function readStreamBytes(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+/**
+ * The size policy for text inputs (Markdown and diagram files, stdin): at most 16 MiB, the UTF-8 size of the
+ * core's 4,000,000-character limit. Larger inputs are refused after reading at most this much, so memory
+ * stays bounded whatever is piped in. (Captures have their own policy: see import.ts and docs/cli.md.)
+ */
+export const MAX_TEXT_INPUT = 16 * 1024 * 1024;
+
+const MiB = (n: number) => `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) ? 1 : 0)} MiB`;
+
+function tooLarge(display: string, size: number | null): CliError {
+  return new CliError(
+    `${display} is ${size === null ? 'more than' : MiB(size) + ', more than'} ${MiB(MAX_TEXT_INPUT)}, the most wiregram reads as Markdown or diagram text`,
+    'split it into smaller files (a diagram holds at most 4,000,000 characters)',
+    EXIT_INPUT,
+    'input-too-large',
+  );
 }
 
+/**
+ * Text inputs are checked from their first bytes: a NUL byte means binary (an image, a capture, UTF-16
+ * text), refused before the rest is read.
+ */
+function checkTextHead(display: string, head: Uint8Array): void {
+  const n = Math.min(head.length, 8192);
+  const nul = head.subarray(0, n).indexOf(0);
+  if (nul < 0) return;
+  const capture = n >= 4 && [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a].includes(((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0);
+  throw new CliError(
+    `${display} is binary (a NUL byte at offset ${nul}), not Markdown or diagram text`,
+    capture ? 'it looks like a pcap/pcapng capture: turn it into diagram text with `wiregram import`' : 'give a UTF-8 text file (UTF-16 files must be saved as UTF-8)',
+    EXIT_INPUT,
+    'input-binary',
+  );
+}
+
+/** stdin as text, read in chunks: refused as soon as it proves binary or passes MAX_TEXT_INPUT. */
 export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
-  return (await readStreamBytes(stdin)).toString('utf8');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    if (size < 8192) checkTextHead('<stdin>', size === 0 ? b : Buffer.concat([...chunks, b]));
+    size += b.length;
+    // Leaving the loop destroys the stream: nothing more is read.
+    if (size > MAX_TEXT_INPUT) throw tooLarge('<stdin>', null);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A text file: its size checked before reading, its first bytes before the rest. */
+function readTextFile(path: string, display: string): string {
+  const fd = openInput(path, display);
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_TEXT_INPUT) throw tooLarge(display, size);
+    const buf = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, buf, off, Math.min(size - off, 1 << 20), off);
+      if (n === 0) break;
+      if (off === 0) checkTextHead(display, buf.subarray(0, n));
+      off += n;
+    }
+    return buf.subarray(0, off).toString('utf8');
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw readError(e, display);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function stripBom(text: string): string {
@@ -181,12 +251,7 @@ export function loadInput(r: ResolvedInput, text: string | null, lang: InputKind
       `use --lang markdown|tcp-sequence|packet-header, or one of ${[...MARKDOWN_EXTENSIONS, ...SEQUENCE_EXTENSIONS, ...HEADER_EXTENSIONS].join(' ')}`,
     );
   }
-  let data: string;
-  try {
-    data = readFileSync(r.path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${r.display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const data = readTextFile(r.path, r.display);
   const ext = extname(r.path);
   return { path: r.path, display: r.display, name: basename(r.path, ext), kind, text: stripBom(data) };
 }

@@ -1,24 +1,30 @@
 /**
- * `wiregram` entry point: dispatch, help, version and exit codes (0 ok, 1 diagram errors, 2 usage errors).
+ * `wiregram` entry point: dispatch, help, version and exit codes (0 ok, 1 diagram errors, 2 usage errors,
+ * 3 the system refused a read or write; 130/143 after SIGINT/SIGTERM — see errors.ts and lifecycle.ts).
  * This module and what it imports statically must stay light — see bin/wiregram.js.
  */
 import { readFileSync } from 'node:fs';
 import { closest, type ParsedArgs, parseArgs, UsageError } from './args.js';
 import { COMMAND_NAMES, COMMANDS, commandHelp, mainHelp } from './commands.js';
+import { CliError, stdoutError } from './errors.js';
+import { cleanupNow } from './lifecycle.js';
 import { escapeTerminal, painter, wantColor } from './report.js';
 
-export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  cwd: string;
-  env: Record<string, string | undefined>;
-}
+export { installSignalHandlers } from './lifecycle.js';
+
+import type { Io } from './io.js';
+
+export type { Io } from './io.js';
 
 export function nodeIo(): Io {
-  // A closed pipe (`wiregram import x.pcap | head`) is not an error worth a stack trace.
+  // A closed pipe (`wiregram import x.pcap | head`) is not an error worth a stack trace; a full disk behind a
+  // redirection (`> /dev/full`) is a file error like any other: said plainly, exit 3.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (e.code === 'EPIPE') return;
+    const err = stdoutError(e);
+    process.stderr.write(`wiregram: error: ${err.message}\n  hint: ${err.hint}\n`);
+    cleanupNow();
+    process.exit(err.exitCode);
   });
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
 }
@@ -102,6 +108,13 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
       lines.push(`  run 'wiregram ${cmd ? cmd + ' ' : ''}--help' for usage`);
       io.stderr.write(lines.join('\n') + '\n');
       return 2;
+    }
+    if (e instanceof CliError) {
+      // A file problem (unreadable input, full disk, a file in the output path): its own exit code, no usage line.
+      const lines = [`${c.bold('wiregram:')} ${c.red('error:')} ${escapeTerminal(e.message)}`];
+      if (e.hint) lines.push(`  ${c.cyan('hint')}: ${escapeTerminal(e.hint)}`);
+      io.stderr.write(lines.join('\n') + '\n');
+      return e.exitCode;
     }
     // Anything else is a wiregram bug or an I/O failure: say so plainly; the stack only on request.
     const err = e as NodeJS.ErrnoException;

@@ -7,11 +7,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
 import { collect, type Host, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
 import { loadCore, loadPdf, loadSvg } from './engine.js';
-import { canonicalPath, pathKind, writeFileAtomic } from './fsutil.js';
+import { canonicalPath, commitFiles, fileInPath, type FileWrite, pathKind } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
-import type { Io } from './main.js';
+import { yielder } from './lifecycle.js';
+import type { Io } from './io.js';
+import { manifestDirsUnder, type OutputKind, planManifests, type ProducedOutput } from './manifest.js';
 import { escapeTerminal, formatCompact, plural, type Problem, problemFromError, wantColor } from './report.js';
-import { watchLoop, type RunResult } from './watch.js';
+import type { RunContext, RunResult } from './run.js';
 
 type Format = 'svg' | 'pdf';
 
@@ -28,6 +30,8 @@ interface Output {
   dest: string; // absolute path or 'stdout'
   data: string | Uint8Array;
   input: InputFile;
+  block: number | null;
+  kind: OutputKind;
 }
 
 export async function runRender(args: ParsedArgs, io: Io): Promise<number> {
@@ -36,9 +40,11 @@ export async function runRender(args: ParsedArgs, io: Io): Promise<number> {
   if (v['embed'] === 'inline' && v['format'] === 'pdf') throw new UsageError('--embed inline needs SVG (PDF cannot be inlined into Markdown)', 'drop --format pdf, or use --embed link', 'render');
   if (v['watch']) {
     if (args.positionals.includes('-')) throw new UsageError('--watch cannot read stdin (-)', 'give file names or globs', 'render');
-    return watchLoop(io, args, () => renderOnce(args, io));
+    // Loaded only here: the watcher (chokidar) costs start-up time no other use of the command should pay.
+    const { watchLoop } = await import('./watch.js');
+    return watchLoop(io, args, (ctx) => renderOnce(args, io, ctx));
   }
-  return (await renderOnce(args, io)).code;
+  return (await renderOnce(args, io, { clean: v['clean'] === true, watching: false, previousDirs: [] })).code;
 }
 
 function slug(name: string): string {
@@ -61,7 +67,7 @@ function escapeAlt(text: string): string {
   return text.replace(/[\\[\]]/g, '\\$&').replace(/\s+/g, ' ');
 }
 
-export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
+export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Promise<RunResult> {
   const v = args.values;
   const cwd = io.cwd;
   const format: Format = v['format'] === 'pdf' ? 'pdf' : 'svg';
@@ -72,10 +78,14 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   const quiet = v['quiet'] === true;
 
   for (const [flag, dir] of [['-o', outDir], ['--markdown-out', mdOut === 'stdout' ? null : mdOut]] as const) {
-    if (dir && pathKind(dir) === 'file') throw new UsageError(`${flag} ${displayPath(dir, cwd)} is a file, not a directory`, null, 'render');
+    if (!dir) continue;
+    if (pathKind(dir) === 'file') throw new UsageError(`${flag} ${displayPath(dir, cwd)} is a file, not a directory`, 'give a directory (it is created if missing)', 'render');
+    const blocker = fileInPath(dir);
+    if (blocker) throw new UsageError(`${flag} ${displayPath(dir, cwd)}: ${displayPath(blocker, cwd)} is a file, not a directory`, 'give a directory whose path has no file in it', 'render');
   }
-  const { inputs, units } = await collect(args, io, { exclude: mdOut && mdOut !== 'stdout' ? [mdOut] : [] });
+  const { inputs, units, missing } = await collect(args, io, { exclude: mdOut && mdOut !== 'stdout' ? [mdOut] : [], missingOk: ctx.watching });
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
+  for (const m of missing) if (!v['quiet']) io.stderr.write(escapeTerminal(`${m}: gone (its outputs are removed; watching for it to come back)`) + '\n');
 
   // ---- plan: every output path is known (and checked) before anything is rendered
   const inlineOnly = mdOut !== null && embed === 'inline' && outDir === null;
@@ -127,7 +137,9 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
     const pdf = format === 'pdf' ? await loadPdf() : null;
     let lastInput: InputFile | null = null;
     let done = 0;
+    const pause = yielder();
     for (const p of planned) {
+      await pause();
       if (p.unit.input !== lastInput) {
         lastInput = p.unit.input;
         progress.tick(++done, p.unit.input.display);
@@ -159,7 +171,7 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
   progress.done();
   if (problems.length) {
     printProblems(problems, io, args, core.formatCodeFrame);
-    return { code: 1, files };
+    return { code: 1, files, dirs: [] };
   }
 
   // Warnings (an override drawn as written, …) do not stop anything; one line each, like `check --format compact`.
@@ -170,40 +182,81 @@ export async function renderOnce(args: ParsedArgs, io: Io): Promise<RunResult> {
 
   // ---- assemble outputs
   const outputs: Output[] = [];
-  for (const p of planned) if (p.dest && p.rendered !== undefined) outputs.push({ dest: p.dest, data: p.rendered, input: p.unit.input });
+  for (const p of planned) if (p.dest && p.rendered !== undefined) outputs.push({ dest: p.dest, data: p.rendered, input: p.unit.input, block: p.unit.block ? p.unit.n : null, kind: format });
   for (const [input, dest] of mdDest) {
     const fromDir = dest === 'stdout' ? (input.path ? dirname(input.path) : cwd) : dirname(dest);
-    outputs.push({ dest, data: rewriteMarkdown(input, planned.filter((p) => p.unit.input === input), embed, fromDir, host), input });
+    outputs.push({ dest, data: rewriteMarkdown(input, planned.filter((p) => p.unit.input === input), embed, fromDir, host), input, block: null, kind: 'markdown' });
   }
 
-  // ---- write
-  const report = new Map<InputFile, string[]>();
+  // ---- manifests: what this run wrote where, and (with --clean / --watch) what is stale
+  const show = (abs: string) => displayPath(abs, cwd);
+  const toFiles = outputs.filter((o) => o.dest !== 'stdout' && o.input.path !== null);
+  const produced: ProducedOutput[] = toFiles.map((o) => ({ path: o.dest, data: o.data, input: o.input.path!, block: o.block, kind: o.kind }));
+  const kinds = new Map<string, Set<OutputKind>>();
+  for (const input of inputs) {
+    if (!input.path) continue;
+    const k = new Set<OutputKind>();
+    if (!(inlineOnly && input.kind === 'markdown')) k.add(format);
+    if (mdOut !== null && mdOut !== 'stdout' && input.kind === 'markdown') k.add('markdown');
+    kinds.set(input.path, k);
+  }
+  const dirs = new Set<string>([...ctx.previousDirs, ...inputs.flatMap((i) => (i.path ? [dirname(i.path)] : []))]);
+  if (outDir) dirs.add(outDir);
+  if (mdOut && mdOut !== 'stdout') dirs.add(mdOut);
+  // A one-shot --clean without -o: outputs of deleted inputs sit in directories no current input is in.
+  if (ctx.clean && !ctx.watching && !outDir) for (const p of args.positionals) if (p !== '-' && pathKind(resolve(cwd, p)) === 'dir') manifestDirsUnder(resolve(cwd, p)).forEach((d) => dirs.add(d));
+  const manifests = planManifests(produced, kinds, dirs, ctx.clean);
+
+  // ---- write: all files of the run, or none
+  const writes: FileWrite[] = outputs.filter((o) => o.dest !== 'stdout').map((o) => ({ path: o.dest, data: o.data }));
+  const commit = commitFiles([...writes, ...manifests.writes], show, manifests.remove);
+  for (const o of outputs) if (o.dest === 'stdout') io.stdout.write(typeof o.data === 'string' ? o.data : Buffer.from(o.data));
+
+  const report = new Map<InputFile, { written: string[]; unchanged: number }>();
   let written = 0;
   let unchanged = 0;
-  for (const o of outputs) {
-    if (o.dest === 'stdout') {
-      io.stdout.write(typeof o.data === 'string' ? o.data : Buffer.from(o.data));
-      continue;
-    }
-    const result = writeFileAtomic(o.dest, o.data);
-    if (result === 'written') written++;
-    else unchanged++;
-    const list = report.get(o.input) ?? [];
-    list.push(displayPath(o.dest, cwd) + (result === 'unchanged' ? ' (unchanged)' : ''));
-    report.set(o.input, list);
-  }
+  outputs
+    .filter((o) => o.dest !== 'stdout')
+    .forEach((o, i) => {
+      const r = report.get(o.input) ?? { written: [], unchanged: 0 };
+      if (commit.results[i] === 'written') {
+        written++;
+        r.written.push(show(o.dest));
+      } else {
+        unchanged++;
+        r.unchanged++;
+      }
+      report.set(o.input, r);
+    });
+  const removedStale = manifests.stale.filter((s) => commit.removed.includes(s.path));
+  const removedBy = new Map<string, string[]>();
+  for (const s of removedStale) removedBy.set(s.input, [...(removedBy.get(s.input) ?? []), show(s.path)]);
+  const notes: string[] = [];
+  for (const k of manifests.kept) notes.push(`${show(k)}: changed since wiregram wrote it; left in place`);
+  for (const f of commit.notRemoved) notes.push(`${show(f.path)}: stale, but could not be removed (${f.error.code ?? f.error.message})`);
   if (!quiet) {
+    // One line per input file; in watch mode only the inputs whose outputs changed.
     const lines: string[] = [];
     for (const input of inputs) {
       const count = units.filter((u) => u.input === input).length;
-      if (!count && input.kind === 'markdown') lines.push(`${input.display}: no tcp-sequence or packet-header blocks`);
-      const list = report.get(input);
-      if (list?.length) lines.push(`${input.display} → ${list.length > 4 ? [...list.slice(0, 3), `… ${list.length - 3} more`].join(', ') : list.join(', ')}`);
+      const r = report.get(input);
+      const removed = input.path ? removedBy.get(input.path) ?? [] : [];
+      if (input.path) removedBy.delete(input.path);
+      if (!count && input.kind === 'markdown' && !ctx.watching) lines.push(`${input.display}: no tcp-sequence or packet-header blocks`);
+      const parts: string[] = [];
+      if (r?.written.length) parts.push(r.written.join(', '));
+      if (removed.length) parts.push(`removed ${removed.join(', ')}`);
+      if (r?.unchanged && !(ctx.watching && parts.length === 0)) parts.push(`${r.unchanged} unchanged`);
+      if (parts.length) lines.push(r?.written.length || removed.length ? `${input.display} → ${parts.join('; ')}` : `${input.display}: ${plural(r!.unchanged, 'output')} unchanged`);
     }
-    if (inputs.length > 1) lines.push(`${plural(units.length, 'diagram')} from ${inputs.length} files: ${written} written, ${unchanged} unchanged`);
-    if (lines.length) io.stderr.write(escapeTerminal(lines.join('\n')) + '\n');
-  }
-  return { code: 0, files };
+    for (const [input, removed] of removedBy) lines.push(`${show(input)} (gone) → removed ${removed.join(', ')}`);
+    if (inputs.length > 1 || removedStale.length) {
+      lines.push(`${plural(units.length, 'diagram')} from ${plural(inputs.length, 'file')}: ${written} written, ${unchanged} unchanged${removedStale.length ? `, ${removedStale.length} removed` : ''}`);
+    }
+    lines.push(...notes);
+    if (lines.length) io.stderr.write(lines.map(escapeTerminal).join('\n') + '\n');
+  } else if (notes.length) io.stderr.write(notes.map(escapeTerminal).join('\n') + '\n');
+  return { code: 0, files, dirs: [...dirs] };
 }
 
 /** Two outputs on one path, or an output on an input, is a usage error found before any work is done. */

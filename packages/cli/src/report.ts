@@ -78,11 +78,27 @@ function isPosition(p: unknown): p is Position {
   return typeof p === 'object' && p !== null && typeof (p as Position).start?.line === 'number' && typeof (p as Position).start?.column === 'number';
 }
 
+/**
+ * A font without a glyph knows the character but not where it was written: the first use of that character
+ * in the diagram's source is the place to point at (block coordinates).
+ */
+function charPosition(source: string, e: ErrorLike): Position | null {
+  if (e.code !== 'font-missing-glyph' || typeof e.reason !== 'string') return null;
+  const m = /U\+([0-9A-F]{4,6})/.exec(e.reason);
+  const ch = m ? String.fromCodePoint(parseInt(m[1]!, 16)) : '';
+  const at = ch ? source.indexOf(ch) : -1;
+  if (at < 0) return null;
+  const before = source.slice(0, at).split(/\r\n|\r|\n/);
+  const line = before.length;
+  const column = before[line - 1]!.length + 1;
+  return { start: { line, column, offset: at }, end: { line, column: column + ch.length, offset: at + ch.length } };
+}
+
 /** A problem found while compiling one unit, with its position mapped from the block into the file. */
 export function problemFromError(unit: Unit, error: unknown, severity: Severity = 'error'): Problem {
   const e = (error ?? {}) as ErrorLike;
   const ours = isWiregramLike(error) || (typeof e.code === 'string' && typeof e.reason === 'string');
-  let position: Position | null = isPosition(e.position) ? e.position : null;
+  let position: Position | null = isPosition(e.position) ? e.position : charPosition(unit.source, e);
   // Problems come from compiling, so core is loaded by now; its mapper shifts each line past its `> `/list prefix.
   const core = loadedCore();
   if (position && unit.block) position = core ? core.mapBlockPosition(position, { text: unit.input.text, contentLine: unit.block.contentLine, value: unit.block.source }) : null;

@@ -16,7 +16,7 @@ describe('wiregram render', () => {
     const r = wiregram(['render', 'post.md'], { cwd: dir });
     expect(r.stderr).toContain('post.md → post-1.svg, post-2.svg');
     expect(r.code).toBe(0);
-    expect(listFiles(dir)).toEqual(['post-1.svg', 'post-2.svg', 'post.md']);
+    expect(listFiles(dir)).toEqual(['.wiregram-outputs.json', 'post-1.svg', 'post-2.svg', 'post.md']);
     const seq = parseSvg(readFileSync(join(dir, 'post-1.svg'), 'utf8'));
     expect(seq.root.localName).toBe('svg');
     expect(seq.root.getAttribute('viewBox')).toMatch(/^0 0 [\d.]+ [\d.]+$/);
@@ -30,7 +30,7 @@ describe('wiregram render', () => {
     const dir = tempProject({ 'docs/a.md': MARKDOWN, 'docs/sub/b.md': MARKDOWN, 'hs.tcpseq': HANDSHAKE, 'tcp.pkt': 'tcp\n', 'notes.txt': 'x' });
     const r = wiregram(['render', 'docs/**/*.md', 'hs.tcpseq', 'tcp.pkt', '-o', 'out'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
-    expect(listFiles(join(dir, 'out'))).toEqual(['a-1.svg', 'a-2.svg', 'b-1.svg', 'b-2.svg', 'hs.svg', 'tcp.svg']);
+    expect(listFiles(join(dir, 'out'))).toEqual(['.wiregram-outputs.json', 'a-1.svg', 'a-2.svg', 'b-1.svg', 'b-2.svg', 'hs.svg', 'tcp.svg']);
     expect(r.stderr).toContain('6 diagrams from 4 files: 6 written, 0 unchanged');
     for (const label of HANDSHAKE_LABELS) expect(parseSvg(readFileSync(join(dir, 'out/hs.svg'), 'utf8')).texts).toContain(label);
     // Same input, same bytes: a second run leaves every file alone.
@@ -92,7 +92,7 @@ describe('wiregram render', () => {
     const r = wiregram(['render', 'post.md'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^post\.md:8:\d+: warning: .+ \[[\w-]+\]$/m);
-    expect(listFiles(dir)).toEqual(['post-1.svg', 'post.md']);
+    expect(listFiles(dir)).toEqual(['.wiregram-outputs.json', 'post-1.svg', 'post.md']);
     expect(wiregram(['render', 'post.md', '-q'], { cwd: dir }).stderr).toBe('');
   });
 
@@ -132,7 +132,7 @@ describe('wiregram render', () => {
     expect(out).toMatch(/!\[[^\]]*\]\(\.\.\/public\/img\/post-2\.svg\)/);
     expect(out).not.toContain('```tcp-sequence');
     expect(out).toContain("console.log('not a diagram');"); // other code blocks stay
-    expect(listFiles(join(dir, 'public/img'))).toEqual(['post-1.svg', 'post-2.svg']);
+    expect(listFiles(join(dir, 'public/img'))).toEqual(['.wiregram-outputs.json', 'post-1.svg', 'post-2.svg']);
 
     const inline = wiregram(['render', '-', '--markdown-out', '-', '--embed', 'inline'], { cwd: dir, input: MARKDOWN });
     expect(inline.code, inline.stderr).toBe(0);
@@ -208,7 +208,7 @@ describe('wiregram render', () => {
     expect(tty.status, tty.stdout).toBe(0);
     expect(tty.stdout).toContain('[3/3] c.tcpseq');
     expect(tty.stdout).toContain('\r\u001b[K'); // the line is rewritten in place, then cleared
-    expect(listFiles(join(dir, 'tty'))).toEqual(['a.svg', 'b.svg', 'c.svg']);
+    expect(listFiles(join(dir, 'tty'))).toEqual(['.wiregram-outputs.json', 'a.svg', 'b.svg', 'c.svg']);
   });
 
   it('re-renders on change with --watch', async () => {

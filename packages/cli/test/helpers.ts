@@ -21,7 +21,12 @@ export interface RunOptions {
   cwd: string;
   input?: string | Buffer;
   env?: Record<string, string | undefined>;
+  /** Node flags before the script, e.g. `--import` of test/fixtures/inject.mjs. */
+  nodeArgs?: string[];
 }
+
+/** test/fixtures/inject.mjs as a `--import` flag: injected write failures, signals, peak memory. */
+export const INJECT = ['--import', new URL('./fixtures/inject.mjs', import.meta.url).href];
 
 export type Result = SpawnSyncReturns<string> & { code: number | null };
 
@@ -29,7 +34,7 @@ export function wiregram(args: string[], options: RunOptions): Result {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
   if (!options.env || !('FORCE_COLOR' in options.env)) delete env['FORCE_COLOR'];
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd,
     input: options.input,
     env: env as NodeJS.ProcessEnv,

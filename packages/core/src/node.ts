@@ -5,12 +5,17 @@
 import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { WiregramError, type Position } from './errors.js';
+import { CaptureReader } from './capture/reader.js';
 import { CaptureScanner, type ScanOptions, type ScanResult } from './capture/scan.js';
 import { streamScanOptions, timelineFromScan, withStream, type CaptureStreamOptions } from './capture/timeline.js';
 import { sequenceTextFromScan, timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
 import type { Timeline } from './timeline.js';
 
-/** Largest file `readProjectFile` returns (captures for diagrams are small; this stops accidents). */
+/**
+ * Largest file `readProjectFile` returns. A `capture` statement's file is read whole into memory (the block
+ * compiles synchronously from bytes), so it is bounded; `wiregram import` streams captures of any size instead.
+ * docs/cli.md ("Size limits") states the policy.
+ */
 export const MAX_PROJECT_FILE = 64 * 1024 * 1024;
 
 export interface ReadProjectFileOptions {
@@ -18,6 +23,19 @@ export interface ReadProjectFileOptions {
   position?: Position | null;
   /** Largest size accepted, default MAX_PROJECT_FILE. */
   maxBytes?: number;
+  /**
+   * Checks the file's first bytes (up to 64 KiB) before the rest is read or its size is judged, and throws
+   * when they are wrong: a file that is not what the statement needs is refused without reading it.
+   */
+  checkHead?: (head: Uint8Array) => void;
+}
+
+/** How much of a file `checkHead` sees. */
+const HEAD_BYTES = 64 * 1024;
+
+/** `checkHead` for captures: the pcap/pcapng magic and file header (a wrong one throws `capture-format`). */
+export function checkCaptureHead(head: Uint8Array): void {
+  new CaptureReader(() => {}).push(head);
 }
 
 function refuse(code: string, reason: string, position: Position | null | undefined, hint: string): WiregramError {
@@ -76,10 +94,26 @@ export function readProjectFile(root: string, fromFile: string, path: string, op
     if (e instanceof WiregramError) throw e;
     throw refuse('file-not-found', `cannot read "${path}"`, options.position, 'check the file permissions');
   }
-  if (size > max) throw refuse('file-too-large', `"${path}" is ${size} bytes, more than the ${max} allowed`, options.position, 'cut the capture down, e.g. `editcap -r in.pcap out.pcap 1-100`');
-  const out = new Uint8Array(size);
   const fd = openSync(real, 'r');
   try {
+    if (options.checkHead) {
+      const head = new Uint8Array(Math.min(size, HEAD_BYTES));
+      const n = readSync(fd, head, 0, head.length, 0);
+      try {
+        options.checkHead(head.subarray(0, n));
+      } catch (e) {
+        // Placed at the statement that named the file.
+        if (e instanceof WiregramError && !e.position && options.position) {
+          throw new WiregramError({ code: e.code, reason: e.reason, position: options.position, expected: e.expected, hint: e.hint });
+        }
+        throw e;
+      }
+    }
+    if (size > max) {
+      const mib = (n: number) => `${(n / 1048576).toFixed(1).replace(/\.0$/, '')} MiB`;
+      throw refuse('file-too-large', `"${path}" is ${mib(size)}, more than the ${mib(max)} a diagram reads`, options.position, 'cut the capture down (`editcap -r in.pcap out.pcap 1-100`), or turn the stream into text with `wiregram import`, which streams captures of any size');
+    }
+    const out = new Uint8Array(size);
     let off = 0;
     while (off < size) {
       const n = readSync(fd, out, off, size - off, off);
@@ -142,9 +176,10 @@ export function captureFileToJson(path: string, options: CaptureStreamOptions = 
 }
 
 /**
- * A `readFile` for `compileSequence`: resolves `capture ./x.pcap` statements relative to the Markdown file,
- * inside the project root.
+ * A `readFile` for `compileSequence` and `parsePacketHeader`: resolves `capture ./x.pcap` statements relative to
+ * the Markdown file, inside the project root. Every file a block reads is a capture, so its magic is checked
+ * on the first bytes, before the rest is read.
  */
 export function projectFileReader(root: string, fromFile: string): (path: string, position?: Position | null) => Uint8Array {
-  return (path, position) => readProjectFile(root, fromFile, path, { position: position ?? null });
+  return (path, position) => readProjectFile(root, fromFile, path, { position: position ?? null, checkHead: checkCaptureHead });
 }

@@ -19,6 +19,7 @@ import {
   type ParsePacketHeaderOptions,
   type Timeline,
 } from '@wiregram/core';
+import { checkSceneBudget, DEFAULT_BUDGET, type BudgetOptions } from './budget.js';
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
 import type { Scene } from './scene.js';
@@ -58,8 +59,9 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       if (options.fontSize !== undefined) lo.fontSize = options.fontSize;
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
+      copyBudget(options, lo);
       // `header N` statements: the segment's header grid under the diagram (owner: header layout).
-      const scene = attachSegmentHeaders(layoutTimeline(timeline, lo), timeline);
+      const scene = checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
       return { language, scene, warnings: timeline.warnings ?? [], model: timeline };
     }
     const po: ParsePacketHeaderOptions = {};
@@ -71,12 +73,18 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
     if (options.fontSize !== undefined) ho.fontSize = options.fontSize;
     if (options.ruler !== undefined) ho.ruler = options.ruler;
     if (options.offsets !== undefined) ho.offsets = options.offsets;
+    copyBudget(options, ho);
     return { language, scene: layoutHeader(model, ho), warnings: model.warnings ?? [], model };
   }, {
     code: 'layout-internal',
     reason: 'could not lay out the diagram',
     hint: 'this is a bug in wiregram; please report it with the block that triggers it',
   });
+}
+
+function copyBudget(from: BudgetOptions, to: BudgetOptions): void {
+  if (from.maxElements !== undefined) to.maxElements = from.maxElements;
+  if (from.maxTextBytes !== undefined) to.maxTextBytes = from.maxTextBytes;
 }
 
 /** The string options and the values each takes; the fence's table (core) is the single list of names. */
@@ -129,6 +137,11 @@ export function checkLayoutOptions(options: object): void {
     if (value === undefined) continue;
     if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max) continue;
     throw optionError(name, value, `a number of px greater than 0 and at most ${max}`, `e.g. ${name}: ${name === 'fontSize' ? 12 : name === 'bitWidth' ? 20 : 40}`);
+  }
+  for (const name of ['maxElements', 'maxTextBytes'] as const) {
+    const value = o[name];
+    if (value === undefined || (typeof value === 'number' && Number.isInteger(value) && value > 0)) continue;
+    throw optionError(name, value, 'a whole number greater than 0', `e.g. ${name}: ${DEFAULT_BUDGET[name] * 2} (default ${DEFAULT_BUDGET[name]})`);
   }
   const rowBits = o.rowBits;
   if (rowBits !== undefined && !(typeof rowBits === 'number' && Number.isInteger(rowBits) && rowBits >= 1 && rowBits <= HEADER_LIMITS.maxRowBits)) {

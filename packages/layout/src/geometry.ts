@@ -171,6 +171,11 @@ export class BoxSet {
   private readonly index = new YIndex<Box>();
 
   push(...boxes: Box[]): void {
+    this.pushAll(boxes);
+  }
+
+  /** `push` for a list of any length (a spread of a long list overflows the call stack). */
+  pushAll(boxes: readonly Box[]): void {
     for (const b of boxes) {
       this.list.push(b);
       this.index.add(b.y1, b.y2, b);
@@ -195,7 +200,7 @@ export class BoxSet {
 
   clone(): BoxSet {
     const c = new BoxSet();
-    c.push(...this.list);
+    c.pushAll(this.list);
     return c;
   }
 }

@@ -7,3 +7,4 @@ export { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 export { layoutSource, type LayoutSourceOptions } from './source.js';
 export { attachSegmentHeaders } from './header/attach.js';
 export { layoutSourceWithModel, type LayoutSourceResult } from './compile.js';
+export { DEFAULT_BUDGET, type BudgetOptions } from './budget.js';

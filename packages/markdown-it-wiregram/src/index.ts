@@ -9,6 +9,7 @@
  * document always renders the same bytes.
  */
 import { blockFileReader, diagnostic, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, WiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import { sanitizeSvgHtml } from '@wiregram/sanitize';
 import { checkDarkSelector as checkSelector, ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 
 export { nodeFileAccessLoaded } from '@wiregram/core';
@@ -131,6 +132,9 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
   const custom = options.readFile;
   const finish = (html: string) => (options.vue ? vueSafe(html) : html);
   const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
+  // A custom renderer's SVG is untrusted markup: parsed as a browser would and sanitized with an SVG allowlist
+  // (@wiregram/sanitize). The built-in renderer escapes every author text; its output is not re-parsed.
+  const clean = typeof options.renderer === 'function' ? sanitizeSvgHtml : (svg: string) => svg;
 
   // Keep the document text (per render) so error columns account for list/blockquote indentation.
   md.core.ruler.push('wiregram_source', (core) => {
@@ -168,7 +172,7 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     }
     try {
       const result = render(source, renderOptions);
-      const svg = (typeof result === 'string' ? result : result.svg).replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+      const svg = clean((typeof result === 'string' ? result : result.svg).replace(/^\s*<\?xml[^>]*\?>\s*/, ''));
       const warnings = typeof result === 'string' ? NO_WARNINGS : (result.warnings ?? NO_WARNINGS);
       const shown = meta.showSource || options.showSource ? `<pre class="wiregram-source"><code class="language-${lang}">${escapeHtml(source)}\n</code></pre>` : '';
       if (options.warnings !== false) {

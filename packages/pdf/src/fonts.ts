@@ -100,7 +100,7 @@ export function loadFontFile(spec: string): FontkitFont {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
     throw fontError('font-unreadable', `font file "${path}" ${why}`, 'give the path of a TTF, OTF or WOFF file, or omit the font option to use the built-in Noto Sans Hans', 'a readable TTF, OTF or WOFF file');
   }
-  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  const magic = Array.from(bytes.subarray(0, 4), (b) => String.fromCharCode(b)).join('');
   if (magic === 'wOF2') {
     throw fontError('font-woff2', `font file "${path}" is WOFF2, which the PDF backend cannot embed`, 'convert it to TTF/OTF (e.g. `woff2_decompress`) or use the WOFF/TTF version of the font', 'TTF, OTF or WOFF');
   }
@@ -245,7 +245,8 @@ export function checkGlyphs(fonts: FontSet, texts: Iterable<{ text: string; font
         const path = face === 'bold' ? fonts.boldPath : fonts.regularPath;
         throw fontError(
           'font-missing-glyph',
-          `font "${fonts.name}" (${path}) has no glyph for ${describe(ch)}, used in "${t.text}"`,
+          // The built-in font's path is ours (an install location), not the user's: name the font only.
+          `font "${fonts.name}"${fonts.builtin ? '' : ` (${path})`} has no glyph for ${describe(ch)}, used in "${t.text}"`,
           fonts.builtin
             ? 'replace the character, or pass a font that covers it with the font option'
             : 'use a font that covers every character of the labels (for CJK e.g. Noto Sans CJK), or omit the font option to use the built-in Noto Sans Hans',

@@ -5,7 +5,7 @@ import { layoutSource, type LayoutSourceOptions, type Scene } from '@wiregram/la
 import { WiregramError, withWiregramErrors } from '@wiregram/core';
 import { scenesToPdf, type PdfOptions } from './pdf.js';
 
-export { scenesToPdf, pagesFor, PAGE_SIZES, MIN_TEXT_PT } from './pdf.js';
+export { scenesToPdf, pagesFor, PAGE_SIZES, MIN_TEXT_PT, DEFAULT_MAX_PAGES } from './pdf.js';
 export type { PdfOptions, PageSize, PageSpec } from './pdf.js';
 export type { FontOption } from './fonts.js';
 export { builtinFontPath } from './fonts.js';
@@ -19,7 +19,7 @@ export type RenderPdfOptions = PdfOptions & Omit<LayoutSourceOptions, 'title'>;
 /** One deck entry: source text, or source with its own fence language. */
 export type DeckSource = string | { source: string; language?: 'tcp-sequence' | 'packet-header' };
 
-const PDF_KEYS = new Set(['pageSize', 'orientation', 'margin', 'title', 'maxScale', 'theme', 'font', 'steps', 'info']);
+const PDF_KEYS = new Set(['pageSize', 'orientation', 'margin', 'title', 'maxScale', 'theme', 'font', 'steps', 'info', 'maxPages']);
 
 function layoutOptions(options: RenderPdfOptions): LayoutSourceOptions {
   const out: Record<string, unknown> = {};

@@ -37,12 +37,23 @@ export interface PdfOptions {
    * states, page k adds segment k and what it causes, so a diagram with n segments gives n + 1 pages.
    */
   steps?: boolean;
+  /**
+   * Most pages the PDF may have (split pages and steps included). Default 10,000: a step deck of a
+   * 5,000-segment transfer has 5,001. Past it, a `WiregramError` (code `over-budget`) names this option.
+   */
+  maxPages?: number;
   /** Document metadata. The dates default to a fixed instant so the bytes do not change between runs. */
   info?: { title?: string; author?: string; subject?: string; keywords?: string; creationDate?: Date };
 }
 
 /** 2000-01-01T00:00:00Z: any fixed instant works; a constant keeps the output byte-identical. */
 const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+export const DEFAULT_MAX_PAGES = 10_000;
+/**
+ * Tallest step page (pt) in a `fit` step deck: a long transfer shows the band around the current step rather
+ * than the whole diagram on each of its thousands of pages (which made such a deck quadratic in size).
+ */
+const STEP_PAGE_LIMIT = 1440;
 const PX_TO_PT = 0.75;
 
 const NAMED_SIZES: Record<Exclude<PageSize, 'fit'>, [number, number]> = {
@@ -103,6 +114,9 @@ function checkOptions(options: PdfOptions): void {
   }
   if (options.margin !== undefined && !(Number.isFinite(options.margin) && options.margin >= 0 && options.margin < 400)) {
     throw optionError(`margin ${String(options.margin)} is not a usable size in pt`, 'give a number of points, e.g. 36 (half an inch)', 'a number from 0 to 400');
+  }
+  if (options.maxPages !== undefined && !(Number.isInteger(options.maxPages) && options.maxPages > 0)) {
+    throw optionError(`maxPages ${String(options.maxPages)} must be a whole number greater than 0`, `e.g. maxPages: ${DEFAULT_MAX_PAGES * 2} (default ${DEFAULT_MAX_PAGES})`, 'a whole number greater than 0');
   }
   if (options.maxScale !== undefined && !(Number.isFinite(options.maxScale) && options.maxScale > 0)) {
     throw optionError(`maxScale ${String(options.maxScale)} must be a positive number`, 'e.g. 1 for natural size, 2 to allow doubling', 'a positive number');
@@ -170,9 +184,10 @@ function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont)
   const areaH = height - 2 * margin - titleBand;
   // Print layout: never shrink text below MIN_TEXT_PT to fit the height; such a diagram is split across
   // pages at the readable scale instead (splitPages). Width cannot be split, so it still bounds the scale.
-  // Step decks keep one page per step, scaled, so a lecturer's slides stay one click each.
+  // Step decks keep one page per step: each shows the band with that step's segment (splitPages), so a page
+  // draws a page's worth of the diagram, not all of it shrunk — and a deck stays linear in the segments.
   const readable = MIN_TEXT_PT / smallestText(scene);
-  const split = options.steps !== true && scale < readable - 1e-9;
+  const split = scale < readable - 1e-9;
   if (split) scale = Math.min(maxScale, (width - 2 * margin) / w, readable);
   return {
     width, height, scale,
@@ -207,7 +222,7 @@ const lastAlpha = { fill: new WeakMap<Doc, number>(), stroke: new WeakMap<Doc, n
 function setPaint(doc: Doc, color: string, which: 'fill' | 'stroke'): void {
   const c = parseColor(color);
   if (c === null) return;
-  const apply = (...args: Parameters<Doc['fillColor']>) => (which === 'fill' ? doc.fillColor(...args) : doc.strokeColor(...args));
+  const apply = (color: PDFKit.Mixins.ColorValue, opacity?: number) => (which === 'fill' ? doc.fillColor(color, opacity) : doc.strokeColor(color, opacity));
   if (typeof c === 'string') {
     apply(c);
     return;
@@ -236,7 +251,7 @@ function paintPath(doc: Doc, paint: Paint, dash: number[] | undefined): void {
     doc.lineWidth(paint.strokeWidth);
     const d = dash?.filter((x) => Number.isFinite(x) && x > 0);
     // pdfkit accepts an array at runtime; its typings only know the (length, { space }) form.
-    if (d && d.length > 0) doc.dash((d.length % 2 === 1 ? [...d, ...d] : d) as unknown as number, {});
+    if (d && d.length > 0) doc.dash((d.length % 2 === 1 ? d.concat(d) : d) as unknown as number, {});
   }
   if (fill && stroke) doc.fillAndStroke();
   else if (fill) doc.fill();
@@ -314,7 +329,10 @@ function drawItem(ctx: DrawContext, item: SceneItem): void {
     case 'polygon': {
       if (item.points.length < 2) return;
       setCaps(ctx, 'butt');
-      doc.polygon(...item.points);
+      // Point by point: a spread of a long point list would overflow the call stack.
+      doc.moveTo(item.points[0]![0], item.points[0]![1]);
+      for (let k = 1; k < item.points.length; k++) doc.lineTo(item.points[k]![0], item.points[k]![1]);
+      doc.closePath();
       paintPath(doc, paint, undefined);
       return;
     }
@@ -367,7 +385,10 @@ function drawPage(doc: Doc, spec: PageSpec, geometry: PageGeometry, palette: Pal
     doc.save();
     doc.transform(geometry.scale, 0, 0, geometry.scale, geometry.originX, band.headerY - h.top * geometry.scale);
     doc.rect(0, h.top, scene.width, h.bottom - h.top).clip();
-    for (const item of scene.items) if (inHeader(item, scene) && (item.step ?? 0) <= spec.step) drawItem(ctx, item);
+    for (const i of band.plan.headerItems) {
+      const item = scene.items[i]!;
+      if ((item.step ?? 0) <= spec.step) drawItem(ctx, item);
+    }
     doc.restore();
   }
   doc.save();
@@ -378,11 +399,12 @@ function drawPage(doc: Doc, spec: PageSpec, geometry: PageGeometry, palette: Pal
     const clipTop = band.first ? top : top - CUT_PAD;
     doc.rect(0, clipTop, scene.width, bottom + CUT_PAD - clipTop).clip();
     const last = bottom >= scene.height;
-    for (let i = 0; i < scene.items.length; i++) {
+    // Only the items that reach into this band (indexed once per Scene): a page costs its own content.
+    for (const i of band.plan.bandItems[band.index]!) {
       const item = scene.items[i]!;
       if (geometry.title && item.role === 'title') continue;
       if ((item.step ?? 0) > spec.step) continue;
-      const b = band.bounds[i]!;
+      const b = band.plan.bounds[i]!;
       if (item.type === 'text') {
         const mid = (b.top + b.bottom) / 2;
         if ((band.first || mid >= top) && (last || mid < bottom)) drawItem(ctx, item);
@@ -406,11 +428,75 @@ function drawPage(doc: Doc, spec: PageSpec, geometry: PageGeometry, palette: Pal
 /** One band of a split page (see split.ts) and where it lands. */
 interface BandDraw {
   band: Band;
+  index: number;
   first: boolean;
   /** Page y (pt) of the repeated header's top. */
   headerY: number;
-  /** `boundsOf` of every scene item, computed once per Scene. */
+  plan: SplitPlan;
+}
+
+/** How one Scene is split, computed once per Scene however many pages (steps) draw it. */
+interface SplitPlan {
+  bands: Band[];
+  /** `boundsOf` of every scene item. */
   bounds: Bounds[];
+  /** Per band, the indices of the items that reach into it (in drawing order). */
+  bandItems: number[][];
+  /** Indices of the items a continuation page repeats as its header. */
+  headerItems: number[];
+  /** Per step, the band that shows it: the one holding the lowest end of that step's segments and marks. */
+  stepBand: number[];
+}
+
+function planSplit(scene: Scene, bands: Band[]): SplitPlan {
+  const bounds = scene.items.map(boundsOf);
+  const bandItems: number[][] = bands.map(() => []);
+  const headerItems: number[] = [];
+  const stepLow = new Map<number, number>();
+  const segmentLow = new Map<number, number>();
+  // Band tops are increasing: a binary search finds each item's first band, and it walks on while it overlaps.
+  const firstBand = (y: number): number => {
+    let lo = 0;
+    let hi = bands.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (bands[mid]!.top <= y) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  scene.items.forEach((item, i) => {
+    if (inHeader(item, scene)) headerItems.push(i);
+    const b = bounds[i]!;
+    if (item.type === 'text') {
+      // A text belongs to the band holding its middle (drawPage decides; the neighbours are listed too).
+      const mid = (b.top + b.bottom) / 2;
+      const k = firstBand(mid);
+      bandItems[k]!.push(i);
+      if (k > 0) bandItems[k - 1]!.push(i);
+      if (k + 1 < bands.length) bandItems[k + 1]!.push(i);
+    } else {
+      for (let k = firstBand(b.top - CUT_PAD); k < bands.length && bands[k]!.top - CUT_PAD <= b.bottom; k++) bandItems[k]!.push(i);
+    }
+    // Where a step happens: the end of its segment's arrow; a step without one (a timer), its small marks. A
+    // state's name is no guide: it sits in the middle of a column that may run to the end of the diagram.
+    const step = item.step ?? 0;
+    if (step > 0 && Number.isFinite(step)) {
+      if (item.type === 'line' && item.role.startsWith('segment')) segmentLow.set(step, Math.max(segmentLow.get(step) ?? -Infinity, b.bottom));
+      else if (item.type !== 'text' && b.bottom - b.top < 40) stepLow.set(step, Math.max(stepLow.get(step) ?? -Infinity, b.bottom));
+    }
+  });
+  for (const [step, y] of segmentLow) stepLow.set(step, y);
+  for (const list of bandItems) list.sort((a, b) => a - b);
+  let last = 0;
+  for (const s of stepLow.keys()) last = Math.max(last, s);
+  const stepBand: number[] = [0];
+  for (let s = 1; s <= last; s++) {
+    const y = stepLow.get(s);
+    // A step that draws nothing of its own stays on the previous step's band.
+    stepBand.push(y === undefined ? stepBand[s - 1]! : firstBand(Math.max(bands[0]!.top, y - CUT_PAD - 1)));
+  }
+  return { bands, bounds, bandItems, headerItems, stepBand };
 }
 
 /**
@@ -418,25 +504,31 @@ interface BandDraw {
  * becomes several pages (split.ts); any other page is returned as is. Each band gets its own geometry, at the
  * same scale: the page title only on the first, the participant header on the others.
  */
-function splitPages(scene: Scene, geometry: PageGeometry, options: PdfOptions, cache: Map<Scene, { bands: Band[]; bounds: Bounds[] }>): Array<{ geometry: PageGeometry; draw?: BandDraw }> {
+function splitPages(scene: Scene, step: number, geometry: PageGeometry, options: PdfOptions, cache: Map<Scene, SplitPlan>): Array<{ geometry: PageGeometry; draw?: BandDraw }> {
   const fit = (options.pageSize ?? 'fit') === 'fit';
-  if (fit ? geometry.height <= PAGE_LIMIT : !geometry.split) return [{ geometry }];
+  // A step page of a `fit` deck is at most a screen or two tall: it follows the newest segment (see BandDraw).
+  const limit = options.steps === true ? STEP_PAGE_LIMIT : PAGE_LIMIT;
+  if (fit ? geometry.height <= limit : !geometry.split) return [{ geometry }];
   const margin = options.margin ?? (fit ? 18 : 36);
   const titleBand = geometry.title ? geometry.titleSize * 1.8 : 0;
   const scale = geometry.scale;
   let plan = cache.get(scene);
   if (!plan) {
-    const room = fit ? (PAGE_LIMIT - 2 * margin - 1) / scale - CUT_PAD : (geometry.height - 2 * margin) / scale - CUT_PAD;
+    const room = fit ? (limit - 2 * margin - 1) / scale - CUT_PAD : (geometry.height - 2 * margin) / scale - CUT_PAD;
     let header = headerOf(scene, geometry.cropTop);
     // A header that would take most of a page is not worth repeating.
     if (header && header.bottom - header.top > room / 3) header = null;
     const first = room - titleBand / scale;
     const rest = room - (header ? header.bottom - header.top : 0);
-    plan = { bands: planBands(scene, geometry.cropTop, first, rest, header), bounds: scene.items.map(boundsOf) };
+    plan = planSplit(scene, planBands(scene, geometry.cropTop, first, rest, header));
     cache.set(scene, plan);
   }
-  const { bands, bounds } = plan;
-  return bands.map((band, k) => {
+  const { bands } = plan;
+  const stepped = options.steps === true && Number.isFinite(step);
+  // A step page shows one band: the one with this step's segment (earlier rows scroll off, as on a slide).
+  const shown = stepped ? [plan.stepBand[Math.min(step, plan.stepBand.length - 1)] ?? 0] : bands.map((_, k) => k);
+  return shown.map((k) => {
+    const band = bands[k]!;
     const headerH = band.header ? band.header.bottom - band.header.top : 0;
     const tb = k === 0 ? titleBand : 0;
     const height = fit ? round((band.bottom - band.top + headerH) * scale + tb + 2 * margin) : geometry.height;
@@ -448,8 +540,17 @@ function splitPages(scene: Scene, geometry: PageGeometry, options: PdfOptions, c
         originY: margin + tb + headerH * scale,
         cropTop: band.top,
       },
-      draw: { band, first: k === 0, headerY: margin, bounds },
+      draw: { band, index: k, first: k === 0, headerY: margin, plan: plan! },
     };
+  });
+}
+
+function tooManyPages(maxPages: number, steps: boolean): WiregramError {
+  return new WiregramError({
+    code: 'over-budget',
+    reason: `the PDF would have more than ${maxPages.toLocaleString('en-US')} pages (maxPages)`,
+    expected: `at most ${maxPages.toLocaleString('en-US')} pages`,
+    hint: `${steps ? 'a step deck has one page per segment: draw fewer segments, or leave out steps; ' : ''}split the deck, or raise the budget with the option maxPages (e.g. { maxPages: ${maxPages * 2} })`,
   });
 }
 
@@ -579,6 +680,8 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   const usesBold = texts.some((t) => t.fontWeight === 'bold');
 
   const pages = pagesFor(scenes, options.steps === true);
+  // Refused before a byte is written; pages split further are counted as they are drawn.
+  if (pages.length > (options.maxPages ?? DEFAULT_MAX_PAGES)) throw tooManyPages(options.maxPages ?? DEFAULT_MAX_PAGES, options.steps === true);
   const info = options.info ?? {};
   const first = scenes[0]!;
   const written = { chunks: [] as Uint8Array[], ended: false };
@@ -613,11 +716,21 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   // Decks get a bookmark per diagram (its title), so a viewer's sidebar is a table of contents.
   const bookmarks = scenes.length > 1;
   let previous: Scene | null = null;
-  const plans = new Map<Scene, { bands: Band[]; bounds: Bounds[] }>();
+  const plans = new Map<Scene, SplitPlan>();
+  // A Scene's page geometry does not depend on the step: computed once, not once per step page.
+  const geometries = new Map<Scene, PageGeometry>();
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  let pageCount = 0;
+  let diagram = 0;
   for (const page of pages) {
-    const whole = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular);
-    for (const part of splitPages(page.scene, whole, options, plans)) drawPage(doc, page, part.geometry, palette, fonts, part.draw);
-    if (bookmarks && page.scene !== previous) doc.outline.addItem(page.scene.title || `Diagram ${scenes.indexOf(page.scene) + 1}`);
+    let whole = geometries.get(page.scene);
+    if (!whole) geometries.set(page.scene, (whole = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular)));
+    const parts = splitPages(page.scene, page.step, whole, options, plans);
+    pageCount += parts.length;
+    if (pageCount > maxPages) throw tooManyPages(maxPages, options.steps === true);
+    for (const part of parts) drawPage(doc, page, part.geometry, palette, fonts, part.draw);
+    if (page.scene !== previous) diagram++;
+    if (bookmarks && page.scene !== previous) doc.outline.addItem(page.scene.title || `Diagram ${diagram}`);
     previous = page.scene;
   }
   tagSubsets(doc);

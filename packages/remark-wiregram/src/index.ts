@@ -12,6 +12,7 @@ import type { VFile } from 'vfile';
 import { blockFileReader, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type Diagnostic, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
 import { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, markdownHost, type BlockRenderOptions, type MarkdownHostOptions } from '@wiregram/svg';
 import { contentHash, publicUrl, writeAtomic } from './files.js';
+import { sanitizeSvg, sanitizeSvgHtml } from '@wiregram/sanitize';
 import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
 
 export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
@@ -111,6 +112,14 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   // Site configuration: a bad selector stops the build at set-up, not once per block.
   const { render, block } = markdownHost(options, OWN_OPTIONS);
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
+  // A custom renderer's output (text or tree) is untrusted markup: parsed as a browser would and sanitized with
+  // an SVG allowlist (@wiregram/sanitize). The built-in renderer's tree is mapped as is (it escapes author text).
+  const custom = typeof options.renderer === 'function';
+  const toHast = (r: ReturnType<typeof resultOf>): Element => {
+    if (custom) return sanitizeSvg(r.tree ? svgTreeToHast(r.tree) : r.svg);
+    return r.tree ? svgTreeToHast(r.tree) : svgToHast(r.svg);
+  };
+  const svgFileText = (r: ReturnType<typeof resultOf>): string => (custom ? sanitizeSvgHtml(r.tree ? svgTreeToHast(r.tree) : r.svg, 'svg') : r.svg);
 
   return function transformer(tree: Root, file: VFile): void {
     let counter = 0;
@@ -166,21 +175,22 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           const base = options.publicPath ?? '/wiregram';
           const light = resultOf(render(node.value, { ...renderOptions, theme: 'light', idPrefix: `wg-${hash}-` }));
           warnings = light.warnings;
-          const titleElement = light.title === null ? findElement(svgToHast(light.svg), 'title') : null;
+          const lightSvg = svgFileText(light);
+          const titleElement = light.title === null ? findElement(svgToHast(lightSvg), 'title') : null;
           const alt = light.title ?? (titleElement ? textOf(titleElement) : `${lang} diagram`);
-          writeAtomic(outDir, `${name}.svg`, light.svg);
+          writeAtomic(outDir, `${name}.svg`, lightSvg);
           const img = el('img', { src: publicUrl(base, `${name}.svg`), alt, loading: 'lazy', decoding: 'async' }, []);
           if (options.darkVariant === false) {
             body = [img];
           } else {
-            writeAtomic(outDir, `${name}.dark.svg`, resultOf(render(node.value, { ...renderOptions, theme: 'dark', idPrefix: `wg-${hash}-` })).svg);
+            writeAtomic(outDir, `${name}.dark.svg`, svgFileText(resultOf(render(node.value, { ...renderOptions, theme: 'dark', idPrefix: `wg-${hash}-` }))));
             body = [el('picture', {}, [el('source', { srcSet: publicUrl(base, `${name}.dark.svg`), media: '(prefers-color-scheme: dark)' }, []), img])];
           }
         } else {
           const result = resultOf(render(node.value, renderOptions));
           warnings = result.warnings;
           // The renderer's element tree maps straight to hast; re-parsing the SVG text cost ~5× more.
-          body = [result.tree ? svgTreeToHast(result.tree) : svgToHast(result.svg)];
+          body = [toHast(result)];
         }
       } catch (error) {
         const d = toWiregramError(error);
@@ -213,15 +223,20 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       return wrap({ className: figureClass }, [...sourceBlock, ...body, ...caption]);
     };
 
-    // Replace in document order (the counter must follow the page), without recursion limits.
-    const walk = (parent: Parent) => {
-      const children = parent.children as Nodes[];
-      for (let i = 0; i < children.length; i++) {
-        const child = children[i]!;
-        if (child.type === 'code' && isLanguage(child.lang)) children[i] = transform(child) as unknown as Nodes;
-        else if ('children' in child) walk(child as Parent);
+    // Replace in document order (the counter must follow the page) with an explicit stack: a deeply nested
+    // document (blockquote in list in blockquote …) must not exhaust the call stack.
+    const stack: Array<{ parent: Parent; next: number }> = [{ parent: tree, next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const children = top.parent.children as Nodes[];
+      if (top.next >= children.length) {
+        stack.pop();
+        continue;
       }
-    };
-    walk(tree);
+      const i = top.next++;
+      const child = children[i]!;
+      if (child.type === 'code' && isLanguage(child.lang)) children[i] = transform(child) as unknown as Nodes;
+      else if ('children' in child) stack.push({ parent: child as Parent, next: 0 });
+    }
   };
 }

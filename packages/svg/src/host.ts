@@ -3,7 +3,7 @@
  * both take, the renderer they default to, and the options each block is rendered with. The host-specific
  * parts (tokens or mdast, HTML strings or hast, how errors are reported) stay in each plugin.
  */
-import type { BlockFileReader, DiagramLanguage, FenceMeta, FenceOptionDefaults, HostFileReader } from '@wiregram/core';
+import { WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
 import { render as renderDiagram, type RenderResult } from './index.js';
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
@@ -50,8 +50,25 @@ export interface MarkdownHostOptions<Result> extends FenceOptionDefaults {
    * SVG text alone (then no warnings are reported) or an object with `svg` (and `warnings`, …).
    */
   renderer?: (source: string, options: BlockRenderOptions) => Result;
+  /**
+   * Most bytes of SVG one document's diagrams may add up to (default 64,000,000). Each diagram has its own
+   * budget (`maxElements`, `maxTextBytes`); this one keeps a page of many large diagrams from exhausting memory
+   * (a string past ~512 MB crashes the build). Past it, further diagrams of the document are error boxes.
+   */
+  maxPageBytes?: number;
   /** Any other renderer option is passed through unchanged. */
   [option: string]: unknown;
+}
+
+const DEFAULT_MAX_PAGE_BYTES = 64_000_000;
+
+function pageOverBudget(max: number): WiregramError {
+  return new WiregramError({
+    code: 'over-budget',
+    reason: `the diagrams of this document add up to more than ${max.toLocaleString('en-US')} bytes of SVG (maxPageBytes)`,
+    expected: `at most ${max.toLocaleString('en-US')} bytes of SVG in one document`,
+    hint: `split the document, draw smaller diagrams, or raise the plugin option maxPageBytes (e.g. { maxPageBytes: ${max * 2} })`,
+  });
 }
 
 /** A Markdown plugin's host-independent set-up: see `markdownHost`. */
@@ -85,11 +102,26 @@ export function blockIdPrefix(base: string, n: number, source: string, options: 
  */
 export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: ReadonlySet<string>): MarkdownHost<Result> {
   const passThrough: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!own.has(key) && value !== undefined) passThrough[key] = value;
+  for (const [key, value] of Object.entries(options)) if (!own.has(key) && key !== 'maxPageBytes' && value !== undefined) passThrough[key] = value;
   if (options.darkSelector) checkDarkSelector(options.darkSelector);
+  const maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
+  if (!(Number.isInteger(maxPageBytes) && maxPageBytes > 0)) {
+    throw new WiregramError({ code: 'invalid-option', reason: `option maxPageBytes: ${String(maxPageBytes)} is not a valid value`, expected: 'a whole number greater than 0', hint: `e.g. maxPageBytes: ${DEFAULT_MAX_PAGE_BYTES * 2}` });
+  }
+  const draw = options.renderer ?? ((source: string, o: BlockRenderOptions) => renderDiagram(source, o as SvgOptions));
+  // Both plugins render a document's blocks in one synchronous pass, numbered from 1: the count restarts there.
+  let pageBytes = 0;
   return {
-    render: options.renderer ?? ((source, o) => renderDiagram(source, o as SvgOptions)),
+    render: (source, o) => {
+      if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
+      const result = draw(source, o);
+      const svg = typeof result === 'string' ? result : (result as { svg?: unknown } | null)?.svg;
+      pageBytes += typeof svg === 'string' ? svg.length : 0;
+      if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
+      return result;
+    },
     block: (source, meta, language, base, n, readFile) => {
+      if (n === 1) pageBytes = 0;
       const options: BlockRenderOptions = { ...passThrough, ...meta.options, language, idPrefix: '', ...(readFile ? { readFile } : {}) };
       options.idPrefix = blockIdPrefix(base, n, source, options);
       return options;

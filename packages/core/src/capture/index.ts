@@ -18,7 +18,7 @@ export { CaptureScanner, scanCapture, normalizeAddress } from './scan.js';
 export type { CaptureTuple, Endpoint, ScanOptions, ScanResult, StreamInfo, StreamPacket } from './scan.js';
 export { analyzeStream } from './analysis.js';
 export type { SegmentAnalysis } from './analysis.js';
-export { timelineFromCapture, timelineFromScan, selectStream, withStream, endpointText } from './timeline.js';
+export { timelineFromCapture, timelineFromScan, selectStream, withStream, streamScanOptions, endpointText } from './timeline.js';
 export type { CaptureInput, CaptureStreamOptions } from './timeline.js';
 export { captureToJson, captureToSequenceText, timelineToJson, timelineToSequenceText } from './export.js';
 export type { CaptureJsonSegment, SequenceTextOptions } from './export.js';

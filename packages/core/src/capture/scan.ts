@@ -120,6 +120,11 @@ export class CaptureScanner {
     this.reader.push(chunk);
   }
 
+  /** Reading stopped at a damaged record: the rest of the input need not be read (a stream can be closed). */
+  get stopped(): boolean {
+    return this.reader.stopped;
+  }
+
   finish(): ScanResult {
     this.reader.end();
     const t = this.table;

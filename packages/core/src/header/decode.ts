@@ -345,7 +345,7 @@ function optionsAfterFixed(
   if (b.length < headerLen) truncated(ctx, 'Options', headerLen);
   if (end <= 20) return;
   const opts = parse(ctx, 20, end);
-  fields.push(...opts.fields);
+  for (const f of opts.fields) fields.push(f);
   groups.push({ kind: 'options', name: 'Options', short: 'Options', offset: 160, bits: (end - 20) * 8, value: value(end - 20, opts.texts), raw: end - 20, wireshark });
 }
 
@@ -941,7 +941,7 @@ export function mergeLayers(layers: HeaderModel[], protocol: string, bytes: Uint
     const end = last && last.bits !== null ? last.offset + last.bits : null;
     groups.push({ kind: 'layer', name: title, short: l.protocol, offset: shift, bits: end, value: l.summary ?? null, raw: null, wireshark: null });
     for (const g of l.groups ?? []) groups.push({ ...g, offset: g.offset + shift });
-    warnings.push(...l.warnings);
+    for (const w of l.warnings) warnings.push(w);
   }
   return headerModel({
     protocol,

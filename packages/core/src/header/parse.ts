@@ -8,6 +8,7 @@
  * and Mermaid's `packet` / `packet-beta` source as it is (front matter, `%%{init}%%`, `%%` comments, quoted
  * labels, `title`, `accTitle`, `accDescr`, `bitsPerRow`). Every error is a WiregramError with a position.
  */
+import { LineCounter, parseDocument } from 'yaml';
 import { diagnostic, WiregramError, type Diagnostic, type Point, type Position } from '../errors.js';
 import { normalizeColor } from './colors.js';
 import { readCapture } from '../capture/index.js';
@@ -294,22 +295,79 @@ function bitOrder(value: string, l: Line, col: number): BitOrder {
   fail('header-bad-bit-order', `\`${clip(value)}\` is not a bit order`, pos(l, col, col + value.length), '`ascending` (bit 0 on the left, as RFCs draw) or `descending` (each row mirrored)', null);
 }
 
+/**
+ * Mermaid's front matter, read by a real YAML parser (`yaml`): quoted titles decode their escapes
+ * (`title: "say \\"hi\\""` → `say "hi"`), and a YAML error names its line and column in the block. `title` is
+ * read at the top level; `bitsPerRow`, `showBits` and `bitOrder` under `config.packet` (Mermaid's place), `config`
+ * or the top level.
+ */
 function parseFrontmatter(lines: Line[], startIndex: number, state: { title: string | null; rowBits: number | null; ruler: boolean; bitOrder: BitOrder | null; warnings: Diagnostic[] }): number {
   const open = lines[startIndex]!;
+  let close = -1;
   for (let i = startIndex + 1; i < lines.length; i++) {
-    const l = lines[i]!;
-    const t = l.text.trim();
-    if (t === '---') return i;
-    let m = /^title\s*:\s*(.*)$/.exec(t);
-    if (m && l.text.search(/\S/) === 0) state.title = unquote(m[1]!).slice(0, HEADER_LIMITS.maxLabel) || null;
-    m = /^bitsPerRow\s*:\s*(\S+)\s*$/.exec(t);
-    if (m) state.rowBits = parseInteger(m[1]!, l, l.text.indexOf(m[1]!), 'bitsPerRow', 1, HEADER_LIMITS.maxRowBits);
-    m = /^showBits\s*:\s*(true|false)\s*$/.exec(t);
-    if (m) state.ruler = m[1] === 'true';
-    m = /^bitOrder\s*:\s*(\S+)/.exec(t);
-    if (m) state.bitOrder = bitOrder(unquote(m[1]!), l, l.text.indexOf(m[1]!));
+    if (lines[i]!.text.trim() === '---') {
+      close = i;
+      break;
+    }
   }
-  fail('header-unclosed-frontmatter', 'the front matter that starts here has no closing `---`', pos(open, 0, open.text.length), 'a line with `---` after the front matter', null);
+  if (close < 0) fail('header-unclosed-frontmatter', 'the front matter that starts here has no closing `---`', pos(open, 0, open.text.length), 'a line with `---` after the front matter', null);
+  const body = lines.slice(startIndex + 1, close);
+  const counter = new LineCounter();
+  // Aliases are capped (a "billion laughs" document expands exponentially); the block's size bounds the rest.
+  const doc = parseDocument(body.map((l) => l.text).join('\n'), { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  /** A YAML offset (or offset range) → a position in the block. */
+  const at = (from: number, to = from + 1): Position => {
+    const a = counter.linePos(from);
+    const b = counter.linePos(Math.max(from, to));
+    const la = body[a.line - 1] ?? body[body.length - 1] ?? open;
+    const lb = body[b.line - 1] ?? la;
+    return { start: point(la, a.col), end: point(lb, b.col) };
+  };
+  const bad = doc.errors[0];
+  if (bad) {
+    fail('header-bad-frontmatter', `the front matter is not valid YAML: ${bad.message.split('\n')[0]}`, at(bad.pos[0], bad.pos[1]), 'YAML between the two `---` lines, e.g. `title: "TCP header"`', 'quote text that has a colon or starts with a special character');
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    fail('header-bad-frontmatter', `the front matter is not usable: ${e instanceof Error ? e.message : String(e)}`, pos(open, 0, open.text.length), 'plain keys and values, e.g. `title: "TCP header"`', 'leave out YAML aliases (`*name`)');
+  }
+  const node = (path: string[]): { value: unknown; position: Position } | null => {
+    let value: unknown = data;
+    for (const key of path) {
+      if (!value || typeof value !== 'object' || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, key)) return null;
+      value = (value as Record<string, unknown>)[key];
+    }
+    const n = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    const range = n && typeof n === 'object' && Array.isArray(n.range) ? n.range : [0, 0, 0];
+    return { value, position: at(range[0]!, range[1]!) };
+  };
+  const setting = (name: string) => node(['config', 'packet', name]) ?? node(['config', name]) ?? node([name]);
+  const title = node(['title']);
+  if (title && title.value !== null) {
+    if (typeof title.value === 'object') fail('header-bad-frontmatter', 'the title must be text', title.position, 'e.g. `title: "TCP header"`', null);
+    state.title = String(title.value).slice(0, HEADER_LIMITS.maxLabel) || null;
+  }
+  const rows = setting('bitsPerRow');
+  if (rows) {
+    const v = rows.value;
+    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= HEADER_LIMITS.maxRowBits)) {
+      fail('header-bad-number', `bitsPerRow \`${clip(String(v))}\` is not a whole number from 1 to ${HEADER_LIMITS.maxRowBits}`, rows.position, `a whole number from 1 to ${HEADER_LIMITS.maxRowBits}`, null);
+    }
+    state.rowBits = v as number;
+  }
+  const show = setting('showBits');
+  if (show) {
+    if (typeof show.value !== 'boolean') fail('header-bad-frontmatter', `showBits \`${clip(String(show.value))}\` is not true or false`, show.position, '`true` or `false`', null);
+    state.ruler = show.value;
+  }
+  const order = setting('bitOrder');
+  if (order) {
+    const l = body[order.position.start.line - (body[0]?.line ?? 0)] ?? open;
+    state.bitOrder = bitOrder(String(order.value), l, order.position.start.column - 1);
+  }
+  return close;
 }
 
 function applyDirective(text: string, l: Line, state: { rowBits: number | null; ruler: boolean; bitOrder: BitOrder | null }): void {

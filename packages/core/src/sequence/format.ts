@@ -105,7 +105,7 @@ export function formatLabel(segment: Segment, timeline: Timeline | null = null, 
     if (hasAck && !hidden(segment, 'ack')) parts.push(`Ack=${formatSeq(segment.ack!, numbering)}`);
     if (!hidden(segment, 'win')) parts.push(`Win=${segment.window ?? 65535}`);
     if (!hidden(segment, 'len')) parts.push(`Len=${segment.len}`);
-    parts.push(...optionText(segment, 'wireshark'));
+    for (const o of optionText(segment, 'wireshark')) parts.push(o);
     const analysis = wiresharkAnalysis(segment);
     return (analysis ? `[${analysis.text}] ` : '') + parts.join(' ');
   }
@@ -114,6 +114,6 @@ export function formatLabel(segment: Segment, timeline: Timeline | null = null, 
   if (hasAck && !hidden(segment, 'ack')) parts.push(`ack=${formatSeq(segment.ack!, numbering)}`);
   if (segment.len > 0 && !hidden(segment, 'len')) parts.push(`len=${segment.len}`);
   if (segment.overrides.includes('win') && segment.window !== null && !hidden(segment, 'win')) parts.push(`win=${segment.window}`);
-  parts.push(...optionText(segment, labelStyle));
+  for (const o of optionText(segment, labelStyle)) parts.push(o);
   return parts.join(', ');
 }

@@ -2,6 +2,7 @@
  * Parser for the `tcp-sequence` language. Line-oriented and hand-written: one pass over each line with an index,
  * no regular expressions, so the time is linear in the input and no input can make it backtrack.
  */
+import { addressProblem } from './address.js';
 import { WiregramError, withWiregramErrors, type Point, type Position } from '../errors.js';
 import { TCP_STATES, type TcpFlag, type TcpState } from '../timeline.js';
 import { parseStreamSelector } from '../capture/selector.js';
@@ -995,6 +996,8 @@ function parseParticipant(l: Line, start: number): Statement {
         port = parseUint(pl, 65535, 'a port 0 … 65535');
       } else address = text || null;
       if (!text) l.fail('syntax', 'expected an address after "at"', as, as + 1, 'at 10.0.0.1:54321', null);
+      const problem = address === null ? null : addressProblem(address);
+      if (problem) l.fail('bad-address', problem, as, as + (text.startsWith('[') ? text.indexOf(']') + 1 : address!.length), 'an IPv4 address, [IPv6] or a host name, e.g. at 10.0.0.1:80', 'give the participant a name with `as`, and its address with `at`');
     } else if (k === 'spoofed') spoofed = true;
     else if (k === 'listen') listen = true;
     else if ((k === 'port' || k === 'backlog' || k === 'win' || k === 'window') && l.eat('=')) {

@@ -7,12 +7,13 @@
  * Every text is measured with the default font and fitted into its cell: full name, then `short`, then a
  * smaller size, then elided with the full text kept as a tooltip (`title`). Nothing overflows its box.
  */
+import { checkHeaderBudget, checkSceneBudget, type BudgetOptions } from '../budget.js';
 import type { HeaderField, HeaderGroup, HeaderModel } from '@wiregram/core';
 import { fontExtents, measureText, FONT } from '../font/measure.js';
 import { textBox } from '../geometry.js';
 import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
 
-export interface HeaderLayoutOptions {
+export interface HeaderLayoutOptions extends BudgetOptions {
   /** Width of one bit column in px. Default: 640 px of grid for the row, between 12 and 40 px per bit. */
   bitWidth?: number;
   /** Font size of field names and values (px). Default 12. */
@@ -223,7 +224,7 @@ function cellTexts(p: Piece, fontSize: number, out: SceneItem[], continued = fal
       // Upright letters, one under another (the seed's URG/ACK/PSH): size limited by height and width.
       const lw = p.w - 3;
       let size = Math.min(fontSize - 1, avail / (letters.length * ext(1).line));
-      const widest = Math.max(...letters.map((l) => measureText(l, 1)));
+      const widest = letters.reduce((w, l) => Math.max(w, measureText(l, 1)), 0);
       size = Math.min(size, lw / widest);
       size = Math.floor(size * 4) / 4;
       if (size < FLAG_MIN && FLAG_MIN * widest <= lw && letters.length * ext(FLAG_MIN).line <= avail + 0.01) size = FLAG_MIN;
@@ -301,10 +302,8 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
   const items: SceneItem[] = [];
 
   // Row height: two lines when values are shown; tall enough for stacked flag letters.
-  const flagLetters = Math.max(
-    0,
-    ...model.fields.filter((f) => f.bits === 1).map((f) => (isVerticalLetters(flagLabel(f)) ? Array.from(flagLabel(f)).length : 0)),
-  );
+  let flagLetters = 0;
+  for (const f of model.fields) if (f.bits === 1 && isVerticalLetters(flagLabel(f))) flagLetters = Math.max(flagLetters, Array.from(flagLabel(f)).length);
   const flagStack = flagLetters * ext(fontSize - 1).line + (hasValues ? e.line + 2 : 0);
   const rowH = Math.ceil(Math.max(hasValues ? 2 * e.line + 2 * PAD_Y + 6 : e.line + 2 * PAD_Y + 20, flagStack + 2 * PAD_Y));
 
@@ -347,13 +346,16 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     nextFree = Math.max(nextFree, start + bits);
   }
   const rowCount = Math.max(1, Math.ceil(nextFree / rowBits));
+  // Refuse a grid past the output budget before drawing it (a 17-byte block can ask for 65,536 rows).
+  checkHeaderBudget(model, (i) => placed[i]!.row, rowBits, options);
+  // Byte offsets are known only before the first variable-length row.
+  let firstOpen = Infinity;
+  for (const r of openRows) firstOpen = Math.min(firstOpen, r);
   for (let r = 0; r < rowCount; r++) {
-    // Byte offsets are known only before the first variable-length row.
-    const firstOpen = Math.min(Infinity, ...openRows);
     visualRows.push({ byteOffset: r <= firstOpen ? (model.byteOffset ?? 0) + (r * rowBits) / 8 : null });
   }
   if (showOffsets) {
-    const widest = Math.max(...visualRows.map((r) => (r.byteOffset === null ? 0 : measureText(String(r.byteOffset), OFFSET_SIZE))));
+    const widest = visualRows.reduce((w, r) => Math.max(w, r.byteOffset === null ? 0 : measureText(String(r.byteOffset), OFFSET_SIZE)), -Infinity);
     offsetColW = Math.ceil(widest) + 8;
   }
 
@@ -372,8 +374,8 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     if (members.length < 2) continue;
     const row = members[0]!.row;
     if (members.some((m) => m.row !== row || m.open)) continue;
-    const col = Math.min(...members.map((m) => m.col));
-    const end = Math.max(...members.map((m) => m.col + m.bits));
+    const col = members.reduce((a, m) => Math.min(a, m.col), Infinity);
+    const end = members.reduce((a, m) => Math.max(a, m.col + m.bits), -Infinity);
     if (end - col !== members.length || captions.some((c) => c.row === row)) continue;
     captions.push({ group: g, row, col, bits: end - col, members: new Set(members.map((m) => m.field)) });
   }
@@ -391,7 +393,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
   const spanRows = (g: HeaderGroup, end: number): [number, number] | null => {
     const rows = placed.filter((p) => inGroup(p.field, g, end)).map((p) => [p.row, p.row + Math.ceil((p.col + p.bits) / rowBits) - 1]);
     if (rows.length === 0) return null;
-    return [Math.min(...rows.map((r) => r[0]!)), Math.max(...rows.map((r) => r[1]!))];
+    return [rows.reduce((a, r) => Math.min(a, r[0]!), Infinity), rows.reduce((a, r) => Math.max(a, r[1]!), -Infinity)];
   };
   for (const g of groups) {
     if (g.kind !== 'options' || g.bits === null) continue;
@@ -410,7 +412,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
       if (span) brackets.push({ group: g, first: span[0], last: span[1], column });
     });
   }
-  const bracketCols = brackets.length ? Math.max(...brackets.map((b) => b.column)) + 1 : 0;
+  const bracketCols = brackets.length ? brackets.reduce((a, b) => Math.max(a, b.column), -Infinity) + 1 : 0;
 
   // Vertical structure: title, ruler, rows.
   let y = MARGIN;
@@ -571,7 +573,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
       for (const piece of pieces) if (!one || piece === best) cellTexts(piece, fontSize, texts, !one && piece !== pieces[0], piece === best);
     }
     const own = texts.slice(before).filter((t): t is SceneText => t.type === 'text');
-    for (const sep of separators) if (sep.field === p.field) items.push(...dashedAround(sep, own));
+    for (const sep of separators) if (sep.field === p.field) for (const d of dashedAround(sep, own)) items.push(d);
   }
 
   // Brackets in the right margin: options nearest the grid, protocol layers outside them.
@@ -592,13 +594,13 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
       texts.push(textItem('divider-label', f.text, tx - (be.ascent - be.descent) / 2 + (be.ascent - be.descent) / 2, (y1 + y2) / 2, f.size, f.width, 'middle', -90, title));
     }
   }
-  items.push(...texts);
+  for (const t of texts) items.push(t);
 
   // Mermaid's `bitOrder: descending`: every row mirrored, its highest bit on the left.
   const out = model.bitOrder === 'descending' ? items.map((it) => mirrorItem(it, x0, x0 + gridW)) : items;
 
   const name = model.title ?? (model.protocol ? `${model.protocol.toUpperCase()} header` : 'Packet header');
-  return {
+  return checkSceneBudget({
     width,
     height,
     title: name,
@@ -607,7 +609,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     fontFamily: FONT.family,
     items: out,
     steps: 0,
-  };
+  }, options);
 }
 
 const SHORT_LAYER: Record<string, string> = { ipv4: 'IPv4', ipv6: 'IPv6', tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', icmpv6: 'ICMPv6', ethernet: 'Ethernet', vlan: 'VLAN', 'ipv6-ext': 'IPv6 ext' };

@@ -120,7 +120,7 @@ export function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayout
       const step = stepAt(timeline, r.at);
       const lines = r.text.split('\n');
       const xs = r.ps.map((id) => cx.get(id)).filter((v): v is number => v !== undefined);
-      const mid = xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : (first + last) / 2;
+      const mid = xs.length ? (xs.reduce((a, x) => Math.min(a, x), Infinity) + xs.reduce((a, x) => Math.max(a, x), -Infinity)) / 2 : (first + last) / 2;
       const w = lines.reduce((a, l) => Math.max(a, measureText(l, m.fs)), 0) + 2 * m.padX + 8;
       const h = m.lineH * lines.length + 8;
       items.push(mkRect('note-box', mid - w / 2, ry + 4, w, h, step, 2));

@@ -11,6 +11,7 @@
  * a placer slides each label along its arrow until it touches nothing, and the whole layout is redone with a
  * taller unit if some label cannot be placed.
  */
+import { checkSceneBudget, checkTimelineBudget, type BudgetOptions } from '../budget.js';
 import type { Segment, StateChange, Timeline, TimingLayout } from '@wiregram/core';
 import { measureText } from '../font/measure.js';
 import { BoxSet, YIndex, inflate, itemBox, lineCrossing, segmentHitsBox, type Box, type Segment2 } from '../geometry.js';
@@ -19,7 +20,7 @@ import { ASC, baselineFor, changesByCause, DESC, EPS, headRole, key, markTexts, 
 import { finish } from './finish.js';
 import { layoutFlow } from './flow.js';
 
-export interface TimingLayoutOptions {
+export interface TimingLayoutOptions extends BudgetOptions {
   /** Overrides `timeline.options.layout`. */
   style?: TimingLayout;
   /** Base font size in px for labels (other sizes scale from it). Default 12. */
@@ -65,8 +66,10 @@ interface Placed {
 
 export function layoutTimeline(timeline: Timeline, options: TimingLayoutOptions = {}): Scene {
   const style: TimingLayout = options.style ?? timeline.options?.layout ?? 'states';
+  // Refuse a diagram past its output budget before any geometry is built (budget.ts).
+  checkTimelineBudget(timeline, options);
   const m = metrics(options.fontSize ?? 12);
-  if (style === 'flow') return layoutFlow(timeline, m, options);
+  if (style === 'flow') return checkSceneBudget(layoutFlow(timeline, m, options), options);
   const drawn = separateBursts(timeline);
   // Retry with a taller time unit (then wider gaps) until every label finds a free spot.
   const baseUnit = options.unit ?? Math.round(m.lineH * 3.6);
@@ -93,7 +96,7 @@ export function layoutTimeline(timeline: Timeline, options: TimingLayoutOptions 
       if (placed.failures === 0) break outer;
     }
   }
-  return finish(timeline, best!.items, m, options, timeline.segments.length);
+  return checkSceneBudget(finish(timeline, best!.items, m, options, timeline.segments.length), options);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -509,8 +512,8 @@ function layoutColumns(
       x1 = (leftEdge + rightEdge) / 2 - tw / 2;
       x2 = x1 + tw;
     } else if (note.placement === 'over' || pc.length > 1) {
-      const lo = Math.min(...pc.map((c) => c.cx - c.half));
-      const hi = Math.max(...pc.map((c) => c.cx + c.half));
+      const lo = pc.reduce((a, c) => Math.min(a, c.cx - c.half), Infinity);
+      const hi = pc.reduce((a, c) => Math.max(a, c.cx + c.half), -Infinity);
       const mid = (lo + hi) / 2;
       const w = Math.max(tw, hi - lo + (pc.length > 1 ? 16 : 0));
       x1 = mid - w / 2;
@@ -608,7 +611,7 @@ function layoutColumns(
       }
     });
   }
-  items.push(...overlays);
+  for (const o of overlays) items.push(o);
 
   // Divider labels: centred, unless a segment in flight crosses there; then slide sideways.
   for (const d of pendingDividers) {
@@ -653,7 +656,7 @@ function layoutColumns(
     gapsSpanned.sort((p, q) => (p === home ? -1 : q === home ? 1 : 0));
     for (const k of gapsSpanned) {
       if (gapsSpanned.length === 1 || Math.abs(dxa) < 1) {
-        ts.push(...cands);
+        for (const c of cands) ts.push(c);
         break;
       }
       const gl = cols[k]!.cx + cols[k]!.half;
@@ -666,7 +669,7 @@ function layoutColumns(
       if (t1 <= t0) continue;
       for (const c of cands) ts.push(t0 + (t1 - t0) * c);
     }
-    if (!ts.length) ts.push(...cands);
+    if (!ts.length) for (const c of cands) ts.push(c);
     // Crossing one other segment (simultaneous open/close): a label at the crossing could belong to either, so
     // prefer the middle of the longer free stretch between an end and the crossing.
     let crossings = 0;
@@ -803,7 +806,7 @@ function layoutColumns(
       ],
     });
   }
-  items.push(...labelItems);
+  for (const l of labelItems) items.push(l);
   return { items, failures };
 }
 

@@ -1,0 +1,125 @@
+/**
+ * The output budget of one diagram: how many drawn elements and how many bytes of text a Scene may hold. A few
+ * bytes of source can ask for a huge figure (`bits 1` + `0-65535: a` is 65,536 rows; a `loop` multiplies a
+ * note), and a documentation build that renders a hundred of them runs out of memory. The budget is checked
+ * from the model *before* any geometry is built (an estimate per statement, so the error names the line that
+ * crosses it) and once more on the finished Scene.
+ */
+import { WiregramError, type HeaderModel, type Position, type Timeline } from '@wiregram/core';
+import type { Scene } from './scene.js';
+
+export interface BudgetOptions {
+  /**
+   * Most drawn elements (shapes and texts) in one diagram. Default 60,000: a 10,000-segment transfer (the
+   * language's limit) draws about 40,000.
+   */
+  maxElements?: number;
+  /** Most bytes (UTF-8) of text in one diagram: labels, notes, title and the description. Default 4,000,000. */
+  maxTextBytes?: number;
+}
+
+export const DEFAULT_BUDGET: Readonly<Required<BudgetOptions>> = Object.freeze({ maxElements: 60_000, maxTextBytes: 4_000_000 });
+
+/** UTF-8 length without an encoder (layout runs in browsers too, and this runs over every label). */
+export function utf8Bytes(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A surrogate pair is 4 bytes: 2 for each half.
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return n;
+}
+
+function limits(options: BudgetOptions): Required<BudgetOptions> {
+  return { maxElements: options.maxElements ?? DEFAULT_BUDGET.maxElements, maxTextBytes: options.maxTextBytes ?? DEFAULT_BUDGET.maxTextBytes };
+}
+
+function overBudget(kind: 'elements' | 'text', used: number, limit: number, position: Position | null, what: string): WiregramError {
+  const option = kind === 'elements' ? 'maxElements' : 'maxTextBytes';
+  const unit = kind === 'elements' ? 'drawn elements' : 'bytes of text';
+  return new WiregramError({
+    code: 'over-budget',
+    reason: `the diagram needs more than ${limit.toLocaleString('en-US')} ${unit} (${option}); ${what} reaches ${used.toLocaleString('en-US')}`,
+    position,
+    expected: `at most ${limit.toLocaleString('en-US')} ${unit} in one diagram`,
+    hint: `draw less (split the diagram, shorten loops or notes), or raise the budget with the option ${option} (e.g. { ${option}: ${limit * 2} })`,
+  });
+}
+
+/** One statement's share of the diagram: its position, elements and text bytes (an estimate from the model). */
+interface Cost {
+  at: number;
+  position: Position | null;
+  elements: number;
+  text: number;
+  what: string;
+}
+
+/** Adds costs in source order and throws at the first statement past the budget. */
+function charge(costs: Cost[], options: BudgetOptions): void {
+  const { maxElements, maxTextBytes } = limits(options);
+  costs.sort((a, b) => a.at - b.at);
+  let elements = 0;
+  let text = 0;
+  for (const c of costs) {
+    elements += c.elements;
+    text += c.text;
+    if (elements > maxElements) throw overBudget('elements', elements, maxElements, c.position, c.what);
+    if (text > maxTextBytes) throw overBudget('text', text, maxTextBytes, c.position, c.what);
+  }
+}
+
+const offsetOf = (p: Position | null, fallback: number): number => (p ? p.start.offset : fallback);
+
+/**
+ * Timing diagrams: a lower bound of what each statement draws (a segment: line, arrowhead, label and its
+ * description; a note: box and a text per line; …), so a diagram past the budget is refused before layout.
+ */
+export function checkTimelineBudget(timeline: Timeline, options: BudgetOptions): void {
+  const costs: Cost[] = [];
+  const n = Number.MAX_SAFE_INTEGER;
+  for (const s of timeline.segments) {
+    let text = utf8Bytes(s.label) * 2; // the label, and the segment in words in the description
+    for (const m of s.marks) text += utf8Bytes(m.text);
+    if (s.note) text += utf8Bytes(s.note);
+    costs.push({ at: offsetOf(s.position, n), position: s.position, elements: 3 + s.marks.length, text, what: `segment ${s.index + 1}` });
+  }
+  for (const st of timeline.states) costs.push({ at: offsetOf(st.position, n), position: st.position, elements: 2, text: 2 * st.to.length, what: 'a state change' });
+  for (const t of timeline.timers) costs.push({ at: offsetOf(t.position, n), position: t.position, elements: 3, text: utf8Bytes(t.label), what: 'a timer' });
+  for (const note of timeline.notes) {
+    let lines = 1;
+    for (let i = note.text.indexOf('\n'); i !== -1; i = note.text.indexOf('\n', i + 1)) lines++;
+    costs.push({ at: offsetOf(note.position, n), position: note.position, elements: 1 + lines, text: utf8Bytes(note.text), what: 'a note' });
+  }
+  for (const d of timeline.dividers) costs.push({ at: offsetOf(d.position, n), position: d.position, elements: 2, text: utf8Bytes(d.text), what: 'a divider' });
+  charge(costs, options);
+}
+
+/**
+ * Header layouts: every row draws at least its cells' frame, and every field its box and name. `rows` is the
+ * row count the layout computed from the bit offsets; the field that starts the first row past the budget is
+ * the one named.
+ */
+export function checkHeaderBudget(model: HeaderModel, rowOf: (index: number) => number, rowBits: number, options: BudgetOptions): void {
+  const costs: Cost[] = [];
+  let lastRow = -1;
+  model.fields.forEach((f, i) => {
+    const row = rowOf(i);
+    // Rows this field opens (a long field spans many), each drawn with its frame and separators.
+    const newRows = Math.max(0, row + Math.ceil((f.bits ?? rowBits) / rowBits) - 1 - lastRow);
+    lastRow = Math.max(lastRow, row + Math.ceil((f.bits ?? rowBits) / rowBits) - 1);
+    costs.push({ at: i, position: f.position, elements: 2 + newRows, text: utf8Bytes(f.name) + (f.value ? utf8Bytes(f.value) : 0), what: `field "${f.name.slice(0, 40)}"` });
+  });
+  charge(costs, options);
+}
+
+/** The finished Scene (what the estimates cannot see: wrapped labels, repeated marks, …). */
+export function checkSceneBudget(scene: Scene, options: BudgetOptions): Scene {
+  const { maxElements, maxTextBytes } = limits(options);
+  if (scene.items.length > maxElements) throw overBudget('elements', scene.items.length, maxElements, null, 'the laid-out diagram');
+  let text = utf8Bytes(scene.title) + utf8Bytes(scene.description);
+  for (const item of scene.items) if (item.type === 'text') text += utf8Bytes(item.text);
+  if (text > maxTextBytes) throw overBudget('text', text, maxTextBytes, null, 'the laid-out diagram');
+  return scene;
+}

@@ -20,6 +20,7 @@ export default defineConfig({
       { find: /^@wiregram\/browser$/, replacement: r('packages/browser/src/index.ts') },
       { find: /^@wiregram\/docusaurus$/, replacement: r('packages/docusaurus/src/index.ts') },
       { find: /^@wiregram\/astro$/, replacement: r('packages/astro/src/index.ts') },
+      { find: /^@wiregram\/textmate$/, replacement: r('packages/textmate/src/index.ts') },
       { find: /^@wiregram\/cli$/, replacement: r('packages/cli/src/index.ts') },
       { find: /^@wiregram\/vitepress$/, replacement: r('packages/vitepress/src/index.ts') },
       { find: /^@wiregram\/eleventy$/, replacement: r('packages/eleventy/src/index.ts') },

@@ -43,7 +43,8 @@ export function decodeState(hash: string): PlaygroundState | null {
 
 /** The Markdown to paste into a page: a fence long enough that the text cannot close it. */
 export function markdownFence(state: Pick<PlaygroundState, 'language' | 'text'>): string {
-  const longest = Math.max(2, ...[...state.text.matchAll(/`{3,}/g)].map((m) => m[0].length));
+  let longest = 2;
+  for (const m of state.text.matchAll(/`{3,}/g)) longest = Math.max(longest, m[0].length);
   const fence = '`'.repeat(longest + 1);
   return `${fence}${state.language}\n${state.text.replace(/\n+$/, '')}\n${fence}\n`;
 }

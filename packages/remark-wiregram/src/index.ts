@@ -153,8 +153,13 @@ function htmlToHast(node: SvgNode): Element {
 
 /** Marks every `<style>` of a diagram's hast for React hydration (see the `react` option). */
 function markStyles(node: Element): void {
-  if (node.tagName === 'style') node.properties.suppressHydrationWarning = true;
-  for (const child of node.children) if (child.type === 'element') markStyles(child);
+  // An explicit stack: a custom renderer's tree may be of any depth.
+  const stack: Element[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.tagName === 'style') n.properties.suppressHydrationWarning = true;
+    for (const child of n.children) if (child.type === 'element') stack.push(child);
+  }
 }
 
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {

@@ -128,7 +128,8 @@ function fenceInFile(md: InstanceType<typeof MarkdownIt>, file: string, line: nu
  * slide file's lines. The fence is long enough that no line of the body closes it.
  */
 export function placedFence(info: string, code: string, line: number): string {
-  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  // A reduce, not Math.max(...runs): a body with ~100,000 backtick runs would overflow the call stack.
+  const longest = (code.match(/`+/g) ?? []).reduce((m, run) => Math.max(m, run.length), 0);
   const marker = '`'.repeat(Math.max(3, longest + 1));
   const body = code.endsWith('\n') || code === '' ? code : code + '\n';
   return '\n'.repeat(Math.max(0, Math.min(line, 1_000_000) - 1)) + `${marker}${info.replace(/`/g, '')}\n${body}${marker}\n`;

@@ -5,11 +5,11 @@
 //   npx -y pnpm@10 release --dry-run   # the same up to `npm publish --dry-run` of every package; nothing leaves
 //
 // Steps: pending changesets become versions and CHANGELOGs (`changeset version`, all packages at one version),
-// the lockfile follows, the full test suite runs (it packs every package and dry-runs its publish), the version
+// the lockfile follows, every dist/ is removed and the full test suite runs (it packs every package and dry-runs its publish), the version
 // commit is made, `changeset publish` publishes every package whose version is not on npm yet and tags it,
 // and the commit and tags are pushed. Any failing step stops the release before anything is published.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +49,8 @@ if (pending.length) {
   pnpm('install', '--lockfile-only');
 } else console.log('no pending changesets: publishing the current versions (those already on npm are skipped)');
 
+// A clean build: tsc -b leaves the outputs of renamed or deleted sources in dist/, and they would be published.
+for (const dir of readdirSync(join(root, 'packages'))) rmSync(join(root, 'packages', dir, 'dist'), { recursive: true, force: true });
 pnpm('test');
 
 if (dryRun) {

@@ -33,6 +33,7 @@ const OWNED_ELSEWHERE: Record<string, string> = {
  */
 const BOUNDED_RECURSION: Record<string, string> = {
   'packages/pdf/src/cff.ts#run': 'CFF subroutine calls: refused past 10 levels (the Type 2 charstring limit)',
+  'packages/remark-wiregram/src/index.ts#htmlToHast': "the error box's own description (errorBoxTree): figure > p/div, never deeper",
   'packages/svg/src/dom.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/svg/src/xml.ts#serialize': "the renderer's own element description: svg > g > element > tspan, never deeper",
 };

@@ -152,9 +152,14 @@ function htmlToHast(node: SvgNode): Element {
 }
 
 /** Marks every `<style>` of a diagram's hast for React hydration (see the `react` option). */
-function markStyles(node: Element): void {
-  if (node.tagName === 'style') node.properties.suppressHydrationWarning = true;
-  for (const child of node.children) if (child.type === 'element') markStyles(child);
+function markStyles(root: Element): void {
+  // A custom renderer's (sanitized) markup may nest deeply: a stack, not recursion.
+  const stack: Element[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.tagName === 'style') node.properties.suppressHydrationWarning = true;
+    for (const child of node.children) if (child.type === 'element') stack.push(child);
+  }
 }
 
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {

@@ -10,6 +10,7 @@ import { firstHeading, formatMessages, importBuilt, page, processor, root, write
 const docsDir = join(root, 'docs');
 const outDir = join(docsDir, 'out');
 const { default: remarkWiregram } = await importBuilt('remark-wiregram/dist/index.js');
+const { buildPlayground, playgroundHash } = await import('../packages/playground/scripts/build.mjs');
 
 // Sidebar order; pages not listed follow alphabetically.
 const ORDER = [
@@ -73,7 +74,29 @@ function rewriteLinks() {
   };
 }
 
-const pipeline = processor(remarkWiregram, { theme: 'auto', darkClass: 'dark', showSource: true }, { remark: [rewriteLinks] });
+/** remark plugin: under every diagram block, an "Open in playground" link carrying its text in the fragment. */
+function openInPlayground() {
+  return (tree, file) => {
+    const up = '../'.repeat(relative(docsDir, file.path).split(sep).length - 1);
+    const visit = (node) => {
+      if (!node.children) return;
+      for (let i = node.children.length - 1; i >= 0; i--) {
+        const child = node.children[i];
+        if (child.type === 'code' && (child.lang === 'tcp-sequence' || child.lang === 'packet-header')) {
+          const url = `${up}playground/index.html${playgroundHash(child.value, child.lang)}`;
+          node.children.splice(i + 1, 0, {
+            type: 'paragraph',
+            data: { hProperties: { className: ['wg-open'] } },
+            children: [{ type: 'link', url, children: [{ type: 'text', value: 'Open in playground' }] }],
+          });
+        } else visit(child);
+      }
+    };
+    visit(tree);
+  };
+}
+
+const pipeline = processor(remarkWiregram, { theme: 'auto', darkClass: 'dark', showSource: true }, { before: [openInPlayground], remark: [rewriteLinks] });
 
 const pages = files.map((md) => {
   const markdown = readFileSync(join(docsDir, md), 'utf8');
@@ -86,6 +109,7 @@ for (const p of pages) {
   const depth = p.md.split('/').length - 1;
   const up = '../'.repeat(depth);
   const nav = pages.map((q) => ({ href: up + htmlName(q.md), title: q.md.startsWith('recipes/') && q.md !== 'recipes/index.md' ? `· ${q.title}` : q.title }));
+  nav.push({ href: `${up}playground/index.html`, title: 'Playground' });
   const file = new VFile({ path: join(docsDir, p.md), value: p.markdown });
   const body = String(pipeline.processSync(file));
   for (const line of formatMessages(file, `docs/${p.md}`)) console.log(line);
@@ -96,5 +120,7 @@ for (const p of pages) {
   writeAtomic(target, page({ title: p.title, body, siteTitle: 'wiregram docs', homeHref: up + 'index.html', nav, current: up + htmlName(p.md) }));
   console.log(`wrote ${relative(root, target)} (${data.blocks.length} diagram${data.blocks.length === 1 ? '' : 's'})`);
 }
+await buildPlayground(join(outDir, 'playground'));
+console.log('wrote docs/out/playground/index.html');
 console.log(`\n${pages.length} pages, ${diagrams} live diagrams, ${failures} broken → docs/out/index.html`);
 if (failures > 0) process.exitCode = 1;

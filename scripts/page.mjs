@@ -33,7 +33,10 @@ export function writeAtomic(path, data) {
 
 /** The unified pipeline every page goes through. No allowDangerousHtml: diagrams are hast, raw HTML is dropped. */
 export function processor(remarkWiregram, wiregramOptions, extra = {}) {
-  const p = unified().use(remarkParse).use(remarkGfm).use(remarkWiregram, wiregramOptions);
+  const p = unified().use(remarkParse).use(remarkGfm);
+  // `extra.before`: plugins that must see the fenced blocks before remark-wiregram turns them into diagrams.
+  if (extra.before) for (const plugin of extra.before) p.use(plugin);
+  p.use(remarkWiregram, wiregramOptions);
   if (extra.remark) for (const plugin of extra.remark) p.use(plugin);
   return p.use(remarkRehype).use(rehypeStringify);
 }

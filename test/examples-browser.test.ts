@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -104,7 +104,9 @@ describe('pnpm demo → examples/out', () => {
     expect(deck.figures.filter((f) => f.arrowheads > 0).length).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: join(shots, 'lecture-deck-light.png'), fullPage: true });
     await page.close();
-  });
+    // One page after another (about thirty, the RFC 9293 figures included): more than vitest's default 30 s on a
+    // busy machine.
+  }, 180_000);
 
   it('switches to dark with prefers-color-scheme and with the toggle', async () => {
     const path = join(root, 'examples/out/blog-post.html');
@@ -161,7 +163,10 @@ describe('docs → docs/out', () => {
     const pages: string[] = [];
     const walk = (dir: string) => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(dir, e.name));
+        // The playground needs http (a module worker); packages/playground's tests serve and drive it.
+        if (e.isDirectory()) {
+          if (e.name !== 'playground') walk(join(dir, e.name));
+        }
         else if (e.name.endsWith('.html')) pages.push(join(dir, e.name));
       }
     };
@@ -174,10 +179,15 @@ describe('docs → docs/out', () => {
       expect(errors, path).toEqual([]);
       expect(new Set(seen.ids).size, path).toBe(seen.ids.length);
       for (const f of seen.figures) expect(f.paintedHeads, path).toBe(f.arrowheads);
+      // Every diagram links to the playground with its own text.
+      const links = await page.$$eval('p.wg-open a', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+      expect(links.length, path).toBe(seen.figures.length);
+      for (const href of links) expect(existsSync(join(dirname(path), href.split('#')[0]!)), href).toBe(true);
       diagrams += seen.figures.length;
       if (path.endsWith('getting-started.html')) await page.screenshot({ path: join(shots, 'docs-getting-started.png'), fullPage: true });
       await page.close();
     }
     expect(diagrams).toBeGreaterThanOrEqual(5);
-  });
+    // Page after page in one browser: past vitest's default 30 s on a busy machine.
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 /**
- * The host examples in examples/ run for real: the VitePress and Slidev markdown setups with markdown-it and
- * the Vue template compiler (what both hosts feed the HTML to), the Marp engine with marp-core on the lecture
- * deck. VitePress, Slidev and Marp CLI themselves are not installed in this repository.
+ * The host examples in examples/ run against the libraries the hosts are made of: the VitePress and Slidev set-ups
+ * (@wiregram/vitepress, @wiregram/slidev) with markdown-it and the Vue template compiler (what both hosts feed
+ * the HTML to), the Marp engine with marp-core on the lecture deck. The hosts themselves are built from npm in
+ * test/hosts/ (VitePress, Slidev, Marp CLI, Eleventy).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import MarkdownIt from 'markdown-it';
 import { compile } from '@vue/compiler-dom';
 import { Marp } from '@marp-team/marp-core';
-import { useWiregram as vitepress } from '../examples/vitepress/.vitepress/wiregram.mjs';
-import { useWiregram as slidev } from '../examples/slidev/setup/wiregram.mjs';
+import { useWiregram as vitepress } from '@wiregram/vitepress';
+import { wiregramTransformers } from '@wiregram/slidev';
 import marpEngine from '../examples/marp/engine.mjs';
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(`../${p}`, import.meta.url)), 'utf8');
@@ -22,15 +23,27 @@ function compileVue(html: string) {
 }
 
 describe('VitePress and Slidev setups', () => {
-  for (const [name, setup, page] of [
-    ['VitePress', vitepress, 'examples/vitepress/index.md'],
+  // Slidev: the addon's codeblock transformer on each fence of the deck (Slidev calls it before Shiki).
+  const slidev = (source: string) => {
+    const { codeblocks } = wiregramTransformers({ log: false });
+    return new MarkdownIt()
+      .parse(source, {})
+      .filter((t) => t.type === 'fence')
+      .map((t) => codeblocks[0]!({ info: t.info, code: t.content, slide: null }) ?? '')
+      .join('');
+  };
+  const vitepressRender = (source: string) => {
+    const md = new MarkdownIt({ html: true });
+    vitepress(md, { log: false });
+    return md.render(source);
+  };
+  for (const [name, render, page] of [
+    ['VitePress', vitepressRender, 'examples/vitepress/index.md'],
     ['Slidev', slidev, 'examples/slidev/slides.md'],
   ] as const) {
     it(`${name}: the page's diagrams become Vue-safe inline SVG`, () => {
-      const md = new MarkdownIt({ html: true });
-      setup(md);
       const source = read(page).replace(/^---\n[\s\S]*?\n---\n/, '');
-      const html = md.render(source);
+      const html = render(source);
       expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(2);
       expect(html).not.toMatch(/<style[ >]/);
       expect(html).toContain('<component is="style">');

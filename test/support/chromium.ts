@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -105,4 +106,48 @@ export async function screenshotSvg(svg: string, pngPath: string, options: Scree
   };
   if (options.browser) await run(options.browser);
   else await withBrowser(run);
+}
+
+/**
+ * Serve the files of `dir` to `page` under `origin` (default `http://site.test`) through request interception:
+ * nothing leaves the machine (other origins are refused), and module scripts work (Chromium refuses ES modules from file:// pages).
+ * Unknown paths get a 404, which Chromium logs as a console error (so `pageErrors` sees it).
+ */
+export async function serveDirectory(page: Page, dir: string, origin = 'http://site.test'): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { extname, join: joinPath, normalize } = await import('node:path');
+  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.xml': 'application/xml', '.json': 'application/json', '.png': 'image/png' };
+  // Anything else (a theme's CDN stylesheet, …) is refused here, so a test never reaches the network; the
+  // refusal shows up as a failed request in \`pageErrors\`.
+  await page.route((url) => !url.href.startsWith(origin + '/') && url.protocol !== 'data:', (route) => route.abort('blockedbyclient'));
+  await page.route(`${origin}/**`, async (route) => {
+    let path = decodeURIComponent(new URL(route.request().url()).pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = joinPath(dir, normalize(path).replace(/^(\.\.[/\\])+/, ''));
+    try {
+      await route.fulfill({ status: 200, body: await readFile(file), contentType: types[extname(file)] ?? 'application/octet-stream' });
+    } catch {
+      await route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+  return origin;
+}
+
+/**
+ * One browser for a whole test file: launched in `beforeAll`, closed (profile removed) in `afterAll`, then
+ * `cleanup` runs. Call at the top level of the file; the returned function gives the browser inside tests.
+ */
+export function browserForFile(cleanup?: () => void): () => BrowserContext {
+  let launched: Awaited<ReturnType<typeof launchBrowser>> | null = null;
+  beforeAll(async () => {
+    launched = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await launched?.close();
+    cleanup?.();
+  });
+  return () => {
+    if (!launched) throw new Error('browserForFile: the browser is not launched yet (use it inside a test)');
+    return launched.browser;
+  };
 }

@@ -45,12 +45,12 @@ function walk(dir: string, into: string[]): void {
   }
 }
 
-/** Changes whenever a manifest, README or built file of any package changes. */
+/** Changes whenever a manifest, README, source or built file of any package changes (src/ is shipped too). */
 function fingerprint(): string {
   const h = createHash('sha256');
   for (const { dir } of workspacePackages()) {
     const files: string[] = [];
-    for (const name of readdirSync(dir)) if (!['node_modules', 'src', 'test'].includes(name)) walk(join(dir, name), files);
+    for (const name of readdirSync(dir)) if (!['node_modules', 'test'].includes(name)) walk(join(dir, name), files);
     for (const f of files.sort()) {
       const s = statSync(f);
       h.update(`${f}\0${s.size}\0${s.mtimeMs}\n`);

@@ -1,11 +1,11 @@
-// VitePress with wiregram: `npm install vitepress markdown-it-wiregram`, then `npx vitepress build examples/vitepress`.
+// VitePress with wiregram: `npm install -D vitepress @wiregram/vitepress`, then `npx vitepress build examples/vitepress`.
+// The same one line as test/hosts/vitepress (built there from npm on every test run).
 import { defineConfig } from 'vitepress';
-import { useWiregram } from './wiregram.mjs';
+import { withWiregram } from '@wiregram/vitepress';
 
-export default defineConfig({
-  title: 'wiregram × VitePress',
-  description: 'TCP diagrams from Markdown',
-  markdown: {
-    config: (md) => useWiregram(md),
-  },
-});
+export default withWiregram(
+  defineConfig({
+    title: 'wiregram × VitePress',
+    description: 'TCP diagrams from Markdown',
+  }),
+);

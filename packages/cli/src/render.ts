@@ -195,6 +195,8 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
   const kinds = new Map<string, Set<OutputKind>>();
   for (const input of inputs) {
     if (!input.path) continue;
+    // Watching, an empty file is nearly always a save in progress (truncated, not yet written): keep its outputs.
+    if (ctx.watching && input.text === '') continue;
     const k = new Set<OutputKind>();
     if (!(inlineOnly && input.kind === 'markdown')) k.add(format);
     if (mdOut !== null && mdOut !== 'stdout' && input.kind === 'markdown') k.add('markdown');

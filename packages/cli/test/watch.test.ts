@@ -89,6 +89,7 @@ describe('render --watch', () => {
     const writer = setInterval(() => writeFileSync(join(dir, 'in/f.md'), seq(`v${++v}`)), 50);
     const seenDuring: string[] = [];
     const sampler = setInterval(() => {
+      if (!existsSync(svg)) return;
       const label = parseSvg(readFileSync(svg, 'utf8')).texts.find((t) => /^v\d+$/.test(t));
       if (label && !seenDuring.includes(label)) seenDuring.push(label);
     }, 100);

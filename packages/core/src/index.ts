@@ -1,7 +1,10 @@
 export * from './errors.js';
 export * from './timeline.js';
+export { narrateStates, type StateNarration } from './narration.js';
 export * from './header/model.js';
 export * from './sequence/index.js';
+export * from './compile/index.js';
+export { formatLabel, formatSeq, formatState, wiresharkAnalysis, type FormatLabelOptions } from './labels.js';
 export * from './header/index.js';
 export * from './capture/index.js';
 export * from './fence.js';

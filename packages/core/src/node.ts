@@ -8,7 +8,8 @@ import { WiregramError, type Position } from './errors.js';
 import { CaptureReader } from './capture/reader.js';
 import { CaptureScanner, type ScanOptions, type ScanResult } from './capture/scan.js';
 import { streamScanOptions, timelineFromScan, withStream, type CaptureStreamOptions } from './capture/timeline.js';
-import { sequenceTextFromScan, timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import { timelineToJson, type CaptureJsonSegment, type SequenceTextOptions } from './capture/export.js';
+import { timelineAndFrames, timelineToSequenceText } from './compile/capture-text.js';
 import type { Timeline } from './timeline.js';
 
 /**
@@ -167,7 +168,9 @@ export function timelineFromCaptureFile(path: string, options: CaptureStreamOpti
 
 /** `captureToSequenceText` for a file on disk. */
 export function captureFileToSequenceText(path: string, options: SequenceTextOptions = {}): string {
-  return sequenceTextFromScan(scanFor(path, options), options);
+  // The scan is never held here: its packets are garbage once the Timeline exists.
+  const { timeline, frames } = timelineAndFrames(scanFor(path, options), options);
+  return timelineToSequenceText(timeline, frames, options);
 }
 
 /** `captureToJson` for a file on disk. */

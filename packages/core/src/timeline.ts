@@ -65,6 +65,10 @@ export type SegmentMarkKind =
   | 'stale'
   | 'out-of-window'
   | 'spoofed'
+  /** Data up to the right edge of the receiver's window (`[TCP Window Full]`). */
+  | 'window-full'
+  /** A SYN that reuses the ports of an earlier connection (`[TCP Port numbers reused]`). */
+  | 'reused-ports'
   /** Arrived but discarded by the receiver (a full SYN queue, a spoofed address that does not exist). */
   | 'dropped'
   /** Data that arrives after data sent later (Wireshark's `[TCP Out-Of-Order]`). */
@@ -84,6 +88,8 @@ export interface SegmentMark {
   kind: SegmentMarkKind;
   /** Short text a layout may show next to the label, e.g. `retransmission`, `seq overridden`. */
   text: string;
+  /** A duplicate ACK's number (#1, #2 …) and the frame of the ACK it repeats, as Wireshark counts them. */
+  dupAck?: { num: number; frame: number };
 }
 
 export interface Participant {
@@ -129,6 +135,10 @@ export interface Segment {
   note: string | null;
   /** Real timestamp in seconds from the start of the capture; null for authored diagrams. */
   time: number | null;
+  /** `time` exact to the capture's resolution, as decimal seconds (a double loses nanoseconds past 2^53 ns). */
+  timeText?: string;
+  /** The urgent pointer of a segment with URG (Wireshark's `Urg=`). */
+  urgent?: number;
   position: Position | null;
 }
 
@@ -179,6 +189,16 @@ export interface Divider {
   participants?: string[];
 }
 
+/**
+ * `crash A`: at `at` the host lost every connection (TCB) without sending anything — RFC 9293 §3.5.1's crash or
+ * reboot. Its peers keep their state; what happens next (half-open connection discovery) is ordinary segments.
+ */
+export interface Crash {
+  participant: string;
+  at: number;
+  position: Position | null;
+}
+
 /** A `header` statement inside `tcp-sequence`: draw segment N's header with its values. */
 export interface HeaderRequest {
   segment: number;
@@ -203,6 +223,8 @@ export interface Timeline {
   /** Every state an endpoint enters, its initial state included (from null, at 0). Sorted by `at`. */
   states: StateChange[];
   timers: Timer[];
+  /** Hosts that crashed (`crash A`); absent when none did (and for captures). */
+  crashes?: Crash[];
   notes: Note[];
   dividers: Divider[];
   headers: HeaderRequest[];

@@ -70,6 +70,24 @@ describe('capture → text → compileSequence', () => {
   });
 });
 
+describe('time to the nanosecond past 2^53 ns', () => {
+  it('a stream spanning 200 days keeps every nanosecond digit in t= (a double would not)', () => {
+    const late = conv.map((p, i) => (i === conv.length - 1 ? { ...p, sec: p.sec + 200 * 86_400, nsec: 987_654_321 } : p));
+    const bytes = pcap(late);
+    const first = late[0]!;
+    const ns = (BigInt(late.at(-1)!.sec - first.sec) * 1_000_000_000n + BigInt(987_654_321 - first.nsec)).toString();
+    const exact = `${ns.slice(0, -9)}.${ns.slice(-9)}`;
+    expect(Number(ns)).toBeGreaterThan(2 ** 53);
+    const tl = timelineFromCapture(bytes);
+    expect(tl.segments.at(-1)!.timeText).toBe(exact);
+    expect(tl.segments.at(-1)!.time!.toFixed(9)).not.toBe(exact); // what the float alone would print
+    const lines = captureToSequenceText(bytes).split('\n').filter((l) => l.includes('->'));
+    expect(lines.at(-1)).toContain(`t=${exact} `);
+    // microsecond captures keep six digits
+    expect(timelineFromCapture(pcap(late, false)).segments.at(-1)!.timeText).toMatch(/^\d+\.\d{6}$/);
+  });
+});
+
 describe('a capture block honours the block’s numbering and label style', () => {
   const read = () => loopback;
   const direct = timelineFromCapture(loopback);

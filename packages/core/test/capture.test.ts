@@ -339,12 +339,46 @@ describe('streaming', () => {
 });
 
 describe('IP details', () => {
-  it('skips later IPv4 fragments and warns; reads the first', () => {
-    const a = tcpPacket({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 2, seq: 5, flags: 'S', moreFragments: true });
-    const b = tcpPacket({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 2, seq: 5, flags: 'S', fragOffset: 3 });
-    const r = indexStreams(writePcap([{ sec: 1, nsec: 0, data: a }, { sec: 1, nsec: 0, data: b }], { linkType: 101 }));
-    expect(r.tcpPackets).toBe(1);
-    expect(r.warnings.map((w) => w.code).sort()).toEqual(['capture-fragment', 'capture-fragment-skipped']);
+  it('reassembles IPv4 fragments as tshark does: the whole segment on the frame that completes it', () => {
+    const conv = conversation({ client: '10.0.0.1', server: '10.0.0.2', cport: 40000, sport: 80, cisn: 1000, sisn: 5000 });
+    // Split the client's first data segment (and one of the server's) into three fragments, the last sent first.
+    const split = (ip: Uint8Array, id: number): Uint8Array[] => {
+      const body = ip.subarray(20);
+      const cuts = [0, 24, 48, body.length];
+      return [2, 0, 1].map((k) => {
+        const part = body.subarray(cuts[k]!, cuts[k + 1]!);
+        const out = new Uint8Array(20 + part.length);
+        out.set(ip.subarray(0, 20));
+        out.set(part, 20);
+        const dv = new DataView(out.buffer);
+        dv.setUint16(2, out.length);
+        dv.setUint16(4, id);
+        dv.setUint16(6, (k < 2 ? 0x2000 : 0) | (cuts[k]! / 8));
+        dv.setUint16(10, 0);
+        return out;
+      });
+    };
+    const packets: Array<{ sec: number; nsec: number; data: Uint8Array }> = [];
+    let fragmented = 0;
+    for (const p of conv) {
+      const payloadLen = p.ip.length - 20 - ((p.ip[32]! >> 4) * 4);
+      if (payloadLen > 0 && fragmented < 2) {
+        for (const f of split(p.ip, 0x4242 + fragmented)) packets.push({ sec: p.sec, nsec: p.nsec, data: frame(1, f) });
+        fragmented++;
+      } else packets.push({ sec: p.sec, nsec: p.nsec, data: frame(1, p.ip) });
+    }
+    const bytes = writePcap(packets, { linkType: 1, nano: true });
+    const r = indexStreams(bytes);
+    expect(r.tcpPackets).toBe(conv.length);
+    expect(r.warnings).toEqual([]);
+    const tl = timelineFromCapture(bytes);
+    expect(tl.segments.map((s) => s.len)).toEqual(conv.map((p) => p.ip.length - 20 - ((p.ip[32]! >> 4) * 4)));
+    if (!HAVE_TSHARK) return;
+    const file = tmp(bytes);
+    expect(ourRows(bytes)).toEqual(tshark(file));
+    // application dissectors off (port 80 would be HTTP), as the Info column of TCP alone
+    const info = execFileSync('tshark', ['-r', file, '-n', '-d', 'tcp.port==80,data', '-Y', 'tcp', '-T', 'fields', '-e', '_ws.col.Info'], { encoding: 'utf8' }).trim().split('\n');
+    expect(tl.segments.map((s) => s.label)).toEqual(info);
   });
 
   it('reads IPv4 headers with options (IHL > 5)', () => {

@@ -38,12 +38,13 @@ describe('protocol rules', () => {
     expect(e).toMatchObject({ code: 'ack-unsent', line: 6, column: 28 });
     expect(e.reason).toBe('client acknowledges y+500, but server has only sent up to y+1');
     expect(e.hint).toContain('ack=y+500!');
-    // forced with `!`: drawn, marked, and the receiver flags it
+    // forced with `!`: drawn, marked as acknowledging what nobody saw sent (Wireshark's "ACKed unseen segment"),
+    // and the receiver flags it
     const tl = compileSequence('participant client\nparticipant server\nisn client=x server=y\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK, ack=y+500!\n');
     const s = tl.segments[2]!;
     expect(s.label).toBe('ACK, seq=x+1, ack=y+500');
     expect(s.overrides).toEqual(['ack']);
-    expect(s.marks.map((m) => m.kind)).toEqual(['override', 'out-of-window']);
+    expect(s.marks.map((m) => m.kind)).toEqual(['acked-unseen', 'override', 'out-of-window']);
   });
   test('ACK before the SYN, ACK arrived', () => {
     const e = failure(HEAD + 'client -> server: SYN\nclient -> server: ACK\n');
@@ -196,7 +197,8 @@ describe('every error code, with its message', () => {
     [E + 'client -> server: ACK seq=1 seq=2\n', 'duplicate-attribute', 'seq is given twice', 4],
     [H + 'participant client\n', 'duplicate-participant', 'participant "client" is declared twice', 3],
     [E + 'client -> server: PSH "a" "b"\n', 'duplicate-payload', 'a segment carries one payload', 4],
-    [H + 'client -> server: SYN\nisn client=x\n', 'isn-after-start', 'isn for client comes after its first segment', 4],
+    [H + 'client -> server: SYN\nisn client=x+1\n', 'syntax', 'an ISN is a plain symbol or number, not "x+1"', 4],
+    [H + 'client -> server: SYN\nserver -> client: RST, ACK\nseq client=u+1\n', 'syntax', 'the ISN of client\'s next connection is a plain symbol or number, not "u+1"', 5],
     [E + 'client -> server: PSH, ACK "abc" len=4\n', 'len-mismatch', 'len=4 but the payload is 3 bytes', 4],
     [E + 'client -> server: SYN\n', 'syn-in-state', 'client cannot send SYN in ESTABLISHED — the connection is already open', 4],
     [H + 'server -> client: SYN, ACK\n', 'synack-without-syn', 'server cannot send SYN, ACK in CLOSED — it has not received a SYN', 3],

@@ -178,8 +178,9 @@ describe('examples/history-connection.md', () => {
       'SYN, seq=90',
       'SYN, ACK, seq=300, ack=91',
       'RST, seq=91',
-      'SYN, ACK, seq=300, ack=101',
-      'ACK, seq=101, ack=301',
+      // After the reset the server's connection is a new incarnation with a fresh ISN (RFC 9293 Figure 8: 400, 401).
+      'SYN, ACK, seq=400, ack=101',
+      'ACK, seq=101, ack=401',
     ]);
     expect(tl.segments[1]!.marks.map((m) => m.kind)).toContain('stale');
     // the stale SYN overtakes the new one

@@ -138,7 +138,10 @@ export function vueSafe(html: string): string {
         ? part.replace(/^<style\b[^>]*>/, '<component is="style">').replace(/<\/style>$/, '</component>')
         : part.replace(/[{}]/g, (c) => (c === '{' ? '&#123;' : '&#125;')),
     )
-    .join('');
+    .join('')
+    // Vue condenses whitespace outside <pre>, character references included: the error box's code frame keeps
+    // its lines and its caret alignment only as <br> and no-break spaces.
+    .replace(/(<div class="wiregram-error-frame"[^>]*>)([\s\S]*?)(<\/div>)/g, (_, open: string, body: string, close: string) => open + body.replace(/\n/g, '<br>').replace(/ /g, '&#160;') + close);
 }
 
 export function escapeHtml(value: string): string {
@@ -272,4 +275,13 @@ export function placeInDocument(position: Position | null, map: [number, number]
     return { start: { line, column: 1, offset: 0 }, end: { line, column: 1, offset: 0 } };
   }
   return mapBlockPosition(position, inFile);
+}
+
+/**
+ * The diagram language a fence's info string names (`tcp-sequence title="…"` → `tcp-sequence`), or null for any
+ * other fence. Host integrations use it to pick wiregram's fences before the host's own rules see them.
+ */
+export function fenceLanguage(info: string): DiagramLanguage | null {
+  const lang = info.trim().split(/\s/, 1)[0] ?? '';
+  return isLanguage(lang) ? lang : null;
 }

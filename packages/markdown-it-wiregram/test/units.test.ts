@@ -34,3 +34,15 @@ describe('checkDarkSelector / escapeHtml', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });
+
+describe('vueSafe: the error box code frame', () => {
+  it("keeps its lines and alignment through Vue's whitespace condensing (as <br> and no-break spaces)", async () => {
+    const { compile } = await import('@vue/compiler-dom');
+    const out = vueSafe('<figure><div class="wiregram-error-frame" style="white-space:pre">  12 | a -&gt; b\n&gt; 13 | {x}\n     | ^^</div></figure>');
+    expect(out).toContain('<br>');
+    const { code } = compile(out);
+    // The compiled render function still has both line breaks and the two leading spaces of the first line.
+    expect(code.match(/"br"/g)).toHaveLength(2);
+    expect(code).toContain('\u00a0\u00a012\u00a0|\u00a0a\u00a0->\u00a0b');
+  });
+});

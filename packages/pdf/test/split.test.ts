@@ -41,7 +41,7 @@ describe('fit: a tall timing diagram is split across pages no viewer refuses', (
       expect(page).toContain('client');
       expect(page).toContain('server');
     }
-  });
+  }, 120_000); // 5,000 segments laid out, drawn and read back by pdftotext: slow on a loaded machine
 
   it('pages end at row boundaries: no label is split between two pages', () => {
     const path = pdfFile(renderPdf(bulk(3000), { style: 'flow' }), 'rows');

@@ -152,13 +152,13 @@ function htmlToHast(node: SvgNode): Element {
 }
 
 /** Marks every `<style>` of a diagram's hast for React hydration (see the `react` option). */
-function markStyles(root: Element): void {
-  // A custom renderer's (sanitized) markup may nest deeply: a stack, not recursion.
-  const stack: Element[] = [root];
+function markStyles(node: Element): void {
+  // An explicit stack: a custom renderer's tree may be of any depth.
+  const stack: Element[] = [node];
   while (stack.length) {
-    const node = stack.pop()!;
-    if (node.tagName === 'style') node.properties.suppressHydrationWarning = true;
-    for (const child of node.children) if (child.type === 'element') stack.push(child);
+    const n = stack.pop()!;
+    if (n.tagName === 'style') n.properties.suppressHydrationWarning = true;
+    for (const child of n.children) if (child.type === 'element') stack.push(child);
   }
 }
 

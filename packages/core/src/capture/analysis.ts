@@ -22,6 +22,8 @@ export interface SegmentAnalysis {
   keepAliveAck: boolean;
   windowUpdate: boolean;
   lostSegment: boolean;
+  /** Data up to the right edge of the peer's advertised window (`[TCP Window Full]`). */
+  windowFull: boolean;
   ackedUnseen: boolean;
   reusedPorts: boolean;
   /** Index (in the stream's segment list) of the earlier segment a retransmission repeats. */
@@ -43,6 +45,8 @@ interface Flow {
   /** -1 unknown, -2 no scaling, ≥0 shift. */
   winScale: number;
   seen: boolean;
+  /** An ACK from the other side was marked "ACKed unseen" and this side has sent nothing since. */
+  unseenMarked: boolean;
 }
 
 const A_KEEP_ALIVE = 1;
@@ -75,6 +79,7 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       keepAliveAck: false,
       windowUpdate: false,
       lostSegment: false,
+      windowFull: false,
       ackedUnseen: false,
       reusedPorts: p.reusedPorts,
       retransmissionOf: null,
@@ -98,6 +103,8 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
 
     let lastFlags = 0;
     let skipFwdChecks = false;
+    // The checks of tcp_analyze_sequence_number (Wireshark 4.0), in its order; a `goto finished_fwd` there is
+    // `skipFwdChecks` here.
     // ZERO WINDOW PROBE
     if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
       a.zeroWindowProbe = true;
@@ -107,12 +114,13 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
     if (!skipFwdChecks) {
       if (window === 0 && (flags & (TH_RST | TH_FIN | TH_SYN)) === 0) a.zeroWindow = true;
       if (fwd.nextseq && gt(seq, fwd.nextseq) && (flags & TH_RST) === 0) a.lostSegment = true;
-      if ((seglen === 0 || seglen === 1) && fwd.seen && seq === ((fwd.nextseq - 1) >>> 0) && (flags & (TH_SYN | TH_FIN | TH_RST)) === 0) {
+      if ((seglen === 0 || seglen === 1) && seq === ((fwd.nextseq - 1) >>> 0) && (flags & (TH_SYN | TH_FIN | TH_RST)) === 0) {
         a.keepAlive = true;
         lastFlags |= A_KEEP_ALIVE;
       }
       const plainAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && (flags & (TH_SYN | TH_FIN | TH_RST)) === 0;
       if (plainAck && window && window !== fwd.window) a.windowUpdate = true;
+      a.windowFull = windowFull(seq, seglen, flags, rev);
       if (plainAck && window && window === fwd.window && rev.lastsegmentflags & A_KEEP_ALIVE) {
         a.keepAliveAck = true;
         skipFwdChecks = true;
@@ -129,30 +137,21 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       fwd.lastnondupack = p.frame;
       fwd.dupacknum = 0;
     }
-    // ACKED UNSEEN SEGMENT
-    if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && flags & TH_ACK) {
+    // ACKED UNSEEN SEGMENT: once; the bytes up to what was seen then count as acknowledged.
+    // Not again for the same gap: only once the other side has sent something since the last time (tshark 4.0.17
+    // stays quiet on the later ACKs of a stalled peer).
+    if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && flags & TH_ACK && !rev.unseenMarked) {
       a.ackedUnseen = true;
       rev.maxseqtobeacked = rev.nextseq;
+      rev.unseenMarked = true;
     }
+    fwd.unseenMarked = false;
     // Whether the segment occupies sequence space, and the sequence number after it.
     const occupies = seglen > 0 || (flags & (TH_SYN | TH_FIN)) !== 0;
     const nextseq = (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
     const sentKey = p.dir * 4294967296 + seq;
-    // RETRANSMISSION / FAST RETRANSMISSION / SPURIOUS / OUT-OF-ORDER
-    if (occupies && fwd.nextseq && lt(seq, fwd.nextseq) && !a.keepAlive) {
-      const ooo = firstRtt > 0 ? firstRtt : 3_000_000;
-      if (rev.dupacknum >= 2 && rev.lastack === seq && nowNs - rev.lastacktime < 20_000_000) {
-        a.fastRetransmission = true;
-      } else if (nowNs - fwd.nextseqtime < ooo && fwd.nextseq !== nextseq) {
-        a.outOfOrder = true;
-      } else if (seglen > 0 && rev.lastack !== 0 && !lt(rev.lastack, (seq + seglen) >>> 0)) {
-        a.spuriousRetransmission = true;
-      } else a.retransmission = true;
-      if (a.fastRetransmission || a.spuriousRetransmission || a.retransmission) {
-        a.retransmission = true;
-        a.retransmissionOf = firstSent.get(sentKey) ?? null;
-      }
-    }
+    if (occupies && !a.keepAlive) classifyResent(a, { seq, seglen, nextseq, nowNs, fwd, rev, ooo: firstRtt > 0 ? firstRtt : 3_000_000 });
+    if (a.retransmission) a.retransmissionOf = firstSent.get(sentKey) ?? null;
     // The first segment that carried each starting sequence number, to point retransmissions at it.
     if (occupies && !firstSent.has(sentKey)) firstSent.set(sentKey, i);
     if (gt(nextseq, fwd.nextseq) || !fwd.nextseq) {
@@ -173,6 +172,36 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
   return out;
 }
 
+/**
+ * WINDOW FULL: data that reaches exactly the right edge of the window the peer last advertised (known only once
+ * the peer's window scaling is known).
+ */
+function windowFull(seq: number, seglen: number, flags: number, rev: Flow): boolean {
+  if (seglen === 0 || rev.winScale === -1 || flags & (TH_SYN | TH_FIN | TH_RST)) return false;
+  const edge = rev.lastack + rev.window * 2 ** (rev.winScale === -2 ? 0 : rev.winScale);
+  return ((seq + seglen) >>> 0) === edge >>> 0;
+}
+
+/**
+ * RETRANSMISSION / FAST RETRANSMISSION / OUT-OF-ORDER / SPURIOUS, for a segment that occupies sequence space and
+ * is not a keep-alive, in tshark 4.0's order: spurious (its bytes already acknowledged), fast retransmission,
+ * out-of-order, retransmission.
+ * A segment of more than one byte starting at nextseq−1 (after a zero-window probe) adds new data: it is none of
+ * these, though it can still be spurious.
+ */
+function classifyResent(a: SegmentAnalysis, s: { seq: number; seglen: number; nextseq: number; nowNs: number; fwd: Flow; rev: Flow; ooo: number }): void {
+  const { seq, seglen, nowNs, fwd, rev } = s;
+  let notAdvanced = fwd.nextseq !== 0 && lt(seq, fwd.nextseq);
+  if (seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq) notAdvanced = false;
+  if (seglen > 0 && rev.lastack !== 0 && !gt((seq + seglen) >>> 0, rev.lastack)) {
+    a.spuriousRetransmission = a.retransmission = true;
+  } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && nowNs - rev.lastacktime < 20_000_000) {
+    a.fastRetransmission = a.retransmission = true;
+  } else if (notAdvanced && nowNs - fwd.nextseqtime < s.ooo && fwd.nextseq !== s.nextseq) {
+    a.outOfOrder = true;
+  } else if (notAdvanced) a.retransmission = true;
+}
+
 function newFlow(): Flow {
   return {
     nextseq: 0,
@@ -186,5 +215,6 @@ function newFlow(): Flow {
     lastnondupack: 0,
     winScale: -1,
     seen: false,
+    unseenMarked: false,
   };
 }

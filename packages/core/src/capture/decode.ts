@@ -82,6 +82,11 @@ export interface TcpFrame {
   /** True for the first fragment of a fragmented datagram. */
   firstFragment: boolean;
   ttl: number;
+  /** An IPv4 fragment (first or later): its IP header length, total length, identification and flags/offset word. */
+  ipHeaderLength: number;
+  ipTotal: number;
+  ipId: number;
+  ipFragment: number;
 }
 
 export function newTcpFrame(): TcpFrame {
@@ -103,6 +108,10 @@ export function newTcpFrame(): TcpFrame {
     end: 0,
     firstFragment: false,
     ttl: 0,
+    ipHeaderLength: 0,
+    ipTotal: 0,
+    ipId: 0,
+    ipFragment: 0,
   };
 }
 
@@ -185,13 +194,17 @@ function decodeIpv4(view: DataView, p: number, end: number, out: TcpFrame): Deco
   if (total === 0) total = end - p;
   if (total < ihl) return Decoded.Malformed;
   const frag = view.getUint16(p + 6);
-  if ((frag & 0x1fff) !== 0) return Decoded.Fragment;
-  out.firstFragment = (frag & 0x2000) !== 0;
   out.family = 4;
   out.ttl = view.getUint8(p + 8);
   out.addr[0] = view.getUint32(p + 12);
   out.addr[4] = view.getUint32(p + 16);
   out.ipOffset = p;
+  out.ipHeaderLength = ihl;
+  out.ipTotal = total;
+  out.ipId = view.getUint16(p + 4);
+  out.ipFragment = frag & 0x3fff;
+  if ((frag & 0x1fff) !== 0) return Decoded.Fragment;
+  out.firstFragment = (frag & 0x2000) !== 0;
   return decodeTcp(view, p + ihl, Math.min(end, p + total), total - ihl, out);
 }
 
@@ -209,6 +222,7 @@ function decodeIpv6(view: DataView, p: number, end: number, out: TcpFrame): Deco
     out.addr[4 + i] = view.getUint32(p + 24 + 4 * i);
   }
   out.firstFragment = false;
+  out.ipFragment = 0;
   const limit = Math.min(end, p + 40 + payload);
   let q = p + 40;
   // Extension headers (hop-by-hop, routing, fragment, destination options, AH), at most 16 of them.
@@ -257,6 +271,10 @@ function decodeTcp(view: DataView, t: number, end: number, segmentLength: number
   return Decoded.Tcp;
 }
 
+/** One shared, frozen object for every NOP and EOL: a long capture keeps tens of thousands of them. */
+const NOP_OPTION: TcpOption = Object.freeze({ kind: 'NOP' });
+const EOL_OPTION: TcpOption = Object.freeze({ kind: 'EOL' });
+
 /** TCP options of the header at `t` (only the captured part is read). SACK edges are absolute here. */
 export function parseTcpOptions(view: DataView, t: number, headerLength: number, end: number): TcpOption[] {
   const out: TcpOption[] = [];
@@ -265,11 +283,11 @@ export function parseTcpOptions(view: DataView, t: number, headerLength: number,
   while (p < stop && out.length < 40) {
     const kind = view.getUint8(p);
     if (kind === 0) {
-      out.push({ kind: 'EOL' });
+      out.push(EOL_OPTION);
       break;
     }
     if (kind === 1) {
-      out.push({ kind: 'NOP' });
+      out.push(NOP_OPTION);
       p++;
       continue;
     }

@@ -1,10 +1,7 @@
 /**
  * A captured stream as editable `tcp-sequence` text, or as plain JSON (one object per segment).
  */
-import { WiregramError } from '../errors.js';
-import { compileSequence } from '../sequence/index.js';
 import type { Timeline } from '../timeline.js';
-import type { ScanResult, StreamInfo } from './scan.js';
 import { selectStream, timelineFromScan, type CaptureInput, type CaptureStreamOptions } from './timeline.js';
 
 export interface CaptureJsonSegment {
@@ -41,63 +38,18 @@ export interface SequenceTextOptions extends CaptureStreamOptions {
 }
 
 /**
- * Editable `tcp-sequence` text for one stream: participants named after address:port, the real ports, flags,
- * lengths, windows, handshake options and timestamps (`t=0.000831`, read back into `Segment.time`); explicit
- * `seq=`/`ack=` only where the capture departs from what wiregram's protocol engine computes (checked by compiling
- * the text). Frame numbers and Wireshark's expert marks follow as comments.
+ * The `tcp-sequence` text of a Timeline made from a capture, with explicit `seq=`/`ack=` on the segments listed in
+ * `forced`. Which numbers need pinning is decided by compiling the text with the engine; that happens at the compile
+ * entry (compile/capture-text.ts), since captures and the engine know nothing of each other.
  */
-export function captureToSequenceText(input: CaptureInput, options: SequenceTextOptions = {}): string {
-  return sequenceTextFromScan(selectStream(input, options), options);
+/** Segments whose seq or ack the text pins; `unseen`: acks of bytes the capture never saw, pinned with `!`. */
+export interface ForcedNumbers {
+  seq: Set<number>;
+  ack: Set<number>;
+  unseen?: Set<number>;
 }
 
-/** `captureToSequenceText` of a scan that selected a stream (see `withStream`), e.g. one streamed from disk. */
-export function sequenceTextFromScan(scan: ScanResult & { stream: StreamInfo }, options: SequenceTextOptions = {}): string {
-  return timelineToSequenceText(timelineFromScan(scan, options), scan.packets.map((p) => p.frame), options);
-}
-
-/** The text form of a Timeline made from a capture (see `captureToSequenceText`). */
-export function timelineToSequenceText(tl: Timeline, frames: readonly number[] | null = null, options: SequenceTextOptions = {}): string {
-  const abs = options.numbering === 'absolute';
-  const num = (v: { offset: number; relative: number }) => (abs ? v.offset : v.relative);
-  const forced = { seq: new Set<number>(), ack: new Set<number>() };
-  let text = renderText(tl, frames, options, forced);
-  // Compile what we wrote with the real engine and pin every number it would compute differently. Two rounds
-  // suffice: pinning one number only ever changes that segment's value.
-  for (let round = 0; round < 2; round++) {
-    let compiled: Timeline;
-    try {
-      compiled = compileSequence(text);
-    } catch (e) {
-      if (round > 0) break;
-      const why = e instanceof WiregramError ? e.message : String(e);
-      return `# note: wiregram's engine does not accept this stream as written (${sanitizeComment(why)}); edit the marked line\n${text}`;
-    }
-    let changed = false;
-    compiled.segments.forEach((c, i) => {
-      const s = tl.segments[i];
-      if (!s) return;
-      if (num(c.seq) !== num(s.seq) && !forced.seq.has(i)) {
-        forced.seq.add(i);
-        changed = true;
-      }
-      if (s.ack && c.ack && num(c.ack) !== num(s.ack) && !forced.ack.has(i)) {
-        forced.ack.add(i);
-        changed = true;
-      }
-    });
-    if (!changed) break;
-    const next = renderText(tl, frames, options, forced);
-    try {
-      compileSequence(next);
-      text = next;
-    } catch {
-      break; // keep the last text the engine accepted
-    }
-  }
-  return text;
-}
-
-function renderText(tl: Timeline, frames: readonly number[] | null, options: SequenceTextOptions, forced: { seq: Set<number>; ack: Set<number> }): string {
+export function renderSequenceText(tl: Timeline, frames: readonly number[] | null, options: SequenceTextOptions, forced: ForcedNumbers): string {
   const abs = options.numbering === 'absolute';
   const lines: string[] = [];
   const segs = tl.segments;
@@ -105,7 +57,10 @@ function renderText(tl: Timeline, frames: readonly number[] | null, options: Seq
   lines.push(`# imported by wiregram from TCP stream ${tl.options.extra['stream'] ?? '?'}${from}: ${segs.length} segment${segs.length === 1 ? '' : 's'}`);
   lines.push('# t= is the capture time in seconds from the first packet (Wireshark: frame.time_relative); the flow layout shows it');
   if (tl.title) lines.push(`title ${quote(tl.title)}`);
-  lines.push(`option layout=flow labels=wireshark numbering=${abs ? 'absolute' : 'relative'}`);
+  // A capture's TIME_WAIT outlasts it (2MSL is minutes): an MSL as long as the stream keeps a late FIN
+  // retransmission inside TIME_WAIT, as on the wire.
+  const msl = tl.timers.some((t) => t.kind === 'TIME_WAIT') ? ` msl=${Math.min(10_000, segs.length + 1)}` : '';
+  lines.push(`option layout=flow labels=wireshark numbering=${abs ? 'absolute' : 'relative'}${msl}`);
   // Each side's usual window (Wireshark's calculated Win=) goes on its participant; segments state only changes.
   const usualWin = new Map<string, number>();
   for (const p of tl.participants) {
@@ -143,7 +98,7 @@ function renderText(tl: Timeline, frames: readonly number[] | null, options: Seq
     if (seq !== expectSeq || forced.seq.has(k)) parts.push(`seq=${seq}`);
     if (s.ack) {
       const expectAck = next.get(s.to) ?? isn.get(s.to) ?? 0;
-      if (num(s.ack) !== expectAck || forced.ack.has(k)) parts.push(`ack=${num(s.ack)}`);
+      if (num(s.ack) !== expectAck || forced.ack.has(k)) parts.push(`ack=${num(s.ack)}${forced.unseen?.has(k) ? '!' : ''}`);
     }
     if (s.len > 0) parts.push(`len=${s.len}`);
     for (const o of s.options) {
@@ -154,7 +109,7 @@ function renderText(tl: Timeline, frames: readonly number[] | null, options: Seq
     if (s.window !== null && s.window !== usualWin.get(s.from)) parts.push(`win=${s.window}`);
     if (s.marks.some((m) => m.kind === 'keepalive')) parts.push('keepalive');
     else if (s.retransmission) parts.push('retransmit');
-    if (s.time !== null) parts.push(`t=${formatTime(s.time)}`);
+    if (s.time !== null) parts.push(`t=${s.timeText ?? formatTime(s.time)}`);
     const end = (seq + s.len + (s.flags.includes('SYN') ? 1 : 0) + (s.flags.includes('FIN') ? 1 : 0)) >>> 0;
     if (!s.flags.includes('RST') && (!next.has(s.from) || ((end - next.get(s.from)!) | 0) > 0)) next.set(s.from, end);
     const comment = [frames ? `frame ${frames[k]}` : null, ...s.marks.filter((m) => m.kind !== 'reset').map((m) => m.text)]
@@ -182,6 +137,7 @@ function quote(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]+/g, ' ')}"`;
 }
 
-function sanitizeComment(s: string): string {
+/** Text safe inside a `#` comment line. */
+export function sanitizeComment(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').slice(0, 200);
 }

@@ -20,7 +20,7 @@ export { analyzeStream } from './analysis.js';
 export type { SegmentAnalysis } from './analysis.js';
 export { timelineFromCapture, timelineFromScan, selectStream, withStream, streamScanOptions, endpointText } from './timeline.js';
 export type { CaptureInput, CaptureStreamOptions } from './timeline.js';
-export { captureToJson, captureToSequenceText, timelineToJson, timelineToSequenceText } from './export.js';
+export { captureToJson, timelineToJson } from './export.js';
 export type { CaptureJsonSegment, SequenceTextOptions } from './export.js';
 
 export interface CapturedPacket {

@@ -82,6 +82,24 @@ export function packetDelta(p: PacketRef, base: TimeBase): number {
   return packetSeconds(p) - seconds(base.high, base.low, base.split, base.unitsPerSecond, base.offsetSeconds);
 }
 
+/**
+ * The same delta as exact decimal seconds (`17280000.123456789`), computed on integers so no digit is lost past
+ * 2^53 ns (a capture spanning more than 104 days); microsecond captures keep six digits. Null when the two
+ * timestamps use different units or a resolution that is not a power of ten (then `packetDelta` is all there is).
+ */
+export function packetDeltaText(p: PacketRef, base: TimeBase): string | null {
+  const ups = p.unitsPerSecond;
+  if (p.tsSplit !== base.split || ups !== base.unitsPerSecond || p.offsetSeconds !== base.offsetSeconds || 1e9 % ups !== 0) return null;
+  const scale = BigInt(1e9 / ups);
+  const ns = p.tsSplit
+    ? BigInt(p.tsHigh - base.high) * 1_000_000_000n + BigInt(p.tsLow - base.low) * scale
+    : ((BigInt(p.tsHigh) - BigInt(base.high)) * 4294967296n + BigInt(p.tsLow - base.low)) * scale;
+  const neg = ns < 0n;
+  const abs = neg ? -ns : ns;
+  const frac = (abs % 1_000_000_000n).toString().padStart(9, '0');
+  return `${neg ? '-' : ''}${abs / 1_000_000_000n}.${ups <= 1_000_000 ? frac.slice(0, 6) : frac}`;
+}
+
 /** Where and why reading stopped early: a record cut short (`capture-truncated`) or impossible (`capture-corrupt`). */
 export interface CaptureDamage {
   code: 'capture-truncated' | 'capture-corrupt';

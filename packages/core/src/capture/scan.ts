@@ -4,8 +4,8 @@
  */
 import { WiregramError, type Diagnostic } from '../errors.js';
 import type { TcpFlag, TcpOption } from '../timeline.js';
-import { Decoded, LINKTYPE_NAMES, decodeFrame, flagNames, formatAddress, newTcpFrame, parseTcpOptions, type TcpFrame } from './decode.js';
-import { CaptureReader, packetDelta, packetSeconds, timeBase, type CaptureDamage, type CaptureFormat, type PacketRef, type TimeBase } from './reader.js';
+import { Decoded, LINKTYPE, LINKTYPE_NAMES, decodeFrame, flagNames, formatAddress, newTcpFrame, parseTcpOptions, type TcpFrame } from './decode.js';
+import { CaptureReader, packetDelta, packetDeltaText, packetSeconds, timeBase, type CaptureDamage, type CaptureFormat, type PacketRef, type TimeBase } from './reader.js';
 import { StreamTable } from './streams.js';
 
 export interface Endpoint {
@@ -47,6 +47,8 @@ export interface StreamPacket {
   frame: number;
   /** Seconds from the first packet of the capture (Wireshark's frame.time_relative). */
   time: number;
+  /** The same, exact to the capture's resolution (`packetDeltaText`), or null. */
+  timeText: string | null;
   /** Seconds since the epoch. */
   epoch: number;
   /** 0 when sent by endpoint A (the stream's first sender), 1 when sent by B. */
@@ -66,6 +68,8 @@ export interface StreamPacket {
   headerBytes: Uint8Array;
   /** Port reuse: this SYN opened a new stream on the ports of an older one. */
   reusedPorts: boolean;
+  /** The urgent pointer (meaningful with URG). */
+  urgent: number;
 }
 
 export interface ScanOptions {
@@ -94,6 +98,28 @@ export interface ScanResult {
   damage: CaptureDamage | null;
 }
 
+/** Bounds on reassembly: datagrams open at once, and bytes in one (an IPv4 datagram is at most 65,535). */
+const MAX_OPEN_DATAGRAMS = 1024;
+const MAX_DATAGRAM = 65_535;
+
+/** Small copies carved out of 64 KiB slabs: views share a backing store instead of allocating one each. */
+class ByteSlab {
+  private buf = new Uint8Array(0);
+  private used = 0;
+
+  copy(src: Uint8Array, start: number, end: number): Uint8Array {
+    const n = end - start;
+    if (this.used + n > this.buf.length) {
+      this.buf = new Uint8Array(Math.max(65_536, n));
+      this.used = 0;
+    }
+    const out = this.buf.subarray(this.used, this.used + n);
+    out.set(src.subarray(start, end));
+    this.used += n;
+    return out;
+  }
+}
+
 export class CaptureScanner {
   private readonly reader: CaptureReader;
   private readonly table = new StreamTable();
@@ -105,6 +131,10 @@ export class CaptureScanner {
   private readonly tuple: NormalTuple | null;
   private readonly maxSegments: number;
   private readonly packets: StreamPacket[] = [];
+  /** IPv4 datagrams being reassembled, by source, destination and identification. */
+  private readonly fragments = new Map<string, { header: Uint8Array | null; pieces: Array<{ at: number; data: Uint8Array }>; end: number; bytes: number }>();
+  /** Header bytes of kept packets, copied into shared slabs rather than one ArrayBuffer each. */
+  private readonly slab = new ByteSlab();
   private frameStreams: Int32Array | null;
   private readonly linkTypes = new Set<number>();
 
@@ -165,6 +195,48 @@ export class CaptureScanner {
     };
   }
 
+  /**
+   * IPv4 reassembly as Wireshark does it (ip.defragment, on by default): the fragments of a datagram are collected
+   * by (source, destination, identification); the TCP segment appears on the frame that completes it, whole.
+   * Returns that datagram as a raw-IP packet, or null while pieces are missing.
+   */
+  private reassembleIpv4(p: PacketRef, f: TcpFrame): PacketRef | null {
+    const key = `${f.addr[0]} ${f.addr[4]} ${f.ipId}`;
+    let d = this.fragments.get(key);
+    if (!d) {
+      if (this.fragments.size >= MAX_OPEN_DATAGRAMS) this.fragments.delete(this.fragments.keys().next().value!);
+      d = { header: null, pieces: [], end: -1, bytes: 0 };
+      this.fragments.set(key, d);
+    }
+    const start = f.ipOffset; // an index into p.bytes, as keep() uses it
+    const payloadStart = start + f.ipHeaderLength;
+    const payloadEnd = Math.min(p.offset + p.capturedLength, start + f.ipTotal);
+    const at = (f.ipFragment & 0x1fff) * 8;
+    if (payloadEnd < payloadStart || d.bytes + (payloadEnd - payloadStart) > MAX_DATAGRAM) return null;
+    if (at === 0) d.header = p.bytes.slice(start, payloadStart);
+    d.pieces.push({ at, data: p.bytes.slice(payloadStart, payloadEnd) });
+    d.bytes += payloadEnd - payloadStart;
+    if ((f.ipFragment & 0x2000) === 0) d.end = at + (payloadEnd - payloadStart);
+    if (d.end < 0 || d.header === null) return null;
+    // Complete when the pieces cover [0, end) without a hole.
+    d.pieces.sort((x, y) => x.at - y.at);
+    let covered = 0;
+    for (const piece of d.pieces) {
+      if (piece.at > covered) return null;
+      covered = Math.max(covered, piece.at + piece.data.length);
+    }
+    if (covered < d.end) return null;
+    this.fragments.delete(key);
+    const hl = d.header.length;
+    const bytes = new Uint8Array(hl + d.end);
+    bytes.set(d.header, 0);
+    for (const piece of d.pieces) bytes.set(piece.data.subarray(0, Math.max(0, Math.min(piece.data.length, d.end - piece.at))), hl + piece.at);
+    const view = new DataView(bytes.buffer);
+    view.setUint16(2, Math.min(0xffff, hl + d.end));
+    view.setUint16(6, 0);
+    return { ...p, linkType: LINKTYPE.RAW, bytes, view, offset: 0, capturedLength: bytes.length };
+  }
+
   private onPacket(p: PacketRef): void {
     if (this.base === null) this.base = timeBase(p);
     const fs = this.frameStreams;
@@ -175,14 +247,23 @@ export class CaptureScanner {
     }
     if (this.frameStreams) this.frameStreams[p.frame - 1] = -1;
     const f = this.frame;
-    const r = decodeFrame(p.linkType, p.view, p.offset, p.capturedLength, f);
+    let r = decodeFrame(p.linkType, p.view, p.offset, p.capturedLength, f);
+    let reassembled = false;
+    if ((r === Decoded.Fragment || (r === Decoded.Tcp && f.firstFragment)) && f.family === 4) {
+      const whole = this.reassembleIpv4(p, f);
+      if (!whole) return; // a piece of a datagram not complete yet (tshark shows it as an IPv4 fragment, not TCP)
+      this.linkTypes.add(p.linkType);
+      reassembled = true;
+      p = whole;
+      r = decodeFrame(p.linkType, p.view, p.offset, p.capturedLength, f);
+    }
     if (r !== Decoded.Tcp) {
       this.decodeWarning(r, p);
       return;
     }
     if (f.firstFragment) this.reader.warnings.add('capture-fragment', `frame ${p.frame} is the first fragment of a fragmented IP datagram; its TCP length counts only this fragment`);
     this.tcpPackets++;
-    this.linkTypes.add(p.linkType);
+    if (!reassembled) this.linkTypes.add(p.linkType);
     const time = packetDelta(p, this.base);
     const t = this.table;
     const s = t.lookup(f, p.frame, time, p.originalLength);
@@ -219,6 +300,7 @@ export class CaptureScanner {
     this.packets.push({
       frame: p.frame,
       time,
+      timeText: packetDeltaText(p, this.base!),
       epoch: packetSeconds(p),
       dir,
       flags: f.flags,
@@ -231,8 +313,9 @@ export class CaptureScanner {
       options,
       ttl: f.ttl,
       firstFragment: f.firstFragment,
-      headerBytes: p.bytes.slice(start, Math.max(start, hdrEnd)),
+      headerBytes: this.slab.copy(p.bytes, start, Math.max(start, hdrEnd)),
       reusedPorts: t.reused,
+      urgent: f.urgent,
     });
   }
 

@@ -16,9 +16,10 @@ import type {
   Timeline,
   Timer,
 } from '../timeline.js';
-import { formatLabel } from '../sequence/format.js';
+import { formatLabel } from '../labels.js';
 import { analyzeStream, type SegmentAnalysis } from './analysis.js';
-import { TH_ACK, TH_FIN, TH_RST, TH_SYN, flagNames } from './decode.js';
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG, flagNames } from './decode.js';
+import { FAST_RETRANSMISSION, SPURIOUS_RETRANSMISSION } from '../labels.js';
 import { placeWarnings, TRUNCATED_HINT } from './reader.js';
 import { scanCapture, type CaptureTuple, type ScanOptions, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
 import { formatStreamSelector } from './selector.js';
@@ -163,8 +164,10 @@ function buildSegment(
 ): Segment {
   const flags = flagNames(p.flags);
   const marks: SegmentMark[] = [];
-  if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? 'fast retransmission' : a.spuriousRetransmission ? 'spurious retransmission' : 'retransmission' });
-  if (a.duplicateAck) marks.push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}` });
+  if (a.reusedPorts) marks.push({ kind: 'reused-ports', text: 'port numbers reused' });
+  if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? FAST_RETRANSMISSION : a.spuriousRetransmission ? SPURIOUS_RETRANSMISSION : 'retransmission' });
+  if (a.duplicateAck) marks.push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}`, dupAck: { num: a.duplicateAck, frame: a.duplicateAckOf ?? 0 } });
+  if (a.windowFull) marks.push({ kind: 'window-full', text: 'window full' });
   if (a.outOfOrder) marks.push({ kind: 'out-of-order', text: 'out-of-order' });
   if (a.zeroWindow) marks.push({ kind: 'zero-window', text: 'zero window' });
   if (a.zeroWindowProbe) marks.push({ kind: 'zero-window-probe', text: 'zero window probe' });
@@ -176,7 +179,9 @@ function buildSegment(
   if (a.keepAliveAck) marks.push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
   if (p.flags & TH_RST) marks.push({ kind: 'reset', text: 'reset' });
   const hasAck = (p.flags & TH_ACK) !== 0;
-  const options = p.options.map((o) => ({ ...o, ...(o.blocks ? { blocks: o.blocks.map((b) => [b[0], b[1]] as [number, number]) } : {}) }));
+  // The packet's options as they are: the scan made them for this Timeline alone (copying doubled the memory of a
+  // long stream).
+  const options = p.options;
   const seg: Segment = {
     index: i,
     from: ids[p.dir],
@@ -200,6 +205,8 @@ function buildSegment(
     time: p.time,
     position: null,
   };
+  if (p.flags & TH_URG) seg.urgent = p.urgent;
+  if (p.timeText !== null) seg.timeText = p.timeText;
   return seg;
 }
 

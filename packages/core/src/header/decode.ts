@@ -319,6 +319,11 @@ function model(protocol: string, fields: HeaderField[], ctx: Ctx, groups: Header
   return headerModel({ protocol, fields, bytes: ctx.bytes, warnings: ctx.warnings, position: ctx.position, groups, summary });
 }
 
+/** What an offloading stack leaves in the checksum field: the folded pseudo-header sum, not complemented. */
+function offloadPartial(pseudo: PseudoHeader | null): number | null {
+  return pseudo ? ~internetChecksum([pseudoBytes(pseudo)]) & 0xffff : null;
+}
+
 /** The checksum check over pseudo-header + segment, when the pseudo-header is known and the bytes cover it. */
 function pseudoVerify(b: Uint8Array, pseudo: PseudoHeader | null, minLength: number): (() => number) | null {
   if (!pseudo || b.length < pseudo.length || pseudo.length < minLength) return null;
@@ -364,9 +369,12 @@ function dataField(name: string, short: string, offsetBytes: number, length: num
   };
 }
 
-function checksumText(stored: number, verify: (() => number) | null, zeroIgnored = false): string {
+function checksumText(stored: number, verify: (() => number) | null, zeroIgnored = false, offloadedValue: number | null = null): string {
   if (zeroIgnored && stored === 0) return '0x0000 [zero-value ignored]';
   if (!verify) return hex(stored, 4);
+  // Checksum offload: the sender's stack left only the pseudo-header sum for the NIC to complete, so a capture on
+  // the sending host (loopback above all) sees that. tshark does not verify and shows "[unverified]"; so do we.
+  if (offloadedValue !== null && stored === offloadedValue) return `${hex(stored, 4)} [unverified]`;
   const computed = verify();
   return computed === 0 ? `${hex(stored, 4)} [correct]` : `${hex(stored, 4)} [incorrect, should be ${hex(expectedChecksum(stored, computed), 4)}]`;
 }
@@ -477,12 +485,13 @@ function decodeTcp(protocol: string, ctx: Ctx, pseudo: PseudoHeader | null): Hea
   const table = spec ? spec.fields : BUILTIN_HEADERS.tcp!.fields;
   const fixed = fixedFields(table);
   const verify = pseudoVerify(b, pseudo, 20);
+  const partial = offloadPartial(pseudo);
   readFixed(ctx, fixed, (f, raw) => {
     switch (f.wireshark) {
       case 'tcp.hdr_len':
         return `${raw * 4} bytes (${raw})`;
       case 'tcp.checksum':
-        return checksumText(raw, verify);
+        return checksumText(raw, verify, false, partial);
       default:
         return defaultValue(f, raw, b);
     }
@@ -529,7 +538,8 @@ function decodeUdp(ctx: Ctx, pseudo: PseudoHeader | null): HeaderModel {
   const length = b.length >= 6 ? readBits(b, 32, 16) : b.length;
   // UDP's own length field, not the IP layer's, says what the checksum covers.
   const verify = pseudo ? pseudoVerify(b, { ...pseudo, length }, 8) : null;
-  readFixed(ctx, fields, (f, raw) => (f.wireshark === 'udp.checksum' ? checksumText(raw, verify, pseudo?.src.length === 4) : defaultValue(f, raw, b)));
+  const partial = offloadPartial(pseudo ? { ...pseudo, length } : null);
+  readFixed(ctx, fields, (f, raw) => (f.wireshark === 'udp.checksum' ? checksumText(raw, verify, pseudo?.src.length === 4, partial) : defaultValue(f, raw, b)));
   const end = Math.min(b.length, Math.max(8, length));
   if (end > 8) fields.push(dataField('Data', 'Data', 8, end - 8, 'udp.payload'));
   const v = (ws: string) => fields.find((x) => x.wireshark === ws)?.value ?? '?';

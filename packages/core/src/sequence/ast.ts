@@ -3,7 +3,6 @@
  * can point at the exact word it objects to.
  */
 import type { Position } from '../errors.js';
-import type { CaptureTuple } from '../capture/scan.js';
 import type { TcpFlag, TcpState } from '../timeline.js';
 
 export interface NodeBase {
@@ -155,6 +154,15 @@ export interface DividerStatement extends NodeBase {
   participants: Word[];
 }
 
+/**
+ * `crash A` (or `reboot A`): A loses every TCB at once without sending anything (RFC 9293 §3.5.1's "failure or
+ * reboot that resulted in loss of memory"); its peers keep their state. A's next OPEN is a new incarnation.
+ */
+export interface CrashStatement extends NodeBase {
+  type: 'crash';
+  participants: Word[];
+}
+
 export interface TimeoutStatement extends NodeBase {
   type: 'timeout';
   participant: Word;
@@ -183,8 +191,11 @@ export interface CaptureStatement extends NodeBase {
   type: 'capture';
   path: Word;
   stream: number;
-  /** `stream 127.0.0.1:50762,127.0.0.1:18080`: the stream chosen by its endpoints instead of its number. */
-  tuple?: CaptureTuple;
+  /**
+   * `stream 127.0.0.1:50762,127.0.0.1:18080`: the stream chosen by its endpoints instead of its number, as written;
+   * the compile entry reads it with the capture package's selector grammar.
+   */
+  selector?: Word;
 }
 
 export interface ParStatement extends NodeBase {
@@ -213,6 +224,7 @@ export type Statement =
   | OptionStatement
   | StateStatement
   | ListenStatement
+  | CrashStatement
   | SegmentStatement
   | NoteStatement
   | DividerStatement

@@ -5,8 +5,6 @@
 import { addressProblem } from './address.js';
 import { WiregramError, withWiregramErrors, type Point, type Position } from '../errors.js';
 import { TCP_STATES, type TcpFlag, type TcpState } from '../timeline.js';
-import { parseStreamSelector } from '../capture/selector.js';
-import type { CaptureTuple } from '../capture/scan.js';
 import type {
   ArrowKind,
   Assignment,
@@ -102,6 +100,7 @@ const KEYWORDS = [
   'option',
   'state',
   'listen',
+  'crash',
   'note',
   'divider',
   'timeout',
@@ -791,6 +790,12 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
       const participants = commaList(l, participant, 'listen needs a participant', start, 'listen server');
       return { type: 'listen', participants, position: lp() };
     }
+    case 'crash':
+    case 'reboot': {
+      const participant = (): Word => l.ident() ?? l.fail('syntax', 'expected a participant', l.i, l.i + 1, 'crash client', null);
+      const participants = commaList(l, participant, `${kw} needs the participant that loses its connections`, start, 'crash client');
+      return { type: 'crash', participants, position: lp() };
+    }
     case 'note':
       return parseNote(l, start);
     case 'divider': {
@@ -872,7 +877,7 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
         path = { type: 'word', value: l.s.slice(ps, l.i), position: l.pos(ps, l.i) };
       }
       let stream = 0;
-      let tuple: CaptureTuple | undefined;
+      let selector: Word | undefined;
       l.skipSpaces();
       const ws = l.i;
       const w = l.ident();
@@ -886,17 +891,12 @@ function parseLine(l: Line, depth: number): Statement | 'and' | 'end' | null {
           l.i = ss;
           stream = parseUint(l, 1_000_000, 'a stream number (tcp.stream in Wireshark)');
         } else {
-          try {
-            const sel = parseStreamSelector(l.s.slice(ss, l.i));
-            if ('tuple' in sel) tuple = sel.tuple;
-          } catch (e) {
-            if (!(e instanceof WiregramError)) throw e;
-            l.fail('syntax', e.reason, ss, l.i, e.expected, e.hint);
-          }
+          // Read by the compile entry with the capture package's grammar: the parser knows no capture code.
+          selector = { type: 'word', value: l.s.slice(ss, l.i), position: l.pos(ss, l.i) };
         }
       }
       if (!l.atEnd()) l.fail('syntax', `unexpected "${l.s.slice(l.i, l.end)}"`, l.i, l.end, 'capture ./trace.pcap stream 0', null);
-      return tuple ? { type: 'capture', path, stream, tuple, position: lp() } : { type: 'capture', path, stream, position: lp() };
+      return selector ? { type: 'capture', path, stream, selector, position: lp() } : { type: 'capture', path, stream, position: lp() };
     }
     case 'par': {
       if (depth >= SEQUENCE_LIMITS.maxNesting) l.fail('too-deep', `par blocks nest at most ${SEQUENCE_LIMITS.maxNesting} deep`, start, l.end, `at most ${SEQUENCE_LIMITS.maxNesting} nested par blocks`, 'flatten the branches: a par may have many "and" branches');

@@ -5,7 +5,7 @@
 import type { Segment, StateChange, TcpState, Timeline } from '@wiregram/core';
 import { formatState } from '@wiregram/core';
 import { FONT, measureText } from '../font/measure.js';
-import type { Role, SceneLine, SceneRect, SceneText } from '../scene.js';
+import type { Role, SceneItem, SceneLine, ScenePolyline, SceneRect, SceneText } from '../scene.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Text helpers
@@ -151,4 +151,28 @@ export function changesByCause(timeline: Timeline): Map<number, StateChange[]> {
     else out.set(s.cause, [s]);
   }
   return out;
+}
+
+/**
+ * `crash A`: a lightning bolt across A's lifeline (or state column, `halfWidth` either side) at the instant it lost
+ * its connections, and the word beside it. Drawn in the loss colour (what is lost is every connection); `side` is
+ * where the word goes.
+ */
+export function crashMark(x: number, y: number, halfWidth: number, step: number, m: Metrics, side: 'left' | 'right'): { items: SceneItem[]; text: SceneText } {
+  const w = Math.max(10, halfWidth);
+  const bolt: ScenePolyline = {
+    type: 'polyline',
+    role: 'loss-cross',
+    step,
+    points: [
+      [x - w, y - 7],
+      [x + w * 0.15, y - 2],
+      [x - w * 0.15, y + 2],
+      [x + w, y + 7],
+    ],
+  };
+  // Above the instant: state names go below it.
+  const base = baselineFor(y - 9, m.markFs);
+  const text = side === 'left' ? mkText('label-mark', x - w - 5, base, 'crash', m.markFs, step, 'end') : mkText('label-mark', x + w + 5, base, 'crash', m.markFs, step, 'start');
+  return { items: [bolt, text], text };
 }

@@ -1,9 +1,9 @@
 /** The common end of every timing layout: title, bounds, background, rounding, and the description in words. */
-import type { Timeline } from '@wiregram/core';
+import { narrateStates, type Timeline } from '@wiregram/core';
 import { FONT } from '../font/measure.js';
 import { itemBox } from '../geometry.js';
 import type { Scene, SceneItem } from '../scene.js';
-import { ASC, changesByCause, DESC, markTexts, mkRect, mkText, stateName, type Metrics } from './common.js';
+import { ASC, DESC, markTexts, mkRect, mkText, stateName, type Metrics } from './common.js';
 import type { TimingLayoutOptions } from './layout.js';
 
 
@@ -94,7 +94,8 @@ export function describe(timeline: Timeline): string {
   const name = new Map(timeline.participants.map((p) => [p.id, p.label]));
   const nm = (id: string): string => name.get(id) ?? id;
   const out: string[] = [];
-  const byCause = changesByCause(timeline);
+  // Which state changes are told with their segment and which on their own is the core's decision (narrateStates).
+  const { withSegment, alone } = narrateStates(timeline);
   for (const s of timeline.states) if (s.from === null) out.push(`${nm(s.participant)} starts in ${stateName(s.to, timeline)}`);
   // [time, order within an instant, text]
   const events: Array<[number, number, number, string]> = [];
@@ -102,13 +103,11 @@ export function describe(timeline: Timeline): string {
   const push = (t: number, rank: number, text: string): void => void events.push([t, rank, seq++, text]);
   for (const d of timeline.dividers) push(d.at, 0, `— ${d.text} —`);
   for (const n of timeline.notes) push(n.at, 1, `note${n.participants.length ? ` (${n.participants.map(nm).join(', ')})` : ''}: ${n.text}`);
-  for (const st of timeline.states)
-    if (st.from !== null && st.cause === null)
-      push(st.at, 2, `${nm(st.participant)} enters ${stateName(st.to, timeline)}${st.reason ? ` (${st.reason})` : ''}`);
+  for (const st of alone) push(st.at, 2, `${nm(st.participant)} enters ${stateName(st.to, timeline)}${st.reason ? ` (${st.reason})` : ''}`);
   for (const seg of timeline.segments) {
     const mk = markTexts(seg);
     let text = `${nm(seg.from)} sends ${seg.label} to ${nm(seg.to)}${mk ? ` (${mk})` : ''}`;
-    for (const c of byCause.get(seg.index) ?? []) text += `; ${nm(c.participant)} enters ${stateName(c.to, timeline)}`;
+    for (const c of withSegment.get(seg.index) ?? []) text += `; ${nm(c.participant)} enters ${stateName(c.to, timeline)}`;
     push(seg.sentAt, 3, text);
   }
   for (const tm of timeline.timers) {

@@ -3,7 +3,7 @@ import type { Segment, Timeline } from '@wiregram/core';
 import { formatLabel, wiresharkAnalysis } from '@wiregram/core';
 import { measureText } from '../font/measure.js';
 import type { Scene, SceneItem } from '../scene.js';
-import { baselineFor, DESC, EPS, headRole, markTexts, mkLine, mkRect, mkText, segmentRole, stepAt, type Metrics } from './common.js';
+import { baselineFor, crashMark, DESC, EPS, headRole, markTexts, mkLine, mkRect, mkText, segmentRole, stepAt, type Metrics } from './common.js';
 import { finish } from './finish.js';
 import type { TimingLayoutOptions } from './layout.js';
 
@@ -64,11 +64,16 @@ export function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayout
   const commentX = last + Math.max((heads[heads.length - 1]?.w ?? 0) / 2, m.fs * 2) + m.fs;
 
   // Rows: segments, with notes and dividers interleaved by time.
-  type Row = { kind: 'seg'; seg: Segment } | { kind: 'divider'; text: string; at: number } | { kind: 'note'; text: string; at: number; ps: string[] };
+  type Row =
+    | { kind: 'seg'; seg: Segment }
+    | { kind: 'divider'; text: string; at: number }
+    | { kind: 'note'; text: string; at: number; ps: string[] }
+    | { kind: 'crash'; at: number; participant: string };
   const rows: Row[] = segs.map((seg) => ({ kind: 'seg', seg }) as Row);
   const extra: Row[] = [
     ...timeline.dividers.map((d) => ({ kind: 'divider', text: d.text, at: d.at }) as Row),
     ...timeline.notes.map((n) => ({ kind: 'note', text: n.text, at: n.at, ps: n.participants }) as Row),
+    ...(timeline.crashes ?? []).map((c) => ({ kind: 'crash', at: c.at, participant: c.participant }) as Row),
   ];
   for (const r of extra) {
     const at = (r as { at: number }).at;
@@ -81,7 +86,7 @@ export function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayout
   const rowYs: number[] = [];
   for (const r of rows) {
     rowYs.push(y);
-    y += r.kind === 'seg' ? rowH : r.kind === 'note' ? m.lineH * r.text.split('\n').length + 16 : m.lineH + 12;
+    y += r.kind === 'seg' ? rowH : r.kind === 'note' ? m.lineH * r.text.split('\n').length + 16 : r.kind === 'crash' ? m.lineH + 16 : m.lineH + 12;
   }
   const bottom = y + m.lineH * 0.5;
 
@@ -114,6 +119,13 @@ export function layoutFlow(timeline: Timeline, m: Metrics, options: TimingLayout
       items.push(mkLine('divider', m.fs * 0.5, ym, last + m.fs * 2, ym, step, [6, 4]));
       items.push(mkRect('background', t.x - t.width / 2 - m.padX, ym - m.lineH / 2, t.width + 2 * m.padX, m.lineH, step));
       items.push(t);
+      return;
+    }
+    if (r.kind === 'crash') {
+      const hx = cx.get(r.participant);
+      if (hx === undefined) return;
+      // A crash row carries no arrow: the word fits right of the lifeline.
+      for (const it of crashMark(hx, ry + (m.lineH + 16) / 2, 12, stepAt(timeline, r.at), m, 'right').items) items.push(it);
       return;
     }
     if (r.kind === 'note') {

@@ -16,7 +16,7 @@ import type { Segment, StateChange, Timeline, TimingLayout } from '@wiregram/cor
 import { measureText } from '../font/measure.js';
 import { BoxSet, YIndex, inflate, itemBox, lineCrossing, segmentHitsBox, type Box, type Segment2 } from '../geometry.js';
 import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
-import { ASC, baselineFor, changesByCause, DESC, EPS, headRole, key, markTexts, metrics, mkLine, mkRect, mkText, segmentRole, stateName, stepAt, type Metrics } from './common.js';
+import { ASC, baselineFor, changesByCause, crashMark, DESC, EPS, headRole, key, markTexts, metrics, mkLine, mkRect, mkText, segmentRole, stateName, stepAt, type Metrics } from './common.js';
 import { finish } from './finish.js';
 import { layoutFlow } from './flow.js';
 
@@ -179,6 +179,7 @@ function layoutColumns(
   }
   for (const n of timeline.notes) instants.add(key(n.at));
   for (const d of timeline.dividers) instants.add(key(d.at));
+  for (const c of timeline.crashes ?? []) instants.add(key(c.at));
   if (instants.size === 0) instants.add(0);
   const times = [...instants].sort((a, b) => a - b);
   const idx = new Map<number, number>();
@@ -465,6 +466,20 @@ function layoutColumns(
     items.push(t);
     obstacles.push(inflate(itemBox(t), 2));
     obstacles.push({ x1: Math.min(xb, xb + tick), y1: y0, x2: Math.max(xb, xb + tick), y2: y1 });
+  }
+
+  // --- crashes: a bolt across the lifeline at the instant, the word on the column's outer side
+  for (const cr of timeline.crashes ?? []) {
+    const c = colOf.get(cr.participant);
+    const i = idx.get(key(cr.at));
+    if (!c || i === undefined) continue;
+    const side = stateSide(c) === 'left' ? 'left' : 'right';
+    // Across the whole state box in the states style, across the lifeline otherwise; the word just outside.
+    const half = style === 'states' ? c.half : 10;
+    const mark = crashMark(c.cx, yTop[i]!, half, stepAt(timeline, cr.at), m, side);
+    for (const it of mark.items) items.push(it);
+    obstacles.push(inflate(itemBox(mark.text), 2));
+    obstacles.push({ x1: c.cx - half, y1: yTop[i]! - 8, x2: c.cx + half, y2: yTop[i]! + 8 });
   }
 
   // --- notes and dividers inside their instant's band

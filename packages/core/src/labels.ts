@@ -2,7 +2,7 @@
  * Label, state and number formatting shared by the engine (which stores `Segment.label`) and by layouts that want
  * a different style for the same Timeline.
  */
-import { TCP_FLAGS, type LabelStyle, type Numbering, type Segment, type SegmentMarkKind, type SeqNumber, type StateNameStyle, type TcpState, type Timeline } from '../timeline.js';
+import { TCP_FLAGS, type LabelStyle, type Numbering, type Segment, type SegmentMarkKind, type SeqNumber, type StateNameStyle, type TcpState, type Timeline } from './timeline.js';
 
 /**
  * `x`, `x+1`, `u-2` for symbolic numbers, the plain value for numeric ones. With `numbering: 'relative'` the
@@ -36,10 +36,13 @@ function hidden(segment: Segment, field: string): boolean {
   return segment.hidden?.includes(field as 'seq') ?? false;
 }
 
-function optionText(segment: Segment, style: LabelStyle): string[] {
+function optionText(segment: Segment, style: LabelStyle, numbering: Numbering = 'relative'): string[] {
   const out: string[] = [];
+  // SACK edges are kept relative; absolute numbering adds back the acknowledgment field's base.
+  const sackBase = numbering === 'absolute' && segment.ack ? (segment.ack.offset - segment.ack.relative) >>> 0 : 0;
   for (const o of segment.options) {
     if (style === 'wireshark') {
+      if (o.kind === 'SACK') for (const [l, r] of o.blocks ?? []) out.push(`SLE=${(l + sackBase) >>> 0} SRE=${(r + sackBase) >>> 0}`);
       if (o.kind === 'MSS') out.push(`MSS=${o.value}`);
       else if (o.kind === 'WS') out.push(`WS=${2 ** (o.value ?? 0)}`);
       else if (o.kind === 'SACK_PERM') out.push('SACK_PERM');
@@ -54,31 +57,63 @@ function optionText(segment: Segment, style: LabelStyle): string[] {
   return out;
 }
 
-/** Wireshark's bracketed analysis prefixes, most important first: only the first that applies is printed. */
-const ANALYSIS_PREFIXES: ReadonlyArray<readonly [SegmentMarkKind | 'retransmission', string]> = [
-  ['keepalive', 'TCP Keep-Alive'],
-  ['keepalive-ack', 'TCP Keep-Alive ACK'],
-  ['retransmission', 'TCP Retransmission'],
-  ['out-of-order', 'TCP Out-Of-Order'],
-  ['zero-window-probe', 'TCP ZeroWindowProbe'],
-  ['zero-window-probe-ack', 'TCP ZeroWindowProbeAck'],
-  ['duplicate-ack', 'TCP Dup ACK'],
-  ['zero-window', 'TCP ZeroWindow'],
-  ['window-update', 'TCP Window Update'],
-  ['previous-segment-lost', 'TCP Previous segment not captured'],
-  ['acked-unseen', 'TCP ACKed unseen segment'],
-];
+/** The retransmission mark's text for Wireshark's fast and spurious retransmissions. */
+export const FAST_RETRANSMISSION = 'fast retransmission';
+export const SPURIOUS_RETRANSMISSION = 'spurious retransmission';
+
+type AnalysisKind = SegmentMarkKind | 'retransmission';
 
 /**
- * The analysis kind a `wireshark` label spells out in its `[TCP …]` prefix, or null. Layouts use it so a
- * comment column does not repeat what the label already says.
+ * Wireshark's bracketed analysis prefixes in the order the Info column shows them. packet-tcp.c prints them group by
+ * group (reused ports, retransmission, lost, window, keep-alive, dup ACK, zero window), each with
+ * `col_prepend_fence_fstr`, so the last printed stands first.
  */
-export function wiresharkAnalysis(segment: Segment): { kind: SegmentMarkKind | 'retransmission'; text: string } | null {
+const ANALYSIS_PREFIXES: ReadonlyArray<readonly [AnalysisKind, string]> = [
+  ['zero-window-probe-ack', 'TCP ZeroWindowProbeAck'],
+  ['zero-window', 'TCP ZeroWindow'],
+  ['zero-window-probe', 'TCP ZeroWindowProbe'],
+  ['duplicate-ack', 'TCP Dup ACK'],
+  ['keepalive-ack', 'TCP Keep-Alive ACK'],
+  ['keepalive', 'TCP Keep-Alive'],
+  ['window-full', 'TCP Window Full'],
+  ['window-update', 'TCP Window Update'],
+  ['acked-unseen', 'TCP ACKed unseen segment'],
+  ['previous-segment-lost', 'TCP Previous segment not captured'],
+  ['out-of-order', 'TCP Out-Of-Order'],
+  ['retransmission', 'TCP Retransmission'],
+  ['reused-ports', 'TCP Port numbers reused'],
+];
+
+/** The text of one prefix: a Dup ACK names the frame it repeats and its number; retransmissions their kind. */
+function prefixText(segment: Segment, kind: AnalysisKind, text: string): string {
+  if (kind === 'duplicate-ack') {
+    const dup = segment.marks.find((m) => m.kind === 'duplicate-ack')?.dupAck;
+    return dup ? `${text} ${dup.frame}#${dup.num}` : text;
+  }
+  if (kind === 'retransmission') {
+    const mark = segment.marks.find((m) => m.kind === 'retransmission')?.text;
+    if (mark === FAST_RETRANSMISSION) return 'TCP Fast Retransmission';
+    if (mark === SPURIOUS_RETRANSMISSION) return 'TCP Spurious Retransmission';
+  }
+  return text;
+}
+
+/** Every analysis prefix that applies to the segment, in the Info column's order. */
+export function wiresharkPrefixes(segment: Segment): Array<{ kind: AnalysisKind; text: string }> {
+  const out: Array<{ kind: AnalysisKind; text: string }> = [];
   for (const [kind, text] of ANALYSIS_PREFIXES) {
     const applies = kind === 'retransmission' ? segment.retransmission : segment.marks.some((m) => m.kind === kind);
-    if (applies) return { kind, text };
+    if (applies) out.push({ kind, text: prefixText(segment, kind, text) });
   }
-  return null;
+  return out;
+}
+
+/**
+ * The first analysis kind a `wireshark` label spells out in its `[TCP …]` prefix, or null. Layouts use it so a
+ * comment column does not repeat what the label already says.
+ */
+export function wiresharkAnalysis(segment: Segment): { kind: AnalysisKind; text: string } | null {
+  return wiresharkPrefixes(segment)[0] ?? null;
 }
 
 export interface FormatLabelOptions {
@@ -104,10 +139,12 @@ export function formatLabel(segment: Segment, timeline: Timeline | null = null, 
     if (!hidden(segment, 'seq')) parts.push(`Seq=${formatSeq(segment.seq, numbering)}`);
     if (hasAck && !hidden(segment, 'ack')) parts.push(`Ack=${formatSeq(segment.ack!, numbering)}`);
     if (!hidden(segment, 'win')) parts.push(`Win=${segment.window ?? 65535}`);
+    if (segment.urgent !== undefined && flags.includes('URG')) parts.push(`Urg=${segment.urgent}`);
     if (!hidden(segment, 'len')) parts.push(`Len=${segment.len}`);
-    for (const o of optionText(segment, 'wireshark')) parts.push(o);
-    const analysis = wiresharkAnalysis(segment);
-    return (analysis ? `[${analysis.text}] ` : '') + parts.join(' ');
+    for (const o of optionText(segment, 'wireshark', numbering)) parts.push(o);
+    return wiresharkPrefixes(segment)
+      .map((p) => `[${p.text}] `)
+      .join('') + parts.join(' ');
   }
   const parts: string[] = labelStyle === 'flags' ? flags.map((f) => `${f}=1`) : [...flags];
   if (!hidden(segment, 'seq')) parts.push(`seq=${formatSeq(segment.seq, numbering)}`);

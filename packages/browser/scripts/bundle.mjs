@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The browser bundles, from the built packages (run after `tsc -b`): dist/wiregram.min.js (ES module) and
+// dist/wiregram.iife.min.js (classic script, `window.wiregram`). platform=browser makes any `node:` import an
+// error, so a Node-only module reaching the render path fails the build instead of a reader's page.
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+const common = {
+  entryPoints: [join(here, 'dist', 'bundle.js')],
+  bundle: true,
+  minify: true,
+  platform: 'browser',
+  target: ['es2022', 'chrome100', 'firefox100', 'safari15.4'],
+  legalComments: 'none',
+  logLevel: 'warning',
+  banner: { js: '/*! @wiregram/browser — MIT License, (c) 2026 the wiregram authors */' },
+};
+await build({ ...common, format: 'esm', outfile: join(here, 'dist', 'wiregram.min.js') });
+await build({ ...common, format: 'iife', globalName: 'wiregram', outfile: join(here, 'dist', 'wiregram.iife.min.js') });

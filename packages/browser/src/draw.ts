@@ -1,0 +1,69 @@
+/**
+ * Drawing one block into a new element, shared by run() and <wire-gram>: the caller's options, an id prefix
+ * unique on the page, the file reader, and the error box for what cannot be drawn.
+ */
+import { toWiregramError, WiregramError, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
+import { blockIdPrefix, render as renderSvg, type SvgOptions } from '@wiregram/svg';
+import { diagramElement, errorElement } from './place.js';
+
+/** Options for every diagram of a page (run() and <wire-gram> alike). */
+export interface PageOptions {
+  /** `auto` (default): dark under `prefers-color-scheme: dark`, or under `darkSelector` / `darkClass`. */
+  theme?: 'auto' | 'light' | 'dark';
+  /** An ancestor selector that switches to the dark palette, e.g. `[data-theme='dark']` or `html.dark`. */
+  darkSelector?: string;
+  /** The same as a class on an ancestor, e.g. `dark`. */
+  darkClass?: string;
+  /**
+   * Bytes of a file a `capture` statement names, synchronously (e.g. from a preloaded map). Without it such a
+   * block shows an error box saying files cannot be read in a browser.
+   */
+  readFile?: HostFileReader;
+  /** Any other render option (style, labelStyle, stateNames, numbering) for every block. */
+  [option: string]: unknown;
+}
+
+export interface RunOptions extends PageOptions {
+  /** Where to look (default: the whole document). */
+  root?: ParentNode;
+  /** Languages to draw (default both). */
+  languages?: readonly DiagramLanguage[];
+}
+
+// Counts every diagram this copy of the script draws, across run() calls and <wire-gram> elements, so ids
+// never repeat on a page even when the same block appears twice.
+let drawn = 0;
+
+/** Options for the n-th diagram of the page: the caller's, a page-unique id prefix, the file reader. */
+export function diagramOptions(source: string, language: DiagramLanguage, options: PageOptions): SvgOptions {
+  const { readFile, ...rest } = options;
+  const o: SvgOptions & Record<string, unknown> = { ...rest, language };
+  o.idPrefix = blockIdPrefix('wgb-', ++drawn, source, o);
+  if (readFile) o.readFile = (path: string, position: Position) => readFile(path, position, null);
+  return o;
+}
+
+/** Render `source` into a new element: the diagram's figure, or the error box. */
+export function renderInto(doc: Document, source: string, language: DiagramLanguage, options: PageOptions): { element: HTMLElement; error: WiregramError | null } {
+  try {
+    const { tree } = renderSvg(source, diagramOptions(source, language, options));
+    return { element: diagramElement(doc, tree, language), error: null };
+  } catch (e) {
+    const error = capturesNeedReader(toWiregramError(e), options);
+    return { element: errorElement(doc, error, language, source), error };
+  }
+}
+
+// The core's message for a file without a reader speaks to CLI and plugin users; say what a page can do.
+const NO_FILE_ACCESS = new Set(['capture-unavailable', 'header-no-file-access']);
+function capturesNeedReader(error: WiregramError, options: PageOptions): WiregramError {
+  if (options.readFile || !NO_FILE_ACCESS.has(error.code)) return error;
+  return new WiregramError({
+    code: error.code,
+    reason: `${error.reason} — a web page cannot read files`,
+    position: error.position,
+    expected: 'the diagram rendered at build time, or a readFile option',
+    hint: 'render this block at build time (wiregram render, remark-wiregram, markdown-it-wiregram), or pass run({ readFile }) that returns the file\'s bytes',
+  });
+}
+

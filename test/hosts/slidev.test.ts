@@ -1,0 +1,104 @@
+/**
+ * Slidev 52 from npm (test/hosts/slidev/package-lock.json) with @wiregram/slidev from packed tarballs, as the
+ * addon of docs/recipes/slidev.md (`addons: ['@wiregram/slidev']` in the headmatter). The deck builds (the fence
+ * never reaches Shiki), every diagram shows on its slide with labels at their size (UnoCSS attributify must not
+ * turn them into 3.5rem), dark mode follows Slidev's own toggle (the `d` key), the broken slide shows the error
+ * box, and the log names `slides.md:line:col` in the deck file (per-slide lines mapped back). Strict fails.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { diagramsOn, duplicates, luminance, openPage, screenshot, lineOf, useHostSite, wiregramLines } from '../support/hosts.js';
+import { expectProblemsLogged, expectStrictFails, resizedLabels, siteText, withPages } from './mdit.js';
+
+const SLIDEV = ['node', 'node_modules/@slidev/cli/bin/slidev.mjs', 'build', 'slides.md', '--out', 'dist'];
+
+const host = useHostSite('slidev', ['@wiregram/slidev'], SLIDEV, 'dist');
+
+/** Open slide `n` (hash router) and wait until its content is on screen. */
+async function slide(page: Page, n: number): Promise<void> {
+  await page.goto(`${host.url}#/${n}`);
+  await page.waitForSelector(`.slidev-page-${n}`, { state: 'visible' });
+  await page.waitForTimeout(400);
+}
+
+/** The diagrams of the slide on screen (Slidev keeps neighbouring slides in the DOM, hidden). */
+async function visibleDiagrams(page: Page) {
+  return (await diagramsOn(page)).diagrams.filter((d) => d.width > 0);
+}
+
+describe('Slidev 52 + @wiregram/slidev (addon)', () => {
+  it('builds (no ShikiError), and the log names each broken slide at its line in slides.md', () => {
+    expect(host.build.code, host.build.log).toBe(0);
+    expect(host.build.log).not.toMatch(/ShikiError/);
+    expectProblemsLogged(host.build.log, siteText(host, 'slides.md'), 'slides.md');
+    expect(wiregramLines(host.build.log)).toHaveLength(2);
+  });
+
+  it('slides: diagrams shown at their size, ids unique, braces kept, other code still highlighted', async () => {
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url);
+      const seen: string[] = [];
+      for (const [n, count] of [[1, 1], [2, 2], [3, 1]] as const) {
+        await slide(page, n);
+        const diagrams = await visibleDiagrams(page);
+        expect(diagrams.map((d) => d.id)).toHaveLength(count);
+        // 56 px was the UnoCSS attributify bug (`font-size="14"` read as `font-size-14` = 3.5rem).
+        expect(await resizedLabels(page)).toEqual([]);
+        for (const d of diagrams) expect([d.id, d.height > 50, d.labelFontSize >= 8 && d.labelFontSize <= 16]).toEqual([d.id, true, true]);
+        seen.push(...diagrams.flatMap((d) => d.texts));
+        await screenshot(page, `slidev-slide${n}-light`);
+      }
+      expect(seen).toContain('SYN, ACK, seq=y, ack=x+1');
+      expect(seen).toContain('{{ $slidev.nav.currentPage }} stays text');
+      expect(await page.locator('pre.shiki').count()).toBeGreaterThan(0);
+      const { ids } = await diagramsOn(page);
+      expect(duplicates(ids)).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+  }, 180_000);
+
+  it("dark mode follows Slidev's toggle (the `d` shortcut), not the OS", async () => {
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url, 'light');
+      await slide(page, 1);
+      expect(luminance((await visibleDiagrams(page))[0]!.background)).toBeGreaterThan(0.8);
+      await page.keyboard.press('d');
+      await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+      expect(luminance((await visibleDiagrams(page))[0]!.background)).toBeLessThan(0.1);
+      await screenshot(page, 'slidev-slide1-dark');
+      await slide(page, 2);
+      await screenshot(page, 'slidev-slide2-dark');
+      // And back (Slidev stores the choice): light again.
+      await page.keyboard.press('d');
+      await page.waitForFunction(() => !document.documentElement.classList.contains('dark'));
+      expect(luminance((await visibleDiagrams(page))[0]!.background)).toBeGreaterThan(0.8);
+      expect(errors).toEqual([]);
+    });
+  }, 180_000);
+
+  it('the broken slide shows the error box with the deck line; the typo slide still draws', async () => {
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url);
+      const deck = siteText(host, 'slides.md');
+      await slide(page, 4);
+      const { errorBoxes, restyled } = await diagramsOn(page);
+      expect(restyled).toBe(0);
+      const shown = await page.locator('.wiregram-error').filter({ visible: true }).allInnerTexts();
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toContain(`line ${lineOf(deck, 'PSH, ACK len=100')}, column 1`);
+      expect(shown[0]).not.toMatch(/slides\.md|\//);
+      // The code frame keeps its lines through Vue's whitespace condensing.
+      expect(shown[0]!.replace(/\u00a0/g, ' ')).toMatch(new RegExp(`> ${lineOf(deck, 'PSH, ACK len=100')} \\| client -> server: PSH, ACK len=100`));
+      expect(errorBoxes.length).toBeGreaterThanOrEqual(1);
+      await screenshot(page, 'slidev-slide4-error');
+      await slide(page, 5);
+      expect(await visibleDiagrams(page)).toHaveLength(1);
+      expect(errors).toEqual([]);
+    });
+  }, 180_000);
+
+  it('WIREGRAM_STRICT=1 fails the build', async () => {
+    // Slidev renders each fence on its own: the build stops at the first broken block, naming it.
+    await expectStrictFails(host.site.dir, SLIDEV, true);
+  }, 600_000);
+});

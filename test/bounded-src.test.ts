@@ -33,6 +33,8 @@ const OWNED_ELSEWHERE: Record<string, string> = {
 const BOUNDED_RECURSION: Record<string, string> = {
   'packages/pdf/src/cff.ts#run': 'CFF subroutine calls: refused past 10 levels (the Type 2 charstring limit)',
   'packages/svg/src/dom.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
+  'packages/browser/src/place.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
+  'packages/browser/src/index.ts#run': 'called again once from its own DOMContentLoaded listener, never deeper',
   'packages/svg/src/xml.ts#serialize': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/remark-wiregram/src/index.ts#htmlToHast': "the error box's own element description (errorBoxParts): a few fixed levels",
 };

@@ -79,8 +79,9 @@ function makeClass(): WireGramConstructor {
 /** Hand-written HTML is indented with the page: remove the indentation the lines share. */
 function dedent(text: string): string {
   const lines = text.split('\n');
-  const indents = lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
-  const cut = indents.length ? Math.min(...indents) : 0;
+  let cut = Infinity;
+  for (const l of lines) if (l.trim()) cut = Math.min(cut, /^[ \t]*/.exec(l)![0].length);
+  if (cut === Infinity) cut = 0;
   return cut ? lines.map((l) => l.slice(cut)).join('\n') : text;
 }
 

@@ -48,19 +48,20 @@ function isWrapper(parent: Element, selector: string): boolean {
 export function blockText(element: Element): string {
   const code = element.querySelector('td.code') ?? element.querySelector('code') ?? element.querySelector('pre') ?? element;
   let out = '';
-  const walk = (node: Node): void => {
-    for (let child = node.firstChild; child; child = child.nextSibling) {
-      if (child.nodeType === 3) out += (child as Text).data;
-      else if (child.nodeType === 1) {
-        const el = child as Element;
-        const tag = el.tagName.toLowerCase();
-        if (tag === 'br') out += '\n';
-        else if (el.classList.contains('gutter') || el.classList.contains('lineno') || el.classList.contains('ln') || el.classList.contains('lnt')) continue;
-        else walk(el);
-      }
+  // An explicit stack (children pushed in reverse) keeps document order without recursion.
+  const stack: Node[] = [];
+  for (let child = code.lastChild; child; child = child.previousSibling) stack.push(child);
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.nodeType === 3) out += (node as Text).data;
+    else if (node.nodeType === 1) {
+      const el = node as Element;
+      const tag = el.tagName.toLowerCase();
+      if (tag === 'br') out += '\n';
+      else if (el.classList.contains('gutter') || el.classList.contains('lineno') || el.classList.contains('ln') || el.classList.contains('lnt')) continue;
+      else for (let child = el.lastChild; child; child = child.previousSibling) stack.push(child);
     }
-  };
-  walk(code);
+  }
   return out.replace(/\r\n?/g, '\n').replace(/\n$/, '');
 }
 

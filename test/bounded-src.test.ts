@@ -13,20 +13,6 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Files other helpers own in this round (the engine is being rewritten; the CLI is someone else's item). Each
- * entry is checked to still be needed, so it is dropped as soon as the file is clean.
- */
-const OWNED_ELSEWHERE: Record<string, string> = {
-  'packages/cli/src/args.ts': 'CLI helper (positionals.push(...argv.slice(i + 1)))',
-  'packages/cli/src/check.ts': 'CLI helper (problems.push(...meta))',
-  'packages/cli/src/commands.ts': 'CLI helper (Math.max over the fixed option and command tables)',
-  'packages/cli/src/deck.ts': 'CLI helper (problems.push(...bad))',
-  'packages/cli/src/import.ts': 'CLI helper (Math.max over table rows)',
-  'packages/cli/src/render.ts': 'CLI helper (problems.push(...bad))',
-  'packages/cli/src/glob.ts': 'CLI helper (walk: directory recursion)',
-};
-
-/**
  * Recursive functions whose depth is bounded by something other than the input's size, with the bound.
  * Anything recursive not listed here fails the test.
  */
@@ -35,6 +21,7 @@ const BOUNDED_RECURSION: Record<string, string> = {
   'packages/svg/src/dom.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/browser/src/place.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/browser/src/index.ts#run': 'called again once from its own DOMContentLoaded listener, never deeper',
+  'packages/cli/src/glob.ts#walk': 'directory recursion, stopped at 64 levels',
   'packages/svg/src/xml.ts#serialize': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/remark-wiregram/src/index.ts#htmlToHast': "the error box's own element description (errorBoxParts): a few fixed levels",
 };
@@ -114,13 +101,12 @@ describe('no stack depth that grows with the input (packages/*/src)', () => {
   });
 
   it('has no argument spreads (push(...x), Math.max(...x), f(...args))', () => {
-    const found = results.filter((r) => !(r.file in OWNED_ELSEWHERE)).flatMap((r) => r.spreads).map((f) => `${f.file}:${f.line}: ${f.what}`);
+    const found = results.flatMap((r) => r.spreads).map((f) => `${f.file}:${f.line}: ${f.what}`);
     expect(found).toEqual([]);
   });
 
   it('has no recursion except the listed, bounded ones', () => {
     const found = results
-      .filter((r) => !(r.file in OWNED_ELSEWHERE))
       .flatMap((r) => r.recursion)
       .map((f) => `${f.file}#${f.what}`)
       .filter((key) => !(key in BOUNDED_RECURSION));
@@ -128,11 +114,6 @@ describe('no stack depth that grows with the input (packages/*/src)', () => {
   });
 
   it('lists only exceptions that are still needed', () => {
-    for (const file of Object.keys(OWNED_ELSEWHERE)) {
-      // A file that is gone (the engine's rewrite moves code) needs no entry either, but is not an error here.
-      const r = results.find((x) => x.file === file);
-      if (r) expect(r.spreads.length + r.recursion.length > 0, `${file} is clean now: drop it from OWNED_ELSEWHERE`).toBe(true);
-    }
     const all = new Set(results.flatMap((r) => r.recursion.map((f) => `${f.file}#${f.what}`)));
     for (const key of Object.keys(BOUNDED_RECURSION)) expect(all.has(key), `${key} no longer recurses: drop it`).toBe(true);
   });

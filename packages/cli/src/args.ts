@@ -116,7 +116,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
+      for (let j = i + 1; j < argv.length; j++) positionals.push(argv[j]!);
       break;
     }
     if (arg.startsWith('--')) {

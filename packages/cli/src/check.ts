@@ -33,7 +33,7 @@ async function checkOnce(args: ParsedArgs, io: Io, ctx: RunContext | null): Prom
   for (const unit of units) {
     await pause();
     const meta = metaProblems(unit, host);
-    problems.push(...meta);
+    for (const m of meta) problems.push(m);
     if (meta.some((m) => m.severity === 'error')) continue;
     const options = unitOptions(unit, args, host, io);
     try {

@@ -176,7 +176,7 @@ function wrap(text: string, width: number): string[] {
 
 export function commandHelp(spec: CommandSpec): string {
   const rows = spec.options.filter((o) => !o.hidden).map(optionLine);
-  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  const width = rows.reduce((w, [f]) => Math.max(w, f.length), 0) + 2;
   return [
     `Usage: ${spec.usage}`,
     '',
@@ -194,7 +194,7 @@ export function commandHelp(spec: CommandSpec): string {
 }
 
 export function mainHelp(version: string): string {
-  const width = Math.max(...COMMAND_NAMES.map((n) => n.length)) + 2;
+  const width = COMMAND_NAMES.reduce((w, n) => Math.max(w, n.length), 0) + 2;
   return [
     `wiregram ${version} — TCP sequence diagrams and packet-header layouts from text`,
     '',

@@ -57,7 +57,7 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string, ctx: RunContex
     progress.tick(i + 1, `${unit.input.display} #${unit.n}`);
     const bad = metaProblems(unit, host).filter((m) => m.severity === 'error');
     if (bad.length) {
-      problems.push(...bad);
+      for (const b of bad) problems.push(b);
       continue;
     }
     try {

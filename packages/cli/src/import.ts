@@ -90,7 +90,7 @@ function streamTable(core: CoreApi, scan: ScanResult): string {
   const rows = scan.streams.map((s) => [String(s.index), ep(s.a), '<->', ep(s.b), String(s.packets), String(s.frameBytes), String(s.bytes), fixed(s.start, 9), fixed(s.end - s.start, 4)]);
   // Numbers right-aligned, endpoints left-aligned, as tshark prints them.
   const right = new Set([0, 4, 5, 6, 7, 8]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const line = (r: string[]) => r.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(head), ...rows.map(line)].join('\n') + '\n';
 }

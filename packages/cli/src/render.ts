@@ -146,7 +146,7 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
       }
       const bad = metaProblems(p.unit, host).filter((m) => m.severity === 'error');
       if (bad.length) {
-        problems.push(...bad);
+        for (const b of bad) problems.push(b);
         continue;
       }
       const options = unitOptions(p.unit, args, host, io);
@@ -255,7 +255,7 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
     if (inputs.length > 1 || removedStale.length) {
       lines.push(`${plural(units.length, 'diagram')} from ${plural(inputs.length, 'file')}: ${written} written, ${unchanged} unchanged${removedStale.length ? `, ${removedStale.length} removed` : ''}`);
     }
-    lines.push(...notes);
+    for (const n of notes) lines.push(n);
     if (lines.length) io.stderr.write(lines.map(escapeTerminal).join('\n') + '\n');
   } else if (notes.length) io.stderr.write(notes.map(escapeTerminal).join('\n') + '\n');
   return { code: 0, files, dirs: [...dirs] };

@@ -4,7 +4,7 @@ export { narrateStates, type StateNarration } from './narration.js';
 export * from './header/model.js';
 export * from './sequence/index.js';
 export * from './compile/index.js';
-export { formatLabel, formatSeq, formatState, wiresharkAnalysis, type FormatLabelOptions } from './labels.js';
+export { formatLabel, formatSeq, formatState, wiresharkPrefixes, type FormatLabelOptions } from './labels.js';
 export * from './header/index.js';
 export * from './capture/index.js';
 export * from './fence.js';

@@ -98,7 +98,10 @@ function prefixText(segment: Segment, kind: AnalysisKind, text: string): string 
   return text;
 }
 
-/** Every analysis prefix that applies to the segment, in the Info column's order. */
+/**
+ * Every analysis prefix that applies to the segment, in the Info column's order. Layouts use it too, so a comment
+ * column does not repeat what a `wireshark` label already says.
+ */
 export function wiresharkPrefixes(segment: Segment): Array<{ kind: AnalysisKind; text: string }> {
   const out: Array<{ kind: AnalysisKind; text: string }> = [];
   for (const [kind, text] of ANALYSIS_PREFIXES) {
@@ -108,13 +111,6 @@ export function wiresharkPrefixes(segment: Segment): Array<{ kind: AnalysisKind;
   return out;
 }
 
-/**
- * The first analysis kind a `wireshark` label spells out in its `[TCP …]` prefix, or null. Layouts use it so a
- * comment column does not repeat what the label already says.
- */
-export function wiresharkAnalysis(segment: Segment): { kind: AnalysisKind; text: string } | null {
-  return wiresharkPrefixes(segment)[0] ?? null;
-}
 
 export interface FormatLabelOptions {
   numbering?: Numbering;

@@ -226,18 +226,19 @@ describe('flow style as a Wireshark Flow Graph', () => {
   it('the Comment column repeats none of the label prefix, and keeps marks the prefix does not name', () => {
     const tl = example('lost-last-ack');
     const retx = tl.segments.find((s) => s.retransmission)!;
-    // A retransmission that is also a duplicate ACK: Wireshark prints only [TCP Retransmission].
+    // A retransmission that is also a duplicate ACK and an override: the label spells out both analysis prefixes in
+    // tshark's order; the comment keeps only the override, which no prefix names.
     const both: Timeline = {
       ...tl,
       options: { ...tl.options, labelStyle: 'wireshark' },
-      segments: tl.segments.map((s) => (s === retx ? { ...s, marks: [...s.marks, { kind: 'duplicate-ack', text: 'duplicate ACK' }] } : s)),
+      segments: tl.segments.map((s) => (s === retx ? { ...s, marks: [...s.marks, { kind: 'duplicate-ack', text: 'duplicate ACK' }, { kind: 'override', text: 'seq overridden' }] } : s)),
     };
     const scene = layoutTimeline(both, { style: 'flow' });
     const label = texts(scene, 'label').find((t) => t.step === retx.index + 1)!;
-    expect(label.text).toMatch(/^\[TCP Retransmission\]/);
+    expect(label.text).toMatch(/^\[TCP Dup ACK\] \[TCP Retransmission\] /);
     const mark = texts(scene, 'label-mark').find((t) => t.step === retx.index + 1)!;
-    expect(mark.text).toMatch(/duplicate ACK/);
-    expect(mark.text).not.toMatch(/retransmission/i);
+    expect(mark.text).toMatch(/seq overridden/);
+    expect(mark.text).not.toMatch(/duplicate ACK|retransmission/i);
   });
 });
 

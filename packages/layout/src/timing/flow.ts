@@ -1,6 +1,6 @@
 /** The `flow` style: Wireshark's Flow Graph (time column, one row per segment, `Seq=… Ack=… Len=…` labels). */
 import type { Segment, Timeline } from '@wiregram/core';
-import { formatLabel, wiresharkAnalysis } from '@wiregram/core';
+import { formatLabel, wiresharkPrefixes } from '@wiregram/core';
 import { measureText } from '../font/measure.js';
 import type { Scene, SceneItem } from '../scene.js';
 import { baselineFor, crashMark, DESC, EPS, headRole, markTexts, mkLine, mkRect, mkText, segmentRole, stepAt, type Metrics } from './common.js';
@@ -12,11 +12,10 @@ function wiresharkLabel(seg: Segment, timeline: Timeline): string {
   return formatLabel(seg, timeline, 'wireshark');
 }
 
-/** Marks not already spelled out by the label's Wireshark prefix (`[TCP Retransmission]`, `[TCP Dup ACK]` …). */
+/** Marks not already spelled out by the label's Wireshark prefixes (`[TCP Retransmission]`, `[TCP Dup ACK]` …). */
 function flowMarks(seg: Segment, label: string): string {
-  const analysis = label.startsWith('[') ? wiresharkAnalysis(seg) : null;
-  const shown = analysis?.kind;
-  const kept: Segment = { ...seg, retransmission: seg.retransmission && shown !== 'retransmission', marks: (seg.marks ?? []).filter((mk) => mk.kind !== shown) };
+  const shown = new Set<string>(label.startsWith('[') ? wiresharkPrefixes(seg).map((p) => p.kind) : []);
+  const kept: Segment = { ...seg, retransmission: seg.retransmission && !shown.has('retransmission'), marks: (seg.marks ?? []).filter((mk) => !shown.has(mk.kind)) };
   return markTexts(kept);
 }
 

@@ -14,6 +14,8 @@ import {
   WiregramError,
   withWiregramErrors,
   type CompileOptions,
+  type TimingLayout,
+  type DiagramLanguage,
   type Diagnostic,
   type HeaderModel,
   type ParsePacketHeaderOptions,
@@ -23,8 +25,19 @@ import { checkSceneBudget, DEFAULT_BUDGET, type BudgetOptions } from './budget.j
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
 import type { Scene } from './scene.js';
-import type { LayoutSourceOptions } from './source.js';
 import { layoutTimeline, type TimingLayoutOptions } from './timing/layout.js';
+
+export interface LayoutSourceOptions
+  extends CompileOptions,
+    Omit<TimingLayoutOptions, 'style'>,
+    Omit<HeaderLayoutOptions, 'fontSize'> {
+  /** Default `tcp-sequence`. */
+  language?: DiagramLanguage;
+  /** Timing-diagram style; overrides the block's `option layout=…`. */
+  style?: TimingLayout;
+  /** Bits per row for `packet-header` when the block does not say. */
+  rowBits?: ParsePacketHeaderOptions['rowBits'];
+}
 
 export type LayoutSourceResult =
   | { language: 'tcp-sequence'; scene: Scene; warnings: Diagnostic[]; model: Timeline }

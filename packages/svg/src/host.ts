@@ -4,7 +4,7 @@
  * parts (tokens or mdast, HTML strings or hast, how errors are reported) stay in each plugin.
  */
 import { WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
-import { render as renderDiagram, type RenderResult } from './index.js';
+import { render as renderDiagram, type RenderResult } from './render.js';
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
 import { shortHash } from './describe.js';

@@ -21,7 +21,8 @@ import {
   headerModel,
   staticGroups,
 } from './tables.js';
-import { hex, plural, requireBuiltin } from './util.js';
+import { requireBuiltin } from './tables.js';
+import { hex, plural } from './util.js';
 
 /** The most bytes one decode accepts: the largest IPv4 packet / IPv6 payload without jumbograms. */
 export const MAX_DECODE_BYTES = 65_535 + 40;

@@ -16,7 +16,8 @@ import { placeWarnings } from '../capture/reader.js';
 import { decodeHeader, decodePacket, mergeLayers, MAX_DECODE_BYTES, readBits } from './decode.js';
 import type { HeaderField, HeaderModel } from './model.js';
 import { BUILTIN_HEADERS, builtinHeader, headerModel, resolveBuiltin } from './tables.js';
-import { clip, plural, requireBuiltin, suggest } from './util.js';
+import { requireBuiltin } from './tables.js';
+import { clip, plural, suggest } from './util.js';
 
 export const HEADER_LIMITS = Object.freeze({
   /** Characters in one `packet-header` block. */

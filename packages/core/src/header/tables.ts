@@ -5,7 +5,8 @@
  * whose value Wireshark shows for the same bits (checked against `tshark -T pdml` in the tests).
  */
 import type { HeaderField, HeaderModel } from './model.js';
-import { requireBuiltin } from './util.js';
+import { WiregramError, type Position } from '../errors.js';
+import { clip, suggest } from './util.js';
 
 type Kind = HeaderField['kind'];
 
@@ -257,4 +258,18 @@ export function staticGroups(protocol: string): NonNullable<HeaderModel['groups'
     return [{ kind: 'flags', name: 'Flags', short: 'Flags', offset: 48, bits: 3, value: null, raw: null, wireshark: 'ip.flags' }];
   }
   return [];
+}
+
+/** Resolve a built-in name or throw the error users see, with a "did you mean" hint. */
+export function requireBuiltin(name: string, position: Position | null = null): string {
+  const canonical = resolveBuiltin(name);
+  if (canonical) return canonical;
+  const guess = suggest(name, builtinNames());
+  throw new WiregramError({
+    code: 'header-unknown-builtin',
+    reason: `unknown built-in header \`${clip(name)}\``,
+    position,
+    expected: 'one of tcp, tcp-rfc793, udp, ipv4, ipv6, icmp, icmp-echo, icmpv6, ethernet — or field lines such as `0-15: Source port`',
+    hint: guess ? `did you mean \`${guess}\`?` : 'write the layout yourself with field lines (`0-15: Source port`, `+16: Window`, `+var: Options`)',
+  });
 }

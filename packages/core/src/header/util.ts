@@ -1,6 +1,5 @@
 /** Small helpers shared by the header parser and decoder. */
 import { WiregramError, type Position } from '../errors.js';
-import { builtinNames, resolveBuiltin } from './tables.js';
 
 /** Edit distance with adjacent transpositions (`tpc` → `tcp` is one edit); names here are short. */
 export function distance(a: string, b: string): number {
@@ -35,20 +34,6 @@ export function suggest(word: string, candidates: readonly string[]): string | n
     }
   }
   return best !== null && bestD <= limit ? best : null;
-}
-
-/** Resolve a built-in name or throw the error users see, with a "did you mean" hint. */
-export function requireBuiltin(name: string, position: Position | null = null): string {
-  const canonical = resolveBuiltin(name);
-  if (canonical) return canonical;
-  const guess = suggest(name, builtinNames());
-  throw new WiregramError({
-    code: 'header-unknown-builtin',
-    reason: `unknown built-in header \`${clip(name)}\``,
-    position,
-    expected: 'one of tcp, tcp-rfc793, udp, ipv4, ipv6, icmp, icmp-echo, icmpv6, ethernet — or field lines such as `0-15: Source port`',
-    hint: guess ? `did you mean \`${guess}\`?` : 'write the layout yourself with field lines (`0-15: Source port`, `+16: Window`, `+var: Options`)',
-  });
 }
 
 /** Keep user text in messages short and on one line. */

@@ -4,7 +4,7 @@ import { FONT } from '../font/measure.js';
 import { itemBox } from '../geometry.js';
 import type { Scene, SceneItem } from '../scene.js';
 import { ASC, DESC, markTexts, mkRect, mkText, stateName, type Metrics } from './common.js';
-import type { TimingLayoutOptions } from './layout.js';
+import type { TimingLayoutOptions } from './options.js';
 
 
 export function finish(timeline: Timeline, content: SceneItem[], m: Metrics, options: TimingLayoutOptions, steps: number): Scene {

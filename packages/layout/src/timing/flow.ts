@@ -5,7 +5,7 @@ import { measureText } from '../font/measure.js';
 import type { Scene, SceneItem } from '../scene.js';
 import { baselineFor, crashMark, DESC, EPS, headRole, markTexts, mkLine, mkRect, mkText, segmentRole, stepAt, type Metrics } from './common.js';
 import { finish } from './finish.js';
-import type { TimingLayoutOptions } from './layout.js';
+import type { TimingLayoutOptions } from './options.js';
 
 /** Wireshark flow-graph label: `54321 → 80 [SYN] Seq=0 Win=65535 Len=0`, relative numbers. */
 function wiresharkLabel(seg: Segment, timeline: Timeline): string {

@@ -18,18 +18,10 @@ import { BoxSet, YIndex, inflate, itemBox, lineCrossing, segmentHitsBox, type Bo
 import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
 import { ASC, baselineFor, changesByCause, crashMark, DESC, EPS, headRole, key, markTexts, metrics, mkLine, mkRect, mkText, segmentRole, stateName, stepAt, type Metrics } from './common.js';
 import { finish } from './finish.js';
-import { layoutFlow } from './flow.js';
+import type { TimingLayoutOptions } from './options.js';
 
-export interface TimingLayoutOptions extends BudgetOptions {
-  /** Overrides `timeline.options.layout`. */
-  style?: TimingLayout;
-  /** Base font size in px for labels (other sizes scale from it). Default 12. */
-  fontSize?: number;
-  /** Draw the title (default: when the timeline has one). */
-  title?: boolean;
-  /** px per abstract time unit before any stretching. Default 3.6 × the label line height. */
-  unit?: number;
-}
+export type { TimingLayoutOptions } from './options.js';
+import { layoutFlow } from './flow.js';
 
 interface LabelBlock {
   seg: Segment;

@@ -1,0 +1,62 @@
+/** Text → SVG: `render` (with warnings, title, size and tree), `renderSvg` (the string), `sceneToSvg`. */
+import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
+import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
+import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
+import { describeParts, partsToTree, partsToXml, type SceneSvgOptions } from './describe.js';
+import type { SvgNode } from './xml.js';
+
+/** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
+export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {
+  return guard(() => partsToXml(describeParts(scene, options)));
+}
+
+/** What `render` returns: the SVG and what a host needs around it, from one parse of the block. */
+export interface RenderResult {
+  /** The SVG document, byte-identical to `renderSvg(source, options)`. */
+  svg: string;
+  /**
+   * The core's non-fatal findings (an override accepted and marked, a capture frame skipped, …), positions
+   * relative to the block's source. Empty for a clean diagram.
+   */
+  warnings: Diagnostic[];
+  /** The accessible name (the `<title>` text): the diagram's title or a generated one — e.g. an `<img alt>`. */
+  title: string;
+  /** The `viewBox` size in CSS px (also the `width`/`height` attributes). */
+  width: number;
+  height: number;
+  language: DiagramLanguage;
+  /**
+   * The same SVG as an element description (what `svg` serialises; text and attribute values unescaped), for
+   * hosts that build a tree rather than parse markup — e.g. remark-wiregram's hast.
+   */
+  tree: SvgNode;
+}
+
+/**
+ * Text → SVG plus the core's warnings, title and size, synchronously and from a single parse — what a Markdown
+ * plugin or an editor needs. Bad input throws a `WiregramError`, as `renderSvg` does.
+ */
+export function render(source: string, options: SvgOptions = {}): RenderResult {
+  return guard(() => {
+    checkSource(source);
+    const laid = layoutSourceWithModel(source, options);
+    const parts = describeParts(laid.scene, options, seedOf(source, options));
+    // The numbers exactly as written into the viewBox (rounded, at least 1).
+    const size = (name: string) => Number(parts.root.attrs.find(([k]) => k === name)?.[1]);
+    const title = parts.head[0]?.children;
+    return {
+      svg: partsToXml(parts),
+      warnings: laid.warnings.slice(),
+      title: typeof title === 'string' ? title : '',
+      width: size('width'),
+      height: size('height'),
+      language: laid.language,
+      tree: partsToTree(parts),
+    };
+  });
+}
+
+/** Text → SVG string, synchronously: parse, simulate, lay out, render. Bad input throws a `WiregramError`. */
+export function renderSvg(source: string, options: SvgOptions = {}): string {
+  return guard(() => partsToXml(describeParts(layoutOf(source, options), options, seedOf(source, options))));
+}

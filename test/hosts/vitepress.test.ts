@@ -72,7 +72,8 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   it('bad page: the error box is shown, the page still renders the rest', async () => {
     await withPages(host, async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
-        const { page, errors } = await openPage(browser, host.url + 'bad.html', scheme);
+        // The OS stays light: VitePress follows it until its switch is used, and the switch is what turns it dark here.
+        const { page, errors } = await openPage(browser, host.url + 'bad.html', 'light');
         if (scheme === 'dark') {
           await page.setViewportSize({ width: 1440, height: 900 });
           await page.locator('.VPNavBarAppearance button.VPSwitchAppearance').click();

@@ -7,7 +7,7 @@
 // Usage: node bench/capture-import.mjs [megabytes]   (default 75)
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
-import { dist } from './lib.mjs';
+import { dist, pcapHeader } from './lib.mjs';
 
 if (process.argv[2] === '--child') {
   const { captureFileToSequenceText } = await import(dist('core', 'node.js'));
@@ -27,13 +27,7 @@ const MSS = 1448;
 /** One stream: handshake, the client sends MSS-sized segments, the server ACKs every second one, then FINs. */
 function generate() {
   const fd = openSync(file, 'w');
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b23c4d, 0); // nanosecond pcap
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(262144, 16);
-  header.writeUInt32LE(1, 20);
-  writeSync(fd, header);
+  writeSync(fd, pcapHeader({ nanosecond: true }));
   const cIsn = 0x9abc0000;
   const sIsn = 0x12340000;
   let cSent = 0;

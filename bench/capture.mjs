@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pcapHeader } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -93,13 +94,7 @@ function writeFrame(dv, off, s, k, t) {
 
 function generate() {
   const fd = openSync(file, 'w');
-  const head = new DataView(new ArrayBuffer(24));
-  head.setUint32(0, 0xa1b2c3d4, true);
-  head.setUint16(4, 2, true);
-  head.setUint16(6, 4, true);
-  head.setUint32(16, 262144, true);
-  head.setUint32(20, 1, true);
-  writeSync(fd, new Uint8Array(head.buffer));
+  writeSync(fd, pcapHeader());
   const buf = new Uint8Array(4 << 20);
   const dv = new DataView(buf.buffer);
   let off = 0;

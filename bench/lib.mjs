@@ -9,6 +9,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(BENCH_DIR, '..');
 
+/**
+ * A classic pcap global header (little-endian, version 2.4, Ethernet) for the generated captures the bench reads;
+ * `nanosecond` picks the 0xa1b23c4d magic.
+ */
+export function pcapHeader({ snaplen = 262144, nanosecond = false } = {}) {
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(nanosecond ? 0xa1b23c4d : 0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(snaplen, 16);
+  header.writeUInt32LE(1, 20);
+  return header;
+}
+
 /** The `wiregram` bin, after checking the CLI is built (exits with a hint if not). */
 export function cliBin() {
   if (!existsSync(join(ROOT, 'packages/cli/dist/main.js'))) {

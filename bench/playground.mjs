@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildPlayground, playgroundHash } from '../packages/playground/scripts/build.mjs';
 import { serve } from '../packages/playground/scripts/serve.mjs';
-import { BENCH_DIR, median, printTable, SEED_WAVEHAND } from './lib.mjs';
+import { BENCH_DIR, median, pcapHeader, printTable, SEED_WAVEHAND } from './lib.mjs';
 
 const OUT = join(BENCH_DIR, 'out', 'playground-site');
 const mbArg = process.argv.indexOf('--capture-mb');
@@ -18,13 +18,7 @@ const CAPTURE_MB = mbArg > 0 ? Number(process.argv[mbArg + 1]) : 100;
 /** A pcap of `mb` MB: 1000 TCP connections (handshake, 1000-byte segments, FIN), Ethernet/IPv4. */
 export function writeCapture(path, mb) {
   const fd = openSync(path, 'w');
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(65535, 16);
-  header.writeUInt32LE(1, 20);
-  writeSync(fd, header);
+  writeSync(fd, pcapHeader({ snaplen: 65535 }));
   const payload = 1000;
   const rec = Buffer.alloc(16 + 14 + 20 + 20 + payload);
   let written = 24;

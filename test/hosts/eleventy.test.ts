@@ -1,7 +1,7 @@
 /**
  * Eleventy 3 from npm (test/hosts/eleventy/package-lock.json) with @wiregram/eleventy from packed tarballs: the
  * plugin of docs/recipes/eleventy.md. Liquid runs over the Markdown first, yet `{{ x }}` and `{% raw %}` in
- * diagram labels survive; dark mode follows the reader's colour scheme; the bad page shows the error box and
+ * diagram labels survive (fences in list items and blockquotes included, Nunjucks pages too); dark mode follows the reader's colour scheme; the bad page shows the error box and
  * the log names `src/bad.md:line:col` as the file has it (front matter included); WIREGRAM_STRICT=1 fails.
  */
 import { describe, expect, it } from 'vitest';
@@ -26,12 +26,17 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
         const { diagrams, ids, errorBoxes } = await diagramsOn(page);
         expect(errors).toEqual([]);
         expect(errorBoxes).toEqual([]);
-        expect(diagrams).toHaveLength(4);
+        expect(diagrams).toHaveLength(6);
         for (const d of diagrams) expect([d.id, d.width > 200, d.labelFontSize >= 10 && d.labelFontSize <= 16]).toEqual([d.id, true, true]);
         expect(duplicates(ids)).toEqual([]);
         const texts = diagrams.flatMap((d) => d.texts);
         expect(texts).toContain('SYN, ACK, seq=y, ack=x+1');
         expect(texts).toContain('{{ x }} and {% raw %} stay text');
+        // Fences inside a list item and a blockquote (a tilde fence) are kept from Liquid too.
+        expect(texts).toContain('{{ x }} in a list, {% if %} too');
+        expect(texts).toContain('{{ x }} in a quote, {% endraw %}');
+        expect(await page.locator('li figure.wiregram').count()).toBe(1);
+        expect(await page.locator('blockquote figure.wiregram').count()).toBe(1);
         // The payload "{{ x }}" is 7 bytes: Liquid did not replace it before wiregram counted it.
         expect(texts.some((t) => t.includes('len=7'))).toBe(true);
         expect(await page.locator('p', { hasText: 'written by Liquid' }).count()).toBe(1);
@@ -41,6 +46,23 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
         await screenshot(page, `eleventy-good-${scheme}`);
         await page.close();
       }
+    });
+  }, 180_000);
+
+  it('a Nunjucks page: fences in a nested list item and a nested quote are kept from Nunjucks', async () => {
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url + 'nunjucks/');
+      const { diagrams, errorBoxes } = await diagramsOn(page);
+      expect(errors).toEqual([]);
+      expect(errorBoxes).toEqual([]);
+      expect(await page.locator('p', { hasText: 'written by Nunjucks' }).count()).toBe(1);
+      expect(diagrams).toHaveLength(2);
+      // The note wraps over lines; joined, it is what the author wrote.
+      expect(diagrams[0]!.texts.join(' ')).toMatch(/\{# not a comment\s+#\}"?\s+\{\{ who \| upper \}\}\s+\{%- endif %\}/);
+      expect(diagrams[1]!.texts).toContain('Destination Port');
+      expect(await page.locator('li li figure.wiregram').count()).toBe(1);
+      expect(await page.locator('blockquote blockquote figure.wiregram').count()).toBe(1);
+      await screenshot(page, 'eleventy-nunjucks-light');
     });
   }, 180_000);
 

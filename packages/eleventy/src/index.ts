@@ -6,7 +6,8 @@
  *   export default (eleventyConfig) => { eleventyConfig.addPlugin(wiregram); };
  *
  * - A preprocessor keeps diagram fences away from Liquid/Nunjucks, which Eleventy runs over `.md` first (see
- *   `FenceStash`): `{{ x }}` in a label stays, `{% raw %}` in a block cannot break the build.
+ *   `FenceStash`): `{{ x }}` in a label stays, `{% raw %}` in a block cannot break the build — fences found by
+ *   a markdown-it parse, so those in list items, blockquotes and `~~~` fences are kept away too.
  * - markdown-it-wiregram is added to Eleventy's markdown-it (`amendLibrary`); each page renders with its own
  *   `env` whose `path` is the page's input file, so capture files resolve and problems are reported against it.
  * - Dark mode: the reader's `prefers-color-scheme` by default; `darkClass` / `darkSelector` for a site toggle.
@@ -15,7 +16,7 @@ import { resolve } from 'node:path';
 import markdownItWiregram, { type MarkdownItLike, type MarkdownItWiregramOptions, type RenderRule, type WiregramEnv } from 'markdown-it-wiregram';
 import { FenceStash } from './stash.js';
 
-export { FenceStash, STASH_LANGUAGE, type StashedFence } from './stash.js';
+export { FenceStash, STASH_LANGUAGE, type MarkdownParse, type StashedFence } from './stash.js';
 
 export type EleventyWiregramOptions = MarkdownItWiregramOptions & {
   /**
@@ -31,7 +32,7 @@ export interface EleventyConfigLike {
   amendLibrary(name: 'md', fn: (md: any) => void): void;
 }
 
-type MarkdownItWithRender = MarkdownItLike & { render(src: string, env?: any): string };
+type MarkdownItWithRender = MarkdownItLike & { render(src: string, env?: any): string; parse?(src: string, env?: any): any[] };
 
 /** Adds wiregram (and the fence restorer) to a markdown-it instance. */
 export function useWiregram(md: MarkdownItWithRender, options: EleventyWiregramOptions = {}, stash: FenceStash | null = null): void {
@@ -71,8 +72,17 @@ export function useWiregram(md: MarkdownItWithRender, options: EleventyWiregramO
 /** The Eleventy plugin: `eleventyConfig.addPlugin(wiregram, options)`. */
 export default function wiregramEleventy(eleventyConfig: EleventyConfigLike, options: EleventyWiregramOptions = {}): void {
   const stash = options.protectFences === false ? null : new FenceStash();
+  // Fences are found by the markdown-it that renders the page (with the site's own plugins) once Eleventy has
+  // made it; markdown-it's defaults until then.
+  let site: MarkdownItWithRender | null = null;
+  const parse = (src: string) => site!.parse!(src, {});
   if (stash) {
-    eleventyConfig.addPreprocessor('wiregram', 'md', (_data, content) => (typeof content === 'string' ? (stash.protect(content) ?? undefined) : undefined));
+    eleventyConfig.addPreprocessor('wiregram', 'md', (_data, content) =>
+      typeof content === 'string' ? (stash.protect(content, site?.parse ? parse : undefined) ?? undefined) : undefined,
+    );
   }
-  eleventyConfig.amendLibrary('md', (md: MarkdownItWithRender) => useWiregram(md, options, stash));
+  eleventyConfig.amendLibrary('md', (md: MarkdownItWithRender) => {
+    site = md;
+    useWiregram(md, options, stash);
+  });
 }

@@ -2,23 +2,37 @@
  * Keeps wiregram fences away from the template engine Eleventy runs over Markdown first (Liquid by default,
  * Nunjucks if configured): `{{ x }}` in a label would be evaluated (and vanish), an unmatched `{% raw %}` would
  * fail the build. Before the engine runs, each diagram fence is replaced by a placeholder fence with the same
- * number of lines (`wiregram-stash <key>`, then blank lines), so markdown-it's line map stays where it was; the
- * fence rule puts the original info string and body back.
+ * number of lines (`wiregram-stash <key>`, then lines holding only their list/blockquote prefix), so markdown-it's
+ * line map stays where it was; the fence rule puts the original info string and body back.
+ *
+ * Fences are found by a markdown-it parse (the site's own instance when Eleventy has made it), not by line
+ * patterns: fences in list items and blockquotes, indented and `~~~` fences are found exactly as markdown-it
+ * will read them, and a fence-looking line inside another fence or an HTML block is not one.
  */
 import { createHash } from 'node:crypto';
+import MarkdownIt from 'markdown-it';
 import { fenceLanguage } from 'markdown-it-wiregram';
 
 export const STASH_LANGUAGE = 'wiregram-stash';
 
 export interface StashedFence {
-  /** The info string as markdown-it would read it (after the fence characters, trimmed). */
+  /** The info string as markdown-it reads it (after the fence characters, trimmed). */
   info: string;
-  /** The body as markdown-it would read it (indentation of the opening fence removed), ending in a line break. */
+  /** The body as markdown-it reads it (container prefixes and fence indentation removed), ending in a line break. */
   content: string;
 }
 
-// A fence opener (CommonMark: up to 3 spaces, ``` or ~~~, backtick fences with no backtick in the info).
-const OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+/** What the stash needs of a markdown-it token. */
+interface FenceTokenLike {
+  type: string;
+  info: string;
+  content: string;
+  markup: string;
+  map: [number, number] | null;
+}
+
+/** A markdown-it parse of a page's text (Eleventy's instance, with the site's plugins). */
+export type MarkdownParse = (src: string) => FenceTokenLike[];
 
 /**
  * Bounded: `eleventy --serve` preprocesses every edit again; entries are content-addressed, so the oldest can go
@@ -26,38 +40,57 @@ const OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
  */
 const LIMIT = 5000;
 
-export class FenceStash {
-  readonly #fences = new Map<string, StashedFence>();
+// A placeholder opening line: any container prefix, the fence characters, the key.
+const PLACEHOLDER = new RegExp(`(?:\`{3,}|~{3,})${STASH_LANGUAGE} ([0-9a-f]{16})[ \\t]*\\r?$`);
 
-  /** `content` with every wiregram fence swapped for a placeholder, or null when it has none. */
-  protect(content: string): string | null {
+let defaultParser: InstanceType<typeof MarkdownIt> | null = null;
+/** markdown-it as Eleventy 3 sets it up by default (`html: true`), for a stash used before the site's exists. */
+function defaultParse(src: string): FenceTokenLike[] {
+  defaultParser ??= new MarkdownIt({ html: true });
+  return defaultParser.parse(src, {});
+}
+
+interface Entry extends StashedFence {
+  /** The fence's lines as written (container prefixes included), for `restore`. */
+  lines: string[];
+}
+
+export class FenceStash {
+  readonly #fences = new Map<string, Entry>();
+
+  /**
+   * `content` with every wiregram fence swapped for a placeholder, or null when it has none. `parse`: the
+   * markdown-it that will render the page (its plugins can change what a fence is); markdown-it's defaults else.
+   */
+  protect(content: string, parse: MarkdownParse = defaultParse): string | null {
+    // Cheap test first: most pages have no diagram, and the parse is the costly part.
+    if (!content.includes('tcp-sequence') && !content.includes('packet-header')) return null;
+    const fences = parse(content).filter((t) => t.type === 'fence' && t.map && fenceLanguage(t.info));
+    if (!fences.length) return null;
     const lines = content.split('\n');
-    let changed = false;
-    for (let i = 0; i < lines.length; i++) {
-      const open = OPEN.exec(lines[i]!.replace(/\r$/, ''));
-      if (!open) continue;
-      const [, indent, marker, rest] = open as unknown as [string, string, string, string];
-      if (marker[0] === '`' && rest.includes('`')) continue;
-      const close = closingLine(lines, i + 1, marker);
-      const info = rest.trim();
-      if (fenceLanguage(info)) {
-        const body = lines.slice(i + 1, close).map((l) => stripIndent(l.replace(/\r$/, ''), indent.length));
-        const fence: StashedFence = { info, content: body.length ? body.join('\n') + '\n' : '' };
-        const key = this.#keep(fence);
-        lines[i] = `${indent}${marker}${STASH_LANGUAGE} ${key}`;
-        for (let k = i + 1; k < close; k++) lines[k] = '';
-        changed = true;
-      }
-      // Skip the body of any fence: its lines are not openers.
-      i = close;
+    for (const token of fences) {
+      const start = token.map![0];
+      const body = token.content ? token.content.replace(/\n$/, '').split('\n') : [];
+      const opening = lines[start];
+      const marker = opening?.indexOf(token.markup) ?? -1;
+      if (opening === undefined || marker === -1 || start + body.length >= lines.length) continue;
+      const cr = opening.endsWith('\r') ? '\r' : '';
+      const raw = lines.slice(start, start + 1 + body.length);
+      const key = this.#keep({ info: token.info.trim(), content: token.content, lines: raw });
+      lines[start] = `${opening.slice(0, marker + token.markup.length)}${STASH_LANGUAGE} ${key}${cr}`;
+      body.forEach((text, k) => {
+        const line = lines[start + 1 + k]!;
+        lines[start + 1 + k] = containerPrefix(line, text);
+      });
     }
-    return changed ? lines.join('\n') : null;
+    return lines.join('\n');
   }
 
   /** The fence a placeholder info string stands for, or null (not a placeholder, or unknown key). */
   lookup(info: string): StashedFence | null {
     const m = /^wiregram-stash ([0-9a-f]{16})$/.exec(info.trim());
-    return m ? (this.#fences.get(m[1]!) ?? null) : null;
+    const entry = m ? this.#fences.get(m[1]!) : undefined;
+    return entry ? { info: entry.info, content: entry.content } : null;
   }
 
   /** A text with placeholders put back (same lines): what the author wrote, for code frames and positions. */
@@ -65,37 +98,33 @@ export class FenceStash {
     if (!text.includes(STASH_LANGUAGE)) return text;
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const open = OPEN.exec(lines[i]!);
-      const fence = open ? this.lookup(open[3]!) : null;
-      if (!open || !fence) continue;
-      const indent = open[1]!;
-      lines[i] = `${indent}${open[2]}${fence.info}`;
-      const body = fence.content.replace(/\n$/, '').split('\n');
-      for (let k = 0; k < body.length && i + 1 + k < lines.length; k++) lines[i + 1 + k] = body[k] ? indent + body[k] : '';
-      i += body.length;
+      const m = PLACEHOLDER.exec(lines[i]!);
+      const entry = m ? this.#fences.get(m[1]!) : undefined;
+      if (!entry) continue;
+      lines.splice(i, Math.min(entry.lines.length, lines.length - i), ...entry.lines);
+      i += entry.lines.length - 1;
     }
     return lines.join('\n');
   }
 
-  #keep(fence: StashedFence): string {
-    const key = createHash('sha256').update(fence.info).update('\0').update(fence.content).digest('hex').slice(0, 16);
+  #keep(entry: Entry): string {
+    const key = createHash('sha256').update(entry.lines.join('\n')).digest('hex').slice(0, 16);
     if (!this.#fences.has(key)) {
       if (this.#fences.size >= LIMIT) this.#fences.delete(this.#fences.keys().next().value!);
-      this.#fences.set(key, fence);
+      this.#fences.set(key, entry);
     }
     return key;
   }
 }
 
-/** Index of the closing fence line, or `lines.length` when the fence runs to the end (as CommonMark reads it). */
-function closingLine(lines: string[], from: number, marker: string): number {
-  const close = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}[ \\t]*$`);
-  for (let j = from; j < lines.length; j++) if (close.test(lines[j]!.replace(/\r$/, ''))) return j;
-  return lines.length;
-}
-
-function stripIndent(line: string, n: number): string {
-  let k = 0;
-  while (k < n && line[k] === ' ') k++;
-  return line.slice(k);
+/**
+ * What is left of a fence's body line once its text goes: the list indentation and blockquote markers around
+ * it, so the placeholder fence stays inside its list item or quote. `text` is the line as markdown-it read it.
+ */
+function containerPrefix(line: string, text: string): string {
+  const cr = line.endsWith('\r') ? '\r' : '';
+  const bare = cr ? line.slice(0, -1) : line;
+  // markdown-it's text is the line's end, unless a tab was split into spaces; then keep only what a prefix holds.
+  const prefix = text && bare.endsWith(text) ? bare.slice(0, bare.length - text.length) : (/^[ \t>]*/.exec(bare)?.[0] ?? '');
+  return prefix.trimEnd() + cr;
 }

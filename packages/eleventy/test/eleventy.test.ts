@@ -27,6 +27,29 @@ const DOC = [
   '  ~~~packet-header',
   '  udp',
   '  ~~~',
+  '',
+  '1. a list item',
+  '',
+  '   ```tcp-sequence',
+  '   participant a',
+  '   participant b',
+  '   a -> b: SYN',
+  '   note over a: {{ y }} in a list',
+  '   ```',
+  '',
+  '> quoted:',
+  '> ~~~ tcp-sequence title="{% raw %}"',
+  '> participant a',
+  '> participant b',
+  '> a -> b: SYN',
+  '> note over b: {{ z }} in a quote',
+  '> ~~~',
+  '',
+  '<div>',
+  '```tcp-sequence',
+  '{{ html }} block: not a fence',
+  '```',
+  '</div>',
 ].join('\n');
 
 /** What Liquid would do to the text: fill output tags, and fail on an unmatched raw tag. */
@@ -46,17 +69,32 @@ describe('FenceStash', () => {
     // Other fences, and what is inside them, are left alone.
     expect(out).toContain('````js\n```tcp-sequence\nnot a diagram');
     expect(out).toMatch(/^ {2}~~~wiregram-stash [0-9a-f]{16}$/m);
+    // Fences in list items and blockquotes too (markdown-it found them), their containers kept.
+    expect(out).not.toContain('{{ y }}');
+    expect(out).not.toContain('{{ z }}');
+    expect(out).toMatch(/^ {3}```wiregram-stash [0-9a-f]{16}\n\n\n\n\n {3}```$/m);
+    expect(out).toMatch(/^> ~~~wiregram-stash [0-9a-f]{16}\n>\n>\n>\n>\n> ~~~$/m);
+    // An HTML block is not Markdown: what looks like a fence in it is left to the template engine.
+    expect(out).toContain('{{ html }} block');
     expect(stash.restore(out)).toBe(DOC);
+    // CRLF files keep their line ends.
+    const crlf = DOC.replace(/\n/g, '\r\n');
+    const outCrlf = stash.protect(crlf)!;
+    expect(outCrlf.split('\r\n')).toHaveLength(crlf.split('\r\n').length);
+    expect(stash.restore(outCrlf)).toBe(crlf);
     expect(stash.protect('# no diagrams\n```js\nx\n```\n')).toBeNull();
   });
 
   it('gives back what markdown-it would have read from the original fence', () => {
     const stash = new FenceStash();
     const out = stash.protect(DOC)!;
-    const infos = new MarkdownIt().parse(out, {}).filter((t) => t.type === 'fence').map((t) => stash.lookup(t.info));
+    const infos = new MarkdownIt({ html: true }).parse(out, {}).filter((t) => t.type === 'fence').map((t) => stash.lookup(t.info));
     expect(infos[0]).toEqual({ info: 'tcp-sequence caption="{{ caption }}"', content: 'participant client\nparticipant server\nclient -> server: SYN\nnote over client: {{ x }} and {% raw %}\n' });
     expect(infos[1]).toBeNull();
     expect(infos[2]).toEqual({ info: 'packet-header', content: 'udp\n' });
+    expect(infos[3]).toEqual({ info: 'tcp-sequence', content: 'participant a\nparticipant b\na -> b: SYN\nnote over a: {{ y }} in a list\n' });
+    expect(infos[4]).toEqual({ info: 'tcp-sequence title="{% raw %}"', content: 'participant a\nparticipant b\na -> b: SYN\nnote over b: {{ z }} in a quote\n' });
+    expect(infos).toHaveLength(5);
     expect(stash.lookup('wiregram-stash 0123456789abcdef')).toBeNull();
   });
 });
@@ -81,8 +119,12 @@ describe('the plugin', () => {
     const html = md.render(liquid(preprocess(DOC), { title: 'Hello', caption: 'nope' }), { page: { inputPath: './src/a.md' } });
     expect(html).toContain('<h1>Hello</h1>');
     expect(html).toContain('{{ x }} and {% raw %}');
+    expect(html).toContain('{{ y }} in a list');
+    expect(html).toContain('{{ z }} in a quote');
     expect(html).toContain('<figcaption>{{ caption }}</figcaption>');
-    expect(html.match(/<figure class="wiregram wiregram-/g)).toHaveLength(2);
+    expect(html.match(/<figure class="wiregram wiregram-/g)).toHaveLength(4);
+    expect(html).toMatch(/<li>[\s\S]*<figure class="wiregram wiregram-tcp-sequence[\s\S]*<\/li>/);
+    expect(html).toMatch(/<blockquote>[\s\S]*<figure class="wiregram wiregram-tcp-sequence[\s\S]*<\/blockquote>/);
     // Without the stash the template pass fails on the unmatched raw tag.
     expect(() => liquid(DOC, {})).toThrow(/raw/);
   });

@@ -57,18 +57,10 @@ export function expectProblemsLogged(log: string, text: string, file: string): v
   expect(lines.filter((l) => l.includes(at('stlye=flow')) && l.includes('stlye')), log.slice(-3000)).toHaveLength(1);
 }
 
-/**
- * `WIREGRAM_STRICT=1` makes the build fail, listing both problems of the bad page. `oneBlock`: the host renders
- * each block on its own (Slidev), so the failure lists the problems of the first broken block it meets.
- */
-export async function expectStrictFails(dir: string, command: string[], oneBlock = false): Promise<void> {
+/** `WIREGRAM_STRICT=1` makes the build fail, listing both problems of the bad page. */
+export async function expectStrictFails(dir: string, command: string[]): Promise<void> {
   const strict = await runBuild(dir, command, { WIREGRAM_STRICT: '1' });
   expect(strict.code).not.toBe(0);
-  if (oneBlock) {
-    expect(strict.log).toMatch(/wiregram strict mode: 1 problem in [^\n]*slides\.md/);
-    expect(strict.log).toMatch(/\[no-connection\]|stlye/);
-    return;
-  }
   expect(strict.log).toContain('wiregram strict mode: 2 problems');
   expect(strict.log).toMatch(/\[no-connection\]/);
   expect(strict.log).toMatch(/stlye/);

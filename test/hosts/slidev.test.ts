@@ -3,12 +3,15 @@
  * addon of docs/recipes/slidev.md (`addons: ['@wiregram/slidev']` in the headmatter). The deck builds (the fence
  * never reaches Shiki), every diagram shows on its slide with labels at their size (UnoCSS attributify must not
  * turn them into 3.5rem), dark mode follows Slidev's own toggle (the `d` key), the broken slide shows the error
- * box, and the log names `slides.md:line:col` in the deck file (per-slide lines mapped back). Strict fails.
+ * box, and the log names `slides.md:line:col` in the deck file (per-slide lines mapped back). Strict mode draws
+ * every slide, then fails the build once listing every problem of every slide.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { diagramsOn, duplicates, luminance, openPage, screenshot, lineOf, useHostSite, wiregramLines } from '../support/hosts.js';
-import { expectProblemsLogged, expectStrictFails, resizedLabels, siteText, withPages } from './mdit.js';
+import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, useHostSite, wiregramLines } from '../support/hosts.js';
+import { expectProblemsLogged, resizedLabels, siteText, withPages } from './mdit.js';
 
 const SLIDEV = ['node', 'node_modules/@slidev/cli/bin/slidev.mjs', 'build', 'slides.md', '--out', 'dist'];
 
@@ -97,8 +100,18 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
     });
   }, 180_000);
 
-  it('WIREGRAM_STRICT=1 fails the build', async () => {
-    // Slidev renders each fence on its own: the build stops at the first broken block, naming it.
-    await expectStrictFails(host.site.dir, SLIDEV, true);
+  it('WIREGRAM_STRICT=1 fails the build once, at its end, listing every problem of every slide', async () => {
+    // One more broken slide (a header error), so three problems on three slides.
+    const deck = siteText(host, 'slides.md') + '\n---\n\n# A bad header\n\n```packet-header\ntcp\nbogus-field: 3\n```\n';
+    writeFileSync(join(host.site.dir, 'slides.md'), deck);
+    const strict = await runBuild(host.site.dir, SLIDEV, { WIREGRAM_STRICT: '1' });
+    expect(strict.code).not.toBe(0);
+    const failures = strict.log.match(/wiregram strict mode: \d+ problems? in [^\n]*/g) ?? [];
+    expect(failures, strict.log.slice(-4000)).toEqual(['wiregram strict mode: 3 problems in slides.md (set by the `strict` option or WIREGRAM_STRICT=1)']);
+    const listed = strict.log.slice(strict.log.indexOf(failures[0]!)).split('\n').slice(1).filter((l) => /^\s+slides\.md:\d+:\d+: /.test(l)).map((l) => l.trim());
+    expect(listed).toHaveLength(3);
+    expect(listed[0]).toMatch(new RegExp(`^slides\\.md:${lineOf(deck, 'PSH, ACK len=100')}:1: client cannot send data .*\\[no-connection\\]$`));
+    expect(listed[1]).toMatch(new RegExp(`^slides\\.md:${lineOf(deck, 'stlye=flow')}:1: warning: .*stlye.*\\[unknown-meta-option\\]$`));
+    expect(listed[2]).toMatch(new RegExp(`^slides\\.md:${lineOf(deck, 'bogus-field: 3')}:\\d+: .*\\[[a-z-]+\\]$`));
   }, 600_000);
 });

@@ -17,10 +17,16 @@
  *
  * Each block is rendered by markdown-it-wiregram (Vue-safe, dark class `dark` as Slidev's toggle sets it, error
  * box, build-log report) from a document in which the fence sits at its line in the slide file.
+ *
+ * Strict mode: Slidev hands over one block at a time, so a block that threw would stop the build at the first
+ * broken one. The addon also ships `setup/vite-plugins.ts` (`wiregramVitePlugins`): during `slidev build` the
+ * transformers only collect each block's problems, and the plugin fails the build once, at its end, listing
+ * every problem of every slide. Without that plugin (transformers set up by hand) a strict block throws.
  */
 import { readFileSync } from 'node:fs';
 import MarkdownIt from 'markdown-it';
-import markdownItWiregram, { fenceLanguage, type MarkdownItWiregramOptions } from 'markdown-it-wiregram';
+import markdownItWiregram, { fenceLanguage, type MarkdownItWiregramOptions, type WiregramEnv } from 'markdown-it-wiregram';
+import { failsStrict, formatBlockReport, strictFailureMessage, strictMode, type BlockReport } from '@wiregram/svg';
 
 export type SlidevWiregramOptions = MarkdownItWiregramOptions;
 
@@ -45,6 +51,80 @@ export interface WiregramTransformers {
   codeblocks: Array<(ctx: CodeblockTransformContextLike) => string | undefined>;
 }
 
+// Process-wide (a symbol on globalThis): Slidev loads each setup file on its own, possibly as separate copies of
+// this module, and the transformers must reach the collector the vite plugin armed.
+const STRICT = Symbol.for('wiregram.slidev.strict');
+interface StrictCollector {
+  /** A build with the plugin is under way: collect instead of throwing. */
+  armed: boolean;
+  /** Failing problems by their log line (Slidev may transform a slide more than once). */
+  reports: Map<string, BlockReport>;
+}
+function collector(): StrictCollector {
+  const holder = globalThis as { [STRICT]?: StrictCollector };
+  return (holder[STRICT] ??= { armed: false, reports: new Map() });
+}
+
+/** What a Vite plugin of Slidev's `setup/vite-plugins.ts` is here (structurally; no vite types needed). */
+export interface StrictVitePlugin {
+  name: string;
+  apply: 'build';
+  buildStart(): void;
+  buildEnd(error?: unknown): void;
+}
+
+/**
+ * The Vite plugin of `setup/vite-plugins.ts`: during `slidev build`, strict mode fails the build once, after
+ * every slide was rendered, with every problem of every slide (`file:line:col` each) — not at the first block.
+ */
+export function wiregramVitePlugins(): StrictVitePlugin[] {
+  return [
+    {
+      name: 'wiregram:strict',
+      apply: 'build',
+      buildStart() {
+        const c = collector();
+        c.armed = true;
+        c.reports.clear();
+      },
+      buildEnd(error) {
+        const c = collector();
+        c.armed = false;
+        // In deck order, whatever order Vite transformed the slides in.
+        const at = (r: BlockReport) => [r.file ?? '', r.position?.start.line ?? 0, r.position?.start.column ?? 0] as const;
+        const failing = [...c.reports.values()].sort((a, b) => {
+          const [fa, la, ca] = at(a);
+          const [fb, lb, cb] = at(b);
+          return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb;
+        });
+        c.reports.clear();
+        // A build that already failed says why; ours would only be a second message.
+        if (error || !failing.length) return;
+        const failure = new Error(strictFailureMessage(failing));
+        failure.name = 'WiregramStrictError';
+        throw failure;
+      },
+    },
+  ];
+}
+
+/**
+ * A block's problems after it was drawn: nothing in lenient mode; in strict mode collected for the vite
+ * plugin's single failure, or (no plugin armed) thrown now.
+ */
+function strictAfterBlock(env: Record<string, unknown>, strict: boolean | undefined): void {
+  if (!strictMode(strict)) return;
+  const failing = ((env.wiregram as WiregramEnv | undefined)?.reports ?? []).filter(failsStrict);
+  if (!failing.length) return;
+  const c = collector();
+  if (!c.armed) {
+    const failure = new Error(strictFailureMessage(failing));
+    failure.name = 'WiregramStrictError';
+    throw failure;
+  }
+  for (const report of failing) c.reports.set(formatBlockReport(report), report);
+}
+
 /** The defaults Slidev needs; explicit options win. */
 export function slidevOptions(options: SlidevWiregramOptions = {}): SlidevWiregramOptions {
   const dark = options.darkSelector || options.theme === 'light' || options.theme === 'dark' ? {} : { darkClass: 'dark' };
@@ -62,12 +142,14 @@ const MARKED = /^(.*?) wiregram-line=(\d+)$/;
  */
 export function wiregramTransformers(options: SlidevWiregramOptions | null = {}): WiregramTransformers {
   const parser = new MarkdownIt();
-  let renderer: InstanceType<typeof MarkdownIt> | null = null;
-  const md = (ctx: CodeblockTransformContextLike): InstanceType<typeof MarkdownIt> => {
+  let renderer: { md: InstanceType<typeof MarkdownIt>; strict: boolean | undefined } | null = null;
+  const md = (ctx: CodeblockTransformContextLike) => {
     if (!renderer) {
       const fromDeck = ctx.options?.data?.headmatter?.wiregram;
       const chosen = options ?? (fromDeck && typeof fromDeck === 'object' ? (fromDeck as SlidevWiregramOptions) : {});
-      renderer = new MarkdownIt({ html: true }).use(markdownItWiregram as never, slidevOptions(chosen));
+      // The plugin never throws itself: strict mode is decided per block here (`strictAfterBlock`).
+      const md = new MarkdownIt({ html: true }).use(markdownItWiregram as never, { ...slidevOptions(chosen), strict: false });
+      renderer = { md, strict: chosen.strict };
     }
     return renderer;
   };
@@ -97,9 +179,11 @@ export function wiregramTransformers(options: SlidevWiregramOptions | null = {})
         // them all on one page) and the same deck always gets the same ids.
         const env: Record<string, unknown> = { wiregram: { count: line - 1, errors: [], warnings: [], source: null, reports: [] } };
         if (file) env.path = file;
-        const renderer = md(ctx);
+        const { md: renderer, strict } = md(ctx);
         const inFile = file ? fenceInFile(renderer, file, line, ctx.code, env) : null;
-        return inFile ?? renderer.render(placedFence(info, ctx.code, line), env);
+        const html = inFile ?? renderer.render(placedFence(info, ctx.code, line), env);
+        strictAfterBlock(env, strict);
+        return html;
       },
     ],
   };

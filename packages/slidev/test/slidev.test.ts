@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import MarkdownIt from 'markdown-it';
 import { compile } from '@vue/compiler-dom';
-import addon, { firstContentLine, placedFence, wiregramTransformers, type SlideLike } from '../src/index.js';
+import addon, { firstContentLine, placedFence, wiregramTransformers, wiregramVitePlugins, type SlideLike } from '../src/index.js';
 
 const DECK = `---
 theme: default
@@ -40,6 +40,10 @@ client -> server: PSH, ACK len=1
 
 \`\`\`js
 const x = 1
+\`\`\`
+
+\`\`\`tcp-sequence stlye=flow
+participant a
 \`\`\`
 `;
 
@@ -92,14 +96,18 @@ describe('@wiregram/slidev transformers', () => {
   it('draws the diagrams Vue-safe, leaves other fences to Slidev, and reports in deck lines', () => {
     const reports: Array<{ file: string | null; line: number | undefined; code: string }> = [];
     const html = run(wiregramTransformers({ log: (_l, r) => void reports.push({ file: r.file, line: r.position?.start.line, code: r.code }) }));
-    expect(html).toHaveLength(3);
+    expect(html).toHaveLength(4);
     expect(html[0]).toMatch(/^<figure class="wiregram wiregram-tcp-sequence"><svg /);
     expect(html[0]).toContain('<component is="style">');
     expect(html[0]).toMatch(/\.dark #wg-[0-9a-z]{7}-9-/);
     expect(html[1]).toContain('wiregram-error');
     expect(html[2]).toBe('(not ours: js)');
     const line = DECK.split('\n').indexOf('client -> server: PSH, ACK len=1') + 1;
-    expect(reports).toEqual([{ file, line, code: 'no-connection' }]);
+    const typo = DECK.split('\n').indexOf('\`\`\`tcp-sequence stlye=flow') + 1;
+    expect(reports).toEqual([
+      { file, line, code: 'no-connection' },
+      { file, line: typo, code: 'unknown-meta-option' },
+    ]);
     const problems: string[] = [];
     compile(`<div>${html[0]}${html[1]}</div>`, { onError: (e) => problems.push(e.message), onWarn: (e) => problems.push(e.message) });
     expect(problems).toEqual([]);
@@ -115,6 +123,36 @@ describe('@wiregram/slidev transformers', () => {
     const b = run(wiregramTransformers({ log: false }));
     expect(a).toEqual(b);
     expect(a[0]).toMatch(/id="wg-[0-9a-z]{7}-9-"/);
+  });
+
+  it('strict with the vite plugin: every slide is drawn, then the build fails once listing every problem', () => {
+    const [plugin] = wiregramVitePlugins();
+    plugin!.buildStart();
+    const html = run(wiregramTransformers({ log: false, strict: true }));
+    expect(html.filter((h) => h.includes('wiregram-error'))).toHaveLength(1);
+    // A slide transformed twice (Slidev does) lists its problems once.
+    run(wiregramTransformers({ log: false, strict: true }));
+    let message = '';
+    try {
+      plugin!.buildEnd();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const lines = DECK.split('\n');
+    expect(message).toMatch(/^wiregram strict mode: 2 problems in /);
+    expect(message).toContain(`slides.md:${lines.indexOf('client -> server: PSH, ACK len=1') + 1}:1: client cannot send data`);
+    expect(message).toContain(`slides.md:${lines.indexOf('\`\`\`tcp-sequence stlye=flow') + 1}:1: warning: the fence option stlye is not one wiregram knows`);
+    // The next build starts clean; a build that failed on its own is not failed twice.
+    plugin!.buildStart();
+    expect(() => plugin!.buildEnd()).not.toThrow();
+    plugin!.buildStart();
+    run(wiregramTransformers({ log: false, strict: true }));
+    expect(() => plugin!.buildEnd(new Error('vite failed'))).not.toThrow();
+  });
+
+  it('strict without the vite plugin (transformers set up by hand): the first broken block throws', () => {
+    expect(() => run(wiregramTransformers({ log: false, strict: true }))).toThrow(/wiregram strict mode: 1 problem/);
+    expect(() => run(wiregramTransformers({ log: false, strict: false }))).not.toThrow();
   });
 
   it('placedFence puts the fence at its line, with a marker no body line can close', () => {

@@ -3,10 +3,11 @@
  * SWC HTML minifier), with @wiregram/docusaurus installed from packed tarballs and one line in the config.
  * The built site is served on 127.0.0.1 and opened in Chromium: diagrams in docs (tabs, details), blog and
  * pages; unique ids; no console error, React hydration included; dark mode following the navbar toggle; the
- * broken page's error box; the build log's `file:line:col`; strict mode failing the build.
+ * broken page's error box; the build log's `file:line:col` — on a second, warm-cache build too; strict mode
+ * failing the build (cold and warm).
  */
 import { join } from 'node:path';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagramsOn, duplicates, expectBadPage, expectBadPageLogged, expectStrictFailure, luminance, openPage, runBuild, screenshot, serveStatic, useHostSite } from '../support/hosts.js';
 
@@ -17,6 +18,27 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
   it('builds, and the log names the broken block and the fence typo by their real file:line:col', () => {
     expect(h.build.code, h.build.log.slice(-3000)).toBe(0);
     expectBadPageLogged(h.build.log, h.site.dir, 'docs/bad.md');
+  });
+
+  it('a second build with a warm cache says the problems again (the cache skipped the page), and strict fails it', async () => {
+    // The bad page's record (what @wiregram/docusaurus keeps beside the bundler's cache): rewritten only when
+    // the page is compiled, so an unchanged time proves the warm build never ran the page through remark.
+    const records = join(h.site.dir, 'node_modules', '.cache', 'wiregram');
+    const record = readdirSync(records)
+      .map((name) => join(records, name))
+      .find((file) => (JSON.parse(readFileSync(file, 'utf8')) as { path: string }).path.endsWith('docs/bad.md'))!;
+    const written = statSync(record).mtimeMs;
+    const warm = await runBuild(h.site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-warm'], { WIREGRAM_STRICT: '' });
+    expect(warm.code, warm.log.slice(-3000)).toBe(0);
+    expect(statSync(record).mtimeMs).toBe(written);
+    expectBadPageLogged(warm.log, h.site.dir, 'docs/bad.md');
+    const strict = await runBuild(h.site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-warm-strict'], { WIREGRAM_STRICT: '1' });
+    expect(strict.code).not.toBe(0);
+    expect(statSync(record).mtimeMs).toBe(written);
+    expect(strict.log).toMatch(/wiregram strict mode: 2 problems in docs\/bad\.md/);
+    expect(strict.log).toMatch(/docs\/bad\.md:\d+:1: unknown statement "client" \[unknown-statement\]/);
+    // The author's problems, not a stack trace into wiregram.
+    expect(strict.log).not.toMatch(/at .*diagnostics\.js/);
   });
 
   it('shows every diagram, in tabs and details too, with unique ids and no console error (hydration included)', async () => {

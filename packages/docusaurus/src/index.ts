@@ -7,9 +7,12 @@
  * What it sets for Docusaurus: dark mode under `[data-theme='dark']` (the site's own toggle, not the reader's
  * system setting), and React-safe `<style>` (Docusaurus's HTML minifier rewrites it; without the mark React
  * fails hydration with error #418). Errors are printed to the build log as `file:line:col: message [code]`;
- * `WIREGRAM_STRICT=1` (or `strict: true`) fails the build.
+ * `WIREGRAM_STRICT=1` (or `strict: true`) fails the build — on a warm-cache build too (`./diagnostics.ts`).
  */
 import remarkWiregram, { type RemarkWiregramOptions } from 'remark-wiregram';
+import { DIAGNOSTICS, remarkWiregramRecorded, wiregramDiagnosticsPlugin, type DiagnosticsStore } from './diagnostics.js';
+
+export { remarkWiregramRecorded, replayUnchanged, wiregramDiagnosticsPlugin, type DiagnosticsStore } from './diagnostics.js';
 
 /** The attribute Docusaurus's colour-mode toggle sets on `<html>`. */
 export const DOCUSAURUS_DARK_SELECTOR = "[data-theme='dark']";
@@ -39,7 +42,8 @@ function withPlugin(options: unknown, entry: unknown): ContentOptions {
   const own = options && typeof options === 'object' ? (options as ContentOptions) : {};
   const list = Array.isArray(own.remarkPlugins) ? own.remarkPlugins : [];
   // Once: a config wrapped twice (or listing remark-wiregram itself) keeps one.
-  if (list.some((p) => p === remarkWiregram || (Array.isArray(p) && p[0] === remarkWiregram))) return own;
+  const ours = (p: unknown) => p === remarkWiregram || p === remarkWiregramRecorded;
+  if (list.some((p) => ours(p) || (Array.isArray(p) && ours(p[0])))) return own;
   return { ...own, remarkPlugins: [...list, entry] };
 }
 
@@ -55,7 +59,10 @@ function nameOf(entry: PluginEntry): string | null {
  * changed; a new one is returned.
  */
 export function withWiregram<C extends ConfigLike>(config: C, options: WiregramDocusaurusOptions = {}): C {
-  const entry = wiregramRemarkPlugin(options);
+  // Each compiled page's problems are recorded, and said again after a warm-cache build that skipped the page.
+  const store: DiagnosticsStore = { dir: null, since: 0 };
+  const [, remarkOptions] = wiregramRemarkPlugin(options);
+  const entry = [remarkWiregramRecorded, { ...remarkOptions, diagnostics: store }];
   const presets = (config.presets ?? []).map((preset) => {
     const name = nameOf(preset);
     if (!name || !CLASSIC.test(name)) return preset;
@@ -69,7 +76,8 @@ export function withWiregram<C extends ConfigLike>(config: C, options: WiregramD
     if (!name || !CONTENT_PLUGIN.test(name)) return plugin;
     return [name, withPlugin(Array.isArray(plugin) ? plugin[1] : undefined, entry)];
   });
-  return { ...config, ...(config.presets ? { presets } : {}), ...(config.plugins ? { plugins } : {}) };
+  if (!plugins.some((p) => typeof p === 'function' && DIAGNOSTICS in p)) plugins.push(wiregramDiagnosticsPlugin(store, remarkOptions));
+  return { ...config, ...(config.presets ? { presets } : {}), plugins };
 }
 
 export default withWiregram;

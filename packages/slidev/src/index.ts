@@ -26,7 +26,7 @@
 import { readFileSync } from 'node:fs';
 import MarkdownIt from 'markdown-it';
 import markdownItWiregram, { fenceLanguage, type MarkdownItWiregramOptions, type WiregramEnv } from 'markdown-it-wiregram';
-import { failsStrict, formatBlockReport, strictFailureMessage, strictMode, type BlockReport } from '@wiregram/svg';
+import { failsStrict, formatBlockReport, strictFailureError, strictMode, type BlockReport } from '@wiregram/svg';
 
 export type SlidevWiregramOptions = MarkdownItWiregramOptions;
 
@@ -100,9 +100,7 @@ export function wiregramVitePlugins(): StrictVitePlugin[] {
         c.reports.clear();
         // A build that already failed says why; ours would only be a second message.
         if (error || !failing.length) return;
-        const failure = new Error(strictFailureMessage(failing));
-        failure.name = 'WiregramStrictError';
-        throw failure;
+        throw strictFailureError(failing);
       },
     },
   ];
@@ -118,9 +116,7 @@ function strictAfterBlock(env: Record<string, unknown>, strict: boolean | undefi
   if (!failing.length) return;
   const c = collector();
   if (!c.armed) {
-    const failure = new Error(strictFailureMessage(failing));
-    failure.name = 'WiregramStrictError';
-    throw failure;
+    throw strictFailureError(failing);
   }
   for (const report of failing) c.reports.set(formatBlockReport(report), report);
 }

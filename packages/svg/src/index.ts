@@ -13,7 +13,7 @@ export { escapeXml, serialize } from './xml.js';
 export { CSS_VARS } from './theme.js';
 export { checkDarkSelector } from './selector.js';
 export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, errorBoxTree, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
-export { failsStrict, formatBlockReport, logBlockReport, logPath, strictFailureMessage, strictFailures, strictMode, type BlockReport, type ReportLog } from './report.js';
+export { failsStrict, formatBlockReport, logBlockReport, logPath, strictFailureError, strictFailureMessage, strictFailures, strictMode, type BlockReport, type ReportLog } from './report.js';
 
 export type { SvgOptions } from './pipeline.js';
 export { blockIdPrefix, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions } from './host.js';

@@ -87,6 +87,18 @@ export function strictFailureMessage(reports: readonly BlockReport[]): string {
   return message;
 }
 
+/**
+ * The error a host integration fails a strict build with at the build's end (`strictFailureMessage`), named
+ * `WiregramStrictError`, without stack frames: hosts print an error's stack, and the problems are the author's,
+ * not a place in wiregram's code.
+ */
+export function strictFailureError(reports: readonly BlockReport[]): Error {
+  const error = new Error(strictFailureMessage(reports));
+  error.name = 'WiregramStrictError';
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
+}
+
 // Process-wide (a symbol on globalThis): a bundler may load two copies of this module, and an integration
 // must see what either copy recorded.
 const FAILURES = Symbol.for('wiregram.strictFailures');

@@ -25,6 +25,7 @@ export default defineConfig({
       { find: /^@wiregram\/vitepress$/, replacement: r('packages/vitepress/src/index.ts') },
       { find: /^@wiregram\/eleventy$/, replacement: r('packages/eleventy/src/index.ts') },
       { find: /^@wiregram\/slidev$/, replacement: r('packages/slidev/src/index.ts') },
+      { find: /^@wiregram\/marp$/, replacement: r('packages/marp/src/index.ts') },
     ],
   },
   test: {

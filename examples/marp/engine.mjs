@@ -1,10 +1,7 @@
 // A Marp engine with wiregram: `npx @marp-team/marp-cli --engine ./examples/marp/engine.mjs examples/lecture-deck.md`
 // (add --pdf or --pptx as usual). Diagrams are inline SVG inside the slides; Marp's HTML allowlist does not
-// apply to them because they come from a fence renderer, not from raw HTML in the Markdown.
-import markdownItWiregram from 'markdown-it-wiregram';
+// apply to them because they come from a fence renderer, not from raw HTML in the Markdown. Dark slides are
+// those with `<!-- class: invert -->`; problems in the log name the deck file (@wiregram/marp finds it).
+import { wiregramEngine } from '@wiregram/marp';
 
-export default ({ marp }) =>
-  marp.use(markdownItWiregram, {
-    // Slides are light unless a slide says `<!-- class: invert -->`: follow that, not the OS setting.
-    darkSelector: 'section.invert',
-  });
+export default wiregramEngine();

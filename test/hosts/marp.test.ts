@@ -1,28 +1,42 @@
 /**
- * Marp CLI 4 from npm (test/hosts/marp/package-lock.json) with markdown-it-wiregram from packed tarballs, through
+ * Marp CLI 4 from npm (test/hosts/marp/package-lock.json) with @wiregram/marp from packed tarballs, through
  * the engine file of docs/recipes/marp.md: HTML (opened in Chromium) and PDF (Debian's chromium, as Marp CLI finds
  * it through CHROME_PATH; checked with pdftotext). Dark palette on `invert` slides, the error box on the bad deck,
- * `line:col` in the log, WIREGRAM_STRICT=1 fails the conversion.
+ * `file:line:col` in the log (several files and `--input-dir`), WIREGRAM_STRICT=1 fails the conversion.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, useHostSite, wiregramLines } from '../support/hosts.js';
+import { diagramsOn, duplicates, lineOf, luminance, openPage, runBuild, screenshot, useHostSite, wiregramLines } from '../support/hosts.js';
 import { expectProblemsLogged, expectStrictFails, siteText, withPages, withoutHostNoise } from './mdit.js';
 
 const MARP = ['node', 'node_modules/@marp-team/marp-cli/marp-cli.js', '--engine', './engine.mjs'];
 // Marp CLI's own switches for the browser it prints PDFs with (docs/recipes/marp.md).
 const BROWSER = { CHROME_PATH: '/usr/bin/chromium', CHROME_NO_SANDBOX: '1', CHROME_DISABLE_GPU: '1' };
 
-const host = useHostSite('marp', ['markdown-it-wiregram'], [...MARP, 'good.md', 'bad.md'], '.');
+const host = useHostSite('marp', ['@wiregram/marp'], [...MARP, 'good.md', 'bad.md'], '.');
 
-describe('Marp CLI 4 + markdown-it-wiregram engine', () => {
-  it('converts both decks; the log names each problem of bad.md at its line and column', () => {
+describe('Marp CLI 4 + @wiregram/marp engine', () => {
+  it('converts both decks; the log names each problem of bad.md by file, line and column', () => {
     expect(host.build.code, host.build.log).toBe(0);
-    // Marp CLI renders without telling the engine the file name; the line is the file's (front matter included).
-    expectProblemsLogged(host.build.log, siteText(host, 'bad.md'), '<markdown>');
+    // Marp CLI never tells the engine which file it renders; the engine finds it (the line counts front matter).
+    expectProblemsLogged(host.build.log, siteText(host, 'bad.md'), 'bad.md');
     expect(wiregramLines(host.build.log)).toHaveLength(2);
   });
+
+  it('--input-dir: each deck of the folder is named with its own path and line, the same mistake in two files', async () => {
+    const run = await runBuild(host.site.dir, [...MARP, '--input-dir', 'decks', '-o', 'decks-out']);
+    expect(run.code, run.log).toBe(0);
+    const lines = wiregramLines(run.log);
+    const at = (file: string) => `wiregram: ${file}:${lineOf(siteText(host, file), 'client -> server: FIN')}:1: `;
+    expect(lineOf(siteText(host, 'decks/handshake.md'), 'FIN')).not.toBe(lineOf(siteText(host, 'decks/more/late.md'), 'FIN'));
+    expect(lines.filter((l) => l.startsWith(at('decks/handshake.md')))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith(at('decks/more/late.md')))).toHaveLength(1);
+    expect(lines).toHaveLength(2);
+    expect(lines.join('\n')).not.toContain('<markdown>');
+    // Both decks were converted, each with its own error box.
+    for (const out of ['decks-out/handshake.html', 'decks-out/more/late.html']) expect(siteText(host, out)).toContain('wiregram-error');
+  }, 120_000);
 
   it('HTML: diagrams on their slides, ids unique, no console error, dark on the invert slide', async () => {
     await withPages(host, async (browser) => {

@@ -36,6 +36,22 @@ describe('Marp CLI 4 + @wiregram/marp engine', () => {
     expect(lines.join('\n')).not.toContain('<markdown>');
     // Both decks were converted, each with its own error box.
     for (const out of ['decks-out/handshake.html', 'decks-out/more/late.html']) expect(siteText(host, out)).toContain('wiregram-error');
+    // The error box on a dark (`invert`) slide: readable on it.
+    await withPages(host, async (browser) => {
+      const { page, errors } = await openPage(browser, host.url + 'decks-out/handshake.html#2');
+      await page.waitForTimeout(500);
+      const box = page.locator('.wiregram-error').filter({ visible: true });
+      expect(await box.count()).toBe(1);
+      const colours = await box.evaluate((el) => {
+        const slide = el.closest('section')!;
+        return { text: getComputedStyle(el).color, slide: getComputedStyle(slide).backgroundColor, invert: slide.classList.contains('invert') };
+      });
+      expect(colours.invert).toBe(true);
+      expect(luminance(colours.slide)).toBeLessThan(0.2);
+      expect(luminance(colours.text) - luminance(colours.slide), JSON.stringify(colours)).toBeGreaterThan(0.4);
+      await screenshot(page, 'marp-bad-dark');
+      expect(withoutHostNoise(errors)).toEqual([]);
+    });
   }, 120_000);
 
   it('HTML: diagrams on their slides, ids unique, no console error, dark on the invert slide', async () => {

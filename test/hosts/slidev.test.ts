@@ -94,6 +94,19 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
       expect(shown[0]!.replace(/\u00a0/g, ' ')).toMatch(new RegExp(`> ${lineOf(deck, 'PSH, ACK len=100')} \\| client -> server: PSH, ACK len=100`));
       expect(errorBoxes.length).toBeGreaterThanOrEqual(1);
       await screenshot(page, 'slidev-slide4-error');
+      // Dark (Slidev's own toggle): the box follows, its text readable on the slide.
+      await page.keyboard.press('d');
+      await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+      const colours = await page.locator('.wiregram-error').filter({ visible: true }).evaluate((el) => {
+        let bg = 'rgba(0, 0, 0, 0)';
+        for (let e: Element | null = el.parentElement; e && /rgba\(0, 0, 0, 0\)|transparent/.test(bg); e = e.parentElement) bg = getComputedStyle(e).backgroundColor;
+        return { text: getComputedStyle(el).color, background: bg };
+      });
+      expect(luminance(colours.background), JSON.stringify(colours)).toBeLessThan(0.2);
+      expect(luminance(colours.text) - luminance(colours.background), JSON.stringify(colours)).toBeGreaterThan(0.4);
+      await screenshot(page, 'slidev-slide4-error-dark');
+      await page.keyboard.press('d');
+      await page.waitForFunction(() => !document.documentElement.classList.contains('dark'));
       await slide(page, 5);
       expect(await visibleDiagrams(page)).toHaveLength(1);
       expect(errors).toEqual([]);

@@ -4,6 +4,9 @@
  * tags (`{{ … }}` replaced, `{% raw %}` without `{% endraw %}` an error). The real Eleventy build is
  * test/hosts/eleventy.test.ts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import MarkdownIt from 'markdown-it';
 import wiregram, { FenceStash, type EleventyConfigLike } from '../src/index.js';
@@ -140,6 +143,28 @@ describe('the plugin', () => {
     const [, report] = log.mock.calls[0]!;
     expect(report.file).toMatch(/src\/bad\.md$/);
     expect(report.code).toBe('no-connection');
+  });
+
+  it('broken fences in a blockquote and a list item are reported at their lines and columns in the file', () => {
+    const log = vi.fn();
+    const { md, preprocess } = setUp({ log });
+    const dir = mkdtempSync(join(tmpdir(), 'wg-eleventy-'));
+    try {
+      const file = join(dir, 'nested.md');
+      const body = '# Nested\n\n> ~~~tcp-sequence\n> participant a\n> participant b\n> a -> b: PSH, ACK len=1 {{ x }}\n> ~~~\n\n- item\n\n  ```tcp-sequence\n  participant a\n  participant b\n  a -> b: FIN\n  ```\n';
+      const text = '---\ntitle: nested\nlayout: x.liquid\n---\n' + body;
+      writeFileSync(file, text);
+      const html = md.render(liquid(preprocess(body), {}), { page: { inputPath: file } });
+      expect(html.match(/wiregram-error/g)?.length).toBeGreaterThanOrEqual(2);
+      const lines = text.split('\n');
+      const at = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+      const places = log.mock.calls.map(([, r]) => `${r.position.start.line}:${r.position.start.column} ${r.code}`);
+      // `{{ x }}` reached wiregram (not Liquid): an unquoted label is a syntax error, at its column in the file.
+      const braces = lines[at('PSH, ACK len=1') - 1]!.indexOf('{{') + 1;
+      expect(places).toEqual([`${at('PSH, ACK len=1')}:${braces} syntax`, `${at('a -> b: FIN')}:3 fin-from-closed`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('protectFences: false registers no preprocessor (the text is left to the template engine)', () => {

@@ -22,6 +22,7 @@ const BOUNDED_RECURSION: Record<string, string> = {
   'packages/browser/src/place.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/browser/src/index.ts#run': 'called again once from its own DOMContentLoaded listener, never deeper',
   'packages/cli/src/glob.ts#walk': 'directory recursion, stopped at 64 levels',
+  'packages/marp/src/index.ts#markdownFiles': 'directory recursion, stopped at 8 levels and 5000 files',
   'packages/svg/src/xml.ts#serialize': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/remark-wiregram/src/index.ts#htmlToHast': "the error box's own element description (errorBoxParts): a few fixed levels",
 };

@@ -115,7 +115,7 @@ export function replayUnchanged(store: DiagnosticsStore, log: ReportLog | undefi
     // Compiled by this build (said as it happened), changed since, or gone: not one to say again.
     if (!isRecord(record) || record.written >= store.since || !record.reports.length) continue;
     if (contentHash(record.path) !== record.hash) continue;
-    replayed.push(...record.reports.filter(isReport));
+    for (const report of record.reports) if (isReport(report)) replayed.push(report);
   }
   const line = (r: BlockReport) => r.position?.start.line ?? 0;
   replayed.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : line(a) - line(b)));

@@ -59,7 +59,7 @@ describe('problems on a warm-cache build', () => {
     const lines: string[] = [];
     const log = (line: string) => void lines.push(line);
     const config = withWiregram({ presets: [['classic', {}]] }, { log, ...env });
-    const diagnostics = (config.plugins as Array<(ctx: { siteDir: string }) => { postBuild: () => Promise<void> }>)[0]!({ siteDir: site });
+    const diagnostics = ((config as { plugins?: unknown }).plugins as Array<(ctx: { siteDir: string }) => { postBuild: () => Promise<void> }>)[0]!({ siteDir: site });
     const [, options] = plugin((config.presets[0]![1] as { docs: { remarkPlugins: unknown[] } }).docs.remarkPlugins)!;
     for (const path of compile) {
       const processor = unified().use(remarkParse).use(remarkWiregramRecorded, options).use(remarkRehype);

@@ -101,7 +101,8 @@ export class FenceStash {
       const m = PLACEHOLDER.exec(lines[i]!);
       const entry = m ? this.#fences.get(m[1]!) : undefined;
       if (!entry) continue;
-      lines.splice(i, Math.min(entry.lines.length, lines.length - i), ...entry.lines);
+      // Same line count by construction; lines past the end (a truncated text) are not added.
+      for (let k = 0; k < entry.lines.length && i + k < lines.length; k++) lines[i + k] = entry.lines[k]!;
       i += entry.lines.length - 1;
     }
     return lines.join('\n');

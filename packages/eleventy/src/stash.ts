@@ -65,7 +65,14 @@ export class FenceStash {
   protect(content: string, parse: MarkdownParse = defaultParse): string | null {
     // Cheap test first: most pages have no diagram, and the parse is the costly part.
     if (!content.includes('tcp-sequence') && !content.includes('packet-header')) return null;
-    const fences = parse(content).filter((t) => t.type === 'fence' && t.map && fenceLanguage(t.info));
+    let tokens: FenceTokenLike[];
+    try {
+      tokens = parse(content);
+    } catch {
+      // A site plugin that wants more than an empty env (page data) in its parse: markdown-it's defaults then.
+      tokens = defaultParse(content);
+    }
+    const fences = tokens.filter((t) => t.type === 'fence' && t.map && fenceLanguage(t.info));
     if (!fences.length) return null;
     const lines = content.split('\n');
     for (const token of fences) {

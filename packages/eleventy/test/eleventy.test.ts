@@ -85,6 +85,12 @@ describe('FenceStash', () => {
     const outCrlf = stash.protect(crlf)!;
     expect(outCrlf.split('\r\n')).toHaveLength(crlf.split('\r\n').length);
     expect(stash.restore(outCrlf)).toBe(crlf);
+    // A parse that throws (a site plugin wanting page data in env) falls back to markdown-it's defaults.
+    const fallback = new FenceStash().protect(DOC, () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'url')");
+    });
+    expect(fallback).toBe(out);
+    expect(fallback?.match(/wiregram-stash/g)).toHaveLength(4);
     expect(stash.protect('# no diagrams\n```js\nx\n```\n')).toBeNull();
   });
 

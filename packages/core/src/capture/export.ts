@@ -125,7 +125,7 @@ export function renderSequenceText(tl: Timeline, frames: readonly number[] | nul
 }
 
 /**
- * Lines joined as they come, 4,096 at a time: a line is a tree of the pieces it was made of until it is joined,
+ * Lines joined as they come, 1,024 at a time: a line is a tree of the pieces it was made of until it is joined,
  * and a long stream's lines held as trees until the end were a fifth of an import's memory.
  */
 class TextLines {
@@ -133,7 +133,7 @@ class TextLines {
   private lines: string[] = [];
   push(line: string): void {
     this.lines.push(line);
-    if (this.lines.length === 4096) {
+    if (this.lines.length === 1024) {
       this.chunks.push(this.lines.join('\n'));
       this.lines = [];
     }

@@ -104,10 +104,10 @@ export interface ScanResult {
 const MAX_OPEN_DATAGRAMS = 1024;
 const MAX_DATAGRAM = 65_535;
 
-/** Typed-array columns that grow by doubling. */
-function grow<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, n: number): T {
+/** A typed array of `n` elements holding the first of `a`'s (the columns grow by doubling, then are cut to fit). */
+function resized<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, n: number): T {
   const next = new (a.constructor as new (n: number) => T)(n);
-  next.set(a);
+  next.set(a.length > n ? a.subarray(0, n) : a);
   return next;
 }
 
@@ -144,60 +144,46 @@ export class PacketColumns {
   view = new DataView(this.bytes.buffer);
   used = 0;
 
+  /** Every column at `rows` rows. */
+  private resize(rows: number): void {
+    this.frame = resized(this.frame, rows);
+    this.time = resized(this.time, rows);
+    this.epoch = resized(this.epoch, rows);
+    this.seq = resized(this.seq, rows);
+    this.ack = resized(this.ack, rows);
+    this.relSeq = resized(this.relSeq, rows);
+    this.relAck = resized(this.relAck, rows);
+    this.len = resized(this.len, rows);
+    this.revBase = resized(this.revBase, rows);
+    this.flags = resized(this.flags, rows);
+    this.window = resized(this.window, rows);
+    this.urgent = resized(this.urgent, rows);
+    this.bits = resized(this.bits, rows);
+    this.ttl = resized(this.ttl, rows);
+    this.hdrAt = resized(this.hdrAt, rows);
+    this.hdrLen = resized(this.hdrLen, rows);
+    this.tcpAt = resized(this.tcpAt, rows);
+    this.tcpLen = resized(this.tcpLen, rows);
+  }
+
+  /** The header buffer at `size` bytes. */
+  private resizeBytes(size: number): void {
+    // Views handed out before keep the old buffer: bytes are only ever appended, so they stay right.
+    this.bytes = resized(this.bytes, size);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
   /** Cut every column to its rows (doubling leaves up to half of each unused), once no more rows come. */
   trim(): void {
-    const n = this.length;
-    this.frame = this.frame.slice(0, n);
-    this.time = this.time.slice(0, n);
-    this.epoch = this.epoch.slice(0, n);
-    this.seq = this.seq.slice(0, n);
-    this.ack = this.ack.slice(0, n);
-    this.relSeq = this.relSeq.slice(0, n);
-    this.relAck = this.relAck.slice(0, n);
-    this.len = this.len.slice(0, n);
-    this.revBase = this.revBase.slice(0, n);
-    this.flags = this.flags.slice(0, n);
-    this.window = this.window.slice(0, n);
-    this.urgent = this.urgent.slice(0, n);
-    this.bits = this.bits.slice(0, n);
-    this.ttl = this.ttl.slice(0, n);
-    this.hdrAt = this.hdrAt.slice(0, n);
-    this.hdrLen = this.hdrLen.slice(0, n);
-    this.tcpAt = this.tcpAt.slice(0, n);
-    this.tcpLen = this.tcpLen.slice(0, n);
-    this.bytes = this.bytes.slice(0, this.used);
-    this.view = new DataView(this.bytes.buffer);
+    this.resize(this.length);
+    this.resizeBytes(this.used);
   }
 
   /** Make room for one more row and `n` more header bytes; returns the row. */
   add(n: number): number {
     const i = this.length++;
-    if (i === this.frame.length) {
-      const m = i * 2;
-      this.frame = grow(this.frame, m);
-      this.time = grow(this.time, m);
-      this.epoch = grow(this.epoch, m);
-      this.seq = grow(this.seq, m);
-      this.ack = grow(this.ack, m);
-      this.relSeq = grow(this.relSeq, m);
-      this.relAck = grow(this.relAck, m);
-      this.len = grow(this.len, m);
-      this.revBase = grow(this.revBase, m);
-      this.flags = grow(this.flags, m);
-      this.window = grow(this.window, m);
-      this.urgent = grow(this.urgent, m);
-      this.bits = grow(this.bits, m);
-      this.ttl = grow(this.ttl, m);
-      this.hdrAt = grow(this.hdrAt, m);
-      this.hdrLen = grow(this.hdrLen, m);
-      this.tcpAt = grow(this.tcpAt, m);
-      this.tcpLen = grow(this.tcpLen, m);
-    }
-    if (this.used + n > this.bytes.length) {
-      // Rows keep views of the old buffer valid: bytes are only ever appended.
-      this.bytes = grow(this.bytes, Math.max(this.bytes.length * 2, this.used + n));
-      this.view = new DataView(this.bytes.buffer);
-    }
+    if (i === this.frame.length) this.resize(Math.max(64, i * 2));
+    if (this.used + n > this.bytes.length) this.resizeBytes(Math.max(this.bytes.length * 2, this.used + n));
     return i;
   }
 }

@@ -16,7 +16,7 @@ export interface CaptureJsonSegment {
 
 /** One object per segment of the stream, relative numbers unless `numbering: 'absolute'`. */
 export function captureToJson(input: CaptureInput, options: CaptureStreamOptions = {}): CaptureJsonSegment[] {
-  return timelineToJson(timelineFromScan(selectStream(input, options), options), options.numbering === 'absolute');
+  return timelineToJson(timelineFromScan(selectStream(input, options), options, { lean: true }), options.numbering === 'absolute');
 }
 
 /** The JSON form of a Timeline made from a capture. */

@@ -2,10 +2,12 @@
  * The chosen stream's packets are kept in typed-array columns and read back through views (issue 14: import
  * memory). Every field a view returns must be what the capture holds — also for rows written before the columns
  * and the header buffer grew — and a view must behave like the plain object it replaced (fresh option lists,
- * a complete toJSON).
+ * a complete toJSON). The lean Timeline the text and JSON exports build must write exactly what a full one does.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LINKTYPE, scanCapture, type StreamPacket } from '../src/capture/index.js';
+import { indexStreams, LINKTYPE, scanCapture, selectStream, timelineFromScan, timelineToJson, type StreamPacket } from '../src/capture/index.js';
+import { timelineToSequenceText } from '../src/compile/capture-text.js';
 import { frame, NOP, SACK_PERM, mss, sack, tcpPacket, ts, writePcap, ws, type FramePacket, type TcpSpec } from './fixtures/capture/build.js';
 
 type Segment = Omit<TcpSpec, 'src' | 'dst' | 'sport' | 'dport'>;
@@ -105,4 +107,24 @@ describe('the kept stream in columns', () => {
       expect(p.options).toEqual(packets[i]!.options);
     });
   });
+});
+
+describe('a lean Timeline (labels and timestamp options left out) writes what a full one writes', () => {
+  const fixtures = ['loopback.pcap', 'loopback.pcapng'].map((f) => new Uint8Array(readFileSync(new URL(`./fixtures/capture/${f}`, import.meta.url))));
+  for (const [name, input] of [['synthetic', bytes], ['loopback.pcap', fixtures[0]!], ['loopback.pcapng', fixtures[1]!]] as const) {
+    it(name, () => {
+      for (const s of indexStreams(input).streams) {
+        for (const numbering of ['relative', 'absolute'] as const) {
+          const options = { stream: s.index, numbering };
+          const scan = selectStream(input, options);
+          const frames = scan.packets.map((p) => p.frame);
+          const full = timelineFromScan(scan, options);
+          const lean = timelineFromScan(scan, options, { lean: true });
+          expect(lean.segments.every((seg) => seg.label === '')).toBe(true);
+          expect(timelineToSequenceText(lean, frames, options), `stream ${s.index}`).toBe(timelineToSequenceText(full, frames, options));
+          expect(timelineToJson(lean, numbering === 'absolute')).toEqual(timelineToJson(full, numbering === 'absolute'));
+        }
+      }
+    });
+  }
 });

@@ -167,7 +167,7 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
   return timeline;
 }
 
-/** The options `tcp-sequence` text spells out (`mss=`, `ws=`, `sack_perm`): all a lean Timeline keeps. */
+/** The options `tcp-sequence` text spells out (`mss=`, `ws=`, `sack_perm`): all a lean Timeline keeps (a test holds it to export.ts). */
 const TEXT_OPTIONS: ReadonlySet<string> = new Set(['MSS', 'WS', 'SACK_PERM']);
 
 /** The empty list shared by every segment without marks, overrides or options (frozen: it is everyone's). */

@@ -167,7 +167,10 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
   return timeline;
 }
 
-/** The options `tcp-sequence` text spells out (`mss=`, `ws=`, `sack_perm`): all a lean Timeline keeps (a test holds it to export.ts). */
+/**
+ * The options `tcp-sequence` text spells out (`mss=`, `ws=`, `sack_perm`): all a lean Timeline keeps (a test
+ * holds this to what export.ts writes).
+ */
 const TEXT_OPTIONS: ReadonlySet<string> = new Set(['MSS', 'WS', 'SACK_PERM']);
 
 /** The empty list shared by every segment without marks, overrides or options (frozen: it is everyone's). */

@@ -1,21 +1,24 @@
 #!/usr/bin/env node
 // Importing one TCP stream of a 75 MB single-stream capture (generated into /tmp at bench time, never committed):
-// `captureFileToSequenceText` (what `wiregram import` does: scan, Wireshark analysis, text, engine check) beside
-// tshark reading the same file with the same analysis (`-T fields -e frame.number -e _ws.col.Info`, TCP
-// desegmentation off). Time and peak RSS (/usr/bin/time -v), as ratios.
-// Imports the built package: run `npx tsc -b packages/core/tsconfig.json` first (pnpm bench does).
+// the real `wiregram import FILE -o OUT` and the API it calls, `captureFileToSequenceText` (scan, Wireshark
+// analysis, text, engine check), beside tshark reading the same file with the same analysis (`-T fields -e
+// frame.number -e _ws.col.Info`, TCP desegmentation off). Time and peak RSS (/usr/bin/time -v), as ratios; the
+// CLI's output is checked to be the API's text.
+// Uses the built packages: run `npx tsc -b packages/cli/tsconfig.json` first (pnpm bench does).
 // Usage: node bench/capture-import.mjs [megabytes]   (default 75)
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
-import { dist, pcapHeader } from './lib.mjs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { cliBin, dist, pcapHeader } from './lib.mjs';
 
 if (process.argv[2] === '--child') {
   const { captureFileToSequenceText } = await import(dist('core', 'node.js'));
   const t0 = process.hrtime.bigint();
-  const text = captureFileToSequenceText(process.argv[3], { stream: 0 });
+  const text = captureFileToSequenceText(process.argv[3], { stream: 0, source: basename(process.argv[3]) });
   const tooLong = text.startsWith('# note: this stream is too long');
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const lines = text.split('\n').filter((l) => l.includes(' -> ')).length;
+  writeFileSync(process.argv[4], text);
   console.log(JSON.stringify({ seconds, lines, refused: text.startsWith('# note') && !tooLong, tooLong }));
   process.exit(0);
 }
@@ -109,11 +112,19 @@ function measure(cmd, args) {
 
 if (!existsSync(file)) generate();
 const size = statSync(file).size / 1e6;
-const ours = measure(process.execPath, [new URL(import.meta.url).pathname, '--child', file]);
+const apiOut = `/tmp/wg-bench-import-${MB}mb.api.txt`;
+const cliOut = `/tmp/wg-bench-import-${MB}mb.cli.txt`;
+const cli = measure(process.execPath, [cliBin(), 'import', file, '-o', cliOut, '--quiet']);
+const ours = measure(process.execPath, [new URL(import.meta.url).pathname, '--child', file, apiOut]);
 const inner = JSON.parse(ours.stdout.trim().split('\n').at(-1));
+const same = readFileSync(cliOut, 'utf8') === readFileSync(apiOut, 'utf8');
+rmSync(cliOut);
+rmSync(apiOut);
+if (!same) throw new Error('`wiregram import` wrote other text than captureFileToSequenceText');
 const theirs = measure('tshark', ['-r', file, '-n', '-o', 'tcp.desegment_tcp_streams:FALSE', '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info']);
 const rows = [
-  ['wiregram import (captureFileToSequenceText)', ours.seconds, ours.rssMB],
+  ['`wiregram import FILE -o OUT` (the CLI)', cli.seconds, cli.rssMB],
+  ['captureFileToSequenceText (the API, in a bare node)', ours.seconds, ours.rssMB],
   ['tshark -T fields -e _ws.col.Info', theirs.seconds, theirs.rssMB],
 ];
 const checked = inner.refused ? 'the engine refused the text!' : inner.tooLong ? 'longer than one diagram (10,000 segments), so the engine check stops at its bound' : 'checked by the engine';
@@ -121,4 +132,5 @@ console.log(`capture: ${size.toFixed(1)} MB, one stream, ${inner.lines} segments
 console.log('| tool | wall s | peak RSS MB |');
 console.log('| --- | ---: | ---: |');
 for (const [name, s, m] of rows) console.log(`| ${name} | ${s.toFixed(2)} | ${m.toFixed(0)} |`);
-console.log(`ratios (wiregram / tshark): time ${(ours.seconds / theirs.seconds).toFixed(2)}, peak RSS ${(ours.rssMB / theirs.rssMB).toFixed(2)}`);
+const ratio = (r) => `time ${(r.seconds / theirs.seconds).toFixed(2)}, peak RSS ${(r.rssMB / theirs.rssMB).toFixed(2)}`;
+console.log(`ratios (wiregram / tshark): CLI ${ratio(cli)}; API ${ratio(ours)} (target: peak RSS ≤ 1)`);

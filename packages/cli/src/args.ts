@@ -23,6 +23,8 @@ export interface OptionSpec {
   type: 'boolean' | 'string';
   /** Allowed values for a string option; anything else is a usage error. */
   values?: readonly string[];
+  /** A string option whose value must be a whole number greater than 0 (a budget); the example for the error. */
+  positiveInteger?: number;
   /** Shown in help: `--out-dir DIR`. */
   valueName?: string;
   description: string;
@@ -103,6 +105,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
         near ? `did you mean '${near}'?` : null,
         cmd,
       );
+    }
+    if (o.type === 'string' && typeof value === 'string' && o.positiveInteger !== undefined && !(/^[0-9]{1,15}$/.test(value) && Number(value) > 0)) {
+      throw new UsageError(`invalid value '${value}' for ${shown}: expected a whole number greater than 0`, `e.g. ${shown} ${o.positiveInteger}`, cmd);
     }
     values[key] = value;
   };

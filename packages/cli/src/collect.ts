@@ -64,6 +64,11 @@ export function choice<T extends string>(value: string | boolean | undefined, al
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
 }
 
+/** A budget flag's value, already checked by the argument parser (a whole number > 0), as a number. */
+export function budgetValue(value: string | boolean | undefined): number | undefined {
+  return typeof value === 'string' ? Number(value) : undefined;
+}
+
 /** Command-line diagram options; a fence's own `style=…` etc. win for that block. */
 export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): DiagramOptions {
   const v = args.values;
@@ -78,6 +83,11 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
   if (stateNames) o.stateNames = stateNames;
   if (numbering) o.numbering = numbering;
   if (theme) o.theme = theme;
+  // Budgets come from the command line only: a fence's options cannot raise them.
+  const maxElements = budgetValue(v['max-elements']);
+  const maxTextBytes = budgetValue(v['max-text-bytes']);
+  if (maxElements !== undefined) o.maxElements = maxElements;
+  if (maxTextBytes !== undefined) o.maxTextBytes = maxTextBytes;
   Object.assign(o, host.meta(unit)?.options ?? {});
   if (host.node) {
     // Relative to the Markdown file (stdin: the working directory), never outside the project root.

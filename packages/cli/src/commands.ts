@@ -32,6 +32,21 @@ const diagramOptions: OptionSpec[] = [
   { name: 'state-names', type: 'string', values: STATE_NAMES, valueName: 'STYLE', description: 'SYN_SENT (underscore) or SYN-SENT (hyphen)' },
   { name: 'numbering', type: 'string', values: NUMBERING, valueName: 'MODE', description: 'relative or absolute sequence numbers (wireshark labels)' },
 ];
+/**
+ * Output budgets (issue 14): each flag sets the API option its error names (`--max-elements` → maxElements).
+ * The defaults are the packages' own (DEFAULT_BUDGET, DEFAULT_MAX_PAGES, the Markdown hosts' maxPageBytes),
+ * written out so that `--help` loads nothing; a test keeps them equal.
+ */
+export const BUDGET_DEFAULTS = { maxElements: 60_000, maxTextBytes: 4_000_000, maxPageBytes: 64_000_000, maxPages: 10_000 } as const;
+export type BudgetOption = keyof typeof BUDGET_DEFAULTS;
+/** `maxTextBytes` → `max-text-bytes`, the flag's name. */
+export const budgetFlag = (option: BudgetOption): string => option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+function budget(option: BudgetOption, description: string): OptionSpec {
+  const n = BUDGET_DEFAULTS[option];
+  return { name: budgetFlag(option), type: 'string', valueName: 'N', description, defaultText: String(n), positiveInteger: n * 2 };
+}
+const maxElements = budget('maxElements', 'most drawn elements (shapes and texts) in one diagram');
+const maxTextBytes = budget('maxTextBytes', 'most bytes of text (labels, notes, title) in one diagram');
 const quiet: OptionSpec = { name: 'quiet', short: 'q', type: 'boolean', description: 'print only errors' };
 const watch: OptionSpec = { name: 'watch', short: 'w', type: 'boolean', description: 're-render when an input changes (Ctrl-C to stop)' };
 
@@ -49,6 +64,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'replaced together (or none is), unchanged files are left alone, and an input is never overwritten.',
       'Each output folder keeps .wiregram-outputs.json, the list of files wiregram wrote there; --clean and',
       '--watch remove those whose input or block is gone, and nothing else.',
+      'Budgets bound the work: a diagram past --max-elements or --max-text-bytes, or an input file whose',
+      'images add up to more than --max-page-bytes, is an error that names the flag to raise.',
     ].join('\n'),
     minPositionals: 1,
     options: [
@@ -60,6 +77,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { name: 'markdown-out', short: 'm', type: 'string', valueName: 'DIR', description: 'also write each Markdown input to DIR with its blocks replaced (- : stdout)' },
       { name: 'embed', type: 'string', values: ['link', 'inline'], valueName: 'HOW', description: 'with --markdown-out: link the image files, or inline the SVG', defaultText: 'link' },
       { name: 'clean', type: 'boolean', description: 'remove outputs wiregram wrote earlier whose input or block is gone (always on with --watch)' },
+      maxElements,
+      maxTextBytes,
+      budget('maxPageBytes', "most bytes of images (SVG or PDF) one input file's diagrams add up to"),
       watch,
       root,
       quiet,
@@ -82,6 +102,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     description: [
       'One page per diagram, in input order (blocks in document order). With --steps, a timing',
       'diagram becomes one page per segment, so slides can reveal the exchange arrow by arrow.',
+      'Budgets bound the work: a diagram past --max-elements or --max-text-bytes, or a deck of more than',
+      '--max-pages pages, is an error that names the flag to raise.',
     ].join('\n'),
     minPositionals: 1,
     options: [
@@ -91,6 +113,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { name: 'theme', short: 't', type: 'string', values: ['light', 'dark'], valueName: 'THEME', description: 'light or dark', defaultText: 'light' },
       ...diagramOptions,
       lang,
+      maxElements,
+      maxTextBytes,
+      budget('maxPages', 'most pages in the PDF (with --steps: one per segment)'),
       watch,
       root,
       quiet,
@@ -107,12 +132,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'Compiles every block of every input and lists every error (exit 1) and warning (exit 0).',
       'Formats: text (code frames), compact (file:line:col: error: message [code] — what editors and',
       'CI problem matchers read), json, github (workflow annotations on the pull request).',
+      'A diagram past --max-elements or --max-text-bytes is an error here as in render.',
     ].join('\n'),
     minPositionals: 1,
     options: [
       { name: 'format', short: 'f', type: 'string', values: ['text', 'compact', 'json', 'github'], valueName: 'FMT', description: 'text, compact, json or github', defaultText: 'text' },
       ...diagramOptions,
       lang,
+      maxElements,
+      maxTextBytes,
       { ...watch, description: 'check again whenever an input changes (Ctrl-C to stop)' },
       root,
       quiet,

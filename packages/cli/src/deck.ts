@@ -4,7 +4,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { choice, collect, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
+import { budgetValue, choice, collect, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
 import { SIZES } from './commands.js';
 import { loadCore, loadLayout, loadPdf } from './engine.js';
 import { canonicalPath, commitFiles, fileInPath, pathKind } from './fsutil.js';
@@ -76,6 +76,8 @@ async function deckOnce(args: ParsedArgs, io: Io, output: string, ctx: RunContex
       theme: args.values['theme'] === 'dark' ? 'dark' : 'light',
       info: { title: inputs.length === 1 ? inputs[0]!.name : 'wiregram deck' },
     };
+    const maxPages = budgetValue(args.values['max-pages']);
+    if (maxPages !== undefined) pdfOptions.maxPages = maxPages;
     try {
       bytes = pdf.scenesToPdf(scenes, pdfOptions);
     } catch (e) {

@@ -19,9 +19,10 @@ import { escapeTerminal, formatText, isWiregramLike, type Problem, safeJson, wan
  */
 function* fileChunks(path: string, display: string, size = 1 << 20): Generator<Uint8Array> {
   const fd = openInput(path, display);
+  // One buffer for every chunk: the scanner copies what it keeps (a part record), never the chunk.
+  const buf = new Uint8Array(size);
   try {
     for (;;) {
-      const buf = new Uint8Array(size);
       let n: number;
       try {
         n = readSync(fd, buf, 0, size, null);
@@ -53,6 +54,15 @@ async function scanChunks(core: CoreApi, chunks: Iterable<Uint8Array> | AsyncIte
     if (scanner.stopped) break;
   }
   return scanner.finish();
+}
+
+/**
+ * Scan for the chosen stream and turn it into a Timeline. The scan lives only in this function's frame, so its
+ * packets are garbage before the text is written (when an import's memory would otherwise peak).
+ */
+async function importStream(core: CoreApi, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options: SequenceTextOptions) {
+  const scan = core.withStream(await scanChunks(core, chunks, core.streamScanOptions(options)), options);
+  return { stream: scan.stream.index, warnings: scan.warnings, ...core.timelineAndFrames(scan, options) };
 }
 
 function problemOf(file: string, e: { code: string; reason: string; expected?: unknown; hint?: unknown }, severity: 'error' | 'warning'): Problem {
@@ -156,17 +166,13 @@ export async function runImport(args: ParsedArgs, io: Io): Promise<number> {
             })),
           )
         : streamTable(core, scan);
-    } else if (!json) {
-      // captureToSequenceText's own three steps, so the reader's warnings (a truncated file, skipped frames)
-      // reach the user instead of being dropped with the scan.
-      const scan = core.withStream(await scanChunks(core, chunks, core.streamScanOptions(options)), options);
-      chosen = scan.stream.index;
-      const timeline = core.timelineFromScan(scan, options);
-      text = core.timelineToSequenceText(timeline, scan.packets.map((p) => p.frame), options);
-      warn(scan.warnings);
     } else {
-      const scan = core.withStream(await scanChunks(core, chunks, core.streamScanOptions(options)), options);
-      text = safeJson(core.timelineToJson(core.timelineFromScan(scan, options), options.numbering === 'absolute'));
+      // captureToSequenceText's own steps, so the reader's warnings (a truncated file, skipped frames) reach the
+      // user instead of being dropped with the scan.
+      const { stream, warnings, timeline, frames } = await importStream(core, chunks, options);
+      chosen = stream;
+      text = json ? safeJson(core.timelineToJson(timeline, options.numbering === 'absolute')) : core.timelineToSequenceText(timeline, frames, options);
+      if (!json) warn(warnings);
     }
     if (!text.endsWith('\n')) text += '\n';
   } catch (e) {

@@ -5,8 +5,9 @@
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
-import { collect, type Host, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
-import { loadCore, loadPdf, loadSvg } from './engine.js';
+import { budgetValue, collect, type Host, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
+import { BUDGET_DEFAULTS } from './commands.js';
+import { type CoreApi, loadCore, loadPdf, loadSvg } from './engine.js';
 import { canonicalPath, commitFiles, fileInPath, type FileWrite, pathKind } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import { yielder } from './lifecycle.js';
@@ -138,12 +139,14 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
     let lastInput: InputFile | null = null;
     let done = 0;
     const pause = yielder();
+    const pages = new PageBudget(core, budgetValue(v['max-page-bytes']) ?? BUDGET_DEFAULTS.maxPageBytes, format);
     for (const p of planned) {
       await pause();
       if (p.unit.input !== lastInput) {
         lastInput = p.unit.input;
         progress.tick(++done, p.unit.input.display);
       }
+      if (pages.over(p.unit.input)) continue;
       const bad = metaProblems(p.unit, host).filter((m) => m.severity === 'error');
       if (bad.length) {
         for (const b of bad) problems.push(b);
@@ -163,6 +166,8 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
           const theme = options.theme === 'dark' ? 'dark' : 'light';
           p.rendered = pdf!.renderPdf(p.unit.source, { ...options, theme, pageSize: 'fit' });
         }
+        const over = pages.add(p.unit, p.rendered);
+        if (over) problems.push(problemFromError(p.unit, over));
       } catch (e) {
         problems.push(problemFromError(p.unit, e));
       }
@@ -259,6 +264,44 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
     if (lines.length) io.stderr.write(lines.map(escapeTerminal).join('\n') + '\n');
   } else if (notes.length) io.stderr.write(notes.map(escapeTerminal).join('\n') + '\n');
   return { code: 0, files, dirs: [...dirs] };
+}
+
+/**
+ * The page budget (`--max-page-bytes`, the Markdown hosts' maxPageBytes): the images of one input file add up to
+ * at most so many bytes. Everything is rendered in memory before anything is written, so without it a document
+ * of many large diagrams could exhaust memory; past it, the diagram that crossed it is the error and the file's
+ * later diagrams are not drawn.
+ */
+class PageBudget {
+  private readonly used = new Map<InputFile, number>();
+  private readonly full = new Set<InputFile>();
+  constructor(
+    private readonly core: CoreApi,
+    private readonly max: number,
+    private readonly format: Format,
+  ) {}
+
+  over(input: InputFile): boolean {
+    return this.full.has(input);
+  }
+
+  /** Count one diagram's image; returns the error when the file's images now exceed the budget. */
+  add(unit: Unit, image: string | Uint8Array | undefined): Error | null {
+    const bytes = image === undefined ? 0 : typeof image === 'string' ? Buffer.byteLength(image) : image.length;
+    const total = (this.used.get(unit.input) ?? 0) + bytes;
+    this.used.set(unit.input, total);
+    if (total <= this.max) return null;
+    this.full.add(unit.input);
+    const n = (x: number) => x.toLocaleString('en-US');
+    const what = this.format === 'svg' ? 'SVG' : 'PDF';
+    return new this.core.BudgetError({
+      reason: `the diagrams of this file add up to more than ${n(this.max)} bytes of ${what} (maxPageBytes); diagram ${unit.n} brings them to ${n(total)}`,
+      expected: `at most ${n(this.max)} bytes of ${what} from one input file`,
+      option: 'maxPageBytes',
+      limit: this.max,
+      advice: 'split the file, draw smaller diagrams',
+    });
+  }
 }
 
 /** Two outputs on one path, or an output on an input, is a usage error found before any work is done. */

@@ -4,6 +4,7 @@
  */
 import type { Position } from '@wiregram/core';
 import { escapeControl } from '@wiregram/core/errors';
+import { BUDGET_DEFAULTS, type BudgetOption, budgetFlag as budgetFlagName } from './commands.js';
 import { loadedCore } from './engine.js';
 import { fileLineStarts, type Unit } from './inputs.js';
 
@@ -108,17 +109,30 @@ export function problemFromError(unit: Unit, error: unknown, severity: Severity 
     const start = fileLineStarts(unit.input)[line - 1] ?? 0;
     position = { start: { line, column: 1, offset: start }, end: { line, column: 1 + unit.block.openerPrefix.length + 3, offset: start } };
   }
+  const budget = ours ? budgetInFlags(error) : null;
   return {
     file: unit.input.display,
     source: unit.input.text,
     severity,
     code: ours ? String(e.code) : 'internal-error',
-    reason: ours ? String(e.reason) : `internal error while drawing this diagram: ${error instanceof Error ? error.message : String(error)}`,
+    reason: budget ? budget.reason : ours ? String(e.reason) : `internal error while drawing this diagram: ${error instanceof Error ? error.message : String(error)}`,
     position,
     expected: typeof e.expected === 'string' ? e.expected : null,
-    hint: typeof e.hint === 'string' ? e.hint : ours ? null : 'this is a bug in wiregram; please report it with the diagram text',
+    hint: budget ? budget.hint : typeof e.hint === 'string' ? e.hint : ours ? null : 'this is a bug in wiregram; please report it with the diagram text',
     diagram: unit.n,
   };
+}
+
+/**
+ * A budget error (core's BudgetError) in the CLI's words: the flag that sets the budget instead of the API option
+ * (`--max-elements 120000`, not `{ maxElements: 120000 }`), in the reason and in the hint.
+ */
+function budgetInFlags(error: unknown): { reason: string; hint: string } | null {
+  const b = error as { code?: unknown; reason?: unknown; option?: unknown; limit?: unknown; advice?: unknown };
+  if (b.code !== 'over-budget' || typeof b.reason !== 'string' || typeof b.option !== 'string' || typeof b.limit !== 'number' || typeof b.advice !== 'string') return null;
+  if (!Object.hasOwn(BUDGET_DEFAULTS, b.option)) return null;
+  const flag = `--${budgetFlagName(b.option as BudgetOption)}`;
+  return { reason: b.reason.replace(`(${b.option})`, `(${flag})`), hint: `${b.advice}, or raise the budget with ${flag} ${b.limit * 2}` };
 }
 
 export type CodeFrame = (

@@ -83,6 +83,44 @@ export class WiregramError extends Error {
   }
 }
 
+export interface BudgetInit {
+  /** What is over, naming the option in parentheses once: `… 60,000 drawn elements (maxElements); …`. */
+  reason: string;
+  position?: Position | null;
+  expected?: string | null;
+  /** The option that sets the budget, e.g. `maxElements`. */
+  option: string;
+  /** The budget now; the hint suggests twice as much. */
+  limit: number;
+  /** How to stay within it (`split the deck`); the hint goes on with how to raise it. */
+  advice: string;
+  /** What the option is to the reader: `the option` (default) or `the plugin option`. */
+  optionKind?: string;
+}
+
+/**
+ * An output budget exceeded (code `over-budget`). The hint names the option and a larger value for the API; the
+ * budget's parts (`option`, `limit`, `advice`) let a host that spells options its own way (the CLI's
+ * `--max-elements`) say the same in its own words.
+ */
+export class BudgetError extends WiregramError {
+  readonly option: string;
+  readonly limit: number;
+  readonly advice: string;
+  constructor(init: BudgetInit) {
+    super({
+      code: 'over-budget',
+      reason: init.reason,
+      position: init.position ?? null,
+      expected: init.expected ?? null,
+      hint: `${init.advice}, or raise the budget with ${init.optionKind ?? 'the option'} ${init.option} (e.g. { ${init.option}: ${init.limit * 2} })`,
+    });
+    this.option = init.option;
+    this.limit = init.limit;
+    this.advice = init.advice;
+  }
+}
+
 export function isWiregramError(value: unknown): value is WiregramError {
   return value instanceof WiregramError;
 }

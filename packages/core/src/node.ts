@@ -175,7 +175,7 @@ export function captureFileToSequenceText(path: string, options: SequenceTextOpt
 
 /** `captureToJson` for a file on disk. */
 export function captureFileToJson(path: string, options: CaptureStreamOptions = {}): CaptureJsonSegment[] {
-  return timelineToJson(timelineFromCaptureFile(path, options), options.numbering === 'absolute');
+  return timelineToJson(timelineFromScan(scanFor(path, options), options, { lean: true }), options.numbering === 'absolute');
 }
 
 /**

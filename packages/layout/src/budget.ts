@@ -5,7 +5,7 @@
  * from the model *before* any geometry is built (an estimate per statement, so the error names the line that
  * crosses it) and once more on the finished Scene.
  */
-import { WiregramError, type HeaderModel, type Position, type Timeline } from '@wiregram/core';
+import { BudgetError, type HeaderModel, type Position, type Timeline } from '@wiregram/core';
 import type { Scene } from './scene.js';
 
 export interface BudgetOptions {
@@ -35,15 +35,16 @@ function limits(options: BudgetOptions): Required<BudgetOptions> {
   return { maxElements: options.maxElements ?? DEFAULT_BUDGET.maxElements, maxTextBytes: options.maxTextBytes ?? DEFAULT_BUDGET.maxTextBytes };
 }
 
-function overBudget(kind: 'elements' | 'text', used: number, limit: number, position: Position | null, what: string): WiregramError {
+function overBudget(kind: 'elements' | 'text', used: number, limit: number, position: Position | null, what: string): BudgetError {
   const option = kind === 'elements' ? 'maxElements' : 'maxTextBytes';
   const unit = kind === 'elements' ? 'drawn elements' : 'bytes of text';
-  return new WiregramError({
-    code: 'over-budget',
+  return new BudgetError({
     reason: `the diagram needs more than ${limit.toLocaleString('en-US')} ${unit} (${option}); ${what} reaches ${used.toLocaleString('en-US')}`,
     position,
     expected: `at most ${limit.toLocaleString('en-US')} ${unit} in one diagram`,
-    hint: `draw less (split the diagram, shorten loops or notes), or raise the budget with the option ${option} (e.g. { ${option}: ${limit * 2} })`,
+    option,
+    limit,
+    advice: 'draw less (split the diagram, shorten loops or notes)',
   });
 }
 

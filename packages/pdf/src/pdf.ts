@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
-import { suggest, WiregramError, withWiregramErrors } from '@wiregram/core';
+import { BudgetError, suggest, WiregramError, withWiregramErrors } from '@wiregram/core';
 import { anchorShift, itemBox, type Palette, type Scene, type SceneItem, type SceneText, type ThemeName } from '@wiregram/layout';
 import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
 import { paintFor, parseColor, themePalette, type Paint } from './paint.js';
@@ -547,11 +547,12 @@ function splitPages(scene: Scene, step: number, geometry: PageGeometry, options:
 }
 
 function tooManyPages(maxPages: number, steps: boolean): WiregramError {
-  return new WiregramError({
-    code: 'over-budget',
+  return new BudgetError({
     reason: `the PDF would have more than ${maxPages.toLocaleString('en-US')} pages (maxPages)`,
     expected: `at most ${maxPages.toLocaleString('en-US')} pages`,
-    hint: `${steps ? 'a step deck has one page per segment: draw fewer segments, or leave out steps; ' : ''}split the deck, or raise the budget with the option maxPages (e.g. { maxPages: ${maxPages * 2} })`,
+    option: 'maxPages',
+    limit: maxPages,
+    advice: `${steps ? 'a step deck has one page per segment: draw fewer segments, or leave out steps; ' : ''}split the deck`,
   });
 }
 

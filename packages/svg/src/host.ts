@@ -3,7 +3,7 @@
  * both take, the renderer they default to, and the options each block is rendered with. The host-specific
  * parts (tokens or mdast, HTML strings or hast, how errors are reported) stay in each plugin.
  */
-import { WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
+import { BudgetError, WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
 import { render as renderDiagram, type RenderResult } from './render.js';
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
@@ -60,14 +60,16 @@ export interface MarkdownHostOptions<Result> extends FenceOptionDefaults {
   [option: string]: unknown;
 }
 
-const DEFAULT_MAX_PAGE_BYTES = 64_000_000;
+export const DEFAULT_MAX_PAGE_BYTES = 64_000_000;
 
 function pageOverBudget(max: number): WiregramError {
-  return new WiregramError({
-    code: 'over-budget',
+  return new BudgetError({
     reason: `the diagrams of this document add up to more than ${max.toLocaleString('en-US')} bytes of SVG (maxPageBytes)`,
     expected: `at most ${max.toLocaleString('en-US')} bytes of SVG in one document`,
-    hint: `split the document, draw smaller diagrams, or raise the plugin option maxPageBytes (e.g. { maxPageBytes: ${max * 2} })`,
+    option: 'maxPageBytes',
+    limit: max,
+    advice: 'split the document, draw smaller diagrams',
+    optionKind: 'the plugin option',
   });
 }
 

@@ -16,5 +16,5 @@ export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, errorBoxTree, type E
 export { failsStrict, formatBlockReport, logBlockReport, logPath, strictFailureError, strictFailureMessage, strictFailures, strictMode, type BlockReport, type ReportLog } from './report.js';
 
 export type { SvgOptions } from './pipeline.js';
-export { blockIdPrefix, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions } from './host.js';
+export { blockIdPrefix, DEFAULT_MAX_PAGE_BYTES, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions } from './host.js';
 export { render, renderSvg, sceneToSvg, type RenderResult } from './render.js';

@@ -64,7 +64,7 @@ export interface StreamPacket {
   options: TcpOption[];
   ttl: number;
   firstFragment: boolean;
-  /** The IP+TCP bytes as captured (header and up to 64 payload bytes), for header diagrams. */
+  /** The IP+TCP bytes as captured (header and up to 64 payload bytes, `ScanOptions.headerPayload`), for header diagrams. */
   headerBytes: Uint8Array;
   /** Port reuse: this SYN opened a new stream on the ports of an older one. */
   reusedPorts: boolean;
@@ -81,6 +81,8 @@ export interface ScanOptions {
   frameStreams?: boolean;
   /** At most this many segments of the chosen stream are kept (default 100 000). */
   maxSegments?: number;
+  /** Payload bytes kept after each kept segment's TCP header in `headerBytes` (default 64; 0 keeps the headers only). */
+  headerPayload?: number;
 }
 
 export interface ScanResult {
@@ -102,21 +104,189 @@ export interface ScanResult {
 const MAX_OPEN_DATAGRAMS = 1024;
 const MAX_DATAGRAM = 65_535;
 
-/** Small copies carved out of 64 KiB slabs: views share a backing store instead of allocating one each. */
-class ByteSlab {
-  private buf = new Uint8Array(0);
-  private used = 0;
+/** A typed array of `n` elements holding the first of `a`'s (the columns grow by doubling, then are cut to fit). */
+function resized<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, n: number): T {
+  const next = new (a.constructor as new (n: number) => T)(n);
+  next.set(a.length > n ? a.subarray(0, n) : a);
+  return next;
+}
 
-  copy(src: Uint8Array, start: number, end: number): Uint8Array {
-    const n = end - start;
-    if (this.used + n > this.buf.length) {
-      this.buf = new Uint8Array(Math.max(65_536, n));
-      this.used = 0;
-    }
-    const out = this.buf.subarray(this.used, this.used + n);
-    out.set(src.subarray(start, end));
-    this.used += n;
-    return out;
+/**
+ * The chosen stream's packets in columns: a few dozen bytes each in typed arrays, and the IP+TCP header bytes in
+ * one growing buffer, instead of an object, an options list and a byte view per packet (a long stream's objects
+ * were most of an import's memory). `StreamPacket`s are views over a row (`PacketView`).
+ */
+export class PacketColumns {
+  length = 0;
+  frame = new Uint32Array(64);
+  time = new Float64Array(64);
+  epoch = new Float64Array(64);
+  seq = new Uint32Array(64);
+  ack = new Uint32Array(64);
+  relSeq = new Uint32Array(64);
+  relAck = new Uint32Array(64);
+  len = new Uint32Array(64);
+  /** The peer's ISN, for SACK edges made relative. */
+  revBase = new Uint32Array(64);
+  flags = new Uint16Array(64);
+  window = new Uint16Array(64);
+  urgent = new Uint16Array(64);
+  /** Bit 0: dir; 1: first fragment; 2: reused ports. */
+  bits = new Uint8Array(64);
+  ttl = new Uint8Array(64);
+  /** Where the row's header bytes start in `bytes`, how many there are, and where the TCP header starts among them. */
+  hdrAt = new Uint32Array(64);
+  hdrLen = new Uint32Array(64);
+  tcpAt = new Uint32Array(64);
+  tcpLen = new Uint8Array(64);
+  timeText: Array<string | null> = [];
+  bytes = new Uint8Array(8192);
+  view = new DataView(this.bytes.buffer);
+  used = 0;
+
+  /** Every column at `rows` rows. */
+  private resize(rows: number): void {
+    this.frame = resized(this.frame, rows);
+    this.time = resized(this.time, rows);
+    this.epoch = resized(this.epoch, rows);
+    this.seq = resized(this.seq, rows);
+    this.ack = resized(this.ack, rows);
+    this.relSeq = resized(this.relSeq, rows);
+    this.relAck = resized(this.relAck, rows);
+    this.len = resized(this.len, rows);
+    this.revBase = resized(this.revBase, rows);
+    this.flags = resized(this.flags, rows);
+    this.window = resized(this.window, rows);
+    this.urgent = resized(this.urgent, rows);
+    this.bits = resized(this.bits, rows);
+    this.ttl = resized(this.ttl, rows);
+    this.hdrAt = resized(this.hdrAt, rows);
+    this.hdrLen = resized(this.hdrLen, rows);
+    this.tcpAt = resized(this.tcpAt, rows);
+    this.tcpLen = resized(this.tcpLen, rows);
+  }
+
+  /** The header buffer at `size` bytes. */
+  private resizeBytes(size: number): void {
+    // Views handed out before keep the old buffer: bytes are only ever appended, so they stay right.
+    this.bytes = resized(this.bytes, size);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  /** Cut every column to its rows (doubling leaves up to half of each unused), once no more rows come. */
+  trim(): void {
+    this.resize(this.length);
+    this.resizeBytes(this.used);
+  }
+
+  /** Make room for one more row and `n` more header bytes; returns the row. */
+  add(n: number): number {
+    const i = this.length++;
+    if (i === this.frame.length) this.resize(Math.max(64, i * 2));
+    if (this.used + n > this.bytes.length) this.resizeBytes(Math.max(this.bytes.length * 2, this.used + n));
+    return i;
+  }
+}
+
+/** The list `PacketView.options` parses into before copying it out. */
+const OPTIONS: TcpOption[] = [];
+
+/** One row of `PacketColumns` as a `StreamPacket`: the fields are read from the columns when asked for. */
+class PacketView implements StreamPacket {
+  readonly #c: PacketColumns;
+  readonly #i: number;
+  constructor(c: PacketColumns, i: number) {
+    this.#c = c;
+    this.#i = i;
+  }
+  get frame(): number {
+    return this.#c.frame[this.#i]!;
+  }
+  get time(): number {
+    return this.#c.time[this.#i]!;
+  }
+  get timeText(): string | null {
+    return this.#c.timeText[this.#i] ?? null;
+  }
+  get epoch(): number {
+    return this.#c.epoch[this.#i]!;
+  }
+  get dir(): 0 | 1 {
+    return (this.#c.bits[this.#i]! & 1) as 0 | 1;
+  }
+  get flags(): number {
+    return this.#c.flags[this.#i]!;
+  }
+  get seq(): number {
+    return this.#c.seq[this.#i]!;
+  }
+  get ack(): number {
+    return this.#c.ack[this.#i]!;
+  }
+  get relSeq(): number {
+    return this.#c.relSeq[this.#i]!;
+  }
+  get relAck(): number {
+    return this.#c.relAck[this.#i]!;
+  }
+  get len(): number {
+    return this.#c.len[this.#i]!;
+  }
+  get window(): number {
+    return this.#c.window[this.#i]!;
+  }
+  /** Parsed anew on each read: a fresh list the caller may keep (SACK edges relative to the peer's ISN). */
+  get options(): TcpOption[] {
+    const c = this.#c;
+    const i = this.#i;
+    const hl = c.tcpLen[i]!;
+    if (hl <= 20) return [];
+    OPTIONS.length = 0;
+    const options = parseTcpOptions(c.view, c.hdrAt[i]! + c.tcpAt[i]!, hl, c.hdrAt[i]! + c.hdrLen[i]!, OPTIONS);
+    const revBase = c.revBase[i]!;
+    for (const o of options) if (o.blocks) o.blocks = o.blocks.map(([l, r]) => [(l - revBase) >>> 0, (r - revBase) >>> 0]);
+    // A copy exactly as long as the list (one grown by push has room for 17, and a Timeline keeps one per segment).
+    return options.slice();
+  }
+  get ttl(): number {
+    return this.#c.ttl[this.#i]!;
+  }
+  get firstFragment(): boolean {
+    return (this.#c.bits[this.#i]! & 2) !== 0;
+  }
+  get headerBytes(): Uint8Array {
+    const c = this.#c;
+    const at = c.hdrAt[this.#i]!;
+    return c.bytes.subarray(at, at + c.hdrLen[this.#i]!);
+  }
+  get reusedPorts(): boolean {
+    return (this.#c.bits[this.#i]! & 4) !== 0;
+  }
+  get urgent(): number {
+    return this.#c.urgent[this.#i]!;
+  }
+  /** A plain object with every field (getters are not own properties, so spreads and JSON would miss them). */
+  toJSON(): StreamPacket {
+    return {
+      frame: this.frame,
+      time: this.time,
+      timeText: this.timeText,
+      epoch: this.epoch,
+      dir: this.dir,
+      flags: this.flags,
+      seq: this.seq,
+      ack: this.ack,
+      relSeq: this.relSeq,
+      relAck: this.relAck,
+      len: this.len,
+      window: this.window,
+      options: this.options,
+      ttl: this.ttl,
+      firstFragment: this.firstFragment,
+      headerBytes: this.headerBytes,
+      reusedPorts: this.reusedPorts,
+      urgent: this.urgent,
+    };
   }
 }
 
@@ -130,11 +300,10 @@ export class CaptureScanner {
   private readonly wantStream: number;
   private readonly tuple: NormalTuple | null;
   private readonly maxSegments: number;
-  private readonly packets: StreamPacket[] = [];
+  private readonly headerPayload: number;
+  private readonly kept = new PacketColumns();
   /** IPv4 datagrams being reassembled, by source, destination and identification. */
   private readonly fragments = new Map<string, { header: Uint8Array | null; pieces: Array<{ at: number; data: Uint8Array }>; end: number; bytes: number }>();
-  /** Header bytes of kept packets, copied into shared slabs rather than one ArrayBuffer each. */
-  private readonly slab = new ByteSlab();
   private frameStreams: Int32Array | null;
   private readonly linkTypes = new Set<number>();
 
@@ -142,6 +311,7 @@ export class CaptureScanner {
     this.wantStream = options.stream ?? -1;
     this.tuple = options.tuple ? normalTuple(options.tuple) : null;
     this.maxSegments = options.maxSegments ?? 100_000;
+    this.headerPayload = Math.max(0, Math.min(64, options.headerPayload ?? 64));
     this.frameStreams = options.frameStreams ? new Int32Array(1024) : null;
     this.reader = new CaptureReader((p) => this.onPacket(p));
   }
@@ -168,11 +338,19 @@ export class CaptureScanner {
       tcpPackets: this.tcpPackets,
       streams,
       selected: this.selected >= 0 ? this.selected : null,
-      packets: this.packets,
+      packets: this.packetViews(),
       frameStreams: fs ? fs.slice(0, this.reader.frames) : null,
       warnings: this.reader.warnings.list(),
       damage: this.reader.damage,
     };
+  }
+
+  private packetViews(): StreamPacket[] {
+    const c = this.kept;
+    c.trim();
+    const out = new Array<StreamPacket>(c.length);
+    for (let i = 0; i < c.length; i++) out[i] = new PacketView(c, i);
+    return out;
   }
 
   private info(s: number): StreamInfo {
@@ -284,39 +462,40 @@ export class CaptureScanner {
   }
 
   private keep(p: PacketRef, f: TcpFrame, s: number, time: number): void {
-    if (this.packets.length >= this.maxSegments) {
+    const c = this.kept;
+    if (c.length >= this.maxSegments) {
       this.reader.warnings.add('capture-stream-cut', `stream ${s} has more than ${this.maxSegments} segments; only the first ${this.maxSegments} were kept`, 'choose a shorter capture, or raise maxSegments');
       return;
     }
     const t = this.table;
-    const dir = (t.dir ^ t.aIsHigh[s]!) as 0 | 1;
     const fwd = s * 2 + t.dir;
     const rev = s * 2 + (1 - t.dir);
-    const options = f.headerLength > 20 ? parseTcpOptions(p.view, f.tcpOffset, f.headerLength, f.end) : [];
     const revBase = t.base[rev]!;
-    for (const o of options) if (o.blocks) o.blocks = o.blocks.map(([l, r]) => [(l - revBase) >>> 0, (r - revBase) >>> 0]);
-    const hdrEnd = Math.min(f.end, f.tcpOffset + f.headerLength + 64);
+    // The headers and the first payload bytes (the options are parsed from them when read).
     const start = f.ipOffset;
-    this.packets.push({
-      frame: p.frame,
-      time,
-      timeText: packetDeltaText(p, this.base!),
-      epoch: packetSeconds(p),
-      dir,
-      flags: f.flags,
-      seq: f.seq,
-      ack: f.ack,
-      relSeq: (f.seq - t.base[fwd]!) >>> 0,
-      relAck: t.baseSet[rev] ? (f.ack - revBase) >>> 0 : f.ack,
-      len: f.payloadLength,
-      window: f.window,
-      options,
-      ttl: f.ttl,
-      firstFragment: f.firstFragment,
-      headerBytes: this.slab.copy(p.bytes, start, Math.max(start, hdrEnd)),
-      reusedPorts: t.reused,
-      urgent: f.urgent,
-    });
+    const hdrEnd = Math.max(start, Math.min(f.end, f.tcpOffset + f.headerLength + this.headerPayload));
+    const i = c.add(hdrEnd - start);
+    c.bytes.set(p.bytes.subarray(start, hdrEnd), c.used);
+    c.hdrAt[i] = c.used;
+    c.hdrLen[i] = hdrEnd - start;
+    c.used += hdrEnd - start;
+    c.tcpAt[i] = f.tcpOffset - start;
+    c.tcpLen[i] = f.headerLength;
+    c.frame[i] = p.frame;
+    c.time[i] = time;
+    c.timeText[i] = packetDeltaText(p, this.base!);
+    c.epoch[i] = packetSeconds(p);
+    c.bits[i] = (t.dir ^ t.aIsHigh[s]!) | (f.firstFragment ? 2 : 0) | (t.reused ? 4 : 0);
+    c.flags[i] = f.flags;
+    c.seq[i] = f.seq;
+    c.ack[i] = f.ack;
+    c.relSeq[i] = (f.seq - t.base[fwd]!) >>> 0;
+    c.relAck[i] = t.baseSet[rev] ? (f.ack - revBase) >>> 0 : f.ack;
+    c.revBase[i] = revBase;
+    c.len[i] = f.payloadLength;
+    c.window[i] = f.window;
+    c.ttl[i] = f.ttl;
+    c.urgent[i] = f.urgent;
   }
 
   private decodeWarning(r: Decoded, p: PacketRef): void {

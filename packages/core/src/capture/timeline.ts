@@ -18,7 +18,7 @@ import type {
 } from '../timeline.js';
 import { formatLabel } from '../labels.js';
 import { analyzeStream, type SegmentAnalysis } from './analysis.js';
-import { TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG, flagNames } from './decode.js';
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG, sharedFlagNames } from './decode.js';
 import { FAST_RETRANSMISSION, SPURIOUS_RETRANSMISSION } from '../labels.js';
 import { placeWarnings, TRUNCATED_HINT } from './reader.js';
 import { scanCapture, type CaptureTuple, type ScanOptions, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
@@ -51,7 +51,8 @@ export function streamScanOptions(options: CaptureStreamOptions): ScanOptions {
   if (stream !== undefined && (!Number.isInteger(stream) || stream < 0)) {
     throw new WiregramError({ code: 'capture-stream', reason: `stream ${String(stream)} is not a stream number`, expected: 'a whole number ≥ 0, as in tshark’s tcp.stream' });
   }
-  return { ...(stream !== undefined ? { stream } : { tuple: options.tuple! }), ...(options.maxSegments ? { maxSegments: options.maxSegments } : {}) };
+  // A Timeline never reads a segment's payload bytes: only the headers are kept.
+  return { ...(stream !== undefined ? { stream } : { tuple: options.tuple! }), ...(options.maxSegments ? { maxSegments: options.maxSegments } : {}), headerPayload: 0 };
 }
 
 /** Scan a capture and pick the requested stream; throws a WiregramError when it does not exist. */
@@ -109,8 +110,13 @@ interface Side {
   finNext: number | null;
 }
 
-/** Build the Timeline from a scan that selected a stream (see `withStream`). */
-export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, options: CaptureStreamOptions = {}): Timeline {
+/**
+ * Build the Timeline from a scan that selected a stream (see `withStream`). `lean: true` is for callers that only
+ * write the stream as text or JSON: every `Segment.label` is left empty and `Segment.options` keeps only the
+ * options the text writes (MSS, WS, SACK_PERM) — a long stream's labels and timestamp options were a large part
+ * of its Timeline's memory.
+ */
+export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, options: CaptureStreamOptions = {}, { lean = false }: { lean?: boolean } = {}): Timeline {
   const numbering: Numbering = options.numbering ?? 'relative';
   const info = scan.stream;
   const packets = scan.packets;
@@ -129,7 +135,12 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
     position: null,
   }));
 
-  const segments: Segment[] = packets.map((p, i) => buildSegment(p, i, analysis[i]!, ids));
+  const segments: Segment[] = packets.map((p, i) => {
+    const seg = buildSegment(p, i, analysis[i]!, ids, lean);
+    // Let each analysis go once its segment is built: a long stream's analyses and segments at once were its peak.
+    (analysis as Array<SegmentAnalysis | undefined>)[i] = undefined;
+    return seg;
+  });
   crossings(packets, segments);
   const { states, timers } = inferStates(packets, segments, ids, clientDir, known);
   const duration = segments.length ? segments[segments.length - 1]!.arrivesAt : 0;
@@ -152,17 +163,27 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.
-  for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
+  if (!lean) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
   return timeline;
 }
+
+/**
+ * The options `tcp-sequence` text spells out (`mss=`, `ws=`, `sack_perm`): all a lean Timeline keeps (a test
+ * holds this to what export.ts writes).
+ */
+const TEXT_OPTIONS: ReadonlySet<string> = new Set(['MSS', 'WS', 'SACK_PERM']);
+
+/** The empty list shared by every segment without marks, overrides or options (frozen: it is everyone's). */
+const NONE = Object.freeze([]) as unknown as never[];
 
 function buildSegment(
   p: StreamPacket,
   i: number,
   a: SegmentAnalysis,
   ids: readonly [string, string],
+  lean: boolean,
 ): Segment {
-  const flags = flagNames(p.flags);
+  const flags = sharedFlagNames(p.flags);
   const marks: SegmentMark[] = [];
   if (a.reusedPorts) marks.push({ kind: 'reused-ports', text: 'port numbers reused' });
   if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? FAST_RETRANSMISSION : a.spuriousRetransmission ? SPURIOUS_RETRANSMISSION : 'retransmission' });
@@ -181,7 +202,9 @@ function buildSegment(
   const hasAck = (p.flags & TH_ACK) !== 0;
   // The packet's options as they are: the scan made them for this Timeline alone (copying doubled the memory of a
   // long stream).
-  const options = p.options;
+  let options = p.options;
+  if (lean) options = options.some((o) => !TEXT_OPTIONS.has(o.kind)) ? options.filter((o) => TEXT_OPTIONS.has(o.kind)) : options;
+  if (!options.length) options = NONE;
   const seg: Segment = {
     index: i,
     from: ids[p.dir],
@@ -198,8 +221,8 @@ function buildSegment(
     lost: false,
     retransmission: a.retransmission,
     retransmissionOf: a.retransmissionOf,
-    overrides: [],
-    marks,
+    overrides: NONE,
+    marks: marks.length ? marks : NONE,
     label: '',
     note: null,
     time: p.time,
@@ -271,14 +294,18 @@ function inferStates(
   }
 
   // Events in time order; at equal times, arrivals before departures (a reply leaves after its cause arrives).
-  const events: Array<{ at: number; recv: boolean; i: number }> = [];
-  segments.forEach((s, i) => {
-    events.push({ at: s.sentAt, recv: false, i });
-    events.push({ at: s.arrivesAt, recv: true, i });
-  });
-  events.sort((x, y) => x.at - y.at || (x.recv === y.recv ? x.i - y.i : x.recv ? -1 : 1));
+  // Each event is a number, segment·2 + (1 for its arrival): two objects per segment were a long stream's garbage.
+  const at = (code: number) => (code & 1 ? segments[code >>> 1]!.arrivesAt : segments[code >>> 1]!.sentAt);
+  const events = new Uint32Array(segments.length * 2);
+  for (let code = 0; code < events.length; code++) events[code] = code;
+  events.sort((x, y) => at(x) - at(y) || ((x & 1) === (y & 1) ? (x >>> 1) - (y >>> 1) : x & 1 ? -1 : 1));
 
-  for (const e of events) {
+  const e = { at: 0, recv: false, i: 0 };
+  for (let k = 0; k < events.length; k++) {
+    const code = events[k]!;
+    e.at = at(code);
+    e.recv = (code & 1) === 1;
+    e.i = code >>> 1;
     const p = packets[e.i]!;
     const side = e.recv ? sides[1 - p.dir]! : sides[p.dir];
     const f = p.flags;

@@ -28,10 +28,11 @@ export function sequenceTextFromScan(scan: ScanResult & { stream: StreamInfo }, 
 /**
  * The Timeline and each segment's frame number — all the text needs of a scan. A caller that does not keep the
  * scan itself (`timelineAndFrames(scanCaptureFile(…))`) lets its packets go before the text is written and checked,
- * which is when an import's memory peaks.
+ * which is when an import's memory peaks. The Timeline is lean (`timelineFromScan`): no labels, and only the
+ * options the text writes.
  */
 export function timelineAndFrames(scan: ScanResult & { stream: StreamInfo }, options: SequenceTextOptions = {}): { timeline: Timeline; frames: number[] } {
-  return { timeline: timelineFromScan(scan, options), frames: scan.packets.map((p) => p.frame) };
+  return { timeline: timelineFromScan(scan, options, { lean: true }), frames: scan.packets.map((p) => p.frame) };
 }
 
 /** The text form of a Timeline made from a capture (see `captureToSequenceText`). */

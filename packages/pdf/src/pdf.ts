@@ -4,7 +4,8 @@
  * (0.75 pt per px at natural size, scaled to fit the page).
  */
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PDFDocumentClass from 'pdfkit';
 import { suggest, WiregramError, withWiregramErrors } from '@wiregram/core';
 import { anchorShift, itemBox, type Palette, type Scene, type SceneItem, type SceneText, type ThemeName } from '@wiregram/layout';
 import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
@@ -589,28 +590,42 @@ export function pagesFor(scenes: readonly Scene[], steps: boolean): PageSpec[] {
  * later tick) keeps the API synchronous. The sink is set just before construction; nothing here is async.
  */
 let sink: { chunks: Uint8Array[]; ended: boolean } | null = null;
-class CollectingDocument extends PDFDocument {
-  // Undefined while pdfkit's constructor runs (fields initialise after super()); then it pins this document's sink.
-  private readonly collected: typeof sink | undefined = sink;
-  override push(chunk: unknown): boolean {
-    const target = this.collected ?? sink;
-    if (!target) return false;
-    if (chunk === null) target.ended = true;
-    else target.chunks.push(chunk as Uint8Array);
-    return true;
-  }
 
-  /**
-   * The trailer /ID: pdfkit derives it from the info dictionary (the same for every document with the same
-   * title). Hashing everything written before the trailer gives an ID that is stable for the same input and
-   * differs for different content.
-   */
-  _finalize(): void {
-    const hash = createHash('sha256');
-    for (const chunk of this.collected?.chunks ?? []) hash.update(chunk);
-    (this as unknown as { _id: Uint8Array })._id = new Uint8Array(hash.digest().subarray(0, 16));
-    (PDFDocument.prototype as unknown as { _finalize(this: PDFKit.PDFDocument): void })._finalize.call(this);
-  }
+/**
+ * pdfkit (and what it loads: fontkit, its crypto and image code) is required on the first document, not when
+ * this module is imported: a program that imports the package but draws no PDF — the CLI rendering SVG from
+ * a bundle that holds this code — never pays for it.
+ */
+let collecting: ReturnType<typeof defineCollectingDocument> | null = null;
+function collectingDocument(): ReturnType<typeof defineCollectingDocument> {
+  collecting ??= defineCollectingDocument(createRequire(import.meta.url)('pdfkit') as typeof PDFDocumentClass);
+  return collecting;
+}
+
+function defineCollectingDocument(PDFDocument: typeof PDFDocumentClass) {
+  return class CollectingDocument extends PDFDocument {
+    // Undefined while pdfkit's constructor runs (fields initialise after super()); then it pins this document's sink.
+    private readonly collected: typeof sink | undefined = sink;
+    override push(chunk: unknown): boolean {
+      const target = this.collected ?? sink;
+      if (!target) return false;
+      if (chunk === null) target.ended = true;
+      else target.chunks.push(chunk as Uint8Array);
+      return true;
+    }
+
+    /**
+     * The trailer /ID: pdfkit derives it from the info dictionary (the same for every document with the same
+     * title). Hashing everything written before the trailer gives an ID that is stable for the same input and
+     * differs for different content.
+     */
+    _finalize(): void {
+      const hash = createHash('sha256');
+      for (const chunk of this.collected?.chunks ?? []) hash.update(chunk);
+      (this as unknown as { _id: Uint8Array })._id = new Uint8Array(hash.digest().subarray(0, 16));
+      (PDFDocument.prototype as unknown as { _finalize(this: PDFKit.PDFDocument): void })._finalize.call(this);
+    }
+  };
 }
 
 interface PdfkitEmbeddedFont {
@@ -687,9 +702,9 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   const first = scenes[0]!;
   const written = { chunks: [] as Uint8Array[], ended: false };
   sink = written;
-  let doc: CollectingDocument;
+  let doc: InstanceType<ReturnType<typeof defineCollectingDocument>>;
   try {
-    doc = new CollectingDocument({
+    doc = new (collectingDocument())({
     autoFirstPage: false,
     // No default font: pdfkit would otherwise embed Helvetica's metrics object nobody uses.
     font: null as unknown as string,

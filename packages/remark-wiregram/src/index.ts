@@ -127,9 +127,23 @@ function isLanguage(lang: string | null | undefined): lang is DiagramLanguage {
 }
 
 const NO_WARNINGS: Diagnostic[] = [];
-function resultOf(result: RendererResult): { svg: string; warnings: Diagnostic[]; title: string | null; tree: SvgTreeNode | null } {
+interface BlockResult {
+  readonly svg: string;
+  warnings: Diagnostic[];
+  title: string | null;
+  tree: SvgTreeNode | null;
+}
+function resultOf(result: RendererResult): BlockResult {
   if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null };
-  return { svg: result.svg, warnings: result.warnings ?? NO_WARNINGS, title: result.title ?? null, tree: result.tree ?? null };
+  // `svg` is read only where text is wanted (output: 'file', no tree): the built-in renderer builds it lazily.
+  return {
+    get svg() {
+      return result.svg;
+    },
+    warnings: result.warnings ?? NO_WARNINGS,
+    title: result.title ?? null,
+    tree: result.tree ?? null,
+  };
 }
 
 /** The Markdown file on disk, absolute (vfile paths may be relative to `file.cwd`), or null. */

@@ -4,7 +4,7 @@
  * parts (tokens or mdast, HTML strings or hast, how errors are reported) stay in each plugin.
  */
 import { WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
-import { render as renderDiagram, type RenderResult } from './render.js';
+import { render as renderDiagram, svgLengthOf, type RenderResult } from './render.js';
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
 import { shortHash } from './describe.js';
@@ -115,8 +115,7 @@ export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: 
     render: (source, o) => {
       if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
       const result = draw(source, o);
-      const svg = typeof result === 'string' ? result : (result as { svg?: unknown } | null)?.svg;
-      pageBytes += typeof svg === 'string' ? svg.length : 0;
+      pageBytes += svgLengthOf(result);
       if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
       return result;
     },

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The `wiregram` command as a bundle (run after `tsc -b`): dist/bundle/wiregram.js is one file holding the
+// dispatcher and everything `render` and `check` run (CLI, core, layout, svg), so a command starts with one module
+// load instead of resolving ~90 dist files. What only some commands use stays in chunks loaded on demand, through
+// the dynamic imports already in the code: the PDF backend (deck, render --format pdf), the capture reader
+// (`capture` statements, import) and the watcher (chokidar). Third-party packages stay external (resolved from
+// node_modules at run time, as the package's dependencies); source maps chain back to src/*.ts.
+//
+// Third-party code stays out of the file: what only PDF and watch need is loaded when used — pdfkit (required on
+// the first PDF document), fontkit and the font files (on the first font), chokidar (--watch) — and yaml, which
+// the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that requires
+// it on the first call: 255 KB that `render` and `check` would otherwise parse on every start.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+const outdir = join(here, 'dist', 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+const LAZY_EXTERNAL = new Set(['pdfkit', 'fontkit', '@embedpdf/fonts-sc', 'chokidar', 'yaml']);
+// The names the core imports from yaml (core/src/header/parse.ts), each loading yaml on first use.
+const YAML_SHIM = `const load = () => require('yaml');
+export function parseDocument(...args) { return load().parseDocument(...args); }
+export function LineCounter(...args) { return new (load().LineCounter)(...args); }`;
+const packageName = (path) => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
+const result = await build({
+  entryPoints: { wiregram: join(here, 'dist', 'main.js') },
+  outdir,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  // Bundled CommonJS (yaml's Node build) requires Node's built-ins by name: give the module a `require`.
+  banner: { js: "import { createRequire as __wgCreateRequire } from 'node:module';\nconst require = __wgCreateRequire(import.meta.url);" },
+  plugins: [
+    {
+      name: 'lazy-externals',
+      setup(b) {
+        b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy' ? { path: 'yaml', external: true } : { path: 'yaml', namespace: 'lazy' }));
+        b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({ contents: YAML_SHIM, loader: 'js', resolveDir: here }));
+        b.onResolve({ filter: /^[^./]/ }, (args) => (LAZY_EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
+      },
+    },
+  ],
+});
+// A dependency the bundle imports must be one the package declares, or an npm install would not find it.
+const declared = new Set(Object.keys(pkg.dependencies ?? {}));
+const missing = new Set();
+for (const out of Object.values(result.metafile.outputs)) {
+  for (const imp of out.imports) {
+    if (!imp.external || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
+    if (!declared.has(packageName(imp.path))) missing.add(packageName(imp.path));
+  }
+}
+if (missing.size) {
+  console.error(`packages/cli/scripts/bundle.mjs: the bundle imports ${[...missing].join(', ')}, which packages/cli/package.json does not list in dependencies`);
+  process.exit(1);
+}
+if (process.env.WG_META) {
+  const sizes = new Map();
+  for (const [path, info] of Object.entries(result.metafile.outputs['packages/cli/dist/bundle/wiregram.js']?.inputs ?? Object.values(result.metafile.outputs)[0].inputs)) {
+    const key = process.env.WG_META === 'files' ? path : path.replace(/.*node_modules\/\.pnpm\/([^/]+)\/.*/, '$1').replace(/^packages\/([^/]+)\/.*/, 'wg:$1').replace(/^\.\.\/([^/]+)\/.*/, 'wg:$1');
+    sizes.set(key, (sizes.get(key) ?? 0) + info.bytesInOutput);
+  }
+  console.log([...sizes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${(v / 1024).toFixed(0).padStart(6)} KB ${k}`).join('\n'));
+}

@@ -167,6 +167,50 @@ function plainLayout(font: FontkitFont): FontkitFont {
 }
 
 let builtinSet: FontSet | null = null;
+let latinSet: FontSet | null = null;
+
+/**
+ * The first code point the Latin cut of the built-in font leaves out (scripts/latin-fonts.sh): below it, the
+ * cut maps exactly what the full font maps, with the same outlines and advances.
+ */
+const LATIN_END = 0x2e80;
+
+/**
+ * The built-in font's non-CJK part, `fonts/NotoSansHans-Latin-{Regular,Bold}.otf` of this package (120 KB each
+ * against 8 MB): the same PostScript names, metrics, advances and outlines for every code point below U+2E80.
+ */
+export function builtinLatinFonts(): FontSet {
+  if (!latinSet) {
+    const regularPath = require.resolve('@wiregram/pdf/fonts/NotoSansHans-Latin-Regular.otf');
+    const boldPath = require.resolve('@wiregram/pdf/fonts/NotoSansHans-Latin-Bold.otf');
+    let bold: FontkitFont | null = null;
+    latinSet = {
+      key: 'builtin-latin',
+      name: 'Noto Sans Hans',
+      regular: loadFontFile(regularPath),
+      get bold() {
+        bold ??= loadFontFile(boldPath);
+        return bold;
+      },
+      builtin: true,
+      regularPath,
+      boldPath,
+    };
+  }
+  return latinSet;
+}
+
+/**
+ * The built-in fonts for a document with these texts: the Latin cut when every character is below U+2E80 —
+ * the full 8 MB font is then never read or parsed — else the full font (CJK, or a character neither has, which
+ * `checkGlyphs` then reports the same way).
+ */
+export function builtinFontsFor(texts: Iterable<{ text: string }>): FontSet {
+  for (const t of texts) {
+    for (let i = 0; i < t.text.length; i++) if (t.text.charCodeAt(i) >= LATIN_END) return builtinFonts();
+  }
+  return builtinLatinFonts();
+}
 
 /** The built-in pair. The regular face is loaded on first use; the bold face only when bold text is drawn. */
 export function builtinFonts(): FontSet {
@@ -210,8 +254,9 @@ export function userFonts(option: FontOption): FontSet {
   };
 }
 
-export function resolveFonts(option: FontOption | undefined | null): FontSet {
-  return option == null ? builtinFonts() : userFonts(option);
+/** The user's fonts, or the built-in ones that cover `texts` (see builtinFontsFor). */
+export function resolveFonts(option: FontOption | undefined | null, texts: Iterable<{ text: string }> = []): FontSet {
+  return option == null ? builtinFontsFor(texts) : userFonts(option);
 }
 
 function describe(ch: string): string {

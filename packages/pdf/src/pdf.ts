@@ -138,7 +138,7 @@ function sceneTitle(scene: Scene, option: PdfOptions['title']): string | null {
   return null;
 }
 
-function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont): PageGeometry {
+function pageGeometry(scene: Scene, options: PdfOptions, fonts: FontSet): PageGeometry {
   const size = options.pageSize ?? 'fit';
   const slide = size === '16:9' || size === '4:3';
   const margin = options.margin ?? (size === 'fit' ? 18 : 36);
@@ -149,12 +149,14 @@ function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont)
   const w = Math.max(scene.width, 1);
   const h = Math.max(scene.height - cropTop, 1);
   const maxScale = (options.maxScale ?? (slide ? 2 : 1)) * PX_TO_PT;
-  const ascent = (titleFont.ascent / titleFont.unitsPerEm) * titleSize;
+  // The title's face is read only when there is a title: the bold face is otherwise never loaded.
+  const titleFont = title ? (fonts.bold ?? fonts.regular) : null;
+  const ascent = titleFont ? (titleFont.ascent / titleFont.unitsPerEm) * titleSize : 0;
 
   if (size === 'fit') {
     // No page to fit into: maxScale is the zoom (1 = natural size).
     const scale = maxScale;
-    const titleWidth = title ? measureWith(titleFont, title, titleSize) : 0;
+    const titleWidth = titleFont ? measureWith(titleFont, title!, titleSize) : 0;
     const width = Math.max(w * scale, titleWidth) + 2 * margin;
     const height = h * scale + titleBand + 2 * margin;
     return {
@@ -683,7 +685,6 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   }
   scenes.forEach(checkScene);
   checkOptions(options);
-  const fonts = resolveFonts(options.font);
   const palette = themePalette(options.theme);
 
   const texts: Array<{ text: string; fontWeight: 'normal' | 'bold' }> = [];
@@ -692,6 +693,8 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
     const title = sceneTitle(scene, options.title);
     if (title) texts.push({ text: title, fontWeight: 'bold' });
   }
+  // Latin-only text is drawn from the built-in font's Latin cut: the CJK font is not parsed at all.
+  const fonts = resolveFonts(options.font, texts);
   checkGlyphs(fonts, texts);
   const usesBold = texts.some((t) => t.fontWeight === 'bold');
 
@@ -740,7 +743,7 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   let diagram = 0;
   for (const page of pages) {
     let whole = geometries.get(page.scene);
-    if (!whole) geometries.set(page.scene, (whole = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular)));
+    if (!whole) geometries.set(page.scene, (whole = pageGeometry(page.scene, options, fonts)));
     const parts = splitPages(page.scene, page.step, whole, options, plans);
     pageCount += parts.length;
     if (pageCount > maxPages) throw tooManyPages(maxPages, options.steps === true);

@@ -20,12 +20,69 @@ const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 const outdir = join(here, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
-const LAZY_EXTERNAL = new Set(['pdfkit', 'fontkit', '@embedpdf/fonts-sc', 'chokidar', 'yaml']);
+const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', 'chokidar', 'yaml']);
 // The names the core imports from yaml (core/src/header/parse.ts), each loading yaml on first use.
 const YAML_SHIM = `const load = () => require('yaml');
 export function parseDocument(...args) { return load().parseDocument(...args); }
 export function LineCounter(...args) { return new (load().LineCounter)(...args); }`;
 const packageName = (path) => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
+const PDF_DEPS_LOADER = `import { createRequire } from 'node:module';
+let deps;
+const load = () => (deps ??= createRequire(import.meta.url)('./pdfkit.cjs'));
+export const loadPdfkit = () => load().PDFDocument;
+export const loadFontkit = () => load().fontkit;`;
+
+/**
+ * dist/bundle/pdfkit.cjs: pdfkit and fontkit with their dependencies in one CommonJS file, required by the PDF
+ * code on its first document (one file instead of ~60 to resolve and compile). Two stand-ins keep what wiregram
+ * never uses unloaded, as far as pdfkit allows: its AES code (@noble/ciphers, for encrypted PDFs; it computes
+ * tables when loaded) is evaluated on the first call, and every Unicode trie (fontkit's shaping data, linebreak's
+ * classes — inflated when their modules load) is inflated on its first look-up; wiregram neither shapes nor wraps.
+ * fontkit's WOFF2 decoder (brotli, with a 2 MB dictionary) is left out: wiregram refuses WOFF2 fonts itself.
+ */
+async function bundlePdfkit() {
+  const pdfRoot = join(here, '..', 'pdf');
+  const lazy = {
+    // The real module is required by absolute path from the stand-in, so each importer keeps its own version.
+    'unicode-trie': (real) => `const load = () => require(${JSON.stringify(real)});
+module.exports = class LazyUnicodeTrie {
+  constructor(data) { this.data = data; this.trie = null; }
+  get(codePoint) { return (this.trie ??= new (load())(this.data)).get(codePoint); }
+};`,
+    // WOFF2 only, which loadFontFile refuses before fontkit sees the bytes: its 2 MB dictionary stays out.
+    'brotli/decompress.js': () => `module.exports = () => { throw new Error('WOFF2 fonts are not supported'); };`,
+    '@noble/ciphers/aes': (real) => `const load = () => require(${JSON.stringify(real)});
+exports.cbc = (...args) => load().cbc(...args);
+exports.ecb = (...args) => load().ecb(...args);`,
+  };
+  return build({
+    stdin: { contents: "module.exports = { PDFDocument: require('pdfkit'), fontkit: require('fontkit') };", resolveDir: pdfRoot, sourcefile: 'pdfkit-entry.cjs' },
+    outfile: join(outdir, 'pdfkit.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [
+      {
+        name: 'lazy-stand-ins',
+        setup(b) {
+          b.onResolve({ filter: /^(unicode-trie|@noble\/ciphers\/aes|brotli\/decompress\.js)$/ }, async (args) => {
+            if (args.pluginData?.real) return undefined; // the look-up below
+            const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+            if (real.errors.length) return { errors: real.errors };
+            return { path: real.path, namespace: 'lazy', pluginData: { name: args.path } };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: lazy[args.pluginData.name](args.path), loader: 'js', resolveDir: dirname(args.path) }));
+        },
+      },
+    ],
+  });
+}
+
 const result = await build({
   entryPoints: { wiregram: join(here, 'dist', 'main.js') },
   outdir,
@@ -44,6 +101,8 @@ const result = await build({
     {
       name: 'lazy-externals',
       setup(b) {
+        // @wiregram/pdf's only way to pdfkit and fontkit (packages/pdf/src/deps.ts): here, the one-file copy below.
+        b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js' }));
         b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy' ? { path: 'yaml', external: true } : { path: 'yaml', namespace: 'lazy' }));
         b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({ contents: YAML_SHIM, loader: 'js', resolveDir: here }));
         b.onResolve({ filter: /^[^./]/ }, (args) => (LAZY_EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
@@ -51,10 +110,11 @@ const result = await build({
     },
   ],
 });
+const pdfkitResult = await bundlePdfkit();
 // A dependency the bundle imports must be one the package declares, or an npm install would not find it.
 const declared = new Set(Object.keys(pkg.dependencies ?? {}));
 const missing = new Set();
-for (const out of Object.values(result.metafile.outputs)) {
+for (const out of [...Object.values(result.metafile.outputs), ...Object.values(pdfkitResult.metafile.outputs)]) {
   for (const imp of out.imports) {
     if (!imp.external || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
     if (!declared.has(packageName(imp.path))) missing.add(packageName(imp.path));

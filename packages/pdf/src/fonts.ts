@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { WiregramError } from '@wiregram/core';
 import { FONT, type FontWeight } from '@wiregram/layout';
 import { flattenSubsets } from './cff.js';
+import { loadFontkit } from './deps.js';
 
 const require = createRequire(import.meta.url);
 
@@ -44,8 +45,7 @@ interface Fontkit {
 
 let fontkitModule: Fontkit | null = null;
 function fontkit(): Fontkit {
-  // fontkit is CommonJS-first; createRequire keeps this file free of ambient module declarations.
-  fontkitModule ??= require('fontkit') as Fontkit;
+  fontkitModule ??= loadFontkit() as Fontkit;
   return fontkitModule;
 }
 
@@ -166,26 +166,39 @@ function plainLayout(font: FontkitFont): FontkitFont {
   return plain;
 }
 
-let builtinSet: FontSet | null = null;
-let latinSet: FontSet | null = null;
-
 /**
  * The first code point the Latin cut of the built-in font leaves out (scripts/latin-fonts.sh): below it, the
  * cut maps exactly what the full font maps, with the same outlines and advances.
  */
 const LATIN_END = 0x2e80;
+const LATIN = 'NotoSansHans-Latin-{weight}.otf';
 
 /**
- * The built-in font's non-CJK part, `fonts/NotoSansHans-Latin-{Regular,Bold}.otf` of this package (120 KB each
- * against 8 MB): the same PostScript names, metrics, advances and outlines for every code point below U+2E80.
+ * A built-in face: the full font (`@embedpdf/fonts-sc`, 8 MB, Latin + CJK) or its non-CJK cut
+ * (`fonts/NotoSansHans-Latin-{Regular,Bold}.otf` of this package, 120 KB): the same PostScript name, metrics,
+ * advances and outlines for every code point below U+2E80.
  */
-export function builtinLatinFonts(): FontSet {
-  if (!latinSet) {
-    const regularPath = require.resolve('@wiregram/pdf/fonts/NotoSansHans-Latin-Regular.otf');
-    const boldPath = require.resolve('@wiregram/pdf/fonts/NotoSansHans-Latin-Bold.otf');
+function builtinPath(weight: FontWeight, latin: boolean): string {
+  if (!latin) return builtinFontPath(weight);
+  const file = LATIN.replace('{weight}', weight === 'bold' ? 'Bold' : 'Regular');
+  return require.resolve(`@wiregram/pdf/fonts/${file}`);
+}
+
+const builtinSets = new Map<string, FontSet>();
+
+/**
+ * The built-in pair. Each face is the Latin cut when `latin` says so for it — the 8 MB font is then never read
+ * or parsed for that face — else the full font. A face is loaded on first use (bold only when bold text is drawn).
+ */
+export function builtinFonts(latin: { regular: boolean; bold: boolean } = { regular: false, bold: false }): FontSet {
+  const key = `builtin:${latin.regular ? 'latin' : 'full'}:${latin.bold ? 'latin' : 'full'}`;
+  let set = builtinSets.get(key);
+  if (!set) {
+    const regularPath = builtinPath('normal', latin.regular);
+    const boldPath = builtinPath('bold', latin.bold);
     let bold: FontkitFont | null = null;
-    latinSet = {
-      key: 'builtin-latin',
+    set = {
+      key,
       name: 'Noto Sans Hans',
       regular: loadFontFile(regularPath),
       get bold() {
@@ -196,43 +209,29 @@ export function builtinLatinFonts(): FontSet {
       regularPath,
       boldPath,
     };
+    builtinSets.set(key, set);
   }
-  return latinSet;
+  return set;
 }
 
 /**
- * The built-in fonts for a document with these texts: the Latin cut when every character is below U+2E80 —
- * the full 8 MB font is then never read or parsed — else the full font (CJK, or a character neither has, which
- * `checkGlyphs` then reports the same way).
+ * The built-in fonts for a document with these texts: a face whose texts are all below U+2E80 comes from the
+ * Latin cut; a face with CJK (or with a character neither file has, which `checkGlyphs` then reports the same
+ * way) from the full font. Latin-only documents never parse the CJK font.
  */
-export function builtinFontsFor(texts: Iterable<{ text: string }>): FontSet {
+export function builtinFontsFor(texts: Iterable<{ text: string; fontWeight?: FontWeight }>): FontSet {
+  const latin = { regular: true, bold: true };
   for (const t of texts) {
-    for (let i = 0; i < t.text.length; i++) if (t.text.charCodeAt(i) >= LATIN_END) return builtinFonts();
+    const face = t.fontWeight === 'bold' ? 'bold' : 'regular';
+    if (!latin[face]) continue;
+    for (let i = 0; i < t.text.length; i++) {
+      if (t.text.charCodeAt(i) >= LATIN_END) {
+        latin[face] = false;
+        break;
+      }
+    }
   }
-  return builtinLatinFonts();
-}
-
-/** The built-in pair. The regular face is loaded on first use; the bold face only when bold text is drawn. */
-export function builtinFonts(): FontSet {
-  if (!builtinSet) {
-    const regularPath = builtinFontPath('normal');
-    const boldPath = builtinFontPath('bold');
-    let bold: FontkitFont | null = null;
-    const set: FontSet = {
-      key: 'builtin',
-      name: 'Noto Sans Hans',
-      regular: loadFontFile(regularPath),
-      get bold() {
-        bold ??= loadFontFile(boldPath);
-        return bold;
-      },
-      builtin: true,
-      regularPath,
-      boldPath,
-    };
-    builtinSet = set;
-  }
-  return builtinSet;
+  return builtinFonts(latin);
 }
 
 export function userFonts(option: FontOption): FontSet {
@@ -255,7 +254,7 @@ export function userFonts(option: FontOption): FontSet {
 }
 
 /** The user's fonts, or the built-in ones that cover `texts` (see builtinFontsFor). */
-export function resolveFonts(option: FontOption | undefined | null, texts: Iterable<{ text: string }> = []): FontSet {
+export function resolveFonts(option: FontOption | undefined | null, texts: Iterable<{ text: string; fontWeight?: FontWeight }> = []): FontSet {
   return option == null ? builtinFontsFor(texts) : userFonts(option);
 }
 

@@ -4,8 +4,8 @@
  * (0.75 pt per px at natural size, scaled to fit the page).
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type PDFDocumentClass from 'pdfkit';
+import { loadPdfkit } from './deps.js';
 import { suggest, WiregramError, withWiregramErrors } from '@wiregram/core';
 import { anchorShift, itemBox, type Palette, type Scene, type SceneItem, type SceneText, type ThemeName } from '@wiregram/layout';
 import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
@@ -600,7 +600,7 @@ let sink: { chunks: Uint8Array[]; ended: boolean } | null = null;
  */
 let collecting: ReturnType<typeof defineCollectingDocument> | null = null;
 function collectingDocument(): ReturnType<typeof defineCollectingDocument> {
-  collecting ??= defineCollectingDocument(createRequire(import.meta.url)('pdfkit') as typeof PDFDocumentClass);
+  collecting ??= defineCollectingDocument(loadPdfkit());
   return collecting;
 }
 

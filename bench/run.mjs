@@ -29,6 +29,17 @@ mkdirSync(outDir, { recursive: true });
 const figuresFile = join(outDir, 'figures.jsonl');
 rmSync(figuresFile, { force: true });
 const loadStart = loadavg()[0];
+/** `node -e 0`, median of 9 fresh processes: the floor of every cold figure, and a gauge of the machine's load. */
+function nodeFloor() {
+  const ts = [];
+  for (let i = 0; i < 9; i++) {
+    const t0 = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return ts.sort((a, b) => a - b)[4];
+}
+const floorStart = nodeFloor();
 let failed = 0;
 for (const file of scripts) {
   console.log(`\n## ${file}\n`);
@@ -45,8 +56,8 @@ const commit = (() => {
     return 'unknown';
   }
 })();
-const machine = { node: process.version, cpus: cpus().length, loadStart, loadEnd: loadavg()[0], date: new Date().toISOString(), commit };
-console.log(`\n## summary (commit ${commit}, node ${machine.node}, ${machine.cpus} cores, load average ${loadStart.toFixed(1)} → ${machine.loadEnd.toFixed(1)})\n`);
+const machine = { node: process.version, cpus: cpus().length, loadStart, loadEnd: loadavg()[0], nodeFloorMs: [floorStart, nodeFloor()], date: new Date().toISOString(), commit };
+console.log(`\n## summary (commit ${commit}, node ${machine.node}, ${machine.cpus} cores, load average ${loadStart.toFixed(1)} → ${machine.loadEnd.toFixed(1)}; node -e 0: ${machine.nodeFloorMs.map((m) => m.toFixed(1)).join(' ms → ')} ms)\n`);
 console.log('| figure | wiregram | yardstick | yardstick value | ratio | target | met |');
 console.log('| --- | ---: | --- | ---: | ---: | ---: | --- |');
 for (const f of figures) {

@@ -139,6 +139,23 @@ export function loadFontFile(spec: string): FontkitFont {
 class FaceMissing extends Error {}
 
 /**
+ * `glyphForCodePoint` without fontkit's Unicode look-ups: a new fontkit glyph classifies its code points as marks
+ * or not (for shaping, which wiregram does not do), and the first such look-up inflates a 1 MB Unicode table —
+ * the largest single cost of a Latin page. The glyph comes from the same cmap and the same glyph cache; its
+ * `codePoints` (what pdfkit writes into the ToUnicode map) are set as glyphForCodePoint would set them.
+ * fontkit is pinned (2.0.4); without the cmap processor this is glyphForCodePoint itself.
+ */
+function glyphLookup(font: FontkitFont): (codePoint: number) => FontkitGlyph {
+  const f = font as unknown as { _cmapProcessor?: { lookup(cp: number): number }; getGlyph?(gid: number): FontkitGlyph };
+  if (typeof f._cmapProcessor?.lookup !== 'function' || typeof f.getGlyph !== 'function') return (cp) => font.glyphForCodePoint(cp);
+  return (cp) => {
+    const glyph = f.getGlyph!(f._cmapProcessor!.lookup(cp));
+    if (glyph.codePoints.length === 0) glyph.codePoints = [cp];
+    return glyph;
+  };
+}
+
+/**
  * The font as pdfkit sees it: glyphs mapped one per character with their advance widths, no OpenType shaping.
  * That is exactly how the layout measured the text (advance widths, no kerning), so a label is as wide in
  * the PDF as the space reserved for it; there are no ligatures (copy-paste and search see the letters
@@ -147,6 +164,7 @@ class FaceMissing extends Error {}
  */
 function plainLayout(font: FontkitFont): FontkitFont {
   const plain = Object.create(font) as FontkitFont;
+  const glyphFor = glyphLookup(font);
   plain.layout = (text: string): GlyphRun => {
     const glyphs: FontkitGlyph[] = [];
     const positions: GlyphRun['positions'] = [];
@@ -156,7 +174,7 @@ function plainLayout(font: FontkitFont): FontkitFont {
       // Controls and invisible format characters (tab, ZWJ, BOM, …) have no glyph to draw: skip them
       // rather than print the font's empty box.
       if (INVISIBLE.test(ch) && !font.hasGlyphForCodePoint(cp)) continue;
-      const glyph = font.glyphForCodePoint(cp);
+      const glyph = glyphFor(cp);
       glyphs.push(glyph);
       positions.push({ xAdvance: glyph.advanceWidth, yAdvance: 0, xOffset: 0, yOffset: 0 });
       advanceWidth += glyph.advanceWidth;

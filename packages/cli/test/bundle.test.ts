@@ -50,9 +50,9 @@ describe('the bundled CLI', () => {
     const latin = loads(['deck', 'latin.tcpseq', '-o', 'latin.pdf', '-q'], dir);
     expect(latin).toContain('require ./pdfkit.cjs');
     const fonts = (lines: string[]) => lines.filter((l) => l.startsWith('read ')).map((l) => l.replace(/.*\//, '')).sort();
-    expect(fonts(latin)).toEqual(['NotoSansHans-Latin-Bold.otf', 'NotoSansHans-Latin-Regular.otf']);
+    expect(fonts(latin)).toEqual(['WiregramLatinCut-Bold.otf', 'WiregramLatinCut-Regular.otf']);
     // The seed handshake: CJK title and participant names (bold), Latin labels and states (regular).
-    expect(fonts(loads(['deck', 'cjk.tcpseq', '-o', 'cjk.pdf', '-q'], dir))).toEqual(['NotoSansHans-Bold.otf', 'NotoSansHans-Latin-Regular.otf']);
+    expect(fonts(loads(['deck', 'cjk.tcpseq', '-o', 'cjk.pdf', '-q'], dir))).toEqual(['NotoSansHans-Bold.otf', 'WiregramLatinCut-Regular.otf']);
   });
 
   it('draws byte for byte what the unbundled CLI draws (SVG and PDF)', () => {

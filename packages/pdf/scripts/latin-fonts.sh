@@ -1,9 +1,9 @@
 #!/bin/sh
-# Regenerates fonts/NotoSansHans-Latin-{Regular,Bold}.otf: the non-CJK part of the built-in font (the code points
+# Regenerates fonts/WiregramLatinCut-{Regular,Bold}.otf: the non-CJK part of the built-in font (the code points
 # below U+2E80 that Noto Sans Hans draws: Latin, Greek, Cyrillic, punctuation, arrows, maths, symbols), cut out of
 # @embedpdf/fonts-sc's OTFs with fontTools' pyftsubset (Debian: python3-fonttools). Outlines, advance widths,
 # vertical metrics and names are the full font's; only glyphs, GSUB/GPOS (wiregram does not shape) and the
-# vertical tables are left out. A PDF whose text is all in these files embeds from them and never parses the
+# vertical tables are left out, and the names (latin-fonts.py: the original's name is reserved for it). A PDF whose text is all in these files embeds from them and never parses the
 # 8 MB CJK font (see src/fonts.ts). test/latin-fonts.test.ts checks every glyph against the full font.
 # Usage (from the repo root): sh packages/pdf/scripts/latin-fonts.sh
 set -eu
@@ -14,6 +14,7 @@ for weight in Regular Bold; do
     --unicodes='U+0020-2E7F' \
     --layout-features='' --drop-tables+=GSUB,GPOS,GDEF,BASE,VORG,vhea,vmtx,DSIG \
     --name-IDs='*' --name-languages='*' --notdef-outline --desubroutinize \
-    --output-file="$here/fonts/NotoSansHans-Latin-$weight.otf"
+    --output-file="$here/fonts/WiregramLatinCut-$weight.otf"
+  python3 "$here/scripts/latin-fonts.py" "$here/fonts/WiregramLatinCut-$weight.otf" "$src/NotoSansHans-$weight.otf" "$here/fonts/names.json"
 done
 ls -l "$here/fonts"

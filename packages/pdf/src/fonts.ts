@@ -189,17 +189,55 @@ function plainLayout(font: FontkitFont): FontkitFont {
  * cut maps exactly what the full font maps, with the same outlines and advances.
  */
 const LATIN_END = 0x2e80;
-const LATIN = 'NotoSansHans-Latin-{weight}.otf';
+const LATIN = 'WiregramLatinCut-{weight}.otf';
+
+/** What fonts/names.json records for a cut: the original font's names (scripts/latin-fonts.py). */
+interface OriginalNames {
+  postscriptName: string;
+  familyName: string;
+  fullName: string;
+  cffFontName: string;
+  cffStrings: Record<string, string>;
+}
+
+/**
+ * The cut carries a name of its own (the original's name is reserved for the original); the glyphs it embeds are
+ * the original's, so the loaded font gets the original's names back: a PDF names the embedded subset exactly as
+ * when it embeds from the full font (PostScript name, CFF FontName, FullName and FamilyName strings).
+ */
+function withOriginalNames(font: FontkitFont, file: string): FontkitFont {
+  const names = (require('@wiregram/pdf/fonts/names.json') as Record<string, OriginalNames>)[file];
+  const cff = (font as unknown as { 'CFF '?: { nameIndex: string[]; stringIndex: string[]; topDict: Record<string, unknown>; string(sid: unknown): string } })['CFF '];
+  if (!names || !cff || (font as { __wgNamed?: boolean }).__wgNamed) return font;
+  cff.nameIndex[0] = names.cffFontName;
+  for (const [key, value] of Object.entries(names.cffStrings)) {
+    const at = cff.stringIndex.indexOf(cff.string(cff.topDict[key]));
+    if (at >= 0) cff.stringIndex[at] = value;
+  }
+  Object.defineProperties(font, {
+    postscriptName: { value: names.postscriptName },
+    familyName: { value: names.familyName },
+    fullName: { value: names.fullName },
+    __wgNamed: { value: true },
+  });
+  return font;
+}
 
 /**
  * A built-in face: the full font (`@embedpdf/fonts-sc`, 8 MB, Latin + CJK) or its non-CJK cut
- * (`fonts/NotoSansHans-Latin-{Regular,Bold}.otf` of this package, 120 KB): the same PostScript name, metrics,
+ * (`fonts/WiregramLatinCut-{Regular,Bold}.otf` of this package, 120 KB, named apart from the original): the same PostScript name, metrics,
  * advances and outlines for every code point below U+2E80.
  */
 function builtinPath(weight: FontWeight, latin: boolean): string {
   if (!latin) return builtinFontPath(weight);
-  const file = LATIN.replace('{weight}', weight === 'bold' ? 'Bold' : 'Regular');
-  return require.resolve(`@wiregram/pdf/fonts/${file}`);
+  return require.resolve(`@wiregram/pdf/fonts/${latinFile(weight)}`);
+}
+
+const latinFile = (weight: FontWeight): string => LATIN.replace('{weight}', weight === 'bold' ? 'Bold' : 'Regular');
+
+function loadBuiltin(weight: FontWeight, latin: boolean, path: string): FontkitFont {
+  const font = loadFontFile(path);
+  return latin ? withOriginalNames(font, latinFile(weight)) : font;
 }
 
 const builtinSets = new Map<string, FontSet>();
@@ -218,9 +256,9 @@ export function builtinFonts(latin: { regular: boolean; bold: boolean } = { regu
     set = {
       key,
       name: 'Noto Sans Hans',
-      regular: loadFontFile(regularPath),
+      regular: loadBuiltin('normal', latin.regular, regularPath),
       get bold() {
-        bold ??= loadFontFile(boldPath);
+        bold ??= loadBuiltin('bold', latin.bold, boldPath);
         return bold;
       },
       builtin: true,

@@ -179,7 +179,7 @@ function markStyles(node: Element): void {
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops the build at set-up, not once per block.
-  const { render, block } = markdownHost(options, OWN_OPTIONS);
+  const { render, block } = markdownHost(options, OWN_OPTIONS, options.output === 'file' ? 'text' : 'tree');
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
   // A custom renderer's output (text or tree) is untrusted markup: parsed as a browser would and sanitized with
   // an SVG allowlist (@wiregram/sanitize). The built-in renderer's tree is mapped as is (it escapes author text).

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { scenesToPdf } from '../src/index.js';
 import { builtinFontPath, builtinFonts, builtinFontsFor } from '../src/fonts.js';
@@ -28,8 +27,23 @@ function fontPrograms(pdf: Uint8Array): string[] {
 }
 const LATIN_END = 0x2e80;
 
-type Font = fontkit.Font & { hasGlyphForCodePoint(cp: number): boolean; glyphForCodePoint(cp: number): fontkit.Glyph };
-const open = (path: string) => fontkit.create(readFileSync(path)) as unknown as Font;
+/** The part of a fontkit font this test reads (fontkit is loaded untyped, as the package itself loads it). */
+interface Font {
+  postscriptName: string;
+  familyName: string;
+  fullName: string;
+  unitsPerEm: number;
+  ascent: number;
+  descent: number;
+  capHeight: number;
+  xHeight: number;
+  italicAngle: number;
+  bbox: { minX: number; minY: number; maxX: number; maxY: number };
+  hasGlyphForCodePoint(cp: number): boolean;
+  glyphForCodePoint(cp: number): { advanceWidth: number; path: { toSVG(): string } };
+}
+const fontkit = require('fontkit') as { create(bytes: Uint8Array): Font };
+const open = (path: string): Font => fontkit.create(readFileSync(path));
 
 describe.each([
   ['normal', 'Regular'],

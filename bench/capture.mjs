@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { pcapHeader } from './lib.mjs';
+import { pcapHeader, record } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -194,5 +194,6 @@ for (const [name, s, rss] of rows) {
 }
 console.log(`\nin-process memory after 3 runs: heap ${mb(after.heapUsed)} (was ${mb(before.heapUsed)}), array buffers ${mb(after.arrayBuffers)} (was ${mb(before.arrayBuffers)})`);
 console.log(`same tcp.stream numbering as tshark: ${agree}`);
+record({ figure: `index ${PACKETS.toLocaleString('en-US')} packets, warm (in-process)`, value: best * 1000, unit: 'ms', yardstick: shark ? 'tshark -T fields -e tcp.stream' : null, yardstickValue: shark ? shark.seconds * 1000 : null });
 if (!haveTshark) console.log('tshark not installed: no comparison');
 if (process.env.WG_BENCH_KEEP !== '1') unlinkSync(file);

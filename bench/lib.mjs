@@ -2,7 +2,7 @@
 // packages' URLs, the timing loops and the Markdown table. The machine is shared, so every loop reports a
 // robust statistic (best or median of rounds) and collects garbage between rounds when run with --expose-gc.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -153,4 +153,26 @@ export function printTable(headers, rows) {
   console.log(`| ${headers.map((h) => h.replace(/:$/, '')).join(' | ')} |`);
   console.log(`| ${headers.map((h) => (h.endsWith(':') ? '---:' : '---')).join(' | ')} |`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+/**
+ * One figure for the summary `bench/run.mjs` prints after every script and writes to bench/out/ as JSON:
+ * `{ figure, value, unit, yardstick, yardstickValue, ratio, target, met }`. `ratio` is value / yardstick (for
+ * "faster than" figures pass `better: 'lower'`, the default; a target applies to the ratio unless `targetOn:
+ * 'value'`). Figures go to the file named by WG_BENCH_FIGURES (set by run.mjs); run alone, a script only prints.
+ */
+export function record({ figure, value, unit, yardstick = null, yardstickValue = null, ratio = null, target = null, targetOn = 'ratio', note = '' }) {
+  const file = process.env.WG_BENCH_FIGURES;
+  const r = ratio === false ? null : (ratio ?? (yardstickValue ? value / yardstickValue : null));
+  const checked = targetOn === 'value' ? value : r;
+  const met = target === null || checked === null ? null : checked <= target;
+  const entry = { script: process.argv[1]?.split('/').pop() ?? '', figure, value, unit, yardstick, yardstickValue, ratio: r, target, targetOn, met, note };
+  if (file) appendFileSync(file, JSON.stringify(entry) + '\n');
+  return entry;
+}
+
+/** Median of per-round ratios a[i] / b[i]: paired, so load that drifts between rounds cancels out. */
+export function pairedRatio(a, b) {
+  const n = Math.min(a.length, b.length);
+  return median(Array.from({ length: n }, (_, i) => a[i] / b[i]));
 }

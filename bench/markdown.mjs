@@ -4,7 +4,7 @@
 // (processSync), and markdown-it + markdown-it-wiregram. Prints ms per page and per diagram, and the ratio to
 // the same page with the blocks left as plain code (what the Markdown pipeline itself costs).
 // Run `npx -y pnpm@10 build` first.
-import { dist, medianOfRuns, printTable } from './lib.mjs';
+import { dist, median, medianOfRuns, printTable, record } from './lib.mjs';
 
 let remarkWiregram, markdownItWiregram;
 try {
@@ -71,4 +71,31 @@ printTable(
     return [r.label, `${r.median.toFixed(1)} (${r.min.toFixed(1)})`, diagrams ? (r.median / N).toFixed(3) : '–', (1000 / r.median).toFixed(1), `${(r.median / plain[kind]).toFixed(1)}×`];
   }),
 );
+// wiregram's share of the page (issue 18: ≤ 0.5 ms per diagram on both pipelines): the page with the plugin minus
+// the same page with plain code blocks, in pairs (one of each per round) of process CPU time, median over rounds.
+function share(withPlugin, plain, rounds = Math.max(runs * 3, 15)) {
+  const cpu = (fn) => {
+    const c = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1000;
+  };
+  for (let i = 0; i < 3; i++) withPlugin(), plain();
+  const diffs = [];
+  const plains = [];
+  for (let i = 0; i < rounds; i++) {
+    globalThis.gc?.();
+    const a = cpu(withPlugin);
+    globalThis.gc?.();
+    const b = cpu(plain);
+    diffs.push(a - b);
+    plains.push(b);
+  }
+  return { perDiagram: median(diffs) / N, plain: median(plains) };
+}
+const remarkShare = share(() => remarkPage(page, true), () => remarkPage(plainPage, false));
+const mdShare = share(() => mdPlugin.render(page), () => mdPlain.render(plainPage));
+console.log(`\nwiregram's share per diagram (CPU, paired with the plain page): remark ${remarkShare.perDiagram.toFixed(3)} ms, markdown-it ${mdShare.perDiagram.toFixed(3)} ms (target ≤ 0.5 ms)`);
+record({ figure: "wiregram's share of a 100-diagram page, remark", value: remarkShare.perDiagram, unit: 'ms/diagram', yardstick: 'remark page with plain code blocks (ms/page)', yardstickValue: remarkShare.plain, ratio: (remarkShare.perDiagram * N) / remarkShare.plain, target: 0.5, targetOn: 'value', note: 'CPU time, median of paired rounds' });
+record({ figure: "wiregram's share of a 100-diagram page, markdown-it", value: mdShare.perDiagram, unit: 'ms/diagram', yardstick: 'markdown-it page with plain code blocks (ms/page)', yardstickValue: mdShare.plain, ratio: (mdShare.perDiagram * N) / mdShare.plain, target: 0.5, targetOn: 'value', note: 'CPU time, median of paired rounds' });
 console.log(`\noutput: ${(check.length / 1024).toFixed(0)} KiB of HTML per page; mermaid-cli needs ≈1.9 s per diagram (ANCHORS.md), ≈190 s for this page.`);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dist, median as medianOf, medianOfBatches as timeIt, printTable, ROOT as root, SEED_HANDSHAKE as HANDSHAKE } from './lib.mjs';
+import { dist, median as medianOf, medianOfBatches as timeIt, printTable, record, ROOT as root, SEED_HANDSHAKE as HANDSHAKE } from './lib.mjs';
 
 const pdf = await import(dist('pdf'));
 const layout = await import(dist('layout'));
@@ -124,4 +124,6 @@ printTable(['case', 'ms/run:', 'pages/s:', 'µs/page:'], rows.map(([name, ms, pa
 if (chromium) console.log(`\nwiregram deck vs chromium print: ${fmt(chromium.deckMs / deckMs, 1)}× faster (chromium launch not included: ${fmt(chromium.launchMs, 0)} ms)`);
 console.log(`\ncold first page (fresh process, median of 5): import ${fmt(median('importMs'))} ms + first page incl. font load ${fmt(median('firstMs'))} ms` +
   ` (second page ${fmt(median('secondMs'))} ms); process wall ${fmt(median('wall'), 0)} ms; ${median('bytes')} bytes`);
+record({ figure: 'second page of a deck (fresh process, after the first)', value: median('secondMs'), unit: 'ms', yardstick: 'first page incl. font load', yardstickValue: median('firstMs'), target: 10, targetOn: 'value', note: 'median of 5 processes' });
+record({ figure: 'warm 20-page deck', value: deckMs, unit: 'ms', yardstick: chromium ? 'Chromium printing the same SVGs' : null, yardstickValue: chromium?.deckMs ?? null });
 if (chromium) console.log(`cold chromium: launch ${fmt(chromium.launchMs, 0)} ms before the first page`);

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BENCH_DIR as here, dist, gc, printTable, ROOT as root, SEED_HANDSHAKE as HANDSHAKE, SEED_WAVEHAND as WAVEHAND } from './lib.mjs';
+import { BENCH_DIR as here, dist, gc, printTable, record, ROOT as root, SEED_HANDSHAKE as HANDSHAKE, SEED_WAVEHAND as WAVEHAND } from './lib.mjs';
 
 const svgPkg = await import(dist('svg'));
 const { sceneToSvgElement } = await import(dist('svg', 'dom-entry.js'));
@@ -133,6 +133,11 @@ printTable(
 );
 console.log('\nBest of 9 interleaved rounds. Ratios > 1× mean wiregram is faster (competitor time / wiregram time). bit-field and bytefield-svg draw the');
 console.log('TCP header only; for the handshake and wavehand the ratio compares against their header time. Budget: < 1 ms warm.');
+for (const [figure, prefix] of [['warm TCP header, text → SVG', 'wiregram TCP header'], ['warm handshake, text → SVG', 'wiregram handshake'], ['warm wavehand, text → SVG', 'wiregram wavehand']]) {
+  const ms = byName(prefix);
+  if (ms !== null) record({ figure, value: ms * 1000, unit: 'µs', yardstick: bitfield ? 'bit-field TCP header' : null, yardstickValue: bitfield ? bitfield * 1000 : null });
+}
+if (bytefield && header) record({ figure: 'warm TCP header vs bytefield-svg', value: header * 1000, unit: 'µs', yardstick: 'bytefield-svg TCP header', yardstickValue: bytefield * 1000 });
 if (header && bitfield && bytefield && !(header < bitfield && header < bytefield)) {
   console.log('TARGET MISSED: the TCP header is not faster than both tools.');
 }

@@ -82,7 +82,8 @@ export function runtimeImports(code: string): Set<string> {
     /^\s*(?:import|export)\s[^;'"]*?\sfrom\s*['"]([^'"]+)['"]/gm,
     /^\s*import\s*['"]([^'"]+)['"]/gm,
     /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
-    /\brequire(?:\.resolve)?\(\s*['"]([^'"]+)['"]\s*\)/g,
+    // Bundles (esbuild) spell it `__require(…)`, or `require2(…)` for a renamed createRequire().
+    /(?:\b|__)require\d*(?:\.resolve)?\(\s*['"]([^'"]+)['"]\s*\)/g,
   ];
   for (const re of patterns) for (const m of text.matchAll(re)) {
     const pkg = packageOf(m[1]!);

@@ -32,12 +32,16 @@ export function nodeIo(): Io {
 export type CommandRunner = (args: ParsedArgs, io: Io) => Promise<number>;
 
 export function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  // dist/main.js and the bundle (dist/bundle/wiregram.js) sit at different depths below package.json.
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@wiregram/cli') return pkg.version ?? '0.0.0';
+    } catch {
+      // not this one
+    }
   }
+  return '0.0.0';
 }
 
 async function loadCommand(name: string): Promise<CommandRunner> {

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { WiregramError } from '@wiregram/core';
 import { FONT, type FontWeight } from '@wiregram/layout';
 import { flattenSubsets } from './cff.js';
+import { loadFontkit } from './deps.js';
 
 const require = createRequire(import.meta.url);
 
@@ -44,8 +45,7 @@ interface Fontkit {
 
 let fontkitModule: Fontkit | null = null;
 function fontkit(): Fontkit {
-  // fontkit is CommonJS-first; createRequire keeps this file free of ambient module declarations.
-  fontkitModule ??= require('fontkit') as Fontkit;
+  fontkitModule ??= loadFontkit() as Fontkit;
   return fontkitModule;
 }
 
@@ -139,6 +139,23 @@ export function loadFontFile(spec: string): FontkitFont {
 class FaceMissing extends Error {}
 
 /**
+ * `glyphForCodePoint` without fontkit's Unicode look-ups: a new fontkit glyph classifies its code points as marks
+ * or not (for shaping, which wiregram does not do), and the first such look-up inflates a 1 MB Unicode table —
+ * the largest single cost of a Latin page. The glyph comes from the same cmap and the same glyph cache; its
+ * `codePoints` (what pdfkit writes into the ToUnicode map) are set as glyphForCodePoint would set them.
+ * fontkit is pinned (2.0.4); without the cmap processor this is glyphForCodePoint itself.
+ */
+function glyphLookup(font: FontkitFont): (codePoint: number) => FontkitGlyph {
+  const f = font as unknown as { _cmapProcessor?: { lookup(cp: number): number }; getGlyph?(gid: number): FontkitGlyph };
+  if (typeof f._cmapProcessor?.lookup !== 'function' || typeof f.getGlyph !== 'function') return (cp) => font.glyphForCodePoint(cp);
+  return (cp) => {
+    const glyph = f.getGlyph!(f._cmapProcessor!.lookup(cp));
+    if (glyph.codePoints.length === 0) glyph.codePoints = [cp];
+    return glyph;
+  };
+}
+
+/**
  * The font as pdfkit sees it: glyphs mapped one per character with their advance widths, no OpenType shaping.
  * That is exactly how the layout measured the text (advance widths, no kerning), so a label is as wide in
  * the PDF as the space reserved for it; there are no ligatures (copy-paste and search see the letters
@@ -147,6 +164,7 @@ class FaceMissing extends Error {}
  */
 function plainLayout(font: FontkitFont): FontkitFont {
   const plain = Object.create(font) as FontkitFont;
+  const glyphFor = glyphLookup(font);
   plain.layout = (text: string): GlyphRun => {
     const glyphs: FontkitGlyph[] = [];
     const positions: GlyphRun['positions'] = [];
@@ -156,7 +174,7 @@ function plainLayout(font: FontkitFont): FontkitFont {
       // Controls and invisible format characters (tab, ZWJ, BOM, …) have no glyph to draw: skip them
       // rather than print the font's empty box.
       if (INVISIBLE.test(ch) && !font.hasGlyphForCodePoint(cp)) continue;
-      const glyph = font.glyphForCodePoint(cp);
+      const glyph = glyphFor(cp);
       glyphs.push(glyph);
       positions.push({ xAdvance: glyph.advanceWidth, yAdvance: 0, xOffset: 0, yOffset: 0 });
       advanceWidth += glyph.advanceWidth;
@@ -166,29 +184,110 @@ function plainLayout(font: FontkitFont): FontkitFont {
   return plain;
 }
 
-let builtinSet: FontSet | null = null;
+/**
+ * The first code point the Latin cut of the built-in font leaves out (scripts/latin-fonts.sh): below it, the
+ * cut maps exactly what the full font maps, with the same outlines and advances.
+ */
+const LATIN_END = 0x2e80;
+const LATIN = 'WiregramLatinCut-{weight}.otf';
 
-/** The built-in pair. The regular face is loaded on first use; the bold face only when bold text is drawn. */
-export function builtinFonts(): FontSet {
-  if (!builtinSet) {
-    const regularPath = builtinFontPath('normal');
-    const boldPath = builtinFontPath('bold');
+/** What fonts/names.json records for a cut: the original font's names (scripts/latin-fonts.py). */
+interface OriginalNames {
+  postscriptName: string;
+  familyName: string;
+  fullName: string;
+  cffFontName: string;
+  cffStrings: Record<string, string>;
+}
+
+/**
+ * The cut carries a name of its own (the original's name is reserved for the original); the glyphs it embeds are
+ * the original's, so the loaded font gets the original's names back: a PDF names the embedded subset exactly as
+ * when it embeds from the full font (PostScript name, CFF FontName, FullName and FamilyName strings).
+ */
+function withOriginalNames(font: FontkitFont, file: string): FontkitFont {
+  const names = (require('@wiregram/pdf/fonts/names.json') as Record<string, OriginalNames>)[file];
+  const cff = (font as unknown as { 'CFF '?: { nameIndex: string[]; stringIndex: string[]; topDict: Record<string, unknown>; string(sid: unknown): string } })['CFF '];
+  if (!names || !cff || (font as { __wgNamed?: boolean }).__wgNamed) return font;
+  cff.nameIndex[0] = names.cffFontName;
+  for (const [key, value] of Object.entries(names.cffStrings)) {
+    const at = cff.stringIndex.indexOf(cff.string(cff.topDict[key]));
+    if (at >= 0) cff.stringIndex[at] = value;
+  }
+  Object.defineProperties(font, {
+    postscriptName: { value: names.postscriptName },
+    familyName: { value: names.familyName },
+    fullName: { value: names.fullName },
+    __wgNamed: { value: true },
+  });
+  return font;
+}
+
+/**
+ * A built-in face: the full font (`@embedpdf/fonts-sc`, 8 MB, Latin + CJK) or its non-CJK cut
+ * (`fonts/WiregramLatinCut-{Regular,Bold}.otf` of this package, 120 KB, named apart from the original): the same PostScript name, metrics,
+ * advances and outlines for every code point below U+2E80.
+ */
+function builtinPath(weight: FontWeight, latin: boolean): string {
+  if (!latin) return builtinFontPath(weight);
+  return require.resolve(`@wiregram/pdf/fonts/${latinFile(weight)}`);
+}
+
+const latinFile = (weight: FontWeight): string => LATIN.replace('{weight}', weight === 'bold' ? 'Bold' : 'Regular');
+
+function loadBuiltin(weight: FontWeight, latin: boolean, path: string): FontkitFont {
+  const font = loadFontFile(path);
+  return latin ? withOriginalNames(font, latinFile(weight)) : font;
+}
+
+const builtinSets = new Map<string, FontSet>();
+
+/**
+ * The built-in pair. Each face is the Latin cut when `latin` says so for it — the 8 MB font is then never read
+ * or parsed for that face — else the full font. A face is loaded on first use (bold only when bold text is drawn).
+ */
+export function builtinFonts(latin: { regular: boolean; bold: boolean } = { regular: false, bold: false }): FontSet {
+  const key = `builtin:${latin.regular ? 'latin' : 'full'}:${latin.bold ? 'latin' : 'full'}`;
+  let set = builtinSets.get(key);
+  if (!set) {
+    const regularPath = builtinPath('normal', latin.regular);
+    const boldPath = builtinPath('bold', latin.bold);
     let bold: FontkitFont | null = null;
-    const set: FontSet = {
-      key: 'builtin',
+    set = {
+      key,
       name: 'Noto Sans Hans',
-      regular: loadFontFile(regularPath),
+      regular: loadBuiltin('normal', latin.regular, regularPath),
       get bold() {
-        bold ??= loadFontFile(boldPath);
+        bold ??= loadBuiltin('bold', latin.bold, boldPath);
         return bold;
       },
       builtin: true,
       regularPath,
       boldPath,
     };
-    builtinSet = set;
+    builtinSets.set(key, set);
   }
-  return builtinSet;
+  return set;
+}
+
+/**
+ * The built-in fonts for a document with these texts: a face whose texts are all below U+2E80 comes from the
+ * Latin cut; a face with CJK (or with a character neither file has, which `checkGlyphs` then reports the same
+ * way) from the full font. Latin-only documents never parse the CJK font.
+ */
+export function builtinFontsFor(texts: Iterable<{ text: string; fontWeight?: FontWeight }>): FontSet {
+  const latin = { regular: true, bold: true };
+  for (const t of texts) {
+    const face = t.fontWeight === 'bold' ? 'bold' : 'regular';
+    if (!latin[face]) continue;
+    for (let i = 0; i < t.text.length; i++) {
+      if (t.text.charCodeAt(i) >= LATIN_END) {
+        latin[face] = false;
+        break;
+      }
+    }
+  }
+  return builtinFonts(latin);
 }
 
 export function userFonts(option: FontOption): FontSet {
@@ -210,8 +309,9 @@ export function userFonts(option: FontOption): FontSet {
   };
 }
 
-export function resolveFonts(option: FontOption | undefined | null): FontSet {
-  return option == null ? builtinFonts() : userFonts(option);
+/** The user's fonts, or the built-in ones that cover `texts` (see builtinFontsFor). */
+export function resolveFonts(option: FontOption | undefined | null, texts: Iterable<{ text: string; fontWeight?: FontWeight }> = []): FontSet {
+  return option == null ? builtinFontsFor(texts) : userFonts(option);
 }
 
 function describe(ch: string): string {

@@ -4,7 +4,8 @@
  * (0.75 pt per px at natural size, scaled to fit the page).
  */
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
+import { loadPdfkit } from './deps.js';
 import { BudgetError, suggest, WiregramError, withWiregramErrors } from '@wiregram/core';
 import { anchorShift, itemBox, type Palette, type Scene, type SceneItem, type SceneText, type ThemeName } from '@wiregram/layout';
 import { checkGlyphs, measureWith, resolveFonts, type FontOption, type FontSet, type FontkitFont } from './fonts.js';
@@ -137,7 +138,7 @@ function sceneTitle(scene: Scene, option: PdfOptions['title']): string | null {
   return null;
 }
 
-function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont): PageGeometry {
+function pageGeometry(scene: Scene, options: PdfOptions, fonts: FontSet): PageGeometry {
   const size = options.pageSize ?? 'fit';
   const slide = size === '16:9' || size === '4:3';
   const margin = options.margin ?? (size === 'fit' ? 18 : 36);
@@ -148,12 +149,14 @@ function pageGeometry(scene: Scene, options: PdfOptions, titleFont: FontkitFont)
   const w = Math.max(scene.width, 1);
   const h = Math.max(scene.height - cropTop, 1);
   const maxScale = (options.maxScale ?? (slide ? 2 : 1)) * PX_TO_PT;
-  const ascent = (titleFont.ascent / titleFont.unitsPerEm) * titleSize;
+  // The title's face is read only when there is a title: the bold face is otherwise never loaded.
+  const titleFont = title ? (fonts.bold ?? fonts.regular) : null;
+  const ascent = titleFont ? (titleFont.ascent / titleFont.unitsPerEm) * titleSize : 0;
 
   if (size === 'fit') {
     // No page to fit into: maxScale is the zoom (1 = natural size).
     const scale = maxScale;
-    const titleWidth = title ? measureWith(titleFont, title, titleSize) : 0;
+    const titleWidth = titleFont ? measureWith(titleFont, title!, titleSize) : 0;
     const width = Math.max(w * scale, titleWidth) + 2 * margin;
     const height = h * scale + titleBand + 2 * margin;
     return {
@@ -590,28 +593,42 @@ export function pagesFor(scenes: readonly Scene[], steps: boolean): PageSpec[] {
  * later tick) keeps the API synchronous. The sink is set just before construction; nothing here is async.
  */
 let sink: { chunks: Uint8Array[]; ended: boolean } | null = null;
-class CollectingDocument extends PDFDocument {
-  // Undefined while pdfkit's constructor runs (fields initialise after super()); then it pins this document's sink.
-  private readonly collected: typeof sink | undefined = sink;
-  override push(chunk: unknown): boolean {
-    const target = this.collected ?? sink;
-    if (!target) return false;
-    if (chunk === null) target.ended = true;
-    else target.chunks.push(chunk as Uint8Array);
-    return true;
-  }
 
-  /**
-   * The trailer /ID: pdfkit derives it from the info dictionary (the same for every document with the same
-   * title). Hashing everything written before the trailer gives an ID that is stable for the same input and
-   * differs for different content.
-   */
-  _finalize(): void {
-    const hash = createHash('sha256');
-    for (const chunk of this.collected?.chunks ?? []) hash.update(chunk);
-    (this as unknown as { _id: Uint8Array })._id = new Uint8Array(hash.digest().subarray(0, 16));
-    (PDFDocument.prototype as unknown as { _finalize(this: PDFKit.PDFDocument): void })._finalize.call(this);
-  }
+/**
+ * pdfkit (and what it loads: fontkit, its crypto and image code) is required on the first document, not when
+ * this module is imported: a program that imports the package but draws no PDF — the CLI rendering SVG from
+ * a bundle that holds this code — never pays for it.
+ */
+let collecting: ReturnType<typeof defineCollectingDocument> | null = null;
+function collectingDocument(): ReturnType<typeof defineCollectingDocument> {
+  collecting ??= defineCollectingDocument(loadPdfkit());
+  return collecting;
+}
+
+function defineCollectingDocument(PDFDocument: typeof PDFDocumentClass) {
+  return class CollectingDocument extends PDFDocument {
+    // Undefined while pdfkit's constructor runs (fields initialise after super()); then it pins this document's sink.
+    private readonly collected: typeof sink | undefined = sink;
+    override push(chunk: unknown): boolean {
+      const target = this.collected ?? sink;
+      if (!target) return false;
+      if (chunk === null) target.ended = true;
+      else target.chunks.push(chunk as Uint8Array);
+      return true;
+    }
+
+    /**
+     * The trailer /ID: pdfkit derives it from the info dictionary (the same for every document with the same
+     * title). Hashing everything written before the trailer gives an ID that is stable for the same input and
+     * differs for different content.
+     */
+    _finalize(): void {
+      const hash = createHash('sha256');
+      for (const chunk of this.collected?.chunks ?? []) hash.update(chunk);
+      (this as unknown as { _id: Uint8Array })._id = new Uint8Array(hash.digest().subarray(0, 16));
+      (PDFDocument.prototype as unknown as { _finalize(this: PDFKit.PDFDocument): void })._finalize.call(this);
+    }
+  };
 }
 
 interface PdfkitEmbeddedFont {
@@ -669,7 +686,6 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   }
   scenes.forEach(checkScene);
   checkOptions(options);
-  const fonts = resolveFonts(options.font);
   const palette = themePalette(options.theme);
 
   const texts: Array<{ text: string; fontWeight: 'normal' | 'bold' }> = [];
@@ -678,6 +694,8 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
     const title = sceneTitle(scene, options.title);
     if (title) texts.push({ text: title, fontWeight: 'bold' });
   }
+  // Latin-only text is drawn from the built-in font's Latin cut: the CJK font is not parsed at all.
+  const fonts = resolveFonts(options.font, texts);
   checkGlyphs(fonts, texts);
   const usesBold = texts.some((t) => t.fontWeight === 'bold');
 
@@ -688,9 +706,9 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   const first = scenes[0]!;
   const written = { chunks: [] as Uint8Array[], ended: false };
   sink = written;
-  let doc: CollectingDocument;
+  let doc: InstanceType<ReturnType<typeof defineCollectingDocument>>;
   try {
-    doc = new CollectingDocument({
+    doc = new (collectingDocument())({
     autoFirstPage: false,
     // No default font: pdfkit would otherwise embed Helvetica's metrics object nobody uses.
     font: null as unknown as string,
@@ -726,7 +744,7 @@ function writePdf(scenes: readonly Scene[], options: PdfOptions): Uint8Array {
   let diagram = 0;
   for (const page of pages) {
     let whole = geometries.get(page.scene);
-    if (!whole) geometries.set(page.scene, (whole = pageGeometry(page.scene, options, fonts.bold ?? fonts.regular)));
+    if (!whole) geometries.set(page.scene, (whole = pageGeometry(page.scene, options, fonts)));
     const parts = splitPages(page.scene, page.step, whole, options, plans);
     pageCount += parts.length;
     if (pageCount > maxPages) throw tooManyPages(maxPages, options.steps === true);

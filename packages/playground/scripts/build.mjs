@@ -197,6 +197,10 @@ export async function buildPlayground(outDir, { docsHref = '../index.html' } = {
     const path = builtinFontPath(weight);
     copyFileSync(path, join(tmp, 'fonts', basename(path)));
   }
+  // The Latin cut (Latin-only faces are embedded from it) and its original names, as @wiregram/pdf reads them.
+  for (const file of ['WiregramLatinCut-Regular.otf', 'WiregramLatinCut-Bold.otf', 'names.json']) {
+    copyFileSync(join(root, 'packages', 'pdf', 'fonts', file), join(tmp, 'fonts', file));
+  }
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(dirname(outDir), { recursive: true });
   renameSync(tmp, outDir);

@@ -127,9 +127,23 @@ function isLanguage(lang: string | null | undefined): lang is DiagramLanguage {
 }
 
 const NO_WARNINGS: Diagnostic[] = [];
-function resultOf(result: RendererResult): { svg: string; warnings: Diagnostic[]; title: string | null; tree: SvgTreeNode | null } {
+interface BlockResult {
+  readonly svg: string;
+  warnings: Diagnostic[];
+  title: string | null;
+  tree: SvgTreeNode | null;
+}
+function resultOf(result: RendererResult): BlockResult {
   if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null };
-  return { svg: result.svg, warnings: result.warnings ?? NO_WARNINGS, title: result.title ?? null, tree: result.tree ?? null };
+  // `svg` is read only where text is wanted (output: 'file', no tree): the built-in renderer builds it lazily.
+  return {
+    get svg() {
+      return result.svg;
+    },
+    warnings: result.warnings ?? NO_WARNINGS,
+    title: result.title ?? null,
+    tree: result.tree ?? null,
+  };
 }
 
 /** The Markdown file on disk, absolute (vfile paths may be relative to `file.cwd`), or null. */
@@ -165,7 +179,7 @@ function markStyles(node: Element): void {
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops the build at set-up, not once per block.
-  const { render, block } = markdownHost(options, OWN_OPTIONS);
+  const { render, block } = markdownHost(options, OWN_OPTIONS, options.output === 'file' ? 'text' : 'tree');
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
   // A custom renderer's output (text or tree) is untrusted markup: parsed as a browser would and sanitized with
   // an SVG allowlist (@wiregram/sanitize). The built-in renderer's tree is mapped as is (it escapes author text).

@@ -159,8 +159,11 @@ export interface SvgParts {
   root: SvgNode;
   head: SvgNode[];
   body: SvgNode[];
-  /** The body, serialized (computed anyway for the id; the string path reuses it). */
-  bodyXml: string;
+  /**
+   * The body, serialized — only when the default id needed it (no idPrefix, no seed); `partsToXml` reuses it.
+   * A tree-only caller (remark-wiregram's hast) then never builds the string.
+   */
+  bodyXml: string | null;
 }
 
 /**
@@ -173,11 +176,8 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const darkClass = options.darkClass || null;
   const body: SvgNode[] = [];
   const roles = new Set<Role>();
-  let bodyXml = '';
   for (const item of scene.items) {
-    const node = itemNode(item);
-    body.push(node);
-    bodyXml += serialize(node);
+    body.push(itemNode(item));
     roles.add(item.role);
   }
   const w = num(Math.max(1, scene.width));
@@ -185,7 +185,8 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const title = cleanText(scene.title || 'wiregram diagram');
   const desc = cleanText(scene.description || '');
   const font = fontStack(scene.fontFamily);
-  const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ?? bodyXml].join('\u0000'));
+  let bodyXml: string | null = null;
+  const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ?? (bodyXml = serializeAll(body))].join('\u0000'));
   const head: SvgNode[] = [
     { name: 'title', attrs: [['id', id + '-title']], children: title },
     { name: 'desc', attrs: [['id', id + '-desc']], children: desc },
@@ -220,9 +221,13 @@ export function partsToTree(p: SvgParts): SvgNode {
   return { ...p.root, children: [...p.head, ...p.body] };
 }
 
+function serializeAll(nodes: SvgNode[]): string {
+  let out = '';
+  for (const n of nodes) out += serialize(n);
+  return out;
+}
+
 /** The same tree as a string, without serializing the body twice. */
 export function partsToXml(p: SvgParts): string {
-  let out = openTag(p.root) + '>';
-  for (const n of p.head) out += serialize(n);
-  return out + p.bodyXml + '</svg>';
+  return openTag(p.root) + '>' + serializeAll(p.head) + (p.bodyXml ?? serializeAll(p.body)) + '</svg>';
 }

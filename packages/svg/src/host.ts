@@ -4,7 +4,13 @@
  * parts (tokens or mdast, HTML strings or hast, how errors are reported) stay in each plugin.
  */
 import { BudgetError, WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
-import { render as renderDiagram, type RenderResult } from './render.js';
+import { render as renderDiagram, svgLengthOf, type RenderResult } from './render.js';
+
+/** Length of a renderer result's SVG text, read (and so made, for `render`'s lazy text) as the page will use it. */
+function textLengthOf(result: unknown): number {
+  const svg = typeof result === 'string' ? result : (result as { svg?: unknown } | null)?.svg;
+  return typeof svg === 'string' ? svg.length : 0;
+}
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
 import { shortHash } from './describe.js';
@@ -100,9 +106,11 @@ export function blockIdPrefix(base: string, n: number, source: string, options: 
 
 /**
  * Set up a Markdown plugin: every option not in `own` (the plugin's own keys) passes through to the renderer;
- * a bad `darkSelector` is refused here, once, rather than once per block.
+ * a bad `darkSelector` is refused here, once, rather than once per block. `output`: what the plugin puts on the
+ * page — the SVG text (markdown-it: the page budget counts the text it reads anyway) or the element tree
+ * (remark: the budget counts the text's length from the tree, and the text is never made).
  */
-export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: ReadonlySet<string>): MarkdownHost<Result> {
+export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: ReadonlySet<string>, output: 'text' | 'tree' = 'text'): MarkdownHost<Result> {
   const passThrough: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) if (!own.has(key) && key !== 'maxPageBytes' && value !== undefined) passThrough[key] = value;
   if (options.darkSelector) checkDarkSelector(options.darkSelector);
@@ -117,8 +125,7 @@ export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: 
     render: (source, o) => {
       if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
       const result = draw(source, o);
-      const svg = typeof result === 'string' ? result : (result as { svg?: unknown } | null)?.svg;
-      pageBytes += typeof svg === 'string' ? svg.length : 0;
+      pageBytes += output === 'tree' ? svgLengthOf(result) : textLengthOf(result);
       if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
       return result;
     },

@@ -3,7 +3,7 @@ import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
 import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
 import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
 import { describeParts, partsToTree, partsToXml, type SceneSvgOptions } from './describe.js';
-import type { SvgNode } from './xml.js';
+import { serializedLength, type SvgNode } from './xml.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
 export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {
@@ -44,16 +44,37 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
     // The numbers exactly as written into the viewBox (rounded, at least 1).
     const size = (name: string) => Number(parts.root.attrs.find(([k]) => k === name)?.[1]);
     const title = parts.head[0]?.children;
-    return {
-      svg: partsToXml(parts),
+    const tree = partsToTree(parts);
+    // One tree per diagram: the text is made from it on first read of `svg` (a hast host never reads it).
+    let svg: string | undefined;
+    const result: RenderResult = {
+      get svg() {
+        return (svg ??= partsToXml(parts));
+      },
       warnings: laid.warnings.slice(),
       title: typeof title === 'string' ? title : '',
       width: size('width'),
       height: size('height'),
       language: laid.language,
-      tree: partsToTree(parts),
+      tree,
     };
+    lazy.add(result);
+    return result;
   });
+}
+
+/** Results of `render` whose `svg` has not necessarily been built. */
+const lazy = new WeakSet<object>();
+
+/**
+ * The byte length of a renderer result's SVG, without building the text of a `render` result (its tree gives
+ * the same number); any other result (a custom renderer's string or object) is measured as it is.
+ */
+export function svgLengthOf(result: unknown): number {
+  if (typeof result === 'string') return result.length;
+  if (result && typeof result === 'object' && lazy.has(result)) return serializedLength((result as RenderResult).tree);
+  const svg = (result as { svg?: unknown } | null)?.svg;
+  return typeof svg === 'string' ? svg.length : 0;
 }
 
 /** Text → SVG string, synchronously: parse, simulate, lay out, render. Bad input throws a `WiregramError`. */

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// The `wiregram` command as a bundle (run after `tsc -b`): dist/bundle/wiregram.js is one file holding the
+// dispatcher and everything `render` and `check` run (CLI, core, layout, svg), so a command starts with one module
+// load instead of resolving ~90 dist files. What only some commands use stays in chunks loaded on demand, through
+// the dynamic imports already in the code: the PDF backend (deck, render --format pdf), the capture reader
+// (`capture` statements, import) and the watcher (chokidar). Third-party packages stay external (resolved from
+// node_modules at run time, as the package's dependencies); source maps chain back to src/*.ts.
+//
+// Third-party code stays out of the file: what only PDF and watch need is loaded when used — pdfkit (required on
+// the first PDF document), fontkit and the font files (on the first font), chokidar (--watch) — and yaml, which
+// the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that requires
+// it on the first call: 255 KB that `render` and `check` would otherwise parse on every start.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+const outdir = join(here, 'dist', 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', 'chokidar', 'yaml']);
+// The names the core imports from yaml (core/src/header/parse.ts), each loading yaml on first use.
+const YAML_SHIM = `const load = () => require('yaml');
+export function parseDocument(...args) { return load().parseDocument(...args); }
+export function LineCounter(...args) { return new (load().LineCounter)(...args); }`;
+const packageName = (path) => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
+const PDF_DEPS_LOADER = `import { createRequire } from 'node:module';
+let deps;
+const load = () => (deps ??= createRequire(import.meta.url)('./pdfkit.cjs'));
+export const loadPdfkit = () => load().PDFDocument;
+export const loadFontkit = () => load().fontkit;`;
+
+/**
+ * dist/bundle/pdfkit.cjs: pdfkit and fontkit with their dependencies in one CommonJS file, required by the PDF
+ * code on its first document (one file instead of ~60 to resolve and compile). Two stand-ins keep what wiregram
+ * never uses unloaded, as far as pdfkit allows: its AES code (@noble/ciphers, for encrypted PDFs; it computes
+ * tables when loaded) is evaluated on the first call, and every Unicode trie (fontkit's shaping data, linebreak's
+ * classes — inflated when their modules load) is inflated on its first look-up; wiregram neither shapes nor wraps.
+ * fontkit's WOFF2 decoder (brotli, with a 2 MB dictionary) is left out: wiregram refuses WOFF2 fonts itself.
+ */
+const CFF_INDEX_AT = `        let ret = [];
+        let startPos = stream.pos + (count + 1) * offSize - 1;
+        let start = offsetType.decode(stream);`;
+const CFF_INDEX_FAST = `        if (this.type == null) {
+            const buf = stream.buffer;
+            const read = offSize === 1 ? (q)=>buf[q] : offSize === 2 ? (q)=>buf[q] << 8 | buf[q + 1] : offSize === 3 ? (q)=>buf[q] << 16 | buf[q + 1] << 8 | buf[q + 2] : (q)=>(buf[q] << 24 >>> 0) + (buf[q + 1] << 16 | buf[q + 2] << 8 | buf[q + 3]);
+            let p = stream.pos;
+            const startPos = p + (count + 1) * offSize - 1;
+            let start = read(p);
+            p += offSize;
+            const ranges = new Array(count);
+            for(let i = 0; i < count; i++){
+                const end = read(p);
+                p += offSize;
+                ranges[i] = {
+                    offset: startPos + start,
+                    length: end - start
+                };
+                start = end;
+            }
+            stream.pos = startPos + start;
+            return ranges;
+        }
+`;
+
+async function bundlePdfkit() {
+  const pdfRoot = join(here, '..', 'pdf');
+  const lazy = {
+    // The real module is required by absolute path from the stand-in, so each importer keeps its own version.
+    'unicode-trie': (real) => `const load = () => require(${JSON.stringify(real)});
+module.exports = class LazyUnicodeTrie {
+  constructor(data) { this.data = data; this.trie = null; }
+  get(codePoint) { return (this.trie ??= new (load())(this.data)).get(codePoint); }
+};`,
+    // WOFF2 only, which loadFontFile refuses before fontkit sees the bytes: its 2 MB dictionary stays out.
+    'brotli/decompress.js': () => `module.exports = () => { throw new Error('WOFF2 fonts are not supported'); };`,
+    '@noble/ciphers/aes': (real) => `const load = () => require(${JSON.stringify(real)});
+exports.cbc = (...args) => load().cbc(...args);
+exports.ecb = (...args) => load().ecb(...args);`,
+  };
+  return build({
+    stdin: { contents: "module.exports = { PDFDocument: require('pdfkit'), fontkit: require('fontkit') };", resolveDir: pdfRoot, sourcefile: 'pdfkit-entry.cjs' },
+    outfile: join(outdir, 'pdfkit.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [
+      {
+        name: 'lazy-stand-ins',
+        setup(b) {
+          // fontkit reads a CFF INDEX of plain ranges (a CJK font's 65,535 charstrings and 22,293 subroutines)
+          // one offset at a time through restructure; read straight from the bytes, the same objects in a
+          // fraction of the time. The pattern is fontkit 2.0.4's own code: if it changes, the build says so.
+          b.onLoad({ filter: /[\\/]fontkit[\\/]dist[\\/]main\.cjs$/ }, async (args) => {
+            const code = await readFile(args.path, 'utf8');
+            if (!code.includes(CFF_INDEX_AT)) throw new Error(`bundle.mjs: fontkit's CFFIndex.decode changed (${args.path}); update CFF_INDEX_AT or drop the fast path`);
+            return { contents: code.replace(CFF_INDEX_AT, CFF_INDEX_FAST + CFF_INDEX_AT), loader: 'js' };
+          });
+          b.onResolve({ filter: /^(unicode-trie|@noble\/ciphers\/aes|brotli\/decompress\.js)$/ }, async (args) => {
+            if (args.pluginData?.real) return undefined; // the look-up below
+            const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+            if (real.errors.length) return { errors: real.errors };
+            return { path: real.path, namespace: 'lazy', pluginData: { name: args.path } };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: lazy[args.pluginData.name](args.path), loader: 'js', resolveDir: dirname(args.path) }));
+        },
+      },
+    ],
+  });
+}
+
+const result = await build({
+  entryPoints: { wiregram: join(here, 'dist', 'main.js') },
+  outdir,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  minify: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  // Bundled CommonJS (yaml's Node build) requires Node's built-ins by name: give the module a `require`.
+  banner: { js: "import { createRequire as __wgCreateRequire } from 'node:module';\nconst require = __wgCreateRequire(import.meta.url);" },
+  plugins: [
+    {
+      name: 'lazy-externals',
+      setup(b) {
+        // @wiregram/pdf's only way to pdfkit and fontkit (packages/pdf/src/deps.ts): here, the one-file copy below.
+        b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js' }));
+        b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy' ? { path: 'yaml', external: true } : { path: 'yaml', namespace: 'lazy' }));
+        b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({ contents: YAML_SHIM, loader: 'js', resolveDir: here }));
+        b.onResolve({ filter: /^[^./]/ }, (args) => (LAZY_EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
+      },
+    },
+  ],
+});
+const pdfkitResult = await bundlePdfkit();
+// A dependency the bundle imports must be one the package declares, or an npm install would not find it.
+const declared = new Set(Object.keys(pkg.dependencies ?? {}));
+const missing = new Set();
+for (const out of [...Object.values(result.metafile.outputs), ...Object.values(pdfkitResult.metafile.outputs)]) {
+  for (const imp of out.imports) {
+    if (!imp.external || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
+    if (!declared.has(packageName(imp.path))) missing.add(packageName(imp.path));
+  }
+}
+if (missing.size) {
+  console.error(`packages/cli/scripts/bundle.mjs: the bundle imports ${[...missing].join(', ')}, which packages/cli/package.json does not list in dependencies`);
+  process.exit(1);
+}
+if (process.env.WG_META) {
+  const sizes = new Map();
+  for (const [path, info] of Object.entries(result.metafile.outputs['packages/cli/dist/bundle/wiregram.js']?.inputs ?? Object.values(result.metafile.outputs)[0].inputs)) {
+    const key = process.env.WG_META === 'files' ? path : path.replace(/.*node_modules\/\.pnpm\/([^/]+)\/.*/, '$1').replace(/^packages\/([^/]+)\/.*/, 'wg:$1').replace(/^\.\.\/([^/]+)\/.*/, 'wg:$1');
+    sizes.set(key, (sizes.get(key) ?? 0) + info.bytesInOutput);
+  }
+  console.log([...sizes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${(v / 1024).toFixed(0).padStart(6)} KB ${k}`).join('\n'));
+}

@@ -1,0 +1,80 @@
+/**
+ * The `wiregram` bin runs the one-file bundle (scripts/bundle.mjs) and each command loads only what it uses:
+ * render and check never load pdfkit, fontkit or chokidar; a deck of Latin text never reads the 8 MB CJK font.
+ * And the bundle draws exactly what the tsc output (WIREGRAM_UNBUNDLED=1) draws.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, HANDSHAKE, tempProject, wiregram, wiregramBytes } from './helpers.js';
+
+const BUNDLE = fileURLToPath(new URL('../dist/bundle/wiregram.js', import.meta.url));
+const HOOK = ['--import', new URL('./fixtures/load-log.mjs', import.meta.url).href];
+
+/** Run the bin with the load logger; the lines it logged. */
+function loads(args: string[], cwd: string): string[] {
+  const log = join(mkdtempSync(join(tmpdir(), 'wg-loads-')), 'log');
+  const r = wiregram(args, { cwd, nodeArgs: HOOK, env: { WG_LOAD_LOG: log } });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+const LATIN = HANDSHAKE.replace(/title .*\n/, 'title TCP handshake\n').replace(/ as \S+/g, '');
+
+describe('the bundled CLI', () => {
+  beforeAll(() => {
+    ensureBuilt();
+    // `pnpm build` (and so `pnpm test`) makes the bundle; a bare `tsc -b` does not.
+    expect(existsSync(BUNDLE), 'dist/bundle/wiregram.js missing: run `npx -y pnpm@10 build`').toBe(true);
+  });
+
+  it('render loads one wiregram module and none of pdfkit, fontkit, yaml or chokidar', () => {
+    const dir = tempProject({ 'hs.tcpseq': LATIN });
+    const lines = loads(['render', 'hs.tcpseq', '-o', 'out', '-q'], dir);
+    const ours = lines.filter((l) => l.startsWith('import file:') && l.includes('/packages/') && !l.includes('/node_modules/'));
+    expect(ours.map((l) => l.replace(/.*\/packages\//, ''))).toEqual(['cli/bin/wiregram.js', 'cli/dist/bundle/wiregram.js']);
+    expect(lines.filter((l) => /pdfkit|fontkit|chokidar|yaml/.test(l))).toEqual([]);
+    expect(readdirSync(join(dir, 'out'))).toContain('hs.svg');
+  });
+
+  it('check loads no PDF code either', () => {
+    const dir = tempProject({ 'hs.tcpseq': LATIN });
+    expect(loads(['check', 'hs.tcpseq', '-q'], dir).filter((l) => /pdfkit|fontkit|chokidar|\.otf/.test(l))).toEqual([]);
+  });
+
+  it('a Latin deck reads only the Latin cut of the font; CJK labels read the full font for that face only', () => {
+    const dir = tempProject({ 'latin.tcpseq': LATIN, 'cjk.tcpseq': HANDSHAKE });
+    const latin = loads(['deck', 'latin.tcpseq', '-o', 'latin.pdf', '-q'], dir);
+    expect(latin).toContain('require ./pdfkit.cjs');
+    const fonts = (lines: string[]) => lines.filter((l) => l.startsWith('read ')).map((l) => l.replace(/.*\//, '')).sort();
+    expect(fonts(latin)).toEqual(['WiregramLatinCut-Bold.otf', 'WiregramLatinCut-Regular.otf']);
+    // The seed handshake: CJK title and participant names (bold), Latin labels and states (regular).
+    expect(fonts(loads(['deck', 'cjk.tcpseq', '-o', 'cjk.pdf', '-q'], dir))).toEqual(['NotoSansHans-Bold.otf', 'WiregramLatinCut-Regular.otf']);
+  });
+
+  it('draws byte for byte what the unbundled CLI draws (SVG and PDF)', () => {
+    const dir = tempProject({ 'cjk.tcpseq': HANDSHAKE, 'latin.tcpseq': LATIN });
+    const cases: Array<[string[], string]> = [
+      [['render', '-'], 'cjk.tcpseq'],
+      [['render', '-', '--format', 'pdf'], 'latin.tcpseq'],
+      [['deck', 'latin.tcpseq', '-o', '-'], 'latin.tcpseq'],
+      [['deck', 'cjk.tcpseq', '-o', '-'], 'cjk.tcpseq'],
+    ];
+    for (const [args, file] of cases) {
+      const input = args[1] === '-' ? readFileSync(join(dir, file)) : undefined;
+      const a = wiregramBytes(args, { cwd: dir, input });
+      const b = wiregramBytes(args, { cwd: dir, input, env: { WIREGRAM_UNBUNDLED: '1' } });
+      expect(a.status, String(a.stderr)).toBe(0);
+      expect(Buffer.compare(a.stdout, b.stdout), `${args.join(' ')} differs`).toBe(0);
+      expect(a.stdout.length).toBeGreaterThan(500);
+    }
+  });
+
+  it('--version reads the package version from the bundle too', () => {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+    expect(wiregram(['--version'], { cwd: tmpdir() }).stdout.trim()).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * One tree per diagram: `render` builds the element tree and makes the SVG text from it only when `svg` is read
+ * (remark-wiregram never reads it), and the page budget counts the text's length from the tree without making
+ * it. Both must give exactly what `renderSvg` writes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { render, renderSvg } from '../src/index.js';
+import { svgLengthOf } from '../src/render.js';
+import { serialize, serializedLength, type SvgNode } from '../src/xml.js';
+
+const examples = new URL('../../../examples/', import.meta.url);
+/** Every block of every example (language, source). */
+function blocks(): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const f of readdirSync(examples).filter((n) => n.endsWith('.md'))) {
+    const md = readFileSync(new URL(f, examples), 'utf8');
+    for (const m of md.matchAll(/^```(tcp-sequence|packet-header)[^\n]*\n([\s\S]*?)^```/gm)) out.push([m[1]!, m[2]!]);
+  }
+  return out;
+}
+
+describe('render: the SVG text from the one tree', () => {
+  it('is byte-identical to renderSvg for every example block, in every theme, and its length is counted without it', () => {
+    let n = 0;
+    for (const [language, source] of blocks()) {
+      for (const theme of ['auto', 'light', 'dark'] as const) {
+        let expected: string;
+        try {
+          expected = renderSvg(source, { language: language as 'tcp-sequence', theme });
+        } catch {
+          continue; // examples that show an error box
+        }
+        const r = render(source, { language: language as 'tcp-sequence', theme });
+        expect(svgLengthOf(r)).toBe(expected.length);
+        expect(r.svg).toBe(expected);
+        expect(serialize(r.tree)).toBe(expected);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(60);
+  });
+
+  it('counts escaped text and attributes exactly', () => {
+    const tree: SvgNode = {
+      name: 'svg',
+      attrs: [['a', 'x"<&>y'], ['b', '']],
+      children: [
+        { name: 'text', attrs: [], children: 'a < b & "c" \u0001 \ud800' },
+        'loose & text',
+        { name: 'g', attrs: [['id', 'g']], children: [] },
+        { name: 'title', attrs: [], children: '' },
+        { name: 'g', attrs: [], children: [{ name: 'tspan', attrs: [['x', '1']], children: ['deep', { name: 'b', attrs: [], children: '>' }] }] },
+      ],
+    };
+    expect(serializedLength(tree)).toBe(serialize(tree).length);
+    expect(svgLengthOf('<svg/>')).toBe(6);
+    expect(svgLengthOf({ svg: '<svg></svg>' })).toBe(11);
+  });
+});

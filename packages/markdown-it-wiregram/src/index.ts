@@ -27,6 +27,8 @@ import {
 import { sanitizeSvgHtml } from '@wiregram/sanitize';
 
 export { nodeFileAccessLoaded } from '@wiregram/core';
+/** The page stylesheet (CSS) for `styles: 'external'`: what a host puts into its pages' head (see README). */
+export { pageStylesheet, type PageStyleOptions, type PluginStyles } from '@wiregram/svg';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export type RenderOptions = BlockRenderOptions;
@@ -116,6 +118,8 @@ export interface WiregramEnv {
   source: string | null;
   /** What was logged for this document (strict mode fails on these). */
   reports: BlockReport[];
+  /** The page stylesheet was written into this document (with its first drawn diagram). */
+  styled?: boolean;
 }
 
 const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'log', 'strict', 'onError', 'vue', 'className', 'renderer', 'showSource', 'root', 'onWarning', 'warnings', 'readFile']);
@@ -163,7 +167,8 @@ function state(env: unknown): WiregramEnv {
 export default function markdownItWiregram(md: MarkdownItLike, options: MarkdownItWiregramOptions = {}): void {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops at set-up, not once per block.
-  const { render, block } = markdownHost(options, OWN_OPTIONS);
+  const { render, block, sheet } = markdownHost(options, OWN_OPTIONS);
+  const sheetHtml = sheet ? serialize(sheet) : '';
   const custom = options.readFile;
   const finish = (html: string) => (options.vue ? vueSafe(html) : html);
   const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
@@ -176,6 +181,7 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     const s = state(core.env);
     s.source = core.src;
     s.reports = [];
+    s.styled = false;
     return false;
   });
 
@@ -241,7 +247,10 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
           report({ severity: 'warning', position: found.position, code: warning.code, reason: warning.reason, hint: warning.hint });
         }
       }
-      return finish(`<figure class="${classes}">${shown}${svg}${caption}</figure>\n`);
+      // The page stylesheet goes with the document's first drawn diagram (`styles: 'page'`), once.
+      const styles = sheetHtml && !s.styled ? sheetHtml : '';
+      if (styles) s.styled = true;
+      return finish(`<figure class="${classes}">${styles}${shown}${svg}${caption}</figure>\n`);
     } catch (thrown) {
       const error = toWiregramError(thrown);
       const position = place(error.position);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import remarkWiregram from 'remark-wiregram';
-import { DOCUSAURUS_DARK_SELECTOR, withWiregram, wiregramRemarkPlugin } from '@wiregram/docusaurus';
+import { DOCUSAURUS_DARK_SELECTOR, withWiregram, wiregramRemarkPlugin, wiregramStylesPlugin } from '@wiregram/docusaurus';
 
 const plugin = (list: unknown) => (list as unknown[]).find((p) => Array.isArray(p) && p[0] === remarkWiregram) as [unknown, Record<string, unknown>] | undefined;
 
@@ -12,7 +12,7 @@ describe('withWiregram', () => {
     expect(name).toBe('classic');
     for (const key of ['docs', 'blog', 'pages']) {
       const entry = plugin(opts[key]!.remarkPlugins);
-      expect(entry?.[1]).toMatchObject({ darkSelector: DOCUSAURUS_DARK_SELECTOR, react: true, labelStyle: 'flags' });
+      expect(entry?.[1]).toMatchObject({ darkSelector: DOCUSAURUS_DARK_SELECTOR, styles: 'external', labelStyle: 'flags' });
     }
     expect(opts.docs!.remarkPlugins[0]).toBe('keep');
     expect((opts.docs as unknown as { sidebarPath: string }).sidebarPath).toBe('./sidebars.js');
@@ -31,9 +31,29 @@ describe('withWiregram', () => {
     expect(docs[1].id).toBe('api');
     expect(plugin(docs[1].remarkPlugins)).toBeDefined();
     expect(twice.plugins[1]).toBe('some-other-plugin');
+    // The head stylesheet plugin, once however often the config is wrapped.
+    expect(twice.plugins).toHaveLength(3);
+    expect(typeof twice.plugins[2]).toBe('function');
+  });
+
+  it('puts one page stylesheet into the head (outside React), dark under the site toggle; none when diagrams carry theirs', () => {
+    const out = withWiregram({ presets: [['classic', {}]] });
+    const plugins = (out as { plugins: Array<() => { name: string; injectHtmlTags: () => { headTags: Array<{ tagName: string; attributes: Record<string, string>; innerHTML: string }> } }> }).plugins;
+    expect(plugins).toHaveLength(1);
+    const { headTags } = plugins[0]!().injectHtmlTags();
+    expect(headTags).toHaveLength(1);
+    expect(headTags[0]).toMatchObject({ tagName: 'style', attributes: { class: 'wiregram-styles' } });
+    const css = headTags[0]!.innerHTML;
+    expect(css).toContain('.wg-diagram{max-width:100%');
+    expect(css).toContain('[data-theme=dark] .wg-diagram:not(.wg-light){');
+    expect(css).not.toContain('prefers-color-scheme');
+    expect(css).not.toMatch(/[<&"']/);
+    // `styles: 'inline'` (each diagram its own <style>) or 'page' (in the document): no head plugin.
+    expect((withWiregram({ presets: [['classic', {}]] }, { styles: 'inline' }) as { plugins?: unknown[] }).plugins).toBeUndefined();
+    expect(() => wiregramStylesPlugin({ darkSelector: '}</style><script>' })).toThrow(/darkSelector/);
   });
 
   it('wiregramRemarkPlugin lets options override the defaults', () => {
-    expect(wiregramRemarkPlugin({ darkSelector: 'html.dark' })[1]).toMatchObject({ darkSelector: 'html.dark', react: true });
+    expect(wiregramRemarkPlugin({ darkSelector: 'html.dark' })[1]).toMatchObject({ darkSelector: 'html.dark', styles: 'external' });
   });
 });

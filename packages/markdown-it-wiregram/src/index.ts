@@ -14,6 +14,7 @@ import {
   errorBoxParts,
   errorBoxTree,
   failsStrict,
+  insertFirstChild,
   logBlockReport,
   markdownHost,
   serialize,
@@ -118,7 +119,11 @@ export interface WiregramEnv {
   source: string | null;
   /** What was logged for this document (strict mode fails on these). */
   reports: BlockReport[];
-  /** The page stylesheet was written into this document (with its first drawn diagram). */
+  /**
+   * The page stylesheet was written (with the first drawn diagram). Like `count`, it is kept for as long as the
+   * `env` is: renders that share an `env` are one page. A host that renders a page's fences one at a time with
+   * fresh envs (Slidev) sets it to say another fence of the page carries the sheet.
+   */
   styled?: boolean;
 }
 
@@ -139,7 +144,7 @@ export function vueSafe(html: string): string {
     .split(/(<style\b[^>]*>[\s\S]*?<\/style>)/)
     .map((part, i) =>
       i % 2 === 1
-        ? part.replace(/^<style\b[^>]*>/, '<component is="style">').replace(/<\/style>$/, '</component>')
+        ? part.replace(/^<style\b([^>]*)>/, '<component is="style"$1>').replace(/<\/style>$/, '</component>')
         : part.replace(/[{}]/g, (c) => (c === '{' ? '&#123;' : '&#125;')),
     )
     .join('')
@@ -181,7 +186,6 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     const s = state(core.env);
     s.source = core.src;
     s.reports = [];
-    s.styled = false;
     return false;
   });
 
@@ -248,9 +252,9 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
         }
       }
       // The page stylesheet goes with the document's first drawn diagram (`styles: 'page'`), once.
-      const styles = sheetHtml && !s.styled ? sheetHtml : '';
-      if (styles) s.styled = true;
-      return finish(`<figure class="${classes}">${styles}${shown}${svg}${caption}</figure>\n`);
+      const styled = sheetHtml && !s.styled ? insertFirstChild(svg, sheetHtml) : svg;
+      if (styled !== svg) s.styled = true;
+      return finish(`<figure class="${classes}">${shown}${styled}${caption}</figure>\n`);
     } catch (thrown) {
       const error = toWiregramError(thrown);
       const position = place(error.position);

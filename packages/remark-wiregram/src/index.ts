@@ -16,6 +16,7 @@ import {
   failsStrict,
   logBlockReport,
   markdownHost,
+  PAGE_STYLE_CLASS,
   strictFailureMessage,
   strictMode,
   type BlockRenderOptions,
@@ -250,11 +251,13 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           const result = resultOf(render(node.value, renderOptions));
           warnings = result.warnings;
           // The renderer's element tree maps straight to hast; re-parsing the SVG text cost ~5× more.
-          body = [toHast(result)];
+          const svg = toHast(result);
           if (!sheetWritten) {
-            body.unshift(svgTreeToHast(sheet!));
+            // The first child of the document's first diagram (see pageStyleTree of @wiregram/svg).
+            svg.children.unshift(el('style', { className: [PAGE_STYLE_CLASS] }, [text(typeof sheet!.children === 'string' ? sheet!.children : '')]));
             sheetWritten = true;
           }
+          body = [svg];
         }
       } catch (error) {
         const d = toWiregramError(error);

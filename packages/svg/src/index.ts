@@ -11,7 +11,7 @@ export type { SvgNode } from './xml.js';
 export { describeScene } from './describe.js';
 export { escapeXml, serialize } from './xml.js';
 export { CSS_VARS, DIAGRAM_CLASS, PINNED_CLASS, type StyleMode, type ThemeMode } from './theme.js';
-export { PAGE_STYLE_CLASS, pageStylesheet, pageStyleTree, type PageStyleOptions } from './page-style.js';
+export { insertFirstChild, PAGE_STYLE_CLASS, pageStylesheet, pageStyleTree, type PageStyleOptions } from './page-style.js';
 export { checkDarkSelector } from './selector.js';
 export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, errorBoxTree, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
 export { failsStrict, formatBlockReport, logBlockReport, logPath, strictFailureMessage, strictFailures, strictMode, type BlockReport, type ReportLog } from './report.js';

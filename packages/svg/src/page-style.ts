@@ -31,14 +31,30 @@ export function pageStylesheet(options: PageStyleOptions = {}): string {
 }
 
 /**
- * The page stylesheet as an element the Markdown plugins put into the first diagram's figure of a document:
- * an SVG `<style>` (a `<style>` is valid markup inside SVG anywhere in a body, unlike an HTML one) in a hidden,
- * empty `<svg>` that takes no room and is skipped by screen readers.
+ * The page stylesheet as the `<style>` element the Markdown plugins put into the first diagram of a document, as
+ * the first child of its `<svg>`: a `<style>` inside SVG is valid anywhere in a page's body (an HTML `<style>`
+ * there is not), the number of `<svg>` elements stays the number of diagrams, and that one diagram, copied out
+ * of the page, is still self-contained.
  */
 export function pageStyleTree(options: PageStyleOptions = {}): SvgNode {
-  return {
-    name: 'svg',
-    attrs: [['class', PAGE_STYLE_CLASS], ['aria-hidden', 'true'], ['style', 'display:none']],
-    children: [{ name: 'style', attrs: [], children: pageStylesheet(options) }],
-  };
+  return { name: 'style', attrs: [['class', PAGE_STYLE_CLASS]], children: pageStylesheet(options) };
+}
+
+/**
+ * `svg` (markup of one `<svg>` element, attributes double-quoted as every serializer here writes them) with
+ * `child` (markup) inserted as its first child. Quote-aware: a `>` inside an attribute value does not end the
+ * tag. Returns `svg` unchanged when it is not an `<svg>` element.
+ */
+export function insertFirstChild(svg: string, child: string): string {
+  const start = svg.search(/<svg[\s>]/i);
+  if (start < 0) return svg;
+  let quote = '';
+  for (let i = start + 4; i < svg.length; i++) {
+    const c = svg[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return svg[i - 1] === '/' ? svg.slice(0, i - 1) + '>' + child + '</svg>' + svg.slice(i + 1) : svg.slice(0, i + 1) + child + svg.slice(i + 1);
+  }
+  return svg;
 }

@@ -52,8 +52,8 @@ export function diagramOptions(source: string, language: DiagramLanguage, option
 export function renderInto(doc: Document, at: Node, source: string, language: DiagramLanguage, options: PageOptions): { element: HTMLElement; error: WiregramError | null } {
   try {
     const { tree } = renderSvg(source, diagramOptions(source, language, options));
-    ensurePageStyles(doc, at, options);
-    return { element: diagramElement(doc, tree, language), error: null };
+    const scope = ensurePageStyles(doc, at, options);
+    return { element: diagramElement(doc, tree, language, scope), error: null };
   } catch (e) {
     const error = capturesNeedReader(toWiregramError(e), options);
     return { element: errorElement(doc, error, language, source), error };

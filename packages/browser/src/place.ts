@@ -23,11 +23,13 @@ function build(doc: Document, node: SvgNode): SVGElement {
 }
 
 /** The figure for one rendered diagram. */
-export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLanguage): HTMLElement {
+export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLanguage, scope: string): HTMLElement {
   const figure = doc.createElement('figure');
   figure.className = `wiregram wiregram-${language}`;
   figure.style.margin = '1em 0';
   const root = build(doc, tree);
+  // The page stylesheet of this dark-mode setting styles diagrams with its class (see styles.ts).
+  root.classList.add(scope);
   root.style.maxWidth = '100%';
   root.style.height = 'auto';
   // Each diagram carries its own id-scoped stylesheet, so style work grows with diagrams × stylesheets; a page

@@ -8,7 +8,7 @@
  */
 export type { SceneSvgOptions } from './describe.js';
 export type { SvgNode } from './xml.js';
-export { describeScene } from './describe.js';
+export { describeScene, shortHash } from './describe.js';
 export { escapeXml, serialize } from './xml.js';
 export { CSS_VARS, DIAGRAM_CLASS, PINNED_CLASS, type StyleMode, type ThemeMode } from './theme.js';
 export { insertFirstChild, PAGE_STYLE_CLASS, pageStylesheet, pageStyleTree, type PageStyleOptions } from './page-style.js';

@@ -14,6 +14,11 @@ export interface PageStyleOptions {
   darkClass?: string;
   /** Any ancestor selector that does (`[data-theme='dark']`); validated as for a diagram. */
   darkSelector?: string;
+  /**
+   * A class name: the sheet then styles only diagrams that carry it too (`.wg-diagram.<scope>`), so a page whose
+   * diagrams use different dark-mode switches can hold one sheet per switch (the browser runtime does).
+   */
+  scope?: string;
 }
 
 /** Class of the element that carries the page stylesheet (so a runtime or a test can find it). */
@@ -27,7 +32,8 @@ export const PAGE_STYLE_CLASS = 'wiregram-styles';
  */
 export function pageStylesheet(options: PageStyleOptions = {}): string {
   const darkSelectors = checkOptions({ darkClass: options.darkClass, darkSelector: options.darkSelector });
-  return pageSheet(options.darkClass || null, darkSelectors);
+  if (options.scope !== undefined) checkOptions({ darkClass: options.scope });
+  return pageSheet(options.darkClass || null, darkSelectors, options.scope || null);
 }
 
 /**

@@ -102,9 +102,9 @@ export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, 
  * diagram rendered with `styles: 'page'` has no `<style>` of its own and relies on it. It depends only on the
  * dark-mode switch (`darkClass`, `darkSelectors`); pinned diagrams carry `wg-light` / `wg-dark`.
  */
-export function pageSheet(darkClass: string | null, darkSelectors: readonly string[] = []): string {
+export function pageSheet(darkClass: string | null, darkSelectors: readonly string[] = [], scope: string | null = null): string {
   const { light, dark } = themes;
-  const d = '.' + DIAGRAM_CLASS;
+  const d = '.' + DIAGRAM_CLASS + (scope ? '.' + scope : '');
   // Auto diagrams turn dark with the page; a diagram pinned light never does.
   const auto = d + ':not(.' + PINNED_CLASS.light + ')';
   let css = d + '{max-width:100%;height:auto;' + vars(light) + '}';

@@ -38,7 +38,7 @@ describe('withWiregram', () => {
 
   it('puts one page stylesheet into the head (outside React), dark under the site toggle; none when diagrams carry theirs', () => {
     const out = withWiregram({ presets: [['classic', {}]] });
-    const plugins = (out as { plugins: Array<() => { name: string; injectHtmlTags: () => { headTags: Array<{ tagName: string; attributes: Record<string, string>; innerHTML: string }> } }> }).plugins;
+    const plugins = (out as unknown as { plugins: Array<() => { name: string; injectHtmlTags: () => { headTags: Array<{ tagName: string; attributes: Record<string, string>; innerHTML: string }> } }> }).plugins;
     expect(plugins).toHaveLength(1);
     const { headTags } = plugins[0]!().injectHtmlTags();
     expect(headTags).toHaveLength(1);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROLE_PAINT, type Role } from '@wiregram/layout';
-import { insertFirstChild, pageStylesheet, pageStyleTree, render, renderSvg, WiregramError } from '../src/index.js';
+import { WiregramError } from '@wiregram/core';
+import { insertFirstChild, pageStylesheet, pageStyleTree, render, renderSvg } from '../src/index.js';
 import { htmlPage, launchBrowser, pageErrors } from '../../../test/support/chromium.js';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');

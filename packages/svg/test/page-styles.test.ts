@@ -4,27 +4,16 @@
  * theme's class), the sheet has a rule for every role. In Chromium: every element of every example diagram is
  * painted exactly as its self-contained twin, light and dark, under each dark-mode switch.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { ROLE_PAINT, type Role } from '@wiregram/layout';
 import { WiregramError } from '@wiregram/core';
 import { insertFirstChild, pageStylesheet, pageStyleTree, render, renderSvg } from '../src/index.js';
-import { htmlPage, launchBrowser, pageErrors } from '../../../test/support/chromium.js';
+import { browserForFile, htmlPage, pageErrors } from '../../../test/support/chromium.js';
+import { exampleBlocks as allExampleBlocks } from '../../../test/support/svg.js';
 
-const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
-/** Every diagram block of examples/*.md (all roles: loss, retransmission, timers, notes, headers, …). */
-function exampleBlocks(): Array<{ language: 'tcp-sequence' | 'packet-header'; source: string }> {
-  const out: Array<{ language: 'tcp-sequence' | 'packet-header'; source: string }> = [];
-  for (const f of readdirSync(EXAMPLES).filter((n) => n.endsWith('.md')).sort()) {
-    const text = readFileSync(join(EXAMPLES, f), 'utf8');
-    for (const m of text.matchAll(/^```(tcp-sequence|packet-header)[^\n]*\n([\s\S]*?)^```/gm)) {
-      if (!/capture /.test(m[2]!)) out.push({ language: m[1] as 'tcp-sequence', source: m[2]! });
-    }
-  }
-  return out;
-}
+/** Every diagram block of examples/*.md (all roles: loss, retransmission, timers, notes, headers, …), captures left out. */
+const exampleBlocks = () => allExampleBlocks().filter((b) => !/capture /.test(b.source));
 
 const HANDSHAKE = 'participant client\nparticipant server\nclient -> server: SYN\nserver -> client: SYN, ACK\nclient -> server: ACK';
 
@@ -70,14 +59,7 @@ describe('styles option (Node)', () => {
 });
 
 describe('styles option in Chromium: page-styled diagrams look exactly like self-contained ones', { timeout: 120_000 }, () => {
-  let browser: BrowserContext;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ browser, close } = await launchBrowser());
-  });
-  afterAll(async () => {
-    await close?.();
-  });
+  const browser = browserForFile();
 
   /** The computed paint of every element of every diagram on the page, in document order. */
   const paints = (page: Page) =>
@@ -109,7 +91,7 @@ describe('styles option in Chromium: page-styled diagrams look exactly like self
       const page = htmlPage(`<style>${pageStylesheet(options)}</style>` + draw('page'));
       const seen: Record<string, string[][]> = {};
       for (const [kind, html] of [['inline', inline], ['page', page]] as const) {
-        const p = await browser.newPage();
+        const p = await browser().newPage();
         const errors = pageErrors(p);
         await p.setContent(html);
         const light = await paints(p);

@@ -4,7 +4,7 @@
  * exceptions, unique ids across the page, dark mode from the media query and from a selector, <wire-gram>.
  * `pnpm test` builds the bundles first; the static-site shapes are in test/static-sites.test.ts.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { HANDSHAKE } from '../../../test/support/markdown.js';
 import { escapeHtml, shapePage } from '../../../test/support/static-sites.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const SHOTS = join(process.cwd(), 'test-output', 'browser');
 const site = mkdtempSync(join(tmpdir(), 'wg-browser-'));
 copyFileSync(join(DIST, 'wiregram.min.js'), join(site, 'wiregram.min.js'));
 copyFileSync(join(DIST, 'wiregram.iife.min.js'), join(site, 'wiregram.iife.min.js'));
@@ -122,6 +123,14 @@ describe('the page stylesheet', () => {
     // Every diagram is painted by it (background white, text dark), the pinned dark one dark.
     const bgs = await page.evaluate(() => Array.from(document.querySelectorAll('svg.wg-diagram')).map((svg) => getComputedStyle(svg.querySelector('.wg-background')!).fill));
     expect(bgs).toEqual(['rgb(255, 255, 255)', 'rgb(255, 255, 255)', 'rgb(255, 255, 255)', 'rgb(255, 255, 255)', 'rgb(255, 255, 255)', expect.not.stringMatching(/255, 255, 255/)]);
+    // Screenshots for a person to look at (test-output/browser/, not compared), light and the OS turned dark.
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'run-light.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const darkBgs = await page.evaluate(() => Array.from(document.querySelectorAll('svg.wg-diagram')).map((svg) => getComputedStyle(svg.querySelector('.wg-background')!).fill));
+    expect(new Set(darkBgs)).toEqual(new Set([bgs[5]]));
+    await page.screenshot({ path: join(SHOTS, 'run-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
     // Another dark-mode switch is another sheet (one per setting), and a shadow root gets its own.
     await page.evaluate(`(async () => {
       const m = await import('/wiregram.min.js');

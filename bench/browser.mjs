@@ -68,7 +68,8 @@ async function page(html, scripts) {
   return p;
 }
 
-const RUNS = 7;
+// `--runs N` for more rounds when the machine is noisy (paired runs against a baseline especially).
+const RUNS = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 7;
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 const ms = (x) => (x >= 1 ? `${x.toFixed(1)} ms` : `${(x * 1000).toFixed(0)} µs`);
 

@@ -25,10 +25,13 @@ const size = (file) => {
 };
 const a = size(ours);
 const m = existsSync(mermaidFile) ? size(mermaidFile) : null;
+const baselineArg = process.argv.indexOf('--baseline') > 0 ? process.argv[process.argv.indexOf('--baseline') + 1] : null;
+const b = baselineArg && existsSync(baselineArg) ? size(baselineArg) : null;
 printTable(
   ['file', 'raw', 'gzip -9', 'target'],
   [
     ['wiregram.min.js', kb(a.raw), kb(a.gzip), `≤ 80 KB gzip: ${a.gzip <= 80 * 1024 ? 'met' : 'MISSED'}`],
+    ...(b ? [['baseline wiregram.min.js', kb(b.raw), kb(b.gzip), '']] : []),
     ['mermaid.min.js (Mermaid 11)', m ? kb(m.raw) : 'n/a', m ? kb(m.gzip) : 'n/a', m ? `wiregram is ${(m.gzip / a.gzip).toFixed(1)}× smaller (gzip)` : ''],
   ],
 );
@@ -65,7 +68,8 @@ async function page(html, scripts) {
   return p;
 }
 
-const RUNS = 7;
+// `--runs N` for more rounds when the machine is noisy (paired runs against a baseline especially).
+const RUNS = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 7;
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 const ms = (x) => (x >= 1 ? `${x.toFixed(1)} ms` : `${(x * 1000).toFixed(0)} µs`);
 
@@ -85,10 +89,22 @@ async function timed(p, fn, arg) {
   await cdp.detach();
   return { wall, cpu };
 }
-const first = [], later = [], hundred = [];
-for (let r = 0; r < RUNS; r++) {
-  const p = await page(`<!doctype html><script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.ready = true;</script>`, { '/wiregram.min.js': ours });
-  first.push(await timed(p, (src) => {
+// `--baseline <wiregram.min.js>` (another build, e.g. main's): measured in the same rounds, alternating which goes
+// first, so both see the same machine state — paired runs, medians compared.
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineFile = baselineAt > 0 ? process.argv[baselineAt + 1] : null;
+if (baselineFile && !existsSync(baselineFile)) {
+  console.error(`bench/browser: baseline ${baselineFile} not found`);
+  process.exit(1);
+}
+const measured = () => ({ first: [], later: [], hundred: [] });
+const mine = measured();
+const base = measured();
+const { first, later, hundred } = mine;
+
+async function round(file, into) {
+  const p = await page(`<!doctype html><script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.ready = true;</script>`, { '/wiregram.min.js': file });
+  into.first.push(await timed(p, (src) => {
     const t0 = performance.now();
     window.w.render(src);
     return performance.now() - t0;
@@ -100,10 +116,10 @@ for (let r = 0; r < RUNS; r++) {
     for (let i = 0; i < n; i++) window.w.render(src);
     return performance.now() - t0;
   }, [HANDSHAKE, n]);
-  later.push({ wall: t.wall / n, cpu: t.cpu / n });
+  into.later.push({ wall: t.wall / n, cpu: t.cpu / n });
   await p.close();
   const body = hundredBlocks().map(([lang, src]) => `<pre><code class="language-${lang}">${esc(src)}</code></pre>`).join('\n');
-  const q = await page(`<!doctype html><meta charset="utf-8"><body>${body}<script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.ready = true;</script>`, { '/wiregram.min.js': ours });
+  const q = await page(`<!doctype html><meta charset="utf-8"><body>${body}<script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.ready = true;</script>`, { '/wiregram.min.js': file });
   const res = await timed(q, () => {
     const t0 = performance.now();
     const r = window.w.run();
@@ -112,8 +128,13 @@ for (let r = 0; r < RUNS; r++) {
     if (r.rendered !== 100) throw new Error(`run() drew ${r.rendered} of 100 diagrams (${r.failed} failed)`);
     return performance.now() - t0;
   });
-  hundred.push(res);
+  into.hundred.push(res);
   await q.close();
+}
+
+for (let r = 0; r < RUNS; r++) {
+  const order = baselineFile ? (r % 2 ? [[baselineFile, base], [ours, mine]] : [[ours, mine], [baselineFile, base]]) : [[ours, mine]];
+  for (const [file, into] of order) await round(file, into);
 }
 
 // Mermaid 11 in the same browser: the same handshake as a sequenceDiagram (numbers typed by hand).
@@ -155,13 +176,14 @@ const inflation = nodeLater / 0.214;
 const pick = (xs, k) => median(xs.map((x) => x[k]));
 const f = pick(first, 'cpu'), l = pick(later, 'cpu'), h = pick(hundred, 'cpu');
 const both = (xs) => `${ms(pick(xs, 'cpu'))} (wall ${ms(pick(xs, 'wall'))})`;
+const vs = (k) => (baselineFile ? [`${both(base[k])}; ours/baseline CPU ${(pick(mine[k], 'cpu') / pick(base[k], 'cpu')).toFixed(2)}`] : []);
 printTable(
-  ['in Chromium', 'wiregram: main-thread CPU (wall)', 'target (on CPU time)', 'Mermaid 11 (same handshake, wall)'],
+  ['in Chromium', 'wiregram: main-thread CPU (wall)', ...(baselineFile ? ['baseline build, same rounds'] : []), 'target (on CPU time)', 'Mermaid 11 (same handshake, wall)'],
   [
-    ['first render of the handshake', both(first), `≤ 20 ms: ${f <= 20 ? 'met' : 'MISSED'}`, mermaidRows.length ? `${ms(mermaidRows[0])} (${(mermaidRows[0] / pick(first, 'wall')).toFixed(0)}× ours, wall)` : 'n/a'],
-    ['later renders (median)', both(later), `≤ 1 ms: ${l <= 1 ? 'met' : 'MISSED'}`, mermaidRows.length ? `${ms(mermaidRows[1])} (${(mermaidRows[1] / pick(later, 'wall')).toFixed(0)}× ours, wall)` : 'n/a'],
-    ['run() over 100 different diagrams', both(hundred), `≤ 150 ms: ${h <= 150 ? 'met' : 'MISSED'}`, ''],
-    ['(yardstick) the bundle in Node, warm render CPU', ms(nodeLater), `quiet machine: 214 µs → ${inflation.toFixed(1)}× slower now`, ''],
+    ['first render of the handshake', both(first), ...vs('first'), `≤ 20 ms: ${f <= 20 ? 'met' : 'MISSED'}`, mermaidRows.length ? `${ms(mermaidRows[0])} (${(mermaidRows[0] / pick(first, 'wall')).toFixed(0)}× ours, wall)` : 'n/a'],
+    ['later renders (median)', both(later), ...vs('later'), `≤ 1 ms: ${l <= 1 ? 'met' : 'MISSED'}`, mermaidRows.length ? `${ms(mermaidRows[1])} (${(mermaidRows[1] / pick(later, 'wall')).toFixed(0)}× ours, wall)` : 'n/a'],
+    ['run() over 100 different diagrams', both(hundred), ...vs('hundred'), `≤ 150 ms: ${h <= 150 ? 'met' : 'MISSED'}`, ''],
+    ['(yardstick) the bundle in Node, warm render CPU', ms(nodeLater), ...(baselineFile ? [''] : []), `quiet machine: 214 µs → ${inflation.toFixed(1)}× slower now`, ''],
   ],
 );
 const { loadavg } = await import('node:os');

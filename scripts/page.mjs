@@ -97,7 +97,7 @@ export function page({ title, body, siteTitle, homeHref, nav = [], current = nul
         .join('')}</ul></nav>`
     : '';
   // CSP: no network, no foreign script — only this page's own theme script (by hash) and inline styles
-  // (the diagrams carry their stylesheet inside the SVG).
+  // (the page stylesheet rides in the first diagram's SVG).
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'sha256-${sha256(THEME_SCRIPT)}'; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">

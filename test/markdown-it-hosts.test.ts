@@ -23,11 +23,15 @@ function compileVue(html: string) {
 }
 
 describe('VitePress and Slidev setups', () => {
-  // Slidev: the addon's codeblock transformer on each fence of the deck (Slidev calls it before Shiki).
+  // Slidev: the addon's `pre` transformer over the slide, then its codeblock transformer on each fence (Slidev
+  // calls it before Shiki). The `pre` marks are appended at line ends, as MagicString's appendLeft would.
   const slidev = (source: string) => {
-    const { codeblocks } = wiregramTransformers({ log: false });
+    const { pre, codeblocks } = wiregramTransformers({ log: false });
+    const inserts: Array<[number, string]> = [];
+    pre[0]!({ s: { original: source, appendLeft: (i: number, t: string) => void inserts.push([i, t]) }, slide: {} });
+    const marked = inserts.sort((a, b) => b[0] - a[0]).reduce((s, [i, t]) => s.slice(0, i) + t + s.slice(i), source);
     return new MarkdownIt()
-      .parse(source, {})
+      .parse(marked, {})
       .filter((t) => t.type === 'fence')
       .map((t) => codeblocks[0]!({ info: t.info, code: t.content, slide: null }) ?? '')
       .join('');
@@ -46,8 +50,10 @@ describe('VitePress and Slidev setups', () => {
       const html = render(source);
       expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(2);
       expect(html).not.toMatch(/<style[ >]/);
-      expect(html).toContain('<component is="style">');
-      expect(html).toMatch(/\.dark #wg-[0-9a-z]{7}-1-/);
+      // One page stylesheet, in the first diagram; dark under VitePress's / Slidev's `dark` class.
+      expect(html.match(/<component is="style"/g)).toHaveLength(1);
+      expect(html).toMatch(/<figure class="wiregram wiregram-[a-z-]+"><svg [^>]*><component is="style" class="wiregram-styles">/);
+      expect(html).toMatch(/\.dark \.wg-diagram:not\(\.wg-light\)/);
       const { code, problems } = compileVue(html);
       expect(problems).toEqual([]);
       expect(code).toContain('_resolveDynamicComponent("style")');
@@ -66,7 +72,9 @@ describe('Marp engine (examples/marp/engine.mjs)', () => {
     expect(html.match(/<figure class="wiregram wiregram-[a-z-]+"><svg /g)).toHaveLength(fences);
     expect(html).not.toContain('wiregram-error');
     // Dark palette follows Marp's `invert` class, not the OS.
-    expect(html).toMatch(/section\.invert #wg-[0-9a-z]{7}-1-/);
+    expect(html).toMatch(/section\.invert \.wg-diagram:not\(\.wg-light\)/);
+    // One page stylesheet for the deck (all slides are one HTML document).
+    expect(html.match(/<style class="wiregram-styles">/g)).toHaveLength(1);
     expect(html).not.toContain('prefers-color-scheme');
     const ids = [...html.matchAll(/\sid="(wg-[^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);

@@ -107,11 +107,11 @@ describe('markdown-it', () => {
     const html = md.render('```tcp-sequence\n' + HANDSHAKE + '\n```\n');
     expect(seen[0]).toMatchObject({ darkSelector: 'html.dark > body, [data-theme="dark"]' });
     expect(seen[0]!.darkClass).toBeUndefined();
-    const css = /<style>([^<]*)<\/style>/.exec(html)![1]!;
-    // A custom renderer's SVG is re-serialised by the sanitizer: `>` in the style text may be written bare.
-    expect(css).toMatch(/html\.dark (&gt;|>) body #wg-[0-9a-z]{7}-1-/);
+    // The page stylesheet (written by the plugin, not by the custom renderer) carries the selector.
+    const css = /<style class="wiregram-styles">([^<]*)<\/style>/.exec(html)![1]!;
+    expect(css).toMatch(/html\.dark (&gt;|>) body \.wg-diagram:not\(\.wg-light\)/);
     // Quotes dropped (the same selector): no quote for a server renderer to escape inside the style text.
-    expect(css).toMatch(/\[data-theme=dark\] #wg-[0-9a-z]{7}-1-/);
+    expect(css).toMatch(/\[data-theme=dark\] \.wg-diagram:not\(\.wg-light\)/);
     expect(css).not.toContain('prefers-color-scheme');
     for (const bad of ['}</style><script>alert(1)</script>', '.a{color:red}', '.a /* */'])
       expect(() => new MarkdownIt().use(markdownItWiregram, { darkSelector: bad })).toThrow(WiregramError);
@@ -134,7 +134,7 @@ describe('markdown-it', () => {
     expect(code).toContain('_resolveDynamicComponent("style")');
     const ssr = await renderToString(createSSRApp({ template: `<div>${html}</div>` }));
     // Vue's SSR escapes the quote inside the style text; the HTML parser decodes it again (SVG style is not raw text).
-    expect(ssr).toMatch(/<style>[^<]*\[data-theme=dark\] #wg-[0-9a-z]{7}-1-/);
+    expect(ssr).toMatch(/<style class="wiregram-styles">[^<]*\[data-theme=dark\] \.wg-diagram:not\(\.wg-light\)/);
     expect(ssr).toContain('{{ 1 + 1 }}');
     expect(ssr).toContain('<figcaption>{{ 6 * 7 }}</figcaption>');
     expect(ssr).not.toContain('>42<');

@@ -136,9 +136,9 @@ describe('unified + remark-rehype + rehype-stringify', () => {
 
   it('follows a dark selector (Docusaurus, Starlight) and refuses one that could leave the stylesheet', () => {
     const html = String(pipeline({ darkSelector: "[data-theme='dark']" }).processSync('```tcp-sequence\n' + HANDSHAKE + '\n```\n'));
-    const css = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
+    const css = /<style class="wiregram-styles">([^<]*)<\/style>/.exec(html)?.[1] ?? '';
     // Quotes dropped (the same selector): inside <style>, an escaped quote would be read literally.
-    expect(css).toMatch(/\[data-theme=dark\] #wg-[0-9a-z]{7}-1-/);
+    expect(css).toMatch(/\[data-theme=dark\] \.wg-diagram:not\(\.wg-light\)/);
     expect(css).not.toContain('sentinel');
     expect(css).not.toContain('prefers-color-scheme');
     expect(() => pipeline({ darkSelector: '}</style><script>' }).processSync('x')).toThrow(/darkSelector/);
@@ -151,8 +151,8 @@ describe('unified + remark-rehype + rehype-stringify', () => {
     expect(seen[0]).toMatchObject({ darkSelector: 'html.dark > body, .theme-dark' });
     expect(seen[0]!.darkClass).toBeUndefined();
     const css = textOf(elements(tree).find((e) => e.tagName === 'style')!);
-    expect(css).toMatch(/html\.dark > body #wg-[0-9a-z]{7}-1-/);
-    expect(css).toMatch(/\.theme-dark #wg-[0-9a-z]{7}-1-/);
+    expect(css).toMatch(/html\.dark > body \.wg-diagram:not\(\.wg-light\)/);
+    expect(css).toMatch(/\.theme-dark \.wg-diagram:not\(\.wg-light\)/);
     for (const bad of ['.a{color:red}', '.a /* */', "[data-theme='dark'"])
       expect(() => unified().use(remarkParse).use(remarkWiregram, { darkSelector: bad }).processSync('x')).toThrow(WiregramError);
   });

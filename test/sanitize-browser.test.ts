@@ -12,7 +12,7 @@ import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import markdownItWiregram from 'markdown-it-wiregram';
 import remarkWiregram, { type SvgTreeNode } from 'remark-wiregram';
-import { render } from '@wiregram/svg';
+import { insertFirstChild, pageStyleTree, render, serialize } from '@wiregram/svg';
 import { htmlPage, withBrowser } from './support/chromium.js';
 import { expectNoActiveMarkup } from './support/markdown.js';
 
@@ -140,6 +140,8 @@ describe('a custom renderer cannot run script through either plugin (Chromium)',
   it('the built-in renderer is untouched by the sanitizer path: same bytes as before', () => {
     const source = 'participant client\nparticipant server\nclient -> server: SYN\n';
     const html = new MarkdownIt().use(markdownItWiregram).render('```tcp-sequence\n' + source + '```\n');
-    expect(html).toContain(render(source, { language: 'tcp-sequence', idPrefix: /id="(wg-[^"]+?)"/.exec(html)![1]! }).svg.replace(/^\s*<\?xml[^>]*\?>\s*/, ''));
+    // The renderer's page-styled SVG as is, with the document's one page stylesheet as its first child.
+    const own = render(source, { language: 'tcp-sequence', styles: 'page', idPrefix: /id="(wg-[^"]+?)"/.exec(html)![1]! }).svg;
+    expect(html).toContain(insertFirstChild(own, serialize(pageStyleTree())));
   });
 });

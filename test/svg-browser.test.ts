@@ -3,7 +3,7 @@
  * checked where a reader sees it — the browser's own text boxes, console errors, dark mode, many diagrams on
  * one page. PNGs go to test-output/svg-browser/ (gitignored) for a human look.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import { describeScene, renderSvg, sceneToSvg } from '@wiregram/svg';
 import { build } from 'vite';
 import { htmlPage, launchBrowser, pageErrors, screenshotSvg } from './support/chromium.js';
 import { SEED_HANDSHAKE, SEED_WAVEHAND } from './support/seeds.js';
+import { exampleBlocks } from './support/svg.js';
 import { seedTcpModel, tcpSynModel, ipv6Model, tcpModel } from '../packages/layout/test/fixtures/header-models.js';
 
 const OUT = join(process.cwd(), 'test-output', 'svg-browser');
@@ -20,25 +21,6 @@ const ROOT = process.cwd();
 interface Diagram {
   name: string;
   svg: () => string;
-}
-
-/** Fenced `tcp-sequence` / `packet-header` blocks of examples/*.md. */
-function exampleBlocks(): Array<{ name: string; language: 'tcp-sequence' | 'packet-header'; source: string }> {
-  const out: Array<{ name: string; language: 'tcp-sequence' | 'packet-header'; source: string }> = [];
-  let files: string[] = [];
-  try {
-    files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.md'));
-  } catch {
-    return out;
-  }
-  for (const file of files.sort()) {
-    const text = readFileSync(join(ROOT, 'examples', file), 'utf8');
-    const re = /^(`{3,}|~{3,})(tcp-sequence|packet-header)\b[^\n]*\n([\s\S]*?)^\1\s*$/gm;
-    let m: RegExpExecArray | null;
-    let n = 0;
-    while ((m = re.exec(text))) out.push({ name: `${file.replace(/\.md$/, '')}-${++n}`, language: m[2] as 'tcp-sequence', source: m[3]! });
-  }
-  return out;
 }
 
 const diagrams: Diagram[] = [

@@ -19,8 +19,9 @@ describe('Astro 5 + MDX', { timeout: 15 * 60_000 }, () => {
   it('draws the .md page: every diagram, unique ids, light and dark by the reader\'s colour scheme', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, errors } = await openPage(h.browser, h.url, scheme);
-      const { diagrams, ids } = await diagramsOn(page);
+      const { diagrams, ids, styles } = await diagramsOn(page);
       expect(diagrams).toHaveLength(3);
+      expect(styles).toEqual({ sheets: 1, inHead: 0, ownStyles: 0 });
       expect(duplicates(ids)).toEqual([]);
       expect(diagrams[0]!.texts).toEqual(expect.arrayContaining(['TCP 三次握手', 'SYN, seq=x']));
       for (const d of diagrams) {

@@ -56,9 +56,12 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
 
   it('shows every diagram, in tabs and details too, with unique ids and no console error (hydration included)', async () => {
     const { page, errors } = await openPage(h.browser, h.url + 'docs/good');
-    const { diagrams, ids } = await diagramsOn(page);
+    const { diagrams, ids, styles } = await diagramsOn(page);
     // Five in the MDX page: two in tabs (one hidden until its tab is chosen), one in <details>.
     expect(diagrams).toHaveLength(5);
+    // One page stylesheet, in the head (outside React's root); no diagram carries a <style>.
+    expect(styles).toEqual({ sheets: 1, inHead: 1, ownStyles: 0 });
+    expect(await page.locator('#__docusaurus style').count()).toBe(0);
     expect(duplicates(ids)).toEqual([]);
     const visible = diagrams.filter((d) => d.width > 0);
     expect(visible.length).toBeGreaterThanOrEqual(3);
@@ -101,11 +104,23 @@ describe('Docusaurus 3 (classic template)', { timeout: 15 * 60_000 }, () => {
     }
   });
 
-  it('control: without the React mark on <style>, the minified page fails hydration (React #418)', async () => {
-    // The failure the integration prevents: Docusaurus's SWC minifier rewrites the style text (#ffffff → #fff).
+  it('the server HTML carries the stylesheet once, in <head>, and no <style> inside the hydrated root', () => {
+    const html = readFileSync(join(h.site.dir, 'build', 'docs', 'good', 'index.html'), 'utf8');
+    const head = html.slice(0, html.indexOf('</head>'));
+    expect(html.match(/class="?wiregram-styles"?/g)).toHaveLength(1);
+    expect(head).toMatch(/<style class="?wiregram-styles"?>[^<]*\.wg-diagram/);
+    // The minifier drops attribute quotes where it can (`id=__docusaurus`).
+    const root = html.slice(html.search(/id="?__docusaurus"?>/));
+    expect(root.length).toBeLessThan(html.length);
+    expect(root).toMatch(/<svg[^>]*class="?wg-diagram/);
+    expect(root).not.toMatch(/<style/);
+  });
+
+  it('control: diagrams with their own <style> (styles: inline) in the React tree fail hydration once minified (React #418)', async () => {
+    // The failure the head stylesheet prevents: Docusaurus's SWC minifier rewrites the style text (#ffffff → #fff).
     const config = join(h.site.dir, 'docusaurus.config.js');
     const original = readFileSync(config, 'utf8');
-    writeFileSync(config, original.replace('export default withWiregram(config);', 'export default withWiregram(config, {react: false});'));
+    writeFileSync(config, original.replace('export default withWiregram(config);', "export default withWiregram(config, {styles: 'inline'});"));
     rmSync(join(h.site.dir, 'node_modules', '.cache'), { recursive: true, force: true });
     try {
       const plain = await runBuild(h.site.dir, ['npx', 'docusaurus', 'build', '--out-dir', 'build-control']);

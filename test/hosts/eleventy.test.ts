@@ -23,10 +23,11 @@ describe('Eleventy 3 + @wiregram/eleventy', () => {
     await withPages(host, async (browser) => {
       for (const scheme of ['light', 'dark'] as const) {
         const { page, errors } = await openPage(browser, host.url, scheme);
-        const { diagrams, ids, errorBoxes } = await diagramsOn(page);
+        const { diagrams, ids, errorBoxes, styles } = await diagramsOn(page);
         expect(errors).toEqual([]);
         expect(errorBoxes).toEqual([]);
         expect(diagrams).toHaveLength(6);
+        expect(styles).toEqual({ sheets: 1, inHead: 0, ownStyles: 0 });
         for (const d of diagrams) expect([d.id, d.width > 200, d.labelFontSize >= 10 && d.labelFontSize <= 16]).toEqual([d.id, true, true]);
         expect(duplicates(ids)).toEqual([]);
         const texts = diagrams.flatMap((d) => d.texts);

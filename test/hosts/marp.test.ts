@@ -57,10 +57,12 @@ describe('Marp CLI 4 + @wiregram/marp engine', () => {
   it('HTML: diagrams on their slides, ids unique, no console error, dark on the invert slide', async () => {
     await withPages(host, async (browser) => {
       const { page, errors } = await openPage(browser, host.url + 'good.html');
-      const { diagrams, ids, errorBoxes } = await diagramsOn(page);
+      const { diagrams, ids, errorBoxes, styles } = await diagramsOn(page);
       expect(withoutHostNoise(errors)).toEqual([]);
       expect(errorBoxes).toEqual([]);
       expect(diagrams).toHaveLength(4);
+      // One page stylesheet for the deck (every slide is in the one HTML page).
+      expect(styles).toEqual({ sheets: 1, inHead: 0, ownStyles: 0 });
       expect(duplicates(ids)).toEqual([]);
       expect(diagrams.flatMap((d) => d.texts)).toContain('SYN, ACK, seq=y, ack=x+1');
       for (const d of diagrams) expect([d.id, d.labelFontSize >= 10 && d.labelFontSize <= 16]).toEqual([d.id, true]);

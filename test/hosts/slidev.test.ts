@@ -54,8 +54,11 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
       expect(seen).toContain('SYN, ACK, seq=y, ack=x+1');
       expect(seen).toContain('{{ $slidev.nav.currentPage }} stays text');
       expect(await page.locator('pre.shiki').count()).toBeGreaterThan(0);
-      const { ids } = await diagramsOn(page);
+      const { ids, styles } = await diagramsOn(page);
       expect(duplicates(ids)).toEqual([]);
+      // The stylesheet rides in a slide's first diagram; no diagram carries its own.
+      expect(styles.ownStyles).toBe(0);
+      expect(styles.sheets).toBeGreaterThanOrEqual(1);
       expect(errors).toEqual([]);
     });
   }, 180_000);

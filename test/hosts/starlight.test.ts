@@ -26,8 +26,9 @@ describe('Starlight 0.37 (Astro 5)', { timeout: 15 * 60_000 }, () => {
 
   it('draws every diagram, in tabs too, with unique ids and no console error', async () => {
     const { page, errors } = await openPage(h.browser, h.url + 'guides/good/');
-    const { diagrams, ids } = await diagramsOn(page);
+    const { diagrams, ids, styles } = await diagramsOn(page);
     expect(diagrams).toHaveLength(4);
+    expect(styles).toEqual({ sheets: 1, inHead: 0, ownStyles: 0 });
     expect(duplicates(ids)).toEqual([]);
     expect(diagrams[0]!.texts).toEqual(expect.arrayContaining(['TCP 三次握手', 'SYN, seq=x']));
     const visible = diagrams.filter((d) => d.width > 0);

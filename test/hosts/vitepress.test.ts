@@ -25,9 +25,11 @@ describe('VitePress 1.6 + @wiregram/vitepress', () => {
   it('good page: every diagram shown, ids unique, no console error, labels at their size, braces kept', async () => {
     await withPages(host, async (browser) => {
       const { page, errors } = await openPage(browser, host.url);
-      const { diagrams, ids, errorBoxes } = await diagramsOn(page);
+      const { diagrams, ids, errorBoxes, styles } = await diagramsOn(page);
       expect(errors).toEqual([]);
       expect(errorBoxes).toEqual([]);
+      // One page stylesheet (in the first diagram); no diagram carries its own.
+      expect(styles).toEqual({ sheets: 1, inHead: 0, ownStyles: 0 });
       // Two in text, one in the tip, two in the code group (the second tab hidden until chosen).
       expect(diagrams).toHaveLength(5);
       expect(diagrams.filter((d) => d.width > 200 && d.height > 50)).toHaveLength(4);

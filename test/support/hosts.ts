@@ -214,8 +214,18 @@ export interface DiagramOnPage {
   labelFontSize: number;
 }
 
+/**
+ * The page stylesheet on a page: `sheets` (every `style.wiregram-styles`: one per document, or one in the head),
+ * `inHead` (those in `<head>`), `ownStyles` (diagrams carrying their own `<style>`: none in a host page).
+ */
+export interface PageStyles {
+  sheets: number;
+  inHead: number;
+  ownStyles: number;
+}
+
 /** Every wiregram diagram on the page with what a reader sees, and every id on the page (to check uniqueness). */
-export async function diagramsOn(page: Page): Promise<{ diagrams: DiagramOnPage[]; ids: string[]; errorBoxes: string[]; restyled: number }> {
+export async function diagramsOn(page: Page): Promise<{ diagrams: DiagramOnPage[]; ids: string[]; errorBoxes: string[]; restyled: number; styles: PageStyles }> {
   return page.evaluate(() => {
     const diagrams = Array.from(document.querySelectorAll('svg.wg-diagram')).map((svg) => {
       const box = svg.getBoundingClientRect();
@@ -234,7 +244,12 @@ export async function diagramsOn(page: Page): Promise<{ diagrams: DiagramOnPage[
     const errorBoxes = Array.from(document.querySelectorAll('.wiregram-error')).map((e) => (e as HTMLElement).innerText);
     // What a highlighter (Shiki, Expressive Code, Prism) would have taken over or added: none may be inside.
     const restyled = document.querySelectorAll('.wiregram-error pre, .wiregram-error code, .wiregram-error button, .wiregram-error .expressive-code').length;
-    return { diagrams, ids, errorBoxes, restyled };
+    const styles = {
+      sheets: document.querySelectorAll('style.wiregram-styles').length,
+      inHead: document.head.querySelectorAll('style.wiregram-styles').length,
+      ownStyles: document.querySelectorAll('svg.wg-diagram style:not(.wiregram-styles)').length,
+    };
+    return { diagrams, ids, errorBoxes, restyled, styles };
   });
 }
 

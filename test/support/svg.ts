@@ -4,7 +4,12 @@
  * Shared by packages/svg, packages/layout and the Markdown plugin tests.
  */
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fontExtents, measureText } from '@wiregram/layout';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 export function parseSvg(svg: string): Document {
   const problems: string[] = [];
@@ -118,4 +123,23 @@ export function ids(doc: Document): string[] {
   return elements(doc)
     .map((el) => el.getAttribute('id'))
     .filter((v): v is string => v !== null);
+}
+
+/** Fenced `tcp-sequence` / `packet-header` blocks of examples/*.md. */
+export function exampleBlocks(): Array<{ name: string; language: 'tcp-sequence' | 'packet-header'; source: string }> {
+  const out: Array<{ name: string; language: 'tcp-sequence' | 'packet-header'; source: string }> = [];
+  let files: string[] = [];
+  try {
+    files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.md'));
+  } catch {
+    return out;
+  }
+  for (const file of files.sort()) {
+    const text = readFileSync(join(EXAMPLES, file), 'utf8');
+    const re = /^(`{3,}|~{3,})(tcp-sequence|packet-header)\b[^\n]*\n([\s\S]*?)^\1\s*$/gm;
+    let m: RegExpExecArray | null;
+    let n = 0;
+    while ((m = re.exec(text))) out.push({ name: `${file.replace(/\.md$/, '')}-${++n}`, language: m[2] as 'tcp-sequence', source: m[3]! });
+  }
+  return out;
 }

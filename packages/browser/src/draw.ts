@@ -5,6 +5,7 @@
 import { toWiregramError, WiregramError, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
 import { blockIdPrefix, render as renderSvg, type SvgOptions } from '@wiregram/svg';
 import { diagramElement, errorElement } from './place.js';
+import { ensurePageStyles } from './styles.js';
 
 /** Options for every diagram of a page (run() and <wire-gram> alike). */
 export interface PageOptions {
@@ -37,17 +38,22 @@ let drawn = 0;
 /** Options for the n-th diagram of the page: the caller's, a page-unique id prefix, the file reader. */
 export function diagramOptions(source: string, language: DiagramLanguage, options: PageOptions): SvgOptions {
   const { readFile, ...rest } = options;
-  const o: SvgOptions & Record<string, unknown> = { ...rest, language };
+  // No <style> per diagram: the page stylesheet (ensurePageStyles) styles them all.
+  const o: SvgOptions & Record<string, unknown> = { ...rest, language, styles: 'page' };
   o.idPrefix = blockIdPrefix('wgb-', ++drawn, source, o);
   if (readFile) o.readFile = (path: string, position: Position) => readFile(path, position, null);
   return o;
 }
 
-/** Render `source` into a new element: the diagram's figure, or the error box. */
-export function renderInto(doc: Document, source: string, language: DiagramLanguage, options: PageOptions): { element: HTMLElement; error: WiregramError | null } {
+/**
+ * Render `source` into a new element: the diagram's figure, or the error box. `at` is where the element will
+ * go (the block it replaces, or the <wire-gram>): the page stylesheet is put into its document or shadow root.
+ */
+export function renderInto(doc: Document, at: Node, source: string, language: DiagramLanguage, options: PageOptions): { element: HTMLElement; error: WiregramError | null } {
   try {
     const { tree } = renderSvg(source, diagramOptions(source, language, options));
-    return { element: diagramElement(doc, tree, language), error: null };
+    const scope = ensurePageStyles(doc, at, options);
+    return { element: diagramElement(doc, tree, language, scope), error: null };
   } catch (e) {
     const error = capturesNeedReader(toWiregramError(e), options);
     return { element: errorElement(doc, error, language, source), error };

@@ -69,7 +69,7 @@ function makeClass(): WireGramConstructor {
         const problem = meta.problems[0];
         element = problem
           ? errorElement(this.ownerDocument, new WiregramError({ code: problem.code, reason: `<wire-gram ${problem.key}="${problem.value}">: ${problem.reason}`, expected: problem.expected, hint: problem.hint }), language, source)
-          : renderInto(this.ownerDocument, source, language, { ...elementOptions, ...meta.options }).element;
+          : renderInto(this.ownerDocument, this, source, language, { ...elementOptions, ...meta.options }).element;
       }
       this.replaceChildren(element);
     }

@@ -18,6 +18,8 @@ import { findBlocks } from './find.js';
 export { findBlocks, blockText, blockSelector, type FoundBlock } from './find.js';
 export { defineElement } from './element.js';
 export type { PageOptions, RunOptions } from './draw.js';
+/** The CSS of the page stylesheet, for diagrams you render yourself with `styles: 'page'`. */
+export { pageStylesheet } from '@wiregram/svg';
 
 /** Options of `render`: everything `@wiregram/svg`'s render takes (language, style, labelStyle, theme, …). */
 export type BrowserRenderOptions = SvgOptions;
@@ -74,7 +76,7 @@ export function run(options: RunOptions = {}): RunResult {
   // <wire-gram> elements take the page-wide options (dark-mode selector, …) too, and are redrawn when they change.
   if (defineElement(rest)) refreshElements(root);
   for (const block of findBlocks(root, languages)) {
-    const { element, error } = renderInto(doc, block.source, block.language, rest);
+    const { element, error } = renderInto(doc, block.element, block.source, block.language, rest);
     block.element.replaceWith(element);
     result.blocks.push({ language: block.language, element, error });
     if (error) result.failed++;

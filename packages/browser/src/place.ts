@@ -23,16 +23,16 @@ function build(doc: Document, node: SvgNode): SVGElement {
 }
 
 /** The figure for one rendered diagram. */
-export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLanguage): HTMLElement {
+export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLanguage, scope: string): HTMLElement {
   const figure = doc.createElement('figure');
   figure.className = `wiregram wiregram-${language}`;
   figure.style.margin = '1em 0';
   const root = build(doc, tree);
-  root.style.maxWidth = '100%';
-  root.style.height = 'auto';
-  // Each diagram carries its own id-scoped stylesheet, so style work grows with diagrams × stylesheets; a page
-  // of 100 spent more time in the browser's style and layout than in rendering. Figures off screen are
-  // skipped until scrolled to, at their own size meanwhile (the viewBox size: no jump when they appear).
+  // The page stylesheet of this dark-mode setting styles diagrams with its class (see styles.ts).
+  root.classList.add(scope);
+  // `max-width: 100%; height: auto` come from the page stylesheet (styles.ts), which styles every diagram.
+  // Figures off screen are not styled or laid out until scrolled to (content-visibility), at their own size
+  // meanwhile (the viewBox size: no jump when they appear).
   const width = tree.attrs.find(([k]) => k === 'width')?.[1];
   const height = tree.attrs.find(([k]) => k === 'height')?.[1];
   if (width && height) {

@@ -4,7 +4,7 @@
  * exceptions, unique ids across the page, dark mode from the media query and from a selector, <wire-gram>.
  * `pnpm test` builds the bundles first; the static-site shapes are in test/static-sites.test.ts.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { HANDSHAKE } from '../../../test/support/markdown.js';
 import { escapeHtml, shapePage } from '../../../test/support/static-sites.js';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const SHOTS = join(process.cwd(), 'test-output', 'browser');
 const site = mkdtempSync(join(tmpdir(), 'wg-browser-'));
 copyFileSync(join(DIST, 'wiregram.min.js'), join(site, 'wiregram.min.js'));
 copyFileSync(join(DIST, 'wiregram.iife.min.js'), join(site, 'wiregram.iife.min.js'));
@@ -98,6 +99,75 @@ describe('run() on a page', () => {
     const { page, errors } = await open(shapePage('markdown-it', [{ language: 'tcp-sequence', source: HANDSHAKE }], MODULE(`{ darkSelector: 'html.dark} body{display:none' }`)));
     expect(await page.evaluate(() => (window as unknown as { result: { rendered: number } }).result.rendered)).toBe(0);
     expect(errors.join('\n')).toMatch(/wiregram: .*darkSelector/);
+    await page.close();
+  });
+});
+
+describe('the page stylesheet', () => {
+  const sheets = (page: Page) => page.evaluate(() => ({
+    head: Array.from(document.head.querySelectorAll('style.wiregram-styles')).map((s) => s.textContent ?? ''),
+    all: document.querySelectorAll('style').length,
+    inSvg: document.querySelectorAll('svg style').length,
+  }));
+
+  it('is put into the head once for the whole page: no <style> per diagram, none added by later runs or elements', async () => {
+    const blocks = [HANDSHAKE, 'tcp', HANDSHAKE, 'udp'].map((source, i) => ({ language: i % 2 ? 'packet-header' : 'tcp-sequence', source }));
+    const html = shapePage('markdown-it', blocks, MODULE()) + '<wire-gram>client -> server: SYN</wire-gram><wire-gram theme="dark">client -> server: SYN</wire-gram>';
+    const { page, errors } = await open(html);
+    await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 6);
+    await page.evaluate("import('/wiregram.min.js').then((m) => m.run())");
+    const s = await sheets(page);
+    expect(s.head).toHaveLength(1);
+    expect(s.head[0]).toMatch(/@media \(prefers-color-scheme:dark\)\{\.wg-diagram\.wgs-[0-9a-z]{7}:not\(\.wg-light\)/);
+    expect(s.inSvg).toBe(0);
+    // Every diagram is painted by it (background white, text dark), the pinned dark one dark.
+    const bgs = await page.evaluate(() => Array.from(document.querySelectorAll('svg.wg-diagram')).map((svg) => getComputedStyle(svg.querySelector('.wg-background')!).fill));
+    expect(bgs).toEqual(['rgb(255, 255, 255)', 'rgb(255, 255, 255)', 'rgb(255, 255, 255)', 'rgb(255, 255, 255)', 'rgb(255, 255, 255)', expect.not.stringMatching(/255, 255, 255/)]);
+    // Screenshots for a person to look at (test-output/browser/, not compared), light and the OS turned dark.
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'run-light.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const darkBgs = await page.evaluate(() => Array.from(document.querySelectorAll('svg.wg-diagram')).map((svg) => getComputedStyle(svg.querySelector('.wg-background')!).fill));
+    expect(new Set(darkBgs)).toEqual(new Set([bgs[5]]));
+    await page.screenshot({ path: join(SHOTS, 'run-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // Another dark-mode switch is another sheet (one per setting), and a shadow root gets its own.
+    await page.evaluate(`(async () => {
+      const m = await import('/wiregram.min.js');
+      const host = document.createElement('div');
+      document.body.appendChild(host);
+      const shadow = host.attachShadow({ mode: 'open' });
+      shadow.innerHTML = '<pre><code class="language-packet-header">tcp</code></pre>';
+      m.run({ root: shadow, darkSelector: 'html.dark' });
+      window.shadowSheets = shadow.querySelectorAll('style.wiregram-styles').length;
+      window.shadowFill = getComputedStyle(shadow.querySelector('.wg-background')).fill;
+    })()`);
+    expect(await page.evaluate(() => (window as unknown as { shadowSheets: number }).shadowSheets)).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { shadowFill: string }).shadowFill)).toBe('rgb(255, 255, 255)');
+    expect((await sheets(page)).head).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('keeps two dark-mode settings on one page apart: each sheet styles only its own diagrams', async () => {
+    const { page, errors } = await open(`<!doctype html><html><head><meta charset="utf-8"></head><body>
+      <div id="a"><pre><code class="language-packet-header">tcp</code></pre></div>
+      <div id="b"><pre><code class="language-packet-header">udp</code></pre></div>
+      <script type="module">
+      import { run } from '/wiregram.min.js';
+      run({ root: document.getElementById('a') });
+      run({ root: document.getElementById('b'), darkClass: 'dark' });
+      window.done = true;
+    </script></body></html>`, 'dark');
+    expect((await sheets(page)).head).toHaveLength(2);
+    const fills = () => page.evaluate(() => ['#a', '#b'].map((s) => getComputedStyle(document.querySelector(`${s} .wg-background`)!).fill));
+    // The OS is dark: the media-query diagram is dark, the class-switched one light until <html class="dark">.
+    const [a, b] = await fills();
+    expect(a).not.toBe('rgb(255, 255, 255)');
+    expect(b).toBe('rgb(255, 255, 255)');
+    await page.evaluate(() => document.documentElement.classList.add('dark'));
+    expect((await fills())[1]).toBe(a);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

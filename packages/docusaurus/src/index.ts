@@ -5,11 +5,13 @@
  *   export default withWiregram(config);
  *
  * What it sets for Docusaurus: dark mode under `[data-theme='dark']` (the site's own toggle, not the reader's
- * system setting), and React-safe `<style>` (Docusaurus's HTML minifier rewrites it; without the mark React
- * fails hydration with error #418). Errors are printed to the build log as `file:line:col: message [code]`;
+ * system setting), and styles outside React's tree: the diagrams carry no `<style>` (`styles: 'external'`); one
+ * page stylesheet goes into every page's `<head>` through a small plugin (`wiregramStylesPlugin`). Docusaurus's
+ * HTML minifier rewrites `<style>` text (`#fff` for `#ffffff`), so a `<style>` that React hydrates fails with
+ * error #418; the head is not hydrated. Errors are printed to the build log as `file:line:col: message [code]`;
  * `WIREGRAM_STRICT=1` (or `strict: true`) fails the build — on a warm-cache build too (`./diagnostics.ts`).
  */
-import remarkWiregram, { type RemarkWiregramOptions } from 'remark-wiregram';
+import remarkWiregram, { pageStylesheet, type RemarkWiregramOptions } from 'remark-wiregram';
 import { DIAGNOSTICS, remarkWiregramRecorded, wiregramDiagnosticsPlugin, type DiagnosticsStore } from './diagnostics.js';
 
 export { remarkWiregramRecorded, replayUnchanged, wiregramDiagnosticsPlugin, type DiagnosticsStore } from './diagnostics.js';
@@ -19,9 +21,38 @@ export const DOCUSAURUS_DARK_SELECTOR = "[data-theme='dark']";
 
 export type WiregramDocusaurusOptions = RemarkWiregramOptions;
 
-/** A remark plugin entry (`[plugin, options]`) for a content plugin's `remarkPlugins`, set up for Docusaurus. */
+/**
+ * A remark plugin entry (`[plugin, options]`) for a content plugin's `remarkPlugins`, set up for Docusaurus.
+ * Its diagrams rely on the page stylesheet (`styles: 'external'`): list `wiregramStylesPlugin(options)` in the
+ * config's `plugins` too (`withWiregram` does both).
+ */
 export function wiregramRemarkPlugin(options: WiregramDocusaurusOptions = {}): [typeof remarkWiregram, RemarkWiregramOptions] {
-  return [remarkWiregram, { darkSelector: DOCUSAURUS_DARK_SELECTOR, react: true, ...options }];
+  return [remarkWiregram, { darkSelector: DOCUSAURUS_DARK_SELECTOR, styles: 'external', ...options }];
+}
+
+/** What `injectHtmlTags` returns (Docusaurus's plugin API, typed structurally). */
+export interface HtmlTags {
+  headTags: Array<{ tagName: string; attributes: Record<string, string>; innerHTML: string }>;
+}
+/** A Docusaurus plugin (the module-less form a config's `plugins` accepts: a function returning the plugin). */
+export type DocusaurusPluginFunction = (() => { name: string; injectHtmlTags: () => HtmlTags }) & { [STYLES]?: true };
+
+const STYLES = Symbol.for('wiregram.docusaurus.styles');
+
+/**
+ * A Docusaurus plugin that puts the page stylesheet into every page's `<head>` (outside the React root, so the
+ * HTML minifier may rewrite it without breaking hydration). Takes the same options as the remark plugin; only
+ * the dark-mode switch matters here. Throws a `WiregramError` for a bad `darkSelector`, at config time.
+ */
+export function wiregramStylesPlugin(options: WiregramDocusaurusOptions = {}): DocusaurusPluginFunction {
+  const { darkClass, darkSelector } = wiregramRemarkPlugin(options)[1];
+  const css = pageStylesheet({ darkClass, darkSelector });
+  const plugin: DocusaurusPluginFunction = () => ({
+    name: '@wiregram/docusaurus',
+    injectHtmlTags: () => ({ headTags: [{ tagName: 'style', attributes: { class: 'wiregram-styles' }, innerHTML: css }] }),
+  });
+  plugin[STYLES] = true;
+  return plugin;
 }
 
 type PluginEntry = unknown;
@@ -77,6 +108,9 @@ export function withWiregram<C extends ConfigLike>(config: C, options: WiregramD
     return [name, withPlugin(Array.isArray(plugin) ? plugin[1] : undefined, entry)];
   });
   if (!plugins.some((p) => typeof p === 'function' && DIAGNOSTICS in p)) plugins.push(wiregramDiagnosticsPlugin(store, remarkOptions));
+  // The page stylesheet in the head, once (a config wrapped twice keeps one), unless the diagrams carry theirs.
+  const external = (remarkOptions.styles ?? 'page') === 'external';
+  if (external && !plugins.some((p) => typeof p === 'function' && (p as DocusaurusPluginFunction)[STYLES])) plugins.push(wiregramStylesPlugin(options));
   return { ...config, ...(config.presets ? { presets } : {}), plugins };
 }
 

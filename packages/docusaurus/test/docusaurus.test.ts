@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import { DOCUSAURUS_DARK_SELECTOR, remarkWiregramRecorded, replayUnchanged, withWiregram, wiregramRemarkPlugin, type DiagnosticsStore } from '@wiregram/docusaurus';
+import { DOCUSAURUS_DARK_SELECTOR, remarkWiregramRecorded, replayUnchanged, withWiregram, wiregramRemarkPlugin, wiregramStylesPlugin, type DiagnosticsStore } from '@wiregram/docusaurus';
 
 const plugin = (list: unknown) => (list as unknown[]).find((p) => Array.isArray(p) && p[0] === remarkWiregramRecorded) as [unknown, Record<string, unknown>] | undefined;
 
@@ -17,7 +17,7 @@ describe('withWiregram', () => {
     expect(name).toBe('classic');
     for (const key of ['docs', 'blog', 'pages']) {
       const entry = plugin(opts[key]!.remarkPlugins);
-      expect(entry?.[1]).toMatchObject({ darkSelector: DOCUSAURUS_DARK_SELECTOR, react: true, labelStyle: 'flags' });
+      expect(entry?.[1]).toMatchObject({ darkSelector: DOCUSAURUS_DARK_SELECTOR, styles: 'external', labelStyle: 'flags' });
       expect(entry?.[1].diagnostics).toBeDefined();
     }
     expect(opts.docs!.remarkPlugins[0]).toBe('keep');
@@ -37,12 +37,31 @@ describe('withWiregram', () => {
     expect(docs[1].id).toBe('api');
     expect(plugin(docs[1].remarkPlugins)).toBeDefined();
     expect(twice.plugins[1]).toBe('some-other-plugin');
-    // The diagnostics plugin (postBuild), once.
-    expect(twice.plugins.filter((p) => typeof p === 'function')).toHaveLength(1);
+    // The diagnostics plugin (postBuild) and the head stylesheet plugin, each once however often the config is wrapped.
+    expect(twice.plugins).toHaveLength(4);
+    expect(twice.plugins.filter((p) => typeof p === 'function')).toHaveLength(2);
+  });
+
+  it('puts one page stylesheet into the head (outside React), dark under the site toggle; none when diagrams carry theirs', () => {
+    type Tags = { headTags: Array<{ tagName: string; attributes: Record<string, string>; innerHTML: string }> };
+    const stylesOf = (config: unknown) => ((config as { plugins?: unknown[] }).plugins ?? []).filter((p): p is () => { injectHtmlTags: () => Tags } => typeof p === 'function' && 'injectHtmlTags' in (p as () => object)());
+    const styles = stylesOf(withWiregram({ presets: [['classic', {}]] }));
+    expect(styles).toHaveLength(1);
+    const { headTags } = styles[0]!().injectHtmlTags();
+    expect(headTags).toHaveLength(1);
+    expect(headTags[0]).toMatchObject({ tagName: 'style', attributes: { class: 'wiregram-styles' } });
+    const css = headTags[0]!.innerHTML;
+    expect(css).toContain('.wg-diagram{max-width:100%');
+    expect(css).toContain('[data-theme=dark] .wg-diagram:not(.wg-light){');
+    expect(css).not.toContain('prefers-color-scheme');
+    expect(css).not.toMatch(/[<&"']/);
+    // `styles: 'inline'` (each diagram its own <style>) or 'page' (in the document): no head plugin.
+    expect(stylesOf(withWiregram({ presets: [['classic', {}]] }, { styles: 'inline' }))).toHaveLength(0);
+    expect(() => wiregramStylesPlugin({ darkSelector: '}</style><script>' })).toThrow(/darkSelector/);
   });
 
   it('wiregramRemarkPlugin lets options override the defaults', () => {
-    expect(wiregramRemarkPlugin({ darkSelector: 'html.dark' })[1]).toMatchObject({ darkSelector: 'html.dark', react: true });
+    expect(wiregramRemarkPlugin({ darkSelector: 'html.dark' })[1]).toMatchObject({ darkSelector: 'html.dark', styles: 'external' });
   });
 });
 

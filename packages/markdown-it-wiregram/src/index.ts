@@ -14,6 +14,7 @@ import {
   errorBoxParts,
   errorBoxTree,
   failsStrict,
+  insertFirstChild,
   logBlockReport,
   markdownHost,
   serialize,
@@ -27,6 +28,8 @@ import {
 import { sanitizeSvgHtml } from '@wiregram/sanitize';
 
 export { nodeFileAccessLoaded } from '@wiregram/core';
+/** The page stylesheet (CSS) for `styles: 'external'`: what a host puts into its pages' head (see README). */
+export { pageStylesheet, type PageStyleOptions, type PluginStyles } from '@wiregram/svg';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export type RenderOptions = BlockRenderOptions;
@@ -116,6 +119,12 @@ export interface WiregramEnv {
   source: string | null;
   /** What was logged for this document (strict mode fails on these). */
   reports: BlockReport[];
+  /**
+   * The page stylesheet was written (with the first drawn diagram). Like `count`, it is kept for as long as the
+   * `env` is: renders that share an `env` are one page. A host that renders a page's fences one at a time with
+   * fresh envs (Slidev) sets it to say another fence of the page carries the sheet.
+   */
+  styled?: boolean;
 }
 
 const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'log', 'strict', 'onError', 'vue', 'className', 'renderer', 'showSource', 'root', 'onWarning', 'warnings', 'readFile']);
@@ -135,7 +144,7 @@ export function vueSafe(html: string): string {
     .split(/(<style\b[^>]*>[\s\S]*?<\/style>)/)
     .map((part, i) =>
       i % 2 === 1
-        ? part.replace(/^<style\b[^>]*>/, '<component is="style">').replace(/<\/style>$/, '</component>')
+        ? part.replace(/^<style\b([^>]*)>/, '<component is="style"$1>').replace(/<\/style>$/, '</component>')
         : part.replace(/[{}]/g, (c) => (c === '{' ? '&#123;' : '&#125;')),
     )
     .join('')
@@ -163,7 +172,8 @@ function state(env: unknown): WiregramEnv {
 export default function markdownItWiregram(md: MarkdownItLike, options: MarkdownItWiregramOptions = {}): void {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops at set-up, not once per block.
-  const { render, block } = markdownHost(options, OWN_OPTIONS);
+  const { render, block, sheet } = markdownHost(options, OWN_OPTIONS);
+  const sheetHtml = sheet ? serialize(sheet) : '';
   const custom = options.readFile;
   const finish = (html: string) => (options.vue ? vueSafe(html) : html);
   const extraClass = options.className ? ' ' + escapeHtml(options.className) : '';
@@ -241,7 +251,10 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
           report({ severity: 'warning', position: found.position, code: warning.code, reason: warning.reason, hint: warning.hint });
         }
       }
-      return finish(`<figure class="${classes}">${shown}${svg}${caption}</figure>\n`);
+      // The page stylesheet goes with the document's first drawn diagram (`styles: 'page'`), once.
+      const styled = sheetHtml && !s.styled ? insertFirstChild(svg, sheetHtml) : svg;
+      if (styled !== svg) s.styled = true;
+      return finish(`<figure class="${classes}">${shown}${styled}${caption}</figure>\n`);
     } catch (thrown) {
       const error = toWiregramError(thrown);
       const position = place(error.position);

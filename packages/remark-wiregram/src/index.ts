@@ -16,6 +16,7 @@ import {
   failsStrict,
   logBlockReport,
   markdownHost,
+  PAGE_STYLE_CLASS,
   strictFailureMessage,
   strictMode,
   type BlockRenderOptions,
@@ -33,6 +34,8 @@ export { mapBlockPosition, type BlockInFile } from '@wiregram/core';
 export { nodeFileAccessLoaded } from '@wiregram/core';
 /** Strict-mode failures of this process, for integrations whose host swallows a page's error (see @wiregram/svg). */
 export { strictFailures } from '@wiregram/svg';
+/** The page stylesheet (CSS) for `styles: 'external'`: what a host puts into its pages' head (see README). */
+export { pageStylesheet, type PageStyleOptions, type PluginStyles } from '@wiregram/svg';
 
 /** Options handed to the renderer (`render` of `@wiregram/svg`) for each block. */
 export type RenderOptions = BlockRenderOptions;
@@ -60,12 +63,6 @@ export interface RemarkWiregramOptions extends MarkdownHostOptions<RendererResul
    * options, listing every one — after drawing them all. Default: the environment variable `WIREGRAM_STRICT=1`.
    */
   strict?: boolean;
-  /**
-   * The page is hydrated by React (Docusaurus, Next.js with MDX): each diagram's `<style>` is marked
-   * `suppressHydrationWarning`, so React keeps the server's text when a host's HTML minifier rewrote it
-   * (`#fff` for `#ffffff`) instead of failing hydration (React error #418). `@wiregram/docusaurus` sets it.
-   */
-  react?: boolean;
   /**
    * `inline` (default): the SVG inside the page. `file`: write `<hash>.svg` and `<hash>.dark.svg` into `outDir`
    * and emit `<picture>` (dark variant through `prefers-color-scheme`) — for hosts that strip inline SVG.
@@ -117,7 +114,7 @@ declare module 'mdast' {
   }
 }
 
-const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'log', 'strict', 'react', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'root', 'warnings', 'readFile']);
+const OWN_OPTIONS = new Set(['idPrefix', 'fatal', 'log', 'strict', 'output', 'outDir', 'publicPath', 'darkVariant', 'className', 'renderer', 'showSource', 'root', 'warnings', 'readFile']);
 
 const text = (value: string) => ({ type: 'text' as const, value });
 const el = (tagName: string, properties: Properties, children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
@@ -165,21 +162,10 @@ function htmlToHast(node: SvgNode): Element {
   return el(node.name, properties, children);
 }
 
-/** Marks every `<style>` of a diagram's hast for React hydration (see the `react` option). */
-function markStyles(node: Element): void {
-  // An explicit stack: a custom renderer's tree may be of any depth.
-  const stack: Element[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.tagName === 'style') n.properties.suppressHydrationWarning = true;
-    for (const child of n.children) if (child.type === 'element') stack.push(child);
-  }
-}
-
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops the build at set-up, not once per block.
-  const { render, block } = markdownHost(options, OWN_OPTIONS, options.output === 'file' ? 'text' : 'tree');
+  const { render, block, sheet } = markdownHost(options, OWN_OPTIONS, options.output === 'file' ? 'text' : 'tree');
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
   // A custom renderer's output (text or tree) is untrusted markup: parsed as a browser would and sanitized with
   // an SVG allowlist (@wiregram/sanitize). The built-in renderer's tree is mapped as is (it escapes author text).
@@ -192,6 +178,8 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
 
   return function transformer(tree: Root, file: VFile): void {
     let counter = 0;
+    // The page stylesheet goes with the document's first drawn diagram (`styles: 'page'`), once.
+    let sheetWritten = sheet === null;
     const data: WiregramFileData = { blocks: [], errors: [] };
     file.data.wiregram = data;
     const fileText = typeof file.value === 'string' ? file.value : file.value ? new TextDecoder().decode(file.value) : '';
@@ -255,11 +243,12 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
       try {
         if (options.output === 'file') {
           // The id prefix is left out: the same diagram anywhere in the site is one file.
-          const hash = contentHash(JSON.stringify([lang, node.value, { ...renderOptions, idPrefix: null, readFile: null }]));
+          const hash = contentHash(JSON.stringify([lang, node.value, { ...renderOptions, idPrefix: null, readFile: null, styles: null }]));
           const name = `${lang}-${hash}`;
           const outDir = options.outDir ?? 'wiregram';
           const base = options.publicPath ?? '/wiregram';
-          const light = resultOf(render(node.value, { ...renderOptions, theme: 'light', idPrefix: `wg-${hash}-` }));
+          // Files are standalone SVGs: their own stylesheet inside (`styles: 'inline'`).
+          const light = resultOf(render(node.value, { ...renderOptions, theme: 'light', idPrefix: `wg-${hash}-`, styles: 'inline' }));
           warnings = light.warnings;
           const lightSvg = svgFileText(light);
           const titleElement = light.title === null ? findElement(svgToHast(lightSvg), 'title') : null;
@@ -269,7 +258,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           if (options.darkVariant === false) {
             body = [img];
           } else {
-            writeAtomic(outDir, `${name}.dark.svg`, svgFileText(resultOf(render(node.value, { ...renderOptions, theme: 'dark', idPrefix: `wg-${hash}-` }))));
+            writeAtomic(outDir, `${name}.dark.svg`, svgFileText(resultOf(render(node.value, { ...renderOptions, theme: 'dark', idPrefix: `wg-${hash}-`, styles: 'inline' }))));
             body = [el('picture', {}, [el('source', { srcSet: publicUrl(base, `${name}.dark.svg`), media: '(prefers-color-scheme: dark)' }, []), img])];
           }
         } else {
@@ -277,7 +266,11 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           warnings = result.warnings;
           // The renderer's element tree maps straight to hast; re-parsing the SVG text cost ~5× more.
           const svg = toHast(result);
-          if (options.react) markStyles(svg);
+          if (!sheetWritten) {
+            // The first child of the document's first diagram (see pageStyleTree of @wiregram/svg).
+            svg.children.unshift(el('style', { className: [PAGE_STYLE_CLASS] }, [text(typeof sheet!.children === 'string' ? sheet!.children : '')]));
+            sheetWritten = true;
+          }
           body = [svg];
         }
       } catch (error) {

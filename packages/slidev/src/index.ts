@@ -127,9 +127,13 @@ export function slidevOptions(options: SlidevWiregramOptions = {}): SlidevWiregr
   return { vue: true, ...dark, ...options };
 }
 
-// Appended to a fence's info string by the `pre` transformer: the fence's 1-based line in its file.
+const NO_SLIDE = {};
+
+// Appended to a fence's info string by the `pre` transformer: the fence's 1-based line in its file, and on the
+// slide's first diagram fence, that it carries the page stylesheet (one per slide: Slidev shows any slide alone).
 const MARK = ' wiregram-line=';
-const MARKED = /^(.*?) wiregram-line=(\d+)$/;
+const SHEET = ' wiregram-sheet';
+const MARKED = /^(.*?) wiregram-line=(\d+)( wiregram-sheet)?$/;
 
 /**
  * Slidev transformers that draw wiregram fences: `pre` marks each fence with its line in the slide file,
@@ -138,6 +142,8 @@ const MARKED = /^(.*?) wiregram-line=(\d+)$/;
  */
 export function wiregramTransformers(options: SlidevWiregramOptions | null = {}): WiregramTransformers {
   const parser = new MarkdownIt();
+  // Slides whose stylesheet-carrying diagram was an error box: the next diagram of the slide carries it.
+  const owed = new WeakSet<object>();
   let renderer: { md: InstanceType<typeof MarkdownIt>; strict: boolean | undefined } | null = null;
   const md = (ctx: CodeblockTransformContextLike) => {
     if (!renderer) {
@@ -156,11 +162,13 @@ export function wiregramTransformers(options: SlidevWiregramOptions | null = {})
         if (!/tcp-sequence|packet-header/.test(text)) return;
         const first = firstContentLine(ctx.slide);
         const lineEnds = lineEndOffsets(text);
+        let sheet = true;
         for (const token of parser.parse(text, {})) {
           if (token.type !== 'fence' || !token.map || !fenceLanguage(token.info)) continue;
           const end = lineEnds[token.map[0]];
           if (end === undefined) continue;
-          ctx.s.appendLeft(end, `${MARK}${first + token.map[0]}`);
+          ctx.s.appendLeft(end, `${MARK}${first + token.map[0]}${sheet ? SHEET : ''}`);
+          sheet = false;
         }
       },
     ],
@@ -173,11 +181,17 @@ export function wiregramTransformers(options: SlidevWiregramOptions | null = {})
         const file = ctx.slide?.source?.filepath ?? null;
         // The fence's line numbers its diagram: ids stay unique across the deck's slides (the overview shows
         // them all on one page) and the same deck always gets the same ids.
-        const env: Record<string, unknown> = { wiregram: { count: line - 1, errors: [], warnings: [], source: null, reports: [] } };
+        // The page stylesheet: with the slide's first diagram (marked by `pre`) — or, when that one could not be
+        // drawn, the next one of the slide. Unmarked (no `pre` pass), every diagram carries it.
+        const slide = ctx.slide ?? NO_SLIDE;
+        const carries = !marked || Boolean(marked[3]) || owed.has(slide);
+        const env: Record<string, unknown> = { wiregram: { count: line - 1, errors: [], warnings: [], source: null, reports: [], styled: !carries } };
         if (file) env.path = file;
         const { md: renderer, strict } = md(ctx);
         const inFile = file ? fenceInFile(renderer, file, line, ctx.code, env) : null;
         const html = inFile ?? renderer.render(placedFence(info, ctx.code, line), env);
+        if (carries && !(env.wiregram as { styled?: boolean }).styled) owed.add(slide);
+        else owed.delete(slide);
         strictAfterBlock(env, strict);
         return html;
       },

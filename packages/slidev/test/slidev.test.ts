@@ -93,13 +93,29 @@ describe('@wiregram/slidev transformers', () => {
     expect(DECK.split("\n")[19]).toBe("# Two");
   });
 
+  it('puts the page stylesheet into one diagram per slide: the first drawn one', () => {
+    const text = ['```tcp-sequence', 'participant a', 'a -> b: SYN', '```', '', '```tcp-sequence', 'participant a', 'participant b', 'a -> b: SYN', '```', '', '```packet-header', 'tcp', '```', ''].join('\n');
+    const t = wiregramTransformers({ log: false });
+    const out: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      // Slidev transforms a slide again on every edit: the second round must carry the sheet again.
+      const s = magic(text);
+      const slide = { content: text };
+      t.pre[0]!({ s, slide });
+      for (const token of new MarkdownIt().parse(s.toString(), {}).filter((k) => k.type === 'fence')) out.push(t.codeblocks[0]!({ info: token.info, code: token.content, slide }) ?? '');
+    }
+    const sheets = out.map((h) => (h.match(/class="wiregram-styles"/g) ?? []).length);
+    expect(out[0]).toContain('wiregram-error');
+    expect(sheets).toEqual([0, 1, 0, 0, 1, 0]);
+  });
+
   it('draws the diagrams Vue-safe, leaves other fences to Slidev, and reports in deck lines', () => {
     const reports: Array<{ file: string | null; line: number | undefined; code: string }> = [];
     const html = run(wiregramTransformers({ log: (_l, r) => void reports.push({ file: r.file, line: r.position?.start.line, code: r.code }) }));
     expect(html).toHaveLength(4);
     expect(html[0]).toMatch(/^<figure class="wiregram wiregram-tcp-sequence"><svg /);
-    expect(html[0]).toContain('<component is="style">');
-    expect(html[0]).toMatch(/\.dark #wg-[0-9a-z]{7}-9-/);
+    expect(html[0]).toContain('<component is="style" class="wiregram-styles">');
+    expect(html[0]).toMatch(/\.dark \.wg-diagram:not\(\.wg-light\)/);
     expect(html[1]).toContain('wiregram-error');
     expect(html[2]).toBe('(not ours: js)');
     const line = DECK.split('\n').indexOf('client -> server: PSH, ACK len=1') + 1;

@@ -4,7 +4,7 @@
  */
 import { WiregramError } from '@wiregram/core';
 import { AUTHOR_TINT, authorPaint, type Role, type Scene, type SceneItem } from '@wiregram/layout';
-import { stylesheet, type ThemeMode } from './theme.js';
+import { DIAGRAM_CLASS, PINNED_CLASS, stylesheet, type StyleMode, type ThemeMode } from './theme.js';
 import { checkDarkSelector } from './selector.js';
 import { cleanText, openTag, serialize, type SvgNode } from './xml.js';
 
@@ -26,6 +26,13 @@ export interface SceneSvgOptions {
    * May be combined with `darkClass` (dark under either).
    */
   darkSelector?: string;
+  /**
+   * `inline` (default): the diagram carries its own `<style>` — a self-contained SVG, byte-identical to what
+   * wiregram always wrote. `page`: no `<style>`; the diagram is styled by the page stylesheet
+   * (`pageStylesheet`), which the page must carry once (the Markdown plugins, host integrations and the
+   * browser runtime emit it). A pinned `theme` then shows as a class on the root (`wg-light` / `wg-dark`).
+   */
+  styles?: StyleMode;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
@@ -137,6 +144,8 @@ export function checkOptions(options: SceneSvgOptions): string[] {
     bad(`darkClass "${options.darkClass}" is not a CSS class name`, 'a letter or _, then letters, digits, - or _', 'e.g. darkClass: "dark"');
   if (options.theme !== undefined && options.theme !== 'auto' && options.theme !== 'light' && options.theme !== 'dark')
     bad(`theme "${String(options.theme)}" is unknown`, 'auto, light or dark', 'omit it to follow the reader\'s colour scheme');
+  if (options.styles !== undefined && options.styles !== 'inline' && options.styles !== 'page')
+    bad(`styles "${String(options.styles)}" is unknown`, 'inline or page', 'omit it for a self-contained SVG');
   return options.darkSelector !== undefined && options.darkSelector !== '' ? checkDarkSelector(options.darkSelector) : [];
 }
 
@@ -190,14 +199,16 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const head: SvgNode[] = [
     { name: 'title', attrs: [['id', id + '-title']], children: title },
     { name: 'desc', attrs: [['id', id + '-desc']], children: desc },
-    { name: 'style', attrs: [], children: stylesheet(id, roles, theme, darkClass, darkSelectors) },
   ];
+  const page = options.styles === 'page';
+  if (!page) head.push({ name: 'style', attrs: [], children: stylesheet(id, roles, theme, darkClass, darkSelectors) });
+  const rootClass = page && theme !== 'auto' ? DIAGRAM_CLASS + ' ' + PINNED_CLASS[theme] : DIAGRAM_CLASS;
   const root: SvgNode = {
     name: 'svg',
     attrs: [
       ['xmlns', 'http://www.w3.org/2000/svg'],
       ['id', id],
-      ['class', 'wg-diagram'],
+      ['class', rootClass],
       ['viewBox', `0 0 ${w} ${h}`],
       ['width', w],
       ['height', h],
@@ -211,7 +222,7 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   return { root, head, body, bodyXml };
 }
 
-/** The whole diagram as an element tree: `<svg>` with `<title>`, `<desc>`, `<style>` and one element per Scene item. */
+/** The whole diagram as an element tree: `<svg>` with `<title>`, `<desc>`, `<style>` (unless `styles: 'page'`) and one element per Scene item. */
 export function describeScene(scene: Scene, options: SceneSvgOptions = {}): SvgNode {
   return partsToTree(describeParts(scene, options));
 }

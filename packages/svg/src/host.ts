@@ -15,6 +15,8 @@ import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
 import { shortHash } from './describe.js';
 import { seedOf } from './pipeline.js';
+import { pageStyleTree } from './page-style.js';
+import type { SvgNode } from './xml.js';
 
 /** Options handed to the renderer (`render`) for each block. */
 export interface BlockRenderOptions {
@@ -23,9 +25,21 @@ export interface BlockRenderOptions {
   theme?: 'auto' | 'light' | 'dark';
   darkClass?: string;
   darkSelector?: string;
+  /** `page` unless the plugin's `styles` is `inline`: the diagram relies on the page stylesheet. */
+  styles: 'inline' | 'page';
   readFile?: BlockFileReader;
   [option: string]: unknown;
 }
+
+/**
+ * Where a Markdown plugin's diagrams get their CSS:
+ * - `page` (default): one page stylesheet, written by the plugin once per document (with the first diagram);
+ * - `external`: the same stylesheet, but the host puts it into the page itself (`pageStylesheet` of
+ *   @wiregram/svg in the page head) — for React hosts, whose HTML minifier rewrites `<style>` text that React
+ *   then fails to hydrate (@wiregram/docusaurus does this);
+ * - `inline`: every diagram self-contained with its own id-scoped `<style>` (what `render` returns).
+ */
+export type PluginStyles = 'page' | 'external' | 'inline';
 
 /** Options every Markdown plugin takes; `Result` is what its `renderer` may return. */
 export interface MarkdownHostOptions<Result> extends FenceOptionDefaults {
@@ -51,6 +65,8 @@ export interface MarkdownHostOptions<Result> extends FenceOptionDefaults {
    * plugin is set up (a `WiregramError` for text that could leave the stylesheet).
    */
   darkSelector?: string;
+  /** Where the diagrams' CSS goes: `page` (default), `external` or `inline` (see `PluginStyles`). */
+  styles?: PluginStyles;
   /**
    * Replace the renderer (advanced; default `render` from `@wiregram/svg`). Must be synchronous; may return the
    * SVG text alone (then no warnings are reported) or an object with `svg` (and `warnings`, …).
@@ -88,6 +104,11 @@ export interface MarkdownHost<Result> {
    * block's own, with the default id prefix `blockIdPrefix` gives: `${base}<hash of source + options>-${n}-`.
    */
   block: (source: string, meta: FenceMeta, language: DiagramLanguage, base: string, n: number, readFile: BlockFileReader | undefined) => BlockRenderOptions;
+  /**
+   * The page stylesheet element (`pageStyleTree`) a document carries once, with its first drawn diagram;
+   * null when the plugin writes none (`styles: 'inline'` or `'external'`).
+   */
+  sheet: SvgNode | null;
 }
 
 /**
@@ -112,8 +133,13 @@ export function blockIdPrefix(base: string, n: number, source: string, options: 
  */
 export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: ReadonlySet<string>, output: 'text' | 'tree' = 'text'): MarkdownHost<Result> {
   const passThrough: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!own.has(key) && key !== 'maxPageBytes' && value !== undefined) passThrough[key] = value;
+  for (const [key, value] of Object.entries(options)) if (!own.has(key) && key !== 'maxPageBytes' && key !== 'styles' && value !== undefined) passThrough[key] = value;
   if (options.darkSelector) checkDarkSelector(options.darkSelector);
+  const styles = options.styles ?? 'page';
+  if (styles !== 'page' && styles !== 'external' && styles !== 'inline') {
+    throw new WiregramError({ code: 'invalid-option', reason: `option styles: ${JSON.stringify(styles)} is not a valid value`, expected: 'page, external or inline', hint: 'omit it: one stylesheet per page, written with the first diagram' });
+  }
+  const sheet = styles === 'page' ? pageStyleTree({ darkClass: options.darkClass, darkSelector: options.darkSelector }) : null;
   const maxPageBytes = options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
   if (!(Number.isInteger(maxPageBytes) && maxPageBytes > 0)) {
     throw new WiregramError({ code: 'invalid-option', reason: `option maxPageBytes: ${String(maxPageBytes)} is not a valid value`, expected: 'a whole number greater than 0', hint: `e.g. maxPageBytes: ${DEFAULT_MAX_PAGE_BYTES * 2}` });
@@ -131,9 +157,10 @@ export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: 
     },
     block: (source, meta, language, base, n, readFile) => {
       if (n === 1) pageBytes = 0;
-      const options: BlockRenderOptions = { ...passThrough, ...meta.options, language, idPrefix: '', ...(readFile ? { readFile } : {}) };
+      const options: BlockRenderOptions = { ...passThrough, ...meta.options, language, idPrefix: '', styles: styles === 'inline' ? 'inline' : 'page', ...(readFile ? { readFile } : {}) };
       options.idPrefix = blockIdPrefix(base, n, source, options);
       return options;
     },
+    sheet,
   };
 }

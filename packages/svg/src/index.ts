@@ -8,13 +8,14 @@
  */
 export type { SceneSvgOptions } from './describe.js';
 export type { SvgNode } from './xml.js';
-export { describeScene } from './describe.js';
+export { describeScene, shortHash } from './describe.js';
 export { escapeXml, serialize } from './xml.js';
-export { CSS_VARS } from './theme.js';
+export { CSS_VARS, DIAGRAM_CLASS, PINNED_CLASS, type StyleMode, type ThemeMode } from './theme.js';
+export { insertFirstChild, PAGE_STYLE_CLASS, pageStylesheet, pageStyleTree, type PageStyleOptions } from './page-style.js';
 export { checkDarkSelector } from './selector.js';
 export { ERROR_BOX_STYLE, ERROR_FRAME_STYLE, errorBoxParts, errorBoxTree, type ErrorBoxParts, type ErrorBoxPlace } from './error-box.js';
 export { failsStrict, formatBlockReport, logBlockReport, logPath, strictFailureError, strictFailureMessage, strictFailures, strictMode, type BlockReport, type ReportLog } from './report.js';
 
 export type { SvgOptions } from './pipeline.js';
-export { blockIdPrefix, DEFAULT_MAX_PAGE_BYTES, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions } from './host.js';
+export { blockIdPrefix, DEFAULT_MAX_PAGE_BYTES, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions, type PluginStyles } from './host.js';
 export { render, renderSvg, sceneToSvg, type RenderResult } from './render.js';

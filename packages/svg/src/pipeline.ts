@@ -19,13 +19,16 @@ export function layoutOf(source: string, options: SvgOptions): Scene {
   return layoutSource(source, options);
 }
 
-/** Source + options (keys sorted, functions dropped): what a rendered diagram is a pure function of. */
+/**
+ * Source + options (keys sorted, functions dropped): what a rendered diagram is a pure function of. `styles`
+ * is left out: where the CSS lives does not change the drawing, and ids stay the same either way.
+ */
 export function seedOf(source: string, options: object): string {
   const keys = Object.keys(options).sort();
   let s = source;
   for (const k of keys) {
     const v = (options as Record<string, unknown>)[k];
-    if (typeof v !== 'function' && v !== undefined) s += '\u0000' + k + '=' + JSON.stringify(v);
+    if (typeof v !== 'function' && v !== undefined && k !== 'styles') s += '\u0000' + k + '=' + JSON.stringify(v);
   }
   return s;
 }

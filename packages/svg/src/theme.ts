@@ -4,7 +4,7 @@
  * the diagram's id, so a page can switch themes without re-rendering and two diagrams never share rules.
  */
 import type { Palette, Role } from '@wiregram/layout';
-import { paintFor, themes } from '@wiregram/layout';
+import { paintFor, ROLE_PAINT, themes } from '@wiregram/layout';
 
 /** Palette key → custom property name. The short ones are the names documented for site authors. */
 export const CSS_VARS: Record<keyof Palette, string> = {
@@ -53,6 +53,32 @@ function unquoted(selector: string): string {
 export type ThemeMode = 'auto' | 'light' | 'dark';
 
 /**
+ * Where a diagram's CSS lives. `inline` (default): its own `<style>`, scoped to its id — a self-contained SVG
+ * (files, PDFs, the `render` API). `page`: none; the diagram is styled by the one page stylesheet
+ * (`pageStylesheet`) that a page of many diagrams carries once — what the Markdown plugins, host integrations
+ * and the browser runtime emit.
+ */
+export type StyleMode = 'inline' | 'page';
+
+/** The class every diagram's root has; the page stylesheet's rules all start with it. */
+export const DIAGRAM_CLASS = 'wg-diagram';
+/** Root classes of a `page`-styled diagram with a pinned theme (`theme: 'light' | 'dark'`). */
+export const PINNED_CLASS = { light: 'wg-light', dark: 'wg-dark' } as const;
+
+function roleRules(scope: string, roles: Iterable<Role>): string {
+  let css = '';
+  for (const role of roles) css += scope + ' .wg-' + role + '{' + rule(role) + '}';
+  return css + scope + ' line,' + scope + ' polyline{stroke-linecap:round;stroke-linejoin:round}';
+}
+
+/** Ancestor (or own-class) selectors that switch `target` to the dark palette; empty: the media query does. */
+function darkUnder(target: string, darkClass: string | null, darkSelectors: readonly string[]): string[] {
+  const under: string[] = darkClass ? ['.' + darkClass + ' ' + target, target + '.' + darkClass] : [];
+  for (const s of darkSelectors) under.push(unquoted(s) + ' ' + target);
+  return under;
+}
+
+/**
  * The diagram's stylesheet. `auto` follows `prefers-color-scheme`; with `darkClass` (an ancestor's class, or
  * the svg's own) or `darkSelectors` (ancestor selectors, already validated by `checkDarkSelector`) the dark
  * palette applies under those instead — sites with a theme toggle need that, and a media query would fight
@@ -65,11 +91,25 @@ export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, 
   if (theme === 'dark') css += vars(dark) + '}';
   else if (theme === 'light') css += vars(light) + '}';
   else if (darkClass || darkSelectors.length) {
-    const under: string[] = darkClass ? ['.' + darkClass + ' ' + sel, sel + '.' + darkClass] : [];
-    for (const s of darkSelectors) under.push(unquoted(s) + ' ' + sel);
-    css += vars(light) + '}' + under.join(',') + '{' + vars(dark) + '}';
+    css += vars(light) + '}' + darkUnder(sel, darkClass, darkSelectors).join(',') + '{' + vars(dark) + '}';
   } else css += vars(light) + '}@media (prefers-color-scheme:dark){' + sel + '{' + vars(dark) + '}}';
-  for (const role of roles) css += sel + ' .wg-' + role + '{' + rule(role) + '}';
-  css += sel + ' line,' + sel + ' polyline{stroke-linecap:round;stroke-linejoin:round}';
-  return css;
+  return css + roleRules(sel, roles);
+}
+
+/**
+ * The page stylesheet: the same palettes and role rules as `stylesheet`, for every diagram of a page at once
+ * (class selectors, every role), so a page of a hundred diagrams carries one sheet rather than a hundred. A
+ * diagram rendered with `styles: 'page'` has no `<style>` of its own and relies on it. It depends only on the
+ * dark-mode switch (`darkClass`, `darkSelectors`); pinned diagrams carry `wg-light` / `wg-dark`.
+ */
+export function pageSheet(darkClass: string | null, darkSelectors: readonly string[] = [], scope: string | null = null): string {
+  const { light, dark } = themes;
+  const d = '.' + DIAGRAM_CLASS + (scope ? '.' + scope : '');
+  // Auto diagrams turn dark with the page; a diagram pinned light never does.
+  const auto = d + ':not(.' + PINNED_CLASS.light + ')';
+  let css = d + '{max-width:100%;height:auto;' + vars(light) + '}';
+  const under = darkUnder(auto, darkClass, darkSelectors);
+  css += under.length ? under.join(',') + '{' + vars(dark) + '}' : '@media (prefers-color-scheme:dark){' + auto + '{' + vars(dark) + '}}';
+  css += d + '.' + PINNED_CLASS.dark + '{' + vars(dark) + '}';
+  return css + roleRules(d, Object.keys(ROLE_PAINT) as Role[]);
 }

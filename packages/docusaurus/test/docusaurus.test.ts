@@ -44,7 +44,7 @@ describe('withWiregram', () => {
 
   it('puts one page stylesheet into the head (outside React), dark under the site toggle; none when diagrams carry theirs', () => {
     type Tags = { headTags: Array<{ tagName: string; attributes: Record<string, string>; innerHTML: string }> };
-    const stylesOf = (config: unknown) => ((config as { plugins?: unknown[] }).plugins ?? []).filter((p): p is () => { injectHtmlTags: () => Tags } => typeof p === 'function' && 'injectHtmlTags' in (p as () => object)());
+    const stylesOf = (config: unknown) => ((config as { plugins?: unknown[] }).plugins ?? []).filter((p): p is () => { injectHtmlTags: () => Tags } => typeof p === 'function' && Symbol.for('wiregram.docusaurus.styles') in p);
     const styles = stylesOf(withWiregram({ presets: [['classic', {}]] }));
     expect(styles).toHaveLength(1);
     const { headTags } = styles[0]!().injectHtmlTags();

@@ -19,6 +19,7 @@ import type { SegmentAttribute, SegmentStatement, SeqValue } from '../ast.js';
 import { formatSeq } from '../../labels.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import type { Space } from './seq.js';
+import { receivedUnseen } from './arrives.js';
 import { settleIss, startIncarnation } from './incarnation.js';
 import { SYNCHRONIZED, flagsKey, type Endpoint, type Outstanding, type PlainState, type Tcb } from './tcb.js';
 import { cancelTimeWait, retransmissionTimer } from './timeouts.js';
@@ -68,6 +69,8 @@ interface Draft {
   probing: boolean;
   /** A pure ACK sent before the sender's own SYN: its seq means nothing yet, so the label omits it. */
   preSynAck: boolean;
+  /** Bytes already sent, sent again under an explicit seq= (not queued for retransmission a second time). */
+  repeat: boolean;
 }
 
 /** One segment line: decide its numbers, record it, and put it on the wire. */
@@ -169,7 +172,7 @@ function readPayload(s: SegmentStatement, attrs: Map<string, SegmentAttribute>, 
 
 /** Which user call the line is, and the numbers it gives. `force` draws what the protocol forbids, marked. */
 function decide(w: World, req: Request): Draft {
-  const d: Draft = { seqRel: 0, ackRel: null, retransmission: false, retransmissionOf: null, rtoFrom: null, zeroSeq: false, newState: null, probing: false, preSynAck: false };
+  const d: Draft = { seqRel: 0, ackRel: null, retransmission: false, retransmissionOf: null, rtoFrom: null, zeroSeq: false, newState: null, probing: false, preSynAck: false, repeat: false };
   const { t, has } = req;
   try {
     if (req.stale || req.from.spoofed) foreignSegment(req, d);
@@ -457,6 +460,24 @@ function pureAck(w: World, req: Request, d: Draft): void {
   }
 }
 
+/**
+ * New data, a FIN or an ACK written at a sequence number other than SND.NXT, as captures show them:
+ * - past SND.NXT: the bytes in between were sent but are not in the diagram (Wireshark: "previous segment not
+ *   captured"). SND.NXT (and the FIN's place) move past them, so what follows continues from there and an ACK of
+ *   them acknowledges sent bytes.
+ * - below SND.NXT: a copy of bytes already sent (a duplicate, or a segment the capture point saw late); SND.NXT
+ *   only moves for the bytes past it, and a copy is not queued for retransmission again.
+ */
+function placeExplicitSeq(req: Request, d: Draft, computedSeq: number): void {
+  const { t, has } = req;
+  const fresh = computedSeq + req.consumes === t.sndNxt && !d.retransmission && !req.keepalive && !d.probing;
+  if (!fresh || req.from.spoofed || has('SYN') || has('RST') || d.seqRel === computedSeq) return;
+  const end = d.seqRel + req.consumes;
+  t.sndNxt = Math.max(computedSeq, end);
+  if (has('FIN')) t.finRel = d.seqRel + req.len;
+  d.repeat = req.consumes > 0 && end <= computedSeq;
+}
+
 /** Explicit seq/ack values: accepted, and marked when they differ from what the protocol gives. */
 function applyOverrides(w: World, req: Request, d: Draft, fromSpace: Space, toSpace: Space): string[] {
   const { from, to, attrs, stale, needsAck } = req;
@@ -473,6 +494,7 @@ function applyOverrides(w: World, req: Request, d: Draft, fromSpace: Space, toSp
       req.mark('override', `seq overridden (expected ${formatSeq(fromSpace.number(computedSeq))})`);
       w.warn('override', `seq=${v.text} differs from the computed ${formatSeq(fromSpace.number(computedSeq))}; drawn as written`, v.position);
     }
+    if (!stale) placeExplicitSeq(req, d, computedSeq);
   }
   const ackAttr = attrs.get('ack');
   if (ackAttr) {
@@ -494,6 +516,10 @@ function applyOverrides(w: World, req: Request, d: Draft, fromSpace: Space, toSp
     // Forced past what the peer sent: a capture that missed the peer's segments, or a deliberately bogus ACK.
     // Either way it acknowledges bytes nobody saw sent, which Wireshark calls an "ACKed unseen segment".
     if (v.forced && !stale && rel > peerNxt) req.mark('acked-unseen', 'ACKed unseen segment');
+    // An ack past what this side received, of bytes not lost in the diagram: they arrived unseen.
+    const { t, peer } = req;
+    const lostBetween = peer?.lostPending.some((o) => o.start < rel && o.end > (t.rcvNxt ?? rel)) ?? false;
+    if (!stale && !from.spoofed && !lostBetween && t.rcvNxt !== null && rel > t.rcvNxt) receivedUnseen(w, from, t, rel, req.sentAt, w.segments.length, v.position);
     if (rel !== computed) {
       overrides.push('ack');
       if (!stale) req.mark('override', computed === null ? 'ack set by hand' : `ack overridden (expected ${formatSeq(toSpace.number(computed))})`);
@@ -605,7 +631,7 @@ function record(w: World, req: Request, d: Draft, seg: Segment): void {
     t.gotProbe = false;
   }
   if (!has('RST')) t.lastWindowSent = seg.window;
-  if (req.consumes > 0 && !retransmission && !keepalive && !d.probing && !has('RST')) {
+  if (req.consumes > 0 && !retransmission && !keepalive && !d.probing && !d.repeat && !has('RST')) {
     const o: Outstanding = { index: seg.index, start: seqRel, end: seqRel + req.consumes, flagsKey: flagsKey(req.flags), len: req.len, sentAt, lost, retransmitted: false };
     t.outstanding.push(o);
     if (lost) t.lostPending.push(o);

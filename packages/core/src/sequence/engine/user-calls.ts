@@ -248,6 +248,14 @@ function replyReset(req: Request, d: Draft): void {
 /** §3.10.5 ABORT: "Send a reset segment: <SEQ=SND.NXT><CTL=RST>", and the connection is CLOSED. */
 function abortCall(req: Request, d: Draft): void {
   const { t, state, from, to } = req;
+  if (state === 'CLOSED' && t.used && !t.pendingReset) {
+    // The connection is gone, and a RST is what §3.10.7.1 sends for any segment that still arrives: this one answers
+    // a segment the diagram does not show (a capture point missed it, or saw it only after the RST). Drawn as a reply.
+    d.seqRel = t.sndNxt;
+    if (req.needsAck && t.rcvNxt !== null) d.ackRel = t.rcvNxt;
+    req.mark('reset', 'answers a segment not in the diagram');
+    return;
+  }
   if (state === 'CLOSED' || state === 'LISTEN') {
     err(
       'rst-without-connection',
@@ -370,7 +378,7 @@ function closeCall(req: Request, d: Draft): void {
     t.finRel = t.sndNxt + len;
     t.sndNxt += len + 1;
     d.newState = state === 'CLOSE_WAIT' ? { state: 'LAST_ACK', reason: "close() after the peer's FIN" } : { state: 'FIN_WAIT_1', reason: 'active close (close)' };
-  } else if (t.finSent && (state === 'FIN_WAIT_1' || state === 'CLOSING' || state === 'LAST_ACK')) {
+  } else if (t.finSent && (state === 'FIN_WAIT_1' || state === 'CLOSING' || state === 'LAST_ACK' || (AFTER_FIN.has(state) && (req.attrs.has('retransmit') || req.attrs.has('seq'))))) {
     d.seqRel = t.finRel - len;
     d.retransmission = true;
     retransmitting(d, t.outstanding.find((x) => x.end === t.finRel + 1));
@@ -425,13 +433,20 @@ function sendCall(req: Request, d: Draft): void {
 }
 
 /**
+ * States after the own FIN in which bytes sent before it may go again. Once the FIN is acknowledged (FIN-WAIT-2,
+ * TIME-WAIT) only as an explicit copy (`retransmit` or `seq=`): a spurious retransmission that crossed the ACK, or a
+ * duplicate the network made, which a capture shows late.
+ */
+const AFTER_FIN: ReadonlySet<TcpState> = new Set(['FIN_WAIT_1', 'CLOSING', 'LAST_ACK', 'FIN_WAIT_2', 'TIME_WAIT']);
+
+/**
  * §3.10.2 SEND after CLOSE: no new data, but bytes sent before the FIN may go again while the FIN is unacknowledged
  * (FIN-WAIT-1, CLOSING, LAST-ACK) — what real stacks do when such a segment was lost. The author marks it
  * `retransmit` or names its `seq=` below the FIN; SND.NXT does not move.
  */
 function resendBeforeFin(req: Request, d: Draft): boolean {
   const { t, state, attrs, len } = req;
-  if (!t.finSent || (state !== 'FIN_WAIT_1' && state !== 'CLOSING' && state !== 'LAST_ACK')) return false;
+  if (!t.finSent || !AFTER_FIN.has(state)) return false;
   if (!attrs.has('retransmit') && !attrs.has('seq')) return false;
   const again = t.outstanding.find((o) => !o.retransmitted && o.len > 0 && o.end <= t.finRel);
   d.seqRel = again ? again.start : t.finRel - len;

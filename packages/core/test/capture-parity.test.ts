@@ -31,7 +31,23 @@ function marksAt(name: string, frame: number): string[] {
   return ourMarks(timelineFromCapture(bytes).segments[frames.indexOf(frame)]!);
 }
 
-const FIXTURES = ['unseen-data-before-fin', 'rst-crosses-last-ack', 'fin-crosses-its-ack', 'data-crosses-fin-ack', 'acked-unseen-again', 'acked-unseen-stalled'];
+const FIXTURES = [
+  'unseen-data-before-fin',
+  'rst-crosses-last-ack',
+  'fin-crosses-its-ack',
+  'data-crosses-fin-ack',
+  'rsts-answer-time-wait-acks',
+  'rst-answers-unseen-duplicate',
+  'acked-unseen-again',
+  'acked-unseen-stalled',
+];
+
+/** The compiled marks of the segment written for `frame`. */
+function compiledMarks(text: string, frame: number): string[] {
+  const lines = text.split('\n').filter((l) => / -> /.test(l));
+  const k = lines.findIndex((l) => new RegExp(`# frame ${frame}(,|$)`).test(l));
+  return compileSequence(text).segments[k]!.marks.map((m) => m.text);
+}
 
 describe('streams that once went wrong import and round-trip', () => {
   it('data the capture point missed before a FIN: SND.NXT moves past the unseen bytes (was: "cannot send data in FIN_WAIT_2")', () => {
@@ -46,13 +62,33 @@ describe('streams that once went wrong import and round-trip', () => {
     expect(line(25)).toMatch(/^a -> b: ACK ack=79258 t=/);
   });
 
-  it('a RST, a FIN and data sent before the ACK they cross arrived: sent crossing it (`&`) (was: "cannot send … in CLOSED / FIN_WAIT_2")', () => {
-    expect(roundTrip('rst-crosses-last-ack')).toMatch(/^& b -> a: RST win=0 .*# frame 20$/m);
-    expect(roundTrip('fin-crosses-its-ack')).toMatch(/^& a -> b: FIN, PSH, ACK seq=\d+ len=1176 retransmit .*# frame 28, spurious retransmission$/m);
-    const text = roundTrip('data-crosses-fin-ack');
-    expect(text).toMatch(/^& b -> a: PSH, ACK seq=5604 ack=5604 len=715 .*retransmit .*# frame 18, spurious retransmission$/m);
-    // The crossing reaches back to the ACK it crossed, and no further.
-    expect(text).toMatch(/^a -> b: ACK ack=6320 t=[0-9.]+ {2}# frame 15$/m);
+  it('a RST, a FIN and data sent before the ACK they cross arrived (was: "cannot send … in CLOSED / FIN_WAIT_2")', () => {
+    // The RST the capture shows after the last ACK answers a segment it does not show.
+    const rst = roundTrip('rst-crosses-last-ack');
+    expect(rst).toMatch(/^b -> a: RST win=0 .*# frame 20$/m);
+    expect(compiledMarks(rst, 20)).toContain('answers a segment not in the diagram');
+    // A copy of the FIN, and of data sent before it, once the FIN is acknowledged: accepted as retransmissions.
+    const fin = roundTrip('fin-crosses-its-ack');
+    expect(fin).toMatch(/^a -> b: FIN, PSH, ACK seq=18825 len=1176 retransmit .*# frame 28, spurious retransmission$/m);
+    expect(compiledMarks(fin, 28)).toContain('retransmission');
+    const data = roundTrip('data-crosses-fin-ack');
+    expect(data).toMatch(/^b -> a: PSH, ACK seq=5604 ack=5604 len=715 win=62 retransmit .*# frame 18, spurious retransmission$/m);
+    expect(compiledMarks(data, 18)).toContain('retransmission');
+  });
+
+  it('a closed endpoint answering late segments with RSTs: copies of old data in TIME_WAIT, RSTs that answer segments not shown (was: "cannot send ACK/FIN in CLOSED")', () => {
+    // The client (a) in TIME_WAIT acknowledges the server's spurious retransmissions; the server (b), CLOSED,
+    // answers each ACK with a RST while the client's next ACKs are already on their way.
+    const text = roundTrip('rsts-answer-time-wait-acks');
+    expect(text).toMatch(/^b -> a: RST t=[0-9.]+ {2}# frame 14$/m);
+    expect(text).toMatch(/^& a -> b: ACK ack=16911 t=[0-9.]+ {2}# frame 15, dup ACK #2$/m);
+    expect(text).toMatch(/^& b -> a: RST t=[0-9.]+ {2}# frame 16$/m);
+    expect(text).toMatch(/^b -> a: RST seq=16911 t=[0-9.]+ {2}# frame 20$/m);
+    // Two RSTs for one ACK the capture shows: the second answers a duplicate made past the capture point.
+    const dup = roundTrip('rst-answers-unseen-duplicate');
+    expect(dup).toMatch(/^& a -> b: FIN, ACK seq=\d+ retransmit .*# frame 17, retransmission$/m);
+    expect(compiledMarks(dup, 19)).toContain('no such connection');
+    expect(compiledMarks(dup, 20)).toContain('answers a segment not in the diagram');
   });
 
   it('ACKed unseen segment as tshark 4.0.17 decides it again (its unsigned dupacknum set to -1)', () => {

@@ -31,6 +31,8 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     // test/hosts/<host>/ are real sites (with their own node_modules), not tests.
     exclude: [...configDefaults.exclude, 'test/hosts/*/**/*'],
+    // Property tests draw fixed inputs unless `pnpm fuzz` asks for fresh ones.
+    setupFiles: ['test/support/fast-check-seed.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

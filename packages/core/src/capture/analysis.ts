@@ -40,13 +40,17 @@ interface Flow {
   lastacktime: number;
   window: number;
   lastsegmentflags: number;
+  /**
+   * Dup ACKs in a row, or -1: an "ACKed unseen segment" the other side sent was about a gap this side has not
+   * moved past (tshark keeps this in its unsigned dupacknum, so -1 also counts as "≥ 2" for a fast retransmission).
+   */
   dupacknum: number;
   lastnondupack: number;
   /** -1 unknown, -2 no scaling, ≥0 shift. */
   winScale: number;
   seen: boolean;
-  /** An ACK from the other side was marked "ACKed unseen" and this side has sent nothing since. */
-  unseenMarked: boolean;
+  /** From this side's SYN to its first ACK without SYN: the window it advertised is not scaled (tshark's is_first_ack). */
+  isFirstAck: boolean;
 }
 
 const A_KEEP_ALIVE = 1;
@@ -99,7 +103,6 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       } else if (flags & TH_ACK && rev.winScale === -2) fwd.winScale = -2;
       if (!(flags & TH_ACK)) mruSyn = nowNs;
     } else if (fwd.winScale >= 0) a.windowSize = window * 2 ** fwd.winScale;
-    if ((flags & (TH_SYN | TH_ACK)) === TH_ACK && mruSyn >= 0 && firstRtt === 0) firstRtt = nowNs - mruSyn;
 
     let lastFlags = 0;
     let skipFwdChecks = false;
@@ -128,7 +131,7 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
         a.zeroWindowProbeAck = true;
         skipFwdChecks = true;
       } else if (plainAck && window && window === fwd.window) {
-        fwd.dupacknum++;
+        fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
         a.duplicateAck = fwd.dupacknum;
         a.duplicateAckOf = fwd.lastnondupack;
       }
@@ -137,20 +140,23 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       fwd.lastnondupack = p.frame;
       fwd.dupacknum = 0;
     }
-    // ACKED UNSEEN SEGMENT: once; the bytes up to what was seen then count as acknowledged.
-    // Not again for the same gap: only once the other side has sent something since the last time (tshark 4.0.17
-    // stays quiet on the later ACKs of a stalled peer).
-    if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && flags & TH_ACK && !rev.unseenMarked) {
-      a.ackedUnseen = true;
-      rev.maxseqtobeacked = rev.nextseq;
-      rev.unseenMarked = true;
+    // ACKED UNSEEN SEGMENT (4.0.17): the first time, the bytes up to what was seen then count as acknowledged. Past
+    // that point again: marked only if the other side has since sent an ACK that moved (its dupacknum is back at 0);
+    // a stalled peer's pure ACKs do not repeat it.
+    if (rev.maxseqtobeacked && gt(ack, rev.maxseqtobeacked) && flags & TH_ACK) {
+      if (lt(rev.maxseqtobeacked, rev.nextseq)) {
+        rev.maxseqtobeacked = rev.nextseq;
+        a.ackedUnseen = true;
+      } else {
+        if (rev.dupacknum === 0) a.ackedUnseen = true;
+        rev.dupacknum = -1;
+      }
     }
-    fwd.unseenMarked = false;
     // Whether the segment occupies sequence space, and the sequence number after it.
     const occupies = seglen > 0 || (flags & (TH_SYN | TH_FIN)) !== 0;
     const nextseq = (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
     const sentKey = p.dir * 4294967296 + seq;
-    if (occupies && !a.keepAlive) classifyResent(a, { seq, seglen, nextseq, nowNs, fwd, rev, ooo: firstRtt > 0 ? firstRtt : 3_000_000 });
+    if (occupies && !a.keepAlive) classifyResent(a, { seq, seglen, nextseq, nowNs, fwd, rev, ooo: firstRtt !== 0 ? firstRtt : 3_000_000 });
     if (a.retransmission) a.retransmissionOf = firstSent.get(sentKey) ?? null;
     // The first segment that carried each starting sequence number, to point retransmissions at it.
     if (occupies && !firstSent.has(sentKey)) firstSent.set(sentKey, i);
@@ -168,6 +174,12 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
     fwd.lastacktime = nowNs;
     fwd.lastsegmentflags = lastFlags;
     fwd.seen = true;
+    // After the analysis, as dissect_tcp does: the first RTT (SYN to the first ACK without SYN) and is_first_ack.
+    if ((flags & (TH_SYN | TH_ACK)) === TH_ACK) {
+      if (mruSyn >= 0 && firstRtt === 0) firstRtt = nowNs - mruSyn;
+      fwd.isFirstAck = false;
+    }
+    if (flags & TH_SYN) fwd.isFirstAck = true;
   }
   return out;
 }
@@ -178,7 +190,7 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
  */
 function windowFull(seq: number, seglen: number, flags: number, rev: Flow): boolean {
   if (seglen === 0 || rev.winScale === -1 || flags & (TH_SYN | TH_FIN | TH_RST)) return false;
-  const edge = rev.lastack + rev.window * 2 ** (rev.winScale === -2 ? 0 : rev.winScale);
+  const edge = rev.lastack + rev.window * 2 ** (rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale);
   return ((seq + seglen) >>> 0) === edge >>> 0;
 }
 
@@ -195,12 +207,15 @@ function classifyResent(a: SegmentAnalysis, s: { seq: number; seglen: number; ne
   if (seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq) notAdvanced = false;
   if (seglen > 0 && rev.lastack !== 0 && !gt((seq + seglen) >>> 0, rev.lastack)) {
     a.spuriousRetransmission = a.retransmission = true;
-  } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && nowNs - rev.lastacktime < 20_000_000) {
+  } else if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === seq && since(nowNs, rev.lastacktime) < 20_000_000) {
     a.fastRetransmission = a.retransmission = true;
-  } else if (notAdvanced && nowNs - fwd.nextseqtime < s.ooo && fwd.nextseq !== s.nextseq) {
+  } else if (notAdvanced && since(nowNs, fwd.nextseqtime) < s.ooo && fwd.nextseq !== s.nextseq) {
     a.outOfOrder = true;
   } else if (notAdvanced) a.retransmission = true;
 }
+
+/** Nanoseconds since `then`, as tshark's unsigned 64-bit difference: a time that went backwards is never "soon". */
+const since = (now: number, then: number) => (now >= then ? now - then : Infinity);
 
 function newFlow(): Flow {
   return {
@@ -215,6 +230,6 @@ function newFlow(): Flow {
     lastnondupack: 0,
     winScale: -1,
     seen: false,
-    unseenMarked: false,
+    isFirstAck: false,
   };
 }

@@ -47,6 +47,8 @@ export interface ForcedNumbers {
   seq: Set<number>;
   ack: Set<number>;
   unseen?: Set<number>;
+  /** Segments sent at the same instant as the one before them (`&`): they crossed segments still in flight. */
+  concurrent?: Set<number>;
 }
 
 export function renderSequenceText(tl: Timeline, frames: readonly number[] | null, options: SequenceTextOptions, forced: ForcedNumbers): string {
@@ -118,7 +120,7 @@ export function renderSequenceText(tl: Timeline, frames: readonly number[] | nul
     // Sent before the previous segment (from the other side) arrived: the two crossed on the wire (simultaneous
     // open or close). `&` sends it at the same instant, as the capture's Timeline draws it.
     const prev = k > 0 ? segs[k - 1]! : null;
-    const crossed = prev !== null && prev.from !== s.from && prev.arrivesAt > s.sentAt;
+    const crossed = (prev !== null && prev.from !== s.from && prev.arrivesAt > s.sentAt) || forced.concurrent?.has(k) === true;
     lines.push(`${crossed ? '& ' : ''}${s.from} -> ${s.to}: ${parts.join(' ')}${comment ? `  # ${comment}` : ''}`);
   });
   return lines.text();

@@ -40,7 +40,9 @@ export function timelineToSequenceText(tl: Timeline, frames: readonly number[] |
   const abs = options.numbering === 'absolute';
   const num = (v: { offset: number; relative: number }) => (abs ? v.offset : v.relative);
   const unseen = new Set<number>();
-  const forced: ForcedNumbers = { seq: new Set<number>(), ack: new Set<number>(), unseen };
+  const concurrent = new Set<number>();
+  const crossDepth = new Map<number, number>();
+  const forced: ForcedNumbers = { seq: new Set<number>(), ack: new Set<number>(), unseen, concurrent };
   let text = renderSequenceText(tl, frames, options, forced);
   // Compile what we wrote with the real engine and pin every number it computes differently. An ACK of bytes the
   // capture never saw is pinned with `!` (the engine then marks it "ACKed unseen segment", as Wireshark does); each
@@ -50,10 +52,20 @@ export function timelineToSequenceText(tl: Timeline, frames: readonly number[] |
     try {
       compiled = compileSequence(text);
     } catch (e) {
-      const k = e instanceof WiregramError && e.code === 'ack-unsent' ? segmentAtLine(text, e.line) : -1;
-      if (k >= 0 && !unseen.has(k)) {
+      const k = e instanceof WiregramError ? segmentAtLine(text, e.line) : -1;
+      if (k >= 0 && (e as WiregramError).code === 'ack-unsent' && !unseen.has(k)) {
         unseen.add(k);
         forced.ack.add(k);
+        text = renderSequenceText(tl, frames, options, forced);
+        continue;
+      }
+      // A segment its sender could not send in the state the engine reached: the segments of the other side that put
+      // it there were still in flight (a capture point sees one side's segments later than they were sent). Send it
+      // crossing them (`&`), one more segment back each time, up to MAX_CROSSING.
+      const depth = k >= 0 && STATE_ERRORS.has((e as WiregramError).code) ? (crossDepth.get(k) ?? 0) : MAX_CROSSING;
+      if (depth < MAX_CROSSING && k - depth >= 1) {
+        crossDepth.set(k, depth + 1);
+        concurrent.add(k - depth);
         text = renderSequenceText(tl, frames, options, forced);
         continue;
       }
@@ -84,6 +96,10 @@ export function timelineToSequenceText(tl: Timeline, frames: readonly number[] |
 }
 
 const MAX_ROUNDS = 200;
+/** How many earlier segments a refused one may be sent alongside (crossing the other side's segments in flight). */
+const MAX_CROSSING = 4;
+/** The engine's refusals of a segment in the sender's current state (not of its numbers or its syntax). */
+const STATE_ERRORS = new Set(['data-after-fin', 'fin-in-state', 'no-connection', 'fin-from-closed', 'rst-without-connection', 'rst-ack-nothing']);
 
 /** The segment index written on a 1-based line of the rendered text, or -1. */
 function segmentAtLine(text: string, line: number | null): number {

@@ -336,6 +336,23 @@ function processText(a: Arriving): boolean {
   return true;
 }
 
+/**
+ * The receiver acknowledges, by an explicit ack=, bytes that never arrived in the diagram: it did receive them, the
+ * capture point just did not see them (a capture's ACK of an unseen segment). RCV.NXT moves up to there, and a FIN
+ * waiting behind the gap is taken in at this instant.
+ */
+export function receivedUnseen(w: World, rcv: Endpoint, t: Tcb, upTo: number, at: number, idx: number, pos: Position | null): void {
+  if (t.rcvNxt === null || upTo <= t.rcvNxt) return;
+  const fin = t.pendingFin;
+  t.rcvNxt = fin !== null && upTo > fin ? fin : upTo;
+  mergeOoo(t);
+  if (fin !== null && t.rcvNxt === fin && upTo > fin) {
+    t.pendingFin = null;
+    t.rcvNxt = fin + 1;
+    finReceived(w, rcv, t, at, idx, pos);
+  }
+}
+
 function mergeOoo(t: Tcb): void {
   let n = 0;
   while (n < t.ooo.length && t.ooo[n]![0] <= t.rcvNxt!) {

@@ -9,7 +9,7 @@ import { SEQUENCE_LIMITS } from '../parser.js';
 import { segmentArrives } from './arrives.js';
 import { awaitingIss } from './incarnation.js';
 import { Space } from './seq.js';
-import { initialise, newTcb, stateOf } from './tcb.js';
+import { SYNCHRONIZED, initialise, newTcb, stateOf } from './tcb.js';
 import { cancelTimeWait, retransmissionTimeout, timeWaitExpired } from './timeouts.js';
 import { send } from './user-calls.js';
 import { err, type Cursor, type World } from './world.js';
@@ -138,6 +138,9 @@ function stateLine(w: World, s: StateStatement): void {
       t.state = stateOf(a.state);
       initialise(t, a.state);
     }
+    // Already synchronised: the SYN took the number before the first one drawn, so Wireshark's relative numbers
+    // (a capture that starts mid-connection) count that first one as 1.
+    if (SYNCHRONIZED.has(a.state)) ep.space.bases = [-1];
   }
 }
 

@@ -19,6 +19,7 @@ import type { SegmentAttribute, SegmentStatement, SeqValue } from '../ast.js';
 import { formatSeq } from '../../labels.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import type { Space } from './seq.js';
+import { receivedUnseen } from './arrives.js';
 import { settleIss, startIncarnation } from './incarnation.js';
 import { SYNCHRONIZED, flagsKey, type Endpoint, type Outstanding, type PlainState, type Tcb } from './tcb.js';
 import { cancelTimeWait, retransmissionTimer } from './timeouts.js';
@@ -68,6 +69,8 @@ interface Draft {
   probing: boolean;
   /** A pure ACK sent before the sender's own SYN: its seq means nothing yet, so the label omits it. */
   preSynAck: boolean;
+  /** Bytes already sent, sent again under an explicit seq= (not queued for retransmission a second time). */
+  repeat: boolean;
 }
 
 /** One segment line: decide its numbers, record it, and put it on the wire. */
@@ -169,7 +172,7 @@ function readPayload(s: SegmentStatement, attrs: Map<string, SegmentAttribute>, 
 
 /** Which user call the line is, and the numbers it gives. `force` draws what the protocol forbids, marked. */
 function decide(w: World, req: Request): Draft {
-  const d: Draft = { seqRel: 0, ackRel: null, retransmission: false, retransmissionOf: null, rtoFrom: null, zeroSeq: false, newState: null, probing: false, preSynAck: false };
+  const d: Draft = { seqRel: 0, ackRel: null, retransmission: false, retransmissionOf: null, rtoFrom: null, zeroSeq: false, newState: null, probing: false, preSynAck: false, repeat: false };
   const { t, has } = req;
   try {
     if (req.stale || req.from.spoofed) foreignSegment(req, d);
@@ -245,6 +248,14 @@ function replyReset(req: Request, d: Draft): void {
 /** §3.10.5 ABORT: "Send a reset segment: <SEQ=SND.NXT><CTL=RST>", and the connection is CLOSED. */
 function abortCall(req: Request, d: Draft): void {
   const { t, state, from, to } = req;
+  if (state === 'CLOSED' && t.used && !t.pendingReset) {
+    // The connection is gone, and a RST is what §3.10.7.1 sends for any segment that still arrives: this one answers
+    // a segment the diagram does not show (a capture point missed it, or saw it only after the RST). Drawn as a reply.
+    d.seqRel = t.sndNxt;
+    if (req.needsAck && t.rcvNxt !== null) d.ackRel = t.rcvNxt;
+    req.mark('reset', 'answers a segment not in the diagram');
+    return;
+  }
   if (state === 'CLOSED' || state === 'LISTEN') {
     err(
       'rst-without-connection',
@@ -367,7 +378,7 @@ function closeCall(req: Request, d: Draft): void {
     t.finRel = t.sndNxt + len;
     t.sndNxt += len + 1;
     d.newState = state === 'CLOSE_WAIT' ? { state: 'LAST_ACK', reason: "close() after the peer's FIN" } : { state: 'FIN_WAIT_1', reason: 'active close (close)' };
-  } else if (t.finSent && (state === 'FIN_WAIT_1' || state === 'CLOSING' || state === 'LAST_ACK')) {
+  } else if (t.finSent && (state === 'FIN_WAIT_1' || state === 'CLOSING' || state === 'LAST_ACK' || (AFTER_FIN.has(state) && (req.attrs.has('retransmit') || req.attrs.has('seq'))))) {
     d.seqRel = t.finRel - len;
     d.retransmission = true;
     retransmitting(d, t.outstanding.find((x) => x.end === t.finRel + 1));
@@ -422,13 +433,20 @@ function sendCall(req: Request, d: Draft): void {
 }
 
 /**
+ * States after the own FIN in which bytes sent before it may go again. Once the FIN is acknowledged (FIN-WAIT-2,
+ * TIME-WAIT) only as an explicit copy (`retransmit` or `seq=`): a spurious retransmission that crossed the ACK, or a
+ * duplicate the network made, which a capture shows late.
+ */
+const AFTER_FIN: ReadonlySet<TcpState> = new Set(['FIN_WAIT_1', 'CLOSING', 'LAST_ACK', 'FIN_WAIT_2', 'TIME_WAIT']);
+
+/**
  * §3.10.2 SEND after CLOSE: no new data, but bytes sent before the FIN may go again while the FIN is unacknowledged
  * (FIN-WAIT-1, CLOSING, LAST-ACK) — what real stacks do when such a segment was lost. The author marks it
  * `retransmit` or names its `seq=` below the FIN; SND.NXT does not move.
  */
 function resendBeforeFin(req: Request, d: Draft): boolean {
   const { t, state, attrs, len } = req;
-  if (!t.finSent || (state !== 'FIN_WAIT_1' && state !== 'CLOSING' && state !== 'LAST_ACK')) return false;
+  if (!t.finSent || !AFTER_FIN.has(state)) return false;
   if (!attrs.has('retransmit') && !attrs.has('seq')) return false;
   const again = t.outstanding.find((o) => !o.retransmitted && o.len > 0 && o.end <= t.finRel);
   d.seqRel = again ? again.start : t.finRel - len;
@@ -457,6 +475,24 @@ function pureAck(w: World, req: Request, d: Draft): void {
   }
 }
 
+/**
+ * New data, a FIN or an ACK written at a sequence number other than SND.NXT, as captures show them:
+ * - past SND.NXT: the bytes in between were sent but are not in the diagram (Wireshark: "previous segment not
+ *   captured"). SND.NXT (and the FIN's place) move past them, so what follows continues from there and an ACK of
+ *   them acknowledges sent bytes.
+ * - below SND.NXT: a copy of bytes already sent (a duplicate, or a segment the capture point saw late); SND.NXT
+ *   only moves for the bytes past it, and a copy is not queued for retransmission again.
+ */
+function placeExplicitSeq(req: Request, d: Draft, computedSeq: number): void {
+  const { t, has } = req;
+  const fresh = computedSeq + req.consumes === t.sndNxt && !d.retransmission && !req.keepalive && !d.probing;
+  if (!fresh || req.from.spoofed || has('SYN') || has('RST') || d.seqRel === computedSeq) return;
+  const end = d.seqRel + req.consumes;
+  t.sndNxt = Math.max(computedSeq, end);
+  if (has('FIN')) t.finRel = d.seqRel + req.len;
+  d.repeat = req.consumes > 0 && end <= computedSeq;
+}
+
 /** Explicit seq/ack values: accepted, and marked when they differ from what the protocol gives. */
 function applyOverrides(w: World, req: Request, d: Draft, fromSpace: Space, toSpace: Space): string[] {
   const { from, to, attrs, stale, needsAck } = req;
@@ -473,6 +509,7 @@ function applyOverrides(w: World, req: Request, d: Draft, fromSpace: Space, toSp
       req.mark('override', `seq overridden (expected ${formatSeq(fromSpace.number(computedSeq))})`);
       w.warn('override', `seq=${v.text} differs from the computed ${formatSeq(fromSpace.number(computedSeq))}; drawn as written`, v.position);
     }
+    if (!stale) placeExplicitSeq(req, d, computedSeq);
   }
   const ackAttr = attrs.get('ack');
   if (ackAttr) {
@@ -494,6 +531,10 @@ function applyOverrides(w: World, req: Request, d: Draft, fromSpace: Space, toSp
     // Forced past what the peer sent: a capture that missed the peer's segments, or a deliberately bogus ACK.
     // Either way it acknowledges bytes nobody saw sent, which Wireshark calls an "ACKed unseen segment".
     if (v.forced && !stale && rel > peerNxt) req.mark('acked-unseen', 'ACKed unseen segment');
+    // An ack past what this side received, of bytes not lost in the diagram: they arrived unseen.
+    const { t, peer } = req;
+    const lostBetween = peer?.lostPending.some((o) => o.start < rel && o.end > (t.rcvNxt ?? rel)) ?? false;
+    if (!stale && !from.spoofed && !lostBetween && t.rcvNxt !== null && rel > t.rcvNxt) receivedUnseen(w, from, t, rel, req.sentAt, w.segments.length, v.position);
     if (rel !== computed) {
       overrides.push('ack');
       if (!stale) req.mark('override', computed === null ? 'ack set by hand' : `ack overridden (expected ${formatSeq(toSpace.number(computed))})`);
@@ -605,7 +646,7 @@ function record(w: World, req: Request, d: Draft, seg: Segment): void {
     t.gotProbe = false;
   }
   if (!has('RST')) t.lastWindowSent = seg.window;
-  if (req.consumes > 0 && !retransmission && !keepalive && !d.probing && !has('RST')) {
+  if (req.consumes > 0 && !retransmission && !keepalive && !d.probing && !d.repeat && !has('RST')) {
     const o: Outstanding = { index: seg.index, start: seqRel, end: seqRel + req.consumes, flagsKey: flagsKey(req.flags), len: req.len, sentAt, lost, retransmitted: false };
     t.outstanding.push(o);
     if (lost) t.lostPending.push(o);

@@ -8,7 +8,7 @@ import type { Crash, DiagramOptions, Divider, LabelStyle, Numbering, StateNameSt
 import type { Statement } from '../ast.js';
 import { SEQUENCE_LIMITS } from '../parser.js';
 import { Space } from './seq.js';
-import { newTcb, stateOf, type ConnState, type Endpoint, type PlainState, type Tcb } from './tcb.js';
+import { SYNCHRONIZED, newTcb, stateOf, type ConnState, type Endpoint, type PlainState, type Tcb } from './tcb.js';
 
 /** How the engine draws what it computes; the compile entry (compile.ts) adds what only a host can give. */
 export interface EngineOptions {
@@ -196,6 +196,7 @@ export class World {
       space.isn = null;
       space.points.push({ symbol: `${isnPoint?.symbol ?? pc.base}${k + 1}`, rel: 0 });
     }
+    if (SYNCHRONIZED.has(ep.initial)) space.bases = [-1];
     pc.spaces.set(peer, space);
     return space;
   }

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { cliBin, dist, pcapHeader } from './lib.mjs';
+import { cliBin, dist, pcapHeader, record } from './lib.mjs';
 
 if (process.argv[2] === '--child') {
   const { captureFileToSequenceText } = await import(dist('core', 'node.js'));
@@ -134,3 +134,8 @@ console.log('| --- | ---: | ---: |');
 for (const [name, s, m] of rows) console.log(`| ${name} | ${s.toFixed(2)} | ${m.toFixed(0)} |`);
 const ratio = (r) => `time ${(r.seconds / theirs.seconds).toFixed(2)}, peak RSS ${(r.rssMB / theirs.rssMB).toFixed(2)}`;
 console.log(`ratios (wiregram / tshark): CLI ${ratio(cli)}; API ${ratio(ours)} (target: peak RSS ≤ 1)`);
+const yardstick = 'tshark -T fields -e _ws.col.Info, desegmentation off';
+const what = `import of a ${size.toFixed(0)} MB single-stream capture (${inner.lines} segments)`;
+record({ figure: `wiregram ${what}: peak RSS`, value: cli.rssMB, unit: 'MB', yardstick, yardstickValue: theirs.rssMB, target: 1 });
+record({ figure: `captureFileToSequenceText ${what}: peak RSS`, value: ours.rssMB, unit: 'MB', yardstick, yardstickValue: theirs.rssMB, target: 1 });
+record({ figure: `wiregram ${what}: wall time`, value: cli.seconds, unit: 's', yardstick, yardstickValue: theirs.seconds });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cliBin, median, printTable, ROOT } from './lib.mjs';
+import { cliBin, median, printTable, record, ROOT } from './lib.mjs';
 
 const bin = cliBin();
 const inject = pathToFileURL(join(ROOT, 'packages/cli/test/fixtures/inject.mjs')).href;
@@ -60,3 +60,5 @@ const imp = results.get(cases[1]);
 const ms = median(imp.map((r) => r.ms));
 const mb = Math.max(...imp.map((r) => r.mb));
 console.log(`\nimport - of 1 GB of zeros: ${ms.toFixed(0)} ms (target ≤ 1000: ${ms <= 1000 ? 'met' : 'NOT met'}), peak RSS ${mb.toFixed(1)} MB (target ≤ 100: ${mb <= 100 ? 'met' : 'NOT met'})`);
+record({ figure: '`head -c 1G /dev/zero | wiregram import -`: wall time', value: ms, unit: 'ms', yardstick: 'node -e 0', yardstickValue: floorMs, target: 1000, targetOn: 'value', note: `median of ${RUNS}, load ${loadavg()[0].toFixed(1)}` });
+record({ figure: '`head -c 1G /dev/zero | wiregram import -`: peak RSS', value: mb, unit: 'MB', yardstick: 'node -e 0', yardstickValue: floorMb, target: 100, targetOn: 'value' });

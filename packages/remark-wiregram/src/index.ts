@@ -16,7 +16,6 @@ import {
   failsStrict,
   logBlockReport,
   markdownHost,
-  PAGE_STYLE_CLASS,
   strictFailureMessage,
   strictMode,
   type BlockRenderOptions,
@@ -150,7 +149,7 @@ function diskPath(file: VFile): string | null {
   return file.cwd.replace(/[\\/]+$/, '') + '/' + file.path;
 }
 
-/** An HTML element description (the error box) → hast. */
+/** An element description (the error box, the page stylesheet) → hast: a fresh tree each time, for one document. */
 function htmlToHast(node: SvgNode): Element {
   const properties: Properties = {};
   for (const [name, value] of node.attrs) {
@@ -268,7 +267,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
           const svg = toHast(result);
           if (!sheetWritten) {
             // The first child of the document's first diagram (see pageStyleTree of @wiregram/svg).
-            svg.children.unshift(el('style', { className: [PAGE_STYLE_CLASS] }, [text(typeof sheet!.children === 'string' ? sheet!.children : '')]));
+            svg.children.unshift(htmlToHast(sheet!));
             sheetWritten = true;
           }
           body = [svg];

@@ -5,18 +5,18 @@
  */
 import { BudgetError, WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
 import { render as renderDiagram, svgLengthOf, type RenderResult } from './render.js';
-
-/** Length of a renderer result's SVG text, read (and so made, for `render`'s lazy text) as the page will use it. */
-function textLengthOf(result: unknown): number {
-  const svg = typeof result === 'string' ? result : (result as { svg?: unknown } | null)?.svg;
-  return typeof svg === 'string' ? svg.length : 0;
-}
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
 import { shortHash } from './describe.js';
 import { seedOf } from './pipeline.js';
 import { pageStyleTree } from './page-style.js';
 import type { SvgNode } from './xml.js';
+
+/** Length of a renderer result's SVG text, read (and so made, for `render`'s lazy text) as the page will use it. */
+function textLengthOf(result: unknown): number {
+  const svg = typeof result === 'string' ? result : (result as { svg?: unknown } | null)?.svg;
+  return typeof svg === 'string' ? svg.length : 0;
+}
 
 /** Options handed to the renderer (`render`) for each block. */
 export interface BlockRenderOptions {

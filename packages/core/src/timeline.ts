@@ -22,8 +22,8 @@ export const TCP_STATES = [
 ] as const;
 export type TcpState = (typeof TCP_STATES)[number];
 
-/** In the order Wireshark prints them inside `[…]`. */
-export const TCP_FLAGS = ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const;
+/** In the order Wireshark prints them inside `[…]`; AE is AccECN's bit (RFC 9768, the former NS). */
+export const TCP_FLAGS = ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'] as const;
 export type TcpFlag = (typeof TCP_FLAGS)[number];
 
 export type LabelStyle = 'textbook' | 'flags' | 'wireshark';

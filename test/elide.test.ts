@@ -8,11 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileSequence } from '@wiregram/core';
+import { compileSequence, ELIDE_MODES } from '@wiregram/core';
 import { elideTimeline } from '@wiregram/layout';
 import { renderPdf } from '@wiregram/pdf';
 import { renderSvg } from '@wiregram/svg';
 import { frame, tcpPacket, writePcap } from '../packages/core/test/fixtures/capture/build.js';
+import { ELIDE } from '../packages/cli/src/commands.js';
 import { wiregram } from '../packages/cli/test/helpers.js';
 import { overlaps, parseSvg, textBoxes, viewBox } from './support/svg.js';
 
@@ -176,6 +177,8 @@ describe('a capture, folded', () => {
     const off = wiregram(['render', 'bulk.md', '--elide', 'off', '-o', 'off'], { cwd: dir });
     expect(off.code, off.stderr).toBe(0);
     expect(readFileSync(join(dir, 'off', 'bulk-1.svg'), 'utf8')).not.toMatch(/ segments, [\d.]+ kB/);
+    // The CLI writes core's list out (so that --help loads nothing): the same values.
+    expect([...ELIDE]).toEqual([...ELIDE_MODES]);
     const bad = wiregram(['render', 'bulk.md', '--elide', 'sometimes'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("invalid value 'sometimes' for --elide: expected auto, on, off");

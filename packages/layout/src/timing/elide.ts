@@ -74,14 +74,17 @@ export function elidedRuns(timeline: Timeline, mode: ElideMode | undefined): Arr
   const keep = new Uint8Array(segs.length);
   for (let i = 0; i < Math.min(CONTEXT, segs.length); i++) keep[i] = keep[segs.length - 1 - i] = 1;
   // The last segment each sender sent at each sequence number: a retransmission brings back its original too.
-  const lastAt = new Map<string, number>();
+  const lastAt = new Map<string, Map<number, number>>();
   segs.forEach((s, i) => {
-    const at = `${s.from} ${s.seq.offset}`;
-    if (s.retransmission && s.len > 0) {
-      const original = lastAt.get(at);
-      if (original !== undefined) keep[original] = 1;
+    if (s.len > 0) {
+      let sender = lastAt.get(s.from);
+      if (!sender) lastAt.set(s.from, (sender = new Map()));
+      if (s.retransmission) {
+        const original = sender.get(s.seq.offset);
+        if (original !== undefined) keep[original] = 1;
+      }
+      sender.set(s.seq.offset, i);
     }
-    if (s.len > 0) lastAt.set(at, i);
     if (!remarkable(s, caused, pinned)) return;
     for (let k = Math.max(0, i - CONTEXT); k <= Math.min(segs.length - 1, i + CONTEXT); k++) keep[k] = 1;
   });

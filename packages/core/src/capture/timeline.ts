@@ -163,25 +163,8 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.
-  if (!lean) for (const seg of segments) lazyLabel(seg, () => formatLabel(seg, timeline, labelStyle, { numbering }));
+  if (!lean) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
   return timeline;
-}
-
-/**
- * `seg.label`, formatted when first read (then kept; assigning replaces it): an overview of a long stream
- * (`option elide`) draws a few hundred of its segments, and formatting the labels of the others was a fifth of the
- * time from pcap to SVG. An ordinary enumerable property to every reader (spread, JSON, equality).
- */
-function lazyLabel(seg: Segment, make: () => string): void {
-  let value: string | null = null;
-  Object.defineProperty(seg, 'label', {
-    get: () => (value ??= make()),
-    set: (v: string) => {
-      value = v;
-    },
-    enumerable: true,
-    configurable: true,
-  });
 }
 
 /**

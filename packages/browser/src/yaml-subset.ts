@@ -155,39 +155,41 @@ export function parseDocument(source: string, options: { lineCounter?: LineCount
       const at = l.start + l.indent;
       if (source[at] === '\t') throw new Fail('TAB_AS_INDENT', 'Tabs are not allowed as indentation', [at, at + 1]);
       if (l.indent > indent) throw new Fail('BAD_INDENT', 'All mapping items must start at the same column', [at, at + 1]);
-      const end = contentEnd(at, l.end);
       // The key: quoted, or plain up to `: ` (or a `:` ending the line).
       let key: string;
       let colon: number;
       const c = source[at]!;
       if (c === '"' || c === "'") {
-        const q = quoted(source, at, end);
+        const q = quoted(source, at, l.end);
         key = q.value;
         colon = q.end;
         while (source[colon] === ' ') colon++;
         if (source[colon] !== ':') throw new Fail('UNSUPPORTED', `${UNSUPPORTED}: expected \`:\` after the key`, [colon, colon + 1]);
       } else {
-        if ('-?,[]{}#&*!|>%@`'.includes(c) && !(c === '-' && source[at + 1] !== ' ' && at + 1 < end)) {
+        if ('-?,[]{}#&*!|>%@`'.includes(c) && !(c === '-' && source[at + 1] !== ' ' && at + 1 < l.end)) {
           throw new Fail('UNSUPPORTED', `${UNSUPPORTED}: \`${c}\` starts YAML this build does not read`, [at, at + 1]);
         }
         colon = -1;
-        for (let i = at; i < end; i++) {
-          if (source[i] === ':' && (i + 1 === end || source[i + 1] === ' ' || source[i + 1] === '\t')) {
+        const keyEnd = contentEnd(at, l.end);
+        for (let i = at; i < keyEnd; i++) {
+          if (source[i] === ':' && (i + 1 === keyEnd || source[i + 1] === ' ' || source[i + 1] === '\t')) {
             colon = i;
             break;
           }
         }
-        if (colon < 0) throw new Fail('UNSUPPORTED', `${UNSUPPORTED}: a line without \`key:\``, [at, end]);
+        if (colon < 0) throw new Fail('UNSUPPORTED', `${UNSUPPORTED}: a line without \`key:\``, [at, keyEnd]);
         key = source.slice(at, colon).trimEnd();
       }
       if (map.has(key)) throw new Fail('DUPLICATE_KEY', 'Map keys must be unique', [at, at + 1]);
       if (first < 0) first = at;
+      const end = contentEnd(colon + 1, l.end);
       let v = colon + 1;
       while (v < end && (source[v] === ' ' || source[v] === '\t')) v++;
       li++;
       let node: Node;
       if (v >= end) {
-        // `key:` alone: a nested mapping below, more indented, or null.
+        // `key:` alone: a nested mapping below, more indented, or null (placed after the blanks, as yaml does).
+        while (v < l.end && (source[v] === ' ' || source[v] === '\t')) v++;
         skipBlank();
         const next = lines[li];
         if (next && next.indent > indent) node = mapping(next.indent);
@@ -195,8 +197,8 @@ export function parseDocument(source: string, options: { lineCounter?: LineCount
       } else {
         const vc = source[v]!;
         if (vc === '"' || vc === "'") {
-          const q = quoted(source, v, end);
-          if (q.end < end) throw new Fail('UNEXPECTED_TOKEN', 'Unexpected scalar at node end', [q.end, end]);
+          const q = quoted(source, v, l.end);
+          if (contentEnd(q.end, l.end) > q.end) throw new Fail('UNEXPECTED_TOKEN', 'Unexpected scalar at node end', [q.end, contentEnd(q.end, l.end)]);
           node = { value: q.value, range: [v, q.end, q.end] };
         } else {
           if ('[]{},&*!|>%@`'.includes(vc) || ((vc === '-' || vc === '?') && (v + 1 === end || source[v + 1] === ' '))) {

@@ -19,6 +19,8 @@ const SHOTS = join(process.cwd(), 'test-output', 'browser');
 const site = mkdtempSync(join(tmpdir(), 'wg-browser-'));
 copyFileSync(join(DIST, 'wiregram.min.js'), join(site, 'wiregram.min.js'));
 copyFileSync(join(DIST, 'wiregram.iife.min.js'), join(site, 'wiregram.iife.min.js'));
+copyFileSync(join(DIST, 'wiregram-capture.min.js'), join(site, 'wiregram-capture.min.js'));
+copyFileSync(fileURLToPath(new URL('../../core/test/fixtures/capture/loopback.pcap', import.meta.url)), join(site, 'loopback.pcap'));
 
 const MODULE = (options = '') => `<script type="module">import { run } from '/wiregram.min.js'; window.result = run(${options}); window.done = true;</script>`;
 const BAD = 'participant client\nparticipant server\nclient -> server: SYN\nclient -> server: PSH, ACK len=100';
@@ -93,6 +95,33 @@ describe('run() on a page', () => {
     expect(text).toMatch(/render this block at build time/);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('draws capture blocks from bytes the page fetched once wiregram-capture.min.js is loaded, and names that file when it is not', async () => {
+    // The page fetches the capture, then hands run() a reader of those bytes (the README's recipe).
+    const script = (addon: string) => `${addon}<script type="module">
+      import { run } from '/wiregram.min.js';
+      const bytes = new Uint8Array(await (await fetch('/loopback.pcap')).arrayBuffer());
+      window.result = run({ readFile: (path) => { if (path !== './loopback.pcap') throw new Error('no such file'); return bytes; } });
+      window.done = true;
+    </script>`;
+    const blocks = [
+      { language: 'tcp-sequence', source: 'capture ./loopback.pcap stream 0' },
+      { language: 'packet-header', source: 'capture ./loopback.pcap frame 1' },
+      { language: 'packet-header', source: 'capture ./loopback.pcap frame 99' },
+    ];
+    const withAddon = await open(shapePage('markdown-it', blocks, script('<script src="/wiregram-capture.min.js"></script>')));
+    expect(await withAddon.page.evaluate(() => (window as unknown as { result: { rendered: number; failed: number } }).result)).toMatchObject({ rendered: 2, failed: 1 });
+    expect((await texts(withAddon.page, 0)).join(' ')).toMatch(/SYN.*SYN, ACK/);
+    expect((await texts(withAddon.page, 1)).join(' ')).toMatch(/Source Port/);
+    // The add-on's own error (from its copy of the core) arrives with its code's words and the block's position.
+    expect(await withAddon.page.locator('.wiregram-error').innerText()).toMatch(/line 1[\s\S]*has 20 frames, not 99/);
+    expect(withAddon.errors).toEqual([]);
+    await withAddon.page.close();
+    const without = await open(shapePage('markdown-it', blocks.slice(0, 1), script('')));
+    expect(await without.page.locator('.wiregram-error').innerText()).toMatch(/needs wiregram-capture\.min\.js/);
+    expect(without.errors).toEqual([]);
+    await without.page.close();
   });
 
   it('reports a bad darkSelector on the console instead of throwing, and draws nothing', async () => {

@@ -22,15 +22,28 @@ function build(doc: Document, node: SvgNode): SVGElement {
   return el;
 }
 
-/** The figure for one rendered diagram. */
-export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLanguage, scope: string): HTMLElement {
+/** A drawn figure, or one whose drawing waits (`fill` draws it; calling it again does nothing). */
+export interface DiagramFigure {
+  figure: HTMLElement;
+  fill: () => void;
+}
+
+// Drawn with the outer <svg>: the accessible name and description stay on the page while the drawing waits.
+const KEEP = new Set(['title', 'desc']);
+
+/**
+ * The figure for one rendered diagram. The outer `<svg>` (its size, viewBox, class, title and description) is
+ * made at once; the drawing inside it when `fill()` is called — at once, or when the figure nears the viewport
+ * (lazy.ts). The box has its final size either way (the width/height attributes with the page stylesheet's
+ * `max-width: 100%; height: auto`), so nothing on the page moves when the drawing arrives.
+ */
+export function diagramFigure(doc: Document, tree: SvgNode, language: DiagramLanguage, scope: string): DiagramFigure {
   const figure = doc.createElement('figure');
   figure.className = `wiregram wiregram-${language}`;
   figure.style.margin = '1em 0';
-  const root = build(doc, tree);
+  const root = build(doc, { ...tree, children: [] });
   // The page stylesheet of this dark-mode setting styles diagrams with its class (see styles.ts).
   root.classList.add(scope);
-  // `max-width: 100%; height: auto` come from the page stylesheet (styles.ts), which styles every diagram.
   // Figures off screen are not styled or laid out until scrolled to (content-visibility), at their own size
   // meanwhile (the viewBox size: no jump when they appear).
   const width = tree.attrs.find(([k]) => k === 'width')?.[1];
@@ -39,8 +52,28 @@ export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLa
     figure.style.contentVisibility = 'auto';
     figure.style.containIntrinsicSize = `auto ${width}px auto ${height}px`;
   }
+  let rest: Array<SvgNode | string> = [];
+  if (typeof tree.children === 'string') root.textContent = tree.children;
+  else {
+    let i = 0;
+    for (; i < tree.children.length; i++) {
+      const c = tree.children[i]!;
+      if (typeof c === 'string' || !KEEP.has(c.name)) break;
+      root.appendChild(build(doc, c));
+    }
+    rest = tree.children.slice(i);
+  }
   figure.appendChild(root);
-  return figure;
+  let filled = !rest.length;
+  const fill = () => {
+    if (filled) return;
+    filled = true;
+    // Drawn into a fragment, then put in place at once: one insertion for the page to restyle.
+    const frag = doc.createDocumentFragment();
+    for (const c of rest) frag.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(doc, c));
+    root.appendChild(frag);
+  };
+  return { figure, fill };
 }
 
 /** The in-page error box for a block that could not be drawn. */

@@ -167,7 +167,7 @@ describe('the page stylesheet', () => {
       document.body.appendChild(host);
       const shadow = host.attachShadow({ mode: 'open' });
       shadow.innerHTML = '<pre><code class="language-packet-header">tcp</code></pre>';
-      m.run({ root: shadow, darkSelector: 'html.dark' });
+      m.run({ root: shadow, darkSelector: 'html.dark', lazy: false });
       window.shadowSheets = shadow.querySelectorAll('style.wiregram-styles').length;
       window.shadowFill = getComputedStyle(shadow.querySelector('.wg-background')).fill;
     })()`);
@@ -295,7 +295,7 @@ describe('the bundles', () => {
 
   it('import in Node without a DOM: run() does nothing, render() works', async () => {
     const mod = (await import(join(DIST, 'index.js'))) as typeof import('../src/index.js');
-    expect(mod.run()).toEqual({ rendered: 0, failed: 0, blocks: [] });
+    expect(mod.run()).toEqual({ rendered: 0, waiting: 0, failed: 0, blocks: [] });
     expect(mod.render('tcp', { language: 'packet-header' }).svg).toMatch(/^<svg/);
     expect(mod.defineElement()).toBeNull();
   });

@@ -44,14 +44,9 @@ export function diagramFigure(doc: Document, tree: SvgNode, language: DiagramLan
   const root = build(doc, { ...tree, children: [] });
   // The page stylesheet of this dark-mode setting styles diagrams with its class (see styles.ts).
   root.classList.add(scope);
-  // Figures off screen are not styled or laid out until scrolled to (content-visibility), at their own size
-  // meanwhile (the viewBox size: no jump when they appear).
-  const width = tree.attrs.find(([k]) => k === 'width')?.[1];
-  const height = tree.attrs.find(([k]) => k === 'height')?.[1];
-  if (width && height) {
-    figure.style.contentVisibility = 'auto';
-    figure.style.containIntrinsicSize = `auto ${width}px auto ${height}px`;
-  }
+  // No `content-visibility: auto` (it was here): its reserved size (contain-intrinsic-size) is the viewBox size,
+  // which is wrong on a screen narrower than the diagram and leaves out the inline SVG's line gap, so the page
+  // jumped as figures came into view. A figure waiting to be drawn (lazy.ts) costs the browser nothing anyway.
   let rest: Array<SvgNode | string> = [];
   if (typeof tree.children === 'string') root.textContent = tree.children;
   else {

@@ -9,6 +9,7 @@
  * add-on throws come from its own copy of the core: they are re-made as this bundle's WiregramError, so
  * positions, codes and hints reach the error box unchanged.
  */
+import { toWiregramError } from '@wiregram/core';
 import { WiregramError } from '@wiregram/core/errors';
 
 export { placeWarnings } from '@wiregram/core/errors';
@@ -35,11 +36,8 @@ function call<T>(name: keyof Decoder, args: unknown[]): T {
   try {
     return fn(...args);
   } catch (e) {
-    const o = e as Partial<WiregramError> | null;
-    if (o && o.name === 'WiregramError' && !(e instanceof WiregramError) && typeof o.code === 'string' && typeof o.reason === 'string') {
-      throw new WiregramError({ code: o.code, reason: o.reason, position: o.position ?? null, expected: o.expected ?? null, hint: o.hint ?? null });
-    }
-    throw e;
+    // The add-on's WiregramError becomes this bundle's (same code, position, hint); anything else stays as it is.
+    throw e instanceof Error && e.name === 'WiregramError' ? toWiregramError(e) : e;
   }
 }
 

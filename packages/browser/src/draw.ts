@@ -3,7 +3,8 @@
  * unique on the page, the file reader, and the error box for what cannot be drawn.
  */
 import { toWiregramError, WiregramError, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
-import { blockIdPrefix, render as renderSvg, type SvgOptions } from '@wiregram/svg';
+import { layoutSourceWithModel } from '@wiregram/layout';
+import { blockIdPrefix, describeScene, type SvgOptions } from '@wiregram/svg';
 import { diagramFigure, errorElement } from './place.js';
 import { ensurePageStyles } from './styles.js';
 
@@ -58,11 +59,24 @@ export function diagramOptions(source: string, language: DiagramLanguage, option
  */
 export function renderInto(doc: Document, at: Node, source: string, language: DiagramLanguage, options: PageOptions, defer = false): { element: HTMLElement; error: WiregramError | null; fill: (() => void) | null } {
   try {
-    const { tree } = renderSvg(source, diagramOptions(source, language, options));
+    const o = diagramOptions(source, language, options);
+    // @wiregram/svg's render(), in two halves: the layout (size, errors) now; the element description of the
+    // drawing (a third of the time) only when the figure is drawn. With the page's idPrefix the description
+    // does not depend on a hash of the drawing, so the two halves give render()'s tree exactly.
+    const { scene } = layoutSourceWithModel(source, o);
+    const outer = describeScene({ ...scene, items: [] }, o);
     const scope = ensurePageStyles(doc, at, options);
-    const { figure, fill } = diagramFigure(doc, tree, language, scope);
+    const { figure, fill } = diagramFigure(doc, outer, () => describeScene(scene, o), language, scope);
+    const safeFill = () => {
+      try {
+        fill();
+      } catch (e) {
+        // Drawn later (scrolled to): a failure there is shown in place like any other.
+        figure.replaceWith(errorElement(doc, toWiregramError(e), language, source));
+      }
+    };
     if (!defer) fill();
-    return { element: figure, error: null, fill: defer ? fill : null };
+    return { element: figure, error: null, fill: defer ? safeFill : null };
   } catch (e) {
     const error = capturesNeedReader(toWiregramError(e), options);
     return { element: errorElement(doc, error, language, source), error, fill: null };

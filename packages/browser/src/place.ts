@@ -28,44 +28,37 @@ export interface DiagramFigure {
   fill: () => void;
 }
 
-// Drawn with the outer <svg>: the accessible name and description stay on the page while the drawing waits.
-const KEEP = new Set(['title', 'desc']);
-
 /**
- * The figure for one rendered diagram. The outer `<svg>` (its size, viewBox, class, title and description) is
- * made at once; the drawing inside it when `fill()` is called — at once, or when the figure nears the viewport
- * (lazy.ts). The box has its final size either way (the width/height attributes with the page stylesheet's
+ * The figure for one rendered diagram. The outer `<svg>` (its size, viewBox, class, title and description:
+ * `outer`, the diagram's description without its drawing) is made at once; the drawing inside it (from `full()`,
+ * the whole description) when `fill()` is called — at once, or when the figure nears the viewport (lazy.ts).
+ * The box has its final size either way (the width/height attributes with the page stylesheet's
  * `max-width: 100%; height: auto`), so nothing on the page moves when the drawing arrives.
  */
-export function diagramFigure(doc: Document, tree: SvgNode, language: DiagramLanguage, scope: string): DiagramFigure {
+export function diagramFigure(doc: Document, outer: SvgNode, full: () => SvgNode, language: DiagramLanguage, scope: string): DiagramFigure {
   const figure = doc.createElement('figure');
   figure.className = `wiregram wiregram-${language}`;
   figure.style.margin = '1em 0';
-  const root = build(doc, { ...tree, children: [] });
-  // The page stylesheet of this dark-mode setting styles diagrams with its class (see styles.ts).
-  root.classList.add(scope);
   // No `content-visibility: auto` (it was here): its reserved size (contain-intrinsic-size) is the viewBox size,
   // which is wrong on a screen narrower than the diagram and leaves out the inline SVG's line gap, so the page
   // jumped as figures came into view. A figure waiting to be drawn (lazy.ts) costs the browser nothing anyway.
-  let rest: Array<SvgNode | string> = [];
-  if (typeof tree.children === 'string') root.textContent = tree.children;
-  else {
-    let i = 0;
-    for (; i < tree.children.length; i++) {
-      const c = tree.children[i]!;
-      if (typeof c === 'string' || !KEEP.has(c.name)) break;
-      root.appendChild(build(doc, c));
-    }
-    rest = tree.children.slice(i);
-  }
+  const root = build(doc, outer);
+  // The page stylesheet of this dark-mode setting styles diagrams with its class (see styles.ts).
+  root.classList.add(scope);
   figure.appendChild(root);
-  let filled = !rest.length;
+  let filled = false;
   const fill = () => {
     if (filled) return;
     filled = true;
-    // Drawn into a fragment, then put in place at once: one insertion for the page to restyle.
+    const tree = full();
+    // Attributes that depend on the drawing (none today; a later option may add one) join the outer ones.
+    for (const [k, v] of tree.attrs) if (k !== 'xmlns' && !root.hasAttribute(k)) root.setAttribute(k, v);
+    if (typeof tree.children === 'string') return;
+    // Everything after the leading <title>/<desc> the outer <svg> already has, drawn into a fragment and put in
+    // place at once: one insertion for the page to restyle.
+    const have = typeof outer.children === 'string' ? 0 : outer.children.length;
     const frag = doc.createDocumentFragment();
-    for (const c of rest) frag.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(doc, c));
+    for (const c of tree.children.slice(have)) frag.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(doc, c));
     root.appendChild(frag);
   };
   return { figure, fill };

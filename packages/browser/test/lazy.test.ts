@@ -28,7 +28,7 @@ const BLOCKS = Array.from({ length: 40 }, (_, i) =>
 type Shot = { waiting: number; rendered: number; drawn: boolean[]; heights: number[]; titles: string[]; scroll: number };
 
 async function open(options: string, name: string, width = 1000): Promise<{ page: Page; errors: string[] }> {
-  writeFileSync(join(site, name), shapePage('markdown-it', BLOCKS, `<script type="module">import { run } from '/wiregram.min.js'; window.result = run(${options}); window.done = true;</script>`));
+  writeFileSync(join(site, name), shapePage('markdown-it', BLOCKS, `<script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.result = w.run(${options}); window.done = true;</script>`));
   const page = await browser().newPage({ viewport: { width, height: 700 } });
   const errors = pageErrors(page);
   const origin = await serveDirectory(page, site);
@@ -88,6 +88,20 @@ describe('lazy run()', () => {
     expect(printed.drawn.every(Boolean)).toBe(true);
     expect(printed.heights).toEqual(before.heights);
     const lazyMarkup = await lazy.page.evaluate(() => Array.from(document.querySelectorAll('figure.wiregram')).map((f) => f.outerHTML));
+    // Each drawn figure is render()'s SVG for its block (same options and ids), node for node.
+    const same = await lazy.page.evaluate((blocks) => {
+      const { w } = window as unknown as { w: { render: (s: string, o: object) => { svg: string } } };
+      return Array.from(document.querySelectorAll('figure.wiregram > svg')).map((svg, i) => {
+        const b = blocks[i]!;
+        const made = new DOMParser().parseFromString(w.render(b.source, { language: b.language, styles: 'page', idPrefix: svg.id }).svg, 'image/svg+xml').documentElement;
+        // Parsed markup keeps `xmlns` as an attribute; in a built element it is the namespace only.
+        made.removeAttribute('xmlns');
+        const mine = svg.cloneNode(true) as Element;
+        mine.setAttribute('class', mine.getAttribute('class')!.replace(/ wgs-\w+$/, ''));
+        return made.isEqualNode(mine);
+      });
+    }, BLOCKS);
+    expect(same).toEqual(BLOCKS.map(() => true));
 
     const eager = await open('{ lazy: false }', 'eager.html');
     const e = await look(eager.page);

@@ -1,0 +1,78 @@
+/**
+ * Step-by-step reveal of a diagram drawn with `steps` (fence flag, `steps: true`), for slide tools without
+ * fragments of their own (Marp's HTML, a hand-written page). The SVG numbers its steps (`g.wg-step[data-wg-step]`,
+ * the order of `wiregram deck --steps`) and hides nothing itself; the CSS hook is the custom property
+ * `--wg-shown: k` on the diagram or any ancestor (steps above k get opacity 0). `steps()` sets it.
+ *
+ *   const control = steps(document.querySelector('figure.wiregram'), { keys: true });
+ *   control.next();   // one more segment
+ */
+
+export interface StepOptions {
+  /** Steps shown at first (default 0: only the participants and their first states). */
+  start?: number;
+  /**
+   * Bind → / Space / PageDown (next) and ← / PageUp (previous) on the document, and a click on the diagram
+   * (next). Default false: drive it with `next()` / `prev()` / `show()`.
+   */
+  keys?: boolean;
+}
+
+export interface StepControl {
+  /** The diagram's last step (0 for a diagram drawn without `steps`). */
+  readonly count: number;
+  /** Steps shown now. */
+  readonly shown: number;
+  /** Show steps 1…k (clamped to 0…count). */
+  show(k: number): void;
+  /** One step more; false when all were shown already. */
+  next(): boolean;
+  /** One step fewer; false at 0. */
+  prev(): boolean;
+  /** Remove the key and click handlers and show every step again. */
+  dispose(): void;
+}
+
+/** The stepped `<svg>` of `target` (the svg itself, its figure, or any element holding one). */
+function stepped(target: Element): SVGSVGElement | null {
+  if (target.matches('svg[data-wg-steps]')) return target as SVGSVGElement;
+  return target.querySelector('svg[data-wg-steps]');
+}
+
+export function steps(target: Element, options: StepOptions = {}): StepControl {
+  const svg = stepped(target);
+  const count = svg ? Math.max(0, Math.floor(Number(svg.getAttribute('data-wg-steps')) || 0)) : 0;
+  let shown = count;
+  const apply = () => svg?.style.setProperty('--wg-shown', String(shown));
+  const show = (k: number) => {
+    shown = Math.max(0, Math.min(count, Math.floor(Number.isFinite(k) ? k : count)));
+    apply();
+  };
+  show(options.start ?? 0);
+  const onKey = (e: KeyboardEvent) => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const moved = e.key === 'ArrowRight' || e.key === ' ' || e.key === 'PageDown' ? control.next() : e.key === 'ArrowLeft' || e.key === 'PageUp' ? control.prev() : false;
+    if (moved) e.preventDefault();
+  };
+  const onClick = () => control.next();
+  const doc = target.ownerDocument;
+  if (options.keys && svg) {
+    doc.addEventListener('keydown', onKey);
+    svg.addEventListener('click', onClick);
+  }
+  const control: StepControl = {
+    count,
+    get shown() {
+      return shown;
+    },
+    show,
+    next: () => (shown < count ? (show(shown + 1), true) : false),
+    prev: () => (shown > 0 ? (show(shown - 1), true) : false),
+    dispose: () => {
+      doc.removeEventListener('keydown', onKey);
+      svg?.removeEventListener('click', onClick);
+      svg?.style.removeProperty('--wg-shown');
+    },
+  };
+  return control;
+}

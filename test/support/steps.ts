@@ -12,9 +12,9 @@ export interface ShownSteps {
   labels: string[][];
 }
 
-/** The shown segments and labels of every diagram under the first element matching `scope`. */
-export function shownSteps(page: Page, scope: string): Promise<ShownSteps> {
-  return page.evaluate((selector) => {
+/** The shown segments and labels of every diagram under the `index`-th element matching `scope`. */
+export function shownSteps(page: Page, scope: string, index = 0): Promise<ShownSteps> {
+  return page.evaluate(([selector, n]) => {
     const shown = (el: Element) => {
       for (let e: Element | null = el; e && e.tagName.toLowerCase() !== 'svg'; e = e.parentElement) {
         const cs = getComputedStyle(e);
@@ -22,13 +22,13 @@ export function shownSteps(page: Page, scope: string): Promise<ShownSteps> {
       }
       return true;
     };
-    const root = document.querySelector(selector);
+    const root = document.querySelectorAll(selector)[n];
     const svgs = root ? Array.from(root.querySelectorAll('svg.wg-diagram')) : [];
     return {
       segments: svgs.map((svg) => Array.from(svg.querySelectorAll('line[class^="wg-segment"]')).filter(shown).length),
       labels: svgs.map((svg) => Array.from(svg.querySelectorAll('text.wg-label')).filter(shown).map((t) => t.textContent ?? '')),
     };
-  }, scope);
+  }, [scope, index] as const);
 }
 
 /** Wait (bounded) until the diagrams under `scope` show `segments` segments each, then return what is shown. */

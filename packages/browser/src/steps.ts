@@ -34,12 +34,17 @@ export interface StepControl {
 }
 
 /** The stepped `<svg>` of `target` (the svg itself, its figure, or any element holding one). */
-function stepped(target: Element): SVGSVGElement | null {
+function stepped(target: Element | null): SVGSVGElement | null {
+  if (!target || typeof target.matches !== 'function') return null;
   if (target.matches('svg[data-wg-steps]')) return target as SVGSVGElement;
   return target.querySelector('svg[data-wg-steps]');
 }
 
-export function steps(target: Element, options: StepOptions = {}): StepControl {
+/**
+ * Step through the diagram in `target`. Call it once the diagram is drawn (after `run()` on a loaded page); a
+ * target without a stepped diagram (null, or drawn without `steps`) gives a control with `count` 0.
+ */
+export function steps(target: Element | null, options: StepOptions = {}): StepControl {
   const svg = stepped(target);
   const count = svg ? Math.max(0, Math.floor(Number(svg.getAttribute('data-wg-steps')) || 0)) : 0;
   let shown = count;
@@ -55,8 +60,8 @@ export function steps(target: Element, options: StepOptions = {}): StepControl {
     if (moved) e.preventDefault();
   };
   const onClick = () => control.next();
-  const doc = target.ownerDocument;
-  if (options.keys && svg) {
+  const doc = svg?.ownerDocument ?? null;
+  if (options.keys && svg && doc) {
     doc.addEventListener('keydown', onKey);
     svg.addEventListener('click', onClick);
   }
@@ -69,7 +74,7 @@ export function steps(target: Element, options: StepOptions = {}): StepControl {
     next: () => (shown < count ? (show(shown + 1), true) : false),
     prev: () => (shown > 0 ? (show(shown - 1), true) : false),
     dispose: () => {
-      doc.removeEventListener('keydown', onKey);
+      doc?.removeEventListener('keydown', onKey);
       svg?.removeEventListener('click', onClick);
       svg?.style.removeProperty('--wg-shown');
     },

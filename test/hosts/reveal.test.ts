@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const PRESENT = '.reveal .slides section.present';
 
-async function indices(page: Page): Promise<{ h: number; f: number | undefined }> {
+async function indices(page: Page): Promise<{ h: number; f?: number }> {
   return page.evaluate(() => (window as unknown as { Reveal: { getIndices(): { h: number; f?: number } } }).Reveal.getIndices());
 }
 

@@ -88,7 +88,10 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
   const maxTextBytes = budgetValue(v['max-text-bytes']);
   if (maxElements !== undefined) o.maxElements = maxElements;
   if (maxTextBytes !== undefined) o.maxTextBytes = maxTextBytes;
-  Object.assign(o, host.meta(unit)?.options ?? {});
+  // `steps` is for HTML slides (step groups in the SVG); in the CLI, steps are `deck --steps` pages — and the PDF
+  // renderer's own `steps` option must not be switched on by a fence.
+  const { steps: _slides, ...fence } = host.meta(unit)?.options ?? {};
+  Object.assign(o, fence);
   if (host.node) {
     // Relative to the Markdown file (stdin: the working directory), never outside the project root.
     const root = resolvePath(io.cwd, typeof v['root'] === 'string' ? v['root'] : '.');

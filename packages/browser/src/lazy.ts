@@ -1,0 +1,82 @@
+/**
+ * Drawing figures when they near the viewport. run() over a long page spends about half its time creating SVG
+ * elements (≈ 130 per diagram); a reader sees two or three diagrams at first. So run() renders every block
+ * (errors and sizes are known at once), puts each figure in place with its outer `<svg>` at its final size, and
+ * draws here:
+ * - at once, before run() returns, every figure within one viewport height of the visible area (one layout
+ *   read for all of them) — what the reader sees first is never blank;
+ * - the others when an IntersectionObserver sees them come within that distance while scrolling;
+ * - all that are left on `beforeprint` (printing and "save as PDF" show every diagram), and on `drawPending()`.
+ * Without IntersectionObserver (or with `run({ lazy: false })`) everything is drawn before run() returns.
+ */
+
+interface Waiting {
+  element: HTMLElement;
+  fill: () => void;
+}
+
+/** How far from the visible area (in viewport heights) a figure is drawn ahead of being seen. */
+const AHEAD = 1;
+
+// The flush of every lazy run() on the page that still has figures waiting (for drawPending()).
+const flushes = new Set<() => void>();
+
+/** Whether this page can draw lazily (an IntersectionObserver and a window). */
+export function canDefer(doc: Document): boolean {
+  return !!doc.defaultView && typeof doc.defaultView.IntersectionObserver === 'function';
+}
+
+/** Draw the figures near the viewport now and the others as they come near (see above); returns how many wait. */
+export function drawWhenNear(doc: Document, items: Waiting[]): number {
+  const view = doc.defaultView;
+  if (!view || !items.length) {
+    for (const it of items) it.fill();
+    return 0;
+  }
+  const h = view.innerHeight;
+  const w = view.innerWidth;
+  const later = new Map<Element, () => void>();
+  // All rects read before any drawing: one layout, not one per figure.
+  const rects = items.map((it) => it.element.getBoundingClientRect());
+  items.forEach((it, i) => {
+    const r = rects[i]!;
+    // Not laid out (display: none, a detached root): no position to wait for, so drawn now.
+    const near = (r.width === 0 && r.height === 0) || (r.bottom >= -AHEAD * h && r.top <= (1 + AHEAD) * h && r.right >= 0 && r.left <= w);
+    if (near) it.fill();
+    else later.set(it.element, it.fill);
+  });
+  if (!later.size) return 0;
+  const flush = (): void => {
+    for (const fill of later.values()) fill();
+    later.clear();
+    done();
+  };
+  const done = (): void => {
+    observer.disconnect();
+    view.removeEventListener('beforeprint', flush);
+    flushes.delete(flush);
+  };
+  const observer = new view.IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        const fill = later.get(e.target);
+        if (!fill) continue;
+        later.delete(e.target);
+        observer.unobserve(e.target);
+        fill();
+      }
+      if (!later.size) done();
+    },
+    { rootMargin: `${AHEAD * 100}% 0px` },
+  );
+  for (const el of later.keys()) observer.observe(el);
+  view.addEventListener('beforeprint', flush);
+  flushes.add(flush);
+  return later.size;
+}
+
+/** Draw every figure a lazy run() left waiting (e.g. before taking a screenshot or measuring the page). */
+export function drawPending(): void {
+  for (const flush of [...flushes]) flush();
+}

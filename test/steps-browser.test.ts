@@ -82,6 +82,35 @@ describe('plain HTML: run({ steps: true }) and the steps() hook', () => {
     });
   }
 
+  it('a figure a lazy run() draws only when scrolled to: steps() called before, keys work once it is drawn', async () => {
+    const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>
+<div style="height: 5000px">spacer</div>
+<pre><code class="language-tcp-sequence">${escapeHtml(HANDSHAKE)}</code></pre>
+<script src="/wiregram.iife.min.js"></script>
+<script>
+  document.addEventListener('DOMContentLoaded', () => {
+    window.result = wiregram.run({ steps: true });
+    window.control = wiregram.steps(document.querySelector('figure.wiregram'), { keys: true });
+  });
+</script>
+</body></html>`;
+    const { page, errors } = await open('lazy.html', html);
+    await page.waitForFunction(() => 'control' in window);
+    // Not drawn yet: no steps known.
+    const before = await page.evaluate(() => {
+      const w = window as unknown as { result: { waiting: number }; control: { count: number } };
+      return [w.result.waiting, w.control.count];
+    });
+    expect(before).toEqual([1, 0]);
+    await page.locator('figure.wiregram').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('svg[data-wg-steps="3"]') !== null);
+    expect(await waitForSegments(page, 'body', [0])).toEqual({ segments: [0], labels: [[]] });
+    await page.keyboard.press('ArrowRight');
+    expect(await waitForSegments(page, 'body', [1])).toEqual({ segments: [1], labels: [LABELS.slice(0, 1)] });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('without any script every step is shown; --wg-shown on an ancestor shows steps 1…k', async () => {
     const svg = renderSvg(HANDSHAKE, { steps: true });
     const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>

@@ -33,11 +33,14 @@ export interface StepControl {
   dispose(): void;
 }
 
-/** The stepped `<svg>` of `target` (the svg itself, its figure, or any element holding one). */
+/**
+ * The diagram's `<svg>` in `target` (the svg itself, its figure, or any element holding one): the stepped one if
+ * drawn, else the first diagram — a figure a lazy `run()` has not drawn yet gets its steps when it is drawn.
+ */
 function stepped(target: Element | null): SVGSVGElement | null {
   if (!target || typeof target.matches !== 'function') return null;
-  if (target.matches('svg[data-wg-steps]')) return target as SVGSVGElement;
-  return target.querySelector('svg[data-wg-steps]');
+  if (target.matches('svg.wg-diagram, svg[data-wg-steps]')) return target as SVGSVGElement;
+  return target.querySelector('svg[data-wg-steps]') ?? target.querySelector('svg.wg-diagram');
 }
 
 /**
@@ -46,12 +49,15 @@ function stepped(target: Element | null): SVGSVGElement | null {
  */
 export function steps(target: Element | null, options: StepOptions = {}): StepControl {
   const svg = stepped(target);
-  const count = svg ? Math.max(0, Math.floor(Number(svg.getAttribute('data-wg-steps')) || 0)) : 0;
-  let shown = count;
-  const apply = () => svg?.style.setProperty('--wg-shown', String(shown));
+  // Read when used: the drawing (and its data-wg-steps) may arrive after steps() was called (a lazy run()).
+  const count = () => (svg ? Math.max(0, Math.floor(Number(svg.getAttribute('data-wg-steps')) || 0)) : 0);
+  let shown = 0;
   const show = (k: number) => {
-    shown = Math.max(0, Math.min(count, Math.floor(Number.isFinite(k) ? k : count)));
-    apply();
+    // Before the drawing is there, the start step is kept as asked (it cannot be checked against the count).
+    const last = count();
+    const want = Math.max(0, Math.floor(Number.isFinite(k) ? k : last));
+    shown = last > 0 ? Math.min(last, want) : want;
+    svg?.style.setProperty('--wg-shown', String(shown));
   };
   show(options.start ?? 0);
   const onKey = (e: KeyboardEvent) => {
@@ -66,12 +72,14 @@ export function steps(target: Element | null, options: StepOptions = {}): StepCo
     svg.addEventListener('click', onClick);
   }
   const control: StepControl = {
-    count,
+    get count() {
+      return count();
+    },
     get shown() {
       return shown;
     },
     show,
-    next: () => (shown < count ? (show(shown + 1), true) : false),
+    next: () => (shown < count() ? (show(shown + 1), true) : false),
     prev: () => (shown > 0 ? (show(shown - 1), true) : false),
     dispose: () => {
       doc?.removeEventListener('keydown', onKey);

@@ -46,7 +46,7 @@ const CLOSE = [...HANDSHAKE, 'FIN, seq=u', 'ACK, seq=v, ack=u+1', 'FIN, ACK, seq
 describe('reveal.js 6 + RevealWiregram (@wiregram/browser)', () => {
   it('draws every block of the deck; → reveals one segment per key press, in deck --steps order', async () => {
     const { page, errors } = await openPage(browser, url);
-    await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 4);
+    await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 5);
     const { diagrams, ids, errorBoxes } = await diagramsOn(page);
     expect(errorBoxes).toEqual([]);
     expect(duplicates(ids)).toEqual([]);
@@ -89,13 +89,21 @@ describe('reveal.js 6 + RevealWiregram (@wiregram/browser)', () => {
     // Back: ← hides the last step again.
     await page.keyboard.press('ArrowLeft');
     expect((await waitForSegments(page, PRESENT, [1])).segments).toEqual([1]);
+
+    // Slide 5, <wire-gram steps>: drawn with the deck's theme, one fragment.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await waitForSegments(page, PRESENT, [0])).toMatchObject({ segments: [0] });
+    expect(await indices(page)).toMatchObject({ h: 4 });
+    expect(await press(page, [1])).toEqual({ segments: [1], labels: [['SYN, seq=0']] });
+    expect(await page.locator(`${PRESENT} svg.wg-diagram`).getAttribute('class')).toMatch(/\bwg-light\b/);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
 
   it('dark: the black theme with the dark palette, steps still fragments', async () => {
     const { page, errors } = await openPage(browser, url + '?dark', 'dark');
-    await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 4);
+    await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 5);
     const { diagrams } = await diagramsOn(page);
     for (const d of diagrams) expect(luminance(d.background)).toBeLessThan(0.1);
     expect(await waitForSegments(page, PRESENT, [0])).toMatchObject({ segments: [0] });

@@ -16,7 +16,7 @@
 import { DIAGRAM_LANGUAGES, parseFenceMeta, toWiregramError, type DiagramLanguage } from '@wiregram/core';
 import { checkDarkSelector } from '@wiregram/svg';
 import { renderInto, type PageOptions } from './draw.js';
-import { defineElement } from './element.js';
+import { defineElement, refreshElements } from './element.js';
 import { findBlocks } from './find.js';
 
 /** `wiregram:` in reveal.js's config: the page options of `run()`, and `steps` for every block. */
@@ -65,8 +65,10 @@ export function drawDeck(root: ParentNode, options: RevealWiregramOptions = {}):
   const result = { rendered: 0, failed: 0 };
   const doc = (root as Node).ownerDocument ?? (root as Document);
   if (page.darkSelector !== undefined) checkDarkSelector(page.darkSelector);
-  // <wire-gram> elements on the slides draw themselves, with the same page options.
-  defineElement(page);
+  // <wire-gram> elements on the slides draw themselves, with the same page options (redrawn if the bundle drew
+  // them already with others); `<wire-gram steps>` becomes fragments as a block does.
+  if (defineElement(page)) refreshElements(root);
+  for (const el of Array.from(root.querySelectorAll('wire-gram'))) toFragments(el);
   for (const block of findBlocks(root, languages)) {
     const fence = blockMeta(block.element, block.language);
     const stepped = block.language === 'tcp-sequence' && (fence.steps ?? all === true);

@@ -4,10 +4,12 @@
  * slide, nothing is logged on the console, and a `steps` block is revealed one segment (with its label and the
  * states it changes) per → key press, in the order of `wiregram deck --steps`; light and dark themes.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
+import { ROOT } from '../support/tarballs.js';
 import { diagramsOn, duplicates, luminance, openPage, prepareSite, screenshot, serveStatic } from '../support/hosts.js';
 import { waitForSegments } from '../support/steps.js';
 
@@ -44,6 +46,13 @@ const HANDSHAKE = ['SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=
 const CLOSE = [...HANDSHAKE, 'FIN, seq=u', 'ACK, seq=v, ack=u+1', 'FIN, ACK, seq=w, ack=u+1', 'ACK, seq=u+1, ack=w+1'];
 
 describe('reveal.js 6 + RevealWiregram (@wiregram/browser)', () => {
+  it('is the deck of docs/recipes/reveal.md (its index.html and deck.md blocks are the files tested here)', () => {
+    const recipe = readFileSync(join(ROOT, 'docs', 'recipes', 'reveal.md'), 'utf8');
+    const blocks = Object.fromEntries([...recipe.matchAll(/^(`{3,})\w+ file=(\S+)\n([\s\S]*?)^\1$/gm)].map((m) => [m[2]!, m[3]!]));
+    expect(Object.keys(blocks).sort()).toEqual(['deck.md', 'index.html']);
+    for (const [name, text] of Object.entries(blocks)) expect(text, name).toBe(readFileSync(join(ROOT, 'test', 'hosts', 'reveal', name), 'utf8'));
+  });
+
   it('draws every block of the deck; → reveals one segment per key press, in deck --steps order', async () => {
     const { page, errors } = await openPage(browser, url);
     await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 5);

@@ -110,6 +110,15 @@ describe('reveal.js 6 + RevealWiregram (@wiregram/browser)', () => {
     await page.close();
   }, 120_000);
 
+  it('as ES modules (what a bundler resolves): reveal.mjs, its Markdown plugin and wiregram.min.js', async () => {
+    const { page, errors } = await openPage(browser, url + 'esm.html');
+    await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 5);
+    expect(await waitForSegments(page, PRESENT, [0])).toEqual({ segments: [0], labels: [[]] });
+    expect(await press(page, [1])).toEqual({ segments: [1], labels: [HANDSHAKE.slice(0, 1)] });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('dark: the black theme with the dark palette, steps still fragments', async () => {
     const { page, errors } = await openPage(browser, url + '?dark', 'dark');
     await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 5);

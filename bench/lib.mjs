@@ -29,7 +29,7 @@ export function cliBin() {
     console.error('packages/cli/dist is missing: run `npx tsc -b packages/cli/tsconfig.json` first');
     process.exit(1);
   }
-  return join(ROOT, 'packages/cli/bin/wiregram.js');
+  return join(ROOT, 'packages/cli/bin/wiregram.cjs');
 }
 
 /** `file:` URL of a built package entry: `dist('core')`, `dist('core', 'node.js')`. */

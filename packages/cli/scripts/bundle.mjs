@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// The `wiregram` command as a bundle (run after `tsc -b`): dist/bundle/wiregram.js is one file holding the
-// dispatcher and everything `render` and `check` run (CLI, core, layout, svg), so a command starts with one module
-// load instead of resolving ~90 dist files. What only some commands use stays in chunks loaded on demand, through
-// the dynamic imports already in the code: the PDF backend (deck, render --format pdf), the capture reader
-// (`capture` statements, import) and the watcher (chokidar). Third-party packages stay external (resolved from
-// node_modules at run time, as the package's dependencies); source maps chain back to src/*.ts.
+// The `wiregram` command as a bundle (run after `tsc -b`): dist/bundle/wiregram.cjs is one CommonJS file holding
+// the dispatcher and everything the commands run (CLI, core, layout, svg, the PDF backend's own code), so a command
+// starts with one file instead of resolving ~90 dist files. The bin loads it through compile-cache.cjs with a V8
+// code cache per command, made here by running each command once (scripts/train-cache.mjs): no parsing or
+// compiling of the code a command runs. CommonJS because Node 20 can hand a code cache only to a vm.Script.
+// Modules only some commands reach (watch, import, the PDF backend) are wrapped by esbuild and initialised on
+// first use, through the dynamic imports already in the code. Source maps chain back to src/*.ts.
 //
 // Third-party code stays out of the file: what only PDF and watch need is loaded when used — pdfkit (required on
 // the first PDF document), fontkit and the font files (on the first font), chokidar (--watch) — and yaml, which
 // the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that requires
 // it on the first call: 255 KB that `render` and `check` would otherwise parse on every start.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -27,9 +29,9 @@ const YAML_SHIM = `const load = () => require('yaml');
 export function parseDocument(...args) { return load().parseDocument(...args); }
 export function LineCounter(...args) { return new (load().LineCounter)(...args); }`;
 const packageName = (path) => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
-const PDF_DEPS_LOADER = `import { createRequire } from 'node:module';
+const PDF_DEPS_LOADER = `const { loadCached } = require('./compile-cache.cjs');
 let deps;
-const load = () => (deps ??= createRequire(import.meta.url)('./pdfkit.cjs'));
+const load = () => (deps ??= loadCached(require('node:path').join(__dirname, 'pdfkit.cjs'), 'pdf'));
 export const loadPdfkit = () => load().PDFDocument;
 export const loadFontkit = () => load().fontkit;`;
 
@@ -120,8 +122,9 @@ exports.ecb = (...args) => load().ecb(...args);`,
 const result = await build({
   entryPoints: { wiregram: join(here, 'dist', 'main.js') },
   outdir,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
@@ -129,16 +132,22 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  // Bundled CommonJS (yaml's Node build) requires Node's built-ins by name: give the module a `require`.
-  banner: { js: "import { createRequire as __wgCreateRequire } from 'node:module';\nconst require = __wgCreateRequire(import.meta.url);" },
+  // The ES modules' import.meta.url, as the bundle's own URL (what a CommonJS file has is __filename). Strict
+  // mode, as the ES modules it is made of ran in.
+  define: { 'import.meta.url': '__wgImportMetaUrl' },
+  banner: { js: "'use strict';\nconst __wgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [
     {
       name: 'lazy-externals',
       setup(b) {
         // @wiregram/pdf's only way to pdfkit and fontkit (packages/pdf/src/deps.ts): here, the one-file copy below.
-        b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js' }));
+        b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js', resolveDir: outdir }));
+        b.onResolve({ filter: /^\.\/compile-cache\.cjs$/ }, () => ({ path: './compile-cache.cjs', external: true }));
         b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy' ? { path: 'yaml', external: true } : { path: 'yaml', namespace: 'lazy' }));
-        b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({ contents: YAML_SHIM, loader: 'js', resolveDir: here }));
+        // watch.ts's import('chokidar') as a require when --watch runs (its CommonJS build): no ES module
+        // loader for a script the code cache runs.
+        b.onResolve({ filter: /^chokidar$/ }, (args) => (args.namespace === 'lazy' ? { path: 'chokidar', external: true } : { path: 'chokidar', namespace: 'lazy' }));
+        b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: args.path === 'yaml' ? YAML_SHIM : "module.exports = require('chokidar');", loader: 'js', resolveDir: here }));
         b.onResolve({ filter: /^[^./]/ }, (args) => (LAZY_EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
       },
     },
@@ -150,7 +159,7 @@ const declared = new Set(Object.keys(pkg.dependencies ?? {}));
 const missing = new Set();
 for (const out of [...Object.values(result.metafile.outputs), ...Object.values(pdfkitResult.metafile.outputs)]) {
   for (const imp of out.imports) {
-    if (!imp.external || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
+    if (!imp.external || imp.path === './compile-cache.cjs' || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
     if (!declared.has(packageName(imp.path))) missing.add(packageName(imp.path));
   }
 }
@@ -158,9 +167,18 @@ if (missing.size) {
   console.error(`packages/cli/scripts/bundle.mjs: the bundle imports ${[...missing].join(', ')}, which packages/cli/package.json does not list in dependencies`);
   process.exit(1);
 }
+copyFileSync(join(here, 'scripts', 'compile-cache.cjs'), join(outdir, 'compile-cache.cjs'));
+// One code cache per command, each from a fresh process running that command (scripts/train-cache.mjs).
+for (const tag of ['main', 'render', 'check', 'deck']) {
+  const r = spawnSync(process.execPath, [join(here, 'scripts', 'train-cache.mjs'), tag], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`packages/cli/scripts/bundle.mjs: the code-cache run of '${tag}' failed:\n${r.stderr || r.stdout}`);
+    process.exit(1);
+  }
+}
 if (process.env.WG_META) {
   const sizes = new Map();
-  for (const [path, info] of Object.entries(result.metafile.outputs['packages/cli/dist/bundle/wiregram.js']?.inputs ?? Object.values(result.metafile.outputs)[0].inputs)) {
+  for (const [path, info] of Object.entries(result.metafile.outputs['packages/cli/dist/bundle/wiregram.cjs']?.inputs ?? Object.values(result.metafile.outputs)[0].inputs)) {
     const key = process.env.WG_META === 'files' ? path : path.replace(/.*node_modules\/\.pnpm\/([^/]+)\/.*/, '$1').replace(/^packages\/([^/]+)\/.*/, 'wg:$1').replace(/^\.\.\/([^/]+)\/.*/, 'wg:$1');
     sizes.set(key, (sizes.get(key) ?? 0) + info.bytesInOutput);
   }

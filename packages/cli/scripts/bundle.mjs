@@ -51,20 +51,60 @@ const CFF_INDEX_FAST = `        if (this.type == null) {
             const read = offSize === 1 ? (q)=>buf[q] : offSize === 2 ? (q)=>buf[q] << 8 | buf[q + 1] : offSize === 3 ? (q)=>buf[q] << 16 | buf[q + 1] << 8 | buf[q + 2] : (q)=>(buf[q] << 24 >>> 0) + (buf[q + 1] << 16 | buf[q + 2] << 8 | buf[q + 3]);
             let p = stream.pos;
             const startPos = p + (count + 1) * offSize - 1;
-            let start = read(p);
-            p += offSize;
-            const ranges = new Array(count);
-            for(let i = 0; i < count; i++){
-                const end = read(p);
-                p += offSize;
-                ranges[i] = {
-                    offset: startPos + start,
-                    length: end - start
-                };
-                start = end;
+            const offsets = new Float64Array(count + 1);
+            for(let i = 0; i <= count; i++, p += offSize)offsets[i] = read(p);
+            stream.pos = startPos + offsets[count];
+            // Each { offset, length } is made when first read: a PDF reads a few hundred of the 65,535.
+            const item = (i)=>({
+                    offset: startPos + offsets[i],
+                    length: offsets[i + 1] - offsets[i]
+                });
+            const index = (key)=>{
+                if (typeof key !== 'string' || key.length === 0 || key.length > 10 || key.charCodeAt(0) < 48 || key.charCodeAt(0) > 57) return -1;
+                const i = Number(key);
+                return Number.isInteger(i) && i < count && String(i) === key ? i : -1;
+            };
+            return new Proxy(new Array(count), {
+                get (target, key, receiver) {
+                    const i = index(key);
+                    return i < 0 ? Reflect.get(target, key, receiver) : target[i] ??= item(i);
+                },
+                has (target, key) {
+                    return index(key) >= 0 || Reflect.has(target, key);
+                },
+                getOwnPropertyDescriptor (target, key) {
+                    const i = index(key);
+                    if (i >= 0) target[i] ??= item(i);
+                    return Reflect.getOwnPropertyDescriptor(target, key);
+                }
+            });
+        }
+`;
+
+// fontkit's CFF charset of ranges (format 1 or 2: { first, nLeft } of uint16 and uint8 or uint16), read
+// through restructure one Struct at a time — thousands in a CJK font, and read whenever a subset is embedded
+// (its top dict is copied, charset getter included). Straight from the bytes, plain objects of the same fields.
+const RANGE_ARRAY_AT = `        let count = 0;
+        let res = [];
+        while(count < length){
+            let range = this.type.decode(stream, parent);`;
+const RANGE_ARRAY_FAST = `        const fields = this.type.fields;
+        const nLeftFn = fields && fields.first && fields.first.fn === 'UInt16BE' && Object.keys(fields).length === 2 && fields.nLeft ? fields.nLeft.fn : null;
+        if (nLeftFn === 'UInt8' || nLeftFn === 'UInt16BE') {
+            const buf = stream.buffer;
+            const wide = nLeftFn === 'UInt16BE';
+            let p = stream.pos;
+            let count = 0;
+            const res = [];
+            while(count < length){
+                const first = buf[p] << 8 | buf[p + 1];
+                const nLeft = wide ? buf[p + 2] << 8 | buf[p + 3] : buf[p + 2];
+                p += wide ? 4 : 3;
+                res.push({ first, nLeft, offset: count });
+                count += nLeft + 1;
             }
-            stream.pos = startPos + start;
-            return ranges;
+            stream.pos = p;
+            return res;
         }
 `;
 
@@ -99,12 +139,13 @@ exports.ecb = (...args) => load().ecb(...args);`,
         name: 'lazy-stand-ins',
         setup(b) {
           // fontkit reads a CFF INDEX of plain ranges (a CJK font's 65,535 charstrings and 22,293 subroutines)
-          // one offset at a time through restructure; read straight from the bytes, the same objects in a
-          // fraction of the time. The pattern is fontkit 2.0.4's own code: if it changes, the build says so.
+          // one offset at a time through restructure; read straight from the bytes into one array of offsets,
+          // each range's object made when it is first read (an array that looks the same to fontkit). The pattern is fontkit 2.0.4's own code: if it changes, the build says so.
           b.onLoad({ filter: /[\\/]fontkit[\\/]dist[\\/]main\.cjs$/ }, async (args) => {
             const code = await readFile(args.path, 'utf8');
             if (!code.includes(CFF_INDEX_AT)) throw new Error(`bundle.mjs: fontkit's CFFIndex.decode changed (${args.path}); update CFF_INDEX_AT or drop the fast path`);
-            return { contents: code.replace(CFF_INDEX_AT, CFF_INDEX_FAST + CFF_INDEX_AT), loader: 'js' };
+            if (code.split(RANGE_ARRAY_AT).length !== 2) throw new Error(`bundle.mjs: fontkit's RangeArray.decode changed (${args.path}); update RANGE_ARRAY_AT or drop the fast path`);
+            return { contents: code.replace(CFF_INDEX_AT, CFF_INDEX_FAST + CFF_INDEX_AT).replace(RANGE_ARRAY_AT, RANGE_ARRAY_FAST + RANGE_ARRAY_AT), loader: 'js' };
           });
           b.onResolve({ filter: /^(unicode-trie|@noble\/ciphers\/aes|brotli\/decompress\.js)$/ }, async (args) => {
             if (args.pluginData?.real) return undefined; // the look-up below

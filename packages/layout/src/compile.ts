@@ -21,7 +21,7 @@ import {
   type ParsePacketHeaderOptions,
   type Timeline,
 } from '@wiregram/core';
-import { checkSceneBudget, DEFAULT_BUDGET, type BudgetOptions } from './budget.js';
+import { checkSceneBudget, checkTimelineBudget, DEFAULT_BUDGET, timelineSurelyFits, type BudgetOptions } from './budget.js';
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
 import type { Scene } from './scene.js';
@@ -44,6 +44,40 @@ export type LayoutSourceResult =
   | { language: 'packet-header'; scene: Scene; warnings: Diagnostic[]; model: HeaderModel };
 
 export function layoutSourceWithModel(source: string, options: LayoutSourceOptions = {}): LayoutSourceResult {
+  return compileChecked(source, options, (compiled): LayoutSourceResult => {
+    if (compiled.language === 'tcp-sequence') return { ...compiled, scene: drawTimeline(compiled.model, compiled.layout) };
+    return { ...compiled, scene: layoutHeader(compiled.model, compiled.layout) };
+  });
+}
+
+/**
+ * For `wiregram check`: what `layoutSourceWithModel` would throw, and the warnings it would return, without
+ * drawing what cannot fail. A timing diagram's Scene is built only when the model's estimate does not clear the
+ * output budget by a wide margin (`timelineSurelyFits`) or when it has `header` statements; otherwise the budget
+ * is checked on the model, as layout does before any geometry. Headers are always laid out (that is cheap).
+ */
+export function checkSource(source: string, options: LayoutSourceOptions = {}): { warnings: Diagnostic[]; drawn: boolean } {
+  return compileChecked(source, options, (compiled) => {
+    if (compiled.language === 'packet-header') {
+      layoutHeader(compiled.model, compiled.layout);
+      return { warnings: compiled.warnings, drawn: true };
+    }
+    const timeline = compiled.model;
+    if (timeline.headers?.length || !timelineSurelyFits(timeline, compiled.layout)) {
+      drawTimeline(timeline, compiled.layout);
+      return { warnings: compiled.warnings, drawn: true };
+    }
+    checkTimelineBudget(timeline, compiled.layout);
+    return { warnings: compiled.warnings, drawn: false };
+  });
+}
+
+type Compiled =
+  | { language: 'tcp-sequence'; model: Timeline; warnings: Diagnostic[]; layout: TimingLayoutOptions }
+  | { language: 'packet-header'; model: HeaderModel; warnings: Diagnostic[]; layout: HeaderLayoutOptions };
+
+/** The language and options checked, the source compiled to its model, then `then`: one mapping of options. */
+function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (compiled: Compiled) => T): T {
   const language = options.language ?? 'tcp-sequence';
   if (language !== 'tcp-sequence' && language !== 'packet-header') {
     throw new WiregramError({
@@ -57,7 +91,7 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
   }
   checkLayoutOptions(options);
   // A bug of ours must still reach the user as a typed error, not a stack trace.
-  return withWiregramErrors((): LayoutSourceResult => {
+  return withWiregramErrors((): T => {
     if (language === 'tcp-sequence') {
       const compile: CompileOptions = {};
       if (options.labelStyle) compile.labelStyle = options.labelStyle;
@@ -73,9 +107,7 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
       copyBudget(options, lo);
-      // `header N` statements: the segment's header grid under the diagram (owner: header layout).
-      const scene = checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
-      return { language, scene, warnings: timeline.warnings ?? [], model: timeline };
+      return then({ language, model: timeline, warnings: timeline.warnings ?? [], layout: lo });
     }
     const po: ParsePacketHeaderOptions = {};
     if (options.rowBits !== undefined) po.rowBits = options.rowBits;
@@ -87,12 +119,17 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
     if (options.ruler !== undefined) ho.ruler = options.ruler;
     if (options.offsets !== undefined) ho.offsets = options.offsets;
     copyBudget(options, ho);
-    return { language, scene: layoutHeader(model, ho), warnings: model.warnings ?? [], model };
+    return then({ language, model, warnings: model.warnings ?? [], layout: ho });
   }, {
     code: 'layout-internal',
     reason: 'could not lay out the diagram',
     hint: 'this is a bug in wiregram; please report it with the block that triggers it',
   });
+}
+
+/** `header N` statements: the segment's header grid under the diagram (owner: header layout). */
+function drawTimeline(timeline: Timeline, lo: TimingLayoutOptions): Scene {
+  return checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
 }
 
 function copyBudget(from: BudgetOptions, to: BudgetOptions): void {

@@ -1,0 +1,13 @@
+import { Session } from 'node:inspector/promises';
+import { dist, SEED_HANDSHAKE } from './lib.mjs';
+const layout = await import(dist('layout'));
+const pdf = await import(dist('pdf'));
+const scene = layout.layoutSource(SEED_HANDSHAKE);
+pdf.scenesToPdf([scene]);
+const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.setSamplingInterval', { interval: 50 }); await s.post('Profiler.start');
+const c0 = process.cpuUsage();
+pdf.scenesToPdf([scene]);
+const c = process.cpuUsage(c0);
+const { profile } = await s.post('Profiler.stop');
+(await import('node:fs')).writeFileSync('/tmp/sp2/second.cpuprofile', JSON.stringify(profile));
+console.log('second cpu ms', (c.user + c.system) / 1000);

@@ -15,15 +15,17 @@ const tag = process.argv[2];
 const bundleDir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
 const { loadCached, writeCaches } = createRequire(import.meta.url)(join(bundleDir, 'compile-cache.cjs'));
 
-const HANDSHAKE = `title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
+const HANDSHAKE = `title 连接与数据
+participant c as 客户
+participant s as 服务器
+isn c=100 s=300
+c -> s: SYN
+s -> c: SYN, ACK
+c -> s: ACK
+c -> s: PSH, ACK len=10
+s -> c: ACK
 `;
-const LATIN = HANDSHAKE.replace('TCP 三次握手', 'TCP handshake').replace(/ as \S+/g, '');
+const LATIN = HANDSHAKE.replace('连接与数据', 'Connection and data').replace(/ as \S+/g, '');
 const WAVEHAND = `title TCP teardown
 participant client
 participant server

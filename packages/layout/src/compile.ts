@@ -7,6 +7,7 @@
  */
 import {
   compileSequence,
+  ELIDE_MODES,
   FENCE_META_VALUES,
   HEADER_LIMITS,
   suggest,
@@ -24,6 +25,7 @@ import {
 import { checkSceneBudget, checkTimelineBudget, DEFAULT_BUDGET, timelineSurelyFits, type BudgetOptions } from './budget.js';
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
+import { elideTimeline } from './timing/elide.js';
 import type { Scene } from './scene.js';
 import { layoutTimeline, type TimingLayoutOptions } from './timing/layout.js';
 
@@ -54,7 +56,8 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
  * For `wiregram check`: what `layoutSourceWithModel` would throw, and the warnings it would return, without
  * drawing what cannot fail. A timing diagram's Scene is built only when the model's estimate does not clear the
  * output budget by a wide margin (`timelineSurelyFits`) or when it has `header` statements; otherwise the budget
- * is checked on the model, as layout does before any geometry. Headers are always laid out (that is cheap).
+ * is checked on the model (after `elide`), as layout does before any geometry. Headers are always laid out (that
+ * is cheap).
  */
 export function checkSource(source: string, options: LayoutSourceOptions = {}): { warnings: Diagnostic[]; drawn: boolean } {
   return compileChecked(source, options, (compiled) => {
@@ -63,11 +66,13 @@ export function checkSource(source: string, options: LayoutSourceOptions = {}): 
       return { warnings: compiled.warnings, drawn: true };
     }
     const timeline = compiled.model;
-    if (timeline.headers?.length || !timelineSurelyFits(timeline, compiled.layout)) {
+    // What layoutTimeline estimates and draws: the timeline after `elide` folded its long runs.
+    const drawnTimeline = elideTimeline(timeline, compiled.layout.elide ?? timeline.options?.elide).timeline;
+    if (timeline.headers?.length || !timelineSurelyFits(drawnTimeline, compiled.layout)) {
       drawTimeline(timeline, compiled.layout);
       return { warnings: compiled.warnings, drawn: true };
     }
-    checkTimelineBudget(timeline, compiled.layout);
+    checkTimelineBudget(drawnTimeline, compiled.layout);
     return { warnings: compiled.warnings, drawn: false };
   });
 }
@@ -106,6 +111,7 @@ function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (
       if (options.fontSize !== undefined) lo.fontSize = options.fontSize;
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
+      if (options.elide !== undefined) lo.elide = options.elide;
       copyBudget(options, lo);
       return then({ language, model: timeline, warnings: timeline.warnings ?? [], layout: lo });
     }
@@ -146,6 +152,7 @@ const CHOICES: Readonly<Record<string, readonly string[]>> = {
   numbering: FENCE_META_VALUES.numbering,
   // Only a string theme is judged here (svg: auto/light/dark); the PDF backend takes a palette object too.
   theme: FENCE_META_VALUES.theme,
+  elide: ELIDE_MODES,
 };
 const BOOLEANS = ['title', 'ruler', 'offsets'] as const;
 /** Positive sizes in px and their sane upper bounds (a typo such as 1200 for 12 is refused, not drawn). */

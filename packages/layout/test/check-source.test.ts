@@ -84,6 +84,25 @@ describe('checkSource', () => {
     expect(checkSource(bulk, { maxElements: scene }).drawn).toBe(true);
   });
 
+  it('a long transfer that elide folds: check refuses exactly what render refuses, at any budget', () => {
+    const long = 'participant a\nparticipant b\na -> b: SYN\nb -> a: SYN, ACK\na -> b: ACK\nloop 150\na -> b: PSH, ACK len=100\nb -> a: ACK\nend\n';
+    const drawn = layoutSourceWithModel(long).scene.items.length;
+    const outcome = (f: () => unknown) => {
+      try {
+        f();
+        return 'ok';
+      } catch (e) {
+        return JSON.stringify(e);
+      }
+    };
+    for (const maxElements of [drawn - 1, drawn, 2 * drawn, 700, 1000, 60_000]) {
+      for (const elide of ['auto', 'on', 'off'] as const) {
+        const options = { maxElements, elide };
+        expect(outcome(() => checkSource(long, options)), `maxElements ${maxElements}, elide ${elide}`).toBe(outcome(() => layoutSourceWithModel(long, options)));
+      }
+    }
+  });
+
   it('option, parse, protocol and header errors are those of render', () => {
     const cases: Array<[string, object]> = [
       ['participant a\nparticipant b\na -> b: SYN\n', { style: 'zigzag' }],

@@ -158,6 +158,10 @@ const BOOLEANS = ['title', 'ruler', 'offsets'] as const;
 /** Positive sizes in px and their sane upper bounds (a typo such as 1200 for 12 is refused, not drawn). */
 const SIZES: Readonly<Record<string, number>> = { fontSize: 200, unit: 10000, bitWidth: 400 };
 
+// The tables as lists once: this check runs for every diagram drawn.
+const CHOICE_LIST = Object.entries(CHOICES);
+const SIZE_LIST = Object.entries(SIZES);
+
 function optionError(option: string, value: unknown, expected: string, hint: string): WiregramError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return new WiregramError({ code: 'invalid-option', reason: `option ${option}: ${shown} is not a valid value`, expected, hint });
@@ -170,7 +174,7 @@ function optionError(option: string, value: unknown, expected: string, hint: str
  */
 export function checkLayoutOptions(options: object): void {
   const o = options as Record<string, unknown>;
-  for (const [name, allowed] of Object.entries(CHOICES)) {
+  for (const [name, allowed] of CHOICE_LIST) {
     const value = o[name];
     if (value === undefined) continue;
     if (name === 'theme' && typeof value === 'object' && value !== null) continue;
@@ -189,7 +193,7 @@ export function checkLayoutOptions(options: object): void {
     if (value === undefined || typeof value === 'boolean' || (name === 'title' && typeof value === 'string')) continue;
     throw optionError(name, value, 'true or false', `e.g. ${name}: true`);
   }
-  for (const [name, max] of Object.entries(SIZES)) {
+  for (const [name, max] of SIZE_LIST) {
     const value = o[name];
     if (value === undefined) continue;
     if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max) continue;

@@ -29,7 +29,8 @@ type Shot = { waiting: number; rendered: number; drawn: boolean[]; heights: numb
 
 async function open(options: string, name: string, width = 1000): Promise<{ page: Page; errors: string[] }> {
   writeFileSync(join(site, name), shapePage('markdown-it', BLOCKS, `<script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.result = w.run(${options}); window.done = true;</script>`));
-  const page = await browser().newPage({ viewport: { width, height: 700 } });
+  const page = await browser().newPage();
+  await page.setViewportSize({ width, height: 700 });
   const errors = pageErrors(page);
   const origin = await serveDirectory(page, site);
   await page.goto(`${origin}/${name}`);
@@ -58,6 +59,9 @@ describe('lazy run()', () => {
     const { page, errors } = await open('', `lazy-${width}.html`, width);
     const before = await look(page);
     expect(before.rendered).toBe(40);
+    expect(await page.evaluate(() => window.innerWidth)).toBe(width);
+    // At 320 px the diagrams are scaled down to the column (narrower than their viewBox).
+    if (width === 320) expect(Math.max(...(await page.evaluate(() => Array.from(document.querySelectorAll('figure.wiregram > svg')).map((s) => s.getBoundingClientRect().width / Number(s.getAttribute('width'))))))).toBeLessThan(1);
     // The first figures (the viewport and one more viewport below) are drawn, the far ones wait.
     expect(before.drawn.slice(0, 2)).toEqual([true, true]);
     expect(before.drawn.slice(-5)).toEqual([false, false, false, false, false]);

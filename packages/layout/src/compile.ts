@@ -72,6 +72,7 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       if (options.fontSize !== undefined) lo.fontSize = options.fontSize;
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
+      if (options.direction !== undefined) lo.direction = options.direction;
       copyBudget(options, lo);
       // `header N` statements: the segment's header grid under the diagram (owner: header layout).
       const scene = checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
@@ -155,6 +156,9 @@ export function checkLayoutOptions(options: object): void {
     const value = o[name];
     if (value === undefined || (typeof value === 'number' && Number.isInteger(value) && value > 0)) continue;
     throw optionError(name, value, 'a whole number greater than 0', `e.g. ${name}: ${DEFAULT_BUDGET[name] * 2} (default ${DEFAULT_BUDGET[name]})`);
+  }
+  if (o.direction !== undefined && (typeof o.direction !== 'string' || !/^[\p{L}\p{N}_.-]{1,64}$/u.test(o.direction))) {
+    throw optionError('direction', o.direction, 'a participant id (the data sender) or reverse', 'e.g. direction: "client"');
   }
   const rowBits = o.rowBits;
   if (rowBits !== undefined && !(typeof rowBits === 'number' && Number.isInteger(rowBits) && rowBits >= 1 && rowBits <= HEADER_LIMITS.maxRowBits)) {

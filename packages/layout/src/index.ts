@@ -8,3 +8,4 @@ export { layoutSource, type LayoutSourceOptions } from './source.js';
 export { attachSegmentHeaders } from './header/attach.js';
 export { layoutSourceWithModel, type LayoutSourceResult } from './compile.js';
 export { DEFAULT_BUDGET, type BudgetOptions } from './budget.js';
+export { layoutStreamGraph, describeGraph, type GraphLayoutOptions } from './graph/index.js';

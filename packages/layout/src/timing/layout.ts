@@ -22,6 +22,8 @@ import type { TimingLayoutOptions } from './options.js';
 
 export type { TimingLayoutOptions } from './options.js';
 import { layoutFlow } from './flow.js';
+import { isStreamGraph } from '@wiregram/core';
+import { layoutStreamGraph } from '../graph/index.js';
 
 interface LabelBlock {
   seg: Segment;
@@ -58,6 +60,8 @@ interface Placed {
 
 export function layoutTimeline(timeline: Timeline, options: TimingLayoutOptions = {}): Scene {
   const style: TimingLayout = options.style ?? timeline.options?.layout ?? 'states';
+  // A stream graph draws at most what its plot can show, whatever the stream's length: only the Scene is checked.
+  if (isStreamGraph(style)) return checkSceneBudget(layoutStreamGraph(timeline, { ...options, style }), options);
   // Refuse a diagram past its output budget before any geometry is built (budget.ts).
   checkTimelineBudget(timeline, options);
   const m = metrics(options.fontSize ?? 12);

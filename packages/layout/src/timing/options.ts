@@ -11,4 +11,9 @@ export interface TimingLayoutOptions extends BudgetOptions {
   title?: boolean;
   /** px per abstract time unit before any stretching. Default 3.6 × the label line height. */
   unit?: number;
+  /**
+   * Stream graphs: the direction of data to draw — the sender's participant id, or `reverse`; overrides the
+   * block's `option direction=…`. Default: the endpoint that sent more data.
+   */
+  direction?: string;
 }

@@ -135,13 +135,14 @@ export function streamGraph(timeline: Timeline, kind: StreamGraphKind, options: 
     origin = Infinity;
     for (const s of segs) if (s.time! < origin) origin = s.time!;
   }
-  const numbering: Numbering = timeline.options?.numbering ?? 'relative';
-  // Absolute numbers only where they are numbers (a symbolic ISN `x` has none): the sender's ISN added back.
+  // Absolute numbers only where they are numbers (a symbolic ISN `x` has none): the sender's ISN added back. An ISN
+  // of 0 (a diagram that gave none) draws the same numbers either way: called relative.
   let base = 0;
-  if (numbering === 'absolute') {
+  if (timeline.options?.numbering === 'absolute') {
     const sample = segs.find((s) => s.from === from.id && s.seq.symbol === null);
     if (sample) base = (sample.seq.offset - sample.seq.relative) >>> 0;
   }
+  const numbering: Numbering = base !== 0 ? 'absolute' : 'relative';
   // Segments one endpoint sends at the same instant (`&`, a window's worth) are drawn a tenth of a trip apart, as
   // the sequence layouts spread a burst, so each one (and a lost one among them) has its own bar.
   const burst = new Map<number, number>();

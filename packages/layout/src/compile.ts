@@ -65,6 +65,7 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       if (options.numbering) compile.numbering = options.numbering;
       if (options.layout) compile.layout = options.layout;
       if (options.readFile) compile.readFile = options.readFile;
+      if (options.style) compile.drawAs = options.style;
       const timeline = compileSequence(source, compile);
       const lo: TimingLayoutOptions = {};
       const style = options.style ?? options.layout;

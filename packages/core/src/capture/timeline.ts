@@ -114,9 +114,13 @@ interface Side {
  * Build the Timeline from a scan that selected a stream (see `withStream`). `lean: true` is for callers that only
  * write the stream as text or JSON: every `Segment.label` is left empty and `Segment.options` keeps only the
  * options the text writes (MSS, WS, SACK_PERM) — a long stream's labels and timestamp options were a large part
- * of its Timeline's memory.
+ * of its Timeline's memory. `labels: false` keeps every option but writes no label (a stream graph draws none).
  */
-export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, options: CaptureStreamOptions = {}, { lean = false }: { lean?: boolean } = {}): Timeline {
+export function timelineFromScan(
+  scan: ScanResult & { stream: StreamInfo },
+  options: CaptureStreamOptions = {},
+  { lean = false, labels = !lean }: { lean?: boolean; labels?: boolean } = {},
+): Timeline {
   const numbering: Numbering = options.numbering ?? 'relative';
   const info = scan.stream;
   const packets = scan.packets;
@@ -163,7 +167,7 @@ export function timelineFromScan(scan: ScanResult & { stream: StreamInfo }, opti
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.
-  if (!lean) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
+  if (labels) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
   return timeline;
 }
 

@@ -256,9 +256,9 @@ export function streamGraph(timeline: Timeline, kind: StreamGraphKind, options: 
 
   if (kind === 'throughput') {
     graph.yUnit = real ? 'bytes/s' : 'bytes/trip';
-    // Wireshark's moving average: the bytes of the segments within the window before each one, over the time they
-    // took. One second as Wireshark's default for real time; one round trip (two one-way trips) for the engine's.
-    const w = real ? Math.min(1, Math.max(duration / 10, 1e-6)) : 2;
+    // A moving average over a window of one second (Wireshark's default) or, for a stream shorter than 20 s, a
+    // twentieth of it; one round trip (two one-way trips) in the engine's time.
+    const w = real ? Math.min(1, Math.max(duration / 20, 1e-6)) : 2;
     graph.averageWindow = w;
     const tp = series('throughput', 'line');
     movingAverage(
@@ -376,8 +376,9 @@ export function streamGraph(timeline: Timeline, kind: StreamGraphKind, options: 
 }
 
 /**
- * Moving average of `[time, bytes, index]` samples in time order: at each sample, the bytes of the samples after
- * the oldest one still within `w` before it, over the time since that oldest one (Wireshark's throughput graph).
+ * Moving average of `[time, bytes, index]` samples in time order: at each sample, the bytes of the samples within
+ * `w` before it (its own included) over `w` — Wireshark's moving average, divided by the whole window rather than by
+ * the time since its oldest sample, so a burst after a pause is not a spike of bytes over microseconds.
  */
 function movingAverage(samples: ReadonlyArray<readonly [number, number, number]>, w: number, out: GraphSeries): void {
   let oldest = 0;
@@ -385,11 +386,9 @@ function movingAverage(samples: ReadonlyArray<readonly [number, number, number]>
   for (let i = 0; i < samples.length; i++) {
     const [t, n, index] = samples[i]!;
     sum += n;
-    while (oldest < i && samples[oldest]![0] < t - w) sum -= samples[oldest++]![1];
-    const dt = t - samples[oldest]![0];
-    if (dt <= 0) continue;
+    while (oldest < i && samples[oldest]![0] <= t - w) sum -= samples[oldest++]![1];
     out.x.push(t);
-    out.y.push((sum - samples[oldest]![1]) / dt);
+    out.y.push(sum / w);
     out.index.push(index);
   }
 }

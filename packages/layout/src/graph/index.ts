@@ -120,6 +120,9 @@ function drawGraph(timeline: Timeline, g: StreamGraph, m: Metrics, options: Grap
   let x1 = -Infinity;
   let y0 = Infinity;
   let y1 = -Infinity;
+  // The receive window's edge can be far above the data (a 64 KiB window over a 5 kB transfer): it then rides the
+  // plot's top edge instead of squashing the data to a sliver; the data, ACKs and SACKs set the scale.
+  let windowTop = -Infinity;
   for (const s of g.series) {
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!;
@@ -127,10 +130,16 @@ function drawGraph(timeline: Timeline, g: StreamGraph, m: Metrics, options: Grap
       if (x > x1) x1 = x;
       const a = s.y[i]!;
       const b = s.y2 ? s.y2[i]! : a;
+      if (s.key === 'window') {
+        windowTop = Math.max(windowTop, a);
+        continue;
+      }
       if (Math.min(a, b) < y0) y0 = Math.min(a, b);
       if (Math.max(a, b) > y1) y1 = Math.max(a, b);
     }
   }
+  const clampWindow = Number.isFinite(y1) && windowTop > y1 + (y1 - Math.min(y0, 0)) * 0.5;
+  if (!clampWindow && windowTop > y1) y1 = windowTop;
   const empty = !Number.isFinite(x0);
   if (g.xAxis === 'time') {
     x0 = 0;
@@ -142,6 +151,7 @@ function drawGraph(timeline: Timeline, g: StreamGraph, m: Metrics, options: Grap
   const ya = makeAxis(empty ? 0 : y0, empty ? 1 : y1, g.yUnit, 6, !(seqY && g.numbering === 'absolute'));
   const px = (x: number) => ((x - xa.min) / (xa.max - xa.min)) * plotW;
   const py = (y: number) => plotH - ((y - ya.min) / (ya.max - ya.min)) * plotH;
+  const clampTop = (y: number) => Math.max(0, py(y));
 
   const items: SceneItem[] = [];
   // Grid and axes.
@@ -169,7 +179,7 @@ function drawGraph(timeline: Timeline, g: StreamGraph, m: Metrics, options: Grap
 
   // The data, decimated to the plot's pixels.
   const present = ORDER.filter((key) => g.series.some((s) => s.key === key));
-  for (const key of present) for (const s of g.series) if (s.key === key) drawSeries(items, s, px, py, plotW, k);
+  for (const key of present) for (const s of g.series) if (s.key === key) drawSeries(items, s, px, key === 'window' && clampWindow ? clampTop : py, plotW, k);
   if (empty) {
     items.push(mkText('graph-axis-title', plotW / 2, plotH / 2, `no ${g.kind === 'window' || g.kind === 'rtt' ? 'samples' : 'data'} from ${g.from.label} to ${g.to.label}`, m.fs, 0, 'middle'));
   }

@@ -13,6 +13,7 @@ import { compileSequence, streamGraph, STREAM_GRAPHS, WiregramError, type Segmen
 import { layoutTimeline } from '@wiregram/layout';
 import { renderSvg, sceneToSvg } from '@wiregram/svg';
 import { renderPdf } from '@wiregram/pdf';
+import type { Document, Element } from '@xmldom/xmldom';
 import { elements, parseSvg } from './support/svg.js';
 
 /** A textbook transfer: a window of five segments, the second lost, three duplicate ACKs, a fast retransmission. */
@@ -180,7 +181,7 @@ function longStream(segments: number): Timeline {
     segs.push(mk('a', sent, 1, 1448));
     sent += 1448;
     if (k % 2 === 0) {
-      const stall = !stalled && segs.length >= 30_000;
+      const stall: boolean = !stalled && segs.length >= 30_000;
       stalled ||= stall;
       segs.push(mk('b', 1, sent, 0, stall ? { window: 0, marks: [{ kind: 'zero-window', text: 'zero window' }] } : {}));
     }

@@ -49,7 +49,7 @@ const SI: ReadonlyArray<[number, string]> = [
  * decimals (absolute sequence numbers: a big base, a small range); then by the step, digits grouped.
  */
 function byteLabels(ticks: number[], step: number): string[] {
-  const top = Math.max(...ticks.map(Math.abs));
+  const top = ticks.reduce((m, t) => Math.max(m, Math.abs(t)), 0);
   const pick = (scale: number) => decimalsFor(step / scale);
   let scale = 1;
   let suffix = '';

@@ -196,7 +196,7 @@ function drawGraph(timeline: Timeline, g: StreamGraph, m: Metrics, options: Grap
   head.push(mkText('graph-axis-title', plotW / 2, y, `${STREAM_GRAPH_TITLES[g.kind]}: ${g.from.label} → ${g.to.label}`, m.fs, 0, 'middle', 'bold'));
   y += m.fs * DESC + m.fs * 0.6;
   const legend = legendItems(present, m, plotW, y);
-  head.push(...legend.items);
+  for (const it of legend.items) head.push(it);
   y = legend.bottom + m.fs * 0.8;
   for (const it of items) translate(it, 0, y);
 
@@ -260,7 +260,7 @@ function drawSeries(items: SceneItem[], s: GraphSeries, px: (x: number) => numbe
       return;
     }
     case 'marks': {
-      for (const [x, y] of dedupeMarks(X, Y)) items.push(...marker(s.key, role, x, y, k));
+      for (const [x, y] of dedupeMarks(X, Y)) for (const it of marker(s.key, role, x, y, k)) items.push(it);
       return;
     }
   }
@@ -299,7 +299,7 @@ function legendItems(keys: GraphSeriesKey[], m: Metrics, plotW: number, top: num
     const cy = top + ri * rowH + rowH / 2;
     for (const e of row) {
       const role = ROLE[e.key];
-      if (e.key === 'zero-window' || e.key === 'lost' || e.key === 'acked-unseen') items.push(...marker(e.key, role, x + sw / 2, e.key === 'zero-window' ? cy - 3.5 * k : cy, k));
+      if (e.key === 'zero-window' || e.key === 'lost' || e.key === 'acked-unseen') for (const it of marker(e.key, role, x + sw / 2, e.key === 'zero-window' ? cy - 3.5 * k : cy, k)) items.push(it);
       else if (e.key === 'data' || e.key === 'retransmission' || e.key === 'syn-fin' || e.key === 'sack' || e.key === 'rtt') {
         items.push(mkLine(role, x + sw / 2, cy - 6 * k, x + sw / 2, cy + 6 * k, 0));
         items.push(mkLine(role, x + sw / 2 - 2 * k, cy - 6 * k, x + sw / 2 + 2 * k, cy - 6 * k, 0));

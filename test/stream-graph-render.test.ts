@@ -14,29 +14,8 @@ import { layoutTimeline } from '@wiregram/layout';
 import { renderSvg, sceneToSvg } from '@wiregram/svg';
 import { renderPdf } from '@wiregram/pdf';
 import type { Document, Element } from '@xmldom/xmldom';
+import { FAST_RETRANSMIT as TEXTBOOK } from './support/seeds.js';
 import { elements, parseSvg } from './support/svg.js';
-
-/** A textbook transfer: a window of five segments, the second lost, three duplicate ACKs, a fast retransmission. */
-const TEXTBOOK = `
-title 快速重传 (fast retransmit)
-participant client as 客户端
-participant server as 服务端
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-client -> server: ACK len=1000
-& client -x server: ACK len=1000
-& client -> server: ACK len=1000
-& client -> server: ACK len=1000
-& client -> server: ACK len=1000
-server -> client: ACK
-server -> client: ACK
-server -> client: ACK
-server -> client: ACK
-client -> server: ACK len=1000
-server -> client: ACK win=0
-server -> client: ACK
-`;
 
 /** `12 k` → 12000, `1,500` → 1500, `0.25` → 0.25. */
 function tickValue(text: string): number {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSequence, indexStreams, streamGraph, timelineFromCapture, type GraphSeries, type StreamGraph, type Timeline } from '../src/index.js';
+import { FAST_RETRANSMIT } from '../../../test/support/seeds.js';
 import { generateCorpus, type Corpus } from './fixtures/capture/corpus.js';
 import { HAVE_TCPTRACE, tcptraceGraphs, tsharkGraphRows, type GraphRow, type XplotGraph } from './fixtures/capture/graph-yardsticks.js';
 
@@ -209,25 +210,7 @@ describe.each(STREAMS.map((s) => s.name))('stream graphs of the %s capture equal
 });
 
 describe('a simulated transfer with one loss reads like the textbook figure', () => {
-  const src = `
-participant client
-participant server
-option layout=tcptrace
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-client -> server: ACK len=1000
-& client -x server: ACK len=1000
-& client -> server: ACK len=1000
-& client -> server: ACK len=1000
-& client -> server: ACK len=1000
-server -> client: ACK
-server -> client: ACK
-server -> client: ACK
-server -> client: ACK
-client -> server: ACK len=1000
-server -> client: ACK
-`;
+  const src = FAST_RETRANSMIT;
   it('time is the engine’s one-way trips; the lost segment is sent again (fast retransmission) at the same sequence number, later', () => {
     const tl = compileSequence(src);
     const g = streamGraph(tl, 'stevens');
@@ -249,7 +232,7 @@ server -> client: ACK
     const tl = compileSequence(src);
     const g = streamGraph(tl, 'tcptrace');
     const ack = series(g, 'ack')[0]!;
-    expect(ack.y).toEqual([1, 1001, 1001, 1001, 1001, 5001]);
+    expect(ack.y).toEqual([1, 1001, 1001, 1001, 1001, 5001, 5001]);
     // Seen by the sender when they arrive: one trip after they were sent.
     ack.index.forEach((i, k) => expect(ack.x[k]).toBe(tl.segments[i]!.arrivesAt));
     const lost = series(g, 'lost')[0]!;

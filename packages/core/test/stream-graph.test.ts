@@ -178,7 +178,7 @@ describe.each(STREAMS.map((s) => s.name))('stream graphs of the %s capture equal
       const ours = sample.get(i);
       // Only where this ACK is the first to cover the segment exactly (tshark may name a later ACK's frame too).
       if (ours === undefined || r.ack !== rows[i]!.seq + rows[i]!.len) continue;
-      if (!near(ours, r.ackRtt, 2e-6)) continue;
+      expect(near(ours, r.ackRtt, 2e-6), `frame ${r.frame} acks frame ${r.acksFrame}: ${ours} vs ${r.ackRtt}`).toBe(true);
       compared++;
     }
     expect(compared).toBeGreaterThan(0);

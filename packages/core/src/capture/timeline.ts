@@ -114,7 +114,8 @@ interface Side {
  * Build the Timeline from a scan that selected a stream (see `withStream`). `lean: true` is for callers that only
  * write the stream as text or JSON: every `Segment.label` is left empty and `Segment.options` keeps only the
  * options the text writes (MSS, WS, SACK_PERM) — a long stream's labels and timestamp options were a large part
- * of its Timeline's memory. `labels: false` keeps every option but writes no label (a stream graph draws none).
+ * of its Timeline's memory. `labels: false` is for a stream graph: every option kept, but no label, no inferred
+ * states and no crossings.
  */
 export function timelineFromScan(
   scan: ScanResult & { stream: StreamInfo },
@@ -145,8 +146,10 @@ export function timelineFromScan(
     (analysis as Array<SegmentAnalysis | undefined>)[i] = undefined;
     return seg;
   });
-  crossings(packets, segments);
-  const { states, timers } = inferStates(packets, segments, ids, clientDir, known);
+  // A stream graph (no labels) plots times and numbers only: the arrows' crossings and the endpoints' states are
+  // not worked out for it.
+  if (labels) crossings(packets, segments);
+  const { states, timers } = labels ? inferStates(packets, segments, ids, clientDir, known) : { states: [], timers: [] };
   const duration = segments.length ? segments[segments.length - 1]!.arrivesAt : 0;
   for (const t of timers) t.end = Math.max(t.start + 1, duration);
   const labelStyle: LabelStyle = options.labelStyle ?? 'wireshark';

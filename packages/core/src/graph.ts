@@ -93,7 +93,6 @@ export class StreamGraphError extends Error {
   }
 }
 
-const hasFlag = (s: Segment, f: string) => (s.flags as readonly string[]).includes(f);
 const has = (s: Segment, kind: string) => s.marks.some((m) => m.kind === kind);
 
 /**
@@ -164,11 +163,19 @@ export function streamGraph(timeline: Timeline, kind: StreamGraphKind, options: 
     if (s.from === from.id && s.to === to.id) fwd.push(s);
     else if (s.from === to.id && s.to === from.id && !(s.lost && !real)) rev.push(s);
   }
-  rev.sort((x, y) => seenT(x) - seenT(y) || x.index - y.index);
+  // A capture is already in time order; sort only when it is not (the engine's arrivals can overtake).
+  let ordered = true;
+  for (let i = 1; i < rev.length && ordered; i++) ordered = seenT(rev[i - 1]!) <= seenT(rev[i]!);
+  if (!ordered) rev.sort((x, y) => seenT(x) - seenT(y) || x.index - y.index);
   const seqOf = (s: Segment) => base + s.seq.relative;
-  const endOf = (s: Segment) => seqOf(s) + s.len + (hasFlag(s, 'SYN') || hasFlag(s, 'FIN') ? 1 : 0);
+  // SYN and FIN take one sequence number each (looked up once per segment: a long stream asks often).
+  let top = 0;
+  for (const s of segs) if (s.index > top) top = s.index;
+  const synFin = new Uint8Array(top + 1);
+  for (const s of segs) for (const f of s.flags) if (f === 'SYN' || f === 'FIN') synFin[s.index] = 1;
+  const endOf = (s: Segment) => seqOf(s) + s.len + synFin[s.index]!;
   const ackOf = (s: Segment) => base + s.ack!.relative;
-  const occupies = (s: Segment) => s.len > 0 || hasFlag(s, 'SYN') || hasFlag(s, 'FIN');
+  const occupies = (s: Segment) => s.len > 0 || synFin[s.index] === 1;
 
   let bytes = 0;
   let dataSegments = 0;
@@ -354,9 +361,10 @@ export function streamGraph(timeline: Timeline, kind: StreamGraphKind, options: 
       if (a < lo) lo = a;
       if (b > hi) hi = b;
     }
-    // Bytes the receiver's last SACK blocks say arrived are not in flight.
+    // Bytes the receiver's last SACK blocks say arrived are not in flight — every block's size, as tshark counts
+    // them (a D-SACK block below the ACK included).
     let n = hi - lo;
-    for (const [l, r] of sacked) n -= Math.max(0, Math.min(r, hi) - Math.max(l, lo));
+    for (const [l, r] of sacked) n -= r - l;
     if (n > 0) push(inflight, t, n, s.index);
   }
   drop();

@@ -25,7 +25,6 @@ if (process.argv[2] === '--child') {
 
 const MB = Number(process.argv[2] ?? 75);
 const file = `/tmp/wg-bench-import-${MB}mb.pcap`;
-
 function measure(cmd, args) {
   const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');

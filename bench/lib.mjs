@@ -2,7 +2,8 @@
 // packages' URLs, the timing loops and the Markdown table. The machine is shared, so every loop reports a
 // robust statistic (best or median of rounds) and collects garbage between rounds when run with --expose-gc.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -29,7 +30,7 @@ export function cliBin() {
     console.error('packages/cli/dist is missing: run `npx tsc -b packages/cli/tsconfig.json` first');
     process.exit(1);
   }
-  return join(ROOT, 'packages/cli/bin/wiregram.js');
+  return join(ROOT, 'packages/cli/bin/wiregram.cjs');
 }
 
 /** `file:` URL of a built package entry: `dist('core')`, `dist('core', 'node.js')`. */
@@ -148,6 +149,28 @@ export function coldStart(args, { runs = 7, cmd = process.execPath, ...options }
   return median(ts);
 }
 
+const CPU_REPORT = join(BENCH_DIR, 'cpu-report.cjs');
+
+/**
+ * One fresh Node process (`node <args>`), timed: wall ms, and CPU ms (user + system of the whole process, Node's
+ * start-up included, reported by the preloaded cpu-report.cjs at exit) — the cost of the work itself when the
+ * machine is shared. Returns { ms, cpuMs, status, stderr }.
+ */
+export function timedNode(args, { cwd, env = process.env } = {}) {
+  const report = join(tmpdir(), `wg-cpu-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', CPU_REPORT, ...args], { cwd, env: { ...env, WG_CPU_REPORT: report }, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  let cpuMs = null;
+  try {
+    cpuMs = Number(readFileSync(report, 'utf8').trim().split('\n').pop()) / 1000;
+    rmSync(report, { force: true });
+  } catch {
+    // the process died before its exit handler
+  }
+  return { ms, cpuMs, status: r.status, stderr: r.stderr ?? '', error: r.error };
+}
+
 /** Print a Markdown table; a header ending in `:` is right-aligned (the `:` is not shown). */
 export function printTable(headers, rows) {
   console.log(`| ${headers.map((h) => h.replace(/:$/, '')).join(' | ')} |`);
@@ -157,16 +180,16 @@ export function printTable(headers, rows) {
 
 /**
  * One figure for the summary `bench/run.mjs` prints after every script and writes to bench/out/ as JSON:
- * `{ figure, value, unit, yardstick, yardstickValue, ratio, target, met }`. `ratio` is value / yardstick (for
+ * `{ figure, value, unit, yardstick, yardstickValue, ratio, cpuRatio, target, met }`. `ratio` is value / yardstick (for
  * "faster than" figures pass `better: 'lower'`, the default; a target applies to the ratio unless `targetOn:
- * 'value'`). Figures go to the file named by WG_BENCH_FIGURES (set by run.mjs); run alone, a script only prints.
+ * 'value'`; `cpuRatio`, where given, is the same ratio in CPU time, printed beside it). Figures go to the file named by WG_BENCH_FIGURES (set by run.mjs); run alone, a script only prints.
  */
-export function record({ figure, value, unit, yardstick = null, yardstickValue = null, ratio = null, target = null, targetOn = 'ratio', note = '' }) {
+export function record({ figure, value, unit, yardstick = null, yardstickValue = null, ratio = null, cpuRatio = null, target = null, targetOn = 'ratio', note = '' }) {
   const file = process.env.WG_BENCH_FIGURES;
   const r = ratio === false ? null : (ratio ?? (yardstickValue ? value / yardstickValue : null));
   const checked = targetOn === 'value' ? value : r;
   const met = target === null || checked === null ? null : checked <= target;
-  const entry = { script: process.argv[1]?.split('/').pop() ?? '', figure, value, unit, yardstick, yardstickValue, ratio: r, target, targetOn, met, note };
+  const entry = { script: process.argv[1]?.split('/').pop() ?? '', figure, value, unit, yardstick, yardstickValue, ratio: r, cpuRatio, target, targetOn, met, note };
   if (file) appendFileSync(file, JSON.stringify(entry) + '\n');
   return entry;
 }
@@ -178,10 +201,11 @@ export function pairedRatio(a, b) {
 }
 
 /**
- * One stream: handshake, the client sends MSS-sized segments, the server ACKs every second one, then FINs; frames
- * 20 µs apart. Stops at `megabytes` of file or at `segments` frames. With `events`, every `lossEvery`-th data segment
- * is sent again 160 segments (3 ms) later (a retransmission, its ACKs held at the hole until then), and halfway through the
- * server advertises a zero window once and reopens it (for the stream graphs' bench).
+ * A single-stream capture for the import and elide benches (generated into /tmp, never committed): handshake, the
+ * client sends MSS-sized segments, the server ACKs every second one, then FINs. Either `megabytes` of file or
+ * `segments` frames in all. With `lossEvery` = n, every n-th data segment is lost after the capture point: the
+ * server repeats its ACK of the hole (duplicate ACKs) until the client's fast retransmission fills it. With
+ * `zeroWindow`, halfway through the server advertises a zero window once and reopens it (the stream graphs' bench).
  */
 export function writeBulkCapture(file, { megabytes = Infinity, segments = Infinity, lossEvery = 0, zeroWindow = false } = {}) {
   const MSS = 1448;
@@ -193,9 +217,7 @@ export function writeBulkCapture(file, { megabytes = Infinity, segments = Infini
   let t = 0;
   let written = 24;
   const buf = Buffer.alloc(16 + 14 + 20 + 32 + MSS);
-  let frames = 0;
   const frame = (fromClient, flags, seq, ack, len, win = 2048) => {
-    frames++;
     const total = 14 + 20 + 32 + len;
     t += 20_000;
     buf.writeUInt32LE(1_700_000_000 + Math.floor(t / 1e9), 0);
@@ -248,26 +270,36 @@ export function writeBulkCapture(file, { megabytes = Infinity, segments = Infini
   frame(true, 0x02, cIsn, 0, 0);
   frame(false, 0x12, sIsn, cIsn + 1, 0);
   frame(true, 0x10, cIsn + 1, sIsn + 1, 0);
-  let hole = null;
-  let resendAt = -1;
-  let half = segments === Infinity ? Infinity : segments / 2;
+  let frames = 3;
+  let hole = -1;
+  let sinceHole = 0;
   for (let k = 0; written < megabytes * 1_000_000 && frames < segments - 3; k++) {
-    if (lossEvery && k % lossEvery === lossEvery - 1 && hole === null) {
-      // Lost on the way: the capture sees it, the receiver does not; resent 160 segments later, past tshark's 3 ms out-of-order window.
-      hole = cSent;
-      resendAt = k + 160;
-    }
     frame(true, 0x18, cIsn + 1 + cSent, sIsn + 1, MSS);
-    cSent += MSS;
-    if (k === resendAt) {
-      frame(true, 0x18, cIsn + 1 + hole, sIsn + 1, MSS);
-      hole = null;
+    frames++;
+    if (lossEvery && hole < 0 && k % lossEvery === lossEvery - 1) {
+      hole = cSent;
+      sinceHole = 0;
     }
-    if (zeroWindow && frames >= half) {
-      half = Infinity;
+    cSent += MSS;
+    if (hole >= 0 && ++sinceHole > 1) {
+      // Every segment past the hole gets a duplicate ACK; the third brings the retransmission and the full ACK.
+      frame(false, 0x10, sIsn + 1, cIsn + 1 + hole, 0);
+      frames++;
+      if (sinceHole === 4) {
+        frame(true, 0x18, cIsn + 1 + hole, sIsn + 1, MSS);
+        frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0);
+        frames += 2;
+        hole = -1;
+      }
+    } else if (zeroWindow && hole < 0 && frames >= segments / 2) {
+      zeroWindow = false;
       frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0, 0);
-      frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0, 2048);
-    } else if (k % 2 === 1) frame(false, 0x10, sIsn + 1, cIsn + 1 + (hole === null ? cSent : hole), 0);
+      frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0);
+      frames += 2;
+    } else if (hole < 0 && k % 2 === 1) {
+      frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0);
+      frames++;
+    }
   }
   frame(true, 0x11, cIsn + 1 + cSent, sIsn + 1, 0);
   frame(false, 0x11, sIsn + 1, cIsn + 2 + cSent, 0);

@@ -1,5 +1,5 @@
 /** Options of the timing layouts, in a file of its own: layout.ts, finish.ts and flow.ts all read them. */
-import type { TimingLayout } from '@wiregram/core';
+import type { ElideMode, TimingLayout } from '@wiregram/core';
 import type { BudgetOptions } from '../budget.js';
 
 export interface TimingLayoutOptions extends BudgetOptions {
@@ -16,4 +16,6 @@ export interface TimingLayoutOptions extends BudgetOptions {
    * block's `option direction=…`. Default: the endpoint that sent more data.
    */
   direction?: string;
+  /** Overrides `option elide=…`: fold runs of unremarkable segments into labelled gaps (elide.ts). */
+  elide?: ElideMode;
 }

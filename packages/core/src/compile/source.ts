@@ -14,7 +14,10 @@ import { diagramSettings, eachStatement, simulate, type EngineOptions } from '..
 
 export interface CompileOptions extends EngineOptions {
   /** Supplied by the host for `capture ./x.pcap stream 0`; core itself does no I/O. */
-  readFile?: (path: string, position: Position) => Uint8Array;
+  readFile?: ((path: string, position: Position) => Uint8Array) & {
+    /** The same file in chunks (each valid until the next is asked for): a capture is then never held whole. */
+    chunks?: (path: string, position: Position) => Iterable<Uint8Array>;
+  };
   /**
    * The layout the host will draw with whatever the block says (a renderer's `style`): a captured stream drawn as
    * a stream graph skips its labels, the bulk of a long stream's compile time.
@@ -51,15 +54,38 @@ function fail(code: string, reason: string, position: Position | null, expected:
   throw new WiregramError({ code, reason, position, expected, hint });
 }
 
-function readCaptureFile(cap: CaptureStatement, options: CompileOptions): Uint8Array {
-  if (!options.readFile) {
+function readCaptureFile(cap: CaptureStatement, options: CompileOptions): Uint8Array | Iterable<Uint8Array> {
+  const read = options.readFile;
+  if (!read) {
     fail('capture-unavailable', `cannot read ${cap.path.value}: no file access here`, cap.path.position, 'a host that reads files (the CLI or a Markdown plugin)', 'render this block with the wiregram CLI or a Markdown plugin, which supply file access');
   }
-  try {
-    return options.readFile(cap.path.value, cap.path.position);
-  } catch (e) {
+  const readError = (e: unknown): never => {
     if (e instanceof WiregramError) throw e;
     return fail('capture-read', `cannot read ${cap.path.value}: ${e instanceof Error ? e.message : String(e)}`, cap.path.position, 'a readable pcap or pcapng file inside the project', null);
+  };
+  try {
+    if (!read.chunks) return read(cap.path.value, cap.path.position);
+    const chunks = read.chunks(cap.path.value, cap.path.position);
+    // A read that fails half-way is reported as one that fails at once.
+    return (function* () {
+      const it = chunks[Symbol.iterator]();
+      try {
+        for (;;) {
+          let next: IteratorResult<Uint8Array>;
+          try {
+            next = it.next();
+          } catch (e) {
+            return readError(e);
+          }
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        it.return?.();
+      }
+    })();
+  } catch (e) {
+    return readError(e);
   }
 }
 

@@ -5,9 +5,11 @@
  * a complete toJSON). The lean Timeline the text and JSON exports build must write exactly what a full one does.
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexStreams, LINKTYPE, scanCapture, selectStream, timelineFromScan, timelineToJson, type StreamPacket } from '../src/capture/index.js';
 import { timelineToSequenceText } from '../src/compile/capture-text.js';
+import { packetDeltaText, type PacketRef, type TimeBase } from '../src/capture/reader.js';
 import { frame, NOP, SACK_PERM, mss, sack, tcpPacket, ts, writePcap, ws, type FramePacket, type TcpSpec } from './fixtures/capture/build.js';
 
 type Segment = Omit<TcpSpec, 'src' | 'dst' | 'sport' | 'dport'>;
@@ -127,4 +129,31 @@ describe('a lean Timeline (labels and timestamp options left out) writes what a 
       }
     });
   }
+});
+
+describe('packetDeltaText', () => {
+  // The definition: exact integer nanoseconds (BigInt), six digits for microsecond captures.
+  function reference(p: PacketRef, base: TimeBase): string {
+    const scale = BigInt(1e9 / p.unitsPerSecond);
+    const ns = p.tsSplit
+      ? BigInt(p.tsHigh - base.high) * 1_000_000_000n + BigInt(p.tsLow - base.low) * scale
+      : ((BigInt(p.tsHigh) - BigInt(base.high)) * 4294967296n + BigInt(p.tsLow - base.low)) * scale;
+    const abs = ns < 0n ? -ns : ns;
+    const frac = (abs % 1_000_000_000n).toString().padStart(9, '0');
+    return `${ns < 0n ? '-' : ''}${abs / 1_000_000_000n}.${p.unitsPerSecond <= 1e6 ? frac.slice(0, 6) : frac}`;
+  }
+  it('equals the exact integer definition, near and past 2^53 ns as well', () => {
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(
+      fc.property(fc.boolean(), fc.constantFrom(1e6, 1e9, 1e3, 1), u32, u32, u32, u32, (split, ups, h0, l0, h1, l1) => {
+        const ref = { tsHigh: h1, tsLow: l1, tsSplit: split, unitsPerSecond: ups, offsetSeconds: 0 } as PacketRef;
+        const base: TimeBase = { high: h0, low: l0, split, unitsPerSecond: ups, offsetSeconds: 0 };
+        expect(packetDeltaText(ref, base)).toBe(reference(ref, base));
+        // Close to the base: the common case, taken by the number path.
+        const near = { ...ref, tsHigh: (h0 + (h1 % 5_000_000)) >>> 0 } as PacketRef;
+        expect(packetDeltaText(near, base)).toBe(reference(near, base));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileSequence, WiregramError } from '../src/index.js';
-import { captureFileToJson, captureFileToSequenceText, indexCaptureFile, projectFileReader, readProjectFile, scanCaptureFile } from '../src/node.js';
+import { captureFileToJson, captureFileToSequenceText, indexCaptureFile, projectFileReader, readProjectFile, readProjectFileChunks, scanCaptureFile } from '../src/node.js';
 import { conversation, frame, writePcap } from './fixtures/capture/build.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wg-project-'));
@@ -82,6 +82,50 @@ describe('capture statements in tcp-sequence blocks', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(WiregramError);
       expect((e as WiregramError).code).toBe('file-outside-project');
+      expect((e as WiregramError).line).toBe(2);
+    }
+  });
+});
+
+describe('readProjectFileChunks', () => {
+  const joined = (chunks: Iterable<Uint8Array>) => Buffer.concat([...chunks].map((c) => Buffer.from(c)));
+  it('yields the file in chunks of at most the size asked for (one reused buffer)', () => {
+    const seen: number[] = [];
+    const copies: Uint8Array[] = [];
+    for (const c of readProjectFileChunks(root, md, './local.pcap', {}, 7)) {
+      seen.push(c.length);
+      copies.push(c.slice());
+    }
+    expect(Math.max(...seen)).toBe(7);
+    expect(Buffer.concat(copies)).toEqual(Buffer.from(pcap));
+    expect(joined(readProjectFileChunks(root, md, '../inside-link.pcap'))).toEqual(Buffer.from(pcap));
+  });
+
+  it('refuses what readProjectFile refuses, at the call', () => {
+    expect(() => readProjectFileChunks(root, md, '../../captures/escape.pcap')).toThrow(/link to a file outside/);
+    expect(() => readProjectFileChunks(root, md, './missing.pcap')).toThrow(/cannot find/);
+    expect(() => readProjectFileChunks(root, md, './local.pcap', { maxBytes: 10 })).toThrow(/more than the/);
+  });
+
+  it('gives a capture statement the same Timeline as a whole read, and a read failing half-way is a capture-read error', () => {
+    const block = 'capture ../../captures/handshake.pcap stream 0\n';
+    const whole = () => (path: string) => readProjectFile(root, md, path);
+    const chunked = Object.assign(whole(), { chunks: (path: string) => readProjectFileChunks(root, md, path, {}, 13) });
+    const a = compileSequence(block, { readFile: (path) => readProjectFile(root, md, path) });
+    expect(JSON.stringify(compileSequence(block, { readFile: chunked }))).toBe(JSON.stringify(a));
+    const failing = Object.assign(whole(), {
+      *chunks() {
+        yield pcap.subarray(0, 40);
+        throw new Error('EIO: i/o error, read');
+      },
+    });
+    try {
+      compileSequence('\n' + block, { readFile: failing });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(WiregramError);
+      expect((e as WiregramError).code).toBe('capture-read');
+      expect((e as WiregramError).reason).toMatch(/cannot read .*handshake\.pcap: EIO/);
       expect((e as WiregramError).line).toBe(2);
     }
   });

@@ -90,7 +90,20 @@ export function packetDelta(p: PacketRef, base: TimeBase): number {
 export function packetDeltaText(p: PacketRef, base: TimeBase): string | null {
   const ups = p.unitsPerSecond;
   if (p.tsSplit !== base.split || ups !== base.unitsPerSecond || p.offsetSeconds !== base.offsetSeconds || 1e9 % ups !== 0) return null;
-  const scale = BigInt(1e9 / ups);
+  const k = 1e9 / ups;
+  // Plain numbers while every step is an exact integer (spans under ~104 days): BigInts per packet were a long
+  // capture's garbage. A step past 2^53 is never mistaken for safe, so the BigInt path takes those.
+  const whole = p.tsSplit ? (p.tsHigh - base.high) * 1e9 : (p.tsHigh - base.high) * 4294967296;
+  const part = p.tsSplit ? (p.tsLow - base.low) * k : p.tsLow - base.low;
+  const sum = whole + part;
+  const n = p.tsSplit ? sum : sum * k;
+  if (Number.isSafeInteger(whole) && Number.isSafeInteger(part) && Number.isSafeInteger(sum) && Number.isSafeInteger(n)) {
+    const abs = Math.abs(n);
+    const fraction = abs % 1e9;
+    const digits = String(fraction).padStart(9, '0');
+    return `${n < 0 ? '-' : ''}${(abs - fraction) / 1e9}.${ups <= 1_000_000 ? digits.slice(0, 6) : digits}`;
+  }
+  const scale = BigInt(k);
   const ns = p.tsSplit
     ? BigInt(p.tsHigh - base.high) * 1_000_000_000n + BigInt(p.tsLow - base.low) * scale
     : ((BigInt(p.tsHigh) - BigInt(base.high)) * 4294967296n + BigInt(p.tsLow - base.low)) * scale;

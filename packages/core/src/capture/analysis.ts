@@ -60,36 +60,44 @@ const lt = (a: number, b: number) => ((a - b) | 0) < 0;
 const gt = (a: number, b: number) => ((a - b) | 0) > 0;
 
 export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis[] {
+  const out: SegmentAnalysis[] = [];
+  forEachAnalysis(packets, (_, a) => out.push({ ...a }));
+  return out;
+}
+
+/**
+ * `analyzeStream` one segment at a time: `fn` gets each segment's analysis in capture order, in one object reused
+ * for every segment (read it before returning). A long stream's 55,000 analysis objects were garbage made only to be
+ * read once.
+ */
+export function forEachAnalysis(packets: readonly StreamPacket[], fn: (i: number, a: Readonly<SegmentAnalysis>) => void): void {
   const flows: [Flow, Flow] = [newFlow(), newFlow()];
   let mruSyn = -1;
   let firstRtt = 0;
-  const out: SegmentAnalysis[] = [];
   const firstSent = new Map<number, number>();
+  const a: SegmentAnalysis = blankAnalysis();
   for (let i = 0; i < packets.length; i++) {
     const p = packets[i]!;
     const fwd = flows[p.dir];
     const rev = flows[1 - p.dir]!;
-    const a: SegmentAnalysis = {
-      retransmission: false,
-      fastRetransmission: false,
-      spuriousRetransmission: false,
-      outOfOrder: false,
-      duplicateAck: 0,
-      duplicateAckOf: null,
-      zeroWindow: false,
-      zeroWindowProbe: false,
-      zeroWindowProbeAck: false,
-      keepAlive: false,
-      keepAliveAck: false,
-      windowUpdate: false,
-      lostSegment: false,
-      windowFull: false,
-      ackedUnseen: false,
-      reusedPorts: p.reusedPorts,
-      retransmissionOf: null,
-      windowSize: p.window,
-    };
-    out.push(a);
+    a.retransmission = false;
+    a.fastRetransmission = false;
+    a.spuriousRetransmission = false;
+    a.outOfOrder = false;
+    a.duplicateAck = 0;
+    a.duplicateAckOf = null;
+    a.zeroWindow = false;
+    a.zeroWindowProbe = false;
+    a.zeroWindowProbeAck = false;
+    a.keepAlive = false;
+    a.keepAliveAck = false;
+    a.windowUpdate = false;
+    a.lostSegment = false;
+    a.windowFull = false;
+    a.ackedUnseen = false;
+    a.reusedPorts = p.reusedPorts;
+    a.retransmissionOf = null;
+    a.windowSize = p.window;
     const { seq, ack, flags, len: seglen, window } = p;
     const nowNs = p.time * 1e9;
 
@@ -180,8 +188,31 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
       fwd.isFirstAck = false;
     }
     if (flags & TH_SYN) fwd.isFirstAck = true;
+    fn(i, a);
   }
-  return out;
+}
+
+function blankAnalysis(): SegmentAnalysis {
+  return {
+    retransmission: false,
+    fastRetransmission: false,
+    spuriousRetransmission: false,
+    outOfOrder: false,
+    duplicateAck: 0,
+    duplicateAckOf: null,
+    zeroWindow: false,
+    zeroWindowProbe: false,
+    zeroWindowProbeAck: false,
+    keepAlive: false,
+    keepAliveAck: false,
+    windowUpdate: false,
+    lostSegment: false,
+    windowFull: false,
+    ackedUnseen: false,
+    reusedPorts: false,
+    retransmissionOf: null,
+    windowSize: 0,
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ import type {
   Timer,
 } from '../timeline.js';
 import { formatLabel } from '../labels.js';
-import { analyzeStream, type SegmentAnalysis } from './analysis.js';
+import { forEachAnalysis, type SegmentAnalysis } from './analysis.js';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG, sharedFlagNames } from './decode.js';
 import { FAST_RETRANSMISSION, SPURIOUS_RETRANSMISSION } from '../labels.js';
 import { placeWarnings, TRUNCATED_HINT } from './reader.js';
@@ -125,7 +125,6 @@ export function timelineFromScan(
   const numbering: Numbering = options.numbering ?? 'relative';
   const info = scan.stream;
   const packets = scan.packets;
-  const analysis = analyzeStream(packets);
   // The client is whoever sent the first bare SYN; without a handshake in the capture, the first sender.
   const firstSyn = packets.find((p) => (p.flags & (TH_SYN | TH_ACK)) === TH_SYN);
   const clientDir: 0 | 1 = firstSyn ? firstSyn.dir : 0;
@@ -140,11 +139,10 @@ export function timelineFromScan(
     position: null,
   }));
 
-  const segments: Segment[] = packets.map((p, i) => {
-    const seg = buildSegment(p, i, analysis[i]!, ids, lean);
-    // Let each analysis go once its segment is built: a long stream's analyses and segments at once were its peak.
-    (analysis as Array<SegmentAnalysis | undefined>)[i] = undefined;
-    return seg;
+  // Each segment is built from its analysis as it is made (one analysis object serves them all).
+  const segments: Segment[] = [];
+  forEachAnalysis(packets, (i, a) => {
+    segments.push(buildSegment(packets[i]!, i, a, ids, lean));
   });
   // A stream graph (no labels) plots times and numbers only: the arrows' crossings and the endpoints' states are
   // not worked out for it.

@@ -75,28 +75,13 @@ export function forEachAnalysis(packets: readonly StreamPacket[], fn: (i: number
   let mruSyn = -1;
   let firstRtt = 0;
   const firstSent = new Map<number, number>();
-  const a: SegmentAnalysis = blankAnalysis();
+  const a: SegmentAnalysis = { ...BLANK };
   for (let i = 0; i < packets.length; i++) {
     const p = packets[i]!;
     const fwd = flows[p.dir];
     const rev = flows[1 - p.dir]!;
-    a.retransmission = false;
-    a.fastRetransmission = false;
-    a.spuriousRetransmission = false;
-    a.outOfOrder = false;
-    a.duplicateAck = 0;
-    a.duplicateAckOf = null;
-    a.zeroWindow = false;
-    a.zeroWindowProbe = false;
-    a.zeroWindowProbeAck = false;
-    a.keepAlive = false;
-    a.keepAliveAck = false;
-    a.windowUpdate = false;
-    a.lostSegment = false;
-    a.windowFull = false;
-    a.ackedUnseen = false;
+    Object.assign(a, BLANK);
     a.reusedPorts = p.reusedPorts;
-    a.retransmissionOf = null;
     a.windowSize = p.window;
     const { seq, ack, flags, len: seglen, window } = p;
     const nowNs = p.time * 1e9;
@@ -192,28 +177,27 @@ export function forEachAnalysis(packets: readonly StreamPacket[], fn: (i: number
   }
 }
 
-function blankAnalysis(): SegmentAnalysis {
-  return {
-    retransmission: false,
-    fastRetransmission: false,
-    spuriousRetransmission: false,
-    outOfOrder: false,
-    duplicateAck: 0,
-    duplicateAckOf: null,
-    zeroWindow: false,
-    zeroWindowProbe: false,
-    zeroWindowProbeAck: false,
-    keepAlive: false,
-    keepAliveAck: false,
-    windowUpdate: false,
-    lostSegment: false,
-    windowFull: false,
-    ackedUnseen: false,
-    reusedPorts: false,
-    retransmissionOf: null,
-    windowSize: 0,
-  };
-}
+/** Each segment's analysis before its checks: nothing found. */
+const BLANK: Readonly<SegmentAnalysis> = Object.freeze({
+  retransmission: false,
+  fastRetransmission: false,
+  spuriousRetransmission: false,
+  outOfOrder: false,
+  duplicateAck: 0,
+  duplicateAckOf: null,
+  zeroWindow: false,
+  zeroWindowProbe: false,
+  zeroWindowProbeAck: false,
+  keepAlive: false,
+  keepAliveAck: false,
+  windowUpdate: false,
+  lostSegment: false,
+  windowFull: false,
+  ackedUnseen: false,
+  reusedPorts: false,
+  retransmissionOf: null,
+  windowSize: 0,
+});
 
 /**
  * WINDOW FULL: data that reaches exactly the right edge of the window the peer last advertised (known only once

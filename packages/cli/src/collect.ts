@@ -2,7 +2,7 @@
 import type { ParsedArgs } from './args.js';
 import { join, resolve as resolvePath } from 'node:path';
 import type { Diagnostic, FenceMeta } from '@wiregram/core';
-import { LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands.js';
+import { ELIDE, LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands.js';
 import { type CoreApi, type CoreNodeApi, type DiagramOptions, type LayoutApi, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
 import type { Io } from './io.js';
@@ -78,11 +78,13 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
   const stateNames = choice(v['state-names'], STATE_NAMES);
   const numbering = choice(v['numbering'], NUMBERING);
   const theme = choice(v['theme'], THEMES);
+  const elide = choice(v['elide'], ELIDE);
   if (style) o.style = style;
   if (labelStyle) o.labelStyle = labelStyle;
   if (stateNames) o.stateNames = stateNames;
   if (numbering) o.numbering = numbering;
   if (theme) o.theme = theme;
+  if (elide) o.elide = elide;
   // Budgets come from the command line only: a fence's options cannot raise them.
   const maxElements = budgetValue(v['max-elements']);
   const maxTextBytes = budgetValue(v['max-text-bytes']);

@@ -7,6 +7,7 @@
  */
 import {
   compileSequence,
+  ELIDE_MODES,
   FENCE_META_VALUES,
   HEADER_LIMITS,
   suggest,
@@ -72,6 +73,7 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       if (options.fontSize !== undefined) lo.fontSize = options.fontSize;
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
+      if (options.elide !== undefined) lo.elide = options.elide;
       copyBudget(options, lo);
       // `header N` statements: the segment's header grid under the diagram (owner: header layout).
       const scene = checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
@@ -109,6 +111,7 @@ const CHOICES: Readonly<Record<string, readonly string[]>> = {
   numbering: FENCE_META_VALUES.numbering,
   // Only a string theme is judged here (svg: auto/light/dark); the PDF backend takes a palette object too.
   theme: FENCE_META_VALUES.theme,
+  elide: ELIDE_MODES,
 };
 const BOOLEANS = ['title', 'ruler', 'offsets'] as const;
 /** Positive sizes in px and their sane upper bounds (a typo such as 1200 for 12 is refused, not drawn). */

@@ -2,6 +2,7 @@ export * from './scene.js';
 export { FONT, measureText, fontExtents, type FontWeight } from './font/measure.js';
 export { themes, paintFor, rolePaint, ROLE_PAINT, AUTHOR_TINT, authorPaint, type Paint } from './theme.js';
 export { layoutTimeline, type TimingLayoutOptions } from './timing/layout.js';
+export { elideTimeline, ELIDE_AUTO_MIN, type ElidedGap } from './timing/elide.js';
 export { anchorShift, textBox, itemBox, boxesOverlap, segmentHitsBox, lineCrossing, type Box, type Segment2 } from './geometry.js';
 export { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 export { layoutSource, type LayoutSourceOptions } from './source.js';

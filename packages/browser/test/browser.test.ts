@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserForFile, pageErrors, serveDirectory } from '../../../test/support/chromium.js';
@@ -285,6 +286,18 @@ describe('the classic-script build', () => {
 });
 
 describe('the bundles', () => {
+  // Issue 12's budget for the one file a page loads (bench/browser.mjs reports the size beside Mermaid's).
+  it('stay within 80 KB gzipped, and leave yaml and the capture decoder out (the seams of scripts/seams.mjs)', () => {
+    for (const file of ['wiregram.min.js', 'wiregram.iife.min.js']) {
+      const code = readFileSync(join(DIST, file));
+      expect(gzipSync(code, { level: 9 }).length, file).toBeLessThanOrEqual(80 * 1024);
+      // Markers of each: yaml's composer error text, the pcapng section header check.
+      expect(code.toString()).not.toContain('Implicit keys need to be on a single line');
+      expect(code.toString()).not.toContain('not a pcap or pcapng file');
+    }
+    expect(readFileSync(join(DIST, 'wiregram-capture.min.js'), 'utf8')).toContain('not a pcap or pcapng file');
+  });
+
   it('hold no node: module and no require of one (the core, layout and svg stay browser-safe)', () => {
     for (const file of ['wiregram.min.js', 'wiregram.iife.min.js']) {
       const code = readFileSync(join(DIST, file), 'utf8');

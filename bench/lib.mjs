@@ -2,7 +2,8 @@
 // packages' URLs, the timing loops and the Markdown table. The machine is shared, so every loop reports a
 // robust statistic (best or median of rounds) and collects garbage between rounds when run with --expose-gc.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -29,7 +30,7 @@ export function cliBin() {
     console.error('packages/cli/dist is missing: run `npx tsc -b packages/cli/tsconfig.json` first');
     process.exit(1);
   }
-  return join(ROOT, 'packages/cli/bin/wiregram.js');
+  return join(ROOT, 'packages/cli/bin/wiregram.cjs');
 }
 
 /** `file:` URL of a built package entry: `dist('core')`, `dist('core', 'node.js')`. */
@@ -148,6 +149,28 @@ export function coldStart(args, { runs = 7, cmd = process.execPath, ...options }
   return median(ts);
 }
 
+const CPU_REPORT = join(BENCH_DIR, 'cpu-report.cjs');
+
+/**
+ * One fresh Node process (`node <args>`), timed: wall ms, and CPU ms (user + system of the whole process, Node's
+ * start-up included, reported by the preloaded cpu-report.cjs at exit) — the cost of the work itself when the
+ * machine is shared. Returns { ms, cpuMs, status, stderr }.
+ */
+export function timedNode(args, { cwd, env = process.env } = {}) {
+  const report = join(tmpdir(), `wg-cpu-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', CPU_REPORT, ...args], { cwd, env: { ...env, WG_CPU_REPORT: report }, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  let cpuMs = null;
+  try {
+    cpuMs = Number(readFileSync(report, 'utf8').trim().split('\n').pop()) / 1000;
+    rmSync(report, { force: true });
+  } catch {
+    // the process died before its exit handler
+  }
+  return { ms, cpuMs, status: r.status, stderr: r.stderr ?? '', error: r.error };
+}
+
 /** Print a Markdown table; a header ending in `:` is right-aligned (the `:` is not shown). */
 export function printTable(headers, rows) {
   console.log(`| ${headers.map((h) => h.replace(/:$/, '')).join(' | ')} |`);
@@ -157,16 +180,16 @@ export function printTable(headers, rows) {
 
 /**
  * One figure for the summary `bench/run.mjs` prints after every script and writes to bench/out/ as JSON:
- * `{ figure, value, unit, yardstick, yardstickValue, ratio, target, met }`. `ratio` is value / yardstick (for
+ * `{ figure, value, unit, yardstick, yardstickValue, ratio, cpuRatio, target, met }`. `ratio` is value / yardstick (for
  * "faster than" figures pass `better: 'lower'`, the default; a target applies to the ratio unless `targetOn:
- * 'value'`). Figures go to the file named by WG_BENCH_FIGURES (set by run.mjs); run alone, a script only prints.
+ * 'value'`; `cpuRatio`, where given, is the same ratio in CPU time, printed beside it). Figures go to the file named by WG_BENCH_FIGURES (set by run.mjs); run alone, a script only prints.
  */
-export function record({ figure, value, unit, yardstick = null, yardstickValue = null, ratio = null, target = null, targetOn = 'ratio', note = '' }) {
+export function record({ figure, value, unit, yardstick = null, yardstickValue = null, ratio = null, cpuRatio = null, target = null, targetOn = 'ratio', note = '' }) {
   const file = process.env.WG_BENCH_FIGURES;
   const r = ratio === false ? null : (ratio ?? (yardstickValue ? value / yardstickValue : null));
   const checked = targetOn === 'value' ? value : r;
   const met = target === null || checked === null ? null : checked <= target;
-  const entry = { script: process.argv[1]?.split('/').pop() ?? '', figure, value, unit, yardstick, yardstickValue, ratio: r, target, targetOn, met, note };
+  const entry = { script: process.argv[1]?.split('/').pop() ?? '', figure, value, unit, yardstick, yardstickValue, ratio: r, cpuRatio, target, targetOn, met, note };
   if (file) appendFileSync(file, JSON.stringify(entry) + '\n');
   return entry;
 }

@@ -20,6 +20,8 @@ import { canDefer, drawWhenNear, nearViewport } from './lazy.js';
 export { findBlocks, blockText, blockSelector, type FoundBlock } from './find.js';
 export { defineElement } from './element.js';
 export { drawPending } from './lazy.js';
+export { steps, type StepControl, type StepOptions } from './steps.js';
+export { drawDeck, RevealWiregram, type RevealLike, type RevealPlugin, type RevealWiregramOptions } from './reveal.js';
 export type { PageOptions, RunOptions } from './draw.js';
 /** The CSS of the page stylesheet, for diagrams you render yourself with `styles: 'page'`. */
 export { pageStylesheet } from '@wiregram/svg';

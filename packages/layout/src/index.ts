@@ -7,5 +7,5 @@ export { anchorShift, textBox, itemBox, boxesOverlap, segmentHitsBox, lineCrossi
 export { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 export { layoutSource, type LayoutSourceOptions } from './source.js';
 export { attachSegmentHeaders } from './header/attach.js';
-export { layoutSourceWithModel, type LayoutSourceResult } from './compile.js';
-export { DEFAULT_BUDGET, type BudgetOptions } from './budget.js';
+export { checkSource, layoutSourceWithModel, type LayoutSourceResult } from './compile.js';
+export { DEFAULT_BUDGET, SCENE_MARGIN, timelineSurelyFits, type BudgetOptions } from './budget.js';

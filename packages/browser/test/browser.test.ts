@@ -110,10 +110,13 @@ describe('run() on a page', () => {
       { language: 'tcp-sequence', source: 'capture ./loopback.pcap stream 0' },
       { language: 'packet-header', source: 'capture ./loopback.pcap frame 1' },
       { language: 'packet-header', source: 'capture ./loopback.pcap frame 99' },
+      // A stream graph (layout's graph/ comes with the add-on too), of the capture.
+      { language: 'tcp-sequence', source: 'option layout=tcptrace\ncapture ./loopback.pcap stream 0' },
     ];
     const withAddon = await open(shapePage('markdown-it', blocks, script('<script src="/wiregram-capture.min.js"></script>')));
-    expect(await withAddon.page.evaluate(() => (window as unknown as { result: { rendered: number; failed: number } }).result)).toMatchObject({ rendered: 2, failed: 1 });
+    expect(await withAddon.page.evaluate(() => (window as unknown as { result: { rendered: number; failed: number } }).result)).toMatchObject({ rendered: 3, failed: 1 });
     expect((await texts(withAddon.page, 0)).join(' ')).toMatch(/SYN.*SYN, ACK/);
+    expect(await withAddon.page.locator('figure.wiregram > svg').nth(2).locator('polyline, line').count()).toBeGreaterThan(3);
     expect((await texts(withAddon.page, 1)).join(' ')).toMatch(/Source Port/);
     // The add-on's own error (from its copy of the core) arrives with its code's words and the block's position.
     expect(await withAddon.page.locator('.wiregram-error').innerText()).toMatch(/line 1[\s\S]*has 20 frames, not 99/);

@@ -53,7 +53,7 @@ const watch: OptionSpec = { name: 'watch', short: 'w', type: 'boolean', descript
 export const COMMANDS: Record<string, CommandSpec> = {
   render: {
     name: 'render',
-    summary: 'draw diagrams as SVG or PDF files',
+    summary: 'draw diagrams as SVG, PDF or PNG files',
     usage: 'wiregram render <inputs…> [options]',
     description: [
       'Each input is a Markdown file (every ```tcp-sequence and ```packet-header block becomes',
@@ -70,8 +70,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
     minPositionals: 1,
     options: [
       { name: 'out-dir', short: 'o', type: 'string', valueName: 'DIR', description: 'where to write the images', defaultText: "each input's own directory" },
-      { name: 'format', short: 'f', type: 'string', values: ['svg', 'pdf'], valueName: 'FMT', description: 'svg or pdf', defaultText: 'svg' },
-      { name: 'theme', short: 't', type: 'string', values: THEMES, valueName: 'THEME', description: 'light, dark, or auto (SVG follows prefers-color-scheme)', defaultText: 'auto for SVG, light for PDF' },
+      { name: 'format', short: 'f', type: 'string', values: ['svg', 'pdf', 'png'], valueName: 'FMT', description: 'svg, pdf or png (a picture for PowerPoint, Keynote, Google Slides, Word)', defaultText: 'svg' },
+      { name: 'theme', short: 't', type: 'string', values: THEMES, valueName: 'THEME', description: 'light, dark, or auto (SVG follows prefers-color-scheme)', defaultText: 'auto for SVG, light for PDF and PNG' },
+      { name: 'scale', type: 'string', valueName: 'N', description: 'with -f png: pixels per SVG pixel (up to 16)', defaultText: '2' },
+      { name: 'dpi', type: 'string', valueName: 'N', description: 'with -f png: dots per inch instead of --scale (96 = scale 1)' },
+      { name: 'max-pixels', type: 'string', valueName: 'N', description: 'with -f png: most pixels (width × height) in one picture', defaultText: '64000000', positiveInteger: 128_000_000 },
       ...diagramOptions,
       lang,
       { name: 'markdown-out', short: 'm', type: 'string', valueName: 'DIR', description: 'also write each Markdown input to DIR with its blocks replaced (- : stdout)' },
@@ -79,7 +82,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       { name: 'clean', type: 'boolean', description: 'remove outputs wiregram wrote earlier whose input or block is gone (always on with --watch)' },
       maxElements,
       maxTextBytes,
-      budget('maxPageBytes', "most bytes of images (SVG or PDF) one input file's diagrams add up to"),
+      budget('maxPageBytes', "most bytes of images (SVG, PDF or PNG) one input file's diagrams add up to"),
       watch,
       root,
       quiet,
@@ -90,6 +93,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'wiregram render post.md                     # post-1.svg, post-2.svg next to post.md',
       "wiregram render 'docs/**/*.md' -o public/diagrams",
       'wiregram render handshake.tcpseq --format pdf --theme light',
+      'wiregram render lecture.md -f png --scale 3 -o slides/img      # pictures for PowerPoint/Keynote',
       'wiregram render post.md -o public/img --markdown-out build/   # build/post.md links the images',
       'wiregram render - < handshake.tcpseq > handshake.svg',
       'wiregram render docs/*.md -o out --watch',

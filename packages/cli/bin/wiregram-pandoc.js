@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// `pandoc --filter wiregram-pandoc`: pandoc runs a JSON filter as `FILTER FORMAT`, so this is
+// `wiregram pandoc FORMAT` under a name pandoc (and Quarto's `filters:`) can be given on their own.
+process.argv.splice(2, 0, 'pandoc');
+await import('./wiregram.js');

@@ -39,6 +39,8 @@ export async function runRender(args: ParsedArgs, io: Io): Promise<number> {
   const v = args.values;
   if (v['embed'] !== undefined && v['markdown-out'] === undefined) throw new UsageError('--embed only applies with --markdown-out DIR', null, 'render');
   if (v['embed'] === 'inline' && (v['format'] === 'pdf' || v['format'] === 'png')) throw new UsageError(`--embed inline needs SVG (${String(v['format']).toUpperCase()} cannot be inlined into Markdown)`, `drop --format ${String(v['format'])}, or use --embed link`, 'render');
+  if (v['styles'] === 'resolved' && v['format'] !== undefined && v['format'] !== 'svg') throw new UsageError('--styles only applies to SVG', 'drop --styles (PDF and PNG carry their colours already)', 'render');
+  if (v['styles'] === 'resolved' && v['embed'] === 'inline') throw new UsageError('--styles resolved writes files for other programs; inline SVG follows the page', 'drop --styles, or use --embed link', 'render');
   if ((v['scale'] !== undefined || v['dpi'] !== undefined) && v['format'] !== 'png') throw new UsageError(`--${v['scale'] !== undefined ? 'scale' : 'dpi'} only applies with --format png`, 'add -f png', 'render');
   if (v['scale'] !== undefined && v['dpi'] !== undefined) throw new UsageError('give --scale or --dpi, not both', '--scale 2 is --dpi 192', 'render');
   if (v['watch']) {
@@ -161,7 +163,7 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
         if (svg) {
           // Inlined diagrams share a page: give their ids a readable per-document prefix.
           const idPrefix = mdOut !== null && embed === 'inline' && p.unit.block ? `wg-${slug(p.unit.input.name) || 'doc'}-${p.unit.n}-` : undefined;
-          const o = idPrefix ? { ...options, idPrefix } : options;
+          const o = { ...options, ...(idPrefix ? { idPrefix } : {}), ...(v['styles'] === 'resolved' ? { styles: 'resolved' as const } : {}) };
           const result = svg.render(p.unit.source, o);
           p.rendered = result.svg;
           p.title = result.title;

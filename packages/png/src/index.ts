@@ -75,7 +75,8 @@ let fontFiles: string[] | null = null;
 function builtinFontFiles(): string[] {
   if (fontFiles) return fontFiles;
   // The package exports only its JS entry; the fonts sit next to its dist/ folder.
-  const root = dirname(dirname(require.resolve(FONT.package)));
+  // FONT.package, spelled out so the dependency is visible to tools (and to the package's own checks).
+  const root = dirname(dirname(require.resolve('@embedpdf/fonts-sc')));
   return (fontFiles = [join(root, 'fonts', FONT.files.normal), join(root, 'fonts', FONT.files.bold)]);
 }
 

@@ -73,7 +73,7 @@ describe('wiregram-pandoc (Pandoc JSON filter)', () => {
     const html = readFileSync(join(dir, 'lecture.html'), 'utf8');
     const svgs = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].map((m) => new DOMParser().parseFromString(m[0], 'image/svg+xml'));
     expect(svgs).toHaveLength(2);
-    const texts = (doc: Document) => Array.from(doc.getElementsByTagName('text')).map((t) => t.textContent);
+    const texts = (doc: { getElementsByTagName(name: string): ArrayLike<{ textContent: string | null }> }) => Array.from(doc.getElementsByTagName('text')).map((t) => t.textContent);
     expect(texts(svgs[0]!)).toEqual(expect.arrayContaining(['TCP 三次握手', '客户端', 'SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=y+1', 'ESTABLISHED']));
     expect(texts(svgs[1]!)).toEqual(expect.arrayContaining(['Source Port', 'Window']));
     // The broken block is still there, as code, so the reader sees what was written.

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DOMParser } from '@xmldom/xmldom';
 import { ensureBuilt } from '../packages/cli/test/helpers.js';
+import { SEED_HANDSHAKE } from './support/seeds.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FILTER = join(ROOT, 'packages/cli/bin/wiregram-pandoc.js');
@@ -25,14 +26,7 @@ title: TCP lecture
 # Handshake
 
 \`\`\`tcp-sequence
-title TCP 三次握手
-participant client as 客户端
-participant server as 服务端
-isn client=x server=y
-client -> server: SYN
-server -> client: SYN, ACK
-client -> server: ACK
-\`\`\`
+${SEED_HANDSHAKE}\`\`\`
 
 # Header
 

@@ -6,18 +6,20 @@
  * (AST on stdin, the format as the only argument).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DOMParser } from '@xmldom/xmldom';
 import { ensureBuilt } from '../packages/cli/test/helpers.js';
+import { pageErrors, withBrowser } from './support/chromium.js';
 import { SEED_HANDSHAKE } from './support/seeds.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FILTER = join(ROOT, 'packages/cli/bin/wiregram-pandoc.js');
 const BIN_DIR = join(ROOT, 'node_modules/.bin');
+const OUT = join(ROOT, 'test-output', 'pandoc');
 
 export const LECTURE = `---
 title: TCP lecture
@@ -58,7 +60,7 @@ function pandoc(dir: string, args: string[], env: Record<string, string> = {}) {
 describe('wiregram-pandoc (Pandoc JSON filter)', () => {
   beforeAll(() => ensureBuilt());
 
-  it('→ HTML: each diagram an inline SVG with its labels, the broken block a warning with its line, the page built', () => {
+  it('→ HTML: each diagram an inline SVG with its labels, the broken block a warning with its line, the page built', async () => {
     const dir = project();
     // By name, found on PATH as `pandoc --filter wiregram-pandoc` finds an installed bin.
     const r = pandoc(dir, ['--filter', 'wiregram-pandoc', 'lecture.md', '-s', '-o', 'lecture.html'], { PATH: `${BIN_DIR}:${process.env['PATH']}` });
@@ -70,9 +72,30 @@ describe('wiregram-pandoc (Pandoc JSON filter)', () => {
     const texts = (doc: { getElementsByTagName(name: string): ArrayLike<{ textContent: string | null }> }) => Array.from(doc.getElementsByTagName('text')).map((t) => t.textContent);
     expect(texts(svgs[0]!)).toEqual(expect.arrayContaining(['TCP 三次握手', '客户端', 'SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=y+1', 'ESTABLISHED']));
     expect(texts(svgs[1]!)).toEqual(expect.arrayContaining(['Source Port', 'Window']));
+    // The block's title attribute is the figure's caption, escaped.
+    expect(html).toContain('</svg><figcaption>TCP header</figcaption></figure>');
     // The broken block is still there, as code, so the reader sees what was written.
     expect(html).toMatch(/<pre class="tcp-sequence"><code>client -&gt; server: SYN/);
     expect(existsSync(join(dir, 'wiregram-figures'))).toBe(false);
+    // Pandoc's page in Chromium: both diagrams drawn at their size, coloured by their own stylesheet, no error.
+    await withBrowser(async (browser) => {
+      const page = await browser.newPage();
+      const errors = pageErrors(page);
+      await page.goto(pathToFileURL(join(dir, 'lecture.html')).href);
+      const shown = await page.$$eval('figure.wiregram svg', (list) =>
+        list.map((svg) => ({ width: svg.getBoundingClientRect().width, fill: getComputedStyle(svg.querySelector('.wg-background')!).fill, label: getComputedStyle(svg.querySelector('.wg-title, .wg-label, text')!).fill })),
+      );
+      expect(shown).toHaveLength(2);
+      for (const s of shown) {
+        expect(s.width).toBeGreaterThan(300);
+        expect(s.fill).toBe('rgb(255, 255, 255)');
+        expect(s.label).not.toBe(s.fill);
+      }
+      mkdirSync(OUT, { recursive: true });
+      await page.screenshot({ path: join(OUT, 'pandoc-lecture.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
   });
 
   it('→ pptx: the diagrams are PNG media that the slides reference', () => {

@@ -182,7 +182,10 @@ interface Drawn {
 async function draw(kind: Kind, f: Found, options: Record<string, unknown>, settings: Settings, caption: string | null, cwd: string): Promise<Drawn> {
   // Always the SVG render: it checks the block and gives the title and warnings (cheap next to a PDF or PNG).
   const r = (await loadSvg()).render(f.text, options);
-  if (kind === 'svg') return { node: { t: 'RawBlock', c: ['html', `<figure class="wiregram">${r.svg}</figure>`] }, warnings: r.warnings };
+  if (kind === 'svg') {
+    const figcaption = caption ? `<figcaption>${caption.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</figcaption>` : '';
+    return { node: { t: 'RawBlock', c: ['html', `<figure class="wiregram">${r.svg}${figcaption}</figure>`] }, warnings: r.warnings };
+  }
   const theme = options['theme'] === 'dark' ? 'dark' : 'light';
   const key = createHash('sha256').update(JSON.stringify([kind, settings.scale ?? null, { ...options, theme }, f.text])).digest('hex').slice(0, 20);
   const file = join(settings.dir, `wg-${key}.${kind}`);

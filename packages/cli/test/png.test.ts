@@ -47,6 +47,26 @@ describe('wiregram render -f png', () => {
     expect(again.stderr).toMatch(/2 outputs unchanged/);
   });
 
+  it('draws the same bytes with and without the cache of font subsets, however the cache grew', () => {
+    const dir = tempProject({ 'a.tcpseq': SEED_HANDSHAKE, 'c.tcpseq': 'participant 甲\nparticipant 乙\n甲 -> 乙: SYN\n' });
+    const cache = join(dir, 'cache');
+    const png = (file: string, env: Record<string, string>) => {
+      const r = wiregramBytes(['render', '-', '-f', 'png', '--lang', 'tcp-sequence'], { cwd: dir, input: readFileSync(join(dir, file)), env });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      return r.stdout;
+    };
+    const off = { WIREGRAM_PNG_CACHE: 'off' };
+    const on = { XDG_CACHE_HOME: cache };
+    const first = png('a.tcpseq', on);
+    expect(readdirSync(join(cache, 'wiregram', 'png-fonts')).filter((f) => f.endsWith('.otf'))).toHaveLength(2);
+    // Other characters grow the cached subsets; the first picture is still drawn byte for byte the same.
+    const before = readFileSync(join(cache, 'wiregram', 'png-fonts', readdirSync(join(cache, 'wiregram', 'png-fonts')).find((f) => f.endsWith('.json'))!), 'utf8');
+    png('c.tcpseq', on);
+    expect(readFileSync(join(cache, 'wiregram', 'png-fonts', readdirSync(join(cache, 'wiregram', 'png-fonts')).find((f) => f.endsWith('.json'))!), 'utf8')).not.toBe(before);
+    expect(png('a.tcpseq', on).equals(first)).toBe(true);
+    expect(png('a.tcpseq', off).equals(first)).toBe(true);
+  }, 180_000);
+
   it('writes a PNG to stdout from stdin, and links PNGs from rewritten Markdown', () => {
     const dir = tempProject({ 'lecture.md': LECTURE });
     const r = wiregramBytes(['render', '-', '-f', 'png', '--scale', '1'], { cwd: dir, input: SEED_HANDSHAKE });

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { type Diagnostic, WiregramError, withWiregramErrors } from '@wiregram/core';
 import { FONT } from '@wiregram/layout';
 import { render, type SvgOptions } from '@wiregram/svg';
+import { cachedSubset } from './font-cache.js';
 import { subsetFont } from './subset.js';
 
 const require = createRequire(import.meta.url);
@@ -96,11 +97,15 @@ function rasterise(svg: string, options: PngOptions): { png: Uint8Array; width: 
   if (!(Number.isInteger(maxPixels) && maxPixels > 0)) bad('invalid-png-option', `maxPixels ${String(maxPixels)} is not a whole number above 0`, 'a whole number above 0', `omit it for ${DEFAULT_MAX_PIXELS}`);
   // Loaded on the first picture: the native binary costs start-up time nothing else should pay.
   resvg ??= require('@resvg/resvg-js') as ResvgModule;
-  // The fonts cut down to the characters of the SVG (its text, and more: a superset costs nothing), as files:
-  // see subset.ts. They live only for this call, in a directory of their own.
+  // The fonts cut down to the characters of the SVG (its text, and more: a superset costs nothing), as files
+  // (see subset.ts): from the user's cache of subsets (font-cache.ts), else made for this call only, in a
+  // directory of its own.
+  const fonts = builtinFontFiles();
+  const cached = fonts.map((path) => cachedSubset(path, svg, subsetFont));
+  if (cached.every((f): f is string => f !== null)) return draw(resvg, svg, scale, maxPixels, cached);
   const dir = mkdtempSync(join(tmpdir(), 'wiregram-png-'));
   try {
-    const files = builtinFontFiles().map((path, i) => {
+    const files = fonts.map((path, i) => {
       const file = join(dir, `font-${i}.otf`);
       writeFileSync(file, subsetFont(path, svg));
       return file;

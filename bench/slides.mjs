@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Lecture-slide outputs (issue 19): `wiregram render -f png` of the handshake at 2× (font-subset cache warm, and
-// off) against `wiregram render`
-// (SVG) of the same file, whole process each (paired rounds, so load drift cancels; target ≤ 1.5×); and the
+// off) against `wiregram render` (SVG) of the same file, whole process each (paired rounds, so load drift cancels; target ≤ 1.5×); and the
 // Pandoc filter over a 100-diagram document (the filter process alone, fed pandoc's JSON), for HTML (inline SVG)
 // and pptx (PNG files; a fresh image folder each round, so all 100 are drawn), target ≤ 2 s.
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -2,8 +2,8 @@
  * The lecture-slide recipes as a reader follows them: the commands and files of docs/recipes/{slides,pandoc,
  * beamer,typst}.md are taken from the pages themselves and run (wiregram from the built CLI, Debian's pandoc),
  * then what the slide tool would load is checked — PNG sizes, PDFs pdftotext reads on the pages a Beamer deck
- * names, SVGs with their colours written out for Typst. (No TeX engine or Typst here: their sources are checked,
- * not compiled.)
+ * names, SVGs with their colours written out for Typst. (No TeX engine here: the Beamer source is checked, not
+ * compiled; test/hosts/typst.test.ts compiles the Typst one.)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

@@ -57,7 +57,7 @@ function pandoc(dir: string, args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('wiregram-pandoc (Pandoc JSON filter)', () => {
+describe('wiregram-pandoc (Pandoc JSON filter)', { timeout: 180_000 }, () => {
   beforeAll(() => ensureBuilt());
 
   it('→ HTML: each diagram an inline SVG with its labels, the broken block a warning with its line, the page built', async () => {

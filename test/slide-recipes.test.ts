@@ -66,7 +66,7 @@ const svgSize = (file: string): [number, number] => {
 };
 const outDir = (argv: string[]) => argv[argv.indexOf('-o') + 1]!;
 
-describe('lecture-slide recipes', () => {
+describe('lecture-slide recipes', { timeout: 180_000 }, () => {
   beforeAll(() => ensureBuilt());
 
   it('slides.md: the PNG commands give pictures sized by --scale / --dpi', () => {

@@ -36,7 +36,7 @@ function greyIn(pdf: string, box: [number, number, number, number]): { mean: num
   return { mean: sum / all, inked: inked / all };
 }
 
-describe('Typst recipe (typst.ts compiler from npm, @wiregram/cli from its tarball)', () => {
+describe('Typst recipe (typst.ts compiler from npm, @wiregram/cli from its tarball)', { timeout: 180_000 }, () => {
   let site: Site;
   beforeAll(() => {
     site = prepareSite('typst', ['@wiregram/cli']);

@@ -53,6 +53,8 @@ interface Found {
 
 export async function runPandoc(args: ParsedArgs, io: Io): Promise<number> {
   const format = args.positionals[0] ?? (typeof args.values['to'] === 'string' ? args.values['to'] : 'html');
+  // By hand in a terminal there is no AST coming: say how it is meant to run instead of waiting for input.
+  if (io.stdin.isTTY) throw new UsageError('wiregram pandoc reads a Pandoc JSON document on stdin', 'run it as a filter: pandoc --filter wiregram-pandoc doc.md -o doc.html', 'pandoc');
   const input = await readAll(io.stdin);
   let doc: { blocks?: unknown; meta?: Record<string, unknown> };
   try {

@@ -22,7 +22,7 @@ function svgSize(svg: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-describe('wiregram render -f png', () => {
+describe('wiregram render -f png', { timeout: 180_000 }, () => {
   beforeAll(() => ensureBuilt());
 
   it('writes one PNG per block, sized by --scale and --dpi, light by default and dark on request', () => {

@@ -57,7 +57,7 @@ async function pixelDiff(page: Page, a: Uint8Array, b: Uint8Array): Promise<{ di
   );
 }
 
-describe('renderPng', () => {
+describe('renderPng', { timeout: 180_000 }, () => {
   it('makes a PNG whose pixel size is the SVG size times scale (or dpi / 96)', () => {
     const svg = render(SEED_HANDSHAKE, { language: 'tcp-sequence' });
     for (const [options, factor] of [[{}, 2], [{ scale: 1 }, 1], [{ scale: 3 }, 3], [{ dpi: 144 }, 1.5]] as const) {

@@ -80,9 +80,11 @@ const coldScript = `
   const t1 = performance.now();
   const bytes = scenesToPdf([JSON.parse(process.env.WG_SCENE)]);
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   scenesToPdf([JSON.parse(process.env.WG_SCENE)]);
+  const c3 = process.cpuUsage(c2);
   const t3 = performance.now();
-  console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, secondMs: t3 - t2, bytes: bytes.length }));`;
+  console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, secondMs: t3 - t2, secondCpuMs: (c3.user + c3.system) / 1000, bytes: bytes.length }));`;
 const cold = [];
 for (let i = 0; i < 5; i++) {
   const t0 = performance.now();
@@ -123,7 +125,7 @@ console.log(`scenes: ${how}; node ${process.version}\n`);
 printTable(['case', 'ms/run:', 'pages/s:', 'µs/page:'], rows.map(([name, ms, pages]) => [name, fmt(ms, 2), fmt((pages * 1000) / ms, 0), fmt((ms * 1000) / pages, 0)]));
 if (chromium) console.log(`\nwiregram deck vs chromium print: ${fmt(chromium.deckMs / deckMs, 1)}× faster (chromium launch not included: ${fmt(chromium.launchMs, 0)} ms)`);
 console.log(`\ncold first page (fresh process, median of 5): import ${fmt(median('importMs'))} ms + first page incl. font load ${fmt(median('firstMs'))} ms` +
-  ` (second page ${fmt(median('secondMs'))} ms); process wall ${fmt(median('wall'), 0)} ms; ${median('bytes')} bytes`);
-record({ figure: 'second page of a deck (fresh process, after the first)', value: median('secondMs'), unit: 'ms', yardstick: 'first page incl. font load', yardstickValue: median('firstMs'), target: 10, targetOn: 'value', note: 'median of 5 processes' });
+  ` (second page ${fmt(median('secondMs'))} ms, CPU ${fmt(median('secondCpuMs'))} ms); process wall ${fmt(median('wall'), 0)} ms; ${median('bytes')} bytes`);
+record({ figure: 'second page of a deck (fresh process, after the first)', value: median('secondMs'), unit: 'ms', yardstick: 'first page incl. font load', yardstickValue: median('firstMs'), target: 10, targetOn: 'value', note: `median of 5 processes; CPU time ${fmt(median('secondCpuMs'))} ms` });
 record({ figure: 'warm 20-page deck', value: deckMs, unit: 'ms', yardstick: chromium ? 'Chromium printing the same SVGs' : null, yardstickValue: chromium?.deckMs ?? null });
 if (chromium) console.log(`cold chromium: launch ${fmt(chromium.launchMs, 0)} ms before the first page`);

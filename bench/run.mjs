@@ -58,15 +58,15 @@ const commit = (() => {
 })();
 const machine = { node: process.version, cpus: cpus().length, loadStart, loadEnd: loadavg()[0], nodeFloorMs: [floorStart, nodeFloor()], date: new Date().toISOString(), commit };
 console.log(`\n## summary (commit ${commit}, node ${machine.node}, ${machine.cpus} cores, load average ${loadStart.toFixed(1)} → ${machine.loadEnd.toFixed(1)}; node -e 0: ${machine.nodeFloorMs.map((m) => m.toFixed(1)).join(' ms → ')} ms)\n`);
-console.log('| figure | wiregram | yardstick | yardstick value | ratio | target | met |');
-console.log('| --- | ---: | --- | ---: | ---: | ---: | --- |');
+console.log('| figure | wiregram | yardstick | yardstick value | ratio | ratio, CPU time | target | met |');
+console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |');
 for (const f of figures) {
   const target = f.target === null ? '' : f.targetOn === 'value' ? `≤ ${f.target} ${f.unit}` : `≤ ${f.target}×`;
   const met = f.met === null ? '' : f.met ? 'met' : '**not met**';
-  console.log(`| ${f.figure} | ${num(f.value)} ${f.unit} | ${f.yardstick ?? '—'} | ${f.yardstickValue === null ? '—' : num(f.yardstickValue)} | ${f.ratio === null ? '—' : `${f.ratio.toFixed(2)}×`} | ${target} | ${met} |`);
+  console.log(`| ${f.figure} | ${num(f.value)} ${f.unit} | ${f.yardstick ?? '—'} | ${f.yardstickValue === null ? '—' : num(f.yardstickValue)} | ${f.ratio === null ? '—' : `${f.ratio.toFixed(2)}×`} | ${f.cpuRatio == null ? '' : `${f.cpuRatio.toFixed(2)}×`} | ${target} | ${met} |`);
 }
 const json = JSON.stringify({ machine, figures }, null, 2) + '\n';
 writeFileSync(join(outDir, `bench-${commit}.json`), json);
 writeFileSync(join(outDir, 'latest.json'), json);
-console.log(`\nwritten: bench/out/bench-${commit}.json (and bench/out/latest.json). Ratio = wiregram / yardstick (lower is better); where the yardstick is another tool, its value over ours is how many times faster wiregram is.`);
+console.log(`\nwritten: bench/out/bench-${commit}.json (and bench/out/latest.json). Ratio = wiregram / yardstick (lower is better); where the yardstick is another tool, its value over ours is how many times faster wiregram is. 'Ratio, CPU time': the same pairing in process CPU time (a shared machine inflates wall time).`);
 process.exit(failed ? 1 : 0);

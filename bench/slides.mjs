@@ -52,7 +52,7 @@ for (let i = 0; i < 100; i++) {
 }
 writeFileSync(join(dir, 'hundred.md'), md);
 const ast = execFileSync('pandoc', ['hundred.md', '-t', 'json'], { cwd: dir, encoding: 'utf8' });
-const filter = join(ROOT, 'packages', 'cli', 'bin', 'wiregram-pandoc.js');
+const filter = join(ROOT, 'packages', 'cli', 'bin', 'wiregram-pandoc.cjs');
 const rows = [];
 for (const format of ['html', 'pptx']) {
   const times = [];

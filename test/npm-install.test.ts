@@ -171,6 +171,24 @@ it('the browser bundle, resolved through @wiregram/browser exports, draws a page
     await page.waitForFunction(() => document.querySelectorAll('figure.wiregram svg').length === 2);
     expect((await page.locator('svg').first().locator('text').allTextContents()).join(' ')).toContain('SYN, ACK, seq=y, ack=x+1');
     expect(errors).toEqual([]);
+    // The README's capture example: the optional decoder (also resolved through the exports) and a fetched file.
+    const addon = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(new URL(import.meta.resolve('@wiregram/browser/wiregram-capture.min.js')).pathname)"], { cwd: dir, encoding: 'utf8' }).trim();
+    copyFileSync(addon, join(site, 'wiregram-capture.min.js'));
+    mkdirSync(join(site, 'captures'), { recursive: true });
+    copyFileSync(join(ROOT, 'packages', 'core', 'test', 'fixtures', 'capture', 'loopback.pcap'), join(site, 'captures', 'handshake.pcap'));
+    writeFileSync(join(site, 'capture.html'), `<!doctype html><meta charset="utf-8"><pre><code class="language-tcp-sequence">capture ./handshake.pcap stream 0</code></pre>
+<script src="./wiregram-capture.min.js"></script>
+<script type="module">
+  import { run } from './wiregram.min.js';
+  const bytes = new Uint8Array(await (await fetch('./captures/handshake.pcap')).arrayBuffer());
+  window.result = run({ readFile: (path) => bytes });
+</script>`);
+    const cap = await browser.newPage();
+    const capErrors = pageErrors(cap);
+    await cap.goto(`${await serveDirectory(cap, site)}/capture.html`);
+    await cap.waitForFunction(() => document.querySelectorAll('figure.wiregram svg').length === 1);
+    expect((await cap.locator('svg text').allTextContents()).join(' ')).toMatch(/SYN.*SYN, ACK/);
+    expect(capErrors).toEqual([]);
   } finally {
     await close();
   }

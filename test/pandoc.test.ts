@@ -17,7 +17,7 @@ import { pageErrors, withBrowser } from './support/chromium.js';
 import { SEED_HANDSHAKE } from './support/seeds.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FILTER = join(ROOT, 'packages/cli/bin/wiregram-pandoc.js');
+const FILTER = join(ROOT, 'packages/cli/bin/wiregram-pandoc.cjs');
 const BIN_DIR = join(ROOT, 'node_modules/.bin');
 const OUT = join(ROOT, 'test-output', 'pandoc');
 

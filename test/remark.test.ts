@@ -341,7 +341,7 @@ describe('fence options (parseFenceMeta of @wiregram/core)', () => {
     expect(html).not.toContain('role="alert"');
     expect(file.messages.map((m) => [m.ruleId, m.line, m.note])).toEqual([
       ['invalid-meta-value', 3, 'did you mean style=lifeline?'],
-      ['unknown-meta-option', 3, 'known: title="…", style=, label-style=, state-names=, numbering=, theme=, source'],
+      ['unknown-meta-option', 3, 'known: title="…", style=, label-style=, state-names=, numbering=, theme=, steps, source'],
     ]);
     expect(file.messages[0]!.reason).toBe('unknown style "lifelin" in the fence\'s options');
     expect(file.messages[0]!.expected).toEqual(['states, lifeline, flow']);

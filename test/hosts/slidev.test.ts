@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { diagramsOn, duplicates, luminance, openPage, runBuild, screenshot, lineOf, useHostSite, wiregramLines } from '../support/hosts.js';
 import { expectProblemsLogged, resizedLabels, siteText, withPages } from './mdit.js';
+import { waitForSegments } from '../support/steps.js';
 
 const SLIDEV = ['node', 'node_modules/@slidev/cli/bin/slidev.mjs', 'build', 'slides.md', '--out', 'dist'];
 
@@ -113,6 +114,38 @@ describe('Slidev 52 + @wiregram/slidev (addon)', () => {
       await slide(page, 5);
       expect(await visibleDiagrams(page)).toHaveLength(1);
       expect(errors).toEqual([]);
+    });
+  }, 180_000);
+
+  it('a `steps` block: one click (→) per segment, its label and states with it, in deck --steps order; light and dark', async () => {
+    const labels = ['SYN, seq=x', 'SYN, ACK, seq=y, ack=x+1', 'ACK, seq=x+1, ack=y+1'];
+    const onSlide = '.slidev-page-6';
+    await withPages(host, async (browser) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        const { page, errors } = await openPage(browser, host.url);
+        await slide(page, 6);
+        if (scheme === 'dark') {
+          await page.keyboard.press('d');
+          await page.waitForFunction(() => document.documentElement.classList.contains('dark'));
+        }
+        expect(await waitForSegments(page, onSlide, [0])).toEqual({ segments: [0], labels: [[]] });
+        for (let k = 1; k <= labels.length; k++) {
+          await page.keyboard.press('ArrowRight');
+          expect(await waitForSegments(page, onSlide, [k])).toEqual({ segments: [k], labels: [labels.slice(0, k)] });
+          // Clicks, not slides: still on slide 6.
+          expect(page.url()).toMatch(/#\/6(\?clicks=\d+)?$/);
+          if (k === 1) await screenshot(page, `slidev-steps-1-${scheme}`);
+        }
+        await screenshot(page, `slidev-steps-3-${scheme}`);
+        const bg = (await visibleDiagrams(page))[0]!.background;
+        expect(scheme === 'dark' ? luminance(bg) < 0.1 : luminance(bg) > 0.8).toBe(true);
+        // ← takes the last segment back.
+        await page.keyboard.press('ArrowLeft');
+        expect((await waitForSegments(page, onSlide, [2])).segments).toEqual([2]);
+        if (scheme === 'dark') await page.keyboard.press('d');
+        expect(errors).toEqual([]);
+        await page.close();
+      }
     });
   }, 180_000);
 

@@ -3,8 +3,9 @@
  * unique on the page, the file reader, and the error box for what cannot be drawn.
  */
 import { toWiregramError, WiregramError, type DiagramLanguage, type HostFileReader, type Position } from '@wiregram/core';
-import { blockIdPrefix, render as renderSvg, type SvgOptions } from '@wiregram/svg';
-import { diagramElement, errorElement } from './place.js';
+import { layoutSourceWithModel } from '@wiregram/layout';
+import { blockIdPrefix, describeScene, type SvgOptions } from '@wiregram/svg';
+import { diagramFigure, errorElement } from './place.js';
 import { ensurePageStyles } from './styles.js';
 
 /** Options for every diagram of a page (run() and <wire-gram> alike). */
@@ -25,6 +26,12 @@ export interface PageOptions {
 }
 
 export interface RunOptions extends PageOptions {
+  /**
+   * `true` (default): figures far from the viewport get their outer `<svg>` (final size, title) at once and their
+   * drawing when scrolled near, before printing, or on `drawPending()`. `false`: everything drawn before run()
+   * returns.
+   */
+  lazy?: boolean;
   /** Where to look (default: the whole document). */
   root?: ParentNode;
   /** Languages to draw (default both). */
@@ -48,15 +55,31 @@ export function diagramOptions(source: string, language: DiagramLanguage, option
 /**
  * Render `source` into a new element: the diagram's figure, or the error box. `at` is where the element will
  * go (the block it replaces, or the <wire-gram>): the page stylesheet is put into its document or shadow root.
+ * With `defer`, the figure's drawing waits for the returned `fill` (see place.ts); otherwise it is drawn.
  */
-export function renderInto(doc: Document, at: Node, source: string, language: DiagramLanguage, options: PageOptions): { element: HTMLElement; error: WiregramError | null } {
+export function renderInto(doc: Document, at: Node, source: string, language: DiagramLanguage, options: PageOptions, defer = false): { element: HTMLElement; error: WiregramError | null; fill: (() => void) | null } {
   try {
-    const { tree } = renderSvg(source, diagramOptions(source, language, options));
+    const o = diagramOptions(source, language, options);
+    // @wiregram/svg's render(), in two halves: the layout (size, errors) now; the element description of the
+    // drawing (a third of the time) only when the figure is drawn. With the page's idPrefix the description
+    // does not depend on a hash of the drawing, so the two halves give render()'s tree exactly.
+    const { scene } = layoutSourceWithModel(source, o);
+    const outer = describeScene({ ...scene, items: [] }, o);
     const scope = ensurePageStyles(doc, at, options);
-    return { element: diagramElement(doc, tree, language, scope), error: null };
+    const { figure, fill } = diagramFigure(doc, outer, () => describeScene(scene, o), language, scope);
+    const safeFill = () => {
+      try {
+        fill();
+      } catch (e) {
+        // Drawn later (scrolled to): a failure there is shown in place like any other.
+        figure.replaceWith(errorElement(doc, toWiregramError(e), language, source));
+      }
+    };
+    if (!defer) fill();
+    return { element: figure, error: null, fill: defer ? safeFill : null };
   } catch (e) {
     const error = capturesNeedReader(toWiregramError(e), options);
-    return { element: errorElement(doc, error, language, source), error };
+    return { element: errorElement(doc, error, language, source), error, fill: null };
   }
 }
 

@@ -9,7 +9,8 @@
  *   <wire-gram language="packet-header">tcp</wire-gram>
  *
  * Attributes: `language` (`tcp-sequence` by default, or `packet-header`), and the fence options `style`,
- * `label-style`, `state-names`, `numbering`, `theme` (the same names and values as in a fence's info string).
+ * `label-style`, `state-names`, `numbering`, `theme`, `steps` (the same names and values as in a fence's info
+ * string; `steps` also bare).
  * The diagram is drawn into the element itself (light DOM), so the page's dark-mode selector reaches it.
  * Changing an attribute or calling `refresh()` redraws it from the source first written inside.
  */
@@ -17,7 +18,7 @@ import { DIAGRAM_LANGUAGES, parseFenceMeta, WiregramError, type DiagramLanguage 
 import { errorElement } from './place.js';
 import { renderInto, type PageOptions } from './draw.js';
 
-const OPTION_ATTRIBUTES = ['style', 'label-style', 'state-names', 'numbering', 'theme'];
+const OPTION_ATTRIBUTES = ['style', 'label-style', 'state-names', 'numbering', 'theme', 'steps'];
 
 /** Page-wide options for every `<wire-gram>` (dark-mode selector, …), set by `defineElement(options)`. */
 let elementOptions: PageOptions = {};
@@ -65,7 +66,9 @@ function makeClass(): WireGramConstructor {
       if (!DIAGRAM_LANGUAGES.includes(language)) {
         element = errorElement(this.ownerDocument, new WiregramError({ code: 'unknown-language', reason: `<wire-gram language="${language}"> is not a diagram language`, expected: DIAGRAM_LANGUAGES.join(' or '), hint: 'leave language out for tcp-sequence, or write language="packet-header"' }), 'tcp-sequence', source);
       } else {
-        const meta = parseFenceMeta(OPTION_ATTRIBUTES.filter((a) => this.hasAttribute(a)).map((a) => `${a}=${JSON.stringify(this.getAttribute(a))}`).join(' '));
+        // `steps` may be written bare (`<wire-gram steps>`), as the fence flag is.
+        const attribute = (a: string) => (a === 'steps' && this.getAttribute(a) === '' ? 'steps=true' : `${a}=${JSON.stringify(this.getAttribute(a))}`);
+        const meta = parseFenceMeta(OPTION_ATTRIBUTES.filter((a) => this.hasAttribute(a)).map(attribute).join(' '));
         const problem = meta.problems[0];
         element = problem
           ? errorElement(this.ownerDocument, new WiregramError({ code: problem.code, reason: `<wire-gram ${problem.key}="${problem.value}">: ${problem.reason}`, expected: problem.expected, hint: problem.hint }), language, source)

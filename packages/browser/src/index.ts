@@ -5,6 +5,7 @@
  *   render(source, options?)   text → { svg, title, width, height, warnings, tree }, synchronously
  *   run(options?)              every tcp-sequence / packet-header block on the page → its diagram
  *   defineElement()            the <wire-gram> element (the bundles define it when loaded)
+ *   drawPending()              draw every figure a lazy run() left for when it is scrolled near
  *
  * Nothing here throws at the page: a block that cannot be drawn becomes an error box in its place, and run()
  * reports it in its result. Everything is synchronous; no network, no `node:` module.
@@ -14,9 +15,13 @@ import { checkDarkSelector, render as renderSvg, type SvgNode, type SvgOptions }
 import { renderInto, type RunOptions } from './draw.js';
 import { defineElement, refreshElements } from './element.js';
 import { findBlocks } from './find.js';
+import { canDefer, drawWhenNear, nearViewport } from './lazy.js';
 
 export { findBlocks, blockText, blockSelector, type FoundBlock } from './find.js';
 export { defineElement } from './element.js';
+export { drawPending } from './lazy.js';
+export { steps, type StepControl, type StepOptions } from './steps.js';
+export { drawDeck, RevealWiregram, type RevealLike, type RevealPlugin, type RevealWiregramOptions } from './reveal.js';
 export type { PageOptions, RunOptions } from './draw.js';
 /** The CSS of the page stylesheet, for diagrams you render yourself with `styles: 'page'`. */
 export { pageStylesheet } from '@wiregram/svg';
@@ -43,6 +48,8 @@ export function render(source: string, options: BrowserRenderOptions = {}): Rend
 
 export interface RunResult {
   rendered: number;
+  /** Of those, how many wait to be drawn until scrolled near (lazy run, see `RunOptions.lazy`). */
+  waiting: number;
   failed: number;
   /** Each block found, in document order, with what replaced it and the error when it could not be drawn. */
   blocks: Array<{ language: DiagramLanguage; element: Element; error: WiregramError | null }>;
@@ -59,7 +66,7 @@ function checkRunOptions(options: RunOptions): void {
  * `darkSelector` that could break out of the stylesheet) is reported once on the console and nothing is drawn.
  */
 export function run(options: RunOptions = {}): RunResult {
-  const result: RunResult = { rendered: 0, failed: 0, blocks: [] };
+  const result: RunResult = { rendered: 0, waiting: 0, failed: 0, blocks: [] };
   const doc = typeof document === 'undefined' ? null : document;
   if (!doc) return result;
   if (!options.root && doc.readyState === 'loading') {
@@ -72,15 +79,21 @@ export function run(options: RunOptions = {}): RunResult {
     console.error(`wiregram: ${toWiregramError(e).message}`);
     return result;
   }
-  const { root = doc, languages = DIAGRAM_LANGUAGES, ...rest } = options;
+  const { root = doc, languages = DIAGRAM_LANGUAGES, lazy = true, ...rest } = options;
   // <wire-gram> elements take the page-wide options (dark-mode selector, …) too, and are redrawn when they change.
   if (defineElement(rest)) refreshElements(root);
-  for (const block of findBlocks(root, languages)) {
-    const { element, error } = renderInto(doc, block.element, block.source, block.language, rest);
+  const defer = lazy && canDefer(doc);
+  const blocks = findBlocks(root, languages);
+  const near = defer ? nearViewport(doc, blocks.map((b) => b.element)) : [];
+  const waiting: Array<{ element: HTMLElement; fill: () => void; near: boolean }> = [];
+  blocks.forEach((block, i) => {
+    const { element, error, fill } = renderInto(doc, block.element, block.source, block.language, rest, defer);
     block.element.replaceWith(element);
+    if (fill) waiting.push({ element, fill, near: near[i]! });
     result.blocks.push({ language: block.language, element, error });
     if (error) result.failed++;
     else result.rendered++;
-  }
+  });
+  result.waiting = drawWhenNear(doc, waiting);
   return result;
 }

@@ -22,25 +22,46 @@ function build(doc: Document, node: SvgNode): SVGElement {
   return el;
 }
 
-/** The figure for one rendered diagram. */
-export function diagramElement(doc: Document, tree: SvgNode, language: DiagramLanguage, scope: string): HTMLElement {
+/** A drawn figure, or one whose drawing waits (`fill` draws it; calling it again does nothing). */
+export interface DiagramFigure {
+  figure: HTMLElement;
+  fill: () => void;
+}
+
+/**
+ * The figure for one rendered diagram. The outer `<svg>` (its size, viewBox, class, title and description:
+ * `outer`, the diagram's description without its drawing) is made at once; the drawing inside it (from `full()`,
+ * the whole description) when `fill()` is called — at once, or when the figure nears the viewport (lazy.ts).
+ * The box has its final size either way (the width/height attributes with the page stylesheet's
+ * `max-width: 100%; height: auto`), so nothing on the page moves when the drawing arrives.
+ */
+export function diagramFigure(doc: Document, outer: SvgNode, full: () => SvgNode, language: DiagramLanguage, scope: string): DiagramFigure {
   const figure = doc.createElement('figure');
   figure.className = `wiregram wiregram-${language}`;
   figure.style.margin = '1em 0';
-  const root = build(doc, tree);
+  // No `content-visibility: auto` (it was here): its reserved size (contain-intrinsic-size) is the viewBox size,
+  // which is wrong on a screen narrower than the diagram and leaves out the inline SVG's line gap, so the page
+  // jumped as figures came into view. A figure waiting to be drawn (lazy.ts) costs the browser nothing anyway.
+  const root = build(doc, outer);
   // The page stylesheet of this dark-mode setting styles diagrams with its class (see styles.ts).
   root.classList.add(scope);
-  // `max-width: 100%; height: auto` come from the page stylesheet (styles.ts), which styles every diagram.
-  // Figures off screen are not styled or laid out until scrolled to (content-visibility), at their own size
-  // meanwhile (the viewBox size: no jump when they appear).
-  const width = tree.attrs.find(([k]) => k === 'width')?.[1];
-  const height = tree.attrs.find(([k]) => k === 'height')?.[1];
-  if (width && height) {
-    figure.style.contentVisibility = 'auto';
-    figure.style.containIntrinsicSize = `auto ${width}px auto ${height}px`;
-  }
   figure.appendChild(root);
-  return figure;
+  let filled = false;
+  const fill = () => {
+    if (filled) return;
+    filled = true;
+    const tree = full();
+    // Attributes that depend on the drawing (none today; a later option may add one) join the outer ones.
+    for (const [k, v] of tree.attrs) if (k !== 'xmlns' && !root.hasAttribute(k)) root.setAttribute(k, v);
+    if (typeof tree.children === 'string') return;
+    // Everything after the leading <title>/<desc> the outer <svg> already has, drawn into a fragment and put in
+    // place at once: one insertion for the page to restyle.
+    const have = typeof outer.children === 'string' ? 0 : outer.children.length;
+    const frag = doc.createDocumentFragment();
+    for (const c of tree.children.slice(have)) frag.appendChild(typeof c === 'string' ? doc.createTextNode(c) : build(doc, c));
+    root.appendChild(frag);
+  };
+  return { figure, fill };
 }
 
 /** The in-page error box for a block that could not be drawn. */

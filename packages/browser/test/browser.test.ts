@@ -19,6 +19,8 @@ const SHOTS = join(process.cwd(), 'test-output', 'browser');
 const site = mkdtempSync(join(tmpdir(), 'wg-browser-'));
 copyFileSync(join(DIST, 'wiregram.min.js'), join(site, 'wiregram.min.js'));
 copyFileSync(join(DIST, 'wiregram.iife.min.js'), join(site, 'wiregram.iife.min.js'));
+copyFileSync(join(DIST, 'wiregram-capture.min.js'), join(site, 'wiregram-capture.min.js'));
+copyFileSync(fileURLToPath(new URL('../../core/test/fixtures/capture/loopback.pcap', import.meta.url)), join(site, 'loopback.pcap'));
 
 const MODULE = (options = '') => `<script type="module">import { run } from '/wiregram.min.js'; window.result = run(${options}); window.done = true;</script>`;
 const BAD = 'participant client\nparticipant server\nclient -> server: SYN\nclient -> server: PSH, ACK len=100';
@@ -95,6 +97,33 @@ describe('run() on a page', () => {
     await page.close();
   });
 
+  it('draws capture blocks from bytes the page fetched once wiregram-capture.min.js is loaded, and names that file when it is not', async () => {
+    // The page fetches the capture, then hands run() a reader of those bytes (the README's recipe).
+    const script = (addon: string) => `${addon}<script type="module">
+      import { run } from '/wiregram.min.js';
+      const bytes = new Uint8Array(await (await fetch('/loopback.pcap')).arrayBuffer());
+      window.result = run({ readFile: (path) => { if (path !== './loopback.pcap') throw new Error('no such file'); return bytes; } });
+      window.done = true;
+    </script>`;
+    const blocks = [
+      { language: 'tcp-sequence', source: 'capture ./loopback.pcap stream 0' },
+      { language: 'packet-header', source: 'capture ./loopback.pcap frame 1' },
+      { language: 'packet-header', source: 'capture ./loopback.pcap frame 99' },
+    ];
+    const withAddon = await open(shapePage('markdown-it', blocks, script('<script src="/wiregram-capture.min.js"></script>')));
+    expect(await withAddon.page.evaluate(() => (window as unknown as { result: { rendered: number; failed: number } }).result)).toMatchObject({ rendered: 2, failed: 1 });
+    expect((await texts(withAddon.page, 0)).join(' ')).toMatch(/SYN.*SYN, ACK/);
+    expect((await texts(withAddon.page, 1)).join(' ')).toMatch(/Source Port/);
+    // The add-on's own error (from its copy of the core) arrives with its code's words and the block's position.
+    expect(await withAddon.page.locator('.wiregram-error').innerText()).toMatch(/line 1[\s\S]*has 20 frames, not 99/);
+    expect(withAddon.errors).toEqual([]);
+    await withAddon.page.close();
+    const without = await open(shapePage('markdown-it', blocks.slice(0, 1), script('')));
+    expect(await without.page.locator('.wiregram-error').innerText()).toMatch(/needs wiregram-capture\.min\.js/);
+    expect(without.errors).toEqual([]);
+    await without.page.close();
+  });
+
   it('reports a bad darkSelector on the console instead of throwing, and draws nothing', async () => {
     const { page, errors } = await open(shapePage('markdown-it', [{ language: 'tcp-sequence', source: HANDSHAKE }], MODULE(`{ darkSelector: 'html.dark} body{display:none' }`)));
     expect(await page.evaluate(() => (window as unknown as { result: { rendered: number } }).result.rendered)).toBe(0);
@@ -138,7 +167,7 @@ describe('the page stylesheet', () => {
       document.body.appendChild(host);
       const shadow = host.attachShadow({ mode: 'open' });
       shadow.innerHTML = '<pre><code class="language-packet-header">tcp</code></pre>';
-      m.run({ root: shadow, darkSelector: 'html.dark' });
+      m.run({ root: shadow, darkSelector: 'html.dark', lazy: false });
       window.shadowSheets = shadow.querySelectorAll('style.wiregram-styles').length;
       window.shadowFill = getComputedStyle(shadow.querySelector('.wg-background')).fill;
     })()`);
@@ -266,7 +295,7 @@ describe('the bundles', () => {
 
   it('import in Node without a DOM: run() does nothing, render() works', async () => {
     const mod = (await import(join(DIST, 'index.js'))) as typeof import('../src/index.js');
-    expect(mod.run()).toEqual({ rendered: 0, failed: 0, blocks: [] });
+    expect(mod.run()).toEqual({ rendered: 0, waiting: 0, failed: 0, blocks: [] });
     expect(mod.render('tcp', { language: 'packet-header' }).svg).toMatch(/^<svg/);
     expect(mod.defineElement()).toBeNull();
   });

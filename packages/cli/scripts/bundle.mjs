@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// The `wiregram` command as a bundle (run after `tsc -b`): dist/bundle/wiregram.js is one file holding the
-// dispatcher and everything `render` and `check` run (CLI, core, layout, svg), so a command starts with one module
-// load instead of resolving ~90 dist files. What only some commands use stays in chunks loaded on demand, through
-// the dynamic imports already in the code: the PDF backend (deck, render --format pdf), the capture reader
-// (`capture` statements, import) and the watcher (chokidar). Third-party packages stay external (resolved from
-// node_modules at run time, as the package's dependencies); source maps chain back to src/*.ts.
+// The `wiregram` command as a bundle (run after `tsc -b`): dist/bundle/wiregram.cjs is one CommonJS file holding
+// the dispatcher and everything the commands run (CLI, core, layout, svg, the PDF backend's own code), so a command
+// starts with one file instead of resolving ~90 dist files. The bin loads it through compile-cache.cjs with a V8
+// code cache per command, made here by running each command once (scripts/train-cache.mjs): no parsing or
+// compiling of the code a command runs. CommonJS because Node 20 can hand a code cache only to a vm.Script.
+// Modules only some commands reach (watch, import, the PDF backend) are wrapped by esbuild and initialised on
+// first use, through the dynamic imports already in the code. Source maps chain back to src/*.ts.
 //
 // Third-party code stays out of the file: what only PDF and watch need is loaded when used — pdfkit (required on
 // the first PDF document), fontkit and the font files (on the first font), chokidar (--watch) — and yaml, which
 // the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that requires
 // it on the first call: 255 KB that `render` and `check` would otherwise parse on every start.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -29,9 +31,9 @@ const YAML_SHIM = `const load = () => require('yaml');
 export function parseDocument(...args) { return load().parseDocument(...args); }
 export function LineCounter(...args) { return new (load().LineCounter)(...args); }`;
 const packageName = (path) => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
-const PDF_DEPS_LOADER = `import { createRequire } from 'node:module';
+const PDF_DEPS_LOADER = `const { loadCached } = require('./compile-cache.cjs');
 let deps;
-const load = () => (deps ??= createRequire(import.meta.url)('./pdfkit.cjs'));
+const load = () => (deps ??= loadCached(require('node:path').join(__dirname, 'pdfkit.cjs'), 'pdf'));
 export const loadPdfkit = () => load().PDFDocument;
 export const loadFontkit = () => load().fontkit;`;
 
@@ -51,20 +53,60 @@ const CFF_INDEX_FAST = `        if (this.type == null) {
             const read = offSize === 1 ? (q)=>buf[q] : offSize === 2 ? (q)=>buf[q] << 8 | buf[q + 1] : offSize === 3 ? (q)=>buf[q] << 16 | buf[q + 1] << 8 | buf[q + 2] : (q)=>(buf[q] << 24 >>> 0) + (buf[q + 1] << 16 | buf[q + 2] << 8 | buf[q + 3]);
             let p = stream.pos;
             const startPos = p + (count + 1) * offSize - 1;
-            let start = read(p);
-            p += offSize;
-            const ranges = new Array(count);
-            for(let i = 0; i < count; i++){
-                const end = read(p);
-                p += offSize;
-                ranges[i] = {
-                    offset: startPos + start,
-                    length: end - start
-                };
-                start = end;
+            const offsets = new Float64Array(count + 1);
+            for(let i = 0; i <= count; i++, p += offSize)offsets[i] = read(p);
+            stream.pos = startPos + offsets[count];
+            // Each { offset, length } is made when first read: a PDF reads a few hundred of the 65,535.
+            const item = (i)=>({
+                    offset: startPos + offsets[i],
+                    length: offsets[i + 1] - offsets[i]
+                });
+            const index = (key)=>{
+                if (typeof key !== 'string' || key.length === 0 || key.length > 10 || key.charCodeAt(0) < 48 || key.charCodeAt(0) > 57) return -1;
+                const i = Number(key);
+                return Number.isInteger(i) && i < count && String(i) === key ? i : -1;
+            };
+            return new Proxy(new Array(count), {
+                get (target, key, receiver) {
+                    const i = index(key);
+                    return i < 0 ? Reflect.get(target, key, receiver) : target[i] ??= item(i);
+                },
+                has (target, key) {
+                    return index(key) >= 0 || Reflect.has(target, key);
+                },
+                getOwnPropertyDescriptor (target, key) {
+                    const i = index(key);
+                    if (i >= 0) target[i] ??= item(i);
+                    return Reflect.getOwnPropertyDescriptor(target, key);
+                }
+            });
+        }
+`;
+
+// fontkit's CFF charset of ranges (format 1 or 2: { first, nLeft } of uint16 and uint8 or uint16), read
+// through restructure one Struct at a time — thousands in a CJK font, and read whenever a subset is embedded
+// (its top dict is copied, charset getter included). Straight from the bytes, plain objects of the same fields.
+const RANGE_ARRAY_AT = `        let count = 0;
+        let res = [];
+        while(count < length){
+            let range = this.type.decode(stream, parent);`;
+const RANGE_ARRAY_FAST = `        const fields = this.type.fields;
+        const nLeftFn = fields && fields.first && fields.first.fn === 'UInt16BE' && Object.keys(fields).length === 2 && fields.nLeft ? fields.nLeft.fn : null;
+        if (nLeftFn === 'UInt8' || nLeftFn === 'UInt16BE') {
+            const buf = stream.buffer;
+            const wide = nLeftFn === 'UInt16BE';
+            let p = stream.pos;
+            let count = 0;
+            const res = [];
+            while(count < length){
+                const first = buf[p] << 8 | buf[p + 1];
+                const nLeft = wide ? buf[p + 2] << 8 | buf[p + 3] : buf[p + 2];
+                p += wide ? 4 : 3;
+                res.push({ first, nLeft, offset: count });
+                count += nLeft + 1;
             }
-            stream.pos = startPos + start;
-            return ranges;
+            stream.pos = p;
+            return res;
         }
 `;
 
@@ -91,6 +133,8 @@ exports.ecb = (...args) => load().ecb(...args);`,
     platform: 'node',
     target: 'node20',
     sourcemap: 'linked',
+    minifyWhitespace: true,
+    charset: 'ascii',
     legalComments: 'linked',
     logLevel: 'warning',
     metafile: true,
@@ -99,12 +143,13 @@ exports.ecb = (...args) => load().ecb(...args);`,
         name: 'lazy-stand-ins',
         setup(b) {
           // fontkit reads a CFF INDEX of plain ranges (a CJK font's 65,535 charstrings and 22,293 subroutines)
-          // one offset at a time through restructure; read straight from the bytes, the same objects in a
-          // fraction of the time. The pattern is fontkit 2.0.4's own code: if it changes, the build says so.
+          // one offset at a time through restructure; read straight from the bytes into one array of offsets,
+          // each range's object made when it is first read (an array that looks the same to fontkit). The pattern is fontkit 2.0.4's own code: if it changes, the build says so.
           b.onLoad({ filter: /[\\/]fontkit[\\/]dist[\\/]main\.cjs$/ }, async (args) => {
             const code = await readFile(args.path, 'utf8');
             if (!code.includes(CFF_INDEX_AT)) throw new Error(`bundle.mjs: fontkit's CFFIndex.decode changed (${args.path}); update CFF_INDEX_AT or drop the fast path`);
-            return { contents: code.replace(CFF_INDEX_AT, CFF_INDEX_FAST + CFF_INDEX_AT), loader: 'js' };
+            if (code.split(RANGE_ARRAY_AT).length !== 2) throw new Error(`bundle.mjs: fontkit's RangeArray.decode changed (${args.path}); update RANGE_ARRAY_AT or drop the fast path`);
+            return { contents: code.replace(CFF_INDEX_AT, CFF_INDEX_FAST + CFF_INDEX_AT).replace(RANGE_ARRAY_AT, RANGE_ARRAY_FAST + RANGE_ARRAY_AT), loader: 'js' };
           });
           b.onResolve({ filter: /^(unicode-trie|@noble\/ciphers\/aes|brotli\/decompress\.js)$/ }, async (args) => {
             if (args.pluginData?.real) return undefined; // the look-up below
@@ -122,25 +167,35 @@ exports.ecb = (...args) => load().ecb(...args);`,
 const result = await build({
   entryPoints: { wiregram: join(here, 'dist', 'main.js') },
   outdir,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
-  minify: false,
+  // No comments or indentation (a third of the bytes to read at every start); names are kept, and the source map
+  // leads back to src/*.ts. ASCII only, so the loader makes a one-byte string without decoding UTF-8.
+  minifyWhitespace: true,
+  charset: 'ascii',
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  // Bundled CommonJS (yaml's Node build) requires Node's built-ins by name: give the module a `require`.
-  banner: { js: "import { createRequire as __wgCreateRequire } from 'node:module';\nconst require = __wgCreateRequire(import.meta.url);" },
+  // The ES modules' import.meta.url, as the bundle's own URL (what a CommonJS file has is __filename). Strict
+  // mode, as the ES modules it is made of ran in.
+  define: { 'import.meta.url': '__wgImportMetaUrl' },
+  banner: { js: "'use strict';\nconst __wgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [
     {
       name: 'lazy-externals',
       setup(b) {
         // @wiregram/pdf's only way to pdfkit and fontkit (packages/pdf/src/deps.ts): here, the one-file copy below.
-        b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js' }));
+        b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js', resolveDir: outdir }));
+        b.onResolve({ filter: /^\.\/compile-cache\.cjs$/ }, () => ({ path: './compile-cache.cjs', external: true }));
         b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy' ? { path: 'yaml', external: true } : { path: 'yaml', namespace: 'lazy' }));
-        b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({ contents: YAML_SHIM, loader: 'js', resolveDir: here }));
+        // watch.ts's import('chokidar') as a require when --watch runs (its CommonJS build): no ES module
+        // loader for a script the code cache runs.
+        b.onResolve({ filter: /^chokidar$/ }, (args) => (args.namespace === 'lazy' ? { path: 'chokidar', external: true } : { path: 'chokidar', namespace: 'lazy' }));
+        b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: args.path === 'yaml' ? YAML_SHIM : "module.exports = require('chokidar');", loader: 'js', resolveDir: here }));
         b.onResolve({ filter: /^[^./]/ }, (args) => (LAZY_EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
       },
     },
@@ -152,7 +207,7 @@ const declared = new Set(Object.keys(pkg.dependencies ?? {}));
 const missing = new Set();
 for (const out of [...Object.values(result.metafile.outputs), ...Object.values(pdfkitResult.metafile.outputs)]) {
   for (const imp of out.imports) {
-    if (!imp.external || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
+    if (!imp.external || imp.path === './compile-cache.cjs' || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
     if (!declared.has(packageName(imp.path))) missing.add(packageName(imp.path));
   }
 }
@@ -160,9 +215,18 @@ if (missing.size) {
   console.error(`packages/cli/scripts/bundle.mjs: the bundle imports ${[...missing].join(', ')}, which packages/cli/package.json does not list in dependencies`);
   process.exit(1);
 }
+copyFileSync(join(here, 'scripts', 'compile-cache.cjs'), join(outdir, 'compile-cache.cjs'));
+// One code cache per command, each from a fresh process running that command (scripts/train-cache.mjs).
+for (const tag of ['main', 'render', 'check', 'deck']) {
+  const r = spawnSync(process.execPath, [join(here, 'scripts', 'train-cache.mjs'), tag], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`packages/cli/scripts/bundle.mjs: the code-cache run of '${tag}' failed:\n${r.stderr || r.stdout}`);
+    process.exit(1);
+  }
+}
 if (process.env.WG_META) {
   const sizes = new Map();
-  for (const [path, info] of Object.entries(result.metafile.outputs['packages/cli/dist/bundle/wiregram.js']?.inputs ?? Object.values(result.metafile.outputs)[0].inputs)) {
+  for (const [path, info] of Object.entries(result.metafile.outputs['packages/cli/dist/bundle/wiregram.cjs']?.inputs ?? Object.values(result.metafile.outputs)[0].inputs)) {
     const key = process.env.WG_META === 'files' ? path : path.replace(/.*node_modules\/\.pnpm\/([^/]+)\/.*/, '$1').replace(/^packages\/([^/]+)\/.*/, 'wg:$1').replace(/^\.\.\/([^/]+)\/.*/, 'wg:$1');
     sizes.set(key, (sizes.get(key) ?? 0) + info.bytesInOutput);
   }

@@ -26,7 +26,8 @@ async function checkOnce(args: ParsedArgs, io: Io, ctx: RunContext | null): Prom
   const files = inputs.flatMap((i) => (i.path ? [i.path] : []));
   const core = await loadCore();
   const host = await prepareHost(core, units);
-  // The layout runs the core and validates what the core does not see (a block's style=…): render's path.
+  // The layout runs the core and validates what the core does not see (a block's style=…, the budget): render's
+  // checks, without drawing what cannot fail.
   const layout = units.length ? await loadLayout() : null;
   const problems: Problem[] = [];
   const pause = yielder();
@@ -37,7 +38,7 @@ async function checkOnce(args: ParsedArgs, io: Io, ctx: RunContext | null): Prom
     if (meta.some((m) => m.severity === 'error')) continue;
     const options = unitOptions(unit, args, host, io);
     try {
-      // render's own path and options (see compileUnit): core + layout, file access for `capture` lines included.
+      // render's own checks and options (see compileUnit), file access for `capture` lines included.
       for (const w of compileUnit(layout!, unit, options)) problems.push(problemFromError(unit, w, 'warning'));
     } catch (e) {
       problems.push(problemFromError(unit, e));

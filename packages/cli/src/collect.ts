@@ -2,7 +2,7 @@
 import type { ParsedArgs } from './args.js';
 import { join, resolve as resolvePath } from 'node:path';
 import type { Diagnostic, FenceMeta } from '@wiregram/core';
-import { LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands.js';
+import { ELIDE, LABEL_STYLES, NUMBERING, STATE_NAMES, STYLES, THEMES } from './commands.js';
 import { type CoreApi, type CoreNodeApi, type DiagramOptions, type LayoutApi, loadCoreNode } from './engine.js';
 import { fileLineStarts, type InputFile, type InputKind, loadInput, readStdin, resolveInputs, type Unit, unitsOf } from './inputs.js';
 import type { Io } from './io.js';
@@ -78,17 +78,22 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
   const stateNames = choice(v['state-names'], STATE_NAMES);
   const numbering = choice(v['numbering'], NUMBERING);
   const theme = choice(v['theme'], THEMES);
+  const elide = choice(v['elide'], ELIDE);
   if (style) o.style = style;
   if (labelStyle) o.labelStyle = labelStyle;
   if (stateNames) o.stateNames = stateNames;
   if (numbering) o.numbering = numbering;
   if (theme) o.theme = theme;
+  if (elide) o.elide = elide;
   // Budgets come from the command line only: a fence's options cannot raise them.
   const maxElements = budgetValue(v['max-elements']);
   const maxTextBytes = budgetValue(v['max-text-bytes']);
   if (maxElements !== undefined) o.maxElements = maxElements;
   if (maxTextBytes !== undefined) o.maxTextBytes = maxTextBytes;
-  Object.assign(o, host.meta(unit)?.options ?? {});
+  // `steps` is for HTML slides (step groups in the SVG); in the CLI, steps are `deck --steps` pages — and the PDF
+  // renderer's own `steps` option must not be switched on by a fence.
+  const { steps: _slides, ...fence } = host.meta(unit)?.options ?? {};
+  Object.assign(o, fence);
   if (host.node) {
     // Relative to the Markdown file (stdin: the working directory), never outside the project root.
     const root = resolvePath(io.cwd, typeof v['root'] === 'string' ? v['root'] : '.');
@@ -98,13 +103,13 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
 }
 
 /**
- * Compile one unit without drawing it, for `check`: the very call `render` makes through svg.render / renderPdf
- * (layout's layoutSourceWithModel), with the very options (`unitOptions`: the fence's options and file access
- * for `capture` lines). Keeping one path is what makes `check` pass exactly what `render` draws. Returns the
- * core's warnings; bad input throws.
+ * Compile one unit for `check`: layout's checkSource with the very options `render` uses (`unitOptions`: the
+ * fence's options and file access for `capture` lines), so `check` passes exactly what `render` draws — the
+ * same parse, simulation, option and budget checks — while a Scene is built only where the budget could be at
+ * stake. Returns the core's warnings; bad input throws.
  */
 export function compileUnit(layout: LayoutApi, unit: Unit, options: DiagramOptions): Diagnostic[] {
-  return layout.layoutSourceWithModel(unit.source, options).warnings;
+  return layout.checkSource(unit.source, options).warnings;
 }
 
 /**

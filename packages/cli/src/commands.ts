@@ -8,6 +8,8 @@ export const STATE_NAMES = ['underscore', 'hyphen'] as const;
 export const NUMBERING = ['relative', 'absolute'] as const;
 export const SIZES = ['16:9', '4:3', 'a4', 'letter', 'fit'] as const;
 export const THEMES = ['light', 'dark', 'auto'] as const;
+/** core's ELIDE_MODES, written out so that `--help` loads nothing (a test keeps them equal). */
+export const ELIDE = ['auto', 'on', 'off'] as const;
 
 const help: OptionSpec = { name: 'help', short: 'h', type: 'boolean', description: 'show this help' };
 const color: OptionSpec = { name: 'color', type: 'boolean', description: 'force colour on (--no-color: off); default: on a TTY, honouring NO_COLOR / FORCE_COLOR' };
@@ -31,6 +33,7 @@ const diagramOptions: OptionSpec[] = [
   { name: 'label-style', type: 'string', values: LABEL_STYLES, valueName: 'STYLE', description: 'segment labels: textbook (SYN, seq=x), flags (SYN=1, seq=x) or wireshark', defaultText: 'textbook' },
   { name: 'state-names', type: 'string', values: STATE_NAMES, valueName: 'STYLE', description: 'SYN_SENT (underscore) or SYN-SENT (hyphen)' },
   { name: 'numbering', type: 'string', values: NUMBERING, valueName: 'MODE', description: 'relative or absolute sequence numbers (wireshark labels)' },
+  { name: 'elide', type: 'string', values: ELIDE, valueName: 'MODE', description: 'fold runs of unremarkable segments into one labelled gap: auto (long diagrams), on, off', defaultText: "the block's option elide, else off" },
 ];
 /**
  * Output budgets (issue 14): each flag sets the API option its error names (`--max-elements` → maxElements).

@@ -6,8 +6,8 @@
  * temporary files are registered with lifecycle.ts and removed on every exit path we control. Identical files
  * are left untouched (timestamps, watchers and static-site rebuilds stay quiet), and no output may land on an input.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readError, writeError } from './errors.js';
 import { trackTemp, untrackTemp } from './lifecycle.js';
@@ -30,8 +30,13 @@ function toBytes(data: string | Uint8Array): Buffer {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
+// node:crypto on first use: every command loads this module, but only writes hash or name temporary files, and
+// loading crypto's internals is a noticeable part of a `check` or `--version` start.
+let cryptoModule: typeof import('node:crypto') | undefined;
+const crypto = (): typeof import('node:crypto') => (cryptoModule ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'));
+
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(toBytes(data)).digest('hex');
+  return crypto().createHash('sha256').update(toBytes(data)).digest('hex');
 }
 
 export type WriteResult = 'written' | 'unchanged';
@@ -106,7 +111,7 @@ export function sweepStaleTemps(dir: string): void {
 }
 
 function tempName(path: string, kind: 'tmp' | 'bak'): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${kind}`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.${kind}`);
 }
 
 export interface FileWrite {

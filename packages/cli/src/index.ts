@@ -1,5 +1,5 @@
 /**
- * @wiregram/cli — the `wiregram` command. The bin is `bin/wiregram.js`; these exports let other tools run the
+ * @wiregram/cli — the `wiregram` command. The bin is `bin/wiregram.cjs`; these exports let other tools run the
  * CLI in-process (`main`) or reuse its Markdown fence scanner and safe writer.
  */
 export { main, nodeIo, version, type Io } from './main.js';

@@ -32,7 +32,7 @@ export function sniffKind(text: string): InputKind {
   for (const raw of text.split(/\r\n|\r|\n/)) {
     const line = raw.replace(/#.*$/, '').trim();
     if (!line || line.startsWith('%%')) continue;
-    if (/^(packet(-beta)?|tcp|udp|ipv4|ipv6|icmp|icmpv6|bytes|frame)\b/i.test(line) && !/->|→/.test(line)) return 'packet-header';
+    if (/^(packet(-beta)?|tcp|udp|ipv4|ipv6|icmp|icmpv6|bytes|frame)\b/i.test(line) && !/->|\u2192/.test(line)) return 'packet-header'; // → (escaped: the bundle is ASCII)
     if (/^(\d+(\s*-\s*\d+)?|\+(\d+|var))\s*:/.test(line)) return 'packet-header';
     return 'tcp-sequence';
   }

@@ -1,7 +1,7 @@
 /**
  * `wiregram` entry point: dispatch, help, version and exit codes (0 ok, 1 diagram errors, 2 usage errors,
  * 3 the system refused a read or write; 130/143 after SIGINT/SIGTERM — see errors.ts and lifecycle.ts).
- * This module and what it imports statically must stay light — see bin/wiregram.js.
+ * This module and what it imports statically must stay light — see bin/wiregram.cjs.
  */
 import { readFileSync } from 'node:fs';
 import { closest, type ParsedArgs, parseArgs, UsageError } from './args.js';
@@ -32,7 +32,7 @@ export function nodeIo(): Io {
 export type CommandRunner = (args: ParsedArgs, io: Io) => Promise<number>;
 
 export function version(): string {
-  // dist/main.js and the bundle (dist/bundle/wiregram.js) sit at different depths below package.json.
+  // dist/main.js and the bundle (dist/bundle/wiregram.cjs) sit at different depths below package.json.
   for (const up of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };

@@ -1,8 +1,10 @@
 /**
- * The `wiregram` bin runs the one-file bundle (scripts/bundle.mjs) and each command loads only what it uses:
- * render and check never load pdfkit, fontkit or chokidar; a deck of Latin text never reads the 8 MB CJK font.
- * And the bundle draws exactly what the tsc output (WIREGRAM_UNBUNDLED=1) draws.
+ * The `wiregram` bin runs the one-file bundle (scripts/bundle.mjs) with the code cache the build made for the
+ * command, and each command loads only what it uses: render and check never load pdfkit, fontkit or chokidar; a
+ * deck of Latin text never reads the 8 MB CJK font. And the bundle draws exactly what the tsc output
+ * (WIREGRAM_UNBUNDLED=1) draws.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, HANDSHAKE, tempProject, wiregram, wiregramBytes } from './helpers.js';
 
-const BUNDLE = fileURLToPath(new URL('../dist/bundle/wiregram.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../dist/bundle/wiregram.cjs', import.meta.url));
 const HOOK = ['--import', new URL('./fixtures/load-log.mjs', import.meta.url).href];
 
 /** Run the bin with the load logger; the lines it logged. */
@@ -28,16 +30,35 @@ describe('the bundled CLI', () => {
   beforeAll(() => {
     ensureBuilt();
     // `pnpm build` (and so `pnpm test`) makes the bundle; a bare `tsc -b` does not.
-    expect(existsSync(BUNDLE), 'dist/bundle/wiregram.js missing: run `npx -y pnpm@10 build`').toBe(true);
+    expect(existsSync(BUNDLE), 'dist/bundle/wiregram.cjs missing: run `npx -y pnpm@10 build`').toBe(true);
   });
 
-  it('render loads one wiregram module and none of pdfkit, fontkit, yaml or chokidar', () => {
+  it('render reads one wiregram file and its code cache, and none of pdfkit, fontkit, yaml or chokidar', () => {
     const dir = tempProject({ 'hs.tcpseq': LATIN });
     const lines = loads(['render', 'hs.tcpseq', '-o', 'out', '-q'], dir);
-    const ours = lines.filter((l) => l.startsWith('import file:') && l.includes('/packages/') && !l.includes('/node_modules/'));
-    expect(ours.map((l) => l.replace(/.*\/packages\//, ''))).toEqual(['cli/bin/wiregram.js', 'cli/dist/bundle/wiregram.js']);
+    // No module of ours resolved but the entry (Node resolves it through the load logger's hook): the bundle is
+    // read and run with its cache.
+    const resolved = lines.filter((l) => l.startsWith('import file:') && l.includes('/packages/') && !l.includes('/node_modules/'));
+    expect(resolved.map((l) => l.replace(/.*\/packages\//, ''))).toEqual(['cli/bin/wiregram.cjs']);
+    const ours = lines.filter((l) => l.startsWith('read ') && l.includes('/packages/cli/')).map((l) => l.replace(/.*\/packages\//, ''));
+    expect(ours).toEqual(['cli/dist/bundle/compile-cache.cjs', 'cli/dist/bundle/wiregram.cjs', 'cli/dist/bundle/wiregram.cjs.render.v8cache']);
     expect(lines.filter((l) => /pdfkit|fontkit|chokidar|yaml/.test(l))).toEqual([]);
     expect(readdirSync(join(dir, 'out'))).toContain('hs.svg');
+  });
+
+  it('the build made a code cache per command, and this Node takes each', () => {
+    // V8 rejects a cache made by another Node or for other source: compiling each with its cache says which.
+    const dir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
+    const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf'];
+    const script = `const { readFileSync } = require('node:fs');
+for (const name of ${JSON.stringify(caches)}) {
+  const file = ${JSON.stringify(dir)} + name.replace(/\\.[a-z]+$/, '');
+  const s = new (require('node:vm').Script)(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(${JSON.stringify(dir)} + name + '.v8cache') });
+  console.log(name, s.cachedDataRejected ? 'rejected' : 'taken');
+}`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual(caches.map((c) => `${c} taken`));
   });
 
   it('check loads no PDF code either', () => {
@@ -48,8 +69,8 @@ describe('the bundled CLI', () => {
   it('a Latin deck reads only the Latin cut of the font; CJK labels read the full font for that face only', () => {
     const dir = tempProject({ 'latin.tcpseq': LATIN, 'cjk.tcpseq': HANDSHAKE });
     const latin = loads(['deck', 'latin.tcpseq', '-o', 'latin.pdf', '-q'], dir);
-    expect(latin).toContain('require ./pdfkit.cjs');
-    const fonts = (lines: string[]) => lines.filter((l) => l.startsWith('read ')).map((l) => l.replace(/.*\//, '')).sort();
+    expect(latin.filter((l) => l.endsWith('/pdfkit.cjs') || l.endsWith('/pdfkit.cjs.pdf.v8cache')).map((l) => l.replace(/.*\//, ''))).toEqual(['pdfkit.cjs', 'pdfkit.cjs.pdf.v8cache']);
+    const fonts = (lines: string[]) => lines.filter((l) => l.startsWith('read ') && /\.(otf|ttf)$/.test(l)).map((l) => l.replace(/.*\//, '')).sort();
     expect(fonts(latin)).toEqual(['WiregramLatinCut-Bold.otf', 'WiregramLatinCut-Regular.otf']);
     // The seed handshake: CJK title and participant names (bold), Latin labels and states (regular).
     expect(fonts(loads(['deck', 'cjk.tcpseq', '-o', 'cjk.pdf', '-q'], dir))).toEqual(['NotoSansHans-Bold.otf', 'WiregramLatinCut-Regular.otf']);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DOMParser } from '@xmldom/xmldom';
 import { SEED_HANDSHAKE } from '../../../test/support/seeds.js';
 
-export const BIN = fileURLToPath(new URL('../bin/wiregram.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/wiregram.cjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Build the CLI (and the packages it references) once if there is no dist yet; `pnpm test` builds first anyway. */

@@ -276,3 +276,9 @@ export function formatCodeFrame(error: Pick<WiregramError, 'reason' | 'position'
   if (error.hint) out.push(`  ${paint('36', 'hint')}: ${escapeControl(error.hint)}`);
   return out.join('\n');
 }
+
+/** The reader's findings have no place in the source; give them that of the statement that read the capture. */
+export function placeWarnings(warnings: Diagnostic[], position: Position | null | undefined): Diagnostic[] {
+  if (!position) return warnings;
+  return warnings.map((w) => (w.position ? w : diagnostic({ code: w.code, reason: w.reason, position, expected: w.expected, hint: w.hint })));
+}

@@ -6,8 +6,9 @@
  *   ```packet-header TCP header, as RFC 9293 draws it
  *
  * `title=`/`caption=` name the figure; known option keys override the host's options for this block; the bare
- * word `source` (or `show-source`) shows the block's source; other bare words become the caption when no title
- * was given. Values are checked here — an unknown value is reported and ignored rather than drawn silently
+ * word `source` (or `show-source`) shows the block's source; the bare word `steps` (alone among the bare words)
+ * or `steps=true` numbers the segments for step-by-step reveal on slides; other bare words become the caption
+ * when no title was given. Values are checked here — an unknown value is reported and ignored rather than drawn silently
  * wrong — and so are keys wiregram does not know (except the ones other tools put there).
  */
 import { suggest } from './sequence/parser.js';
@@ -23,7 +24,14 @@ export const FENCE_META_VALUES = {
 
 export type FenceOptionName = keyof typeof FENCE_META_VALUES;
 /** Options a fence set, only valid values: `{ style?: 'states' | 'lifeline' | 'flow', … }`. */
-export type FenceOptions = { -readonly [K in FenceOptionName]?: (typeof FENCE_META_VALUES)[K][number] };
+export type FenceOptions = { -readonly [K in FenceOptionName]?: (typeof FENCE_META_VALUES)[K][number] } & {
+  /**
+   * Step-by-step reveal on HTML slides: each segment, its label and the state changes it causes are grouped and
+   * numbered with their step (`data-wg-step`), in the order of `wiregram deck --steps`. Set by the bare word
+   * `steps` (when it is the only bare word: `Three steps` stays a caption) or by `steps=true` / `steps=false`.
+   */
+  steps?: boolean;
+};
 
 /** A host's defaults for the options a fence may override (plugin options; a block's fence wins). */
 export interface FenceOptionDefaults {
@@ -37,6 +45,8 @@ export interface FenceOptionDefaults {
   stateNames?: string;
   /** `relative` | `absolute`. */
   numbering?: string;
+  /** Number every timing diagram's steps for step-by-step reveal on slides (per block: the `steps` flag). */
+  steps?: boolean;
 }
 
 /** A key wiregram does not know, or a known key with a value it does not take: either is ignored. */
@@ -82,7 +92,7 @@ export const FENCE_META_KEYS: Readonly<Record<string, FenceOptionName>> = {
 /** Keys other tools put in the info string (or ours spelled as key=value): not ours to judge. */
 const IGNORED = new Set(['id', 'class', 'name', 'filename', 'source', 'show-source']);
 
-const KNOWN = 'title="…", style=, label-style=, state-names=, numbering=, theme=, source';
+const KNOWN = 'title="…", style=, label-style=, state-names=, numbering=, theme=, steps, source';
 
 const TOKEN = /([A-Za-z][\w-]*)=(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+))|(\S+)/g;
 
@@ -108,6 +118,16 @@ export function parseFenceMeta(meta: string | null | undefined): FenceMeta {
       const option = FENCE_META_KEYS[key];
       if (key === 'title' || key === 'caption') {
         result.caption = value;
+      } else if (key === 'steps') {
+        if (value === 'true' || value === 'false') result.options.steps = value === 'true';
+        else
+          result.problems.push({
+            code: 'invalid-meta-value',
+            ...at,
+            reason: `unknown ${m[1]} "${value}" in the fence's options`,
+            expected: 'true, false (or the bare word steps)',
+            hint: null,
+          });
       } else if (option) {
         const allowed: readonly string[] = FENCE_META_VALUES[option];
         if (allowed.includes(value)) {
@@ -124,7 +144,7 @@ export function parseFenceMeta(meta: string | null | undefined): FenceMeta {
         }
       } else if (!IGNORED.has(key)) {
         result.unknown.push(m[1]);
-        const near = suggest(key, [...Object.keys(FENCE_META_KEYS), 'title', 'caption']);
+        const near = suggest(key, [...Object.keys(FENCE_META_KEYS), 'title', 'caption', 'steps']);
         result.problems.push({
           code: 'unknown-meta-option',
           ...at,
@@ -138,6 +158,11 @@ export function parseFenceMeta(meta: string | null | undefined): FenceMeta {
     } else if (m[5] !== undefined) {
       words.push(m[5]);
     }
+  }
+  // `steps` alone is the flag; among other bare words it is part of a caption (`Handshake in three steps`).
+  if (words.length === 1 && words[0] === 'steps') {
+    result.options.steps ??= true;
+    words.length = 0;
   }
   if (result.caption === null && words.length > 0) result.caption = words.join(' ');
   return result;

@@ -104,6 +104,8 @@ function prefixText(segment: Segment, kind: AnalysisKind, text: string): string 
  */
 export function wiresharkPrefixes(segment: Segment): Array<{ kind: AnalysisKind; text: string }> {
   const out: Array<{ kind: AnalysisKind; text: string }> = [];
+  // Most segments of a long capture carry no analysis at all.
+  if (!segment.retransmission && segment.marks.length === 0) return out;
   for (const [kind, text] of ANALYSIS_PREFIXES) {
     const applies = kind === 'retransmission' ? segment.retransmission : segment.marks.some((m) => m.kind === kind);
     if (applies) out.push({ kind, text: prefixText(segment, kind, text) });

@@ -22,8 +22,8 @@ export const TCP_STATES = [
 ] as const;
 export type TcpState = (typeof TCP_STATES)[number];
 
-/** In the order Wireshark prints them inside `[…]`. */
-export const TCP_FLAGS = ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const;
+/** In the order Wireshark prints them inside `[…]`; AE is AccECN's bit (RFC 9768, the former NS). */
+export const TCP_FLAGS = ['SYN', 'FIN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'] as const;
 export type TcpFlag = (typeof TCP_FLAGS)[number];
 
 export type LabelStyle = 'textbook' | 'flags' | 'wireshark';
@@ -187,6 +187,8 @@ export interface Divider {
    * two-headed horizontal arrow between their lifelines (`client <-> server: 数据传输`, as the seed figures do).
    */
   participants?: string[];
+  /** A run of segments folded by `option elide` (drawn by the layout in their place), not the author's divider. */
+  gap?: boolean;
 }
 
 /**
@@ -206,11 +208,20 @@ export interface HeaderRequest {
   position: Position | null;
 }
 
+/**
+ * How the sequence layouts treat long runs of unremarkable segments: `auto` folds them when the diagram is long
+ * (more than ELIDE_AUTO_MIN segments), `on` always, `off` never (the default).
+ */
+export const ELIDE_MODES = ['auto', 'on', 'off'] as const;
+export type ElideMode = (typeof ELIDE_MODES)[number];
+
 export interface DiagramOptions {
   labelStyle: LabelStyle;
   stateNames: StateNameStyle;
   numbering: Numbering;
   layout: TimingLayout;
+  /** `option elide=…`: fold runs of unremarkable segments into one labelled gap (see ELIDE_MODES). */
+  elide?: ElideMode;
   /** Any other `option key=value` the author set, for layouts to read. */
   extra: Record<string, string>;
 }

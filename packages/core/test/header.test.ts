@@ -45,6 +45,7 @@ describe('built-in field tables', () => {
     }
     expect(cursor).toBe(160);
     expect(TCP_HEADER.filter((f) => f.kind === 'flag').map((f) => [f.short, f.offset])).toEqual([
+      ['AE', 103],
       ['CWR', 104],
       ['ECE', 105],
       ['URG', 106],
@@ -54,7 +55,9 @@ describe('built-in field tables', () => {
       ['SYN', 110],
       ['FIN', 111],
     ]);
-    expect(byName({ fields: [...TCP_HEADER] } as HeaderModel, 'Reserved')).toMatchObject({ offset: 100, bits: 4, kind: 'reserved' });
+    expect(byName({ fields: [...TCP_HEADER] } as HeaderModel, 'Reserved')).toMatchObject({ offset: 100, bits: 3, kind: 'reserved' });
+    // tshark 4.0.17: `...1 .... .... = Accurate ECN` — RFC 9768's AE bit, the last of RFC 9293's four reserved.
+    expect(byName({ fields: [...TCP_HEADER] } as HeaderModel, 'Accurate ECN')).toMatchObject({ short: 'AE', offset: 103, bits: 1, kind: 'flag', wireshark: 'tcp.flags.ae' });
     expect(TCP_HEADER.filter((f) => f.bits === null).map((f) => f.kind)).toEqual(['options', 'data']);
     expect(TCP_HEADER.map((f) => f.wireshark).slice(0, 2)).toEqual(['tcp.srcport', 'tcp.dstport']);
   });

@@ -78,6 +78,10 @@ const offsetOf = (p: Position | null, fallback: number): number => (p ? p.start.
  * description; a note: box and a text per line; …), so a diagram past the budget is refused before layout.
  */
 export function checkTimelineBudget(timeline: Timeline, options: BudgetOptions): void {
+  charge(timelineCosts(timeline), options);
+}
+
+function timelineCosts(timeline: Timeline): Cost[] {
   const costs: Cost[] = [];
   const n = Number.MAX_SAFE_INTEGER;
   for (const s of timeline.segments) {
@@ -94,7 +98,39 @@ export function checkTimelineBudget(timeline: Timeline, options: BudgetOptions):
     costs.push({ at: offsetOf(note.position, n), position: note.position, elements: 1 + lines, text: utf8Bytes(note.text), what: 'a note' });
   }
   for (const d of timeline.dividers) costs.push({ at: offsetOf(d.position, n), position: d.position, elements: 2, text: utf8Bytes(d.text), what: 'a divider' });
-  charge(costs, options);
+  return costs;
+}
+
+/**
+ * How far a Scene may exceed the model's estimate before `timelineSurelyFits` stops vouching for it. On every
+ * timing diagram of the docs, examples and tests, in every style, the Scene holds at most ~8× the estimated
+ * elements and ~12× the estimated text (what the estimate leaves out: participant headers, lifelines, the title,
+ * the description's framing); layout-budget.test.ts keeps that so. Per participant: header box, name, lifeline,
+ * first state box and text.
+ */
+export const SCENE_MARGIN = { factor: 32, perParticipant: 16, elements: 200, text: 4096 } as const;
+
+/**
+ * True when the timeline's Scene cannot reach the budget: its estimate (a lower bound of what is drawn, see
+ * checkTimelineBudget) times SCENE_MARGIN is still within both limits. `wiregram check` then skips building a
+ * Scene whose only possible error is the budget; anything closer is laid out and checked for real.
+ */
+export function timelineSurelyFits(timeline: Timeline, options: BudgetOptions): boolean {
+  const { maxElements, maxTextBytes } = limits(options);
+  let elements = 0;
+  let text = 0;
+  for (const c of timelineCosts(timeline)) {
+    elements += c.elements;
+    text += c.text;
+  }
+  let names = 0;
+  for (const p of timeline.participants) names += utf8Bytes(p.label);
+  const m = SCENE_MARGIN;
+  const parts = timeline.participants.length;
+  return (
+    elements * m.factor + parts * m.perParticipant + m.elements <= maxElements &&
+    (text + names) * m.factor + utf8Bytes(timeline.title ?? '') * m.factor + m.text <= maxTextBytes
+  );
 }
 
 /**

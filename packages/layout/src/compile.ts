@@ -7,6 +7,7 @@
  */
 import {
   compileSequence,
+  ELIDE_MODES,
   FENCE_META_VALUES,
   HEADER_LIMITS,
   suggest,
@@ -21,9 +22,10 @@ import {
   type ParsePacketHeaderOptions,
   type Timeline,
 } from '@wiregram/core';
-import { checkSceneBudget, DEFAULT_BUDGET, type BudgetOptions } from './budget.js';
+import { checkSceneBudget, checkTimelineBudget, DEFAULT_BUDGET, timelineSurelyFits, type BudgetOptions } from './budget.js';
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
+import { elideTimeline } from './timing/elide.js';
 import type { Scene } from './scene.js';
 import { layoutTimeline, type TimingLayoutOptions } from './timing/layout.js';
 
@@ -44,6 +46,43 @@ export type LayoutSourceResult =
   | { language: 'packet-header'; scene: Scene; warnings: Diagnostic[]; model: HeaderModel };
 
 export function layoutSourceWithModel(source: string, options: LayoutSourceOptions = {}): LayoutSourceResult {
+  return compileChecked(source, options, (compiled): LayoutSourceResult => {
+    if (compiled.language === 'tcp-sequence') return { ...compiled, scene: drawTimeline(compiled.model, compiled.layout) };
+    return { ...compiled, scene: layoutHeader(compiled.model, compiled.layout) };
+  });
+}
+
+/**
+ * For `wiregram check`: what `layoutSourceWithModel` would throw, and the warnings it would return, without
+ * drawing what cannot fail. A timing diagram's Scene is built only when the model's estimate does not clear the
+ * output budget by a wide margin (`timelineSurelyFits`) or when it has `header` statements; otherwise the budget
+ * is checked on the model (after `elide`), as layout does before any geometry. Headers are always laid out (that
+ * is cheap).
+ */
+export function checkSource(source: string, options: LayoutSourceOptions = {}): { warnings: Diagnostic[]; drawn: boolean } {
+  return compileChecked(source, options, (compiled) => {
+    if (compiled.language === 'packet-header') {
+      layoutHeader(compiled.model, compiled.layout);
+      return { warnings: compiled.warnings, drawn: true };
+    }
+    const timeline = compiled.model;
+    // What layoutTimeline estimates and draws: the timeline after `elide` folded its long runs.
+    const drawnTimeline = elideTimeline(timeline, compiled.layout.elide ?? timeline.options?.elide).timeline;
+    if (timeline.headers?.length || !timelineSurelyFits(drawnTimeline, compiled.layout)) {
+      drawTimeline(timeline, compiled.layout);
+      return { warnings: compiled.warnings, drawn: true };
+    }
+    checkTimelineBudget(drawnTimeline, compiled.layout);
+    return { warnings: compiled.warnings, drawn: false };
+  });
+}
+
+type Compiled =
+  | { language: 'tcp-sequence'; model: Timeline; warnings: Diagnostic[]; layout: TimingLayoutOptions }
+  | { language: 'packet-header'; model: HeaderModel; warnings: Diagnostic[]; layout: HeaderLayoutOptions };
+
+/** The language and options checked, the source compiled to its model, then `then`: one mapping of options. */
+function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (compiled: Compiled) => T): T {
   const language = options.language ?? 'tcp-sequence';
   if (language !== 'tcp-sequence' && language !== 'packet-header') {
     throw new WiregramError({
@@ -57,7 +96,7 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
   }
   checkLayoutOptions(options);
   // A bug of ours must still reach the user as a typed error, not a stack trace.
-  return withWiregramErrors((): LayoutSourceResult => {
+  return withWiregramErrors((): T => {
     if (language === 'tcp-sequence') {
       const compile: CompileOptions = {};
       if (options.labelStyle) compile.labelStyle = options.labelStyle;
@@ -72,10 +111,9 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
       if (options.fontSize !== undefined) lo.fontSize = options.fontSize;
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
+      if (options.elide !== undefined) lo.elide = options.elide;
       copyBudget(options, lo);
-      // `header N` statements: the segment's header grid under the diagram (owner: header layout).
-      const scene = checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
-      return { language, scene, warnings: timeline.warnings ?? [], model: timeline };
+      return then({ language, model: timeline, warnings: timeline.warnings ?? [], layout: lo });
     }
     const po: ParsePacketHeaderOptions = {};
     if (options.rowBits !== undefined) po.rowBits = options.rowBits;
@@ -87,12 +125,17 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
     if (options.ruler !== undefined) ho.ruler = options.ruler;
     if (options.offsets !== undefined) ho.offsets = options.offsets;
     copyBudget(options, ho);
-    return { language, scene: layoutHeader(model, ho), warnings: model.warnings ?? [], model };
+    return then({ language, model, warnings: model.warnings ?? [], layout: ho });
   }, {
     code: 'layout-internal',
     reason: 'could not lay out the diagram',
     hint: 'this is a bug in wiregram; please report it with the block that triggers it',
   });
+}
+
+/** `header N` statements: the segment's header grid under the diagram (owner: header layout). */
+function drawTimeline(timeline: Timeline, lo: TimingLayoutOptions): Scene {
+  return checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
 }
 
 function copyBudget(from: BudgetOptions, to: BudgetOptions): void {
@@ -109,10 +152,15 @@ const CHOICES: Readonly<Record<string, readonly string[]>> = {
   numbering: FENCE_META_VALUES.numbering,
   // Only a string theme is judged here (svg: auto/light/dark); the PDF backend takes a palette object too.
   theme: FENCE_META_VALUES.theme,
+  elide: ELIDE_MODES,
 };
 const BOOLEANS = ['title', 'ruler', 'offsets'] as const;
 /** Positive sizes in px and their sane upper bounds (a typo such as 1200 for 12 is refused, not drawn). */
 const SIZES: Readonly<Record<string, number>> = { fontSize: 200, unit: 10000, bitWidth: 400 };
+
+// The tables as lists once: this check runs for every diagram drawn.
+const CHOICE_LIST = Object.entries(CHOICES);
+const SIZE_LIST = Object.entries(SIZES);
 
 function optionError(option: string, value: unknown, expected: string, hint: string): WiregramError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -126,7 +174,7 @@ function optionError(option: string, value: unknown, expected: string, hint: str
  */
 export function checkLayoutOptions(options: object): void {
   const o = options as Record<string, unknown>;
-  for (const [name, allowed] of Object.entries(CHOICES)) {
+  for (const [name, allowed] of CHOICE_LIST) {
     const value = o[name];
     if (value === undefined) continue;
     if (name === 'theme' && typeof value === 'object' && value !== null) continue;
@@ -145,7 +193,7 @@ export function checkLayoutOptions(options: object): void {
     if (value === undefined || typeof value === 'boolean' || (name === 'title' && typeof value === 'string')) continue;
     throw optionError(name, value, 'true or false', `e.g. ${name}: true`);
   }
-  for (const [name, max] of Object.entries(SIZES)) {
+  for (const [name, max] of SIZE_LIST) {
     const value = o[name];
     if (value === undefined) continue;
     if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max) continue;

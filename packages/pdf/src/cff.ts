@@ -32,6 +32,7 @@ interface CffSubset {
   gsubrs: Uint8Array[];
   subsetCharstrings(): void;
   subsetFontdict(topDict: Record<string, unknown>): void;
+  encode(): Uint8Array;
 }
 
 interface SubsettableFont {
@@ -154,6 +155,20 @@ function numberLength(out: number[], at: number): number {
 export const cffOptions = { flatten: true };
 
 /**
+ * Flattened charstrings per font and glyph, kept for the process: every page and deck that draws a glyph again
+ * embeds the same bytes, so each glyph is flattened once (the font objects themselves are cached in fonts.ts).
+ */
+const flattened = new WeakMap<CffTable, Map<number, Uint8Array>>();
+
+function flatCharstring(cff: CffTable, gid: number): Uint8Array {
+  let glyphs = flattened.get(cff);
+  if (!glyphs) flattened.set(cff, (glyphs = new Map()));
+  let bytes = glyphs.get(gid);
+  if (!bytes) glyphs.set(gid, (bytes = flattenCharstring(cff, gid)));
+  return bytes;
+}
+
+/**
  * Make `font.createSubset()` return subsets that write flattened charstrings and no subroutines, for a
  * CID-keyed CFF font (the built-in one; user CJK OTFs are usually CID-keyed too). Anything the flattener does
  * not understand falls back to fontkit's own subsetting for that document. Idempotent.
@@ -170,7 +185,7 @@ export function flattenSubsets(font: SubsettableFont): void {
     const ownFontdict = subset.subsetFontdict;
     subset.subsetCharstrings = function (this: CffSubset & { flat?: boolean }) {
       try {
-        this.charstrings = this.glyphs.map((gid) => flattenCharstring(this.cff, gid));
+        this.charstrings = this.glyphs.map((gid) => flatCharstring(this.cff, gid));
         this.gsubrs = [];
         this.flat = true;
       } catch {
@@ -204,6 +219,23 @@ export function flattenSubsets(font: SubsettableFont): void {
       topDict.FDArray = fdArray;
       topDict.FDSelect = { version: 0, fds };
     };
+    // The subset's bytes depend only on its glyphs, in order: a deck's second page, or another deck with the same
+    // glyphs, embeds the bytes written the first time instead of encoding the CFF table again.
+    const ownEncode = subset.encode;
+    subset.encode = function (this: CffSubset) {
+      const key = this.glyphs.join(',');
+      let encoded = encodedSubsets.get(this.cff);
+      if (!encoded) encodedSubsets.set(this.cff, (encoded = new Map()));
+      const hit = encoded.get(key);
+      if (hit) return hit;
+      const bytes = ownEncode.call(this);
+      if (encoded.size >= 64) encoded.delete(encoded.keys().next().value!); // bounded: the oldest goes
+      encoded.set(key, bytes);
+      return bytes;
+    };
     return subset;
   };
 }
+
+/** Encoded subsets per font, by glyph list (see flattenSubsets); at most 64 per font. */
+const encodedSubsets = new WeakMap<CffTable, Map<string, Uint8Array>>();

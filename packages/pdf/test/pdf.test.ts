@@ -217,6 +217,18 @@ describe('determinism and size', () => {
     for (let page = 1; page <= 3; page++) expect(png(flat, page).equals(png(plain, page)), `page ${page}`).toBe(true);
   });
 
+  test('later documents reuse the glyphs flattened and the subsets encoded before: same bytes, same text and fonts', () => {
+    const first = scenesToPdf([handshakeScene()]);
+    // Other glyphs in between (another subset of the same fonts), then the first document again.
+    const other = scenesToPdf([wavehandScene(), flagsScene()], { pageSize: '16:9' });
+    const again = scenesToPdf([handshakeScene()]);
+    expect(Buffer.from(again).equals(Buffer.from(first))).toBe(true);
+    expect(Buffer.from(other).equals(Buffer.from(first))).toBe(false);
+    const path = pdfFile(again, 'again');
+    expect(squash(pdfText(path))).toContain('SYN,ACK,seq=y,ack=x+1');
+    expect(pdfFonts(path)).toMatch(/\+NotoSansHans-Regular\s+CID Type 0C\s+Identity-H\s+yes\s+yes\s+yes/);
+  });
+
   test('vector only: no images', () => {
     const path = pdfFile(scenesToPdf([handshakeScene()]));
     const images = execFileSync('pdfimages', ['-list', path], { encoding: 'utf8' });

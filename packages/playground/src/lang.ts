@@ -7,7 +7,7 @@ import { StreamLanguage, type StreamParser, type StringStream } from '@codemirro
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 
 export const SEQUENCE_KEYWORDS = ['title', 'participant', 'actor', 'isn', 'seq', 'option', 'state', 'listen', 'note', 'divider', 'timeout', 'wait', 'header', 'capture', 'par', 'loop', 'and', 'end', 'autonumber'];
-export const FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'];
+export const FLAGS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR', 'AE'];
 export const BARE_WORDS = ['lost', 'stale', 'retransmit', 'keepalive', 'sack_perm', 'force'];
 export const VALUE_KEYS = ['seq', 'ack', 'win', 'mss', 'ws', 'ts', 'len', 'delay', 't', 'note', 'hide'];
 export const STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RCVD', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];

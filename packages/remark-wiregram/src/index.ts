@@ -9,7 +9,7 @@
 import type { Element, ElementContent, Properties } from 'hast';
 import type { Code, Nodes, Parent, Root } from 'mdast';
 import type { VFile } from 'vfile';
-import { blockFileReader, blockInSourceFile, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type BlockInFile, type Diagnostic, type DiagramLanguage, type HostFileReader } from '@wiregram/core';
+import { blockFileReader, blockInSourceFile, DIAGRAM_LANGUAGES, mapBlockPosition, parseFenceMeta, toWiregramError, type BlockInFile, type Diagnostic, type DiagramLanguage, type FenceOptions, type HostFileReader } from '@wiregram/core';
 import {
   errorBoxParts,
   errorBoxTree,
@@ -94,7 +94,7 @@ export interface WiregramNode {
 
 /** What the plugin leaves in `file.data.wiregram`: every block it saw, in order, and the broken ones. */
 export interface WiregramFileData {
-  blocks: Array<{ language: DiagramLanguage; source: string; caption: string | null; options: Record<string, string>; idPrefix: string; ok: boolean }>;
+  blocks: Array<{ language: DiagramLanguage; source: string; caption: string | null; options: FenceOptions; idPrefix: string; ok: boolean }>;
   errors: Array<ReturnType<VFile['message']>>;
 }
 

@@ -193,10 +193,19 @@ export function wiregramTransformers(options: SlidevWiregramOptions | null = {})
         if (carries && !(env.wiregram as { styled?: boolean }).styled) owed.add(slide);
         else owed.delete(slide);
         strictAfterBlock(env, strict);
-        return html;
+        return stepsAsClicks(html);
       },
     ],
   };
+}
+
+/**
+ * A diagram drawn with `steps` numbers its step groups (`<g class="wg-step" data-wg-step="k">`, the order of
+ * `wiregram deck --steps`); on a slide each becomes a click: `v-click="k"`, Slidev's absolute click position, so
+ * groups of one step appear together. Author text cannot produce the pattern: the renderer escapes every `<`.
+ */
+export function stepsAsClicks(html: string): string {
+  return html.replace(/<g class="wg-step" data-wg-step="(\d+)"/g, '$& v-click="$1"');
 }
 
 /**

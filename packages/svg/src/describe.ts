@@ -36,6 +36,15 @@ export interface SceneSvgOptions {
    * output, rsvg-convert, Typst, Inkscape). One palette: `dark` if `theme` is dark, else light.
    */
   styles?: StyleMode;
+  /**
+   * Step-by-step reveal (slides): the items of each step — a segment, its label, the state changes it causes,
+   * as layout numbered them for `wiregram deck --steps` — are wrapped in `<g class="wg-step" data-wg-step="k">`
+   * (k from 1; what is always shown stays outside), and the root carries `data-wg-steps` (the last step). Nothing
+   * is hidden by default: a slide tool (reveal.js fragments, Slidev clicks), the CSS custom property
+   * `--wg-shown: k` on an ancestor (steps above k get opacity 0) or the browser package's `steps()` hides them,
+   * so a page without script shows every step.
+   */
+  steps?: boolean;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
@@ -148,6 +157,8 @@ export function checkOptions(options: SceneSvgOptions): string[] {
     bad(`darkClass "${options.darkClass}" is not a CSS class name`, 'a letter or _, then letters, digits, - or _', 'e.g. darkClass: "dark"');
   if (options.theme !== undefined && options.theme !== 'auto' && options.theme !== 'light' && options.theme !== 'dark')
     bad(`theme "${String(options.theme)}" is unknown`, 'auto, light or dark', 'omit it to follow the reader\'s colour scheme');
+  if (options.steps !== undefined && typeof options.steps !== 'boolean')
+    bad(`steps ${JSON.stringify(options.steps)} is not true or false`, 'true or false', 'steps: true numbers each segment for step-by-step reveal');
   if (options.styles !== undefined && options.styles !== 'inline' && options.styles !== 'page' && options.styles !== 'resolved')
     bad(`styles "${String(options.styles)}" is unknown`, 'inline, page or resolved', 'omit it for a self-contained SVG');
   return options.darkSelector !== undefined && options.darkSelector !== '' ? checkDarkSelector(options.darkSelector) : [];
@@ -194,6 +205,7 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
     body.push(itemNode(item, resolved));
     roles.add(item.role);
   }
+  const lastStep = options.steps === true ? groupSteps(scene.items, body) : 0;
   const w = num(Math.max(1, scene.width));
   const h = num(Math.max(1, scene.height));
   const title = cleanText(scene.title || 'wiregram diagram');
@@ -222,10 +234,49 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
       ['aria-labelledby', id + '-title'],
       ['aria-describedby', id + '-desc'],
       ['style', 'font-family:' + font],
+      ...(lastStep > 0 ? ([['data-wg-steps', String(lastStep)]] as Array<[string, string]>) : []),
     ],
     children: [],
   };
   return { root, head, body, bodyXml };
+}
+
+/** An item's step as a reveal order: what is always shown (step 0, or no finite step) is 0. */
+function stepOf(item: SceneItem): number {
+  return Number.isFinite(item.step) && item.step > 0 ? Math.floor(item.step) : 0;
+}
+
+/**
+ * Wrap each run of consecutive items of one step (k ≥ 1) in `<g class="wg-step" data-wg-step="k">`, in place.
+ * Runs, not one group per step: the drawing order (what paints over what) stays exactly the layout's. The
+ * step numbers are layout's (the ones `wiregram deck --steps` pages by), never decided here. Returns the last step.
+ */
+function groupSteps(items: readonly SceneItem[], body: SvgNode[]): number {
+  const out: SvgNode[] = [];
+  let last = 0;
+  let group: SvgNode | null = null;
+  let groupStep = 0;
+  items.forEach((item, i) => {
+    const step = stepOf(item);
+    const node = body[i]!;
+    if (step === 0) {
+      group = null;
+      out.push(node);
+      return;
+    }
+    last = Math.max(last, step);
+    if (!group || groupStep !== step) {
+      // The CSS hook: an ancestor's `--wg-shown: k` shows steps 1…k (opacity 1 for step ≤ k, else 0); unset, it
+      // is 9999 and every step shows. Inline, so it needs no stylesheet and works in a self-contained SVG.
+      const style = `opacity:clamp(0,calc(var(--wg-shown,9999) - ${step - 1}),1)`;
+      group = { name: 'g', attrs: [['class', 'wg-step'], ['data-wg-step', String(step)], ['style', style]], children: [] };
+      groupStep = step;
+      out.push(group);
+    }
+    (group.children as SvgNode[]).push(node);
+  });
+  body.splice(0, body.length, ...out);
+  return last;
 }
 
 /** The whole diagram as an element tree: `<svg>` with `<title>`, `<desc>`, `<style>` (unless `styles: 'page'`) and one element per Scene item. */

@@ -64,7 +64,7 @@ export interface TcpFrame {
   dstPort: number;
   seq: number;
   ack: number;
-  /** TH_* bits, NS as 0x100. */
+  /** TH_* bits, AE (ex-NS) as 0x100. */
   flags: number;
   window: number;
   urgent: number;
@@ -82,11 +82,18 @@ export interface TcpFrame {
   /** True for the first fragment of a fragmented datagram. */
   firstFragment: boolean;
   ttl: number;
-  /** An IPv4 fragment (first or later): its IP header length, total length, identification and flags/offset word. */
+  /**
+   * An IP fragment (first or later): the length of the part not fragmented (IPv4 header; IPv6 header and extension
+   * headers before the Fragment header), the datagram's end as IP says it (ipOffset-relative), identification, and
+   * the offset word in IPv4's shape (offset in 8-byte units, 0x2000 = more fragments) for IPv6 too.
+   */
   ipHeaderLength: number;
   ipTotal: number;
   ipId: number;
   ipFragment: number;
+  /** IPv6 only: where the byte naming the Fragment header (44) sits, ipOffset-relative, and the header after it. */
+  ipNextAt: number;
+  ipNext: number;
 }
 
 export function newTcpFrame(): TcpFrame {
@@ -112,6 +119,8 @@ export function newTcpFrame(): TcpFrame {
     ipTotal: 0,
     ipId: 0,
     ipFragment: 0,
+    ipNextAt: -1,
+    ipNext: 0,
   };
 }
 
@@ -203,6 +212,7 @@ function decodeIpv4(view: DataView, p: number, end: number, out: TcpFrame): Deco
   out.ipTotal = total;
   out.ipId = view.getUint16(p + 4);
   out.ipFragment = frag & 0x3fff;
+  out.ipNextAt = -1;
   if ((frag & 0x1fff) !== 0) return Decoded.Fragment;
   out.firstFragment = (frag & 0x2000) !== 0;
   return decodeTcp(view, p + ihl, Math.min(end, p + total), total - ihl, out);
@@ -223,27 +233,39 @@ function decodeIpv6(view: DataView, p: number, end: number, out: TcpFrame): Deco
   }
   out.firstFragment = false;
   out.ipFragment = 0;
+  out.ipNextAt = -1;
   const limit = Math.min(end, p + 40 + payload);
   let q = p + 40;
+  let nextAt = 6;
   // Extension headers (hop-by-hop, routing, fragment, destination options, AH), at most 16 of them.
   for (let hops = 0; hops < 16; hops++) {
     if (next === 6) return decodeTcp(view, q, limit, payload - (q - p - 40), out);
     if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
       if (q + 2 > end) return Decoded.Truncated;
       const n = view.getUint8(q);
+      nextAt = q - p;
       q += (view.getUint8(q + 1) + 1) * 8;
       next = n;
     } else if (next === 51) {
       if (q + 2 > end) return Decoded.Truncated;
       const n = view.getUint8(q);
+      nextAt = q - p;
       q += (view.getUint8(q + 1) + 2) * 4;
       next = n;
     } else if (next === 44) {
       if (q + 8 > end) return Decoded.Truncated;
       const fo = view.getUint16(q + 2);
+      // Kept for reassembly, in IPv4's shape: offset in 8-byte units, 0x2000 for more fragments.
+      out.ipHeaderLength = q - p;
+      out.ipTotal = 40 + payload;
+      out.ipId = view.getUint32(q + 4);
+      out.ipFragment = (fo >>> 3) | (fo & 1 ? 0x2000 : 0);
+      out.ipNextAt = nextAt;
+      out.ipNext = view.getUint8(q);
       if ((fo & 0xfff8) !== 0) return Decoded.Fragment;
       out.firstFragment = (fo & 1) !== 0;
       next = view.getUint8(q);
+      nextAt = q - p;
       q += 8;
     } else return Decoded.Other;
     if (q > p + 40 + payload) return Decoded.Malformed;
@@ -339,21 +361,21 @@ export function formatAddress(family: 4 | 6, addr: Uint32Array, side: 0 | 1): st
   return formatIPv6Groups(groups);
 }
 
-/** Flag names in Wireshark's order. */
 /**
  * `flagNames`, one frozen list per combination of flags, shared: a long stream's segments would otherwise hold a
  * list each (a tenth of an import's memory).
  */
 export function sharedFlagNames(flags: number): TcpFlag[] {
-  const key = flags & 0xff;
+  const key = flags & 0x1ff;
   let names = FLAG_LISTS[key];
   if (!names) FLAG_LISTS[key] = names = Object.freeze(flagNames(key)) as TcpFlag[];
   return names;
 }
 const FLAG_LISTS: Array<TcpFlag[] | undefined> = [];
 
-export function flagNames(flags: number): Array<'SYN' | 'FIN' | 'RST' | 'PSH' | 'ACK' | 'URG' | 'ECE' | 'CWR'> {
-  const out: Array<'SYN' | 'FIN' | 'RST' | 'PSH' | 'ACK' | 'URG' | 'ECE' | 'CWR'> = [];
+/** Flag names in Wireshark's order; AE is the AccECN bit (RFC 9768, ex-NS), which tshark 4.0.17 names `AE`. */
+export function flagNames(flags: number): TcpFlag[] {
+  const out: TcpFlag[] = [];
   if (flags & TH_SYN) out.push('SYN');
   if (flags & TH_FIN) out.push('FIN');
   if (flags & TH_RST) out.push('RST');
@@ -362,5 +384,6 @@ export function flagNames(flags: number): Array<'SYN' | 'FIN' | 'RST' | 'PSH' | 
   if (flags & TH_URG) out.push('URG');
   if (flags & TH_ECE) out.push('ECE');
   if (flags & TH_CWR) out.push('CWR');
+  if (flags & TH_NS) out.push('AE');
   return out;
 }

@@ -129,11 +129,8 @@ export class WarningLog {
   }
 }
 
-/** The reader's findings have no place in the source; give them that of the statement that read the capture. */
-export function placeWarnings(warnings: Diagnostic[], position: Position | null | undefined): Diagnostic[] {
-  if (!position) return warnings;
-  return warnings.map((w) => (w.position ? w : diagnostic({ code: w.code, reason: w.reason, position, expected: w.expected, hint: w.hint })));
-}
+// Defined beside `diagnostic` so the browser bundle's capture seam shares it without the reader.
+export { placeWarnings } from '../errors.js';
 
 export type PacketHandler = (p: PacketRef) => void;
 

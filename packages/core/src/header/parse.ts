@@ -129,13 +129,14 @@ function parseInteger(text: string, l: Line, col: number, what: string, min: num
 
 function inferKind(name: string, bits: number | null): HeaderField['kind'] {
   const n = name.toLowerCase();
-  if (/padding|填充/.test(n)) return 'padding';
-  if (/reserved|unused|rsvd|保留/.test(n)) return 'reserved';
+  // 填充 padding, 保留 reserved, 选项 options — escaped so the built code is ASCII (the CLI's bundle reads it as such).
+  if (/padding|\u586b\u5145/.test(n)) return 'padding';
+  if (/reserved|unused|rsvd|\u4fdd\u7559/.test(n)) return 'reserved';
   if (bits === null) {
-    if (/option|选项/.test(n)) return 'options';
+    if (/option|\u9009\u9879/.test(n)) return 'options';
     return 'data';
   }
-  if (/^options?\b|选项/.test(n)) return 'options';
+  if (/^options?\b|\u9009\u9879/.test(n)) return 'options';
   if (bits === 1) return 'flag';
   return 'field';
 }

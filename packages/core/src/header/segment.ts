@@ -9,7 +9,7 @@ import type { HeaderField, HeaderGroup, HeaderModel } from './model.js';
 import { TCP_HEADER, cloneField, headerModel } from './tables.js';
 import { plural } from './util.js';
 
-const FLAG_BIT: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
+const FLAG_BIT: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128, AE: 256 };
 
 function seqText(n: SeqNumber, numbering: string): { value: string; raw: number | null } {
   if (n.symbol !== null) {

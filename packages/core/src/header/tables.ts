@@ -22,7 +22,9 @@ export const TCP_HEADER = table([
   f('Sequence Number', 'Seq', 32, 32, 'field', 'tcp.seq_raw'),
   f('Acknowledgment Number', 'Ack', 64, 32, 'field', 'tcp.ack_raw'),
   f('Data Offset', 'DOff', 96, 4, 'field', 'tcp.hdr_len'),
-  f('Reserved', 'Rsrvd', 100, 4, 'reserved', 'tcp.flags.res'),
+  // tshark 4.0.17 splits RFC 9293's four reserved bits as RFC 9768 does: three reserved, then AE (AccECN, ex-NS).
+  f('Reserved', 'Rsrvd', 100, 3, 'reserved', 'tcp.flags.res'),
+  f('Accurate ECN', 'AE', 103, 1, 'flag', 'tcp.flags.ae'),
   f('Congestion Window Reduced', 'CWR', 104, 1, 'flag', 'tcp.flags.cwr'),
   f('ECN-Echo', 'ECE', 105, 1, 'flag', 'tcp.flags.ece'),
   f('Urgent', 'URG', 106, 1, 'flag', 'tcp.flags.urg'),
@@ -42,7 +44,7 @@ export const TCP_HEADER = table([
 export const TCP_RFC793_HEADER = table([
   ...TCP_HEADER.slice(0, 5),
   f('Reserved', 'Rsrvd', 100, 6, 'reserved', 'tcp.flags.res'),
-  ...TCP_HEADER.slice(8),
+  ...TCP_HEADER.slice(9),
 ]);
 
 export const UDP_HEADER = table([

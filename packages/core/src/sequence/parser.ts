@@ -50,6 +50,7 @@ const FLAG_NAMES: Record<string, TcpFlag> = {
   urg: 'URG',
   ece: 'ECE',
   cwr: 'CWR',
+  ae: 'AE',
 };
 
 const BARE_ATTRIBUTES: Record<string, SegmentAttributeKey> = {
@@ -115,7 +116,7 @@ const KEYWORDS = [
 ];
 
 const SEGMENT_WORDS =
-  'a flag (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR), key=value (seq, ack, win, mss, ws, ts, len, delay, t, note, hide), ' +
+  'a flag (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR, AE), key=value (seq, ack, win, mss, ws, ts, len, delay, t, note, hide), ' +
   'lost, stale, retransmit, keepalive, sack_perm, force, or a "quoted payload"';
 
 function isSpace(c: number): boolean {

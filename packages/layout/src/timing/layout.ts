@@ -17,6 +17,7 @@ import { measureText } from '../font/measure.js';
 import { BoxSet, YIndex, inflate, itemBox, lineCrossing, segmentHitsBox, type Box, type Segment2 } from '../geometry.js';
 import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
 import { ASC, baselineFor, changesByCause, crashMark, DESC, EPS, headRole, key, markTexts, metrics, mkLine, mkRect, mkText, segmentRole, stateName, stepAt, type Metrics } from './common.js';
+import { elideTimeline } from './elide.js';
 import { finish } from './finish.js';
 import type { TimingLayoutOptions } from './options.js';
 
@@ -56,8 +57,10 @@ interface Placed {
   failures: number;
 }
 
-export function layoutTimeline(timeline: Timeline, options: TimingLayoutOptions = {}): Scene {
-  const style: TimingLayout = options.style ?? timeline.options?.layout ?? 'states';
+export function layoutTimeline(source: Timeline, options: TimingLayoutOptions = {}): Scene {
+  const style: TimingLayout = options.style ?? source.options?.layout ?? 'states';
+  // A long stream's overview: runs of unremarkable segments folded before anything is measured or budgeted.
+  const timeline = elideTimeline(source, options.elide ?? source.options?.elide).timeline;
   // Refuse a diagram past its output budget before any geometry is built (budget.ts).
   checkTimelineBudget(timeline, options);
   const m = metrics(options.fontSize ?? 12);

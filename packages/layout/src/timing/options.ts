@@ -1,5 +1,5 @@
 /** Options of the timing layouts, in a file of its own: layout.ts, finish.ts and flow.ts all read them. */
-import type { TimingLayout } from '@wiregram/core';
+import type { ElideMode, TimingLayout } from '@wiregram/core';
 import type { BudgetOptions } from '../budget.js';
 
 export interface TimingLayoutOptions extends BudgetOptions {
@@ -11,4 +11,6 @@ export interface TimingLayoutOptions extends BudgetOptions {
   title?: boolean;
   /** px per abstract time unit before any stretching. Default 3.6 × the label line height. */
   unit?: number;
+  /** Overrides `option elide=…`: fold runs of unremarkable segments into labelled gaps (elide.ts). */
+  elide?: ElideMode;
 }

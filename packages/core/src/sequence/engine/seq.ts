@@ -35,8 +35,16 @@ export class Space {
 
   private relative(rel: number): number {
     let base: number | null = null;
-    for (const b of this.bases) if (b <= rel && (base === null || b > base)) base = b;
-    return base === null || base === 0 ? rel : rel - base;
+    let lowest = 0;
+    for (const b of this.bases) {
+      if (b <= rel && (base === null || b > base)) base = b;
+      lowest = Math.min(lowest, b);
+    }
+    // Below every base: counted from the first (a mid-stream start's −1 included).
+    const r = rel - (base ?? lowest);
+    // Below the first number seen (a capture that starts mid-stream, an old retransmission): tshark's relative
+    // numbers are unsigned 32-bit, so −1000 reads 4294966296. Foreign points (−2^40·k) stay out of reach.
+    return r < 0 && r > -MOD ? r + MOD : r;
   }
 
   number(rel: number): SeqNumber {

@@ -3,7 +3,7 @@
  * to several peers (each of those connections gets its own ISN) or refuses connections.
  */
 import type { Position } from '../../errors.js';
-import type { DiagramOptions } from '../../timeline.js';
+import { ELIDE_MODES, type DiagramOptions, type ElideMode } from '../../timeline.js';
 import type { ParticipantStatement, Statement } from '../ast.js';
 import { suggest } from '../parser.js';
 import { eachStatement, err, type World } from './world.js';
@@ -31,7 +31,7 @@ const OPTION_ALIASES: Record<string, string> = {
   style: 'layout',
 };
 
-const KNOWN_OPTIONS = ['labels', 'states', 'numbering', 'layout', 'msl', 'rto', 'rtt', 'delay', 'win', 'handshake', 'pure-ack-seq'];
+const KNOWN_OPTIONS = ['labels', 'states', 'numbering', 'layout', 'msl', 'rto', 'rtt', 'delay', 'win', 'handshake', 'pure-ack-seq', 'elide'];
 
 export function collect(w: World, statements: Statement[]): void {
   eachStatement(statements, (s) => {
@@ -114,6 +114,9 @@ export function option(w: World, entries: Array<{ key: string; value: string; po
         w.settings.hidePureAckSeq = v === 'hide';
         break;
       }
+      case 'elide':
+        w.options.elide = elideMode(e);
+        break;
       default: {
         // Unknown keys are kept for layouts; a near miss of a known key is a typo worth stopping for.
         const near = suggest(key, KNOWN_OPTIONS);
@@ -126,6 +129,13 @@ export function option(w: World, entries: Array<{ key: string; value: string; po
   }
 }
 
+/** `option elide=auto|on|off` (yes/true and no/false/none too). */
+function elideMode(e: { key: string; value: string; position: Position }): ElideMode {
+  const v = e.value.toLowerCase();
+  const mode = ({ yes: 'on', true: 'on', no: 'off', false: 'off', none: 'off' } as Record<string, ElideMode>)[v] ?? v;
+  if (!(ELIDE_MODES as readonly string[]).includes(mode)) err('bad-option', `option ${e.key}=${e.value}: unknown value "${e.value}"`, e.position, `${e.key}=${ELIDE_MODES.join(' | ')}`, 'auto folds long runs of unremarkable segments when the diagram is long');
+  return mode as ElideMode;
+}
 
 /** Mark the endpoints that open connections with several peers (see `Endpoint.perConnection`). */
 export function findMultiPeer(w: World, statements: Statement[]): void {

@@ -1,0 +1,91 @@
+/**
+ * Drawing figures when they near the viewport. run() over a long page spends about half its time creating SVG
+ * elements (≈ 130 per diagram); a reader sees two or three diagrams at first. So run() renders every block
+ * (errors and sizes are known at once), puts each figure in place with its outer `<svg>` at its final size, and
+ * draws here:
+ * - at once, before run() returns, every figure within one viewport height of the visible area (judged from
+ *   where its block was: nearViewport) — what the reader sees first is not blank;
+ * - the others when an IntersectionObserver sees them come within that distance while scrolling;
+ * - all that are left on `beforeprint` (printing and "save as PDF" show every diagram), and on `drawPending()`.
+ * Without IntersectionObserver (or with `run({ lazy: false })`) everything is drawn before run() returns.
+ */
+
+interface Waiting {
+  element: HTMLElement;
+  fill: () => void;
+  /** Near the viewport (nearViewport): drawn at once. */
+  near: boolean;
+}
+
+/** How far from the visible area (in viewport heights) a figure is drawn ahead of being seen. */
+const AHEAD = 1;
+
+// The flush of every lazy run() on the page that still has figures waiting (for drawPending()).
+const flushes = new Set<() => void>();
+
+/** Whether this page can draw lazily (an IntersectionObserver and a window). */
+export function canDefer(doc: Document): boolean {
+  return !!doc.defaultView && typeof doc.defaultView.IntersectionObserver === 'function';
+}
+
+/**
+ * Which of `elements` are within AHEAD viewport heights of the visible area — read for the blocks before they
+ * are replaced, while the page's layout is still clean (reading the figures' places after inserting them forced
+ * a second layout of the whole page, about a third of run()'s time). A figure is then about where its block
+ * was; one that ends up nearer than estimated is drawn by the observer's first report a frame later.
+ * Elements not laid out (display: none, a detached root) count as near: there is no position to wait for.
+ */
+export function nearViewport(doc: Document, elements: Element[]): boolean[] {
+  const view = doc.defaultView;
+  if (!view) return elements.map(() => true);
+  const h = view.innerHeight;
+  const w = view.innerWidth;
+  return elements.map((el) => {
+    const r = el.getBoundingClientRect();
+    return (r.width === 0 && r.height === 0) || (r.bottom >= -AHEAD * h && r.top <= (1 + AHEAD) * h && r.right >= 0 && r.left <= w);
+  });
+}
+
+/** Draw the figures marked near now and the others as they come near (see above); returns how many wait. */
+export function drawWhenNear(doc: Document, items: Waiting[]): number {
+  const view = doc.defaultView;
+  const later = new Map<Element, () => void>();
+  for (const it of items) {
+    if (it.near || !view) it.fill();
+    else later.set(it.element, it.fill);
+  }
+  if (!later.size || !view) return 0;
+  const flush = (): void => {
+    for (const fill of later.values()) fill();
+    later.clear();
+    done();
+  };
+  const done = (): void => {
+    observer.disconnect();
+    view.removeEventListener('beforeprint', flush);
+    flushes.delete(flush);
+  };
+  const observer = new view.IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        const fill = later.get(e.target);
+        if (!fill) continue;
+        later.delete(e.target);
+        observer.unobserve(e.target);
+        fill();
+      }
+      if (!later.size) done();
+    },
+    { rootMargin: `${AHEAD * 100}% 0px` },
+  );
+  for (const el of later.keys()) observer.observe(el);
+  view.addEventListener('beforeprint', flush);
+  flushes.add(flush);
+  return later.size;
+}
+
+/** Draw every figure a lazy run() left waiting (e.g. before taking a screenshot or measuring the page). */
+export function drawPending(): void {
+  for (const flush of [...flushes]) flush();
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Kept tiny on purpose: start-up cost is whatever the entry loads, and a CommonJS entry starts without Node's
+// ES module loader. The entry is the bundle (dist/bundle/wiregram.cjs, made by scripts/bundle.mjs after tsc): one
+// CommonJS file with the dispatcher and what the commands run, loaded through compile-cache.cjs with the V8 code
+// cache the build made for this command (Node 20 has no compile cache of its own), so a command neither resolves
+// ~90 modules nor parses and compiles the code it runs; PDF code is loaded only by the commands that draw PDF.
+// WIREGRAM_UNBUNDLED=1 runs the tsc output (dist/main.js) instead, e.g. after `tsc -b` without re-bundling; it
+// is also the fallback when no bundle was built.
+'use strict';
+const { existsSync } = require('node:fs');
+const module_ = require('node:module');
+const { join } = require('node:path');
+
+// Node ≥ 22.1 caches compiled code of what its loader loads (chokidar, yaml); on Node 20 nothing happens.
+module_.enableCompileCache?.();
+// Stack traces point into src/*.ts only when asked for (WIREGRAM_DEBUG prints them); reading maps costs time.
+if (process.env.WIREGRAM_DEBUG) process.setSourceMapsEnabled?.(true);
+
+const bundleDir = join(__dirname, '..', 'dist', 'bundle');
+// The code cache each command's build-time run made (scripts/train-cache.mjs); any other argument: 'main'.
+const TRAINED = ['render', 'check', 'deck'];
+
+async function start() {
+  let api;
+  if (!process.env.WIREGRAM_UNBUNDLED && existsSync(join(bundleDir, 'wiregram.cjs'))) {
+    const command = process.argv[2] ?? '';
+    api = require(join(bundleDir, 'compile-cache.cjs')).loadCached(join(bundleDir, 'wiregram.cjs'), TRAINED.includes(command) ? command : 'main');
+  } else {
+    api = await import('../dist/main.js');
+  }
+  // Before any command runs, so before its first write: temp files go on SIGINT/SIGTERM, exit 130/143.
+  api.installSignalHandlers();
+  process.exitCode = await api.main(process.argv.slice(2));
+  // A signal that arrived during the last (synchronous) write is read in the event loop's poll phase: two
+  // check-phase turns guarantee one poll in between, so it is answered with 130/143 rather than lost at exit.
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+start();

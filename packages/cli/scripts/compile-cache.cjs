@@ -1,0 +1,65 @@
+// Copied to dist/bundle/compile-cache.cjs by scripts/bundle.mjs. Loads the CLI's CommonJS bundles
+// (wiregram.cjs, pdfkit.cjs) with a V8 code cache made at build time, so a command starts without parsing and
+// compiling ~1.6 MB of JavaScript: the cache holds the bytecode of every function a typical run of that command
+// compiled (scripts/train-cache.mjs). Node 20 has no module compile cache (module.enableCompileCache is Node ≥
+// 22.1), and a cache written here at run time would land in a shared or read-only place; one made at build time
+// sits beside the code it belongs to, as trusted as that code. V8 checks each cache against its own version,
+// flags and the source, and compiles normally when it does not match (another Node, --cpu-prof, an edited
+// bundle): the cache only ever saves time.
+'use strict';
+const { isAscii } = require('node:buffer');
+const { readFileSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
+
+/** The scripts this process loaded: file → { script, tag } (for writeCaches). */
+const loaded = new Map();
+
+/** One cache per bundle and command (`tag`): each command's run compiles other functions. */
+const cacheFile = (file, tag) => `${file}.${tag}.v8cache`;
+
+/**
+ * Runs a CommonJS file as Node's loader would (the module wrapper; its own `require`), with the code cache
+ * `tag` if it fits; returns its exports. Each file is loaded once per process.
+ */
+function loadCached(file, tag) {
+  const seen = loaded.get(file);
+  if (seen) return seen.module.exports;
+  const bytes = readFileSync(file);
+  // The bundles are ASCII (bundle.mjs): read as one-byte text, no UTF-8 decoding of a megabyte at every start.
+  const source = isAscii?.(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile(file, tag));
+  } catch {
+    cachedData = undefined; // not built, or another command's run: compile as usual
+  }
+  const options = { filename: file, cachedData };
+  // A bundle's import() of an ES module (none today) goes through Node's own loader (Node ≥ 20.12).
+  if (vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER) options.importModuleDynamically = vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const script = new vm.Script(Module.wrap(source), options);
+  const module = { exports: {}, filename: file, id: file, loaded: false };
+  loaded.set(file, { script, tag, module });
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+  module.loaded = true;
+  return module.exports;
+}
+
+/** For the build's training runs: writes each loaded file's cache under the tag it was loaded with. */
+function writeCaches() {
+  const written = [];
+  for (const [file, { script, tag }] of loaded) {
+    const path = cacheFile(file, tag);
+    writeFileSync(path, script.createCachedData());
+    written.push(path);
+  }
+  return written;
+}
+
+/** Per loaded file: `true` V8 used its cache, `false` rejected it, `null` there was none (tests ask). */
+function cacheStatus() {
+  return [...loaded].map(([file, { tag, script }]) => ({ file, tag, accepted: script.cachedDataRejected === undefined ? null : !script.cachedDataRejected }));
+}
+
+module.exports = { loadCached, writeCaches, cacheStatus };

@@ -204,9 +204,10 @@ export function pairedRatio(a, b) {
  * A single-stream capture for the import and elide benches (generated into /tmp, never committed): handshake, the
  * client sends MSS-sized segments, the server ACKs every second one, then FINs. Either `megabytes` of file or
  * `segments` frames in all. With `lossEvery` = n, every n-th data segment is lost after the capture point: the
- * server repeats its ACK of the hole (duplicate ACKs) until the client's fast retransmission fills it.
+ * server repeats its ACK of the hole (duplicate ACKs) until the client's fast retransmission fills it. With
+ * `zeroWindow`, halfway through the server advertises a zero window once and reopens it (the stream graphs' bench).
  */
-export function writeBulkCapture(file, { megabytes = Infinity, segments = Infinity, lossEvery = 0 } = {}) {
+export function writeBulkCapture(file, { megabytes = Infinity, segments = Infinity, lossEvery = 0, zeroWindow = false } = {}) {
   const MSS = 1448;
   const fd = openSync(file, 'w');
   writeSync(fd, pcapHeader({ nanosecond: true }));
@@ -216,7 +217,7 @@ export function writeBulkCapture(file, { megabytes = Infinity, segments = Infini
   let t = 0;
   let written = 24;
   const buf = Buffer.alloc(16 + 14 + 20 + 32 + MSS);
-  const frame = (fromClient, flags, seq, ack, len) => {
+  const frame = (fromClient, flags, seq, ack, len, win = 2048) => {
     const total = 14 + 20 + 32 + len;
     t += 20_000;
     buf.writeUInt32LE(1_700_000_000 + Math.floor(t / 1e9), 0);
@@ -246,7 +247,7 @@ export function writeBulkCapture(file, { megabytes = Infinity, segments = Infini
     buf.writeUInt32BE(ack >>> 0, p + 8);
     buf.writeUInt8(8 << 4, p + 12);
     buf.writeUInt8(flags, p + 13);
-    buf.writeUInt16BE(flags & 0x02 ? 64240 : 2048, p + 14);
+    buf.writeUInt16BE(flags & 0x02 ? 64240 : win, p + 14);
     buf.writeUInt32BE(0, p + 16);
     // options: MSS, SACK_PERM, TS, NOP, WS (a SYN) or NOP NOP TS padded
     const o = p + 20;
@@ -290,6 +291,11 @@ export function writeBulkCapture(file, { megabytes = Infinity, segments = Infini
         frames += 2;
         hole = -1;
       }
+    } else if (zeroWindow && hole < 0 && frames >= segments / 2) {
+      zeroWindow = false;
+      frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0, 0);
+      frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0);
+      frames += 2;
     } else if (hole < 0 && k % 2 === 1) {
       frame(false, 0x10, sIsn + 1, cIsn + 1 + cSent, 0);
       frames++;

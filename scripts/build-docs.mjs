@@ -20,6 +20,7 @@ const ORDER = [
   'packet-header.md',
   'cli.md',
   'captures.md',
+  'stream-graphs.md',
   'recipes/index.md',
   'recipes/docusaurus.md',
   'recipes/astro.md',

@@ -105,6 +105,12 @@ describe('a simulated transfer, folded', () => {
     expect(textBoxes(parseSvg(renderSvg(TRANSFER, { elide: 'off' }))).filter((t) => GAP.test(t.text))).toHaveLength(0);
   });
 
+  it('past the output budget, a long diagram is pointed to the overview, which fits', () => {
+    const whole = TRANSFER.replace('option elide=auto\n', '');
+    expect(() => renderSvg(whole, { maxElements: 600 })).toThrow(expect.objectContaining({ code: 'over-budget', hint: expect.stringMatching(/^draw an overview with option elide=auto /) }));
+    expect(textBoxes(parseSvg(renderSvg(TRANSFER, { maxElements: 600 }))).filter((t) => GAP.test(t.text))).toHaveLength(2);
+  });
+
   it('a bad value is an error at the option, with the values', () => {
     expect(() => compileSequence('option elide=sometimes\nclient -> server: SYN')).toThrow(
       expect.objectContaining({ code: 'bad-option', line: 1, column: 8, expected: 'elide=auto | on | off' }),

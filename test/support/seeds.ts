@@ -21,3 +21,28 @@ server -> client: ACK
 server -> client: FIN, ACK
 client -> server: ACK
 `;
+
+/**
+ * A textbook transfer (the stream graphs' simulated case, issue 17): a window of five segments, the second lost,
+ * three duplicate ACKs, a fast retransmission; then a zero window and its update.
+ */
+export const FAST_RETRANSMIT = `
+title 快速重传 (fast retransmit)
+participant client as 客户端
+participant server as 服务端
+client -> server: SYN
+server -> client: SYN, ACK
+client -> server: ACK
+client -> server: ACK len=1000
+& client -x server: ACK len=1000
+& client -> server: ACK len=1000
+& client -> server: ACK len=1000
+& client -> server: ACK len=1000
+server -> client: ACK
+server -> client: ACK
+server -> client: ACK
+server -> client: ACK
+client -> server: ACK len=1000
+server -> client: ACK win=0
+server -> client: ACK
+`;

@@ -85,6 +85,7 @@ export function unitOptions(unit: Unit, args: ParsedArgs, host: Host, io: Io): D
   if (numbering) o.numbering = numbering;
   if (theme) o.theme = theme;
   if (elide) o.elide = elide;
+  if (typeof v['direction'] === 'string') o.direction = v['direction'];
   // Budgets come from the command line only: a fence's options cannot raise them.
   const maxElements = budgetValue(v['max-elements']);
   const maxTextBytes = budgetValue(v['max-text-bytes']);

@@ -2,7 +2,7 @@
 import type { CommandSpec, OptionSpec } from './args.js';
 
 export const LANGS = ['markdown', 'tcp-sequence', 'packet-header'] as const;
-export const STYLES = ['states', 'lifeline', 'flow'] as const;
+export const STYLES = ['states', 'lifeline', 'flow', 'stevens', 'tcptrace', 'throughput', 'rtt', 'window'] as const;
 export const LABEL_STYLES = ['textbook', 'flags', 'wireshark'] as const;
 export const STATE_NAMES = ['underscore', 'hyphen'] as const;
 export const NUMBERING = ['relative', 'absolute'] as const;
@@ -29,7 +29,8 @@ const root: OptionSpec = {
   defaultText: 'the current directory',
 };
 const diagramOptions: OptionSpec[] = [
-  { name: 'style', type: 'string', values: STYLES, valueName: 'STYLE', description: 'timing-diagram layout: states, lifeline or flow', defaultText: 'states' },
+  { name: 'style', type: 'string', values: STYLES, valueName: 'STYLE', description: 'timing-diagram layout: states, lifeline or flow; or a TCP stream graph: stevens, tcptrace, throughput, rtt or window', defaultText: 'states' },
+  { name: 'direction', type: 'string', valueName: 'DIR', description: 'stream graphs: the data sender to draw (a participant id, e.g. client) or reverse', defaultText: 'the endpoint that sent more data' },
   { name: 'label-style', type: 'string', values: LABEL_STYLES, valueName: 'STYLE', description: 'segment labels: textbook (SYN, seq=x), flags (SYN=1, seq=x) or wireshark', defaultText: 'textbook' },
   { name: 'state-names', type: 'string', values: STATE_NAMES, valueName: 'STYLE', description: 'SYN_SENT (underscore) or SYN-SENT (hyphen)' },
   { name: 'numbering', type: 'string', values: NUMBERING, valueName: 'MODE', description: 'relative or absolute sequence numbers (wireshark labels)' },

@@ -15,7 +15,7 @@ import { suggest } from './sequence/parser.js';
 
 /** The values each per-block option takes (renderer option names). */
 export const FENCE_META_VALUES = {
-  style: ['states', 'lifeline', 'flow'],
+  style: ['states', 'lifeline', 'flow', 'stevens', 'tcptrace', 'throughput', 'rtt', 'window'],
   labelStyle: ['textbook', 'flags', 'wireshark'],
   stateNames: ['underscore', 'hyphen'],
   numbering: ['relative', 'absolute'],

@@ -9,6 +9,7 @@ export * from './header/index.js';
 export * from './capture/index.js';
 export * from './fence.js';
 export * from './host.js';
+export * from './graph.js';
 /** "Did you mean" helper for hosts that validate their own options (e.g. @wiregram/layout's option check). */
 export { suggest } from './sequence/parser.js';
 

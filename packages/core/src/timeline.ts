@@ -29,7 +29,12 @@ export type TcpFlag = (typeof TCP_FLAGS)[number];
 export type LabelStyle = 'textbook' | 'flags' | 'wireshark';
 export type StateNameStyle = 'underscore' | 'hyphen';
 export type Numbering = 'relative' | 'absolute';
-export type TimingLayout = 'states' | 'lifeline' | 'flow';
+/** The TCP stream graphs (issue 17), named as Wireshark's: layouts over the same Timeline (graph.ts). */
+export const STREAM_GRAPHS = ['stevens', 'tcptrace', 'throughput', 'rtt', 'window'] as const;
+export type StreamGraphKind = (typeof STREAM_GRAPHS)[number];
+export type TimingLayout = 'states' | 'lifeline' | 'flow' | StreamGraphKind;
+/** Every timing layout: the sequence diagrams, then the stream graphs. */
+export const TIMING_LAYOUTS = ['states', 'lifeline', 'flow', ...STREAM_GRAPHS] as const;
 
 /**
  * A sequence or acknowledgement number. Symbolic (`x+1`: symbol `x`, offset 1) or numeric

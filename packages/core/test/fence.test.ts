@@ -40,7 +40,7 @@ describe('parseFenceMeta', () => {
         index: 8,
         length: 13,
         reason: 'unknown style "lifelin" in the fence\'s options',
-        expected: 'states, lifeline, flow',
+        expected: 'states, lifeline, flow, stevens, tcptrace, throughput, rtt, window',
         hint: 'did you mean style=lifeline?',
       },
     ]);

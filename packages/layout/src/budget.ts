@@ -7,6 +7,7 @@
  */
 import { BudgetError, type HeaderModel, type Position, type Timeline } from '@wiregram/core';
 import type { Scene } from './scene.js';
+import { ELIDE_AUTO_MIN } from './timing/elide.js';
 
 export interface BudgetOptions {
   /**
@@ -35,7 +36,9 @@ function limits(options: BudgetOptions): Required<BudgetOptions> {
   return { maxElements: options.maxElements ?? DEFAULT_BUDGET.maxElements, maxTextBytes: options.maxTextBytes ?? DEFAULT_BUDGET.maxTextBytes };
 }
 
-function overBudget(kind: 'elements' | 'text', used: number, limit: number, position: Position | null, what: string): BudgetError {
+const DRAW_LESS = 'draw less (split the diagram, shorten loops or notes)';
+
+function overBudget(kind: 'elements' | 'text', used: number, limit: number, position: Position | null, what: string, advice = DRAW_LESS): BudgetError {
   const option = kind === 'elements' ? 'maxElements' : 'maxTextBytes';
   const unit = kind === 'elements' ? 'drawn elements' : 'bytes of text';
   return new BudgetError({
@@ -44,7 +47,7 @@ function overBudget(kind: 'elements' | 'text', used: number, limit: number, posi
     expected: `at most ${limit.toLocaleString('en-US')} ${unit} in one diagram`,
     option,
     limit,
-    advice: 'draw less (split the diagram, shorten loops or notes)',
+    advice,
   });
 }
 
@@ -58,7 +61,7 @@ interface Cost {
 }
 
 /** Adds costs in source order and throws at the first statement past the budget. */
-function charge(costs: Cost[], options: BudgetOptions): void {
+function charge(costs: Cost[], options: BudgetOptions, advice?: string): void {
   const { maxElements, maxTextBytes } = limits(options);
   costs.sort((a, b) => a.at - b.at);
   let elements = 0;
@@ -66,8 +69,8 @@ function charge(costs: Cost[], options: BudgetOptions): void {
   for (const c of costs) {
     elements += c.elements;
     text += c.text;
-    if (elements > maxElements) throw overBudget('elements', elements, maxElements, c.position, c.what);
-    if (text > maxTextBytes) throw overBudget('text', text, maxTextBytes, c.position, c.what);
+    if (elements > maxElements) throw overBudget('elements', elements, maxElements, c.position, c.what, advice);
+    if (text > maxTextBytes) throw overBudget('text', text, maxTextBytes, c.position, c.what, advice);
   }
 }
 
@@ -78,7 +81,9 @@ const offsetOf = (p: Position | null, fallback: number): number => (p ? p.start.
  * description; a note: box and a text per line; …), so a diagram past the budget is refused before layout.
  */
 export function checkTimelineBudget(timeline: Timeline, options: BudgetOptions): void {
-  charge(timelineCosts(timeline), options);
+  // A long stream (a capture, most often) has an overview that fits: say so first.
+  const overview = timeline.segments.length > ELIDE_AUTO_MIN && (timeline.options?.elide ?? 'off') === 'off';
+  charge(timelineCosts(timeline), options, overview ? `draw an overview with option elide=auto (runs of plain segments folded), or ${DRAW_LESS}` : DRAW_LESS);
 }
 
 function timelineCosts(timeline: Timeline): Cost[] {

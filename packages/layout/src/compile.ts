@@ -104,6 +104,7 @@ function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (
       if (options.numbering) compile.numbering = options.numbering;
       if (options.layout) compile.layout = options.layout;
       if (options.readFile) compile.readFile = options.readFile;
+      if (options.style) compile.drawAs = options.style;
       const timeline = compileSequence(source, compile);
       const lo: TimingLayoutOptions = {};
       const style = options.style ?? options.layout;
@@ -111,6 +112,7 @@ function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (
       if (options.fontSize !== undefined) lo.fontSize = options.fontSize;
       if (options.title !== undefined) lo.title = options.title;
       if (options.unit !== undefined) lo.unit = options.unit;
+      if (options.direction !== undefined) lo.direction = options.direction;
       if (options.elide !== undefined) lo.elide = options.elide;
       copyBudget(options, lo);
       return then({ language, model: timeline, warnings: timeline.warnings ?? [], layout: lo });
@@ -203,6 +205,9 @@ export function checkLayoutOptions(options: object): void {
     const value = o[name];
     if (value === undefined || (typeof value === 'number' && Number.isInteger(value) && value > 0)) continue;
     throw optionError(name, value, 'a whole number greater than 0', `e.g. ${name}: ${DEFAULT_BUDGET[name] * 2} (default ${DEFAULT_BUDGET[name]})`);
+  }
+  if (o.direction !== undefined && (typeof o.direction !== 'string' || !/^[\p{L}\p{N}_.-]{1,64}$/u.test(o.direction))) {
+    throw optionError('direction', o.direction, 'a participant id (the data sender) or reverse', 'e.g. direction: "client"');
   }
   const rowBits = o.rowBits;
   if (rowBits !== undefined && !(typeof rowBits === 'number' && Number.isInteger(rowBits) && rowBits >= 1 && rowBits <= HEADER_LIMITS.maxRowBits)) {

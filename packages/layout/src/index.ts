@@ -9,3 +9,4 @@ export { layoutSource, type LayoutSourceOptions } from './source.js';
 export { attachSegmentHeaders } from './header/attach.js';
 export { checkSource, layoutSourceWithModel, type LayoutSourceResult } from './compile.js';
 export { DEFAULT_BUDGET, SCENE_MARGIN, timelineSurelyFits, type BudgetOptions } from './budget.js';
+export { layoutStreamGraph, describeGraph, type GraphLayoutOptions } from './graph/index.js';

@@ -44,7 +44,27 @@ export type Role =
   | 'ruler-label'
   | 'offset-label'
   | 'error-box'
-  | 'error';
+  | 'error'
+  // Stream graphs (graph/): frame, text, and one role per series.
+  | 'graph-axis'
+  | 'graph-grid'
+  | 'graph-tick'
+  | 'graph-axis-title'
+  | 'graph-legend'
+  | 'graph-data'
+  | 'graph-retransmission'
+  | 'graph-syn-fin'
+  | 'graph-ack'
+  | 'graph-window'
+  | 'graph-sack'
+  | 'graph-zero-window'
+  | 'graph-lost'
+  | 'graph-acked-unseen'
+  | 'graph-throughput'
+  | 'graph-goodput'
+  | 'graph-rtt'
+  | 'graph-rwnd'
+  | 'graph-in-flight';
 
 export interface ItemBase {
   role: Role;

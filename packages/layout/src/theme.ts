@@ -96,6 +96,26 @@ export const ROLE_PAINT: Record<Role, Paint> = {
   'offset-label': text('muted'),
   'error-box': box('errorFill', 'error', 1),
   error: text('error'),
+  // Stream graphs: tcptrace's colour code (ACK green, window yellow, SACK purple, retransmission red/orange).
+  'graph-axis': line('muted', 1),
+  'graph-grid': line('flagFill', 1),
+  'graph-tick': text('muted'),
+  'graph-axis-title': text('foreground'),
+  'graph-legend': text('foreground'),
+  'graph-data': line('accent', 1.2),
+  'graph-retransmission': line('retransmission', 1.6),
+  'graph-syn-fin': line('line', 1.2),
+  'graph-ack': line('timer', 1.2),
+  'graph-window': line('noteStroke', 1.2),
+  'graph-sack': line('override', 1.4),
+  'graph-zero-window': line('lost', 1.6),
+  'graph-lost': line('lost', 1.6),
+  'graph-acked-unseen': line('error', 1.4),
+  'graph-throughput': line('accent', 1.4),
+  'graph-goodput': line('timer', 1.4),
+  'graph-rtt': line('accent', 2.4),
+  'graph-rwnd': line('noteStroke', 1.4),
+  'graph-in-flight': line('accent', 1.2),
 };
 
 /** The palette keys a role paints with. */

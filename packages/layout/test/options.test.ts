@@ -6,9 +6,9 @@ const SRC = 'client -> server: SYN\nserver -> client: SYN, ACK\n';
 
 describe('option values are validated where they are mapped', () => {
   it.each([
-    [{ style: 'zigzag' }, 'style', 'states, lifeline, flow', null],
-    [{ style: 'flwo' }, 'style', 'states, lifeline, flow', "did you mean style: 'flow'?"],
-    [{ layout: 'lifelin' }, 'layout', 'states, lifeline, flow', "did you mean layout: 'lifeline'?"],
+    [{ style: 'zigzag' }, 'style', 'states, lifeline, flow, stevens, tcptrace, throughput, rtt, window', null],
+    [{ style: 'flwo' }, 'style', 'states, lifeline, flow, stevens, tcptrace, throughput, rtt, window', "did you mean style: 'flow'?"],
+    [{ layout: 'lifelin' }, 'layout', 'states, lifeline, flow, stevens, tcptrace, throughput, rtt, window', "did you mean layout: 'lifeline'?"],
     [{ labelStyle: 'x' }, 'labelStyle', 'textbook, flags, wireshark', null],
     [{ labelStyle: 'flag' }, 'labelStyle', 'textbook, flags, wireshark', "did you mean labelStyle: 'flags'?"],
     [{ stateNames: 'hyphens' }, 'stateNames', 'underscore, hyphen', "did you mean stateNames: 'hyphen'?"],

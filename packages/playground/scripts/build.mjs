@@ -64,7 +64,7 @@ ${preload.map((c) => `<link rel="modulepreload" href="${escapeHtml(c)}">`).join(
 </header>
 <form class="toolbar" aria-label="Diagram settings" onsubmit="return false">
 <div>${select('language', 'Language', [['tcp-sequence', 'tcp-sequence'], ['packet-header', 'packet-header']])}</div>
-<div>${select('opt-layout', 'Style', [['states', 'states'], ['lifeline', 'lifeline'], ['flow', 'flow']])}</div>
+<div>${select('opt-layout', 'Style', [['states', 'states'], ['lifeline', 'lifeline'], ['flow', 'flow'], ['stevens', 'graph: Stevens'], ['tcptrace', 'graph: tcptrace'], ['throughput', 'graph: throughput'], ['rtt', 'graph: RTT'], ['window', 'graph: window']])}</div>
 <div>${select('opt-labels', 'Labels', [['textbook', 'textbook'], ['flags', 'flags'], ['wireshark', 'wireshark']])}</div>
 <div>${select('opt-states', 'State names', [['underscore', 'SYN_SENT'], ['hyphen', 'SYN-SENT']])}</div>
 <div>${select('theme', 'Theme', [['light', 'light'], ['dark', 'dark']])}</div>

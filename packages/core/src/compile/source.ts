@@ -4,10 +4,10 @@
  * place that knows both; the two folders never import each other (test/layering.test.ts checks it).
  */
 import { WiregramError, withWiregramErrors, type Position } from '../errors.js';
-import type { Timeline } from '../timeline.js';
+import { STREAM_GRAPHS, type Timeline, type TimingLayout } from '../timeline.js';
 import type { CaptureTuple } from '../capture/scan.js';
 import { parseStreamSelector } from '../capture/selector.js';
-import { timelineFromCapture } from '../capture/timeline.js';
+import { selectStream, timelineFromScan } from '../capture/timeline.js';
 import type { CaptureStatement, SegmentStatement, SequenceDocument } from '../sequence/ast.js';
 import { INTERNAL_ERROR, parseSequence } from '../sequence/parser.js';
 import { diagramSettings, eachStatement, simulate, type EngineOptions } from '../sequence/simulate.js';
@@ -15,6 +15,11 @@ import { diagramSettings, eachStatement, simulate, type EngineOptions } from '..
 export interface CompileOptions extends EngineOptions {
   /** Supplied by the host for `capture ./x.pcap stream 0`; core itself does no I/O. */
   readFile?: (path: string, position: Position) => Uint8Array;
+  /**
+   * The layout the host will draw with whatever the block says (a renderer's `style`): a captured stream drawn as
+   * a stream graph skips its labels, the bulk of a long stream's compile time.
+   */
+  drawAs?: TimingLayout;
 }
 
 /** Parse and compile in one call: text → Timeline. Throws WiregramError with line and column. */
@@ -78,10 +83,12 @@ function fromCapture(cap: CaptureStatement, segment: SegmentStatement | null, op
   // Captured ISNs are random 32-bit numbers: show them relative (as Wireshark does) unless the block (or the host)
   // says otherwise.
   if (!settings.numberingSet) opts.numbering = 'relative';
+  const graph = (STREAM_GRAPHS as readonly string[]).includes(options.drawAs ?? opts.layout);
   let tl: Timeline;
   try {
     // The reader's warnings point at the statement.
-    tl = timelineFromCapture(bytes, { ...which, position: cap.position, numbering: opts.numbering, labelStyle: opts.labelStyle });
+    const co = { ...which, position: cap.position, numbering: opts.numbering, labelStyle: opts.labelStyle };
+    tl = timelineFromScan(selectStream(bytes, co), co, { labels: !graph });
   } catch (e) {
     if (e instanceof WiregramError) {
       if (e.position) throw e;

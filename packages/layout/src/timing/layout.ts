@@ -23,6 +23,8 @@ import type { TimingLayoutOptions } from './options.js';
 
 export type { TimingLayoutOptions } from './options.js';
 import { layoutFlow } from './flow.js';
+import { isStreamGraph } from '@wiregram/core';
+import { layoutStreamGraph } from '../graph/index.js';
 
 interface LabelBlock {
   seg: Segment;
@@ -59,6 +61,8 @@ interface Placed {
 
 export function layoutTimeline(source: Timeline, options: TimingLayoutOptions = {}): Scene {
   const style: TimingLayout = options.style ?? source.options?.layout ?? 'states';
+  // A stream graph draws at most what its plot can show, whatever the stream's length: only the Scene is checked.
+  if (isStreamGraph(style)) return checkSceneBudget(layoutStreamGraph(source, { ...options, style }), options);
   // A long stream's overview: runs of unremarkable segments folded before anything is measured or budgeted.
   const timeline = elideTimeline(source, options.elide ?? source.options?.elide).timeline;
   // Refuse a diagram past its output budget before any geometry is built (budget.ts).

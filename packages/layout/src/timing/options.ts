@@ -11,6 +11,11 @@ export interface TimingLayoutOptions extends BudgetOptions {
   title?: boolean;
   /** px per abstract time unit before any stretching. Default 3.6 × the label line height. */
   unit?: number;
+  /**
+   * Stream graphs: the direction of data to draw — the sender's participant id, or `reverse`; overrides the
+   * block's `option direction=…`. Default: the endpoint that sent more data.
+   */
+  direction?: string;
   /** Overrides `option elide=…`: fold runs of unremarkable segments into labelled gaps (elide.ts). */
   elide?: ElideMode;
 }

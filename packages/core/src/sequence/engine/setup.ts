@@ -12,7 +12,7 @@ const OPTION_VALUES: Record<string, { key: keyof DiagramOptions; values: Record<
   labels: { key: 'labelStyle', values: { textbook: 'textbook', flags: 'flags', wireshark: 'wireshark' } },
   states: { key: 'stateNames', values: { underscore: 'underscore', hyphen: 'hyphen', _: 'underscore', '-': 'hyphen', syn_sent: 'underscore', 'syn-sent': 'hyphen' } },
   numbering: { key: 'numbering', values: { relative: 'relative', absolute: 'absolute' } },
-  layout: { key: 'layout', values: { states: 'states', lifeline: 'lifeline', flow: 'flow' } },
+  layout: { key: 'layout', values: { states: 'states', lifeline: 'lifeline', flow: 'flow', stevens: 'stevens', tcptrace: 'tcptrace', throughput: 'throughput', rtt: 'rtt', window: 'window' } },
 };
 const OPTION_ALIASES: Record<string, string> = {
   label: 'labels',
@@ -31,7 +31,7 @@ const OPTION_ALIASES: Record<string, string> = {
   style: 'layout',
 };
 
-const KNOWN_OPTIONS = ['labels', 'states', 'numbering', 'layout', 'msl', 'rto', 'rtt', 'delay', 'win', 'handshake', 'pure-ack-seq', 'elide'];
+const KNOWN_OPTIONS = ['labels', 'states', 'numbering', 'layout', 'msl', 'rto', 'rtt', 'delay', 'win', 'handshake', 'pure-ack-seq', 'elide', 'direction', 'rtt-axis'];
 
 export function collect(w: World, statements: Statement[]): void {
   eachStatement(statements, (s) => {

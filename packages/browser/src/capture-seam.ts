@@ -34,7 +34,7 @@ function decoder(): Decoder {
 function call<T>(name: keyof Decoder, args: unknown[]): T {
   const fn = decoder()[name] as (...a: unknown[]) => T;
   try {
-    return fn(...args);
+    return Reflect.apply(fn, undefined, args); // args are a call's own few arguments
   } catch (e) {
     // The add-on's WiregramError becomes this bundle's (same code, position, hint); anything else stays as it is.
     throw e instanceof Error && e.name === 'WiregramError' ? toWiregramError(e) : e;

@@ -101,25 +101,30 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-/** Every diagram code block, anywhere (lists, quotes, divs, columns), in document order. */
-function collect(node: unknown, out: Found[], seen: Map<string, number>): void {
-  if (Array.isArray(node)) {
-    for (const n of node) collect(n, out, seen);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  const n = node as AstNode;
-  if (n.t === 'CodeBlock' && Array.isArray(n.c)) {
-    const [attr, text] = n.c as [Attr, string];
-    const language = LANGUAGES.find((l) => attr?.[1]?.includes(l));
-    if (language && typeof text === 'string') {
-      const occurrence = seen.get(text) ?? 0;
-      seen.set(text, occurrence + 1);
-      out.push({ node: n, language, attr, text, occurrence });
+/** Every diagram code block, anywhere (lists, quotes, divs, columns), in document order. An explicit stack, not
+ * recursion: the AST is input, and its nesting is not ours to bound. */
+function collect(root: unknown, out: Found[], seen: Map<string, number>): void {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+      continue;
     }
-    return;
+    if (!node || typeof node !== 'object') continue;
+    const n = node as AstNode;
+    if (n.t === 'CodeBlock' && Array.isArray(n.c)) {
+      const [attr, text] = n.c as [Attr, string];
+      const language = LANGUAGES.find((l) => attr?.[1]?.includes(l));
+      if (language && typeof text === 'string') {
+        const occurrence = seen.get(text) ?? 0;
+        seen.set(text, occurrence + 1);
+        out.push({ node: n, language, attr, text, occurrence });
+      }
+      continue;
+    }
+    if (n.c !== undefined) stack.push(n.c);
   }
-  if (n.c !== undefined) collect(n.c, out, seen);
 }
 
 /** Pandoc metadata value → plain text (MetaString, MetaInlines of Str/Space, MetaBool). */
@@ -132,14 +137,22 @@ function metaText(v: unknown): string | undefined {
   return undefined;
 }
 
-function inlineText(v: unknown): string {
-  if (Array.isArray(v)) return v.map(inlineText).join('');
-  const n = v as AstNode | null;
-  if (!n || typeof n !== 'object') return '';
-  if (n.t === 'Str') return String(n.c);
-  if (n.t === 'Space' || n.t === 'SoftBreak') return ' ';
-  if (n.t === 'Para' || n.t === 'Plain') return inlineText(n.c);
-  return '';
+function inlineText(root: unknown): string {
+  let text = '';
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+      continue;
+    }
+    const n = v as AstNode | null;
+    if (!n || typeof n !== 'object') continue;
+    if (n.t === 'Str') text += String(n.c);
+    else if (n.t === 'Space' || n.t === 'SoftBreak') text += ' ';
+    else if (n.t === 'Para' || n.t === 'Plain') stack.push(n.c);
+  }
+  return text;
 }
 
 /**

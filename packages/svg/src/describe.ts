@@ -172,7 +172,8 @@ export function checkOptions(options: SceneSvgOptions): string[] {
 function fontStack(family: string): string {
   const names = cleanText(family || '')
     .split(',')
-    .map((f) => f.trim())
+    // Quotes are dropped, not the name: a family of plain words is valid CSS unquoted.
+    .map((f) => f.trim().replace(/^(['"])(.*)\1$/u, '$2').trim())
     .filter((f) => /^[\p{L}\p{N} _-]{1,64}$/u.test(f));
   if (names[names.length - 1] !== 'sans-serif') names.push('sans-serif');
   return names.join(', ');
@@ -275,7 +276,8 @@ function groupSteps(items: readonly SceneItem[], body: SvgNode[]): number {
     }
     (group.children as SvgNode[]).push(node);
   });
-  body.splice(0, body.length, ...out);
+  body.length = 0;
+  for (const n of out) body.push(n);
   return last;
 }
 

@@ -15,6 +15,7 @@ export default defineConfig({
       { find: /^@wiregram\/svg$/, replacement: r('packages/svg/src/index.ts') },
       { find: /^@wiregram\/sanitize$/, replacement: r('packages/sanitize/src/index.ts') },
       { find: /^@wiregram\/pdf$/, replacement: r('packages/pdf/src/index.ts') },
+      { find: /^@wiregram\/png$/, replacement: r('packages/png/src/index.ts') },
       { find: /^remark-wiregram$/, replacement: r('packages/remark-wiregram/src/index.ts') },
       { find: /^markdown-it-wiregram$/, replacement: r('packages/markdown-it-wiregram/src/index.ts') },
       { find: /^@wiregram\/browser$/, replacement: r('packages/browser/src/index.ts') },

@@ -21,6 +21,8 @@ const BOUNDED_RECURSION: Record<string, string> = {
   'packages/svg/src/dom.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/browser/src/place.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/browser/src/index.ts#run': 'called again once from its own DOMContentLoaded listener, never deeper',
+  'packages/browser/src/yaml-subset.ts#mapping': 'front-matter nesting: refused past 64 levels (MAX_DEPTH)',
+  'packages/browser/src/yaml-subset.ts#toJS': 'walks the tree mapping built: at most 64 levels',
   'packages/cli/src/glob.ts#walk': 'directory recursion, stopped at 64 levels',
   'packages/marp/src/index.ts#markdownFiles': 'directory recursion, stopped at 8 levels and 5000 files',
   'packages/svg/src/xml.ts#serialize': "the renderer's own element description: svg > g > element > tspan, never deeper",

@@ -53,7 +53,7 @@ const MARKDOWN = `# Notes\n\n\`\`\`tcp-sequence\n${HANDSHAKE}\n\`\`\`\n\n\`\`\`p
 
 it('installs only real runtime dependencies (no svgdom, no svg.js for string rendering)', () => {
   const nm = join(dir, 'node_modules');
-  for (const pkg of ['@wiregram/core', '@wiregram/layout', '@wiregram/svg', '@wiregram/pdf', '@wiregram/cli', '@wiregram/browser', 'remark-wiregram', 'markdown-it-wiregram'])
+  for (const pkg of ['@wiregram/core', '@wiregram/layout', '@wiregram/svg', '@wiregram/pdf', '@wiregram/png', '@wiregram/cli', '@wiregram/browser', 'remark-wiregram', 'markdown-it-wiregram'])
     expect(existsSync(join(nm, pkg, 'package.json')), pkg).toBe(true);
   expect(existsSync(join(nm, 'svgdom'))).toBe(false);
   expect(existsSync(join(nm, '@svgdotjs'))).toBe(false);
@@ -110,6 +110,13 @@ describe('README examples, run as written', () => {
     const info = execFileSync('pdfinfo', [join(dir, 'lecture.pdf')], { encoding: 'utf8' });
     expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBe(4);
     expect(execFileSync('pdftotext', [join(dir, 'deck.pdf'), '-'], { encoding: 'utf8' })).toContain('Source Port');
+  });
+
+  it('@wiregram/png (resvg’s binary and hb-subset from npm; the size the README says)', () => {
+    runModule('readme-png', readmeExample('@wiregram/png', /^## Use/m));
+    const png = readFileSync(join(dir, 'handshake.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1482, 972]);
   });
 });
 

@@ -4,5 +4,6 @@
  * (capture-seam.ts). Load it as a classic script or an ES module, before or after wiregram.min.js.
  */
 import { readCapture, selectStream, timelineFromCapture, timelineFromScan } from '@wiregram/core';
+import { describeGraph, layoutStreamGraph } from '@wiregram/layout';
 
-(globalThis as Record<symbol, unknown>)[Symbol.for('wiregram.capture-decoder')] = { readCapture, timelineFromCapture, selectStream, timelineFromScan };
+(globalThis as Record<symbol, unknown>)[Symbol.for('wiregram.capture-decoder')] = { readCapture, timelineFromCapture, selectStream, timelineFromScan, layoutStreamGraph, describeGraph };

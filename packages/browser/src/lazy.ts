@@ -3,7 +3,7 @@
  * elements (≈ 130 per diagram); a reader sees two or three diagrams at first. So run() renders every block
  * (errors and sizes are known at once), puts each figure in place with its outer `<svg>` at its final size, and
  * draws here:
- * - at once, before run() returns, every figure within one viewport height of the visible area (judged from
+ * - at once, before run() returns, every figure within half a viewport height of the visible area (judged from
  *   where its block was: nearViewport) — what the reader sees first is not blank;
  * - the others when an IntersectionObserver sees them come within that distance while scrolling;
  * - all that are left on `beforeprint` (printing and "save as PDF" show every diagram), and on `drawPending()`.
@@ -18,7 +18,7 @@ interface Waiting {
 }
 
 /** How far from the visible area (in viewport heights) a figure is drawn ahead of being seen. */
-const AHEAD = 1;
+const AHEAD = 0.5;
 
 // The flush of every lazy run() on the page that still has figures waiting (for drawPending()).
 const flushes = new Set<() => void>();

@@ -44,6 +44,7 @@ interface Node {
   range: [number, number, number];
 }
 
+const MAX_DEPTH = 64;
 const UNSUPPORTED = 'the browser build reads plain `key: value` front matter only';
 
 class Fail extends Error {
@@ -145,7 +146,9 @@ export function parseDocument(source: string, options: { lineCounter?: LineCount
   };
 
   /** A block mapping whose keys sit at column `indent`. */
-  const mapping = (indent: number): Node => {
+  const mapping = (indent: number, depth = 1): Node => {
+    // Front matter nests a few levels; the cap keeps hostile input from growing the stack (and toJS's with it).
+    if (depth > MAX_DEPTH) throw new Fail('UNSUPPORTED', `${UNSUPPORTED}: mappings nested deeper than ${MAX_DEPTH} levels`, [lines[li]!.start, lines[li]!.start + lines[li]!.indent + 1]);
     const map = new Map<string, Node>();
     let first = -1;
     let last = 0;
@@ -192,7 +195,7 @@ export function parseDocument(source: string, options: { lineCounter?: LineCount
         while (v < l.end && (source[v] === ' ' || source[v] === '\t')) v++;
         skipBlank();
         const next = lines[li];
-        if (next && next.indent > indent) node = mapping(next.indent);
+        if (next && next.indent > indent) node = mapping(next.indent, depth + 1);
         else node = { value: null, range: [v, v, v] };
       } else {
         const vc = source[v]!;

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserForFile, pageErrors, serveDirectory } from '../../../test/support/chromium.js';
@@ -109,10 +110,13 @@ describe('run() on a page', () => {
       { language: 'tcp-sequence', source: 'capture ./loopback.pcap stream 0' },
       { language: 'packet-header', source: 'capture ./loopback.pcap frame 1' },
       { language: 'packet-header', source: 'capture ./loopback.pcap frame 99' },
+      // A stream graph (layout's graph/ comes with the add-on too), of the capture.
+      { language: 'tcp-sequence', source: 'option layout=tcptrace\ncapture ./loopback.pcap stream 0' },
     ];
     const withAddon = await open(shapePage('markdown-it', blocks, script('<script src="/wiregram-capture.min.js"></script>')));
-    expect(await withAddon.page.evaluate(() => (window as unknown as { result: { rendered: number; failed: number } }).result)).toMatchObject({ rendered: 2, failed: 1 });
+    expect(await withAddon.page.evaluate(() => (window as unknown as { result: { rendered: number; failed: number } }).result)).toMatchObject({ rendered: 3, failed: 1 });
     expect((await texts(withAddon.page, 0)).join(' ')).toMatch(/SYN.*SYN, ACK/);
+    expect(await withAddon.page.locator('figure.wiregram > svg').nth(2).locator('polyline, line').count()).toBeGreaterThan(3);
     expect((await texts(withAddon.page, 1)).join(' ')).toMatch(/Source Port/);
     // The add-on's own error (from its copy of the core) arrives with its code's words and the block's position.
     expect(await withAddon.page.locator('.wiregram-error').innerText()).toMatch(/line 1[\s\S]*has 20 frames, not 99/);
@@ -285,6 +289,18 @@ describe('the classic-script build', () => {
 });
 
 describe('the bundles', () => {
+  // Issue 12's budget for the one file a page loads (bench/browser.mjs reports the size beside Mermaid's).
+  it('stay within 80 KB gzipped, and leave yaml and the capture decoder out (the seams of scripts/seams.mjs)', () => {
+    for (const file of ['wiregram.min.js', 'wiregram.iife.min.js']) {
+      const code = readFileSync(join(DIST, file));
+      expect(gzipSync(code, { level: 9 }).length, file).toBeLessThanOrEqual(80 * 1024);
+      // Markers of each: yaml's composer error text, the pcapng section header check.
+      expect(code.toString()).not.toContain('Implicit keys need to be on a single line');
+      expect(code.toString()).not.toContain('not a pcap or pcapng file');
+    }
+    expect(readFileSync(join(DIST, 'wiregram-capture.min.js'), 'utf8')).toContain('not a pcap or pcapng file');
+  });
+
   it('hold no node: module and no require of one (the core, layout and svg stay browser-safe)', () => {
     for (const file of ['wiregram.min.js', 'wiregram.iife.min.js']) {
       const code = readFileSync(join(DIST, file), 'utf8');

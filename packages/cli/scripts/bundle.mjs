@@ -23,7 +23,9 @@ const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
 const outdir = join(here, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
-const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', 'chokidar', 'yaml']);
+// @resvg/resvg-js is a native binary (one platform package per OS), required on the first PNG; @wiregram/png also
+// reads harfbuzzjs's hb-subset WebAssembly file, resolved from here: both are dependencies of this package.
+const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', '@resvg/resvg-js', 'chokidar', 'yaml']);
 // The names the core imports from yaml (core/src/header/parse.ts), each loading yaml on first use.
 const YAML_SHIM = `const load = () => require('yaml');
 export function parseDocument(...args) { return load().parseDocument(...args); }

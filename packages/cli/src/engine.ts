@@ -14,6 +14,7 @@ export type CoreNodeApi = typeof import('@wiregram/core/node');
 export type LayoutApi = typeof import('@wiregram/layout');
 export type SvgApi = typeof import('@wiregram/svg');
 export type PdfApi = typeof import('@wiregram/pdf');
+export type PngApi = typeof import('@wiregram/png');
 
 /** One diagram's renderer options: what svg's `render` takes (layout's options included), language always set. */
 export type DiagramOptions = SvgOptions & { language: DiagramLanguage };
@@ -23,6 +24,7 @@ let coreNode: Promise<CoreNodeApi> | undefined;
 let svg: Promise<SvgApi> | undefined;
 let layout: Promise<LayoutApi> | undefined;
 let pdf: Promise<PdfApi> | undefined;
+let png: Promise<PngApi> | undefined;
 
 export const loadCoreNode = () => (coreNode ??= import('@wiregram/core/node'));
 let coreLoaded: CoreApi | undefined;
@@ -32,3 +34,5 @@ export const loadedCore = (): CoreApi | undefined => coreLoaded;
 export const loadSvg = () => (svg ??= import('@wiregram/svg'));
 export const loadLayout = () => (layout ??= import('@wiregram/layout'));
 export const loadPdf = () => (pdf ??= import('@wiregram/pdf'));
+/** resvg's native binary and the font files are opened on the first picture, not on import. */
+export const loadPng = () => (png ??= import('@wiregram/png'));

@@ -55,6 +55,8 @@ async function loadCommand(name: string): Promise<CommandRunner> {
       return (await import('./check.js')).runCheck;
     case 'import':
       return (await import('./import.js')).runImport;
+    case 'pandoc':
+      return (await import('./pandoc.js')).runPandoc;
     default:
       throw new UsageError(`unknown command '${name}'`);
   }

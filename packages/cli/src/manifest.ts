@@ -11,7 +11,7 @@ import { canonicalPath, type FileWrite, sha256 } from './fsutil.js';
 
 export const MANIFEST_NAME = '.wiregram-outputs.json';
 
-export type OutputKind = 'svg' | 'pdf' | 'markdown';
+export type OutputKind = 'svg' | 'pdf' | 'png' | 'markdown';
 
 export interface ManifestEntry {
   /** The input, relative to the manifest's directory, `/`-separated. */
@@ -24,7 +24,7 @@ export interface ManifestEntry {
 
 type Entries = Map<string, ManifestEntry>;
 
-const KINDS: readonly string[] = ['svg', 'pdf', 'markdown'];
+const KINDS: readonly string[] = ['svg', 'pdf', 'png', 'markdown'];
 
 /** A plain file name: a manifest never points outside its own directory. */
 function plainName(name: string): boolean {

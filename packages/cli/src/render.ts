@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { type ParsedArgs, UsageError } from './args.js';
 import { budgetValue, collect, type Host, metaProblems, prepareHost, printProblems, Progress, unitOptions } from './collect.js';
 import { BUDGET_DEFAULTS } from './commands.js';
-import { type CoreApi, loadCore, loadPdf, loadSvg } from './engine.js';
+import { type CoreApi, loadCore, loadPdf, loadPng, loadSvg } from './engine.js';
 import { canonicalPath, commitFiles, fileInPath, type FileWrite, pathKind } from './fsutil.js';
 import { displayPath, type InputFile, type Unit } from './inputs.js';
 import { yielder } from './lifecycle.js';
@@ -16,7 +16,7 @@ import { manifestDirsUnder, type OutputKind, planManifests, type ProducedOutput 
 import { escapeTerminal, formatCompact, plural, type Problem, problemFromError, wantColor } from './report.js';
 import type { RunContext, RunResult } from './run.js';
 
-type Format = 'svg' | 'pdf';
+type Format = 'svg' | 'pdf' | 'png';
 
 interface Planned {
   unit: Unit;
@@ -38,7 +38,11 @@ interface Output {
 export async function runRender(args: ParsedArgs, io: Io): Promise<number> {
   const v = args.values;
   if (v['embed'] !== undefined && v['markdown-out'] === undefined) throw new UsageError('--embed only applies with --markdown-out DIR', null, 'render');
-  if (v['embed'] === 'inline' && v['format'] === 'pdf') throw new UsageError('--embed inline needs SVG (PDF cannot be inlined into Markdown)', 'drop --format pdf, or use --embed link', 'render');
+  if (v['embed'] === 'inline' && (v['format'] === 'pdf' || v['format'] === 'png')) throw new UsageError(`--embed inline needs SVG (${String(v['format']).toUpperCase()} cannot be inlined into Markdown)`, `drop --format ${String(v['format'])}, or use --embed link`, 'render');
+  if (v['styles'] === 'resolved' && v['format'] !== undefined && v['format'] !== 'svg') throw new UsageError('--styles only applies to SVG', 'drop --styles (PDF and PNG carry their colours already)', 'render');
+  if (v['styles'] === 'resolved' && v['embed'] === 'inline') throw new UsageError('--styles resolved writes files for other programs; inline SVG follows the page', 'drop --styles, or use --embed link', 'render');
+  if ((v['scale'] !== undefined || v['dpi'] !== undefined) && v['format'] !== 'png') throw new UsageError(`--${v['scale'] !== undefined ? 'scale' : 'dpi'} only applies with --format png`, 'add -f png', 'render');
+  if (v['scale'] !== undefined && v['dpi'] !== undefined) throw new UsageError('give --scale or --dpi, not both', '--scale 2 is --dpi 192', 'render');
   if (v['watch']) {
     if (args.positionals.includes('-')) throw new UsageError('--watch cannot read stdin (-)', 'give file names or globs', 'render');
     // Loaded only here: the watcher (chokidar) costs start-up time no other use of the command should pay.
@@ -71,7 +75,8 @@ function escapeAlt(text: string): string {
 export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Promise<RunResult> {
   const v = args.values;
   const cwd = io.cwd;
-  const format: Format = v['format'] === 'pdf' ? 'pdf' : 'svg';
+  const format: Format = v['format'] === 'pdf' ? 'pdf' : v['format'] === 'png' ? 'png' : 'svg';
+  const pngSize = format === 'png' ? pngSizeOf(v) : null;
   const outDir = typeof v['out-dir'] === 'string' ? resolve(cwd, v['out-dir']) : null;
   const mdOutArg = typeof v['markdown-out'] === 'string' ? v['markdown-out'] : null;
   const mdOut = mdOutArg === null ? null : mdOutArg === '-' ? 'stdout' : resolve(cwd, mdOutArg);
@@ -110,7 +115,7 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
     );
   }
   if (toStdout.length && mdOut === 'stdout') throw new UsageError('both the diagram and the Markdown would go to stdout', 'give -o DIR for the images', 'render');
-  if (toStdout.length && format === 'pdf' && io.stdout.isTTY) throw new UsageError('refusing to write a PDF to the terminal', 'redirect stdout (> out.pdf) or use -o DIR', 'render');
+  if (toStdout.length && format !== 'svg' && io.stdout.isTTY) throw new UsageError(`refusing to write a ${format.toUpperCase()} to the terminal`, `redirect stdout (> out.${format}) or use -o DIR`, 'render');
   const markdownInputs = inputs.filter((i) => i.kind === 'markdown');
   if (mdOut === 'stdout' && markdownInputs.length !== 1) {
     throw new UsageError(`--markdown-out - writes one document to stdout, but there are ${markdownInputs.length} Markdown inputs`, 'give a directory: --markdown-out DIR', 'render');
@@ -136,6 +141,7 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
   if (units.length) {
     const svg = format === 'svg' ? await loadSvg() : null;
     const pdf = format === 'pdf' ? await loadPdf() : null;
+    const png = format === 'png' ? await loadPng() : null;
     let lastInput: InputFile | null = null;
     let done = 0;
     const pause = yielder();
@@ -157,9 +163,14 @@ export async function renderOnce(args: ParsedArgs, io: Io, ctx: RunContext): Pro
         if (svg) {
           // Inlined diagrams share a page: give their ids a readable per-document prefix.
           const idPrefix = mdOut !== null && embed === 'inline' && p.unit.block ? `wg-${slug(p.unit.input.name) || 'doc'}-${p.unit.n}-` : undefined;
-          const o = idPrefix ? { ...options, idPrefix } : options;
+          const o = { ...options, ...(idPrefix ? { idPrefix } : {}), ...(v['styles'] === 'resolved' ? { styles: 'resolved' as const } : {}) };
           const result = svg.render(p.unit.source, o);
           p.rendered = result.svg;
+          p.title = result.title;
+          for (const w of result.warnings) warnings.push(problemFromError(p.unit, w, 'warning'));
+        } else if (png) {
+          const result = png.renderPng(p.unit.source, { ...options, ...pngSize, theme: options.theme === 'dark' ? 'dark' : 'light' });
+          p.rendered = result.png;
           p.title = result.title;
           for (const w of result.warnings) warnings.push(problemFromError(p.unit, w, 'warning'));
         } else {
@@ -293,7 +304,7 @@ class PageBudget {
     if (total <= this.max) return null;
     this.full.add(unit.input);
     const n = (x: number) => x.toLocaleString('en-US');
-    const what = this.format === 'svg' ? 'SVG' : 'PDF';
+    const what = this.format.toUpperCase();
     return new this.core.BudgetError({
       reason: `the diagrams of this file add up to more than ${n(this.max)} bytes of ${what} (maxPageBytes); diagram ${unit.n} brings them to ${n(total)}`,
       expected: `at most ${n(this.max)} bytes of ${what} from one input file`,
@@ -340,12 +351,28 @@ function rewriteMarkdown(input: InputFile, planned: Planned[], embed: 'link' | '
       lines = ['<figure class="wiregram">', ...body, '</figure>'];
     } else {
       const alt = host.meta(p.unit)?.caption || p.title || `${p.unit.lang} diagram ${p.unit.n}`;
-      // An image for SVG; a PDF cannot be an <img>, so it becomes a plain link.
-      const bang = svgText !== null ? '!' : '';
+      // An image for SVG and PNG; a PDF cannot be an <img>, so it becomes a plain link.
+      const bang = p.dest!.endsWith('.pdf') ? '' : '!';
       lines = [`${bang}[${escapeAlt(alt)}](${linkTarget(fromDir, p.dest!)})`];
     }
     out += lines.map((l, i) => (i === 0 ? block.openerPrefix : block.continuationPrefix) + l).join(eol);
     at = block.endOffset;
   }
   return out + text.slice(at);
+}
+
+/** `--scale` / `--dpi` as renderPng's options (the numbers are checked again, with their ranges, by @wiregram/png). */
+function pngSizeOf(v: ParsedArgs['values']): { scale?: number; dpi?: number; maxPixels?: number } {
+  const out: { scale?: number; dpi?: number; maxPixels?: number } = {};
+  for (const key of ['scale', 'dpi'] as const) {
+    const raw = v[key];
+    if (typeof raw !== 'string') continue;
+    const n = /^[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : NaN;
+    const [max, e] = key === 'scale' ? [16, '2'] : [1536, '192'];
+    if (!(n > 0 && n <= max)) throw new UsageError(`invalid value '${raw}' for --${key}: expected a number above 0 and at most ${max}`, `e.g. --${key} ${e}`, 'render');
+    out[key] = n;
+  }
+  const budget = budgetValue(v['max-pixels']);
+  if (budget !== undefined) out.maxPixels = budget;
+  return out;
 }

@@ -4,7 +4,7 @@
  */
 import { WiregramError } from '@wiregram/core';
 import { AUTHOR_TINT, authorPaint, type Role, type Scene, type SceneItem } from '@wiregram/layout';
-import { DIAGRAM_CLASS, PINNED_CLASS, stylesheet, type StyleMode, type ThemeMode } from './theme.js';
+import { DIAGRAM_CLASS, PINNED_CLASS, resolvedStylesheet, stylesheet, type StyleMode, type ThemeMode } from './theme.js';
 import { checkDarkSelector } from './selector.js';
 import { cleanText, openTag, serialize, type SvgNode } from './xml.js';
 
@@ -31,6 +31,9 @@ export interface SceneSvgOptions {
    * wiregram always wrote. `page`: no `<style>`; the diagram is styled by the page stylesheet
    * (`pageStylesheet`), which the page must carry once (the Markdown plugins, host integrations and the
    * browser runtime emit it). A pinned `theme` then shows as a class on the root (`wg-light` / `wg-dark`).
+   * `resolved`: a self-contained SVG whose `<style>` holds the colours themselves — no custom properties, no
+   * media query, no color-mix — for rasterisers and converters that ignore CSS variables (resvg and so the PNG
+   * output, rsvg-convert, Typst, Inkscape). One palette: `dark` if `theme` is dark, else light.
    */
   styles?: StyleMode;
   /**
@@ -71,11 +74,12 @@ function points(pts: Array<[number, number]>): string {
 // Which channel an author colour paints is layout's decision (shared with the PDF backend); only the CSS is
 // written here. The first declaration is the fallback for renderers without color-mix().
 const TINT = Math.round(AUTHOR_TINT * 100) + '%';
-function colourStyle(item: SceneItem): string | null {
+// Resolved (no custom properties): the same tint as the author colour at AUTHOR_TINT opacity over the background.
+function colourStyle(item: SceneItem, resolved: boolean): string | null {
   const author = authorPaint(item);
   if (!author) return null;
   const { color: c, target } = author;
-  if (target === 'tint') return `fill:${c};fill:color-mix(in srgb,${c} ${TINT},var(--wg-bg))`;
+  if (target === 'tint') return resolved ? `fill:${c};fill-opacity:${AUTHOR_TINT}` : `fill:${c};fill:color-mix(in srgb,${c} ${TINT},var(--wg-bg))`;
   return target === 'fill' ? `fill:${c}` : `stroke:${c}`;
 }
 
@@ -85,7 +89,7 @@ function colourStyle(item: SceneItem): string | null {
  * `stroke-dasharray="4 3"` as utility classes and overrides them (`font-size: 3.5rem`); a `style` attribute is
  * not matched, and it outranks any stylesheet rule of the page.
  */
-function itemNode(item: SceneItem): SvgNode {
+function itemNode(item: SceneItem, resolved: boolean): SvgNode {
   const attrs: Array<[string, string]> = [['class', 'wg-' + item.role]];
   let children: SvgNode['children'] = [];
   let name: string;
@@ -127,7 +131,7 @@ function itemNode(item: SceneItem): SvgNode {
     default:
       return bad(`unknown scene item type ${(item as { type: string }).type}`, 'rect, line, polygon, polyline or text', 'this is a layout bug');
   }
-  const colour = colourStyle(item);
+  const colour = colourStyle(item, resolved);
   if (colour) css += colour;
   else css = css.replace(/;$/, '');
   if (css) attrs.push(['style', css]);
@@ -155,8 +159,8 @@ export function checkOptions(options: SceneSvgOptions): string[] {
     bad(`theme "${String(options.theme)}" is unknown`, 'auto, light or dark', 'omit it to follow the reader\'s colour scheme');
   if (options.steps !== undefined && typeof options.steps !== 'boolean')
     bad(`steps ${JSON.stringify(options.steps)} is not true or false`, 'true or false', 'steps: true numbers each segment for step-by-step reveal');
-  if (options.styles !== undefined && options.styles !== 'inline' && options.styles !== 'page')
-    bad(`styles "${String(options.styles)}" is unknown`, 'inline or page', 'omit it for a self-contained SVG');
+  if (options.styles !== undefined && options.styles !== 'inline' && options.styles !== 'page' && options.styles !== 'resolved')
+    bad(`styles "${String(options.styles)}" is unknown`, 'inline, page or resolved', 'omit it for a self-contained SVG');
   return options.darkSelector !== undefined && options.darkSelector !== '' ? checkDarkSelector(options.darkSelector) : [];
 }
 
@@ -168,7 +172,8 @@ export function checkOptions(options: SceneSvgOptions): string[] {
 function fontStack(family: string): string {
   const names = cleanText(family || '')
     .split(',')
-    .map((f) => f.trim())
+    // Quotes are dropped, not the name: a family of plain words is valid CSS unquoted.
+    .map((f) => f.trim().replace(/^(['"])(.*)\1$/u, '$2').trim())
     .filter((f) => /^[\p{L}\p{N} _-]{1,64}$/u.test(f));
   if (names[names.length - 1] !== 'sans-serif') names.push('sans-serif');
   return names.join(', ');
@@ -196,8 +201,9 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const darkClass = options.darkClass || null;
   const body: SvgNode[] = [];
   const roles = new Set<Role>();
+  const resolved = options.styles === 'resolved';
   for (const item of scene.items) {
-    body.push(itemNode(item));
+    body.push(itemNode(item, resolved));
     roles.add(item.role);
   }
   const lastStep = options.steps === true ? groupSteps(scene.items, body) : 0;
@@ -213,7 +219,8 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
     { name: 'desc', attrs: [['id', id + '-desc']], children: desc },
   ];
   const page = options.styles === 'page';
-  if (!page) head.push({ name: 'style', attrs: [], children: stylesheet(id, roles, theme, darkClass, darkSelectors) });
+  if (resolved) head.push({ name: 'style', attrs: [], children: resolvedStylesheet(id, roles, theme === 'dark' ? 'dark' : 'light') });
+  else if (!page) head.push({ name: 'style', attrs: [], children: stylesheet(id, roles, theme, darkClass, darkSelectors) });
   const rootClass = page && theme !== 'auto' ? DIAGRAM_CLASS + ' ' + PINNED_CLASS[theme] : DIAGRAM_CLASS;
   const root: SvgNode = {
     name: 'svg',
@@ -269,7 +276,8 @@ function groupSteps(items: readonly SceneItem[], body: SvgNode[]): number {
     }
     (group.children as SvgNode[]).push(node);
   });
-  body.splice(0, body.length, ...out);
+  body.length = 0;
+  for (const n of out) body.push(n);
   return last;
 }
 

@@ -3,7 +3,7 @@
  * each Scene role a class rule that reads them. Light and dark values live in the same `<style>`, scoped to
  * the diagram's id, so a page can switch themes without re-rendering and two diagrams never share rules.
  */
-import type { Palette, Role } from '@wiregram/layout';
+import type { Palette, Role, ThemeName } from '@wiregram/layout';
 import { paintFor, ROLE_PAINT, themes } from '@wiregram/layout';
 
 /** Palette key → custom property name. The short ones are the names documented for site authors. */
@@ -34,10 +34,12 @@ function vars(p: Palette): string {
 }
 
 // Paint comes from layout's role table, which the PDF backend reads too: both outputs use the same colours.
-function rule(role: Role): string {
+// `palette`: the colours themselves instead of var() (the `resolved` style mode).
+function rule(role: Role, palette?: Palette): string {
   const paint = paintFor(role);
-  let out = 'fill:' + (paint.fill === 'none' ? 'none' : 'var(' + CSS_VARS[paint.fill] + ')') + ';';
-  if (paint.stroke !== 'none') out += 'stroke:' + 'var(' + CSS_VARS[paint.stroke] + ');stroke-width:' + paint.strokeWidth;
+  const colour = (key: keyof Palette) => (palette ? palette[key] : 'var(' + CSS_VARS[key] + ')');
+  let out = 'fill:' + (paint.fill === 'none' ? 'none' : colour(paint.fill)) + ';';
+  if (paint.stroke !== 'none') out += 'stroke:' + colour(paint.stroke) + ';stroke-width:' + paint.strokeWidth;
   return out;
 }
 
@@ -58,16 +60,16 @@ export type ThemeMode = 'auto' | 'light' | 'dark';
  * (`pageStylesheet`) that a page of many diagrams carries once — what the Markdown plugins, host integrations
  * and the browser runtime emit.
  */
-export type StyleMode = 'inline' | 'page';
+export type StyleMode = 'inline' | 'page' | 'resolved';
 
 /** The class every diagram's root has; the page stylesheet's rules all start with it. */
 export const DIAGRAM_CLASS = 'wg-diagram';
 /** Root classes of a `page`-styled diagram with a pinned theme (`theme: 'light' | 'dark'`). */
 export const PINNED_CLASS = { light: 'wg-light', dark: 'wg-dark' } as const;
 
-function roleRules(scope: string, roles: Iterable<Role>): string {
+function roleRules(scope: string, roles: Iterable<Role>, palette?: Palette): string {
   let css = '';
-  for (const role of roles) css += scope + ' .wg-' + role + '{' + rule(role) + '}';
+  for (const role of roles) css += scope + ' .wg-' + role + '{' + rule(role, palette) + '}';
   return css + scope + ' line,' + scope + ' polyline{stroke-linecap:round;stroke-linejoin:round}';
 }
 
@@ -94,6 +96,15 @@ export function stylesheet(id: string, roles: Iterable<Role>, theme: ThemeMode, 
     css += vars(light) + '}' + darkUnder(sel, darkClass, darkSelectors).join(',') + '{' + vars(dark) + '}';
   } else css += vars(light) + '}@media (prefers-color-scheme:dark){' + sel + '{' + vars(dark) + '}}';
   return css + roleRules(sel, roles);
+}
+
+/**
+ * The `resolved` style mode's stylesheet: one palette written out as colours, the same role rules. This is the one
+ * place that decides what a renderer without CSS custom properties (resvg, rsvg-convert, Typst) is given.
+ */
+export function resolvedStylesheet(id: string, roles: Iterable<Role>, theme: ThemeName): string {
+  const sel = '#' + id;
+  return sel + '{max-width:100%;height:auto}' + roleRules(sel, roles, themes[theme]);
 }
 
 /**

@@ -180,7 +180,7 @@ describe('fence options (parseFenceMeta of @wiregram/core)', () => {
       ['invalid-meta-value', 3, 'did you mean style=lifeline?'],
       ['unknown-meta-option', 3, null],
     ]);
-    expect(env.wiregram!.warnings[0]!.warning.expected).toBe('states, lifeline, flow');
+    expect(env.wiregram!.warnings[0]!.warning.expected).toBe('states, lifeline, flow, stevens, tcptrace, throughput, rtt, window');
     expect(seen).toEqual(['invalid-meta-value', 'unknown-meta-option']);
   });
 });

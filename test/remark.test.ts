@@ -344,7 +344,7 @@ describe('fence options (parseFenceMeta of @wiregram/core)', () => {
       ['unknown-meta-option', 3, 'known: title="…", style=, label-style=, state-names=, numbering=, theme=, steps, source'],
     ]);
     expect(file.messages[0]!.reason).toBe('unknown style "lifelin" in the fence\'s options');
-    expect(file.messages[0]!.expected).toEqual(['states, lifeline, flow']);
+    expect(file.messages[0]!.expected).toEqual(['states, lifeline, flow, stevens, tcptrace, throughput, rtt, window']);
     expect(file.messages[1]!.reason).toBe('unknown option `colour` in the fence of a tcp-sequence block');
   });
 });

@@ -114,13 +114,13 @@ interface Side {
  * Build the Timeline from a scan that selected a stream (see `withStream`). `lean: true` is for callers that only
  * write the stream as text or JSON: every `Segment.label` is left empty and `Segment.options` keeps only the
  * options the text writes (MSS, WS, SACK_PERM) — a long stream's labels and timestamp options were a large part
- * of its Timeline's memory. `labels: false` is for a stream graph: every option kept, but no label, no inferred
- * states and no crossings.
+ * of its Timeline's memory (its text still needs crossings and states: `&` marks and `msl=`). `graph: true` is for a
+ * stream graph: every option kept, but no label, no inferred states and no crossings.
  */
 export function timelineFromScan(
   scan: ScanResult & { stream: StreamInfo },
   options: CaptureStreamOptions = {},
-  { lean = false, labels = !lean }: { lean?: boolean; labels?: boolean } = {},
+  { lean = false, graph = false }: { lean?: boolean; graph?: boolean } = {},
 ): Timeline {
   const numbering: Numbering = options.numbering ?? 'relative';
   const info = scan.stream;
@@ -146,8 +146,8 @@ export function timelineFromScan(
   });
   // A stream graph (no labels) plots times and numbers only: the arrows' crossings and the endpoints' states are
   // not worked out for it.
-  if (labels) crossings(packets, segments);
-  const { states, timers } = labels ? inferStates(packets, segments, ids, clientDir, known) : { states: [], timers: [] };
+  if (!graph) crossings(packets, segments);
+  const { states, timers } = !graph ? inferStates(packets, segments, ids, clientDir, known) : { states: [], timers: [] };
   const duration = segments.length ? segments[segments.length - 1]!.arrivesAt : 0;
   for (const t of timers) t.end = Math.max(t.start + 1, duration);
   const labelStyle: LabelStyle = options.labelStyle ?? 'wireshark';
@@ -168,7 +168,7 @@ export function timelineFromScan(
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.
-  if (labels) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
+  if (!lean && !graph) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
   return timeline;
 }
 

@@ -114,7 +114,7 @@ function fromCapture(cap: CaptureStatement, segment: SegmentStatement | null, op
   try {
     // The reader's warnings point at the statement.
     const co = { ...which, position: cap.position, numbering: opts.numbering, labelStyle: opts.labelStyle };
-    tl = timelineFromScan(selectStream(bytes, co), co, { labels: !graph });
+    tl = timelineFromScan(selectStream(bytes, co), co, { graph });
   } catch (e) {
     if (e instanceof WiregramError) {
       if (e.position) throw e;

@@ -15,7 +15,7 @@ import { checkDarkSelector, render as renderSvg, type SvgNode, type SvgOptions }
 import { renderInto, type RunOptions } from './draw.js';
 import { defineElement, refreshElements } from './element.js';
 import { findBlocks } from './find.js';
-import { canDefer, drawWhenNear, nearViewport } from './lazy.js';
+import { canDefer, drawWhenNear } from './lazy.js';
 
 export { findBlocks, blockText, blockSelector, type FoundBlock } from './find.js';
 export { defineElement } from './element.js';
@@ -83,17 +83,15 @@ export function run(options: RunOptions = {}): RunResult {
   // <wire-gram> elements take the page-wide options (dark-mode selector, …) too, and are redrawn when they change.
   if (defineElement(rest)) refreshElements(root);
   const defer = lazy && canDefer(doc);
-  const blocks = findBlocks(root, languages);
-  const near = defer ? nearViewport(doc, blocks.map((b) => b.element)) : [];
-  const waiting: Array<{ element: HTMLElement; fill: () => void; near: boolean }> = [];
-  blocks.forEach((block, i) => {
+  const waiting: Array<{ element: HTMLElement; fill: () => void }> = [];
+  for (const block of findBlocks(root, languages)) {
     const { element, error, fill } = renderInto(doc, block.element, block.source, block.language, rest, defer);
     block.element.replaceWith(element);
-    if (fill) waiting.push({ element, fill, near: near[i]! });
+    if (fill) waiting.push({ element, fill });
     result.blocks.push({ language: block.language, element, error });
     if (error) result.failed++;
     else result.rendered++;
-  });
+  }
   result.waiting = drawWhenNear(doc, waiting);
   return result;
 }

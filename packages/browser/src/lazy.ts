@@ -3,8 +3,8 @@
  * elements (≈ 130 per diagram); a reader sees two or three diagrams at first. So run() renders every block
  * (errors and sizes are known at once), puts each figure in place with its outer `<svg>` at its final size, and
  * draws here:
- * - at once, before run() returns, every figure within half a viewport height of the visible area (judged from
- *   where its block was: nearViewport) — what the reader sees first is not blank;
+ * - at once, before run() returns, every figure within half a viewport height of the visible area (nearViewport,
+ *   read from the placed figures) — what the reader sees first is not blank;
  * - the others when an IntersectionObserver sees them come within that distance while scrolling;
  * - all that are left on `beforeprint` (printing and "save as PDF" show every diagram), and on `drawPending()`.
  * Without IntersectionObserver (or with `run({ lazy: false })`) everything is drawn before run() returns.
@@ -13,8 +13,6 @@
 interface Waiting {
   element: HTMLElement;
   fill: () => void;
-  /** Near the viewport (nearViewport): drawn at once. */
-  near: boolean;
 }
 
 /** How far from the visible area (in viewport heights) a figure is drawn ahead of being seen. */
@@ -29,10 +27,10 @@ export function canDefer(doc: Document): boolean {
 }
 
 /**
- * Which of `elements` are within AHEAD viewport heights of the visible area — read for the blocks before they
- * are replaced, while the page's layout is still clean (reading the figures' places after inserting them forced
- * a second layout of the whole page, about a third of run()'s time). A figure is then about where its block
- * was; one that ends up nearer than estimated is drawn by the observer's first report a frame later.
+ * Which of `elements` are within AHEAD viewport heights of the visible area: every position read in one batch
+ * after all figures are placed and before any is drawn, so the page is laid out once, with empty figures (the
+ * outer `<svg>`s at their final sizes: cheap), and the places are exact — a diagram is usually several times
+ * taller than its code block, so judging from the blocks drew three times the figures the reader can see.
  * Elements not laid out (display: none, a detached root) count as near: there is no position to wait for.
  */
 export function nearViewport(doc: Document, elements: Element[]): boolean[] {
@@ -46,14 +44,16 @@ export function nearViewport(doc: Document, elements: Element[]): boolean[] {
   });
 }
 
-/** Draw the figures marked near now and the others as they come near (see above); returns how many wait. */
+/** Draw the figures near the viewport now and the others as they come near (see above); returns how many wait. */
 export function drawWhenNear(doc: Document, items: Waiting[]): number {
   const view = doc.defaultView;
   const later = new Map<Element, () => void>();
-  for (const it of items) {
-    if (it.near || !view) it.fill();
+  // All reads first, then the drawing (writes): one layout, none forced between figures.
+  const near = view ? nearViewport(doc, items.map((it) => it.element)) : [];
+  items.forEach((it, i) => {
+    if (!view || near[i]) it.fill();
     else later.set(it.element, it.fill);
-  }
+  });
   if (!later.size || !view) return 0;
   const flush = (): void => {
     for (const fill of later.values()) fill();

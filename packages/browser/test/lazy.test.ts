@@ -67,6 +67,13 @@ describe('lazy run()', () => {
     expect(before.drawn.slice(-5)).toEqual([false, false, false, false, false]);
     expect(before.waiting).toBe(before.drawn.filter((d) => !d).length);
     expect(before.waiting).toBeGreaterThan(25);
+    // Judged from where the figures are (not where their shorter code blocks were): drawn are exactly the figures
+    // within half a viewport height of the visible area — no more (drawing the reader cannot see yet), no fewer.
+    const near = await page.evaluate(() => Array.from(document.querySelectorAll('figure.wiregram')).map((f) => {
+      const r = f.getBoundingClientRect();
+      return r.bottom >= -0.5 * innerHeight && r.top <= 1.5 * innerHeight;
+    }));
+    expect(before.drawn).toEqual(near);
     // A waiting figure already has its accessible name.
     expect(before.titles.every((t) => t.length > 0)).toBe(true);
     // Scrolled to the end: the last figures are drawn (IntersectionObserver), and nothing moved meanwhile.

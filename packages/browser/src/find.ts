@@ -78,8 +78,13 @@ export function findBlocks(root: ParentNode, languages: readonly DiagramLanguage
       if (!found.has(top)) found.set(top, language);
     }
   }
-  // One block nested in another block's element (never in real markup, but a selector list can overlap): keep the outer.
-  const tops = [...found.keys()].filter((el) => ![...found.keys()].some((other) => other !== el && other.contains(el)));
+  // One block nested in another block's element (never in real markup, but a selector list can overlap): keep the
+  // outer. Looked up along each block's ancestors (a few), not against every other block.
+  const nested = (el: Element): boolean => {
+    for (let up = el.parentElement; up; up = up.parentElement) if (found.has(up)) return true;
+    return false;
+  };
+  const tops = [...found.keys()].filter((el) => !nested(el));
   tops.sort((a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1));
   return tops.map((element) => ({ element, language: found.get(element)!, source: blockText(element) }));
 }

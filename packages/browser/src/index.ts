@@ -15,7 +15,7 @@ import { checkDarkSelector, render as renderSvg, type SvgNode, type SvgOptions }
 import { renderInto, type RunOptions } from './draw.js';
 import { defineElement, refreshElements } from './element.js';
 import { findBlocks } from './find.js';
-import { canDefer, drawWhenNear } from './lazy.js';
+import { canDefer, drawAll, drawWhenNear } from './lazy.js';
 
 export { findBlocks, blockText, blockSelector, type FoundBlock } from './find.js';
 export { defineElement } from './element.js';
@@ -82,7 +82,9 @@ export function run(options: RunOptions = {}): RunResult {
   const { root = doc, languages = DIAGRAM_LANGUAGES, lazy = true, ...rest } = options;
   // <wire-gram> elements take the page-wide options (dark-mode selector, …) too, and are redrawn when they change.
   if (defineElement(rest)) refreshElements(root);
-  const defer = lazy && canDefer(doc);
+  // Figures are placed empty and drawn after one batched read of where they are: lazily (the far ones when
+  // scrolled near), or all at once with the far ones' style and layout left to the browser (drawAll).
+  const defer = canDefer(doc);
   const waiting: Array<{ element: HTMLElement; fill: () => void }> = [];
   for (const block of findBlocks(root, languages)) {
     const { element, error, fill } = renderInto(doc, block.element, block.source, block.language, rest, defer);
@@ -92,6 +94,7 @@ export function run(options: RunOptions = {}): RunResult {
     if (error) result.failed++;
     else result.rendered++;
   }
-  result.waiting = drawWhenNear(doc, waiting);
+  if (lazy) result.waiting = drawWhenNear(doc, waiting);
+  else drawAll(doc, waiting);
   return result;
 }

@@ -85,6 +85,43 @@ export function drawWhenNear(doc: Document, items: Waiting[]): number {
   return later.size;
 }
 
+/**
+ * Draw every figure now (`run({ lazy: false })`), and let the browser style and lay out only those near the
+ * viewport: the others get `content-visibility: auto` with their measured size as `contain-intrinsic-size`
+ * (read in one batch while the figures are empty, as nearViewport), so their text is in the page (find-in-page,
+ * copy) and their boxes keep exactly the size they will have, while the browser's style and layout of their
+ * ≈ 130 elements each waits until they are scrolled near — that work was as much as all of run()'s own. The
+ * size is the one measured at run(): a figure never shown keeps it if the window is later resized (it then
+ * settles when scrolled near, as any `content-visibility: auto` box). Without `content-visibility` (or a
+ * window), simply everything is drawn.
+ */
+export function drawAll(doc: Document, items: Waiting[]): void {
+  const view = doc.defaultView;
+  const sizes = view && view.CSS?.supports?.('content-visibility', 'auto') ? farSizes(view, items.map((it) => it.element)) : [];
+  items.forEach((it, i) => {
+    const size = sizes[i];
+    if (size) {
+      it.element.style.setProperty('content-visibility', 'auto');
+      it.element.style.setProperty('contain-intrinsic-size', `auto ${size[0]}px auto ${size[1]}px`);
+    }
+    it.fill();
+  });
+}
+
+/** For each element away from the viewport, its content box's width and height; null for those near it. */
+function farSizes(view: Window, elements: HTMLElement[]): Array<[number, number] | null> {
+  const near = nearViewport(view.document, elements);
+  return elements.map((el, i) => {
+    if (near[i]) return null;
+    const r = el.getBoundingClientRect();
+    const cs = view.getComputedStyle(el);
+    const px = (v: string) => parseFloat(v) || 0;
+    const w = r.width - px(cs.paddingLeft) - px(cs.paddingRight) - px(cs.borderLeftWidth) - px(cs.borderRightWidth);
+    const h = r.height - px(cs.paddingTop) - px(cs.paddingBottom) - px(cs.borderTopWidth) - px(cs.borderBottomWidth);
+    return [Math.max(0, w), Math.max(0, h)];
+  });
+}
+
 /** Draw every figure a lazy run() left waiting (e.g. before taking a screenshot or measuring the page). */
 export function drawPending(): void {
   for (const flush of [...flushes]) flush();

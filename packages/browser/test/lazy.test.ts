@@ -89,6 +89,30 @@ describe('lazy run()', () => {
     await page.close();
   });
 
+  // The sizes reserved for the figures eager run() leaves to the browser are the measured ones: nothing moves as
+  // they are scrolled to, on a phone too (diagrams scaled to the column).
+  it.each([1000, 320])('run({ lazy: false }): figures away from the viewport keep their exact size until shown (%i px wide)', async (width) => {
+    const { page, errors } = await open('{ lazy: false }', `eager-${width}.html`, width);
+    const places = () => page.evaluate(() => ({
+      scroll: document.documentElement.scrollHeight,
+      tops: Array.from(document.querySelectorAll('figure.wiregram')).map((f) => Math.round((f.getBoundingClientRect().top + scrollY) * 10) / 10),
+      skipped: Array.from(document.querySelectorAll('figure.wiregram')).filter((f) => (f as HTMLElement).style.contentVisibility === 'auto').length,
+    }));
+    const first = await places();
+    expect(first.skipped).toBeGreaterThan(25);
+    // Every figure shown once, top to bottom; then the page is measured again.
+    await page.evaluate(async () => {
+      for (const f of Array.from(document.querySelectorAll('figure.wiregram'))) {
+        f.scrollIntoView();
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      }
+      window.scrollTo(0, 0);
+    });
+    expect(await places()).toEqual(first);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('draws every waiting figure before printing, and on drawPending(); late figures are the same markup as eager ones', async () => {
     const lazy = await open('', 'print.html');
     const before = await look(lazy.page);
@@ -119,8 +143,20 @@ describe('lazy run()', () => {
     expect(e.waiting).toBe(0);
     expect(e.drawn.every(Boolean)).toBe(true);
     expect(e.heights).toEqual(before.heights);
-    const eagerMarkup = await eager.page.evaluate(() => Array.from(document.querySelectorAll('figure.wiregram')).map((f) => f.outerHTML));
+    // Eager figures away from the viewport leave their style and layout to the browser (content-visibility) —
+    // the only difference: the figure's style; the drawing is the same markup.
+    const eagerMarkup = await eager.page.evaluate(() =>
+      Array.from(document.querySelectorAll('figure.wiregram')).map((f) => {
+        const copy = f.cloneNode(true) as HTMLElement;
+        copy.style.removeProperty('content-visibility');
+        copy.style.removeProperty('contain-intrinsic-size');
+        return copy.outerHTML;
+      }),
+    );
     expect(lazyMarkup).toEqual(eagerMarkup);
+    const skipped = await eager.page.evaluate(() => Array.from(document.querySelectorAll('figure.wiregram')).map((f) => (f as HTMLElement).style.contentVisibility === 'auto'));
+    expect(skipped.slice(0, 2)).toEqual([false, false]);
+    expect(skipped.slice(-5)).toEqual([true, true, true, true, true]);
 
     const asked = await open('', 'pending.html');
     expect((await look(asked.page)).waiting).toBeGreaterThan(0);

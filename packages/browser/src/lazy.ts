@@ -108,12 +108,16 @@ export function drawAll(doc: Document, items: Waiting[]): void {
   });
 }
 
-/** For each element away from the viewport, its content box's width and height; null for those near it. */
+/**
+ * For each element away from the viewport, its content box's width and height; null for those near it, and for
+ * those under a transform (a scaled slide: the on-screen box is not the layout size, so none is guessed).
+ */
 function farSizes(view: Window, elements: HTMLElement[]): Array<[number, number] | null> {
   const near = nearViewport(view.document, elements);
   return elements.map((el, i) => {
     if (near[i]) return null;
     const r = el.getBoundingClientRect();
+    if (Math.abs(r.width - el.offsetWidth) > 1 || Math.abs(r.height - el.offsetHeight) > 1) return null;
     const cs = view.getComputedStyle(el);
     const px = (v: string) => parseFloat(v) || 0;
     const w = r.width - px(cs.paddingLeft) - px(cs.paddingRight) - px(cs.borderLeftWidth) - px(cs.borderRightWidth);

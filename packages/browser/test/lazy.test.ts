@@ -27,8 +27,8 @@ const BLOCKS = Array.from({ length: 40 }, (_, i) =>
 
 type Shot = { waiting: number; rendered: number; drawn: boolean[]; heights: number[]; titles: string[]; scroll: number };
 
-async function open(options: string, name: string, width = 1000): Promise<{ page: Page; errors: string[] }> {
-  writeFileSync(join(site, name), shapePage('markdown-it', BLOCKS, `<script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.result = w.run(${options}); window.done = true;</script>`));
+async function open(options: string, name: string, width = 1000, style = ''): Promise<{ page: Page; errors: string[] }> {
+  writeFileSync(join(site, name), shapePage('markdown-it', BLOCKS, `<script type="module">import * as w from '/wiregram.min.js'; window.w = w; window.result = w.run(${options}); window.done = true;</script>`).replace('</head>', `${style}</head>`));
   const page = await browser().newPage();
   await page.setViewportSize({ width, height: 700 });
   const errors = pageErrors(page);
@@ -109,6 +109,15 @@ describe('lazy run()', () => {
       window.scrollTo(0, 0);
     });
     expect(await places()).toEqual(first);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('run({ lazy: false }) under a transform (a scaled slide) leaves every figure to be laid out as usual', async () => {
+    const { page, errors } = await open('{ lazy: false }', 'eager-scaled.html', 1000, '<style>body { transform: scale(0.5); transform-origin: 0 0; }</style>');
+    const styled = await page.evaluate(() => Array.from(document.querySelectorAll('figure.wiregram')).map((f) => (f as HTMLElement).style.contentVisibility));
+    expect(styled).toHaveLength(40);
+    expect(styled.every((v) => v === '')).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

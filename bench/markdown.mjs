@@ -4,12 +4,26 @@
 // (processSync), and markdown-it + markdown-it-wiregram. Prints ms per page and per diagram, and the ratio to
 // the same page with the blocks left as plain code (what the Markdown pipeline itself costs).
 // Run `npx -y pnpm@10 build` first.
+import { loadavg } from 'node:os';
 import { dist, median, medianOfRuns, printTable, record } from './lib.mjs';
 
-let remarkWiregram, markdownItWiregram;
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// `--baseline <checkout>`: also measure another built checkout's plugins (e.g. main's, in a second worktree) in
+// the same process, alternating with this one round by round, and print the ratio of the shares.
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineRoot = baselineAt > 0 ? resolve(process.argv[baselineAt + 1] ?? '') : null;
+const distOf = (root, pkg) => (root ? pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href : dist(pkg));
+
+let remarkWiregram, markdownItWiregram, baseRemark, baseMarkdownIt;
 try {
-  ({ default: remarkWiregram } = await import(dist('remark-wiregram')));
-  ({ default: markdownItWiregram } = await import(dist('markdown-it-wiregram')));
+  ({ default: remarkWiregram } = await import(distOf(null, 'remark-wiregram')));
+  ({ default: markdownItWiregram } = await import(distOf(null, 'markdown-it-wiregram')));
+  if (baselineRoot) {
+    ({ default: baseRemark } = await import(distOf(baselineRoot, 'remark-wiregram')));
+    ({ default: baseMarkdownIt } = await import(distOf(baselineRoot, 'markdown-it-wiregram')));
+  }
 } catch (error) {
   console.error(`bench/markdown: built packages missing (${error.message}); run \`npx -y pnpm@10 build\` first`);
   process.exit(1);
@@ -38,9 +52,9 @@ for (let i = 0; i < N; i++) {
 }
 const plainPage = page.replace(/```(tcp-sequence|packet-header)/g, '```text');
 
-const remarkPage = (md, withPlugin) => {
+const remarkPage = (md, withPlugin, plugin = remarkWiregram) => {
   const p = unified().use(remarkParse);
-  if (withPlugin) p.use(remarkWiregram);
+  if (withPlugin) p.use(plugin);
   return String(p.use(remarkRehype).use(rehypeStringify).processSync(md));
 };
 const mdPlugin = new MarkdownIt().use(markdownItWiregram);
@@ -73,13 +87,13 @@ printTable(
 );
 // wiregram's share of the page (issue 18: ≤ 0.5 ms per diagram on both pipelines): the page with the plugin minus
 // the same page with plain code blocks, in pairs (one of each per round) of process CPU time, median over rounds.
+const cpu = (fn) => {
+  const c = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
+};
 function share(withPlugin, plain, rounds = Math.max(runs * 3, 15)) {
-  const cpu = (fn) => {
-    const c = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(c);
-    return (d.user + d.system) / 1000;
-  };
   for (let i = 0; i < 3; i++) withPlugin(), plain();
   const diffs = [];
   const plains = [];
@@ -99,3 +113,36 @@ console.log(`\nwiregram's share per diagram (CPU, paired with the plain page): r
 record({ figure: "wiregram's share of a 100-diagram page, remark", value: remarkShare.perDiagram, unit: 'ms/diagram', yardstick: 'remark page with plain code blocks (ms/page)', yardstickValue: remarkShare.plain, ratio: (remarkShare.perDiagram * N) / remarkShare.plain, target: 0.5, targetOn: 'value', note: 'CPU time, median of paired rounds' });
 record({ figure: "wiregram's share of a 100-diagram page, markdown-it", value: mdShare.perDiagram, unit: 'ms/diagram', yardstick: 'markdown-it page with plain code blocks (ms/page)', yardstickValue: mdShare.plain, ratio: (mdShare.perDiagram * N) / mdShare.plain, target: 0.5, targetOn: 'value', note: 'CPU time, median of paired rounds' });
 console.log(`\noutput: ${(check.length / 1024).toFixed(0)} KiB of HTML per page; mermaid-cli needs ≈1.9 s per diagram (ANCHORS.md), ≈190 s for this page.`);
+
+// Paired against another checkout: per round, this build's page, the baseline's page and the plain page (the
+// order rotating), so a burst of load hits all three alike; the share of each is its page minus the plain one.
+if (baselineRoot) {
+  const baseMd = new MarkdownIt().use(baseMarkdownIt);
+  const pairs = [
+    ['remark', () => remarkPage(page, true), () => remarkPage(page, true, baseRemark), () => remarkPage(plainPage, false)],
+    ['markdown-it', () => mdPlugin.render(page), () => baseMd.render(page), () => mdPlain.render(plainPage)],
+  ];
+  const rounds = Math.max(runs * 3, 15);
+  const rowsPaired = [];
+  for (const [name, ours, theirs, plainFn] of pairs) {
+    for (let i = 0; i < 3; i++) ours(), theirs(), plainFn();
+    const a = [];
+    const b = [];
+    const ratios = [];
+    for (let r = 0; r < rounds; r++) {
+      const fns = [ours, theirs, plainFn];
+      const t = [0, 0, 0];
+      for (let k = 0; k < 3; k++) {
+        const j = (k + r) % 3;
+        globalThis.gc?.();
+        t[j] = cpu(fns[j]);
+      }
+      a.push((t[0] - t[2]) / N);
+      b.push((t[1] - t[2]) / N);
+      ratios.push((t[0] - t[2]) / (t[1] - t[2]));
+    }
+    rowsPaired.push([name, median(a).toFixed(3), median(b).toFixed(3), median(ratios).toFixed(2)]);
+  }
+  console.log(`\npaired with ${baselineRoot} (${rounds} rounds, CPU ms per diagram, median; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
+  printTable(['pipeline', 'this build', 'baseline', 'ratio (median of rounds)'], rowsPaired);
+}

@@ -2,7 +2,7 @@
 import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
 import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
 import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
-import { describeParts, partsToTree, partsToXml, type SceneSvgOptions } from './describe.js';
+import { describeParts, partsToTree, partsToXml, type SceneSvgOptions, type SvgParts } from './describe.js';
 import { serializedLength, type SvgNode } from './xml.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
@@ -44,27 +44,37 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
     // The numbers exactly as written into the viewBox (rounded, at least 1).
     const size = (name: string) => Number(parts.root.attrs.find(([k]) => k === name)?.[1]);
     const title = parts.head[0]?.children;
-    const tree = partsToTree(parts);
-    // One tree per diagram: the text is made from it on first read of `svg` (a hast host never reads it).
-    let svg: string | undefined;
-    const result: RenderResult = {
-      get svg() {
-        return (svg ??= partsToXml(parts));
-      },
-      warnings: laid.warnings.slice(),
-      title: typeof title === 'string' ? title : '',
-      width: size('width'),
-      height: size('height'),
-      language: laid.language,
-      tree,
-    };
-    lazy.add(result);
-    return result;
+    // One form per diagram, made on first read: the text (markdown-it, files) or the element tree (remark's hast).
+    return new Rendered(parts, laid.warnings.slice(), typeof title === 'string' ? title : '', size('width'), size('height'), laid.language);
   });
 }
 
-/** Results of `render` whose `svg` has not necessarily been built. */
-const lazy = new WeakSet<object>();
+/** A `render` result: `svg` and `tree` are made from the parts when first read (a hast host never makes the text). */
+class Rendered implements RenderResult {
+  #parts: SvgParts;
+  #svg: string | undefined;
+  #tree: SvgNode | undefined;
+  constructor(
+    parts: SvgParts,
+    readonly warnings: Diagnostic[],
+    readonly title: string,
+    readonly width: number,
+    readonly height: number,
+    readonly language: DiagramLanguage,
+  ) {
+    this.#parts = parts;
+  }
+  get svg(): string {
+    return (this.#svg ??= partsToXml(this.#parts));
+  }
+  get tree(): SvgNode {
+    return (this.#tree ??= partsToTree(this.#parts));
+  }
+  /** The SVG's length: the text's if made, else counted on the tree (made: the caller is about to use it). */
+  get svgLength(): number {
+    return this.#svg !== undefined ? this.#svg.length : serializedLength(this.tree);
+  }
+}
 
 /**
  * The byte length of a renderer result's SVG, without building the text of a `render` result (its tree gives
@@ -72,7 +82,7 @@ const lazy = new WeakSet<object>();
  */
 export function svgLengthOf(result: unknown): number {
   if (typeof result === 'string') return result.length;
-  if (result && typeof result === 'object' && lazy.has(result)) return serializedLength((result as RenderResult).tree);
+  if (result instanceof Rendered) return result.svgLength;
   const svg = (result as { svg?: unknown } | null)?.svg;
   return typeof svg === 'string' ? svg.length : 0;
 }

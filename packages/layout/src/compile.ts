@@ -137,7 +137,10 @@ function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (
 
 /** `header N` statements: the segment's header grid under the diagram (owner: header layout). */
 function drawTimeline(timeline: Timeline, lo: TimingLayoutOptions): Scene {
-  return checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
+  const scene = layoutTimeline(timeline, lo);
+  const withHeaders = attachSegmentHeaders(scene, timeline);
+  // layoutTimeline checked its own Scene; only header grids added to it need another look.
+  return withHeaders === scene ? scene : checkSceneBudget(withHeaders, lo);
 }
 
 function copyBudget(from: BudgetOptions, to: BudgetOptions): void {

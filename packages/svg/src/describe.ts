@@ -58,8 +58,21 @@ function bad(reason: string, expected: string, hint: string): never {
 export function num(n: number): string {
   if (!Number.isFinite(n)) bad(`a scene coordinate is ${n}`, 'finite numbers', 'this is a layout bug; please report it with the source');
   if (Number.isInteger(n)) return String(n);
-  const r = Math.round(n * 100) / 100;
-  return r === 0 ? '0' : String(r);
+  const k = Math.round(n * 100);
+  if (k === 0) return '0';
+  // String(k / 100), written from the integer: k / 100 has at most 15 significant digits here, so the shortest
+  // text that reads back as that double is that decimal itself (no trailing zeros). Number → string of a
+  // fraction costs several times more.
+  if (k > -1e14 && k < 1e14) {
+    const a = k < 0 ? -k : k;
+    const cents = a % 100;
+    const whole = (a - cents) / 100;
+    const sign = k < 0 ? '-' : '';
+    if (cents === 0) return sign + whole;
+    if (cents % 10 === 0) return sign + whole + '.' + cents / 10;
+    return sign + whole + (cents < 10 ? '.0' : '.') + cents;
+  }
+  return String(k / 100);
 }
 
 function points(pts: Array<[number, number]>): string {
@@ -165,7 +178,11 @@ function itemXml(item: SceneItem, resolved: boolean): string {
   scratch.length = 0;
   const name = itemAttrs(item, resolved, scratch);
   let out = '<' + name;
-  for (let i = 0; i < scratch.length; i += 2) out += ' ' + scratch[i] + '="' + escapeXml(scratch[i + 1]!) + '"';
+  for (let i = 0; i < scratch.length; i += 2) {
+    const k = scratch[i]!;
+    // Every other value is made of `num` text (digits, `-`, `.`, spaces, commas, `rotate(…)`): nothing to escape.
+    out += ' ' + k + '="' + (k === 'class' || k === 'style' ? escapeXml(scratch[i + 1]!) : scratch[i + 1]) + '"';
+  }
   if (item.type !== 'text') return out + '/>';
   const text = escapeXml(item.text);
   if (item.title) return out + '><title>' + escapeXml(item.title) + '</title>' + text + '</text>';
@@ -231,9 +248,10 @@ export interface SvgParts {
 
 /**
  * `seed`: when the caller knows what the scene was made from (renderSvg: the source text and options), the
- * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost.
+ * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost. A
+ * function: with an `idPrefix` (the Markdown plugins) no default id, so no seed, is made.
  */
-export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: string): SvgParts {
+export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: () => string): SvgParts {
   const darkSelectors = checkOptions(options);
   const theme = options.theme ?? 'auto';
   const darkClass = options.darkClass || null;
@@ -253,7 +271,7 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const desc = cleanText(scene.description || '');
   const font = fontStack(scene.fontFamily);
   let bodyXml: string | null = null;
-  const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ?? (bodyXml = writeBodyXml(items, resolved, steps))].join('\u0000'));
+  const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ? seed() : (bodyXml = writeBodyXml(items, resolved, steps))].join('\u0000'));
   const head: SvgNode[] = [
     { name: 'title', attrs: [['id', id + '-title']], children: title },
     { name: 'desc', attrs: [['id', id + '-desc']], children: desc },
@@ -342,6 +360,57 @@ function writeBodyXml(items: readonly SceneItem[], resolved: boolean, steps: boo
 /** The whole diagram as an element tree: `<svg>` with `<title>`, `<desc>`, `<style>` (unless `styles: 'page'`) and one element per Scene item. */
 export function describeScene(scene: Scene, options: SceneSvgOptions = {}): SvgNode {
   return partsToTree(describeParts(scene, options));
+}
+
+/**
+ * Makes a host's own tree straight from the parts, without the element description in between (remark's hast).
+ * `attrs` is flat (name, value, name, value, …), unescaped, and only valid during the call (copy what you keep).
+ */
+export interface TreeBuilder<E, T> {
+  element(name: string, attrs: readonly string[], children: Array<E | T>): E;
+  text(value: string): T;
+}
+
+function nodeWith<E, T>(node: SvgNode, b: TreeBuilder<E, T>): E {
+  const flat: string[] = [];
+  for (const [k, v] of node.attrs) flat.push(k, v);
+  const c = node.children;
+  const children: Array<E | T> = [];
+  if (typeof c === 'string') {
+    if (c !== '') children.push(b.text(c));
+  } else for (const child of c) children.push(typeof child === 'string' ? b.text(child) : nodeWith(child, b));
+  return b.element(node.name, flat, children);
+}
+
+/** The tree `partsToTree` describes, made by `b`: the same elements, attributes and texts, in the same order. */
+export function partsToTreeWith<E, T>(p: SvgParts, b: TreeBuilder<E, T>): E {
+  const children: Array<E | T> = [];
+  for (const h of p.head) children.push(nodeWith(h, b));
+  let group: Array<E | T> | null = null;
+  let groupStep = 0;
+  const closeGroup = () => {
+    if (group) children.push(nodeWith({ ...stepGroup(groupStep), children: [] }, { element: (n, a) => b.element(n, a, group!), text: b.text }));
+    group = null;
+  };
+  for (const item of p.items) {
+    const step = p.steps ? stepOf(item) : 0;
+    if (step !== groupStep || step === 0) {
+      closeGroup();
+      groupStep = step;
+      if (step !== 0) group = [];
+    }
+    scratch.length = 0;
+    const name = itemAttrs(item, p.resolved, scratch);
+    const kids: Array<E | T> = [];
+    if (item.type === 'text') {
+      if (item.title) kids.push(b.element('title', [], [b.text(cleanText(item.title))]));
+      const text = cleanText(item.text);
+      if (text !== '' || item.title) kids.push(b.text(text));
+    }
+    (group ?? children).push(b.element(name, scratch, kids));
+  }
+  closeGroup();
+  return nodeWith({ ...p.root, children: [] }, { element: (n, a) => b.element(n, a, children), text: b.text });
 }
 
 /** The parts joined into the one `<svg>` element. */

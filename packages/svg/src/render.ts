@@ -2,8 +2,8 @@
 import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
 import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
 import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
-import { describeParts, partsToTree, partsToXml, type SceneSvgOptions, type SvgParts } from './describe.js';
-import { serializedLength, type SvgNode } from './xml.js';
+import { describeParts, partsToTree, partsToTreeWith, partsToXml, type SceneSvgOptions, type SvgParts, type TreeBuilder } from './describe.js';
+import { escapeXml, serializedLength, type SvgNode } from './xml.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
 export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {
@@ -40,7 +40,7 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
   return guard(() => {
     checkSource(source);
     const laid = layoutSourceWithModel(source, options);
-    const parts = describeParts(laid.scene, options, seedOf(source, options));
+    const parts = describeParts(laid.scene, options, () => seedOf(source, options));
     // The numbers exactly as written into the viewBox (rounded, at least 1).
     const size = (name: string) => Number(parts.root.attrs.find(([k]) => k === name)?.[1]);
     const title = parts.head[0]?.children;
@@ -70,10 +70,36 @@ class Rendered implements RenderResult {
   get tree(): SvgNode {
     return (this.#tree ??= partsToTree(this.#parts));
   }
-  /** The SVG's length: the text's if made, else counted on the tree (made: the caller is about to use it). */
+  /** The SVG's length: the text's if made, else counted from the parts (no text, no tree made). */
   get svgLength(): number {
-    return this.#svg !== undefined ? this.#svg.length : serializedLength(this.tree);
+    if (this.#svg !== undefined) return this.#svg.length;
+    return this.#tree !== undefined ? serializedLength(this.#tree) : partsToTreeWith(this.#parts, COUNT);
   }
+  treeWith<E, T>(b: TreeBuilder<E, T>): E {
+    return partsToTreeWith(this.#parts, b);
+  }
+}
+
+/** A builder that makes no tree, only counts what `serialize` would write for it. */
+const COUNT: TreeBuilder<number, number> = {
+  element(name, attrs, children) {
+    let n = 1 + name.length;
+    for (let i = 0; i < attrs.length; i += 2) n += attrs[i]!.length + escapeXml(attrs[i + 1]!).length + 4;
+    if (children.length === 0) return n + 2;
+    n += 1;
+    for (const c of children) n += c;
+    return n + 3 + name.length;
+  },
+  text: (value) => escapeXml(value).length,
+};
+
+/**
+ * The diagram of a `render` result as the host's own tree, made straight from the layout (remark-wiregram's
+ * hast): neither the text nor the element description is made. Null for anything `render` did not return
+ * (a custom renderer's result).
+ */
+export function renderedTreeWith<E, T>(result: unknown, b: TreeBuilder<E, T>): E | null {
+  return result instanceof Rendered ? result.treeWith(b) : null;
 }
 
 /**
@@ -89,5 +115,5 @@ export function svgLengthOf(result: unknown): number {
 
 /** Text → SVG string, synchronously: parse, simulate, lay out, render. Bad input throws a `WiregramError`. */
 export function renderSvg(source: string, options: SvgOptions = {}): string {
-  return guard(() => partsToXml(describeParts(layoutOf(source, options), options, seedOf(source, options))));
+  return guard(() => partsToXml(describeParts(layoutOf(source, options), options, () => seedOf(source, options))));
 }

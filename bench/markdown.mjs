@@ -5,25 +5,27 @@
 // the same page with the blocks left as plain code (what the Markdown pipeline itself costs).
 // Run `npx -y pnpm@10 build` first.
 import { loadavg } from 'node:os';
-import { dist, median, medianOfRuns, printTable, record } from './lib.mjs';
+import { dist, median, medianOfRuns, printTable, record, ROOT } from './lib.mjs';
 
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // `--baseline <checkout>`: also measure another built checkout's plugins (e.g. main's, in a second worktree) in
 // the same process, alternating with this one round by round, and print the ratio of the shares.
-const baselineAt = process.argv.indexOf('--baseline');
-const baselineRoot = baselineAt > 0 ? resolve(process.argv[baselineAt + 1] ?? '') : null;
+// Each build is measured in a process of its own (two builds in one process disturb each other's JIT and GC):
+// one child per build and round, alternating, each printing its shares as JSON (`--shares-of <checkout>`).
+const argOf = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? resolve(process.argv[at + 1] ?? '') : null;
+};
+const baselineRoot = argOf('--baseline');
+const sharesOf = argOf('--shares-of');
 const distOf = (root, pkg) => (root ? pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href : dist(pkg));
 
-let remarkWiregram, markdownItWiregram, baseRemark, baseMarkdownIt;
+let remarkWiregram, markdownItWiregram;
 try {
-  ({ default: remarkWiregram } = await import(distOf(null, 'remark-wiregram')));
-  ({ default: markdownItWiregram } = await import(distOf(null, 'markdown-it-wiregram')));
-  if (baselineRoot) {
-    ({ default: baseRemark } = await import(distOf(baselineRoot, 'remark-wiregram')));
-    ({ default: baseMarkdownIt } = await import(distOf(baselineRoot, 'markdown-it-wiregram')));
-  }
+  ({ default: remarkWiregram } = await import(distOf(sharesOf, 'remark-wiregram')));
+  ({ default: markdownItWiregram } = await import(distOf(sharesOf, 'markdown-it-wiregram')));
 } catch (error) {
   console.error(`bench/markdown: built packages missing (${error.message}); run \`npx -y pnpm@10 build\` first`);
   process.exit(1);
@@ -52,9 +54,9 @@ for (let i = 0; i < N; i++) {
 }
 const plainPage = page.replace(/```(tcp-sequence|packet-header)/g, '```text');
 
-const remarkPage = (md, withPlugin, plugin = remarkWiregram) => {
+const remarkPage = (md, withPlugin) => {
   const p = unified().use(remarkParse);
-  if (withPlugin) p.use(plugin);
+  if (withPlugin) p.use(remarkWiregram);
   return String(p.use(remarkRehype).use(rehypeStringify).processSync(md));
 };
 const mdPlugin = new MarkdownIt().use(markdownItWiregram);
@@ -67,6 +69,12 @@ const svgs = (check.match(/<svg /g) ?? []).length;
 if (svgs !== N) {
   console.error(`bench/markdown: expected ${N} diagrams in the output, got ${svgs} (broken blocks?)`);
   process.exit(1);
+}
+if (sharesOf) {
+  const r = share(() => remarkPage(page, true), () => remarkPage(plainPage, false), runs);
+  const m = share(() => mdPlugin.render(page), () => mdPlain.render(plainPage), runs);
+  console.log(JSON.stringify({ remark: r.perDiagram, markdownIt: m.perDiagram }));
+  process.exit(0);
 }
 const rows = [
   measure('remark page, 100 diagrams', () => remarkPage(page, true)),
@@ -87,12 +95,12 @@ printTable(
 );
 // wiregram's share of the page (issue 18: ≤ 0.5 ms per diagram on both pipelines): the page with the plugin minus
 // the same page with plain code blocks, in pairs (one of each per round) of process CPU time, median over rounds.
-const cpu = (fn) => {
+function cpu(fn) {
   const c = process.cpuUsage();
   fn();
   const d = process.cpuUsage(c);
   return (d.user + d.system) / 1000;
-};
+}
 function share(withPlugin, plain, rounds = Math.max(runs * 3, 15)) {
   for (let i = 0; i < 3; i++) withPlugin(), plain();
   const diffs = [];
@@ -114,35 +122,36 @@ record({ figure: "wiregram's share of a 100-diagram page, remark", value: remark
 record({ figure: "wiregram's share of a 100-diagram page, markdown-it", value: mdShare.perDiagram, unit: 'ms/diagram', yardstick: 'markdown-it page with plain code blocks (ms/page)', yardstickValue: mdShare.plain, ratio: (mdShare.perDiagram * N) / mdShare.plain, target: 0.5, targetOn: 'value', note: 'CPU time, median of paired rounds' });
 console.log(`\noutput: ${(check.length / 1024).toFixed(0)} KiB of HTML per page; mermaid-cli needs ≈1.9 s per diagram (ANCHORS.md), ≈190 s for this page.`);
 
-// Paired against another checkout: per round, this build's page, the baseline's page and the plain page (the
-// order rotating), so a burst of load hits all three alike; the share of each is its page minus the plain one.
+// Paired against another checkout: per round one child process of each build (the order alternating), each
+// measuring its shares (its page minus the plain page, CPU time) in a fresh process; ratio per round, median.
 if (baselineRoot) {
-  const baseMd = new MarkdownIt().use(baseMarkdownIt);
-  const pairs = [
-    ['remark', () => remarkPage(page, true), () => remarkPage(page, true, baseRemark), () => remarkPage(plainPage, false)],
-    ['markdown-it', () => mdPlugin.render(page), () => baseMd.render(page), () => mdPlain.render(plainPage)],
-  ];
-  const rounds = Math.max(runs * 3, 15);
-  const rowsPaired = [];
-  for (const [name, ours, theirs, plainFn] of pairs) {
-    for (let i = 0; i < 3; i++) ours(), theirs(), plainFn();
-    const a = [];
-    const b = [];
-    const ratios = [];
-    for (let r = 0; r < rounds; r++) {
-      const fns = [ours, theirs, plainFn];
-      const t = [0, 0, 0];
-      for (let k = 0; k < 3; k++) {
-        const j = (k + r) % 3;
-        globalThis.gc?.();
-        t[j] = cpu(fns[j]);
-      }
-      a.push((t[0] - t[2]) / N);
-      b.push((t[1] - t[2]) / N);
-      ratios.push((t[0] - t[2]) / (t[1] - t[2]));
+  const { spawnSync } = await import('node:child_process');
+  const here = fileURLToPath(import.meta.url);
+  const child = (root) => {
+    const out = spawnSync(process.execPath, ['--expose-gc', here, '--shares-of', root], { encoding: 'utf8', env: { ...process.env, BENCH_RUNS: '9' } });
+    if (out.status !== 0) throw new Error(`bench/markdown child for ${root} failed: ${out.stderr}`);
+    return JSON.parse(out.stdout.trim().split('\n').pop());
+  };
+  const ours = ROOT;
+  const rounds = Number(process.env.BENCH_PAIRS ?? 7);
+  const got = { remark: [[], [], []], markdownIt: [[], [], []] };
+  const loads = [loadavg()[0]];
+  for (let r = 0; r < rounds; r++) {
+    const [first, second] = r % 2 ? [baselineRoot, ours] : [ours, baselineRoot];
+    const a = child(first);
+    const b = child(second);
+    const mine = first === ours ? a : b;
+    const base = first === ours ? b : a;
+    for (const k of ['remark', 'markdownIt']) {
+      got[k][0].push(mine[k]);
+      got[k][1].push(base[k]);
+      got[k][2].push(mine[k] / base[k]);
     }
-    rowsPaired.push([name, median(a).toFixed(3), median(b).toFixed(3), median(ratios).toFixed(2)]);
   }
-  console.log(`\npaired with ${baselineRoot} (${rounds} rounds, CPU ms per diagram, median; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
-  printTable(['pipeline', 'this build', 'baseline', 'ratio (median of rounds)'], rowsPaired);
+  loads.push(loadavg()[0]);
+  console.log(`\npaired with ${baselineRoot}: ${rounds} rounds of one fresh process per build (alternating), CPU ms per diagram, medians; load average ${loads.map((l) => l.toFixed(1)).join(' → ')}\n`);
+  printTable(
+    ['pipeline', 'this build', 'baseline', 'ratio (median of per-round ratios)'],
+    ['remark', 'markdownIt'].map((k) => [k === 'markdownIt' ? 'markdown-it' : k, median(got[k][0]).toFixed(3), median(got[k][1]).toFixed(3), median(got[k][2]).toFixed(2)]),
+  );
 }

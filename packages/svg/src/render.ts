@@ -3,7 +3,7 @@ import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
 import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
 import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
 import { describeParts, partsToTree, partsToTreeWith, partsToXml, type SceneSvgOptions, type SvgParts, type TreeBuilder } from './describe.js';
-import { escapeXml, serializedLength, type SvgNode } from './xml.js';
+import { escapeXml, type SvgNode } from './xml.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
 export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {
@@ -51,32 +51,26 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
 
 /** A `render` result: `svg` and `tree` are made from the parts when first read (a hast host never makes the text). */
 class Rendered implements RenderResult {
-  #parts: SvgParts;
-  #svg: string | undefined;
-  #tree: SvgNode | undefined;
+  private _svg: string | undefined;
+  private _tree: SvgNode | undefined;
   constructor(
-    parts: SvgParts,
+    /** Read by `svgLengthOf` and `renderedTreeWith` (functions, so bundles that use neither leave them out). */
+    readonly _parts: SvgParts,
     readonly warnings: Diagnostic[],
     readonly title: string,
     readonly width: number,
     readonly height: number,
     readonly language: DiagramLanguage,
-  ) {
-    this.#parts = parts;
-  }
+  ) {}
   get svg(): string {
-    return (this.#svg ??= partsToXml(this.#parts));
+    return (this._svg ??= partsToXml(this._parts));
   }
   get tree(): SvgNode {
-    return (this.#tree ??= partsToTree(this.#parts));
+    return (this._tree ??= partsToTree(this._parts));
   }
-  /** The SVG's length: the text's if made, else counted from the parts (no text, no tree made). */
-  get svgLength(): number {
-    if (this.#svg !== undefined) return this.#svg.length;
-    return this.#tree !== undefined ? serializedLength(this.#tree) : partsToTreeWith(this.#parts, COUNT);
-  }
-  treeWith<E, T>(b: TreeBuilder<E, T>): E {
-    return partsToTreeWith(this.#parts, b);
+  /** The text if it was made (else undefined), without making it. */
+  get madeSvg(): string | undefined {
+    return this._svg;
   }
 }
 
@@ -99,7 +93,7 @@ const COUNT: TreeBuilder<number, number> = {
  * (a custom renderer's result).
  */
 export function renderedTreeWith<E, T>(result: unknown, b: TreeBuilder<E, T>): E | null {
-  return result instanceof Rendered ? result.treeWith(b) : null;
+  return result instanceof Rendered ? partsToTreeWith(result._parts, b) : null;
 }
 
 /**
@@ -108,7 +102,8 @@ export function renderedTreeWith<E, T>(result: unknown, b: TreeBuilder<E, T>): E
  */
 export function svgLengthOf(result: unknown): number {
   if (typeof result === 'string') return result.length;
-  if (result instanceof Rendered) return result.svgLength;
+  // Counted from the parts when the text was not made: no text, no tree.
+  if (result instanceof Rendered) return result.madeSvg?.length ?? partsToTreeWith(result._parts, COUNT);
   const svg = (result as { svg?: unknown } | null)?.svg;
   return typeof svg === 'string' ? svg.length : 0;
 }

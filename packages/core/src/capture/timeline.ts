@@ -4,8 +4,10 @@
  * what it sent and received.
  */
 import { WiregramError, type Position } from '../errors.js';
+import { ELIDED_LABELS, elidedRuns } from '../elide.js';
 import type {
   DiagramOptions,
+  ElideMode,
   LabelStyle,
   Numbering,
   Participant,
@@ -115,12 +117,14 @@ interface Side {
  * write the stream as text or JSON: every `Segment.label` is left empty and `Segment.options` keeps only the
  * options the text writes (MSS, WS, SACK_PERM) — a long stream's labels and timestamp options were a large part
  * of its Timeline's memory (its text still needs crossings and states: `&` marks and `msl=`). `graph: true` is for a
- * stream graph: every option kept, but no label, no inferred states and no crossings.
+ * stream graph: every option kept, but no label, no inferred states and no crossings. `elide` (the mode the diagram
+ * will be drawn with): labels only for the segments that overview keeps — a folded segment is never drawn, and a
+ * long stream's 55,000 labels were most of its Timeline's cost; the folded ones keep an empty label.
  */
 export function timelineFromScan(
   scan: ScanResult & { stream: StreamInfo },
   options: CaptureStreamOptions = {},
-  { lean = false, graph = false }: { lean?: boolean; graph?: boolean } = {},
+  { lean = false, graph = false, elide }: { lean?: boolean; graph?: boolean; elide?: ElideMode | undefined } = {},
 ): Timeline {
   const numbering: Numbering = options.numbering ?? 'relative';
   const info = scan.stream;
@@ -168,7 +172,21 @@ export function timelineFromScan(
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.
-  if (!lean && !graph) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
+  if (!lean && !graph) {
+    const runs = elidedRuns(timeline, elide);
+    if (runs.length) options2.extra[ELIDED_LABELS] = elide!;
+    let r = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const run = runs[r];
+      if (run && i >= run[0]) {
+        // Skip the folded run.
+        i = run[1];
+        r++;
+        continue;
+      }
+      segments[i]!.label = formatLabel(segments[i]!, timeline, labelStyle, { numbering });
+    }
+  }
   return timeline;
 }
 

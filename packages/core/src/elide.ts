@@ -35,21 +35,29 @@ export function elidedRuns(timeline: Timeline, mode: ElideMode | undefined): Arr
   const pinned = new Set(timeline.headers.map((h) => h.segment));
   const keep = new Uint8Array(segs.length);
   for (let i = 0; i < Math.min(CONTEXT, segs.length); i++) keep[i] = keep[segs.length - 1 - i] = 1;
-  // The last segment each sender sent at each sequence number: a retransmission brings back its original too.
-  const lastAt = new Map<string, Map<number, number>>();
-  segs.forEach((s, i) => {
-    if (s.len > 0) {
-      let sender = lastAt.get(s.from);
-      if (!sender) lastAt.set(s.from, (sender = new Map()));
-      if (s.retransmission) {
-        const original = sender.get(s.seq.offset);
-        if (original !== undefined) keep[original] = 1;
-      }
-      sender.set(s.seq.offset, i);
+  // A retransmission brings back its original too: the last segment its sender sent at its sequence number. Only
+  // the numbers some retransmission repeats are followed (a map of every segment of a long stream was most of this).
+  const resent = new Map<string, Map<number, number>>();
+  for (const s of segs) {
+    if (s.len > 0 && s.retransmission) {
+      let sender = resent.get(s.from);
+      if (!sender) resent.set(s.from, (sender = new Map()));
+      sender.set(s.seq.offset, -1);
     }
-    if (!remarkable(s, caused, pinned)) return;
+  }
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (s.len > 0 && resent.size) {
+      const sender = resent.get(s.from);
+      const last = sender?.get(s.seq.offset);
+      if (last !== undefined) {
+        if (s.retransmission && last >= 0) keep[last] = 1;
+        sender!.set(s.seq.offset, i);
+      }
+    }
+    if (!remarkable(s, caused, pinned)) continue;
     for (let k = Math.max(0, i - CONTEXT); k <= Math.min(segs.length - 1, i + CONTEXT); k++) keep[k] = 1;
-  });
+  }
   // Notes and dividers keep the segments around their instant.
   for (const at of [...timeline.notes.map((n) => n.at), ...timeline.dividers.map((d) => d.at)]) {
     segs.forEach((s, i) => {

@@ -23,7 +23,7 @@ import { forEachAnalysis, type SegmentAnalysis } from './analysis.js';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG, sharedFlagNames } from './decode.js';
 import { FAST_RETRANSMISSION, SPURIOUS_RETRANSMISSION } from '../labels.js';
 import { placeWarnings, TRUNCATED_HINT } from './reader.js';
-import { scanCapture, type CaptureTuple, type ScanOptions, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
+import { optionsOfKind, scanCapture, type CaptureTuple, type ScanOptions, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
 import { formatStreamSelector } from './selector.js';
 
 export type CaptureInput = Uint8Array | ArrayBuffer | Iterable<Uint8Array>;
@@ -117,7 +117,7 @@ interface Side {
  * write the stream as text or JSON: every `Segment.label` is left empty and `Segment.options` keeps only the
  * options the text writes (MSS, WS, SACK_PERM) — a long stream's labels and timestamp options were a large part
  * of its Timeline's memory (its text still needs crossings and states: `&` marks and `msl=`). `graph: true` is for a
- * stream graph: every option kept, but no label, no inferred states and no crossings. `elide` (the mode the diagram
+ * stream graph: of the options only SACK blocks (all a graph reads), and no label, no inferred states, no crossings. `elide` (the mode the diagram
  * will be drawn with): labels only for the segments that overview keeps — a folded segment is never drawn, and a
  * long stream's 55,000 labels were most of its Timeline's cost; the folded ones keep an empty label.
  */
@@ -146,7 +146,7 @@ export function timelineFromScan(
   // Each segment is built from its analysis as it is made (one analysis object serves them all).
   const segments: Segment[] = [];
   forEachAnalysis(packets, (i, a) => {
-    segments.push(buildSegment(packets[i]!, i, a, ids, lean));
+    segments.push(buildSegment(packets[i]!, i, a, ids, lean, graph));
   });
   // A stream graph (no labels) plots times and numbers only: the arrows' crossings and the endpoints' states are
   // not worked out for it.
@@ -205,6 +205,7 @@ function buildSegment(
   a: SegmentAnalysis,
   ids: readonly [string, string],
   lean: boolean,
+  graph: boolean,
 ): Segment {
   const flags = sharedFlagNames(p.flags);
   const marks: SegmentMark[] = [];
@@ -225,7 +226,8 @@ function buildSegment(
   const hasAck = (p.flags & TH_ACK) !== 0;
   // The packet's options as they are: the scan made them for this Timeline alone (copying doubled the memory of a
   // long stream).
-  let options = p.options;
+  // A stream graph reads only SACK blocks (kind 5): nothing else is parsed for it.
+  let options = graph ? optionsOfKind(p, 5, 'SACK') : p.options;
   if (lean) options = options.some((o) => !TEXT_OPTIONS.has(o.kind)) ? options.filter((o) => TEXT_OPTIONS.has(o.kind)) : options;
   if (!options.length) options = NONE;
   const seg: Segment = {
@@ -252,7 +254,11 @@ function buildSegment(
     position: null,
   };
   if (p.flags & TH_URG) seg.urgent = p.urgent;
-  if (p.timeText !== null) seg.timeText = p.timeText;
+  if (!graph) {
+    // Only a stream's text writes it; a graph plots `time`.
+    const text = p.timeText;
+    if (text !== null) seg.timeText = text;
+  }
   return seg;
 }
 

@@ -23,7 +23,8 @@ export interface ElidedGap {
   text: string;
 }
 
-const group = (n: number) => n.toLocaleString('en-US');
+/** `1,203`: en-US grouping of a whole number, without ICU (its first NumberFormat cost a cold process ~50 ms). */
+const group = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** `1.7 MB`, `812 kB`, `96 B` (SI, as Wireshark's conversation table). */
 export function formatBytes(n: number): string {

@@ -40,6 +40,11 @@ export interface CaptureStreamOptions {
   /** At most this many segments are kept (default 100 000). */
   maxSegments?: number;
   /**
+   * The `elide` overview the Timeline will be drawn as (`option elide=…`): labels are made only for the segments it
+   * keeps, the folded ones keep an empty label (a layout drawing them after all labels them).
+   */
+  elide?: ElideMode;
+  /**
    * Where the `capture` statement that asked for this stream stands: the reader's findings (a truncated file,
    * skipped frames) point there instead of nowhere.
    */
@@ -124,7 +129,7 @@ interface Side {
 export function timelineFromScan(
   scan: ScanResult & { stream: StreamInfo },
   options: CaptureStreamOptions = {},
-  { lean = false, graph = false, elide }: { lean?: boolean; graph?: boolean; elide?: ElideMode | undefined } = {},
+  { lean = false, graph = false, elide = options.elide }: { lean?: boolean; graph?: boolean; elide?: ElideMode | undefined } = {},
 ): Timeline {
   const numbering: Numbering = options.numbering ?? 'relative';
   const info = scan.stream;
@@ -327,7 +332,12 @@ function inferStates(
   const at = (code: number) => (code & 1 ? segments[code >>> 1]!.arrivesAt : segments[code >>> 1]!.sentAt);
   const events = new Uint32Array(segments.length * 2);
   for (let code = 0; code < events.length; code++) events[code] = code;
-  events.sort((x, y) => at(x) - at(y) || ((x & 1) === (y & 1) ? (x >>> 1) - (y >>> 1) : x & 1 ? -1 : 1));
+  const order = (x: number, y: number) => at(x) - at(y) || ((x & 1) === (y & 1) ? (x >>> 1) - (y >>> 1) : x & 1 ? -1 : 1);
+  // Segments one unit apart (a capture without crossings) are in this order already: checked in one pass, as
+  // sorting 110,000 codes through a comparator was a long stream's slowest step here.
+  let sorted = true;
+  for (let k = 1; k < events.length && sorted; k++) sorted = order(events[k - 1]!, events[k]!) <= 0;
+  if (!sorted) events.sort(order);
 
   const e = { at: 0, recv: false, i: 0 };
   for (let k = 0; k < events.length; k++) {

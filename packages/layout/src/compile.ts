@@ -105,6 +105,7 @@ function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (
       if (options.layout) compile.layout = options.layout;
       if (options.readFile) compile.readFile = options.readFile;
       if (options.style) compile.drawAs = options.style;
+      if (options.elide) compile.elide = options.elide;
       const timeline = compileSequence(source, compile);
       const lo: TimingLayoutOptions = {};
       const style = options.style ?? options.layout;

@@ -13,6 +13,7 @@ import { FONT } from '@wiregram/layout';
 import { render, type SvgOptions } from '@wiregram/svg';
 import { cachedSubset } from './font-cache.js';
 import { subsetFont } from './subset.js';
+import { textsToPaths } from './text-paths.js';
 
 const require = createRequire(import.meta.url);
 
@@ -97,20 +98,23 @@ function rasterise(svg: string, options: PngOptions): { png: Uint8Array; width: 
   if (!(Number.isInteger(maxPixels) && maxPixels > 0)) bad('invalid-png-option', `maxPixels ${String(maxPixels)} is not a whole number above 0`, 'a whole number above 0', `omit it for ${DEFAULT_MAX_PIXELS}`);
   // Loaded on the first picture: the native binary costs start-up time nothing else should pay.
   resvg ??= require('@resvg/resvg-js') as ResvgModule;
-  // The fonts cut down to the characters of the SVG (its text, and more: a superset costs nothing), as files
-  // (see subset.ts): from the user's cache of subsets (font-cache.ts), else made for this call only, in a
-  // directory of its own.
+  // wiregram's labels become paths of the built-in font's outlines (text-paths.ts): resvg then needs no font.
+  const paths = textsToPaths(svg);
+  if (!paths.textLeft) return draw(resvg, paths.svg, scale, maxPixels, []);
+  // Other text (an SVG not written by wiregram) is drawn by resvg with the fonts cut down to the characters of
+  // the SVG (its text, and more: a superset costs nothing), as files (see subset.ts): from the user's cache of
+  // subsets (font-cache.ts), else made for this call only, in a directory of its own.
   const fonts = builtinFontFiles();
-  const cached = fonts.map((path) => cachedSubset(path, svg, subsetFont));
-  if (cached.every((f): f is string => f !== null)) return draw(resvg, svg, scale, maxPixels, cached);
+  const cached = fonts.map((path) => cachedSubset(path, paths.svg, subsetFont));
+  if (cached.every((f): f is string => f !== null)) return draw(resvg, paths.svg, scale, maxPixels, cached);
   const dir = mkdtempSync(join(tmpdir(), 'wiregram-png-'));
   try {
     const files = fonts.map((path, i) => {
       const file = join(dir, `font-${i}.otf`);
-      writeFileSync(file, subsetFont(path, svg));
+      writeFileSync(file, subsetFont(path, paths.svg));
       return file;
     });
-    return draw(resvg, svg, scale, maxPixels, files);
+    return draw(resvg, paths.svg, scale, maxPixels, files);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,8 +12,17 @@ export interface OutlineFont {
   glyphId(codePoint: number): number;
   /** Advance width in font units. */
   advance(gid: number): number;
-  /** The outline as SVG path data in font units (y up), absolute commands; '' for an empty glyph. */
-  path(gid: number): string;
+  /** The outline in font units (y up), absolute commands; empty for an empty glyph. */
+  outline(gid: number): Outline;
+}
+
+/**
+ * An outline as SVG path data split at its x coordinates: `text[0] + (xs[0] + dx) + text[1] + … + text[n]` is the
+ * path moved right by dx (a glyph is placed by adding its pen position to its x coordinates).
+ */
+export interface Outline {
+  text: string[];
+  xs: number[];
 }
 
 function fail(what: string): never {
@@ -31,18 +40,20 @@ interface Index {
   end: number;
 }
 
-export function openFont(bytes: Uint8Array): OutlineFont {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u8 = bytes;
-  const u16 = (p: number) => v.getUint16(p);
-  const i16 = (p: number) => v.getInt16(p);
-  const u32 = (p: number) => v.getUint32(p);
-  if (bytes.length < 12) fail('file too short');
+/** The file's byte at `at` (0 past its end): pages read on demand (text-paths.ts) — a label needs a few KB. */
+export type ReadAt = (at: number) => number;
+
+export function openFont(byteAt: ReadAt): OutlineFont {
+  const u8 = byteAt;
+  const u16 = (p: number) => (u8(p) << 8) | u8(p + 1);
+  const i16 = (p: number) => (u16(p) << 16) >> 16;
+  const u32 = (p: number) => ((u8(p) << 24) | (u8(p + 1) << 16) | (u8(p + 2) << 8) | u8(p + 3)) >>> 0;
+  const i32 = (p: number) => u32(p) | 0;
   const tables = new Map<string, number>();
   const numTables = u16(4);
   for (let i = 0; i < numTables; i++) {
     const r = 12 + i * 16;
-    tables.set(String.fromCharCode(u8[r]!, u8[r + 1]!, u8[r + 2]!, u8[r + 3]!), u32(r + 8));
+    tables.set(String.fromCharCode(u8(r), u8(r + 1), u8(r + 2), u8(r + 3)), u32(r + 8));
   }
   const table = (tag: string) => tables.get(tag) ?? fail(`no ${tag.trim()} table`);
   const unitsPerEm = u16(table('head') + 18);
@@ -63,7 +74,13 @@ export function openFont(bytes: Uint8Array): OutlineFont {
     else if (format === 4 && ((platform === 3 && encoding === 1) || platform === 0)) f4 = sub;
   }
   if (f12 < 0 && f4 < 0) fail('no Unicode cmap');
-  function glyphId(cp: number): number {
+  const gids = new Map<number, number>();
+  const glyphId = (cp: number): number => {
+    let gid = gids.get(cp);
+    if (gid === undefined) gids.set(cp, (gid = lookUp(cp)));
+    return gid;
+  };
+  function lookUp(cp: number): number {
     if (f12 >= 0) {
       let lo = 0;
       let hi = u32(f12 + 12) - 1;
@@ -96,14 +113,19 @@ export function openFont(bytes: Uint8Array): OutlineFont {
     const g = u16(ranges + s + rangeOffset + (cp - u16(starts + s)) * 2);
     return g === 0 ? 0 : (g + i16(deltas + s)) & 0xffff;
   }
-  const advance = (gid: number) => u16(hmtx + 4 * Math.min(gid, numberOfHMetrics - 1));
+  const advances = new Map<number, number>();
+  const advance = (gid: number): number => {
+    let a = advances.get(gid);
+    if (a === undefined) advances.set(gid, (a = u16(hmtx + 4 * Math.min(gid, numberOfHMetrics - 1))));
+    return a;
+  };
 
   // ---- CFF
   const cff = table('CFF ');
   function index(at: number): Index {
     const count = u16(at);
     if (count === 0) return { count: 0, offSize: 0, at: at + 2, data: at + 2, end: at + 2 };
-    const offSize = u8[at + 2]!;
+    const offSize = u8(at + 2);
     const offsets = at + 3;
     const data = offsets + (count + 1) * offSize - 1;
     const ix: Index = { count, offSize, at: offsets, data, end: 0 };
@@ -113,7 +135,7 @@ export function openFont(bytes: Uint8Array): OutlineFont {
   function offset(ix: Index, i: number): number {
     let p = ix.at + i * ix.offSize;
     let o = 0;
-    for (let k = 0; k < ix.offSize; k++) o = o * 256 + u8[p++]!;
+    for (let k = 0; k < ix.offSize; k++) o = o * 256 + u8(p++);
     return o;
   }
   const entry = (ix: Index, i: number): [number, number] => [ix.data + offset(ix, i), ix.data + offset(ix, i + 1)];
@@ -123,25 +145,25 @@ export function openFont(bytes: Uint8Array): OutlineFont {
     let ops: number[] = [];
     let p = start;
     while (p < end) {
-      const b = u8[p]!;
+      const b = u8(p);
       if (b <= 21) {
         let op = b;
         p++;
-        if (b === 12) op = 1200 + u8[p++]!;
+        if (b === 12) op = 1200 + u8(p++);
         out.set(op, ops);
         ops = [];
       } else if (b === 28) {
         ops.push(i16(p + 1));
         p += 3;
       } else if (b === 29) {
-        ops.push(v.getInt32(p + 1));
+        ops.push(i32(p + 1));
         p += 5;
       } else if (b === 30) {
         // A real number: nibbles, read past (no operand wiregram uses is fractional).
         p++;
         let s = '';
         for (;;) {
-          const byte = u8[p++]!;
+          const byte = u8(p++);
           const hiN = byte >> 4;
           const loN = byte & 15;
           if (hiN === 15) break;
@@ -154,16 +176,16 @@ export function openFont(bytes: Uint8Array): OutlineFont {
         ops.push(b - 139);
         p++;
       } else if (b >= 247 && b <= 250) {
-        ops.push((b - 247) * 256 + u8[p + 1]! + 108);
+        ops.push((b - 247) * 256 + u8(p + 1) + 108);
         p += 2;
       } else if (b >= 251 && b <= 254) {
-        ops.push(-(b - 251) * 256 - u8[p + 1]! - 108);
+        ops.push(-(b - 251) * 256 - u8(p + 1) - 108);
         p += 2;
       } else fail('bad CFF DICT');
     }
     return out;
   }
-  const names = index(cff + u8[cff + 2]!);
+  const names = index(cff + u8(cff + 2));
   const topDicts = index(names.end);
   const strings = index(topDicts.end);
   const gsubrs = index(strings.end);
@@ -188,8 +210,8 @@ export function openFont(bytes: Uint8Array): OutlineFont {
     if (!fdIndex) return plainSubrs;
     const sel = cff + fdSelectAt![0]!;
     let fd = 0;
-    if (u8[sel] === 0) fd = u8[sel + 1 + gid]!;
-    else if (u8[sel] === 3) {
+    if (u8(sel) === 0) fd = u8(sel + 1 + gid);
+    else if (u8(sel) === 3) {
       const n = u16(sel + 1);
       let lo = 0;
       let hi = n - 1;
@@ -198,7 +220,7 @@ export function openFont(bytes: Uint8Array): OutlineFont {
         if (u16(sel + 3 + mid * 3) <= gid) lo = mid;
         else hi = mid - 1;
       }
-      fd = u8[sel + 3 + lo * 3 + 2]!;
+      fd = u8(sel + 3 + lo * 3 + 2);
     } else fail('unknown FDSelect format');
     if (!(fd in fdSubrs)) {
       const [s, e] = entry(fdIndex, fd);
@@ -207,15 +229,18 @@ export function openFont(bytes: Uint8Array): OutlineFont {
     return fdSubrs[fd]!;
   }
   const bias = (ix: Index | null) => (!ix ? 0 : ix.count < 1240 ? 107 : ix.count < 33900 ? 1131 : 32768);
-  const paths = new Map<number, string>();
+  const outlines = new Map<number, Outline>();
+  const EMPTY: Outline = { text: [''], xs: [] };
 
-  function path(gid: number): string {
-    const known = paths.get(gid);
+  function outline(gid: number): Outline {
+    const known = outlines.get(gid);
     if (known !== undefined) return known;
-    if (gid < 0 || gid >= charStrings.count) return '';
+    if (gid < 0 || gid >= charStrings.count) return EMPTY;
     const local = subrsFor(gid);
     const lbias = bias(local);
     const gbias = bias(gsubrs);
+    const text: string[] = [];
+    const xs: number[] = [];
     let out = '';
     let x = 0;
     let y = 0;
@@ -224,17 +249,25 @@ export function openFont(bytes: Uint8Array): OutlineFont {
     let widthSeen = false;
     const stack: number[] = [];
     const r = (n: number) => String(Math.round(n * 100) / 100);
+    /** A point: its x ends the current text part, its y starts the next. */
+    const point = (px: number, py: number) => {
+      text.push(out);
+      xs.push(px);
+      out = ' ' + r(py);
+    };
     const moveTo = (dx: number, dy: number) => {
       if (open) out += 'Z';
       x += dx;
       y += dy;
-      out += 'M' + r(x) + ' ' + r(y);
+      out += 'M';
+      point(x, y);
       open = true;
     };
     const lineTo = (dx: number, dy: number) => {
       x += dx;
       y += dy;
-      out += 'L' + r(x) + ' ' + r(y);
+      out += 'L';
+      point(x, y);
     };
     const curveTo = (a: number, b: number, c: number, d: number, e: number, f: number) => {
       const x1 = x + a;
@@ -243,7 +276,12 @@ export function openFont(bytes: Uint8Array): OutlineFont {
       const y2 = y1 + d;
       x = x2 + e;
       y = y2 + f;
-      out += 'C' + r(x1) + ' ' + r(y1) + ' ' + r(x2) + ' ' + r(y2) + ' ' + r(x) + ' ' + r(y);
+      out += 'C';
+      point(x1, y1);
+      out += ' ';
+      point(x2, y2);
+      out += ' ';
+      point(x, y);
     };
     // The first stack-clearing operator may carry the advance width first (odd argument count): dropped, the
     // advance comes from hmtx.
@@ -257,16 +295,16 @@ export function openFont(bytes: Uint8Array): OutlineFont {
       if (++depth > 10) fail('subroutines nested too deep');
       let p = start;
       while (p < end && !ended) {
-        const b = u8[p++]!;
+        const b = u8(p++);
         if (b >= 32 || b === 28) {
           if (b === 28) {
             stack.push(i16(p));
             p += 2;
           } else if (b <= 246) stack.push(b - 139);
-          else if (b <= 250) stack.push((b - 247) * 256 + u8[p++]! + 108);
-          else if (b <= 254) stack.push(-(b - 251) * 256 - u8[p++]! - 108);
+          else if (b <= 250) stack.push((b - 247) * 256 + u8(p++) + 108);
+          else if (b <= 254) stack.push(-(b - 251) * 256 - u8(p++) - 108);
           else {
-            stack.push(v.getInt32(p) / 65536);
+            stack.push(i32(p) / 65536);
             p += 4;
           }
           continue;
@@ -393,7 +431,7 @@ export function openFont(bytes: Uint8Array): OutlineFont {
             ended = true;
             break;
           case 12: {
-            const op = u8[p++]!;
+            const op = u8(p++);
             const s = stack;
             if (op === 35) {
               // flex
@@ -428,8 +466,10 @@ export function openFont(bytes: Uint8Array): OutlineFont {
     const [s, e] = entry(charStrings, gid);
     run(s, e);
     if (open) out += 'Z';
-    paths.set(gid, out);
-    return out;
+    text.push(out);
+    const result = xs.length ? { text, xs } : EMPTY;
+    outlines.set(gid, result);
+    return result;
   }
-  return { unitsPerEm, glyphId, advance, path };
+  return { unitsPerEm, glyphId, advance, outline };
 }

@@ -12,7 +12,7 @@
  * text-anchor, an optional rotate and `<title>` tooltip); `textsToPaths` says whether any text is left for the
  * caller to draw some other way.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FONT } from '@wiregram/layout';
@@ -25,20 +25,53 @@ const LATIN_END = 0x2e80;
 type Weight = 'normal' | 'bold';
 const opened = new Map<string, OutlineFont>();
 
+const files = new Map<string, string>();
+
 function fontFile(weight: Weight, latin: boolean): string {
+  const key = weight + latin;
+  let file = files.get(key);
+  if (!file) files.set(key, (file = resolveFontFile(weight, latin)));
+  return file;
+}
+
+function resolveFontFile(weight: Weight, latin: boolean): string {
   if (latin) return require.resolve(`@wiregram/pdf/fonts/WiregramLatinCut-${weight === 'bold' ? 'Bold' : 'Regular'}.otf`);
   // The package exports only its JS entry; the fonts sit next to its dist/ folder.
   return join(dirname(dirname(require.resolve('@embedpdf/fonts-sc'))), 'fonts', FONT.files[weight]);
 }
 
+const PAGE = 16384;
+/** Open file descriptors, closed when a call is done (pages and decoded glyphs stay). */
+const descriptors = new Map<string, number>();
+
+/**
+ * A font file read a page at a time, as its glyphs are looked up: reading all of the 8 MB CJK font cost a fresh
+ * process more than the picture (a label's glyphs, cmap entries and subroutines are a few dozen pages).
+ */
+function pagedFile(file: string): (at: number) => number {
+  const pages = new Map<number, Uint8Array>();
+  return (at) => {
+    const n = Math.floor(at / PAGE);
+    let page = pages.get(n);
+    if (!page) {
+      let fd = descriptors.get(file);
+      if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
+      const buf = new Uint8Array(PAGE);
+      const got = readSync(fd, buf, 0, PAGE, n * PAGE);
+      pages.set(n, (page = got === PAGE ? buf : buf.subarray(0, got)));
+    }
+    return page[at - n * PAGE] ?? 0;
+  };
+}
+
 function font(weight: Weight, latin: boolean): OutlineFont {
   const file = fontFile(weight, latin);
   let f = opened.get(file);
-  if (!f) opened.set(file, (f = openFont(readFileSync(file))));
+  if (!f) opened.set(file, (f = openFont(pagedFile(file))));
   return f;
 }
 
-const TEXT = /<text ([^>]*)>((?:[^<]|<title>[^<]*<\/title>)*)<\/text>/g;
+const TEXT = /<text ([^>]*)>([^<]*(?:<title>[^<]*<\/title>[^<]*)?)<\/text>/g;
 const ATTR = /([a-z-]+)="([^"]*)"/g;
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -87,9 +120,14 @@ export function textsToPaths(svg: string): { svg: string; textLeft: boolean } {
   }
   let out = '';
   let from = 0;
-  for (const { at, length, label } of labels) {
-    out += svg.slice(from, at) + pathOf(label, font(label.weight, latin[label.weight]));
-    from = at + length;
+  try {
+    for (const { at, length, label } of labels) {
+      out += svg.slice(from, at) + pathOf(label, font(label.weight, latin[label.weight]));
+      from = at + length;
+    }
+  } finally {
+    for (const fd of descriptors.values()) closeSync(fd);
+    descriptors.clear();
   }
   out += svg.slice(from);
   return { svg: out, textLeft: out.includes('<text') };
@@ -107,12 +145,13 @@ function pathOf(label: Label, f: OutlineFont): string {
   const x = Number(label.attrs.get('x'));
   const y = Number(label.attrs.get('y'));
   const x0 = label.anchor === 'middle' ? x - (width * k) / 2 : label.anchor === 'end' ? x - width * k : x;
-  // Each glyph's outline is in font units with y up; the glyph's offset is added to its x coordinates.
+  // Each glyph's outline is in font units with y up; the glyph's pen position is added to its x coordinates.
   let d = '';
   let pen = 0;
   for (const gid of gids) {
-    const outline = f.path(gid);
-    if (outline) d += pen === 0 ? outline : shiftX(outline, pen);
+    const { text, xs } = f.outline(gid);
+    for (let i = 0; i < xs.length; i++) d += text[i]! + String(Math.round((xs[i]! + pen) * 100) / 100);
+    d += text[xs.length]!;
     pen += f.advance(gid);
   }
   const rotate = label.attrs.get('transform');
@@ -123,10 +162,4 @@ function pathOf(label: Label, f: OutlineFont): string {
   }
   const transform = `${rotate ? rotate + ' ' : ''}translate(${num(x0)} ${num(y)}) scale(${num(k)} ${num(-k)})`;
   return d ? `<path${attrs} transform="${transform}" d="${d}"/>` : '';
-}
-
-/** Absolute path data (M, L, C, Z with x y pairs) moved right by `dx`. */
-function shiftX(d: string, dx: number): string {
-  let i = 0;
-  return d.replace(/-?[0-9.]+/g, (n) => (i++ % 2 === 0 ? String(Math.round((Number(n) + dx) * 100) / 100) : n));
 }

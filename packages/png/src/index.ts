@@ -72,10 +72,38 @@ interface RenderedImage {
   width: number;
   height: number;
 }
+/** resvg-js's native binding (its options as JSON text). */
 interface ResvgModule {
-  Resvg: new (svg: string, options: object) => { width: number; height: number; render(): RenderedImage };
+  Resvg: new (svg: string, options: string) => { width: number; height: number; render(): RenderedImage };
   /** Parses and draws on a libuv worker thread (the PNG is encoded by the caller, on its own thread). */
-  renderAsync(svg: string, options: object): Promise<RenderedImage>;
+  renderAsync(svg: string, options: string, signal: null): Promise<RenderedImage>;
+}
+/** The binding's package for this platform where no C-library question arises (Linux: glibc's, tried first). */
+const BINDINGS: Record<string, string> = {
+  'linux-x64': '@resvg/resvg-js-linux-x64-gnu',
+  'linux-arm64': '@resvg/resvg-js-linux-arm64-gnu',
+  'darwin-x64': '@resvg/resvg-js-darwin-x64',
+  'darwin-arm64': '@resvg/resvg-js-darwin-arm64',
+  'win32-x64': '@resvg/resvg-js-win32-x64-msvc',
+};
+
+/**
+ * resvg's native binding, loaded on the first picture (the binary costs start-up time nothing else should pay).
+ * resvg-js's own loader asks `process.report.getReport()` whether the C library is musl, ~10 ms of a fresh
+ * process; the package for this platform is required directly instead, from resvg-js's own dependencies. On
+ * anything else, or if that fails (musl: the glibc binary does not load), resvg-js's loader decides.
+ */
+function loadResvg(): ResvgModule {
+  const fromResvg = createRequire(require.resolve('@resvg/resvg-js'));
+  const direct = BINDINGS[`${process.platform}-${process.arch}`];
+  if (direct) {
+    try {
+      return fromResvg(direct) as ResvgModule;
+    } catch {
+      // not installed here, or not loadable: the package's own loader below
+    }
+  }
+  return fromResvg('./js-binding.js') as ResvgModule;
 }
 let resvg: ResvgModule | null = null;
 let fontFiles: string[] | null = null;
@@ -114,7 +142,7 @@ export function svgToPng(svg: string, options: PngOptions = {}): { png: Uint8Arr
 export async function svgToPngAsync(svg: string, options: PngOptions = {}): Promise<{ png: Uint8Array; width: number; height: number }> {
   const job = withWiregramErrors(() => prepare(svg, options), FAILED);
   try {
-    const image = await job.resvg.renderAsync(job.svg, job.options);
+    const image = await job.resvg.renderAsync(job.svg, job.options, null);
     return withWiregramErrors(() => picture(image), FAILED);
   } catch (e) {
     return withWiregramErrors(() => {
@@ -129,9 +157,9 @@ const picture = (image: RenderedImage) => ({ png: image.asPng(), width: image.wi
 
 interface Job {
   resvg: ResvgModule;
-  /** What resvg draws and how (the SVG with its labels as paths). */
+  /** What resvg draws and how (the SVG with its labels as paths; the options as JSON). */
   svg: string;
-  options: object;
+  options: string;
   /** The parsed document, its size checked. */
   doc: InstanceType<ResvgModule['Resvg']>;
   /** Removes the job's temporary font files, if any. */
@@ -143,8 +171,7 @@ function prepare(svg: string, options: PngOptions): Job {
   const scale = pngScale(options);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(Number.isInteger(maxPixels) && maxPixels > 0)) bad('invalid-png-option', `maxPixels ${String(maxPixels)} is not a whole number above 0`, 'a whole number above 0', `omit it for ${DEFAULT_MAX_PIXELS}`);
-  // Loaded on the first picture: the native binary costs start-up time nothing else should pay.
-  resvg ??= require('@resvg/resvg-js') as ResvgModule;
+  resvg ??= loadResvg();
   // wiregram's labels become paths of the built-in font's outlines (text-paths.ts): resvg then needs no font.
   const paths = textsToPaths(svg);
   if (!paths.textLeft) return parse(resvg, paths.svg, scale, maxPixels, [], () => {});
@@ -174,7 +201,7 @@ function parse(resvg: ResvgModule, svg: string, scale: number, maxPixels: number
   // the SVG names but the picture does not have are drawn with it.
   const family = FONT.name.replace(/ Regular$/, '');
   const font = { loadSystemFonts: false, fontFiles, defaultFontFamily: family, sansSerifFamily: family };
-  const options = { fitTo: { mode: 'zoom', value: scale }, font };
+  const options = JSON.stringify({ fitTo: { mode: 'zoom', value: scale }, font });
   const doc = new resvg.Resvg(svg, options);
   // Checked before any pixel is allocated: the size follows from the viewBox and the scale.
   const w = Math.ceil(doc.width * scale);

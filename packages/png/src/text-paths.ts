@@ -35,7 +35,8 @@ function fontFile(weight: Weight, latin: boolean): string {
 }
 
 function resolveFontFile(weight: Weight, latin: boolean): string {
-  if (latin) return require.resolve(`@wiregram/pdf/fonts/WiregramLatinCut-${weight === 'bold' ? 'Bold' : 'Regular'}.otf`);
+  // Spelled out: the dependency stays visible to tools (and to the package checks).
+  if (latin) return weight === 'bold' ? require.resolve('@wiregram/pdf/fonts/WiregramLatinCut-Bold.otf') : require.resolve('@wiregram/pdf/fonts/WiregramLatinCut-Regular.otf');
   // The package exports only its JS entry; the fonts sit next to its dist/ folder.
   return join(dirname(dirname(require.resolve('@embedpdf/fonts-sc'))), 'fonts', FONT.files[weight]);
 }

@@ -201,7 +201,10 @@ function parse(resvg: ResvgModule, svg: string, scale: number, maxPixels: number
   // the SVG names but the picture does not have are drawn with it.
   const family = FONT.name.replace(/ Regular$/, '');
   const font = { loadSystemFonts: false, fontFiles, defaultFontFamily: family, sansSerifFamily: family };
-  const options = JSON.stringify({ fitTo: { mode: 'zoom', value: scale }, font });
+  // `crop`: resvg-js 2.6.2 copies the whole picture into a new one after drawing (its crop step runs with the
+  // full-size rectangle when none is given): 5× the drawing itself for a diagram. An empty rectangle is skipped
+  // there (tiny-skia's IntRect::from_ltrb refuses it), so the drawn picture is returned as is: the same pixels.
+  const options = JSON.stringify({ fitTo: { mode: 'zoom', value: scale }, font, crop: { left: 0, top: 0, right: 0, bottom: 0 } });
   const doc = new resvg.Resvg(svg, options);
   // Checked before any pixel is allocated: the size follows from the viewBox and the scale.
   const w = Math.ceil(doc.width * scale);

@@ -12,17 +12,18 @@ export interface OutlineFont {
   glyphId(codePoint: number): number;
   /** Advance width in font units. */
   advance(gid: number): number;
-  /** The outline in font units (y up), absolute commands; empty for an empty glyph. */
-  outline(gid: number): Outline;
+  /** The outline in font units (y up); null for an empty glyph (a space). */
+  outline(gid: number): Outline | null;
 }
 
 /**
- * An outline as SVG path data split at its x coordinates: `text[0] + (xs[0] + dx) + text[1] + … + text[n]` is the
- * path moved right by dx (a glyph is placed by adding its pen position to its x coordinates).
+ * An outline as SVG path data: its first point (absolute) and the rest in relative commands, so a glyph is placed
+ * by writing `M (x + pen) y` before `rest` — no other number changes with the glyph's position.
  */
 export interface Outline {
-  text: string[];
-  xs: number[];
+  x: number;
+  y: number;
+  rest: string;
 }
 
 function fail(what: string): never {
@@ -229,45 +230,63 @@ export function openFont(byteAt: ReadAt): OutlineFont {
     return fdSubrs[fd]!;
   }
   const bias = (ix: Index | null) => (!ix ? 0 : ix.count < 1240 ? 107 : ix.count < 33900 ? 1131 : 32768);
-  const outlines = new Map<number, Outline>();
-  const EMPTY: Outline = { text: [''], xs: [] };
+  const outlines = new Map<number, Outline | null>();
 
-  function outline(gid: number): Outline {
+  function outline(gid: number): Outline | null {
     const known = outlines.get(gid);
     if (known !== undefined) return known;
-    if (gid < 0 || gid >= charStrings.count) return EMPTY;
+    if (gid < 0 || gid >= charStrings.count) return null;
     const local = subrsFor(gid);
     const lbias = bias(local);
     const gbias = bias(gsubrs);
-    const text: string[] = [];
-    const xs: number[] = [];
+    let first: [number, number] | null = null;
     let out = '';
+    // Where the charstring's pen is (absolute), and where the SVG path's current point and subpath start are
+    // (rounded as written: relative numbers are taken from them, so rounding never accumulates).
     let x = 0;
     let y = 0;
+    let cx = 0;
+    let cy = 0;
+    let sx = 0;
+    let sy = 0;
     let open = false;
     let stems = 0;
     let widthSeen = false;
     const stack: number[] = [];
-    const r = (n: number) => String(Math.round(n * 100) / 100);
-    /** A point: its x ends the current text part, its y starts the next. */
-    const point = (px: number, py: number) => {
-      text.push(out);
-      xs.push(px);
-      out = ' ' + r(py);
+    const r = (n: number) => Math.round(n * 100) / 100;
+    /** ` dx dy` from the current point to (px, py), which becomes the current point. */
+    const to = (px: number, py: number, move: boolean) => {
+      const ax = r(px);
+      const ay = r(py);
+      const d = ' ' + r(ax - cx) + ' ' + r(ay - cy);
+      if (move) {
+        cx = ax;
+        cy = ay;
+      }
+      return d;
     };
     const moveTo = (dx: number, dy: number) => {
-      if (open) out += 'Z';
+      if (open) {
+        // After Z an SVG path's current point is its subpath's start (a charstring's pen stays where it was).
+        out += 'Z';
+        cx = sx;
+        cy = sy;
+      }
       x += dx;
       y += dy;
-      out += 'M';
-      point(x, y);
+      if (!first) {
+        first = [r(x), r(y)];
+        cx = first[0];
+        cy = first[1];
+      } else out += 'm' + to(x, y, true).slice(1);
+      sx = cx;
+      sy = cy;
       open = true;
     };
     const lineTo = (dx: number, dy: number) => {
       x += dx;
       y += dy;
-      out += 'L';
-      point(x, y);
+      out += 'l' + to(x, y, true).slice(1);
     };
     const curveTo = (a: number, b: number, c: number, d: number, e: number, f: number) => {
       const x1 = x + a;
@@ -276,12 +295,7 @@ export function openFont(byteAt: ReadAt): OutlineFont {
       const y2 = y1 + d;
       x = x2 + e;
       y = y2 + f;
-      out += 'C';
-      point(x1, y1);
-      out += ' ';
-      point(x2, y2);
-      out += ' ';
-      point(x, y);
+      out += 'c' + to(x1, y1, false).slice(1) + to(x2, y2, false) + to(x, y, true);
     };
     // The first stack-clearing operator may carry the advance width first (odd argument count): dropped, the
     // advance comes from hmtx.
@@ -466,8 +480,8 @@ export function openFont(byteAt: ReadAt): OutlineFont {
     const [s, e] = entry(charStrings, gid);
     run(s, e);
     if (open) out += 'Z';
-    text.push(out);
-    const result = xs.length ? { text, xs } : EMPTY;
+    const start = first as [number, number] | null;
+    const result = start ? { x: start[0], y: start[1], rest: out } : null;
     outlines.set(gid, result);
     return result;
   }

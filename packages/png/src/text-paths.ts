@@ -146,13 +146,12 @@ function pathOf(label: Label, f: OutlineFont): string {
   const x = Number(label.attrs.get('x'));
   const y = Number(label.attrs.get('y'));
   const x0 = label.anchor === 'middle' ? x - (width * k) / 2 : label.anchor === 'end' ? x - width * k : x;
-  // Each glyph's outline is in font units with y up; the glyph's pen position is added to its x coordinates.
+  // Each glyph's outline is in font units with y up, its first point absolute (moved by the pen) and the rest relative.
   let d = '';
   let pen = 0;
   for (const gid of gids) {
-    const { text, xs } = f.outline(gid);
-    for (let i = 0; i < xs.length; i++) d += text[i]! + String(Math.round((xs[i]! + pen) * 100) / 100);
-    d += text[xs.length]!;
+    const o = f.outline(gid);
+    if (o) d += 'M' + String(Math.round((o.x + pen) * 100) / 100) + ' ' + String(o.y) + o.rest;
     pen += f.advance(gid);
   }
   const rotate = label.attrs.get('transform');

@@ -41,27 +41,35 @@ function resolveFontFile(weight: Weight, latin: boolean): string {
   return join(dirname(dirname(require.resolve('@embedpdf/fonts-sc'))), 'fonts', FONT.files[weight]);
 }
 
-const PAGE = 16384;
+const PAGE_BITS = 14;
+const PAGE = 1 << PAGE_BITS;
 /** Open file descriptors, closed when a call is done (pages and decoded glyphs stay). */
 const descriptors = new Map<string, number>();
 
 /**
- * A font file read a page at a time, as its glyphs are looked up: reading all of the 8 MB CJK font cost a fresh
- * process more than the picture (a label's glyphs, cmap entries and subroutines are a few dozen pages).
+ * A font file read a page (16 KB) at a time, as its glyphs are looked up: reading all of the 8 MB CJK font cost a
+ * fresh process more than the picture (a label's glyphs, cmap entries and subroutines are a few dozen pages).
  */
 function pagedFile(file: string): (at: number) => number {
   const pages = new Map<number, Uint8Array>();
+  // The last page used: most reads are next to the one before.
+  let lastN = -1;
+  let last: Uint8Array = new Uint8Array(0);
   return (at) => {
-    const n = Math.floor(at / PAGE);
-    let page = pages.get(n);
-    if (!page) {
-      let fd = descriptors.get(file);
-      if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
-      const buf = new Uint8Array(PAGE);
-      const got = readSync(fd, buf, 0, PAGE, n * PAGE);
-      pages.set(n, (page = got === PAGE ? buf : buf.subarray(0, got)));
+    const n = at >>> PAGE_BITS;
+    if (n !== lastN) {
+      let page = pages.get(n);
+      if (!page) {
+        let fd = descriptors.get(file);
+        if (fd === undefined) descriptors.set(file, (fd = openSync(file, 'r')));
+        const buf = new Uint8Array(PAGE);
+        const got = readSync(fd, buf, 0, PAGE, n * PAGE);
+        pages.set(n, (page = got === PAGE ? buf : buf.subarray(0, got)));
+      }
+      lastN = n;
+      last = page;
     }
-    return page[at - n * PAGE] ?? 0;
+    return last[at & (PAGE - 1)] ?? 0;
   };
 }
 

@@ -41,6 +41,8 @@ interface Settings {
   dir: string;
   theme: 'auto' | 'light' | 'dark' | undefined;
   scale: number | undefined;
+  /** Most pixels in one PNG (undefined: @wiregram/png's default). */
+  maxPixels: number | undefined;
   options: Record<string, string>;
   /** The PNG files of this run being drawn (a block repeated in the document is drawn once). */
   drawing: Map<string, Promise<void>>;
@@ -180,7 +182,7 @@ function inlineText(root: unknown): string {
 
 /**
  * The filter's settings: `--dir`, `--theme`, `--scale` (when run by hand), else the document's metadata
- *   wiregram: { dir: figures, theme: light, scale: 3, style: lifeline, label-style: flags }
+ *   wiregram: { dir: figures, theme: light, scale: 3, max-pixels: 16000000, style: lifeline, label-style: flags }
  * (fence attributes win for their block).
  */
 function settingsOf(args: ParsedArgs, meta: Record<string, unknown>, io: Io): Settings {
@@ -195,12 +197,15 @@ function settingsOf(args: ParsedArgs, meta: Record<string, unknown>, io: Io): Se
   const scaleText = get('scale');
   const scale = scaleText === undefined ? undefined : Number(scaleText);
   if (scale !== undefined && !(scale > 0 && scale <= 16)) throw new UsageError(`wiregram scale '${scaleText}': expected a number above 0 and at most 16`, null, 'pandoc');
+  const maxText = get('max-pixels');
+  const maxPixels = maxText === undefined ? undefined : Number(maxText);
+  if (maxPixels !== undefined && !(Number.isInteger(maxPixels) && maxPixels > 0)) throw new UsageError(`wiregram max-pixels '${maxText}': expected a whole number above 0`, null, 'pandoc');
   const options: Record<string, string> = {};
   for (const [key, name] of [['style', 'style'], ['label-style', 'labelStyle'], ['state-names', 'stateNames'], ['numbering', 'numbering']] as const) {
     const v = metaText(map[key]);
     if (v !== undefined) options[name] = v;
   }
-  return { dir, theme: theme as Settings['theme'], scale, options, drawing: new Map() };
+  return { dir, theme: theme as Settings['theme'], scale, maxPixels, options, drawing: new Map() };
 }
 
 /** The block's attributes as a fence meta string (`title="…" style=lifeline`), read by the fence grammar. */
@@ -241,7 +246,8 @@ async function draw(kind: Kind, f: Found, options: Record<string, unknown>, sett
   if (!written && !existsSync(file)) {
     if (kind === 'pdf') write((await loadPdf()).renderPdf(f.text, { ...options, theme, pageSize: 'fit' }));
     else {
-      written = (await loadPng()).svgToPngAsync(r.svg, settings.scale !== undefined ? { scale: settings.scale } : {}).then((p) => write(p.png));
+      const size = { ...(settings.scale !== undefined ? { scale: settings.scale } : {}), ...(settings.maxPixels !== undefined ? { maxPixels: settings.maxPixels } : {}) };
+      written = (await loadPng()).svgToPngAsync(r.svg, size).then((p) => write(p.png));
       settings.drawing.set(file, written);
     }
   }

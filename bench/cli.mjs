@@ -7,6 +7,10 @@
 // (CJK labels). Beside each wall-time ratio the same ratio in CPU time (user + system of the whole process, paired
 // the same way): on a shared machine wall time also counts the wait for a core, CPU time only the work. Uses the
 // built CLI (its bundle); run `npx -y pnpm@10 build` first.
+//
+// `--baseline <bin>` (another build's packages/cli/bin/wiregram.cjs, e.g. a worktree of main) runs each wiregram
+// command with that bin too, in the same rounds, and prints this build against it (paired per round, wall and CPU):
+// before/after figures from one run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,6 +20,12 @@ import { cliBin, median, pairedRatio, printTable, record, ROOT, SEED_HANDSHAKE a
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = cliBin();
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineBin = baselineAt > 0 ? process.argv[baselineAt + 1] : null;
+if (baselineAt > 0 && (!baselineBin || !existsSync(baselineBin))) {
+  console.error(`bench/cli.mjs: --baseline needs the path of another build's bin/wiregram.cjs (got ${baselineBin ?? 'nothing'})`);
+  process.exit(2);
+}
 const N = Number(process.env.BENCH_RUNS ?? 15);
 const N_SLOW = Number(process.env.BENCH_RUNS_SLOW ?? 5);
 
@@ -50,6 +60,16 @@ const commands = [
   { name: 'wiregram deck handshake (pdf, Latin)', cmd: node, args: [bin, 'deck', 'handshake-latin.tcpseq', '-o', 'out/deck-latin.pdf', '-q'], runs: N, target: 2.5, figure: '`wiregram deck` handshake PDF, Latin' },
   { name: 'wiregram deck handshake (pdf, CJK labels)', cmd: node, args: [bin, 'deck', 'handshake.tcpseq', '-o', 'out/deck-cjk.pdf', '-q'], runs: N, target: 3.5, figure: '`wiregram deck` handshake PDF, CJK labels' },
 ];
+// The baseline's twin of each wiregram command (its own output folder), run right after it in every round.
+const baselines = new Map();
+if (baselineBin) {
+  mkdirSync(join(dir, 'out-baseline'));
+  for (const c of commands.filter((x) => x.args[0] === bin)) {
+    const twin = { name: `baseline: ${c.name}`, cmd: node, args: [baselineBin, ...c.args.slice(1).map((a) => a.replace(/^out(?=$|\/)/, 'out-baseline'))], runs: c.runs };
+    baselines.set(c, twin);
+    commands.splice(commands.indexOf(c) + 1, 0, twin);
+  }
+}
 commands.find((c) => c.name === 'wiregram render handshake (svg)').target = 1.5;
 commands.find((c) => c.name === 'wiregram render handshake (svg)').figure = '`wiregram render` handshake SVG';
 const mmdc = join(here, 'node_modules/.bin/mmdc');
@@ -123,6 +143,18 @@ printTable(
       : [r.name, r.runs, r.median.toFixed(1), r.min.toFixed(1), `${r.paired.toFixed(2)}×`, r.cpu === null ? '–' : r.cpu.toFixed(1), r.cpuPaired === null ? '–' : `${r.cpuPaired.toFixed(2)}×`, (1000 / r.median).toFixed(1)],
   ),
 );
+if (baselines.size) {
+  console.log(`\nthis build against the baseline (${baselineBin}), paired per round: ratio < 1 is faster\n`);
+  printTable(
+    ['command', 'baseline median ms:', 'this build ms:', 'wall ratio:', 'baseline CPU ms:', 'this build CPU ms:', 'CPU ratio:'],
+    [...baselines].flatMap(([c, twin]) => {
+      if (c.failed || twin.failed) return [[c.name, '–', `failed: ${c.failed ?? twin.failed}`, '', '', '', '']];
+      const [t, tb, cpu, cpuB] = [times.get(c), times.get(twin), cpuTimes.get(c), cpuTimes.get(twin)];
+      const hasCpu = cpu.every((x) => x !== null) && cpuB.every((x) => x !== null);
+      return [[c.name, median(tb).toFixed(1), median(t).toFixed(1), `${pairedRatio(t, tb).toFixed(3)}×`, hasCpu ? median(cpuB).toFixed(1) : '–', hasCpu ? median(cpu).toFixed(1) : '–', hasCpu ? `${pairedRatio(cpu, cpuB).toFixed(3)}×` : '–']];
+    }),
+  );
+}
 for (const c of commands) {
   const r = rows.find((x) => x.name === c.name);
   if (!c.figure || !r || r.failed) continue;

@@ -19,7 +19,8 @@ if (process.argv[2] === '--child') {
   const { layoutTimeline } = await import(dist('layout'));
   const { sceneToSvg } = await import(dist('svg'));
   const t1 = process.hrtime.bigint();
-  const timeline = timelineFromCaptureFile(process.argv[3], { stream: 0 });
+  // Told the overview it will be drawn as: labels only for the segments it keeps.
+  const timeline = timelineFromCaptureFile(process.argv[3], { stream: 0, elide: 'auto' });
   const t2 = process.hrtime.bigint();
   const scene = layoutTimeline(timeline, { style: 'flow', elide: 'auto' });
   const t3 = process.hrtime.bigint();

@@ -4,12 +4,28 @@
 // (processSync), and markdown-it + markdown-it-wiregram. Prints ms per page and per diagram, and the ratio to
 // the same page with the blocks left as plain code (what the Markdown pipeline itself costs).
 // Run `npx -y pnpm@10 build` first.
-import { dist, median, medianOfRuns, printTable, record } from './lib.mjs';
+import { loadavg } from 'node:os';
+import { dist, median, medianOfRuns, printTable, record, ROOT } from './lib.mjs';
+
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// `--baseline <checkout>`: also measure another built checkout's plugins (e.g. main's, in a second worktree) in
+// the same process, alternating with this one round by round, and print the ratio of the shares.
+// Each build is measured in a process of its own (two builds in one process disturb each other's JIT and GC):
+// one child per build and round, alternating, each printing its shares as JSON (`--shares-of <checkout>`).
+const argOf = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? resolve(process.argv[at + 1] ?? '') : null;
+};
+const baselineRoot = argOf('--baseline');
+const sharesOf = argOf('--shares-of');
+const distOf = (root, pkg) => (root ? pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href : dist(pkg));
 
 let remarkWiregram, markdownItWiregram;
 try {
-  ({ default: remarkWiregram } = await import(dist('remark-wiregram')));
-  ({ default: markdownItWiregram } = await import(dist('markdown-it-wiregram')));
+  ({ default: remarkWiregram } = await import(distOf(sharesOf, 'remark-wiregram')));
+  ({ default: markdownItWiregram } = await import(distOf(sharesOf, 'markdown-it-wiregram')));
 } catch (error) {
   console.error(`bench/markdown: built packages missing (${error.message}); run \`npx -y pnpm@10 build\` first`);
   process.exit(1);
@@ -54,6 +70,12 @@ if (svgs !== N) {
   console.error(`bench/markdown: expected ${N} diagrams in the output, got ${svgs} (broken blocks?)`);
   process.exit(1);
 }
+if (sharesOf) {
+  const r = share(() => remarkPage(page, true), () => remarkPage(plainPage, false), runs);
+  const m = share(() => mdPlugin.render(page), () => mdPlain.render(plainPage), runs);
+  console.log(JSON.stringify({ remark: r.perDiagram, markdownIt: m.perDiagram }));
+  process.exit(0);
+}
 const rows = [
   measure('remark page, 100 diagrams', () => remarkPage(page, true)),
   measure('remark page, plain code blocks', () => remarkPage(plainPage, false)),
@@ -73,13 +95,13 @@ printTable(
 );
 // wiregram's share of the page (issue 18: ≤ 0.5 ms per diagram on both pipelines): the page with the plugin minus
 // the same page with plain code blocks, in pairs (one of each per round) of process CPU time, median over rounds.
+function cpu(fn) {
+  const c = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
+}
 function share(withPlugin, plain, rounds = Math.max(runs * 3, 15)) {
-  const cpu = (fn) => {
-    const c = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(c);
-    return (d.user + d.system) / 1000;
-  };
   for (let i = 0; i < 3; i++) withPlugin(), plain();
   const diffs = [];
   const plains = [];
@@ -99,3 +121,37 @@ console.log(`\nwiregram's share per diagram (CPU, paired with the plain page): r
 record({ figure: "wiregram's share of a 100-diagram page, remark", value: remarkShare.perDiagram, unit: 'ms/diagram', yardstick: 'remark page with plain code blocks (ms/page)', yardstickValue: remarkShare.plain, ratio: (remarkShare.perDiagram * N) / remarkShare.plain, target: 0.5, targetOn: 'value', note: 'CPU time, median of paired rounds' });
 record({ figure: "wiregram's share of a 100-diagram page, markdown-it", value: mdShare.perDiagram, unit: 'ms/diagram', yardstick: 'markdown-it page with plain code blocks (ms/page)', yardstickValue: mdShare.plain, ratio: (mdShare.perDiagram * N) / mdShare.plain, target: 0.5, targetOn: 'value', note: 'CPU time, median of paired rounds' });
 console.log(`\noutput: ${(check.length / 1024).toFixed(0)} KiB of HTML per page; mermaid-cli needs ≈1.9 s per diagram (ANCHORS.md), ≈190 s for this page.`);
+
+// Paired against another checkout: per round one child process of each build (the order alternating), each
+// measuring its shares (its page minus the plain page, CPU time) in a fresh process; ratio per round, median.
+if (baselineRoot) {
+  const { spawnSync } = await import('node:child_process');
+  const here = fileURLToPath(import.meta.url);
+  const child = (root) => {
+    const out = spawnSync(process.execPath, ['--expose-gc', here, '--shares-of', root], { encoding: 'utf8', env: { ...process.env, BENCH_RUNS: '9' } });
+    if (out.status !== 0) throw new Error(`bench/markdown child for ${root} failed: ${out.stderr}`);
+    return JSON.parse(out.stdout.trim().split('\n').pop());
+  };
+  const ours = ROOT;
+  const rounds = Number(process.env.BENCH_PAIRS ?? 7);
+  const got = { remark: [[], [], []], markdownIt: [[], [], []] };
+  const loads = [loadavg()[0]];
+  for (let r = 0; r < rounds; r++) {
+    const [first, second] = r % 2 ? [baselineRoot, ours] : [ours, baselineRoot];
+    const a = child(first);
+    const b = child(second);
+    const mine = first === ours ? a : b;
+    const base = first === ours ? b : a;
+    for (const k of ['remark', 'markdownIt']) {
+      got[k][0].push(mine[k]);
+      got[k][1].push(base[k]);
+      got[k][2].push(mine[k] / base[k]);
+    }
+  }
+  loads.push(loadavg()[0]);
+  console.log(`\npaired with ${baselineRoot}: ${rounds} rounds of one fresh process per build (alternating), CPU ms per diagram, medians; load average ${loads.map((l) => l.toFixed(1)).join(' → ')}\n`);
+  printTable(
+    ['pipeline', 'this build', 'baseline', 'ratio (median of per-round ratios)'],
+    ['remark', 'markdownIt'].map((k) => [k === 'markdownIt' ? 'markdown-it' : k, median(got[k][0]).toFixed(3), median(got[k][1]).toFixed(3), median(got[k][2]).toFixed(2)]),
+  );
+}

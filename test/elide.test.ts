@@ -174,6 +174,24 @@ describe('a capture, folded', () => {
     expect(texts.filter((t) => /\[SYN\]|\[SYN, ACK\]|\[FIN, ACK\]/.test(t))).toHaveLength(4);
   });
 
+  it('labels are made only for what the overview keeps, and a drawing that folds otherwise still labels all it draws', () => {
+    const plain = compileSequence('option layout=flow labels=wireshark\ncapture bulk.pcap stream 0\n', { readFile });
+    const lazy = compileSequence(source, { readFile });
+    const { timeline: kept, gaps } = elideTimeline(lazy, 'auto');
+    expect(gaps.length).toBeGreaterThanOrEqual(2);
+    // A folded segment is never drawn: its label was never made. A kept one has the label the whole stream gives it.
+    const folded = new Set(gaps.flatMap((g) => Array.from({ length: g.count }, (_, k) => g.first + k)));
+    for (const s of lazy.segments) expect(s.label === '').toBe(folded.has(s.index));
+    expect(kept.segments.map((s) => s.label)).toEqual(plain.segments.filter((s) => !folded.has(s.index)).map((s) => s.label));
+    // The block says elide=auto; a host (or an API caller) that draws it whole gets every label, as without the option.
+    const told = compileSequence(source, { readFile, elide: 'off' });
+    expect(told.segments.map((s) => s.label)).toEqual(plain.segments.map((s) => s.label));
+    const whole = elideTimeline(lazy, 'off').timeline;
+    expect(whole.segments.map((s) => s.label)).toEqual(plain.segments.map((s) => s.label));
+    const drawn = textBoxes(parseSvg(renderSvg(source, { readFile, elide: 'off' }))).map((t) => t.text);
+    for (const s of plain.segments) expect(drawn).toContain(s.label);
+  });
+
   it('the CLI: --elide auto folds, --elide off overrides the block', () => {
     writeFileSync(join(dir, 'bulk.md'), '# bulk\n\n```tcp-sequence\ncapture bulk.pcap stream 0\n```\n');
     const on = wiregram(['render', 'bulk.md', '--elide', 'auto', '-o', 'on'], { cwd: dir });

@@ -175,6 +175,27 @@ describe('wiregram-pandoc (Pandoc JSON filter)', { timeout: 180_000 }, () => {
     expect(back.stdout).toContain('<svg ');
   });
 
+  it('a PNG over max-pixels stays a code block with a warning; the others are drawn, a repeated one into one file', () => {
+    const dir = project();
+    // At scale 1 the handshake is 494 × 324 = 160,056 pixels, the UDP header 664 × 152 = 100,928.
+    const md = `---\nwiregram:\n  scale: 1\n  max-pixels: 150000\n---\n\n\`\`\`tcp-sequence\n${SEED_HANDSHAKE}\`\`\`\n\n\`\`\`packet-header\nudp\n\`\`\`\n\nAgain:\n\n\`\`\`packet-header\nudp\n\`\`\`\n`;
+    writeFileSync(join(dir, 'big.md'), md);
+    const ast = execFileSync('pandoc', ['big.md', '-t', 'json'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [FILTER, 'pptx'], { cwd: dir, input: ast, encoding: 'utf8', env: { ...process.env, WIREGRAM_PANDOC_INPUT: 'big.md' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\[WARNING\] wiregram: big\.md:\d+:\d+: the picture would be 494 × 324 pixels \(160056\), more than maxPixels 150000 \[png-too-large\]/);
+    const out = JSON.parse(r.stdout) as { blocks: Array<{ t: string; c: unknown }> };
+    expect(out.blocks.filter((b) => b.t === 'CodeBlock')).toHaveLength(1);
+    expect(JSON.stringify(out.blocks.find((b) => b.t === 'CodeBlock'))).toContain('tcp-sequence');
+    const images = JSON.stringify(out.blocks).match(/wiregram-figures\/wg-[0-9a-f]+\.png/g)!;
+    expect(images).toHaveLength(2);
+    expect(new Set(images).size).toBe(1);
+    expect(readdirSync(join(dir, 'wiregram-figures'))).toEqual([images[0]!.split('/')[1]]);
+    // The document still builds.
+    const back = spawnSync('pandoc', ['-f', 'json', '-o', 'big.docx'], { cwd: dir, input: r.stdout, encoding: 'utf8' });
+    expect(back.status, back.stderr).toBe(0);
+  });
+
   it('metadata settings apply (image folder, theme), and bad input is a clear error, not a stack trace', () => {
     const dir = project();
     writeFileSync(join(dir, 'meta.md'), '---\nwiregram:\n  dir: pics\n  theme: dark\n---\n\n```packet-header\nudp\n```\n');

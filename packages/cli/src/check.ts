@@ -46,15 +46,17 @@ async function checkOnce(args: ParsedArgs, io: Io, ctx: RunContext | null): Prom
   }
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  const out = io.stdout;
+  // The output stream is made on first use (nodeIo): `check -q` of clean files prints nothing and makes none.
   if (format === 'json') {
-    out.write(safeJson({ ok: errors === 0, files: inputs.length, diagrams: units.length, errors, warnings, problems: problems.map(problemJson) }) + '\n');
+    io.stdout.write(safeJson({ ok: errors === 0, files: inputs.length, diagrams: units.length, errors, warnings, problems: problems.map(problemJson) }) + '\n');
     return { code: errors ? 1 : 0, files, dirs: [] };
   }
-  const color = wantColor(out, io.env, args.values['color'] as boolean | undefined);
-  const c = painter(color);
   const quiet = args.values['quiet'] === true;
   const shown = quiet ? problems.filter((p) => p.severity === 'error') : problems;
+  if (quiet && !errors) return { code: 0, files, dirs: [] };
+  const out = io.stdout;
+  const color = wantColor(out, io.env, args.values['color'] as boolean | undefined);
+  const c = painter(color);
   if (format === 'github') {
     for (const p of shown) out.write(formatGithub(p) + '\n');
   } else if (format === 'compact') {

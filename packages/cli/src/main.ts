@@ -17,6 +17,25 @@ import type { Io } from './io.js';
 export type { Io } from './io.js';
 
 export function nodeIo(): Io {
+  // The streams are made on first use: a Node stdio stream loads ~20 stream modules (stdin, a file's ReadStream,
+  // ~10 more), which a quiet command that prints nothing (`check -q`, `render -o dir -q`) never needs.
+  let stdout: Io['stdout'] | undefined;
+  return {
+    get stdout() {
+      return (stdout ??= watchStdout());
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+function watchStdout(): Io['stdout'] {
   // A closed pipe (`wiregram import x.pcap | head`) is not an error worth a stack trace; a full disk behind a
   // redirection (`> /dev/full`) is a file error like any other: said plainly, exit 3.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -26,7 +45,7 @@ export function nodeIo(): Io {
     cleanupNow();
     process.exit(err.exitCode);
   });
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+  return process.stdout;
 }
 
 export type CommandRunner = (args: ParsedArgs, io: Io) => Promise<number>;
@@ -65,7 +84,8 @@ async function loadCommand(name: string): Promise<CommandRunner> {
 /** Run the CLI with `argv` (without `node` and the script). Resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<number> {
   const colorFlag = argv.includes('--no-color') ? false : argv.includes('--color') ? true : undefined;
-  const c = painter(wantColor(io.stderr, io.env, colorFlag));
+  // Asked only when an error is printed: stderr's stream is made on first use.
+  const colors = () => painter(wantColor(io.stderr, io.env, colorFlag));
   try {
     const [first, ...rest] = argv;
     if (first === undefined) {
@@ -106,6 +126,7 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
     const run = await loadCommand(first);
     return await run(args, io);
   } catch (e) {
+    const c = colors();
     if (e instanceof UsageError) {
       // Messages quote arguments and file names: echo them escaped.
       const lines = [`${c.bold('wiregram:')} ${c.red('error:')} ${escapeTerminal(e.message)}`];

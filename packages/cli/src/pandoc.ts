@@ -22,6 +22,8 @@ type Kind = 'svg' | 'pdf' | 'png';
 const HTML_FORMATS = /^(html|html4|html5|revealjs|slidy|slideous|dzslides|s5|epub|epub2|epub3|chunkedhtml)$/;
 const PDF_FORMATS = /^(latex|beamer|context)$/;
 const LANGUAGES: readonly DiagramLanguage[] = ['tcp-sequence', 'packet-header'];
+/** PNGs being drawn at once: the one on a worker thread and the next, prepared meanwhile (2 cores are plenty). */
+const IN_FLIGHT = 2;
 
 /** Which picture a Pandoc output format takes (the writer name without extensions: `html5+smart` → html5). */
 export function kindFor(format: string): Kind {
@@ -39,7 +41,11 @@ interface Settings {
   dir: string;
   theme: 'auto' | 'light' | 'dark' | undefined;
   scale: number | undefined;
+  /** Most pixels in one PNG (undefined: @wiregram/png's default). */
+  maxPixels: number | undefined;
   options: Record<string, string>;
+  /** The PNG files of this run being drawn (a block repeated in the document is drawn once). */
+  drawing: Map<string, Promise<void>>;
 }
 
 interface Found {
@@ -72,6 +78,13 @@ export async function runPandoc(args: ParsedArgs, io: Io): Promise<number> {
     const core = await loadCore();
     const warn = (line: string) => io.stderr.write(`[WARNING] wiregram: ${line}\n`);
     const inputs = inputFiles(io);
+    const report = (f: Found, e: unknown) => {
+      const err = e as { reason?: string; message?: string; code?: string; hint?: string | null; position?: Position | null };
+      warn(`${locate(f, err.position ?? null, inputs, io.cwd, core)}: ${err.reason ?? err.message ?? String(e)} [${err.code ?? 'internal-error'}]${err.hint ? ` (hint: ${err.hint})` : ''}`);
+    };
+    // PNGs are drawn on a worker thread while the next blocks are prepared: at most IN_FLIGHT at a time (each
+    // holds its pixels until written).
+    const inFlight: Array<Promise<void>> = [];
     for (const f of found) {
       const where = (position: Position | null) => locate(f, position, inputs, io.cwd, core);
       const meta = core.parseFenceMeta(metaString(f.attr));
@@ -81,12 +94,24 @@ export async function runPandoc(args: ParsedArgs, io: Io): Promise<number> {
       try {
         const replacement = await draw(kind, f, options, settings, meta.caption, io.cwd);
         for (const w of replacement.warnings) warn(`${where(w.position ?? null)}: ${w.reason} [${w.code}]`);
+        const original = { ...f.node };
         Object.assign(f.node, replacement.node);
+        if (replacement.written) {
+          inFlight.push(
+            replacement.written.catch((e: unknown) => {
+              // The picture failed: the block stays the code block it was.
+              for (const key of Object.keys(f.node)) delete (f.node as unknown as Record<string, unknown>)[key];
+              Object.assign(f.node, original);
+              report(f, e);
+            }),
+          );
+          if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+        }
       } catch (e) {
-        const err = e as { reason?: string; message?: string; code?: string; hint?: string | null; position?: Position | null };
-        warn(`${where(err.position ?? null)}: ${err.reason ?? err.message ?? String(e)} [${err.code ?? 'internal-error'}]${err.hint ? ` (hint: ${err.hint})` : ''}`);
+        report(f, e);
       }
     }
+    await Promise.all(inFlight);
   }
   io.stdout.write(JSON.stringify(doc));
   return 0;
@@ -157,7 +182,7 @@ function inlineText(root: unknown): string {
 
 /**
  * The filter's settings: `--dir`, `--theme`, `--scale` (when run by hand), else the document's metadata
- *   wiregram: { dir: figures, theme: light, scale: 3, style: lifeline, label-style: flags }
+ *   wiregram: { dir: figures, theme: light, scale: 3, max-pixels: 16000000, style: lifeline, label-style: flags }
  * (fence attributes win for their block).
  */
 function settingsOf(args: ParsedArgs, meta: Record<string, unknown>, io: Io): Settings {
@@ -172,12 +197,15 @@ function settingsOf(args: ParsedArgs, meta: Record<string, unknown>, io: Io): Se
   const scaleText = get('scale');
   const scale = scaleText === undefined ? undefined : Number(scaleText);
   if (scale !== undefined && !(scale > 0 && scale <= 16)) throw new UsageError(`wiregram scale '${scaleText}': expected a number above 0 and at most 16`, null, 'pandoc');
+  const maxText = get('max-pixels');
+  const maxPixels = maxText === undefined ? undefined : Number(maxText);
+  if (maxPixels !== undefined && !(Number.isInteger(maxPixels) && maxPixels > 0)) throw new UsageError(`wiregram max-pixels '${maxText}': expected a whole number above 0`, null, 'pandoc');
   const options: Record<string, string> = {};
   for (const [key, name] of [['style', 'style'], ['label-style', 'labelStyle'], ['state-names', 'stateNames'], ['numbering', 'numbering']] as const) {
     const v = metaText(map[key]);
     if (v !== undefined) options[name] = v;
   }
-  return { dir, theme: theme as Settings['theme'], scale, options };
+  return { dir, theme: theme as Settings['theme'], scale, maxPixels, options, drawing: new Map() };
 }
 
 /** The block's attributes as a fence meta string (`title="…" style=lifeline`), read by the fence grammar. */
@@ -192,34 +220,42 @@ function metaString(attr: Attr): string {
 interface Drawn {
   node: AstNode;
   warnings: Array<{ reason: string; code: string; position?: Position | null }>;
+  /** A PNG being drawn: settles when its file is written. */
+  written?: Promise<void>;
 }
 
 async function draw(kind: Kind, f: Found, options: Record<string, unknown>, settings: Settings, caption: string | null, cwd: string): Promise<Drawn> {
-  // Always the SVG render: it checks the block and gives the title and warnings (cheap next to a PDF or PNG).
-  const r = (await loadSvg()).render(f.text, options);
+  const theme = options['theme'] === 'dark' ? 'dark' : 'light';
+  // Always the SVG render: it checks the block and gives the title and warnings; for a PNG it is the picture's
+  // own SVG (one theme, colours resolved), drawn once.
+  const r = (await loadSvg()).render(f.text, kind === 'png' ? { ...options, theme, styles: 'resolved' } : options);
   if (kind === 'svg') {
     const figcaption = caption ? `<figcaption>${caption.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</figcaption>` : '';
     return { node: { t: 'RawBlock', c: ['html', `<figure class="wiregram">${r.svg}${figcaption}</figure>`] }, warnings: r.warnings };
   }
-  const theme = options['theme'] === 'dark' ? 'dark' : 'light';
   const key = createHash('sha256').update(JSON.stringify([kind, settings.scale ?? null, { ...options, theme }, f.text])).digest('hex').slice(0, 20);
   const file = join(settings.dir, `wg-${key}.${kind}`);
-  // Named by what it is drawn from: an existing file is this picture already (written whole, by rename).
-  if (!existsSync(file)) {
-    const bytes =
-      kind === 'pdf'
-        ? (await loadPdf()).renderPdf(f.text, { ...options, theme, pageSize: 'fit' })
-        : (await loadPng()).renderPng(f.text, { ...options, theme, ...(settings.scale !== undefined ? { scale: settings.scale } : {}) }).png;
+  const write = (bytes: Uint8Array) => {
     mkdirSync(settings.dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, bytes);
     renameSync(tmp, file);
+  };
+  // Named by what it is drawn from: an existing file is this picture already (written whole, by rename).
+  let written = settings.drawing.get(file);
+  if (!written && !existsSync(file)) {
+    if (kind === 'pdf') write((await loadPdf()).renderPdf(f.text, { ...options, theme, pageSize: 'fit' }));
+    else {
+      const size = { ...(settings.scale !== undefined ? { scale: settings.scale } : {}), ...(settings.maxPixels !== undefined ? { maxPixels: settings.maxPixels } : {}) };
+      written = (await loadPng()).svgToPngAsync(r.svg, size).then((p) => write(p.png));
+      settings.drawing.set(file, written);
+    }
   }
   const rel = relative(cwd, file);
   const target = isAbsolute(rel) || rel.startsWith('..') ? file : rel.split('\\').join('/');
   const title = caption ?? r.title;
   const alt = title ? [{ t: 'Str', c: title }] : [];
-  return { node: { t: 'Para', c: [{ t: 'Image', c: [['', ['wiregram'], []], alt, [target, '']] }] }, warnings: r.warnings };
+  return { node: { t: 'Para', c: [{ t: 'Image', c: [['', ['wiregram'], []], alt, [target, '']] }] }, warnings: r.warnings, ...(written ? { written } : {}) };
 }
 
 /**

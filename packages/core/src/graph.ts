@@ -93,7 +93,12 @@ export class StreamGraphError extends Error {
   }
 }
 
-const has = (s: Segment, kind: string) => s.marks.some((m) => m.kind === kind);
+/** Whether a segment carries a mark of this kind (a loop: asked for every segment of a long stream, twice). */
+function has(s: Segment, kind: string): boolean {
+  const marks = s.marks;
+  for (let k = 0; k < marks.length; k++) if (marks[k]!.kind === kind) return true;
+  return false;
+}
 
 /**
  * The direction to draw: the one named, else the sender of the most payload (as a transfer is usually looked at);

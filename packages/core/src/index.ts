@@ -10,6 +10,7 @@ export * from './capture/index.js';
 export * from './fence.js';
 export * from './host.js';
 export * from './graph.js';
+export { ELIDE_AUTO_MIN, ELIDED_LABELS, elidedRuns } from './elide.js';
 /** "Did you mean" helper for hosts that validate their own options (e.g. @wiregram/layout's option check). */
 export { suggest } from './sequence/parser.js';
 

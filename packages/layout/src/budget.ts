@@ -7,7 +7,7 @@
  */
 import { BudgetError, type HeaderModel, type Position, type Timeline } from '@wiregram/core';
 import type { Scene } from './scene.js';
-import { ELIDE_AUTO_MIN } from './timing/elide.js';
+import { ELIDE_AUTO_MIN } from '@wiregram/core';
 
 export interface BudgetOptions {
   /**

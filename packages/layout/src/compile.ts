@@ -22,7 +22,7 @@ import {
   type ParsePacketHeaderOptions,
   type Timeline,
 } from '@wiregram/core';
-import { checkSceneBudget, checkTimelineBudget, DEFAULT_BUDGET, timelineSurelyFits, type BudgetOptions } from './budget.js';
+import { checkSceneBudget, DEFAULT_BUDGET, timelineSurelyFits, type BudgetOptions } from './budget.js';
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
 import { elideTimeline } from './timing/elide.js';
@@ -55,9 +55,8 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
 /**
  * For `wiregram check`: what `layoutSourceWithModel` would throw, and the warnings it would return, without
  * drawing what cannot fail. A timing diagram's Scene is built only when the model's estimate does not clear the
- * output budget by a wide margin (`timelineSurelyFits`) or when it has `header` statements; otherwise the budget
- * is checked on the model (after `elide`), as layout does before any geometry. Headers are always laid out (that
- * is cheap).
+ * output budget by a wide margin (`timelineSurelyFits`, on the model after `elide`) or when it has `header`
+ * statements; otherwise nothing past the model can fail. Headers are always laid out (that is cheap).
  */
 export function checkSource(source: string, options: LayoutSourceOptions = {}): { warnings: Diagnostic[]; drawn: boolean } {
   return compileChecked(source, options, (compiled) => {
@@ -72,7 +71,8 @@ export function checkSource(source: string, options: LayoutSourceOptions = {}): 
       drawTimeline(timeline, compiled.layout);
       return { warnings: compiled.warnings, drawn: true };
     }
-    checkTimelineBudget(drawnTimeline, compiled.layout);
+    // No checkTimelineBudget here: it sums the very estimates timelineSurelyFits just found within the budget
+    // (times SCENE_MARGIN, which is ≥ 1), so it cannot throw.
     return { warnings: compiled.warnings, drawn: false };
   });
 }
@@ -105,6 +105,7 @@ function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (
       if (options.layout) compile.layout = options.layout;
       if (options.readFile) compile.readFile = options.readFile;
       if (options.style) compile.drawAs = options.style;
+      if (options.elide) compile.elide = options.elide;
       const timeline = compileSequence(source, compile);
       const lo: TimingLayoutOptions = {};
       const style = options.style ?? options.layout;
@@ -137,7 +138,10 @@ function compileChecked<T>(source: string, options: LayoutSourceOptions, then: (
 
 /** `header N` statements: the segment's header grid under the diagram (owner: header layout). */
 function drawTimeline(timeline: Timeline, lo: TimingLayoutOptions): Scene {
-  return checkSceneBudget(attachSegmentHeaders(layoutTimeline(timeline, lo), timeline), lo);
+  const scene = layoutTimeline(timeline, lo);
+  const withHeaders = attachSegmentHeaders(scene, timeline);
+  // layoutTimeline checked its own Scene; only header grids added to it need another look.
+  return withHeaders === scene ? scene : checkSceneBudget(withHeaders, lo);
 }
 
 function copyBudget(from: BudgetOptions, to: BudgetOptions): void {

@@ -240,7 +240,9 @@ export default function markdownItWiregram(md: MarkdownItLike, options: Markdown
     }
     try {
       const result = render(source, renderOptions);
-      const svg = clean((typeof result === 'string' ? result : result.svg).replace(/^\s*<\?xml[^>]*\?>\s*/, ''));
+      const text = typeof result === 'string' ? result : result.svg;
+      // An XML declaration (a custom renderer's) cannot stand inside HTML; wiregram's own text starts at `<svg`.
+      const svg = clean(text.startsWith('<svg') ? text : text.replace(/^\s*<\?xml[^>]*\?>\s*/, ''));
       const warnings = typeof result === 'string' ? NO_WARNINGS : (result.warnings ?? NO_WARNINGS);
       const shown = meta.showSource || options.showSource ? `<pre class="wiregram-source"><code class="language-${lang}">${escapeHtml(source)}\n</code></pre>` : '';
       if (options.warnings !== false) {

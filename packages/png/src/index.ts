@@ -13,6 +13,7 @@ import { FONT } from '@wiregram/layout';
 import { render, type SvgOptions } from '@wiregram/svg';
 import { cachedSubset } from './font-cache.js';
 import { subsetFont } from './subset.js';
+import { textsToPaths } from './text-paths.js';
 
 const require = createRequire(import.meta.url);
 
@@ -66,8 +67,43 @@ export function pngScale(options: PngOptions = {}): number {
   return scale;
 }
 
+interface RenderedImage {
+  asPng(): Uint8Array;
+  width: number;
+  height: number;
+}
+/** resvg-js's native binding (its options as JSON text). */
 interface ResvgModule {
-  Resvg: new (svg: string, options: object) => { width: number; height: number; render(): { asPng(): Uint8Array; width: number; height: number } };
+  Resvg: new (svg: string, options: string) => { width: number; height: number; render(): RenderedImage };
+  /** Parses and draws on a libuv worker thread (the PNG is encoded by the caller, on its own thread). */
+  renderAsync(svg: string, options: string, signal: null): Promise<RenderedImage>;
+}
+/** The binding's package for this platform where no C-library question arises (Linux: glibc's, tried first). */
+const BINDINGS: Record<string, string> = {
+  'linux-x64': '@resvg/resvg-js-linux-x64-gnu',
+  'linux-arm64': '@resvg/resvg-js-linux-arm64-gnu',
+  'darwin-x64': '@resvg/resvg-js-darwin-x64',
+  'darwin-arm64': '@resvg/resvg-js-darwin-arm64',
+  'win32-x64': '@resvg/resvg-js-win32-x64-msvc',
+};
+
+/**
+ * resvg's native binding, loaded on the first picture (the binary costs start-up time nothing else should pay).
+ * resvg-js's own loader asks `process.report.getReport()` whether the C library is musl, ~10 ms of a fresh
+ * process; the package for this platform is required directly instead, from resvg-js's own dependencies. On
+ * anything else, or if that fails (musl: the glibc binary does not load), resvg-js's loader decides.
+ */
+function loadResvg(): ResvgModule {
+  const fromResvg = createRequire(require.resolve('@resvg/resvg-js'));
+  const direct = BINDINGS[`${process.platform}-${process.arch}`];
+  if (direct) {
+    try {
+      return fromResvg(direct) as ResvgModule;
+    } catch {
+      // not installed here, or not loadable: the package's own loader below
+    }
+  }
+  return fromResvg('./js-binding.js') as ResvgModule;
 }
 let resvg: ResvgModule | null = null;
 let fontFiles: string[] | null = null;
@@ -81,55 +117,103 @@ function builtinFontFiles(): string[] {
   return (fontFiles = [join(root, 'fonts', FONT.files.normal), join(root, 'fonts', FONT.files.bold)]);
 }
 
+const FAILED = { code: 'png-failed', reason: 'could not rasterise the diagram', hint: 'this is a bug in wiregram; please report it with the diagram source' };
+
 /**
  * A standalone SVG → PNG. The SVG must not rely on CSS custom properties (resvg ignores them and paints black):
- * give it `render(…, { styles: 'resolved' })` output, as `renderPng` does. Only the built-in fonts are loaded,
+ * give it `render(…, { styles: 'resolved' })` output, as `renderPng` does. Only the built-in fonts are used,
  * never the system's, so the picture is the same on every machine.
  */
 export function svgToPng(svg: string, options: PngOptions = {}): { png: Uint8Array; width: number; height: number } {
-  return withWiregramErrors(() => rasterise(svg, options), { code: 'png-failed', reason: 'could not rasterise the diagram', hint: 'this is a bug in wiregram; please report it with the diagram source' });
+  return withWiregramErrors(() => {
+    const job = prepare(svg, options);
+    try {
+      return picture(job.doc.render());
+    } finally {
+      job.done();
+    }
+  }, FAILED);
 }
 
-function rasterise(svg: string, options: PngOptions): { png: Uint8Array; width: number; height: number } {
+/**
+ * `svgToPng`, with the drawing on a worker thread of Node's pool: a caller with many pictures (the Pandoc filter)
+ * prepares the next one while this one is drawn — the same bytes, the same CPU time, less waiting on 2+ cores.
+ */
+export async function svgToPngAsync(svg: string, options: PngOptions = {}): Promise<{ png: Uint8Array; width: number; height: number }> {
+  const job = withWiregramErrors(() => prepare(svg, options), FAILED);
+  try {
+    const image = await job.resvg.renderAsync(job.svg, job.options, null);
+    return withWiregramErrors(() => picture(image), FAILED);
+  } catch (e) {
+    return withWiregramErrors(() => {
+      throw e;
+    }, FAILED);
+  } finally {
+    job.done();
+  }
+}
+
+const picture = (image: RenderedImage) => ({ png: image.asPng(), width: image.width, height: image.height });
+
+interface Job {
+  resvg: ResvgModule;
+  /** What resvg draws and how (the SVG with its labels as paths; the options as JSON). */
+  svg: string;
+  options: string;
+  /** The parsed document, its size checked. */
+  doc: InstanceType<ResvgModule['Resvg']>;
+  /** Removes the job's temporary font files, if any. */
+  done(): void;
+}
+
+function prepare(svg: string, options: PngOptions): Job {
   if (typeof svg !== 'string') bad('png-source', 'svgToPng expects an SVG document as a string', 'a string', 'pass what render(…, { styles: "resolved" }).svg returns');
   const scale = pngScale(options);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (!(Number.isInteger(maxPixels) && maxPixels > 0)) bad('invalid-png-option', `maxPixels ${String(maxPixels)} is not a whole number above 0`, 'a whole number above 0', `omit it for ${DEFAULT_MAX_PIXELS}`);
-  // Loaded on the first picture: the native binary costs start-up time nothing else should pay.
-  resvg ??= require('@resvg/resvg-js') as ResvgModule;
-  // The fonts cut down to the characters of the SVG (its text, and more: a superset costs nothing), as files
-  // (see subset.ts): from the user's cache of subsets (font-cache.ts), else made for this call only, in a
-  // directory of its own.
+  resvg ??= loadResvg();
+  // wiregram's labels become paths of the built-in font's outlines (text-paths.ts): resvg then needs no font.
+  const paths = textsToPaths(svg);
+  if (!paths.textLeft) return parse(resvg, paths.svg, scale, maxPixels, [], () => {});
+  // Other text (an SVG not written by wiregram) is drawn by resvg with the fonts cut down to the characters of
+  // the SVG (its text, and more: a superset costs nothing), as files (see subset.ts): from the user's cache of
+  // subsets (font-cache.ts), else made for this call only, in a directory of its own.
   const fonts = builtinFontFiles();
-  const cached = fonts.map((path) => cachedSubset(path, svg, subsetFont));
-  if (cached.every((f): f is string => f !== null)) return draw(resvg, svg, scale, maxPixels, cached);
+  const cached = fonts.map((path) => cachedSubset(path, paths.svg, subsetFont));
+  if (cached.every((f): f is string => f !== null)) return parse(resvg, paths.svg, scale, maxPixels, cached, () => {});
   const dir = mkdtempSync(join(tmpdir(), 'wiregram-png-'));
+  const done = () => rmSync(dir, { recursive: true, force: true });
   try {
     const files = fonts.map((path, i) => {
       const file = join(dir, `font-${i}.otf`);
-      writeFileSync(file, subsetFont(path, svg));
+      writeFileSync(file, subsetFont(path, paths.svg));
       return file;
     });
-    return draw(resvg, svg, scale, maxPixels, files);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    return parse(resvg, paths.svg, scale, maxPixels, files, done);
+  } catch (e) {
+    done();
+    throw e;
   }
 }
 
-function draw(resvg: ResvgModule, svg: string, scale: number, maxPixels: number, fontFiles: string[]): { png: Uint8Array; width: number; height: number } {
+function parse(resvg: ResvgModule, svg: string, scale: number, maxPixels: number, fontFiles: string[], done: () => void): Job {
   // The subsets keep the typographic family name (FONT.name without its weight); `sans-serif` and any family
   // the SVG names but the picture does not have are drawn with it.
   const family = FONT.name.replace(/ Regular$/, '');
   const font = { loadSystemFonts: false, fontFiles, defaultFontFamily: family, sansSerifFamily: family };
-  const doc = new resvg.Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font });
+  // `crop`: resvg-js 2.6.2 copies the whole picture into a new one after drawing (its crop step runs with the
+  // full-size rectangle when none is given): 5× the drawing itself for a diagram. An empty rectangle is skipped
+  // there (tiny-skia's IntRect::from_ltrb refuses it), so the drawn picture is returned as is: the same pixels.
+  const options = JSON.stringify({ fitTo: { mode: 'zoom', value: scale }, font, crop: { left: 0, top: 0, right: 0, bottom: 0 } });
+  const doc = new resvg.Resvg(svg, options);
   // Checked before any pixel is allocated: the size follows from the viewBox and the scale.
   const w = Math.ceil(doc.width * scale);
   const h = Math.ceil(doc.height * scale);
   if (w * h > maxPixels) {
+    done();
     bad('png-too-large', `the picture would be ${w} × ${h} pixels (${w * h}), more than maxPixels ${maxPixels}`, `at most ${maxPixels} pixels`, 'lower the scale (or dpi), or raise maxPixels (--max-pixels)');
   }
-  const image = doc.render();
-  return { png: image.asPng(), width: image.width, height: image.height };
+  return { resvg, svg, options, doc, done };
 }
 
 /** Text (a `tcp-sequence` or `packet-header` block) → PNG. Bad input throws a `WiregramError`, as `render` does. */
@@ -138,6 +222,5 @@ export function renderPng(source: string, options: RenderPngOptions = {}): PngRe
   const size: PngOptions = { ...(scale !== undefined ? { scale } : {}), ...(dpi !== undefined ? { dpi } : {}), ...(maxPixels !== undefined ? { maxPixels } : {}) };
   pngScale(size); // a bad size is the error before any work
   const result = render(source, { ...diagram, theme: theme === 'dark' ? 'dark' : 'light', styles: 'resolved' });
-  const picture = svgToPng(result.svg, size);
-  return { ...picture, title: result.title, warnings: result.warnings };
+  return { ...svgToPng(result.svg, size), title: result.title, warnings: result.warnings };
 }

@@ -16,6 +16,7 @@ import {
   failsStrict,
   logBlockReport,
   markdownHost,
+  renderedTreeWith,
   strictFailureMessage,
   strictMode,
   type BlockRenderOptions,
@@ -26,7 +27,7 @@ import {
 } from '@wiregram/svg';
 import { contentHash, publicUrl, writeAtomic } from './files.js';
 import { sanitizeSvg, sanitizeSvgHtml } from '@wiregram/sanitize';
-import { findElement, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
+import { findElement, HAST_BUILDER, svgToHast, svgTreeToHast, textOf, type SvgTreeNode } from './svg-to-hast.js';
 
 export { svgToHast, svgTreeToHast, type SvgTreeNode } from './svg-to-hast.js';
 export { mapBlockPosition, type BlockInFile } from '@wiregram/core';
@@ -127,18 +128,24 @@ interface BlockResult {
   readonly svg: string;
   warnings: Diagnostic[];
   title: string | null;
-  tree: SvgTreeNode | null;
+  readonly tree: SvgTreeNode | null;
+  /** The built-in renderer's diagram as hast, made straight from its layout; null for a custom renderer's. */
+  hast: () => Element | null;
 }
 function resultOf(result: RendererResult): BlockResult {
-  if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null };
-  // `svg` is read only where text is wanted (output: 'file', no tree): the built-in renderer builds it lazily.
+  if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null, hast: () => null };
+  // `svg` and `tree` are read only where wanted (the text for output: 'file'); the built-in renderer makes
+  // neither unless read, and its hast comes straight from the layout.
   return {
     get svg() {
       return result.svg;
     },
     warnings: result.warnings ?? NO_WARNINGS,
     title: result.title ?? null,
-    tree: result.tree ?? null,
+    get tree() {
+      return result.tree ?? null;
+    },
+    hast: () => renderedTreeWith(result, HAST_BUILDER),
   };
 }
 
@@ -171,7 +178,7 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const custom = typeof options.renderer === 'function';
   const toHast = (r: ReturnType<typeof resultOf>): Element => {
     if (custom) return sanitizeSvg(r.tree ? svgTreeToHast(r.tree) : r.svg);
-    return r.tree ? svgTreeToHast(r.tree) : svgToHast(r.svg);
+    return r.hast() ?? (r.tree ? svgTreeToHast(r.tree) : svgToHast(r.svg));
   };
   const svgFileText = (r: ReturnType<typeof resultOf>): string => (custom ? sanitizeSvgHtml(r.tree ? svgTreeToHast(r.tree) : r.svg, 'svg') : r.svg);
 

@@ -13,6 +13,7 @@
 import type { Element, ElementContent, Properties, Text } from 'hast';
 import { find, svg as svgSchema } from 'property-information';
 import { sanitizeSvg } from '@wiregram/sanitize';
+import type { TreeBuilder } from '@wiregram/svg';
 
 export class SvgSyntaxError extends Error {
   override readonly name = 'SvgSyntaxError';
@@ -37,16 +38,18 @@ function infoOf(name: string): ReturnType<typeof find> {
   return info;
 }
 
+function setProperty(properties: Properties, name: string, value: string): void {
+  const info = infoOf(name);
+  if (info.spaceSeparated && !info.commaSeparated) {
+    properties[info.property] = value.indexOf(' ') === -1 && !/[\t\n\r\f]/.test(value) ? (value === '' ? [] : [value]) : value.split(/[ \t\n\r\f]+/).filter(Boolean);
+  } else {
+    properties[info.property] = value;
+  }
+}
+
 function toProperties(attrs: Array<[string, string]>): Properties {
   const properties: Properties = {};
-  for (const [name, value] of attrs) {
-    const info = infoOf(name);
-    if (info.spaceSeparated && !info.commaSeparated) {
-      properties[info.property] = value.split(/[ \t\n\r\f]+/).filter(Boolean);
-    } else {
-      properties[info.property] = value;
-    }
-  }
+  for (const [name, value] of attrs) setProperty(properties, name, value);
   return properties;
 }
 
@@ -89,6 +92,32 @@ export function svgTreeToHast(node: SvgTreeNode): Element {
   }
   return root;
 }
+
+/**
+ * The same mapping as `svgTreeToHast`, as a builder (`renderedTreeWith` of @wiregram/svg): the built-in
+ * renderer's hast is made straight from its layout, with no element description in between.
+ */
+export const HAST_BUILDER: TreeBuilder<Element, Text> = {
+  element(name, attrs, children) {
+    const properties: Properties = {};
+    for (let i = 0; i < attrs.length; i += 2) setProperty(properties, attrs[i]!, attrs[i + 1]!);
+    const keepBlank = TEXT_ELEMENTS.has(name);
+    const kids: ElementContent[] = [];
+    for (const c of children) {
+      if (c.type === 'text') {
+        if (c.value === '' || (!keepBlank && c.value.trim() === '')) continue;
+        const last = kids[kids.length - 1];
+        if (last && last.type === 'text') {
+          last.value += c.value;
+          continue;
+        }
+      }
+      kids.push(c);
+    }
+    return { type: 'element', tagName: name, properties, children: kids };
+  },
+  text: (value) => ({ type: 'text', value }),
+};
 
 function shell(node: SvgTreeNode): Element {
   return { type: 'element', tagName: node.name, properties: toProperties(node.attrs), children: [] };

@@ -3,8 +3,8 @@ import type { Root } from 'hast';
 import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
 import { mapBlockPosition } from '../src/index.js';
-import { svgToHast, svgTreeToHast, SvgSyntaxError } from '../src/svg-to-hast.js';
-import { render } from '@wiregram/svg';
+import { HAST_BUILDER, svgToHast, svgTreeToHast, SvgSyntaxError } from '../src/svg-to-hast.js';
+import { render, renderedTreeWith } from '@wiregram/svg';
 import { sanitizeSvg } from '@wiregram/sanitize';
 const toHtml = (tree: Root['children'][number]) => unified().use(rehypeStringify).stringify({ type: 'root', children: [tree] });
 import { contentHash, publicUrl } from '../src/files.js';
@@ -87,6 +87,8 @@ describe('svgTreeToHast', () => {
     for (const [src, options] of sources) {
       const r = render(src, options);
       expect(svgTreeToHast(r.tree)).toEqual(svgToHast(r.svg));
+      // The plugin's path: hast straight from the layout, no element description and no text in between.
+      expect(renderedTreeWith(render(src, options), HAST_BUILDER)).toEqual(svgToHast(r.svg));
     }
   });
   it('maps as is (the built-in tree); a custom tree goes through sanitizeSvg: no script, no event handlers, no outside links', () => {

@@ -6,7 +6,7 @@ import { WiregramError } from '@wiregram/core';
 import { AUTHOR_TINT, authorPaint, type Role, type Scene, type SceneItem } from '@wiregram/layout';
 import { DIAGRAM_CLASS, PINNED_CLASS, resolvedStylesheet, stylesheet, type StyleMode, type ThemeMode } from './theme.js';
 import { checkDarkSelector } from './selector.js';
-import { cleanText, openTag, serialize, type SvgNode } from './xml.js';
+import { cleanText, escapeXml, openTag, serialize, type SvgNode } from './xml.js';
 
 export interface SceneSvgOptions {
   /**
@@ -58,8 +58,21 @@ function bad(reason: string, expected: string, hint: string): never {
 export function num(n: number): string {
   if (!Number.isFinite(n)) bad(`a scene coordinate is ${n}`, 'finite numbers', 'this is a layout bug; please report it with the source');
   if (Number.isInteger(n)) return String(n);
-  const r = Math.round(n * 100) / 100;
-  return r === 0 ? '0' : String(r);
+  const k = Math.round(n * 100);
+  if (k === 0) return '0';
+  // String(k / 100), written from the integer: k / 100 has at most 15 significant digits here, so the shortest
+  // text that reads back as that double is that decimal itself (no trailing zeros). Number → string of a
+  // fraction costs several times more.
+  if (k > -1e14 && k < 1e14) {
+    const a = k < 0 ? -k : k;
+    const cents = a % 100;
+    const whole = (a - cents) / 100;
+    const sign = k < 0 ? '-' : '';
+    if (cents === 0) return sign + whole;
+    if (cents % 10 === 0) return sign + whole + '.' + cents / 10;
+    return sign + whole + (cents < 10 ? '.0' : '.') + cents;
+  }
+  return String(k / 100);
 }
 
 function points(pts: Array<[number, number]>): string {
@@ -88,54 +101,92 @@ function colourStyle(item: SceneItem, resolved: boolean): string | null {
  * utility-CSS engine (UnoCSS/Tailwind attributify, as in Slidev) reads `font-size="14"` or
  * `stroke-dasharray="4 3"` as utility classes and overrides them (`font-size: 3.5rem`); a `style` attribute is
  * not matched, and it outranks any stylesheet rule of the page.
+ *
+ * The one decision of an item's markup: its element name, returned, and its attributes, pushed onto `a` as
+ * name, value, name, value, … (a flat list reused across items: no pair arrays per element). The element tree
+ * (`itemNode`) and the string writer (`itemXml`) are both made from it; a `text` item's children are its
+ * `title` (a tooltip, when elided) and its text.
  */
-function itemNode(item: SceneItem, resolved: boolean): SvgNode {
-  const attrs: Array<[string, string]> = [['class', 'wg-' + item.role]];
-  let children: SvgNode['children'] = [];
+function itemAttrs(item: SceneItem, resolved: boolean, a: string[]): string {
+  a.push('class', 'wg-' + item.role);
   let name: string;
   let css = '';
-  const dash = (d: number[] | undefined) => {
-    if (d && d.length) css += 'stroke-dasharray:' + d.map(num).join(' ') + ';';
-  };
   switch (item.type) {
     case 'rect':
       name = 'rect';
-      attrs.push(['x', num(item.x)], ['y', num(item.y)], ['width', num(Math.max(0, item.width))], ['height', num(Math.max(0, item.height))]);
-      if (item.rx) attrs.push(['rx', num(item.rx)]);
-      dash(item.dash);
+      a.push('x', num(item.x), 'y', num(item.y), 'width', num(Math.max(0, item.width)), 'height', num(Math.max(0, item.height)));
+      if (item.rx) a.push('rx', num(item.rx));
+      css = dashCss(item.dash);
       break;
     case 'line':
       name = 'line';
-      attrs.push(['x1', num(item.x1)], ['y1', num(item.y1)], ['x2', num(item.x2)], ['y2', num(item.y2)]);
-      dash(item.dash);
+      a.push('x1', num(item.x1), 'y1', num(item.y1), 'x2', num(item.x2), 'y2', num(item.y2));
+      css = dashCss(item.dash);
       break;
     case 'polygon':
       name = 'polygon';
-      attrs.push(['points', points(item.points)]);
+      a.push('points', points(item.points));
       break;
     case 'polyline':
       name = 'polyline';
-      attrs.push(['points', points(item.points)]);
-      dash(item.dash);
+      a.push('points', points(item.points));
+      css = dashCss(item.dash);
       break;
     case 'text':
       name = 'text';
-      attrs.push(['x', num(item.x)], ['y', num(item.y)]);
-      css += 'font-size:' + num(item.fontSize) + 'px;';
+      a.push('x', num(item.x), 'y', num(item.y));
+      css = 'font-size:' + num(item.fontSize) + 'px;';
       if (item.fontWeight === 'bold') css += 'font-weight:bold;';
       if (item.anchor !== 'start') css += 'text-anchor:' + item.anchor + ';';
-      if (item.rotate) attrs.push(['transform', `rotate(${num(item.rotate)} ${num(item.x)} ${num(item.y)})`]);
-      // An elided label carries its full text as a tooltip (`<title>` child), as SVG 2 allows on any element.
-      children = item.title ? [{ name: 'title', attrs: [], children: cleanText(item.title) }, cleanText(item.text)] : cleanText(item.text);
+      if (item.rotate) a.push('transform', 'rotate(' + num(item.rotate) + ' ' + num(item.x) + ' ' + num(item.y) + ')');
       break;
     default:
       return bad(`unknown scene item type ${(item as { type: string }).type}`, 'rect, line, polygon, polyline or text', 'this is a layout bug');
   }
-  const colour = colourStyle(item, resolved);
+  const colour = item.color === undefined ? null : colourStyle(item, resolved);
   if (colour) css += colour;
-  else css = css.replace(/;$/, '');
-  if (css) attrs.push(['style', css]);
+  else if (css.length && css.charCodeAt(css.length - 1) === 59 /* ; */) css = css.slice(0, -1);
+  if (css) a.push('style', css);
+  return name;
+}
+
+function dashCss(d: number[] | undefined): string {
+  if (!d || !d.length) return '';
+  let s = 'stroke-dasharray:';
+  for (let i = 0; i < d.length; i++) s += (i ? ' ' : '') + num(d[i]!);
+  return s + ';';
+}
+
+// Reused by itemNode/itemXml (synchronous, never re-entered): the attribute list of the item being written.
+const scratch: string[] = [];
+
+function itemNode(item: SceneItem, resolved: boolean): SvgNode {
+  scratch.length = 0;
+  const name = itemAttrs(item, resolved, scratch);
+  const attrs: Array<[string, string]> = [];
+  for (let i = 0; i < scratch.length; i += 2) attrs.push([scratch[i]!, scratch[i + 1]!]);
+  let children: SvgNode['children'] = [];
+  if (item.type === 'text') {
+    // An elided label carries its full text as a tooltip (`<title>` child), as SVG 2 allows on any element.
+    children = item.title ? [{ name: 'title', attrs: [], children: cleanText(item.title) }, cleanText(item.text)] : cleanText(item.text);
+  }
   return { name, attrs, children };
+}
+
+/** `serialize(itemNode(item))` without the node: the string path writes each item straight from the Scene. */
+function itemXml(item: SceneItem, resolved: boolean): string {
+  scratch.length = 0;
+  const name = itemAttrs(item, resolved, scratch);
+  let out = '<' + name;
+  for (let i = 0; i < scratch.length; i += 2) {
+    const k = scratch[i]!;
+    // Every other value is made of `num` text (digits, `-`, `.`, spaces, commas, `rotate(…)`): nothing to escape.
+    out += ' ' + k + '="' + (k === 'class' || k === 'style' ? escapeXml(scratch[i + 1]!) : scratch[i + 1]) + '"';
+  }
+  if (item.type !== 'text') return out + '/>';
+  const text = escapeXml(item.text);
+  if (item.title) return out + '><title>' + escapeXml(item.title) + '</title>' + text + '</text>';
+  return text === '' ? out + '/>' : out + '>' + text + '</text>';
 }
 
 // FNV-1a over the serialized body and the settings: content-derived ids without randomness (deterministic
@@ -183,7 +234,11 @@ function fontStack(family: string): string {
 export interface SvgParts {
   root: SvgNode;
   head: SvgNode[];
-  body: SvgNode[];
+  /** The Scene's items: the body is written from them in the form the caller wants (`bodyNodes`, `partsToXml`). */
+  items: readonly SceneItem[];
+  resolved: boolean;
+  /** Wrap each step's items in `<g class="wg-step">` (`steps: true`). */
+  steps: boolean;
   /**
    * The body, serialized — only when the default id needed it (no idPrefix, no seed); `partsToXml` reuses it.
    * A tree-only caller (remark-wiregram's hast) then never builds the string.
@@ -193,27 +248,30 @@ export interface SvgParts {
 
 /**
  * `seed`: when the caller knows what the scene was made from (renderSvg: the source text and options), the
- * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost.
+ * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost. A
+ * function: with an `idPrefix` (the Markdown plugins) no default id, so no seed, is made.
  */
-export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: string): SvgParts {
+export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: () => string): SvgParts {
   const darkSelectors = checkOptions(options);
   const theme = options.theme ?? 'auto';
   const darkClass = options.darkClass || null;
-  const body: SvgNode[] = [];
   const roles = new Set<Role>();
   const resolved = options.styles === 'resolved';
-  for (const item of scene.items) {
-    body.push(itemNode(item, resolved));
+  const steps = options.steps === true;
+  const items = scene.items;
+  let lastStep = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     roles.add(item.role);
+    if (steps) lastStep = Math.max(lastStep, stepOf(item));
   }
-  const lastStep = options.steps === true ? groupSteps(scene.items, body) : 0;
   const w = num(Math.max(1, scene.width));
   const h = num(Math.max(1, scene.height));
   const title = cleanText(scene.title || 'wiregram diagram');
   const desc = cleanText(scene.description || '');
   const font = fontStack(scene.fontFamily);
   let bodyXml: string | null = null;
-  const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ?? (bodyXml = serializeAll(body))].join('\u0000'));
+  const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ? seed() : (bodyXml = writeBodyXml(items, resolved, steps))].join('\u0000'));
   const head: SvgNode[] = [
     { name: 'title', attrs: [['id', id + '-title']], children: title },
     { name: 'desc', attrs: [['id', id + '-desc']], children: desc },
@@ -239,7 +297,7 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
     ],
     children: [],
   };
-  return { root, head, body, bodyXml };
+  return { root, head, items, resolved, steps, bodyXml };
 }
 
 /** An item's step as a reveal order: what is always shown (step 0, or no finite step) is 0. */
@@ -248,37 +306,55 @@ function stepOf(item: SceneItem): number {
 }
 
 /**
- * Wrap each run of consecutive items of one step (k ≥ 1) in `<g class="wg-step" data-wg-step="k">`, in place.
- * Runs, not one group per step: the drawing order (what paints over what) stays exactly the layout's. The
- * step numbers are layout's (the ones `wiregram deck --steps` pages by), never decided here. Returns the last step.
+ * With `steps`, each run of consecutive items of one step (k ≥ 1) is wrapped in
+ * `<g class="wg-step" data-wg-step="k">`. Runs, not one group per step: the drawing order (what paints over
+ * what) stays exactly the layout's. The step numbers are layout's (the ones `wiregram deck --steps` pages by),
+ * never decided here.
  */
-function groupSteps(items: readonly SceneItem[], body: SvgNode[]): number {
+function stepGroup(step: number): SvgNode {
+  // The CSS hook: an ancestor's `--wg-shown: k` shows steps 1…k (opacity 1 for step ≤ k, else 0); unset, it
+  // is 9999 and every step shows. Inline, so it needs no stylesheet and works in a self-contained SVG.
+  const style = `opacity:clamp(0,calc(var(--wg-shown,9999) - ${step - 1}),1)`;
+  return { name: 'g', attrs: [['class', 'wg-step'], ['data-wg-step', String(step)], ['style', style]], children: [] };
+}
+
+/** The body as element descriptions (the DOM path, hast), step groups included. */
+export function bodyNodes(p: SvgParts): SvgNode[] {
   const out: SvgNode[] = [];
-  let last = 0;
   let group: SvgNode | null = null;
   let groupStep = 0;
-  items.forEach((item, i) => {
-    const step = stepOf(item);
-    const node = body[i]!;
+  for (const item of p.items) {
+    const node = itemNode(item, p.resolved);
+    const step = p.steps ? stepOf(item) : 0;
     if (step === 0) {
       group = null;
       out.push(node);
-      return;
+      continue;
     }
-    last = Math.max(last, step);
     if (!group || groupStep !== step) {
-      // The CSS hook: an ancestor's `--wg-shown: k` shows steps 1…k (opacity 1 for step ≤ k, else 0); unset, it
-      // is 9999 and every step shows. Inline, so it needs no stylesheet and works in a self-contained SVG.
-      const style = `opacity:clamp(0,calc(var(--wg-shown,9999) - ${step - 1}),1)`;
-      group = { name: 'g', attrs: [['class', 'wg-step'], ['data-wg-step', String(step)], ['style', style]], children: [] };
+      group = stepGroup(step);
       groupStep = step;
       out.push(group);
     }
     (group.children as SvgNode[]).push(node);
-  });
-  body.length = 0;
-  for (const n of out) body.push(n);
-  return last;
+  }
+  return out;
+}
+
+/** The same body as `serializeAll(bodyNodes(p))`, written straight from the items. */
+function writeBodyXml(items: readonly SceneItem[], resolved: boolean, steps: boolean): string {
+  let out = '';
+  let open = 0;
+  for (const item of items) {
+    const step = steps ? stepOf(item) : 0;
+    if (step !== open) {
+      if (open !== 0) out += '</g>';
+      if (step !== 0) out += openTag(stepGroup(step)) + '>';
+      open = step;
+    }
+    out += itemXml(item, resolved);
+  }
+  return open !== 0 ? out + '</g>' : out;
 }
 
 /** The whole diagram as an element tree: `<svg>` with `<title>`, `<desc>`, `<style>` (unless `styles: 'page'`) and one element per Scene item. */
@@ -286,9 +362,60 @@ export function describeScene(scene: Scene, options: SceneSvgOptions = {}): SvgN
   return partsToTree(describeParts(scene, options));
 }
 
+/**
+ * Makes a host's own tree straight from the parts, without the element description in between (remark's hast).
+ * `attrs` is flat (name, value, name, value, …), unescaped, and only valid during the call (copy what you keep).
+ */
+export interface TreeBuilder<E, T> {
+  element(name: string, attrs: readonly string[], children: Array<E | T>): E;
+  text(value: string): T;
+}
+
+function nodeWith<E, T>(node: SvgNode, b: TreeBuilder<E, T>): E {
+  const flat: string[] = [];
+  for (const [k, v] of node.attrs) flat.push(k, v);
+  const c = node.children;
+  const children: Array<E | T> = [];
+  if (typeof c === 'string') {
+    if (c !== '') children.push(b.text(c));
+  } else for (const child of c) children.push(typeof child === 'string' ? b.text(child) : nodeWith(child, b));
+  return b.element(node.name, flat, children);
+}
+
+/** The tree `partsToTree` describes, made by `b`: the same elements, attributes and texts, in the same order. */
+export function partsToTreeWith<E, T>(p: SvgParts, b: TreeBuilder<E, T>): E {
+  const children: Array<E | T> = [];
+  for (const h of p.head) children.push(nodeWith(h, b));
+  let group: Array<E | T> | null = null;
+  let groupStep = 0;
+  const closeGroup = () => {
+    if (group) children.push(nodeWith({ ...stepGroup(groupStep), children: [] }, { element: (n, a) => b.element(n, a, group!), text: b.text }));
+    group = null;
+  };
+  for (const item of p.items) {
+    const step = p.steps ? stepOf(item) : 0;
+    if (step !== groupStep || step === 0) {
+      closeGroup();
+      groupStep = step;
+      if (step !== 0) group = [];
+    }
+    scratch.length = 0;
+    const name = itemAttrs(item, p.resolved, scratch);
+    const kids: Array<E | T> = [];
+    if (item.type === 'text') {
+      if (item.title) kids.push(b.element('title', [], [b.text(cleanText(item.title))]));
+      const text = cleanText(item.text);
+      if (text !== '' || item.title) kids.push(b.text(text));
+    }
+    (group ?? children).push(b.element(name, scratch, kids));
+  }
+  closeGroup();
+  return nodeWith({ ...p.root, children: [] }, { element: (n, a) => b.element(n, a, children), text: b.text });
+}
+
 /** The parts joined into the one `<svg>` element. */
 export function partsToTree(p: SvgParts): SvgNode {
-  return { ...p.root, children: [...p.head, ...p.body] };
+  return { ...p.root, children: [...p.head, ...bodyNodes(p)] };
 }
 
 function serializeAll(nodes: SvgNode[]): string {
@@ -297,7 +424,7 @@ function serializeAll(nodes: SvgNode[]): string {
   return out;
 }
 
-/** The same tree as a string, without serializing the body twice. */
+/** The same tree as a string, written from the parts (the body straight from the Scene, no element tree). */
 export function partsToXml(p: SvgParts): string {
-  return openTag(p.root) + '>' + serializeAll(p.head) + (p.bodyXml ?? serializeAll(p.body)) + '</svg>';
+  return openTag(p.root) + '>' + serializeAll(p.head) + (p.bodyXml ?? writeBodyXml(p.items, p.resolved, p.steps)) + '</svg>';
 }

@@ -15,5 +15,5 @@ export function sceneToSvgElement(scene: Scene, parent: Element, options: SceneS
 
 /** Text → a live `<svg>` element appended to `parent` (browser, or Node with an svgdom window registered). */
 export function renderSvgElement(source: string, parent: Element, options: SvgOptions = {}): SVGSVGElement {
-  return guard(() => drawInto(parent, partsToTree(describeParts(layoutOf(source, options), options, seedOf(source, options)))));
+  return guard(() => drawInto(parent, partsToTree(describeParts(layoutOf(source, options), options, () => seedOf(source, options)))));
 }

@@ -18,4 +18,5 @@ export { failsStrict, formatBlockReport, logBlockReport, logPath, strictFailureE
 
 export type { SvgOptions } from './pipeline.js';
 export { blockIdPrefix, DEFAULT_MAX_PAGE_BYTES, markdownHost, type BlockRenderOptions, type MarkdownHost, type MarkdownHostOptions, type PluginStyles } from './host.js';
-export { render, renderSvg, sceneToSvg, type RenderResult } from './render.js';
+export { render, renderedTreeWith, renderSvg, sceneToSvg, type RenderResult } from './render.js';
+export type { TreeBuilder } from './describe.js';

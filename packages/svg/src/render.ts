@@ -2,8 +2,8 @@
 import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
 import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
 import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
-import { describeParts, partsToTree, partsToXml, type SceneSvgOptions } from './describe.js';
-import { serializedLength, type SvgNode } from './xml.js';
+import { describeParts, partsToTree, partsToTreeWith, partsToXml, type SceneSvgOptions, type SvgParts, type TreeBuilder } from './describe.js';
+import { escapeXml, type SvgNode } from './xml.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
 export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {
@@ -40,31 +40,61 @@ export function render(source: string, options: SvgOptions = {}): RenderResult {
   return guard(() => {
     checkSource(source);
     const laid = layoutSourceWithModel(source, options);
-    const parts = describeParts(laid.scene, options, seedOf(source, options));
+    const parts = describeParts(laid.scene, options, () => seedOf(source, options));
     // The numbers exactly as written into the viewBox (rounded, at least 1).
     const size = (name: string) => Number(parts.root.attrs.find(([k]) => k === name)?.[1]);
     const title = parts.head[0]?.children;
-    const tree = partsToTree(parts);
-    // One tree per diagram: the text is made from it on first read of `svg` (a hast host never reads it).
-    let svg: string | undefined;
-    const result: RenderResult = {
-      get svg() {
-        return (svg ??= partsToXml(parts));
-      },
-      warnings: laid.warnings.slice(),
-      title: typeof title === 'string' ? title : '',
-      width: size('width'),
-      height: size('height'),
-      language: laid.language,
-      tree,
-    };
-    lazy.add(result);
-    return result;
+    // One form per diagram, made on first read: the text (markdown-it, files) or the element tree (remark's hast).
+    return new Rendered(parts, laid.warnings.slice(), typeof title === 'string' ? title : '', size('width'), size('height'), laid.language);
   });
 }
 
-/** Results of `render` whose `svg` has not necessarily been built. */
-const lazy = new WeakSet<object>();
+/** A `render` result: `svg` and `tree` are made from the parts when first read (a hast host never makes the text). */
+class Rendered implements RenderResult {
+  private _svg: string | undefined;
+  private _tree: SvgNode | undefined;
+  constructor(
+    /** Read by `svgLengthOf` and `renderedTreeWith` (functions, so bundles that use neither leave them out). */
+    readonly _parts: SvgParts,
+    readonly warnings: Diagnostic[],
+    readonly title: string,
+    readonly width: number,
+    readonly height: number,
+    readonly language: DiagramLanguage,
+  ) {}
+  get svg(): string {
+    return (this._svg ??= partsToXml(this._parts));
+  }
+  get tree(): SvgNode {
+    return (this._tree ??= partsToTree(this._parts));
+  }
+  /** The text if it was made (else undefined), without making it. */
+  get madeSvg(): string | undefined {
+    return this._svg;
+  }
+}
+
+/** A builder that makes no tree, only counts what `serialize` would write for it. */
+const COUNT: TreeBuilder<number, number> = {
+  element(name, attrs, children) {
+    let n = 1 + name.length;
+    for (let i = 0; i < attrs.length; i += 2) n += attrs[i]!.length + escapeXml(attrs[i + 1]!).length + 4;
+    if (children.length === 0) return n + 2;
+    n += 1;
+    for (const c of children) n += c;
+    return n + 3 + name.length;
+  },
+  text: (value) => escapeXml(value).length,
+};
+
+/**
+ * The diagram of a `render` result as the host's own tree, made straight from the layout (remark-wiregram's
+ * hast): neither the text nor the element description is made. Null for anything `render` did not return
+ * (a custom renderer's result).
+ */
+export function renderedTreeWith<E, T>(result: unknown, b: TreeBuilder<E, T>): E | null {
+  return result instanceof Rendered ? partsToTreeWith(result._parts, b) : null;
+}
 
 /**
  * The byte length of a renderer result's SVG, without building the text of a `render` result (its tree gives
@@ -72,12 +102,13 @@ const lazy = new WeakSet<object>();
  */
 export function svgLengthOf(result: unknown): number {
   if (typeof result === 'string') return result.length;
-  if (result && typeof result === 'object' && lazy.has(result)) return serializedLength((result as RenderResult).tree);
+  // Counted from the parts when the text was not made: no text, no tree.
+  if (result instanceof Rendered) return result.madeSvg?.length ?? partsToTreeWith(result._parts, COUNT);
   const svg = (result as { svg?: unknown } | null)?.svg;
   return typeof svg === 'string' ? svg.length : 0;
 }
 
 /** Text → SVG string, synchronously: parse, simulate, lay out, render. Bad input throws a `WiregramError`. */
 export function renderSvg(source: string, options: SvgOptions = {}): string {
-  return guard(() => partsToXml(describeParts(layoutOf(source, options), options, seedOf(source, options))));
+  return guard(() => partsToXml(describeParts(layoutOf(source, options), options, () => seedOf(source, options))));
 }

@@ -71,16 +71,33 @@ export function analyzeStream(packets: readonly StreamPacket[]): SegmentAnalysis
  * read once.
  */
 export function forEachAnalysis(packets: readonly StreamPacket[], fn: (i: number, a: Readonly<SegmentAnalysis>) => void): void {
-  const flows: [Flow, Flow] = [newFlow(), newFlow()];
-  let mruSyn = -1;
-  let firstRtt = 0;
-  const firstSent = new Map<number, number>();
-  const a: SegmentAnalysis = { ...BLANK };
+  const z = new Analyzer();
   for (let i = 0; i < packets.length; i++) {
-    const p = packets[i]!;
+    z.step(packets[i]!, i);
+    fn(i, z.a);
+  }
+}
+
+/**
+ * The analysis state of one stream, a segment at a time (`step`). A method per segment rather than one loop: V8
+ * compiles a long loop's function by on-stack replacement, and each rare branch first met late (a retransmission,
+ * a zero window) threw that compile away — three compiles of the whole loop were a long stream's analysis.
+ */
+class Analyzer {
+  readonly flows: [Flow, Flow] = [newFlow(), newFlow()];
+  mruSyn = -1;
+  firstRtt = 0;
+  // Per direction, keyed by the sequence number as a signed 32-bit integer: a small integer key keeps the map on
+  // V8's fast path.
+  readonly firstSent: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
+  readonly a: SegmentAnalysis = { ...BLANK };
+
+  step(p: StreamPacket, i: number): void {
+    const { flows, firstSent, a } = this;
+    let { mruSyn, firstRtt } = this;
     const fwd = flows[p.dir];
     const rev = flows[1 - p.dir]!;
-    Object.assign(a, BLANK);
+    reset(a);
     a.reusedPorts = p.reusedPorts;
     a.windowSize = p.window;
     const { seq, ack, flags, len: seglen, window } = p;
@@ -148,11 +165,12 @@ export function forEachAnalysis(packets: readonly StreamPacket[], fn: (i: number
     // Whether the segment occupies sequence space, and the sequence number after it.
     const occupies = seglen > 0 || (flags & (TH_SYN | TH_FIN)) !== 0;
     const nextseq = (seq + seglen + (flags & (TH_SYN | TH_FIN) ? 1 : 0)) >>> 0;
-    const sentKey = p.dir * 4294967296 + seq;
+    const sent = firstSent[p.dir];
+    const sentKey = seq | 0;
     if (occupies && !a.keepAlive) classifyResent(a, { seq, seglen, nextseq, nowNs, fwd, rev, ooo: firstRtt !== 0 ? firstRtt : 3_000_000 });
-    if (a.retransmission) a.retransmissionOf = firstSent.get(sentKey) ?? null;
+    if (a.retransmission) a.retransmissionOf = sent.get(sentKey) ?? null;
     // The first segment that carried each starting sequence number, to point retransmissions at it.
-    if (occupies && !firstSent.has(sentKey)) firstSent.set(sentKey, i);
+    if (occupies && !sent.has(sentKey)) sent.set(sentKey, i);
     if (gt(nextseq, fwd.nextseq) || !fwd.nextseq) {
       if (!a.zeroWindowProbe) {
         fwd.nextseq = nextseq;
@@ -173,8 +191,31 @@ export function forEachAnalysis(packets: readonly StreamPacket[], fn: (i: number
       fwd.isFirstAck = false;
     }
     if (flags & TH_SYN) fwd.isFirstAck = true;
-    fn(i, a);
+    this.mruSyn = mruSyn;
+    this.firstRtt = firstRtt;
   }
+}
+
+/** `a` as BLANK (field by field: Object.assign from a frozen object was a slow path). */
+function reset(a: SegmentAnalysis): void {
+  a.retransmission = false;
+  a.fastRetransmission = false;
+  a.spuriousRetransmission = false;
+  a.outOfOrder = false;
+  a.duplicateAck = 0;
+  a.duplicateAckOf = null;
+  a.zeroWindow = false;
+  a.zeroWindowProbe = false;
+  a.zeroWindowProbeAck = false;
+  a.keepAlive = false;
+  a.keepAliveAck = false;
+  a.windowUpdate = false;
+  a.lostSegment = false;
+  a.windowFull = false;
+  a.ackedUnseen = false;
+  a.reusedPorts = false;
+  a.retransmissionOf = null;
+  a.windowSize = 0;
 }
 
 /** Each segment's analysis before its checks: nothing found. */

@@ -87,7 +87,7 @@ export function packetDelta(p: PacketRef, base: TimeBase): number {
  * 2^53 ns (a capture spanning more than 104 days); microsecond captures keep six digits. Null when the two
  * timestamps use different units or a resolution that is not a power of ten (then `packetDelta` is all there is).
  */
-export function packetDeltaText(p: PacketRef, base: TimeBase): string | null {
+export function packetDeltaText(p: Pick<PacketRef, 'tsHigh' | 'tsLow' | 'tsSplit' | 'unitsPerSecond' | 'offsetSeconds'>, base: TimeBase): string | null {
   const ups = p.unitsPerSecond;
   if (p.tsSplit !== base.split || ups !== base.unitsPerSecond || p.offsetSeconds !== base.offsetSeconds || 1e9 % ups !== 0) return null;
   const k = 1e9 / ups;

@@ -139,7 +139,13 @@ export class PacketColumns {
   hdrLen = new Uint32Array(64);
   tcpAt = new Uint32Array(64);
   tcpLen = new Uint8Array(64);
-  timeText: Array<string | null> = [];
+  /** The raw timestamp, and its units (an index into `clocks`): `timeText` is made from them when asked for. */
+  tsHigh = new Uint32Array(64);
+  tsLow = new Uint32Array(64);
+  clock = new Uint8Array(64);
+  clocks: TimeBase[] = [];
+  /** The capture's first timestamp, which `time` counts from. */
+  base: TimeBase | null = null;
   bytes = new Uint8Array(8192);
   view = new DataView(this.bytes.buffer);
   used = 0;
@@ -164,6 +170,9 @@ export class PacketColumns {
     this.hdrLen = resized(this.hdrLen, rows);
     this.tcpAt = resized(this.tcpAt, rows);
     this.tcpLen = resized(this.tcpLen, rows);
+    this.tsHigh = resized(this.tsHigh, rows);
+    this.tsLow = resized(this.tsLow, rows);
+    this.clock = resized(this.clock, rows);
   }
 
   /** The header buffer at `size` bytes. */
@@ -197,6 +206,9 @@ export class PacketColumns {
     this.hdrLen = this.hdrLen.subarray(0, n);
     this.tcpAt = this.tcpAt.subarray(0, n);
     this.tcpLen = this.tcpLen.subarray(0, n);
+    this.tsHigh = this.tsHigh.subarray(0, n);
+    this.tsLow = this.tsLow.subarray(0, n);
+    this.clock = this.clock.subarray(0, n);
     // The DataView over the whole buffer stays: offsets into `bytes` start at 0 either way.
     this.bytes = this.bytes.subarray(0, this.used);
   }
@@ -227,8 +239,12 @@ class PacketView implements StreamPacket {
   get time(): number {
     return this.#c.time[this.#i]!;
   }
+  /** Made on each read (a stream graph never asks: 55,000 strings a long stream need not make). */
   get timeText(): string | null {
-    return this.#c.timeText[this.#i] ?? null;
+    const c = this.#c;
+    const k = c.clocks[c.clock[this.#i]!];
+    if (!k) return null;
+    return packetDeltaText({ tsHigh: c.tsHigh[this.#i]!, tsLow: c.tsLow[this.#i]!, tsSplit: k.split, unitsPerSecond: k.unitsPerSecond, offsetSeconds: k.offsetSeconds }, c.base!);
   }
   get epoch(): number {
     return this.#c.epoch[this.#i]!;
@@ -270,6 +286,29 @@ class PacketView implements StreamPacket {
     // A copy exactly as long as the list (one grown by push has room for 17, and a Timeline keeps one per segment).
     return options.slice();
   }
+  /** Whether the header holds an option of this kind (read from the bytes: no list is made). */
+  hasOption(kind: number): boolean {
+    const c = this.#c;
+    const i = this.#i;
+    const hl = c.tcpLen[i]!;
+    if (hl <= 20) return false;
+    const bytes = c.bytes;
+    const t = c.hdrAt[i]! + c.tcpAt[i]!;
+    const stop = Math.min(t + hl, c.hdrAt[i]! + c.hdrLen[i]!);
+    for (let p = t + 20; p < stop; ) {
+      const k = bytes[p]!;
+      if (k === kind) return true;
+      if (k === 0) return false;
+      if (k === 1) {
+        p++;
+        continue;
+      }
+      const len = p + 1 < stop ? bytes[p + 1]! : 0;
+      if (len < 2) return false;
+      p += len;
+    }
+    return false;
+  }
   get ttl(): number {
     return this.#c.ttl[this.#i]!;
   }
@@ -310,6 +349,15 @@ class PacketView implements StreamPacket {
       urgent: this.urgent,
     };
   }
+}
+
+/**
+ * The options of `p` of one kind (its code `kind`, its name `name`): a packet of a scan is asked first whether it has
+ * any, so the many that have none are never parsed.
+ */
+export function optionsOfKind(p: StreamPacket, kind: number, name: TcpOption['kind']): TcpOption[] {
+  if (p instanceof PacketView && !p.hasOption(kind)) return [];
+  return p.options.filter((o) => o.kind === name);
 }
 
 export class CaptureScanner {
@@ -514,7 +562,10 @@ export class CaptureScanner {
     c.tcpLen[i] = f.headerLength;
     c.frame[i] = p.frame;
     c.time[i] = time;
-    c.timeText[i] = packetDeltaText(p, this.base!);
+    c.base ??= this.base;
+    c.tsHigh[i] = p.tsHigh;
+    c.tsLow[i] = p.tsLow;
+    c.clock[i] = clockOf(c.clocks, p);
     c.epoch[i] = packetSeconds(p);
     c.bits[i] = (t.dir ^ t.aIsHigh[s]!) | (f.firstFragment ? 2 : 0) | (t.reused ? 4 : 0);
     c.flags[i] = f.flags;
@@ -548,6 +599,18 @@ export class CaptureScanner {
         break;
     }
   }
+}
+
+/** The index of `p`'s timestamp units among `clocks` (added when new; a capture has one per interface at most). */
+function clockOf(clocks: TimeBase[], p: PacketRef): number {
+  for (let k = 0; k < clocks.length; k++) {
+    const c = clocks[k]!;
+    if (c.split === p.tsSplit && c.unitsPerSecond === p.unitsPerSecond && c.offsetSeconds === p.offsetSeconds) return k;
+  }
+  // 255 stands for "too many kinds": such packets have no exact text (their `time` is still right).
+  if (clocks.length === 255) return 255;
+  clocks.push({ high: 0, low: 0, split: p.tsSplit, unitsPerSecond: p.unitsPerSecond, offsetSeconds: p.offsetSeconds });
+  return clocks.length - 1;
 }
 
 function concat(a: Uint32Array, b: Uint32Array): Uint32Array {

@@ -4,8 +4,10 @@
  * what it sent and received.
  */
 import { WiregramError, type Position } from '../errors.js';
+import { ELIDED_LABELS, elidedRuns } from '../elide.js';
 import type {
   DiagramOptions,
+  ElideMode,
   LabelStyle,
   Numbering,
   Participant,
@@ -21,7 +23,7 @@ import { forEachAnalysis, type SegmentAnalysis } from './analysis.js';
 import { TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG, sharedFlagNames } from './decode.js';
 import { FAST_RETRANSMISSION, SPURIOUS_RETRANSMISSION } from '../labels.js';
 import { placeWarnings, TRUNCATED_HINT } from './reader.js';
-import { scanCapture, type CaptureTuple, type ScanOptions, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
+import { optionsOfKind, scanCapture, type CaptureTuple, type ScanOptions, type ScanResult, type StreamInfo, type StreamPacket } from './scan.js';
 import { formatStreamSelector } from './selector.js';
 
 export type CaptureInput = Uint8Array | ArrayBuffer | Iterable<Uint8Array>;
@@ -37,6 +39,11 @@ export interface CaptureStreamOptions {
   labelStyle?: LabelStyle;
   /** At most this many segments are kept (default 100 000). */
   maxSegments?: number;
+  /**
+   * The `elide` overview the Timeline will be drawn as (`option elide=…`): labels are made only for the segments it
+   * keeps, the folded ones keep an empty label (a layout drawing them after all labels them).
+   */
+  elide?: ElideMode;
   /**
    * Where the `capture` statement that asked for this stream stands: the reader's findings (a truncated file,
    * skipped frames) point there instead of nowhere.
@@ -115,12 +122,14 @@ interface Side {
  * write the stream as text or JSON: every `Segment.label` is left empty and `Segment.options` keeps only the
  * options the text writes (MSS, WS, SACK_PERM) — a long stream's labels and timestamp options were a large part
  * of its Timeline's memory (its text still needs crossings and states: `&` marks and `msl=`). `graph: true` is for a
- * stream graph: every option kept, but no label, no inferred states and no crossings.
+ * stream graph: of the options only SACK blocks (all a graph reads), and no label, no inferred states, no crossings. `elide` (the mode the diagram
+ * will be drawn with): labels only for the segments that overview keeps — a folded segment is never drawn, and a
+ * long stream's 55,000 labels were most of its Timeline's cost; the folded ones keep an empty label.
  */
 export function timelineFromScan(
   scan: ScanResult & { stream: StreamInfo },
   options: CaptureStreamOptions = {},
-  { lean = false, graph = false }: { lean?: boolean; graph?: boolean } = {},
+  { lean = false, graph = false, elide = options.elide }: { lean?: boolean; graph?: boolean; elide?: ElideMode | undefined } = {},
 ): Timeline {
   const numbering: Numbering = options.numbering ?? 'relative';
   const info = scan.stream;
@@ -142,7 +151,7 @@ export function timelineFromScan(
   // Each segment is built from its analysis as it is made (one analysis object serves them all).
   const segments: Segment[] = [];
   forEachAnalysis(packets, (i, a) => {
-    segments.push(buildSegment(packets[i]!, i, a, ids, lean));
+    segments.push(buildSegment(packets[i]!, i, a, ids, lean, graph));
   });
   // A stream graph (no labels) plots times and numbers only: the arrows' crossings and the endpoints' states are
   // not worked out for it.
@@ -168,7 +177,21 @@ export function timelineFromScan(
   };
   // Wireshark's Info column (or the style asked for), through core's shared formatter so captured and authored
   // labels agree.
-  if (!lean && !graph) for (const seg of segments) seg.label = formatLabel(seg, timeline, labelStyle, { numbering });
+  if (!lean && !graph) {
+    const runs = elidedRuns(timeline, elide);
+    if (runs.length) options2.extra[ELIDED_LABELS] = elide!;
+    let r = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const run = runs[r];
+      if (run && i >= run[0]) {
+        // Skip the folded run.
+        i = run[1];
+        r++;
+        continue;
+      }
+      segments[i]!.label = formatLabel(segments[i]!, timeline, labelStyle, { numbering });
+    }
+  }
   return timeline;
 }
 
@@ -187,27 +210,16 @@ function buildSegment(
   a: SegmentAnalysis,
   ids: readonly [string, string],
   lean: boolean,
+  graph: boolean,
 ): Segment {
   const flags = sharedFlagNames(p.flags);
-  const marks: SegmentMark[] = [];
-  if (a.reusedPorts) marks.push({ kind: 'reused-ports', text: 'port numbers reused' });
-  if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? FAST_RETRANSMISSION : a.spuriousRetransmission ? SPURIOUS_RETRANSMISSION : 'retransmission' });
-  if (a.duplicateAck) marks.push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}`, dupAck: { num: a.duplicateAck, frame: a.duplicateAckOf ?? 0 } });
-  if (a.windowFull) marks.push({ kind: 'window-full', text: 'window full' });
-  if (a.outOfOrder) marks.push({ kind: 'out-of-order', text: 'out-of-order' });
-  if (a.zeroWindow) marks.push({ kind: 'zero-window', text: 'zero window' });
-  if (a.zeroWindowProbe) marks.push({ kind: 'zero-window-probe', text: 'zero window probe' });
-  if (a.zeroWindowProbeAck) marks.push({ kind: 'zero-window-probe-ack', text: 'zero window probe ACK' });
-  if (a.windowUpdate) marks.push({ kind: 'window-update', text: 'window update' });
-  if (a.lostSegment) marks.push({ kind: 'previous-segment-lost', text: 'previous segment not captured' });
-  if (a.ackedUnseen) marks.push({ kind: 'acked-unseen', text: 'ACKed unseen segment' });
-  if (a.keepAlive) marks.push({ kind: 'keepalive', text: 'keep-alive' });
-  if (a.keepAliveAck) marks.push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
-  if (p.flags & TH_RST) marks.push({ kind: 'reset', text: 'reset' });
+  // The marks are made in a function of their own, only for a segment that has any: rare branches met late inside
+  // this one made V8 recompile it.
+  const marks = a.reusedPorts || a.retransmission || a.duplicateAck || a.windowFull || a.outOfOrder || a.zeroWindow || a.zeroWindowProbe || a.zeroWindowProbeAck || a.windowUpdate || a.lostSegment || a.ackedUnseen || a.keepAlive || a.keepAliveAck || p.flags & TH_RST ? segmentMarks(p, a) : NONE;
   const hasAck = (p.flags & TH_ACK) !== 0;
   // The packet's options as they are: the scan made them for this Timeline alone (copying doubled the memory of a
-  // long stream).
-  let options = p.options;
+  // long stream). A stream graph reads only SACK blocks (kind 5): nothing else is parsed for it.
+  let options = graph ? optionsOfKind(p, 5, 'SACK') : p.options;
   if (lean) options = options.some((o) => !TEXT_OPTIONS.has(o.kind)) ? options.filter((o) => TEXT_OPTIONS.has(o.kind)) : options;
   if (!options.length) options = NONE;
   const seg: Segment = {
@@ -227,15 +239,39 @@ function buildSegment(
     retransmission: a.retransmission,
     retransmissionOf: a.retransmissionOf,
     overrides: NONE,
-    marks: marks.length ? marks : NONE,
+    marks,
     label: '',
     note: null,
     time: p.time,
     position: null,
   };
   if (p.flags & TH_URG) seg.urgent = p.urgent;
-  if (p.timeText !== null) seg.timeText = p.timeText;
+  if (!graph) {
+    // Only a stream's text writes it; a graph plots `time`.
+    const text = p.timeText;
+    if (text !== null) seg.timeText = text;
+  }
   return seg;
+}
+
+/** Wireshark's expert marks of a segment that has any (most have none: they share NONE). */
+function segmentMarks(p: StreamPacket, a: SegmentAnalysis): SegmentMark[] {
+  const marks: SegmentMark[] = [];
+  if (a.reusedPorts) marks.push({ kind: 'reused-ports', text: 'port numbers reused' });
+  if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? FAST_RETRANSMISSION : a.spuriousRetransmission ? SPURIOUS_RETRANSMISSION : 'retransmission' });
+  if (a.duplicateAck) marks.push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}`, dupAck: { num: a.duplicateAck, frame: a.duplicateAckOf ?? 0 } });
+  if (a.windowFull) marks.push({ kind: 'window-full', text: 'window full' });
+  if (a.outOfOrder) marks.push({ kind: 'out-of-order', text: 'out-of-order' });
+  if (a.zeroWindow) marks.push({ kind: 'zero-window', text: 'zero window' });
+  if (a.zeroWindowProbe) marks.push({ kind: 'zero-window-probe', text: 'zero window probe' });
+  if (a.zeroWindowProbeAck) marks.push({ kind: 'zero-window-probe-ack', text: 'zero window probe ACK' });
+  if (a.windowUpdate) marks.push({ kind: 'window-update', text: 'window update' });
+  if (a.lostSegment) marks.push({ kind: 'previous-segment-lost', text: 'previous segment not captured' });
+  if (a.ackedUnseen) marks.push({ kind: 'acked-unseen', text: 'ACKed unseen segment' });
+  if (a.keepAlive) marks.push({ kind: 'keepalive', text: 'keep-alive' });
+  if (a.keepAliveAck) marks.push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
+  if (p.flags & TH_RST) marks.push({ kind: 'reset', text: 'reset' });
+  return marks;
 }
 
 /**
@@ -303,7 +339,12 @@ function inferStates(
   const at = (code: number) => (code & 1 ? segments[code >>> 1]!.arrivesAt : segments[code >>> 1]!.sentAt);
   const events = new Uint32Array(segments.length * 2);
   for (let code = 0; code < events.length; code++) events[code] = code;
-  events.sort((x, y) => at(x) - at(y) || ((x & 1) === (y & 1) ? (x >>> 1) - (y >>> 1) : x & 1 ? -1 : 1));
+  const order = (x: number, y: number) => at(x) - at(y) || ((x & 1) === (y & 1) ? (x >>> 1) - (y >>> 1) : x & 1 ? -1 : 1);
+  // Segments one unit apart (a capture without crossings) are in this order already: checked in one pass, as
+  // sorting 110,000 codes through a comparator was a long stream's slowest step here.
+  let sorted = true;
+  for (let k = 1; k < events.length && sorted; k++) sorted = order(events[k - 1]!, events[k]!) <= 0;
+  if (!sorted) events.sort(order);
 
   const e = { at: 0, recv: false, i: 0 };
   for (let k = 0; k < events.length; k++) {

@@ -4,7 +4,7 @@
  * place that knows both; the two folders never import each other (test/layering.test.ts checks it).
  */
 import { WiregramError, withWiregramErrors, type Position } from '../errors.js';
-import { STREAM_GRAPHS, type Timeline, type TimingLayout } from '../timeline.js';
+import { STREAM_GRAPHS, type ElideMode, type Timeline, type TimingLayout } from '../timeline.js';
 import type { CaptureTuple } from '../capture/scan.js';
 import { parseStreamSelector } from '../capture/selector.js';
 import { selectStream, timelineFromScan } from '../capture/timeline.js';
@@ -23,6 +23,11 @@ export interface CompileOptions extends EngineOptions {
    * a stream graph skips its labels, the bulk of a long stream's compile time.
    */
   drawAs?: TimingLayout;
+  /**
+   * The `elide` mode the host will draw with whatever the block says (a renderer's `elide`): a captured stream's
+   * labels are made only for the segments that overview keeps.
+   */
+  elide?: ElideMode;
 }
 
 /** Parse and compile in one call: text → Timeline. Throws WiregramError with line and column. */
@@ -114,7 +119,7 @@ function fromCapture(cap: CaptureStatement, segment: SegmentStatement | null, op
   try {
     // The reader's warnings point at the statement.
     const co = { ...which, position: cap.position, numbering: opts.numbering, labelStyle: opts.labelStyle };
-    tl = timelineFromScan(selectStream(bytes, co), co, { graph });
+    tl = timelineFromScan(selectStream(bytes, co), co, { graph, elide: options.elide ?? opts.elide });
   } catch (e) {
     if (e instanceof WiregramError) {
       if (e.position) throw e;

@@ -7,44 +7,62 @@
 
 /** A polyline's points per pixel column: first, min, max, last (in their order). */
 export function decimateLine(xs: ArrayLike<number>, ys: ArrayLike<number>): Array<[number, number]> {
+  return decimateVirtual(xs.length, (k) => xs[k]!, (k) => ys[k]!);
+}
+
+/**
+ * `decimateLine` over n points given by position (x(k), y(k)): a step line's corners are read where they are
+ * instead of being copied into two arrays twice the stream's length first.
+ */
+function decimateVirtual(n: number, x: (k: number) => number, y: (k: number) => number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const n = xs.length;
   let i = 0;
   while (i < n) {
-    const col = Math.floor(xs[i]!);
+    const col = Math.floor(x(i));
     let j = i;
     let lo = i;
     let hi = i;
-    while (j + 1 < n && Math.floor(xs[j + 1]!) === col) {
+    let yLo = y(i);
+    let yHi = yLo;
+    while (j + 1 < n && Math.floor(x(j + 1)) === col) {
       j++;
-      if (ys[j]! < ys[lo]!) lo = j;
-      if (ys[j]! > ys[hi]!) hi = j;
+      const v = y(j);
+      if (v < yLo) {
+        lo = j;
+        yLo = v;
+      }
+      if (v > yHi) {
+        hi = j;
+        yHi = v;
+      }
     }
-    const keep = [...new Set([i, lo, hi, j])].sort((a, b) => a - b);
-    for (const k of keep) out.push([xs[k]!, ys[k]!]);
+    // i, lo, hi, j in order, each once.
+    const a = lo < hi ? lo : hi;
+    const b = lo < hi ? hi : lo;
+    out.push([x(i), y(i)]);
+    if (a !== i) out.push([x(a), y(a)]);
+    if (b !== a && b !== i) out.push([x(b), y(b)]);
+    if (j !== b && j !== i) out.push([x(j), y(j)]);
     i = j + 1;
   }
   return out;
 }
 
-/** A step line (each value holds until the next): its corner points, then decimated as a line. */
+/**
+ * A step line (each value holds until the next): its corner points — (x0, y0), (x1, y0), (x1, y1), (x2, y1), …, and
+ * the last value held to the plot's right edge — decimated as a line.
+ */
 export function decimateStep(xs: ArrayLike<number>, ys: ArrayLike<number>, right: number): Array<[number, number]> {
-  const sx: number[] = [];
-  const sy: number[] = [];
-  for (let i = 0; i < xs.length; i++) {
-    if (i > 0) {
-      sx.push(xs[i]!);
-      sy.push(ys[i - 1]!);
-    }
-    sx.push(xs[i]!);
-    sy.push(ys[i]!);
-  }
-  // The last value holds to the end of the plot.
-  if (xs.length) {
-    sx.push(Math.max(right, xs[xs.length - 1]!));
-    sy.push(ys[ys.length - 1]!);
-  }
-  return decimateLine(sx, sy);
+  const n = xs.length;
+  if (n === 0) return [];
+  // Corner k (k < 2n − 1) is (xs[(k + 1) >> 1], ys[k >> 1]); corner 2n − 1 is the end of the plot.
+  const last = 2 * n - 1;
+  const end = Math.max(right, xs[n - 1]!);
+  return decimateVirtual(
+    last + 1,
+    (k) => (k === last ? end : xs[(k + 1) >> 1]!),
+    (k) => (k === last ? ys[n - 1]! : ys[k >> 1]!),
+  );
 }
 
 /** Vertical bars [y1, y2] at x: one per column (bottom = the least, top = the greatest); exact when few. */

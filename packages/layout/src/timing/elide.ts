@@ -5,14 +5,10 @@
  * CONTEXT neighbours on each side. Layout only: a Timeline → Timeline step before the geometry, so the three styles
  * draw the result as they draw anything else, and the description lists what is drawn.
  */
-import type { Divider, ElideMode, Segment, Timeline } from '@wiregram/core';
+import { ELIDED_LABELS, elidedRuns, formatLabel, type Divider, type ElideMode, type Segment, type Timeline } from '@wiregram/core';
 
-/** `auto` folds only diagrams longer than this. */
-export const ELIDE_AUTO_MIN = 100;
-/** Unremarkable segments kept on each side of a marked one, and at both ends of the diagram. */
-const CONTEXT = 2;
-/** A run shorter than this is drawn: a gap row would not save room. */
-const MIN_RUN = 4;
+export { ELIDE_AUTO_MIN, elidedRuns } from '@wiregram/core';
+
 /** Abstract time a gap takes in the states/lifeline styles (a segment's one-way trip in a capture is 1). */
 const GAP_SPAN = 1;
 
@@ -27,15 +23,8 @@ export interface ElidedGap {
   text: string;
 }
 
-/** Whether a segment is an event the overview must keep (the issue's list, plus what the author asked for). */
-function remarkable(s: Segment, caused: Set<number>, pinned: Set<number>): boolean {
-  if (s.marks.length > 0 || s.retransmission || s.lost || s.overrides.length > 0 || s.note !== null) return true;
-  if (s.flags.includes('SYN') || s.flags.includes('FIN') || s.flags.includes('RST')) return true;
-  if (s.window === 0) return true;
-  return caused.has(s.index) || pinned.has(s.index);
-}
-
-const group = (n: number) => n.toLocaleString('en-US');
+/** `1,203`: en-US grouping of a whole number, without ICU (its first NumberFormat cost a cold process ~50 ms). */
+const group = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** `1.7 MB`, `812 kB`, `96 B` (SI, as Wireshark's conversation table). */
 export function formatBytes(n: number): string {
@@ -64,48 +53,16 @@ export function gapText(count: number, bytes: number, seconds: number | null): s
   return `… ${parts.join(', ')} …`;
 }
 
-/** Which segments (by position in `timeline.segments`) fold, as runs [first, last]. */
-export function elidedRuns(timeline: Timeline, mode: ElideMode | undefined): Array<[number, number]> {
-  const segs = timeline.segments;
-  if (!mode || mode === 'off' || (mode === 'auto' && segs.length <= ELIDE_AUTO_MIN)) return [];
-  const caused = new Set<number>();
-  for (const st of timeline.states) if (st.cause !== null && st.from !== null && st.from !== st.to) caused.add(st.cause);
-  const pinned = new Set(timeline.headers.map((h) => h.segment));
-  const keep = new Uint8Array(segs.length);
-  for (let i = 0; i < Math.min(CONTEXT, segs.length); i++) keep[i] = keep[segs.length - 1 - i] = 1;
-  // The last segment each sender sent at each sequence number: a retransmission brings back its original too.
-  const lastAt = new Map<string, Map<number, number>>();
-  segs.forEach((s, i) => {
-    if (s.len > 0) {
-      let sender = lastAt.get(s.from);
-      if (!sender) lastAt.set(s.from, (sender = new Map()));
-      if (s.retransmission) {
-        const original = sender.get(s.seq.offset);
-        if (original !== undefined) keep[original] = 1;
-      }
-      sender.set(s.seq.offset, i);
-    }
-    if (!remarkable(s, caused, pinned)) return;
-    for (let k = Math.max(0, i - CONTEXT); k <= Math.min(segs.length - 1, i + CONTEXT); k++) keep[k] = 1;
-  });
-  // Notes and dividers keep the segments around their instant.
-  for (const at of [...timeline.notes.map((n) => n.at), ...timeline.dividers.map((d) => d.at)]) {
-    segs.forEach((s, i) => {
-      if (s.sentAt <= at + 1 && s.arrivesAt >= at - 1) keep[i] = 1;
-    });
-  }
-  const runs: Array<[number, number]> = [];
-  for (let i = 0; i < segs.length; ) {
-    if (keep[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j + 1 < segs.length && !keep[j + 1]) j++;
-    if (j - i + 1 >= MIN_RUN) runs.push([i, j]);
-    i = j + 1;
-  }
-  return runs;
+/** Set by core's timelineFromScan when it left the labels of the segments it expected folded empty. */
+const labelsDeferred = (timeline: Timeline): boolean => timeline.options?.extra?.[ELIDED_LABELS] !== undefined;
+
+/**
+ * A captured Timeline's labels are made only for what the overview its compile was told of keeps (the rest are
+ * empty): drawn whole after all, every segment is labelled. Anything else is returned as it is.
+ */
+function labelled(timeline: Timeline): Timeline {
+  if (!labelsDeferred(timeline)) return timeline;
+  return { ...timeline, segments: timeline.segments.map((s) => (s.label === '' ? { ...s, label: formatLabel(s, timeline) } : s)) };
 }
 
 /**
@@ -115,7 +72,7 @@ export function elidedRuns(timeline: Timeline, mode: ElideMode | undefined): Arr
  */
 export function elideTimeline(timeline: Timeline, mode: ElideMode | undefined): { timeline: Timeline; gaps: ElidedGap[] } {
   const runs = elidedRuns(timeline, mode);
-  if (runs.length === 0) return { timeline, gaps: [] };
+  if (runs.length === 0) return { timeline: labelled(timeline), gaps: [] };
   const segs = timeline.segments;
   const gaps: ElidedGap[] = [];
   // Intervals [a, b] of abstract time to squeeze into GAP_SPAN each.
@@ -161,10 +118,14 @@ export function elideTimeline(timeline: Timeline, mode: ElideMode | undefined): 
   };
   const renumber = new Map<number, number>();
   const kept: Segment[] = [];
+  const captured = labelsDeferred(timeline);
   segs.forEach((s, k) => {
     if (folded[k]) return;
     renumber.set(s.index, kept.length);
-    kept.push({ ...s, index: kept.length, sentAt: map(s.sentAt), arrivesAt: map(s.arrivesAt), retransmissionOf: s.retransmissionOf === null ? null : (renumber.get(s.retransmissionOf) ?? null) });
+    // A captured segment has an empty label only when its compile expected it to be folded (it labels only what
+    // the overview it was told of keeps): one drawn anyway, under another mode, is labelled here.
+    const label = s.label === '' && captured ? formatLabel(s, timeline) : s.label;
+    kept.push({ ...s, label, index: kept.length, sentAt: map(s.sentAt), arrivesAt: map(s.arrivesAt), retransmissionOf: s.retransmissionOf === null ? null : (renumber.get(s.retransmissionOf) ?? null) });
   });
   const dividers: Divider[] = [
     ...timeline.dividers.map((d) => ({ ...d, at: map(d.at) })),

@@ -18,6 +18,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  */
 const BOUNDED_RECURSION: Record<string, string> = {
   'packages/pdf/src/cff.ts#run': 'CFF subroutine calls: refused past 10 levels (the Type 2 charstring limit)',
+  'packages/png/src/outline.ts#run': 'CFF subroutine calls: refused past 10 levels (the Type 2 charstring limit)',
+  'packages/svg/src/describe.ts#nodeWith': "the renderer's own head and root description (title, desc, defs, style): a few fixed levels",
   'packages/svg/src/dom.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/browser/src/place.ts#build': "the renderer's own element description: svg > g > element > tspan, never deeper",
   'packages/browser/src/index.ts#run': 'called again once from its own DOMContentLoaded listener, never deeper',

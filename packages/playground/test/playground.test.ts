@@ -287,25 +287,28 @@ describe('playground page', () => {
     await page.keyboard.type('\nclient -> server: PSH, ACK len=10');
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#preview svg text')).some((t) => /len=10/.test(t.textContent ?? '')));
     // Escape first closes an open completion list (it may open a moment after typing); the Escape that
-    // finds none lets the next Tab leave the editor — within CodeMirror's 2-second window, which a
-    // loaded CI machine can outlast between two key presses, so a late Tab gets one more try.
+    // finds none lets the next Tab leave the editor, within CodeMirror's 2-second window.
     const leave = async () => {
-      let t0 = 0;
       for (let i = 0; i < 3; i++) {
         const hadList = (await page.$('.cm-tooltip-autocomplete')) !== null;
-        t0 = Date.now();
         await page.keyboard.press('Escape');
         if (!hadList && (await page.$('.cm-tooltip-autocomplete')) === null) break;
       }
       await page.keyboard.press('Tab');
-      return Date.now() - t0;
     };
-    const took = await leave();
-    if (took > 1500 && (await page.evaluate(() => document.activeElement?.id)) !== 'copy-link') {
-      await page.keyboard.press('Shift+Tab'); // undo the indent the late Tab typed
+    // A Tab that stayed in the editor (later than the window on a loaded machine, or after a completion list
+    // opened between the presses) only indented the line: the same keys get two more tries. Focus anywhere
+    // else is a failure, and the message names the element.
+    for (let attempt = 0; attempt < 3; attempt++) {
       await leave();
+      const where = await page.evaluate(() => (document.activeElement?.id === 'copy-link' ? 'left' : document.activeElement?.closest('.cm-editor') ? 'editor' : 'elsewhere'));
+      if (where !== 'editor') break;
     }
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('copy-link');
+    const focused = await page.evaluate(() => {
+      const a = document.activeElement;
+      return { id: a?.id ?? '', html: (a?.outerHTML ?? 'none').slice(0, 160) };
+    });
+    expect(focused.id, `focus after Escape, Tab: ${focused.html}`).toBe('copy-link');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('export-svg');
     const [d] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);

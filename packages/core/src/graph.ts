@@ -333,7 +333,12 @@ export function streamGraph(timeline: Timeline, kind: StreamGraphKind, options: 
   const evs: Array<[number, number, Segment]> = [];
   for (const s of fwd) evs.push([sentT(s), 1, s]);
   for (const s of rev) evs.push([seenT(s), 0, s]);
-  evs.sort((a, b) => a[0] - b[0] || a[2].index - b[2].index);
+  // A capture in its frames' order, as tshark (and our analysis) reads it: its clock can stamp a frame a few
+  // microseconds before the one written ahead of it (the two directions stamped apart), and tshark's bytes in
+  // flight at a segment subtract the SACK blocks of the last ACK written before it, whatever its time. Each sample
+  // is still drawn at its own time. The engine's segments go by time (its arrivals can overtake).
+  if (real) evs.sort((a, b) => a[2].index - b[2].index);
+  else evs.sort((a, b) => a[0] - b[0] || a[2].index - b[2].index);
   // tshark's bytes in flight: the span of the segments not yet acknowledged (an ACK drops the ones it covers and
   // trims the one it ends inside), after this one is added.
   const unacked: Array<[number, number]> = [];

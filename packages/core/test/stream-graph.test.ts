@@ -5,14 +5,17 @@
  * (segments, ACK and window steps, SACK blocks), as numbers. And a simulated transfer with one loss reads like
  * the textbook figure.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSequence, indexStreams, streamGraph, timelineFromCapture, type GraphSeries, type StreamGraph, type Timeline } from '../src/index.js';
 import { FAST_RETRANSMIT } from '../../../test/support/seeds.js';
+import { frame, sack, SACK_PERM, tcpPacket, writePcap, type TcpSpec } from './fixtures/capture/build.js';
 import { generateCorpus, type Corpus } from './fixtures/capture/corpus.js';
 import { HAVE_TCPTRACE, tcptraceGraphs, tsharkGraphRows, type GraphRow, type XplotGraph } from './fixtures/capture/graph-yardsticks.js';
+import { HAVE_TSHARK } from './fixtures/capture/tshark.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 let corpus: Corpus | null = null;
@@ -213,6 +216,53 @@ describe.each(STREAMS.map((s) => s.name))('stream graphs of the %s capture equal
       const hi = Math.max(early[k]!, late[k]!) * (1 + 1e-6);
       expect(tp.y[k]! >= lo && tp.y[k]! <= hi, `sample ${k}: ${tp.y[k]} not within [${lo}, ${hi}]`).toBe(true);
     });
+  });
+});
+
+describe('bytes in flight go in the capture’s frame order, as tshark’s', () => {
+  // A capture's clock can stamp a frame a few microseconds before the one written ahead of it (the loss capture's
+  // sender sent data stamped 2 µs before the SACK written just before it): tshark subtracts that SACK all the same.
+  const C = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 5001 };
+  const S = { src: '10.0.0.2', dst: '10.0.0.1', sport: 5001, dport: 40000 };
+  const pkts: Array<[number, TcpSpec]> = [
+    [0, { ...C, seq: 1000, flags: 'S', options: SACK_PERM }],
+    [1000, { ...S, seq: 5000, ack: 1001, flags: 'SA', options: SACK_PERM }],
+    [2000, { ...C, seq: 1001, ack: 5001, flags: 'A' }],
+    [10000, { ...C, seq: 1001, ack: 5001, flags: 'A', payload: 100 }],
+    [11000, { ...C, seq: 1101, ack: 5001, flags: 'A', payload: 100 }],
+    [12000, { ...C, seq: 1201, ack: 5001, flags: 'A', payload: 100 }],
+    [13000, { ...C, seq: 1301, ack: 5001, flags: 'A', payload: 100 }],
+    [20000, { ...S, seq: 5001, ack: 1001, flags: 'A', options: [1, 1, ...sack(1201, 1301)] }],
+    [30000, { ...S, seq: 5001, ack: 1001, flags: 'A', options: [1, 1, ...sack(1201, 1401)] }],
+    // Written after the SACK of 201–401, stamped before it.
+    [29998, { ...C, seq: 1401, ack: 5001, flags: 'A', payload: 100 }],
+  ];
+  const bytes = writePcap(
+    pkts.map(([us, t]) => ({ sec: 1_700_000_000, nsec: us * 1000, data: frame(1, tcpPacket(t)) })),
+    { linkType: 1, nano: true },
+  );
+
+  it('a segment stamped before the ACK written ahead of it still has that ACK’s SACK blocks subtracted', () => {
+    const g = streamGraph(timelineFromCapture(bytes, { stream: 0 }), 'window');
+    const flight = series(g, 'in-flight')[0]!;
+    expect(flight.index).toEqual([3, 4, 5, 6, 9]);
+    // 1–501 unacknowledged, 201–401 SACKed.
+    expect(flight.y).toEqual([100, 200, 300, 400, 300]);
+    // Drawn at its own time.
+    expect(flight.x[4]).toBeCloseTo(0.029998, 9);
+  });
+
+  it('tshark agrees', (ctx) => {
+    if (!HAVE_TSHARK) return ctx.skip('tshark is not installed (CI installs it)');
+    const dir = mkdtempSync(join(tmpdir(), 'wg-flight-'));
+    try {
+      const file = join(dir, 'reordered.pcap');
+      writeFileSync(file, bytes);
+      const rows = tsharkGraphRows(file, 0);
+      expect(rows.map((r) => r.bytesInFlight).filter((b) => b !== null)).toEqual([100, 200, 300, 400, 300]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,16 +4,17 @@
  * slide, nothing is logged on the console, and a `steps` block is revealed one segment (with its label and the
  * states it changes) per → key press, in the order of `wiregram deck --steps`; light and dark themes.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../support/chromium.js';
 import { ROOT } from '../support/tarballs.js';
 import { diagramsOn, duplicates, luminance, openPage, prepareSite, screenshot, serveStatic } from '../support/hosts.js';
-import { waitForSegments } from '../support/steps.js';
+import { shownSteps, waitForSegments } from '../support/steps.js';
 
 let url = '';
+let siteDir = '';
 let browser: BrowserContext;
 let close: Array<() => Promise<void>> = [];
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
   const server = await serveStatic(site.dir);
   const launched = await launchBrowser();
   url = server.url;
+  siteDir = site.dir;
   browser = launched.browser;
   close = [launched.close, server.close];
 }, 10 * 60_000);
@@ -108,6 +110,40 @@ describe('reveal.js 6 + RevealWiregram (@wiregram/browser)', () => {
     expect(await page.locator(`${PRESENT} svg.wg-diagram`).getAttribute('class')).toMatch(/\bwg-light\b/);
     expect(errors).toEqual([]);
     await page.close();
+  }, 120_000);
+
+  it('a <wire-gram steps> that draws only after the plugin ran (DOMContentLoaded held back) is fragments too', async () => {
+    // The bundle's <wire-gram>, defined while the page is parsed, draws at DOMContentLoaded; a slow script after
+    // Reveal.initialize holds that back until reveal's Markdown plugin has fetched deck.md and RevealWiregram has
+    // run — the order a busy machine can give the deck of index.html (its step was then shown at once, no fragment).
+    const page0 = readFileSync(join(ROOT, 'test', 'hosts', 'reveal', 'index.html'), 'utf8');
+    const script = `  <script>Reveal.on('ready', () => { window.readyWhileLoading = document.readyState === 'loading'; });</script>\n  <script src="slow.js"></script>\n</body>`;
+    writeFileSync(join(siteDir, 'late.html'), page0.replace('</body>', script));
+    const slow = (u: URL) => u.pathname.endsWith('/slow.js');
+    await browser.route(slow, async (route) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      await route.fulfill({ contentType: 'text/javascript', body: '' });
+    });
+    try {
+      const { page, errors } = await openPage(browser, url + 'late.html#/4');
+      await page.waitForFunction(() => document.querySelectorAll('svg.wg-diagram').length === 5);
+      expect(await page.evaluate(() => (window as unknown as { readyWhileLoading?: boolean }).readyWhileLoading)).toBe(true);
+      expect(await indices(page)).toMatchObject({ h: 4 });
+      expect(await waitForSegments(page, PRESENT, [0])).toEqual({ segments: [0], labels: [[]] });
+      expect(await press(page, [1])).toEqual({ segments: [1], labels: [['SYN, seq=0']] });
+      expect(await indices(page)).toMatchObject({ h: 4, f: 0 });
+      // Redrawn on its slide (refresh(), as after an attribute change): still a fragment, still revealed.
+      await page.evaluate(() => (document.querySelector('wire-gram') as HTMLElement & { refresh(): void }).refresh());
+      expect(await shownSteps(page, PRESENT)).toEqual({ segments: [1], labels: [['SYN, seq=0']] });
+      expect(await page.locator(`${PRESENT} g.wg-step.fragment`).count()).toBeGreaterThan(0);
+      expect(await indices(page)).toMatchObject({ h: 4, f: 0 });
+      await page.keyboard.press('ArrowLeft');
+      expect(await waitForSegments(page, PRESENT, [0])).toEqual({ segments: [0], labels: [[]] });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await browser.unroute(slow);
+    }
   }, 120_000);
 
   it('as ES modules (what a bundler resolves): reveal.mjs, its Markdown plugin and wiregram.min.js', async () => {

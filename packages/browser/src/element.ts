@@ -25,6 +25,18 @@ let elementOptions: PageOptions = {};
 /** Set when the page options change, so the next run() redraws the elements already drawn. */
 let optionsChanged = false;
 
+/**
+ * Called with every `<wire-gram>`'s new content just before it replaces the old (`previous`, null on the first
+ * drawing) — whenever the element draws: on connection, at DOMContentLoaded, on an attribute change, refresh().
+ * The reveal.js plugin turns the steps into fragments here, so a redraw (or a first drawing after the deck
+ * started) never leaves a step that is not a fragment.
+ */
+export type ElementDrawHook = (element: HTMLElement, content: HTMLElement, previous: Element | null) => void;
+const drawHooks = new Set<ElementDrawHook>();
+export function onElementDraw(hook: ElementDrawHook): void {
+  drawHooks.add(hook);
+}
+
 // HTMLElement does not exist in Node (a server build importing this module): the class is made on demand.
 type WireGramConstructor = new () => HTMLElement & { refresh(): void; readonly source: string };
 let elementClass: WireGramConstructor | null = null;
@@ -74,6 +86,7 @@ function makeClass(): WireGramConstructor {
           ? errorElement(this.ownerDocument, new WiregramError({ code: problem.code, reason: `<wire-gram ${problem.key}="${problem.value}">: ${problem.reason}`, expected: problem.expected, hint: problem.hint }), language, source)
           : renderInto(this.ownerDocument, this, source, language, { ...elementOptions, ...meta.options }).element;
       }
+      for (const hook of drawHooks) hook(this, element, this.firstElementChild);
       this.replaceChildren(element);
     }
   };

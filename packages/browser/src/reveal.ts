@@ -16,7 +16,7 @@
 import { DIAGRAM_LANGUAGES, parseFenceMeta, toWiregramError, type DiagramLanguage } from '@wiregram/core';
 import { checkDarkSelector } from '@wiregram/svg';
 import { renderInto, type PageOptions } from './draw.js';
-import { defineElement, refreshElements } from './element.js';
+import { defineElement, onElementDraw, refreshElements } from './element.js';
 import { findBlocks } from './find.js';
 
 /** `wiregram:` in reveal.js's config: the page options of `run()`, and `steps` for every block. */
@@ -59,6 +59,37 @@ function toFragments(figure: Element): number {
   return groups.length;
 }
 
+// The decks drawDeck() has seen: their <wire-gram> elements make their steps fragments whenever they draw. An
+// element may draw after the plugin ran — the bundle's <wire-gram> waits for DOMContentLoaded when defined while
+// the page is parsed, and reveal.js's Markdown plugin can have fetched its file before that — or redraw later (an
+// attribute changed): either way its steps would show at once and no key press would reveal them.
+const decks = new Set<ParentNode>();
+let hooked = false;
+
+function inDeck(el: Element): boolean {
+  for (const root of decks) if (root === el.ownerDocument || (root as Node).contains(el)) return true;
+  return false;
+}
+
+/**
+ * Steps of a redrawn element keep reveal.js's state: its fragment numbers (reveal renumbers fragments from 0) and
+ * which are revealed (the `visible` class, from which reveal reads where the slide is).
+ */
+function elementDrawn(el: HTMLElement, content: HTMLElement, previous: Element | null): void {
+  if (!inDeck(el)) return;
+  toFragments(content);
+  if (!previous) return;
+  const before = new Map<string, Element>();
+  for (const old of Array.from(previous.querySelectorAll('g.wg-step.fragment[data-wg-step]'))) before.set(old.getAttribute('data-wg-step')!, old);
+  for (const g of Array.from(content.querySelectorAll('g.wg-step[data-wg-step]'))) {
+    const old = before.get(g.getAttribute('data-wg-step')!);
+    if (!old) continue;
+    const index = old.getAttribute('data-fragment-index');
+    if (index !== null) g.setAttribute('data-fragment-index', index);
+    for (const c of ['visible', 'current-fragment']) if (old.classList.contains(c)) g.classList.add(c);
+  }
+}
+
 /** Draw the blocks under `root` (a deck), steps as fragments. Returns how many were drawn and how many failed. */
 export function drawDeck(root: ParentNode, options: RevealWiregramOptions = {}): { rendered: number; failed: number } {
   const { steps: all, languages = DIAGRAM_LANGUAGES, ...page } = options;
@@ -66,7 +97,13 @@ export function drawDeck(root: ParentNode, options: RevealWiregramOptions = {}):
   const doc = (root as Node).ownerDocument ?? (root as Document);
   if (page.darkSelector !== undefined) checkDarkSelector(page.darkSelector);
   // <wire-gram> elements on the slides draw themselves, with the same page options (redrawn if the bundle drew
-  // them already with others); `<wire-gram steps>` becomes fragments as a block does.
+  // them already with others); `<wire-gram steps>` becomes fragments as a block does — now if drawn, else when
+  // it draws (elementDrawn).
+  decks.add(root);
+  if (!hooked) {
+    onElementDraw(elementDrawn);
+    hooked = true;
+  }
   if (defineElement(page)) refreshElements(root);
   for (const el of Array.from(root.querySelectorAll('wire-gram'))) toFragments(el);
   for (const block of findBlocks(root, languages)) {

@@ -126,30 +126,37 @@ function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-/** Every diagram code block, anywhere (lists, quotes, divs, columns), in document order. An explicit stack, not
- * recursion: the AST is input, and its nesting is not ours to bound. */
-function collect(root: unknown, out: Found[], seen: Map<string, number>): void {
+/**
+ * The AST's nodes in document order, each handed to `visit`, which returns what of it to walk into (or
+ * undefined). An explicit stack, not recursion: the AST is input, and its nesting is not ours to bound.
+ */
+function walkAst(root: unknown, visit: (node: AstNode) => unknown): void {
   const stack: unknown[] = [root];
   while (stack.length) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
       continue;
     }
-    if (!node || typeof node !== 'object') continue;
-    const n = node as AstNode;
-    if (n.t === 'CodeBlock' && Array.isArray(n.c)) {
-      const [attr, text] = n.c as [Attr, string];
-      const language = LANGUAGES.find((l) => attr?.[1]?.includes(l));
-      if (language && typeof text === 'string') {
-        const occurrence = seen.get(text) ?? 0;
-        seen.set(text, occurrence + 1);
-        out.push({ node: n, language, attr, text, occurrence });
-      }
-      continue;
-    }
-    if (n.c !== undefined) stack.push(n.c);
+    if (!v || typeof v !== 'object') continue;
+    const inner = visit(v as AstNode);
+    if (inner !== undefined) stack.push(inner);
   }
+}
+
+/** Every diagram code block, anywhere (lists, quotes, divs, columns), in document order. */
+function collect(root: unknown, out: Found[], seen: Map<string, number>): void {
+  walkAst(root, (n) => {
+    if (n.t !== 'CodeBlock' || !Array.isArray(n.c)) return n.c;
+    const [attr, text] = n.c as [Attr, string];
+    const language = LANGUAGES.find((l) => attr?.[1]?.includes(l));
+    if (language && typeof text === 'string') {
+      const occurrence = seen.get(text) ?? 0;
+      seen.set(text, occurrence + 1);
+      out.push({ node: n, language, attr, text, occurrence });
+    }
+    return undefined;
+  });
 }
 
 /** Pandoc metadata value → plain text (MetaString, MetaInlines of Str/Space, MetaBool). */
@@ -164,19 +171,12 @@ function metaText(v: unknown): string | undefined {
 
 function inlineText(root: unknown): string {
   let text = '';
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const v = stack.pop();
-    if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
-      continue;
-    }
-    const n = v as AstNode | null;
-    if (!n || typeof n !== 'object') continue;
+  walkAst(root, (n) => {
     if (n.t === 'Str') text += String(n.c);
     else if (n.t === 'Space' || n.t === 'SoftBreak') text += ' ';
-    else if (n.t === 'Para' || n.t === 'Plain') stack.push(n.c);
-  }
+    else if (n.t === 'Para' || n.t === 'Plain') return n.c;
+    return undefined;
+  });
   return text;
 }
 

@@ -36,12 +36,13 @@ export function canDefer(doc: Document): boolean {
 export function nearViewport(doc: Document, elements: Element[]): boolean[] {
   const view = doc.defaultView;
   if (!view) return elements.map(() => true);
+  return elements.map((el) => isNear(view, el.getBoundingClientRect()));
+}
+
+/** nearViewport's test for one box already read. */
+function isNear(view: Window, r: DOMRect): boolean {
   const h = view.innerHeight;
-  const w = view.innerWidth;
-  return elements.map((el) => {
-    const r = el.getBoundingClientRect();
-    return (r.width === 0 && r.height === 0) || (r.bottom >= -AHEAD * h && r.top <= (1 + AHEAD) * h && r.right >= 0 && r.left <= w);
-  });
+  return (r.width === 0 && r.height === 0) || (r.bottom >= -AHEAD * h && r.top <= (1 + AHEAD) * h && r.right >= 0 && r.left <= view.innerWidth);
 }
 
 /** Draw the figures near the viewport now and the others as they come near (see above); returns how many wait. */
@@ -113,10 +114,10 @@ export function drawAll(doc: Document, items: Waiting[]): void {
  * those under a transform (a scaled slide: the on-screen box is not the layout size, so none is guessed).
  */
 function farSizes(view: Window, elements: HTMLElement[]): Array<[number, number] | null> {
-  const near = nearViewport(view.document, elements);
-  return elements.map((el, i) => {
-    if (near[i]) return null;
+  // One box read per element, all before any figure is drawn (as nearViewport).
+  return elements.map((el) => {
     const r = el.getBoundingClientRect();
+    if (isNear(view, r)) return null;
     if (Math.abs(r.width - el.offsetWidth) > 1 || Math.abs(r.height - el.offsetHeight) > 1) return null;
     const cs = view.getComputedStyle(el);
     const px = (v: string) => parseFloat(v) || 0;

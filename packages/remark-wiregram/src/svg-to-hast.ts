@@ -74,16 +74,12 @@ export function svgTreeToHast(node: SvgTreeNode): Element {
     const keepBlank = TEXT_ELEMENTS.has(from.name);
     const c = from.children;
     if (typeof c === 'string') {
-      if (c !== '' && (keepBlank || c.trim() !== '')) to.children.push({ type: 'text', value: c });
+      pushText(to.children, c, keepBlank);
       continue;
     }
     for (const child of c) {
-      if (typeof child === 'string') {
-        if (child === '' || (!keepBlank && child.trim() === '')) continue;
-        const last = to.children[to.children.length - 1];
-        if (last && last.type === 'text') (last as Text).value += child;
-        else to.children.push({ type: 'text', value: child });
-      } else {
+      if (typeof child === 'string') pushText(to.children, child, keepBlank);
+      else {
         const element = shell(child);
         to.children.push(element);
         stack.push([child, element]);
@@ -104,20 +100,21 @@ export const HAST_BUILDER: TreeBuilder<Element, Text> = {
     const keepBlank = TEXT_ELEMENTS.has(name);
     const kids: ElementContent[] = [];
     for (const c of children) {
-      if (c.type === 'text') {
-        if (c.value === '' || (!keepBlank && c.value.trim() === '')) continue;
-        const last = kids[kids.length - 1];
-        if (last && last.type === 'text') {
-          last.value += c.value;
-          continue;
-        }
-      }
-      kids.push(c);
+      if (c.type === 'text') pushText(kids, c.value, keepBlank);
+      else kids.push(c);
     }
     return { type: 'element', tagName: name, properties, children: kids };
   },
   text: (value) => ({ type: 'text', value }),
 };
+
+/** A text child as both mappings keep it: blank text only inside text elements, adjacent texts joined. */
+function pushText(kids: ElementContent[], value: string, keepBlank: boolean): void {
+  if (value === '' || (!keepBlank && value.trim() === '')) return;
+  const last = kids[kids.length - 1];
+  if (last && last.type === 'text') last.value += value;
+  else kids.push({ type: 'text', value });
+}
 
 function shell(node: SvgTreeNode): Element {
   return { type: 'element', tagName: node.name, properties: toProperties(node.attrs), children: [] };

@@ -213,9 +213,8 @@ function buildSegment(
   graph: boolean,
 ): Segment {
   const flags = sharedFlagNames(p.flags);
-  // The marks are made in a function of their own, only for a segment that has any: rare branches met late inside
-  // this one made V8 recompile it.
-  const marks = a.reusedPorts || a.retransmission || a.duplicateAck || a.windowFull || a.outOfOrder || a.zeroWindow || a.zeroWindowProbe || a.zeroWindowProbeAck || a.windowUpdate || a.lostSegment || a.ackedUnseen || a.keepAlive || a.keepAliveAck || p.flags & TH_RST ? segmentMarks(p, a) : NONE;
+  // The marks are made in a function of their own: rare branches met late inside this one made V8 recompile it.
+  const marks = segmentMarks(p, a);
   const hasAck = (p.flags & TH_ACK) !== 0;
   // The packet's options as they are: the scan made them for this Timeline alone (copying doubled the memory of a
   // long stream). A stream graph reads only SACK blocks (kind 5): nothing else is parsed for it.
@@ -254,24 +253,24 @@ function buildSegment(
   return seg;
 }
 
-/** Wireshark's expert marks of a segment that has any (most have none: they share NONE). */
+/** Wireshark's expert marks of a segment (most have none: they share NONE, and no array is made for them). */
 function segmentMarks(p: StreamPacket, a: SegmentAnalysis): SegmentMark[] {
-  const marks: SegmentMark[] = [];
-  if (a.reusedPorts) marks.push({ kind: 'reused-ports', text: 'port numbers reused' });
-  if (a.retransmission) marks.push({ kind: 'retransmission', text: a.fastRetransmission ? FAST_RETRANSMISSION : a.spuriousRetransmission ? SPURIOUS_RETRANSMISSION : 'retransmission' });
-  if (a.duplicateAck) marks.push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}`, dupAck: { num: a.duplicateAck, frame: a.duplicateAckOf ?? 0 } });
-  if (a.windowFull) marks.push({ kind: 'window-full', text: 'window full' });
-  if (a.outOfOrder) marks.push({ kind: 'out-of-order', text: 'out-of-order' });
-  if (a.zeroWindow) marks.push({ kind: 'zero-window', text: 'zero window' });
-  if (a.zeroWindowProbe) marks.push({ kind: 'zero-window-probe', text: 'zero window probe' });
-  if (a.zeroWindowProbeAck) marks.push({ kind: 'zero-window-probe-ack', text: 'zero window probe ACK' });
-  if (a.windowUpdate) marks.push({ kind: 'window-update', text: 'window update' });
-  if (a.lostSegment) marks.push({ kind: 'previous-segment-lost', text: 'previous segment not captured' });
-  if (a.ackedUnseen) marks.push({ kind: 'acked-unseen', text: 'ACKed unseen segment' });
-  if (a.keepAlive) marks.push({ kind: 'keepalive', text: 'keep-alive' });
-  if (a.keepAliveAck) marks.push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
-  if (p.flags & TH_RST) marks.push({ kind: 'reset', text: 'reset' });
-  return marks;
+  let marks: SegmentMark[] | null = null;
+  if (a.reusedPorts) (marks ??= []).push({ kind: 'reused-ports', text: 'port numbers reused' });
+  if (a.retransmission) (marks ??= []).push({ kind: 'retransmission', text: a.fastRetransmission ? FAST_RETRANSMISSION : a.spuriousRetransmission ? SPURIOUS_RETRANSMISSION : 'retransmission' });
+  if (a.duplicateAck) (marks ??= []).push({ kind: 'duplicate-ack', text: `dup ACK #${a.duplicateAck}`, dupAck: { num: a.duplicateAck, frame: a.duplicateAckOf ?? 0 } });
+  if (a.windowFull) (marks ??= []).push({ kind: 'window-full', text: 'window full' });
+  if (a.outOfOrder) (marks ??= []).push({ kind: 'out-of-order', text: 'out-of-order' });
+  if (a.zeroWindow) (marks ??= []).push({ kind: 'zero-window', text: 'zero window' });
+  if (a.zeroWindowProbe) (marks ??= []).push({ kind: 'zero-window-probe', text: 'zero window probe' });
+  if (a.zeroWindowProbeAck) (marks ??= []).push({ kind: 'zero-window-probe-ack', text: 'zero window probe ACK' });
+  if (a.windowUpdate) (marks ??= []).push({ kind: 'window-update', text: 'window update' });
+  if (a.lostSegment) (marks ??= []).push({ kind: 'previous-segment-lost', text: 'previous segment not captured' });
+  if (a.ackedUnseen) (marks ??= []).push({ kind: 'acked-unseen', text: 'ACKed unseen segment' });
+  if (a.keepAlive) (marks ??= []).push({ kind: 'keepalive', text: 'keep-alive' });
+  if (a.keepAliveAck) (marks ??= []).push({ kind: 'keepalive-ack', text: 'keep-alive ACK' });
+  if (p.flags & TH_RST) (marks ??= []).push({ kind: 'reset', text: 'reset' });
+  return marks ?? NONE;
 }
 
 /**

@@ -86,7 +86,11 @@ const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', 
 
 function unescape(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    if (e[0] === '#') {
+      const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      // Any SVG may come here (svgToPng): a reference past Unicode is drawn as U+FFFD, as XML readers show it.
+      return cp <= 0x10ffff ? String.fromCodePoint(cp) : '\uFFFD';
+    }
     return ENTITY[e] ?? m;
   });
 }

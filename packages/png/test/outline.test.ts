@@ -89,6 +89,15 @@ describe('textsToPaths', () => {
     }
   });
 
+  it('reads any character reference in a label: one past Unicode is U+FFFD, never an exception', () => {
+    const svg = (body: string) => `<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="20" style="font-size:12px">${body}</text></svg>`;
+    const out = textsToPaths(svg('a&#x110000;&#99999999999;b'));
+    expect(out.textLeft).toBe(false);
+    // Two replacement characters between a and b: the same path as the text written with them.
+    expect(out.svg).toBe(textsToPaths(svg('a\uFFFD\uFFFDb')).svg);
+    expect(svgToPng(svg('&#x110000;'), { scale: 1 }).width).toBeGreaterThan(0);
+  });
+
   it('leaves other text to resvg and its font subsets: a foreign SVG still shows its words', () => {
     const bare = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><rect width="120" height="40" fill="#fff"/>';
     const withText = `${bare}<text x="10" y="28" font-size="20" fill="#000">Hi 你好</text></svg>`;

@@ -90,7 +90,7 @@ class Analyzer {
   // Per direction, keyed by the sequence number as a signed 32-bit integer: a small integer key keeps the map on
   // V8's fast path.
   readonly firstSent: [Map<number, number>, Map<number, number>] = [new Map(), new Map()];
-  readonly a: SegmentAnalysis = { ...BLANK };
+  readonly a: SegmentAnalysis = reset({} as SegmentAnalysis);
 
   step(p: StreamPacket, i: number): void {
     const { flows, firstSent, a } = this;
@@ -196,8 +196,11 @@ class Analyzer {
   }
 }
 
-/** `a` as BLANK (field by field: Object.assign from a frozen object was a slow path). */
-function reset(a: SegmentAnalysis): void {
+/**
+ * `a` as each segment's analysis starts: nothing found. Field by field (Object.assign from a frozen object was a
+ * slow path); the one list of the fields and their blank values.
+ */
+function reset(a: SegmentAnalysis): SegmentAnalysis {
   a.retransmission = false;
   a.fastRetransmission = false;
   a.spuriousRetransmission = false;
@@ -216,29 +219,8 @@ function reset(a: SegmentAnalysis): void {
   a.reusedPorts = false;
   a.retransmissionOf = null;
   a.windowSize = 0;
+  return a;
 }
-
-/** Each segment's analysis before its checks: nothing found. */
-const BLANK: Readonly<SegmentAnalysis> = Object.freeze({
-  retransmission: false,
-  fastRetransmission: false,
-  spuriousRetransmission: false,
-  outOfOrder: false,
-  duplicateAck: 0,
-  duplicateAckOf: null,
-  zeroWindow: false,
-  zeroWindowProbe: false,
-  zeroWindowProbeAck: false,
-  keepAlive: false,
-  keepAliveAck: false,
-  windowUpdate: false,
-  lostSegment: false,
-  windowFull: false,
-  ackedUnseen: false,
-  reusedPorts: false,
-  retransmissionOf: null,
-  windowSize: 0,
-});
 
 /**
  * WINDOW FULL: data that reaches exactly the right edge of the window the peer last advertised (known only once

@@ -593,7 +593,16 @@ export function parseSequence(source: string): SequenceDocument {
   return withWiregramErrors(() => parseDocument(source), INTERNAL_ERROR);
 }
 
+/**
+ * One Line kept for as long as the module lives, made on the first parse. V8 frees the hidden class of Line
+ * objects at a full GC that finds none alive (between two documents of a host's build) and drops the optimized
+ * code of every function that reads them with it: each such GC would send the parser back to the interpreter.
+ * (Made at the first parse, not at module load: an instance made while the module is evaluated did not keep it.)
+ */
+let keptLine: Line | null = null;
+
 function parseDocument(source: string): SequenceDocument {
+  keptLine ??= new Line('', 0, 0, 0);
   if (typeof source !== 'string') {
     throw new WiregramError({ code: 'invalid-input', reason: 'the tcp-sequence source must be text', expected: 'a string' });
   }

@@ -59,7 +59,15 @@ interface Placed {
   failures: number;
 }
 
+/**
+ * One BoxSet and one YIndex kept for as long as the module lives, made on the first layout: V8 frees the hidden
+ * class of objects none of which is alive at a full GC (between two documents of a host's build) and drops the
+ * optimized code that uses them with it, so the label placer would start cold after each such GC.
+ */
+let kept: [BoxSet, YIndex<unknown>] | null = null;
+
 export function layoutTimeline(source: Timeline, options: TimingLayoutOptions = {}): Scene {
+  kept ??= [new BoxSet(), new YIndex<unknown>()];
   const style: TimingLayout = options.style ?? source.options?.layout ?? 'states';
   // A stream graph draws at most what its plot can show, whatever the stream's length: only the Scene is checked.
   if (isStreamGraph(style)) return checkSceneBudget(layoutStreamGraph(source, { ...options, style }), options);

@@ -37,6 +37,7 @@ export interface RenderResult {
  * plugin or an editor needs. Bad input throws a `WiregramError`, as `renderSvg` does.
  */
 export function render(source: string, options: SvgOptions = {}): RenderResult {
+  keptResult ??= new Rendered({ root: { name: 'svg', attrs: [], children: [] }, head: [], items: [], resolved: false, steps: false, bodyXml: null }, [], '', 1, 1, 'tcp-sequence');
   return guard(() => {
     checkSource(source);
     const laid = layoutSourceWithModel(source, options);
@@ -73,6 +74,13 @@ class Rendered implements RenderResult {
     return this._svg;
   }
 }
+
+/**
+ * One result kept for as long as the module lives, made on the first render: V8 frees the hidden class of
+ * Rendered objects at a full GC that finds none alive (between two documents of a host's build) and drops the
+ * optimized code that reads them with it, so `render` and `svg` would start cold after each such GC.
+ */
+let keptResult: Rendered | null = null;
 
 /** A builder that makes no tree, only counts what `serialize` would write for it. */
 const COUNT: TreeBuilder<number, number> = {

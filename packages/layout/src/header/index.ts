@@ -11,7 +11,7 @@ import { checkHeaderBudget, checkSceneBudget, type BudgetOptions } from '../budg
 import type { HeaderField, HeaderGroup, HeaderModel } from '@wiregram/core';
 import { fontExtents, measureText, FONT } from '../font/measure.js';
 import { textBox } from '../geometry.js';
-import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
+import { keepShapes, type Role, type Scene, type SceneItem, type SceneText } from '../scene.js';
 
 export interface HeaderLayoutOptions extends BudgetOptions {
   /** Width of one bit column in px. Default: 640 px of grid for the row, between 12 and 40 px per bit. */
@@ -600,7 +600,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
   const out = model.bitOrder === 'descending' ? items.map((it) => mirrorItem(it, x0, x0 + gridW)) : items;
 
   const name = model.title ?? (model.protocol ? `${model.protocol.toUpperCase()} header` : 'Packet header');
-  return checkSceneBudget({
+  return keepShapes('header', checkSceneBudget({
     width,
     height,
     title: name,
@@ -609,7 +609,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     fontFamily: FONT.family,
     items: out,
     steps: 0,
-  }, options);
+  }, options));
 }
 
 const SHORT_LAYER: Record<string, string> = { ipv4: 'IPv4', ipv6: 'IPv6', tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', icmpv6: 'ICMPv6', ethernet: 'Ethernet', vlan: 'VLAN', 'ipv6-ext': 'IPv6 ext' };

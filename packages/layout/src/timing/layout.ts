@@ -15,7 +15,7 @@ import { checkSceneBudget, checkTimelineBudget, type BudgetOptions } from '../bu
 import type { Segment, StateChange, Timeline, TimingLayout } from '@wiregram/core';
 import { measureText } from '../font/measure.js';
 import { BoxSet, YIndex, inflate, itemBox, lineCrossing, segmentHitsBox, type Box, type Segment2 } from '../geometry.js';
-import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
+import { keepShapes, type Role, type Scene, type SceneItem, type SceneText } from '../scene.js';
 import { ASC, baselineFor, changesByCause, crashMark, DESC, EPS, headRole, key, markTexts, metrics, mkLine, mkRect, mkText, segmentRole, stateName, stepAt, type Metrics } from './common.js';
 import { elideTimeline } from './elide.js';
 import { finish } from './finish.js';
@@ -68,6 +68,10 @@ let kept: [BoxSet, YIndex<unknown>] | null = null;
 
 export function layoutTimeline(source: Timeline, options: TimingLayoutOptions = {}): Scene {
   kept ??= [new BoxSet(), new YIndex<unknown>()];
+  return keepShapes('timing', drawTimeline(source, options));
+}
+
+function drawTimeline(source: Timeline, options: TimingLayoutOptions): Scene {
   const style: TimingLayout = options.style ?? source.options?.layout ?? 'states';
   // A stream graph draws at most what its plot can show, whatever the stream's length: only the Scene is checked.
   if (isStreamGraph(style)) return checkSceneBudget(layoutStreamGraph(source, { ...options, style }), options);
@@ -96,9 +100,10 @@ export function layoutTimeline(source: Timeline, options: TimingLayoutOptions = 
   ];
   // First with labels of multi-column segments beside the busy endpoint (compact), then beside the other end
   // (fans of segments leaving one endpoint at once only separate far from it).
+  const plan = planColumns(drawn, m, style);
   outer: for (const mode of ['hub', 'spoke'] as const) {
     for (const [u, g] of tries) {
-      const placed = layoutColumns(drawn, m, style, baseUnit * u, g, mode);
+      const placed = layoutColumns(plan, baseUnit * u, g, mode);
       if (!best || placed.failures < best.failures) best = placed;
       if (placed.failures === 0) break outer;
     }
@@ -150,17 +155,45 @@ function labelBlock(seg: Segment, m: Metrics): LabelBlock {
   return { seg, lines, width: width + 2 * m.padX, height: height + 4 };
 }
 
+/**
+ * What every try of `layoutColumns` shares (tries differ only in time unit, gap scale and label mode): the
+ * states per endpoint, the instants and what is stacked at each, the label sizes and which labels cross once.
+ * Measured once per diagram instead of once per try.
+ */
+interface Plan {
+  timeline: Timeline;
+  m: Metrics;
+  style: 'states' | 'lifeline';
+  parts: Timeline['participants'];
+  segs: Segment[];
+  /** States per participant (initial first), in timeline order. */
+  statesOf: Map<string, StateChange[]>;
+  /** The distinct instants, ascending, and each one's index. */
+  times: number[];
+  idx: Map<number, number>;
+  stackStep: number;
+  /** Boundaries (non-initial state changes) per participant per instant, keyed `${p}@${i}`. */
+  bounds: Map<string, StateChange[]>;
+  stackH: number[];
+  slots: Slot[];
+  slotH: number[];
+  /** Instants before the first send whose gap closes (a passive open drawn on the first segment's row). */
+  closedGaps: number[];
+  byCause: Map<number, StateChange[]>;
+  oneWay: number;
+  blocks: LabelBlock[];
+  pIndex: Map<string, number>;
+  degree: Map<string, number>;
+  crossOnce: Set<number>;
+  /** The widest state name of each participant at the state font size. */
+  stateTextW: Map<string, number>;
+  /** Each participant's name width (bold). */
+  nameW: number[];
+}
 
-function layoutColumns(
-  timeline: Timeline,
-  m: Metrics,
-  style: 'states' | 'lifeline',
-  unit: number,
-  gapScale: number,
-  mode: 'hub' | 'spoke',
-): Placed {
-  const items: SceneItem[] = [];
-  const obstacles = new BoxSet();
+type Slot = { kind: 'note' | 'divider'; i: number; h: number; text: string; note?: Timeline['notes'][number]; between?: string[] };
+
+function planColumns(timeline: Timeline, m: Metrics, style: 'states' | 'lifeline'): Plan {
   const parts = timeline.participants;
   const segs = timeline.segments;
 
@@ -208,8 +241,6 @@ function layoutColumns(
     stackH[i] = Math.max(stackH[i]!, (list.length - 1) * stackStep);
   }
   // notes and dividers: heights, stacked in the band after the state stack
-  const noteFs = m.fs;
-  type Slot = { kind: 'note' | 'divider'; i: number; h: number; text: string; note?: (typeof timeline.notes)[number]; between?: string[] };
   const slots: Slot[] = [];
   for (const n of timeline.notes) {
     const lines = n.text.split('\n').length;
@@ -220,7 +251,75 @@ function layoutColumns(
   const slotH = new Array<number>(times.length).fill(0);
   for (const s of slots) slotH[s.i]! += s.h;
 
-  // --- vertical scale
+  // A passive open (`LISTEN`) before the first segment is drawn on the row where that segment leaves, as the
+  // seed figures do: the server's CLOSED box is as short as the client's, not stacked above it.
+  const closedGaps: number[] = [];
+  {
+    let firstSend = Infinity;
+    for (const sg of segs) firstSend = Math.min(firstSend, key(sg.sentAt));
+    const timerAt = new Set<number>();
+    for (const t of timeline.timers) timerAt.add(key(t.start)).add(key(t.end));
+    for (let i = 0; i + 1 < times.length && times[i + 1]! <= firstSend; i++)
+      if (slotH[i] === 0 && stackH[i] === 0 && !timerAt.has(times[i]!)) closedGaps.push(i + 1);
+  }
+
+  const stateTextW = new Map<string, number>();
+  for (const [id, list] of statesOf) stateTextW.set(id, list.reduce((w, s) => Math.max(w, measureText(stateName(s.to, timeline), m.stateFs)), 0));
+  const degree = new Map<string, number>();
+  for (const sg of segs) {
+    degree.set(sg.from, (degree.get(sg.from) ?? 0) + 1);
+    degree.set(sg.to, (degree.get(sg.to) ?? 0) + 1);
+  }
+  const pIndex = new Map(parts.map((p, i) => [p.id, i]));
+  return {
+    timeline,
+    m,
+    style,
+    parts,
+    segs,
+    statesOf,
+    times,
+    idx,
+    stackStep,
+    bounds,
+    stackH,
+    slots,
+    slotH,
+    closedGaps,
+    byCause: changesByCause(timeline),
+    oneWay: median(segs.filter((s) => !s.lost).map((s) => s.arrivesAt - s.sentAt)) || 1,
+    blocks: segs.map((s) => labelBlock(s, m)),
+    pIndex,
+    degree,
+    crossOnce: crossingOnce(segs, pIndex),
+    stateTextW,
+    nameW: parts.map((p) => measureText(p.label, m.nameFs, 'bold')),
+  };
+}
+
+/** The width of `id`'s widest state name (0 for an id without states). */
+function stateTextWidth(plan: Plan, id: string): number {
+  return plan.stateTextW.get(id) ?? 0;
+}
+
+/** How far across the gap a lost segment gets before its cross. */
+function lostFraction(plan: Plan, seg: Segment): number {
+  return Math.min(0.72, Math.max(0.5, (seg.arrivesAt - seg.sentAt) / plan.oneWay));
+}
+
+/** The vertical scale of one try: where each instant's band starts and ends, and where each state changes. */
+interface Rows {
+  top: number;
+  yTop: number[];
+  yBot: number[];
+  /** y of each boundary (state change); arrows attach there when the change was caused by them. */
+  boundaryY: Map<StateChange, number>;
+  initialBottom: number;
+  bottom: number;
+}
+
+function verticalScale(plan: Plan, unit: number): Rows {
+  const { m, style, times, idx, stackStep, bounds, stackH, slotH, statesOf, segs } = plan;
   const top = 0; // content coordinates; shifted in finish()
   const nameH = style === 'states' ? m.nameFs * 1.6 : m.nameFs * 2.4;
   const preRow = style === 'states' ? m.boxH : m.lineH * 1.6; // room for the initial state above the first instant
@@ -229,16 +328,7 @@ function layoutColumns(
   // Long idle stretches (2MSL, RTO) are drawn shorter than their duration: past one unit, growth is sub-linear.
   const span = (dt: number): number => (dt <= 1 ? dt : 1 + Math.sqrt(dt - 1) * 0.7);
   const gaps = times.map((t, i) => (i === 0 ? 0 : Math.max(unit * span(t - times[i - 1]!), stackStep)));
-  // A passive open (`LISTEN`) before the first segment is drawn on the row where that segment leaves, as the
-  // seed figures do: the server's CLOSED box is as short as the client's, not stacked above it.
-  {
-    let firstSend = Infinity;
-    for (const sg of segs) firstSend = Math.min(firstSend, key(sg.sentAt));
-    const timerAt = new Set<number>();
-    for (const t of timeline.timers) timerAt.add(key(t.start)).add(key(t.end));
-    for (let i = 0; i + 1 < times.length && times[i + 1]! <= firstSend; i++)
-      if (slotH[i] === 0 && stackH[i] === 0 && !timerAt.has(times[i]!)) gaps[i + 1] = 0;
-  }
+  for (const i of plan.closedGaps) gaps[i] = 0;
   const computeY = (): void => {
     let y = top + nameH + preRow + 6;
     for (let i = 0; i < times.length; i++) {
@@ -250,7 +340,6 @@ function layoutColumns(
   };
   computeY();
 
-  // y of each boundary (state change); arrows attach there when the change was caused by them
   const boundaryY = new Map<StateChange, number>();
   const placeBoundaries = (): void => {
     for (const [k, list] of bounds) {
@@ -288,39 +377,23 @@ function layoutColumns(
   }
   const lastY = yBot[times.length - 1]!;
   const bottom = lastY + (style === 'states' ? m.boxH : m.lineH * 2);
+  return { top, yTop, yBot, boundaryY, initialBottom, bottom };
+}
 
-  const byCause = changesByCause(timeline);
-  const yOfSend = (seg: Segment): number => {
-    const c = byCause.get(seg.index)?.find((s) => s.participant === seg.from);
-    if (c && boundaryY.has(c)) return boundaryY.get(c)!;
-    return yBot[idx.get(key(seg.sentAt))!]!;
-  };
-  const yOfArrival = (seg: Segment): number => {
-    const c = byCause.get(seg.index)?.find((s) => s.participant === seg.to);
-    if (c && boundaryY.has(c)) return boundaryY.get(c)!;
-    return yTop[idx.get(key(seg.arrivesAt))!]!;
-  };
+/** The columns of one try: each label's home gap, the gaps' widths, each endpoint's centre. */
+interface Columns {
+  cols: Column[];
+  colOf: Map<string, Column>;
+  homeGap: Map<number, number>;
+}
 
-  const oneWay = median(segs.filter((s) => !s.lost).map((s) => s.arrivesAt - s.sentAt)) || 1;
-  /** How far across the gap a lost segment gets before its cross. */
-  const lostFraction = (seg: Segment): number => Math.min(0.72, Math.max(0.5, (seg.arrivesAt - seg.sentAt) / oneWay));
-
-  // --- columns
-  const blocks = segs.map((s) => labelBlock(s, m));
+function placeColumns(plan: Plan, gapScale: number, mode: 'hub' | 'spoke'): Columns {
+  const { m, style, parts, segs, statesOf, pIndex, degree, crossOnce, blocks } = plan;
   const cols: Column[] = [];
   const colOf = new Map<string, Column>();
-  const stateTextW = (id: string): number =>
-    (statesOf.get(id) ?? []).reduce((w, s) => Math.max(w, measureText(stateName(s.to, timeline), m.stateFs)), 0);
-  const pIndex = new Map(parts.map((p, i) => [p.id, i]));
   // Each label gets a "home" gap: the gap next to the busier endpoint, on the side facing the other one
   // (for a SYN flood, the gap beside the server). Only home gaps are made wide enough for labels, so
   // diagrams with many endpoints stay compact.
-  const degree = new Map<string, number>();
-  for (const sg of segs) {
-    degree.set(sg.from, (degree.get(sg.from) ?? 0) + 1);
-    degree.set(sg.to, (degree.get(sg.to) ?? 0) + 1);
-  }
-  const crossOnce = crossingOnce(segs, pIndex);
   const homeGap = new Map<number, number>();
   const gapNeed = new Array<number>(Math.max(0, parts.length - 1)).fill(0);
   for (const sg of segs) {
@@ -339,7 +412,7 @@ function layoutColumns(
     // A lost segment's line is only part of the gap long: its label must still fit between the ends.
     // One crossing (simultaneous open/close): the label sits between its sender and the crossing, so that
     // stretch (about half the arrow) must hold it.
-    const frac = sg.lost ? lostFraction(sg) : crossOnce.has(sg.index) ? 0.5 : 1;
+    const frac = sg.lost ? lostFraction(plan, sg) : crossOnce.has(sg.index) ? 0.5 : 1;
     // The seeds leave about a third of the gap free on each side of a label: it reads as on the arrow, not
     // squeezed between the boxes.
     gapNeed[home] = Math.max(gapNeed[home]!, (blocks[sg.index]!.width + 4 * m.fs) / frac + m.fs);
@@ -351,18 +424,18 @@ function layoutColumns(
       if (need > 0) w += 3 * m.fs; // arrows end on the lifeline itself: give the labels the room boxes would
       // room for the two header boxes and for the state names written on the inner side of middle lifelines
       // header boxes are max(name + 2 fs, 6 fs) wide; keep half an fs between them
-      const nA = Math.max(measureText(parts[k]!.label, m.nameFs, 'bold') / 2 + m.fs, 3 * m.fs) + m.fs / 2;
-      const nB = Math.max(measureText(parts[k + 1]!.label, m.nameFs, 'bold') / 2 + m.fs, 3 * m.fs) + m.fs / 2;
-      const inner = k > 0 ? stateTextW(parts[k]!.id) + m.fs : 0;
+      const nA = Math.max(plan.nameW[k]! / 2 + m.fs, 3 * m.fs) + m.fs / 2;
+      const nB = Math.max(plan.nameW[k + 1]! / 2 + m.fs, 3 * m.fs) + m.fs / 2;
+      const inner = k > 0 ? stateTextWidth(plan, parts[k]!.id) + m.fs : 0;
       w = Math.max(w, nA + nB + m.fs, inner + m.fs * 2);
     }
     return w;
   });
   let colW = 7 * m.fs;
-  for (const p of parts) colW = Math.max(colW, stateTextW(p.id) + 2.6 * m.fs);
+  for (const p of parts) colW = Math.max(colW, stateTextWidth(plan, p.id) + 2.6 * m.fs);
   let x = 0;
   parts.forEach((p, i) => {
-    const nameW = measureText(p.label, m.nameFs, 'bold');
+    const nameW = plan.nameW[i]!;
     // An endpoint without states (a spoofed address) is drawn as a plain dashed lifeline even in `states`.
     const stateless = (statesOf.get(p.id) ?? []).length === 0;
     // All state columns get the same width, as in the seed figures: a regular grid reads calmer.
@@ -375,30 +448,88 @@ function layoutColumns(
     x += half;
     if (style === 'states' && stateless) x += nameW / 2;
   });
-  const n = cols.length;
+  return { cols, colOf, homeGap };
+}
 
-  // --- arrows
-  const arrows: Arrow[] = [];
-  const arrowIndex = new YIndex<Arrow>();
-  for (const seg of segs) {
+/** Where along its stretch of arrow a label is tried (0.5 = the middle), nearest the middle first. */
+const CANDS = [0.5];
+for (let k = 1; k <= 9; k++) CANDS.push(0.5 - k * 0.04, 0.5 + k * 0.04);
+
+/** One try's drawing state, shared by its stages: the plan, its rows and columns, what is drawn so far. */
+interface Frame {
+  plan: Plan;
+  rows: Rows;
+  cols: Column[];
+  colOf: Map<string, Column>;
+  homeGap: Map<number, number>;
+  items: SceneItem[];
+  /** What a label (and a state name, a note) must not touch. */
+  obstacles: BoxSet;
+  arrows: Arrow[];
+  arrowIndex: YIndex<Arrow>;
+}
+
+function layoutColumns(plan: Plan, unit: number, gapScale: number, mode: 'hub' | 'spoke'): Placed {
+  const rows = verticalScale(plan, unit);
+  const { cols, colOf, homeGap } = placeColumns(plan, gapScale, mode);
+  const f: Frame = { plan, rows, cols, colOf, homeGap, items: [], obstacles: new BoxSet(), arrows: [], arrowIndex: new YIndex<Arrow>() };
+  placeArrows(f);
+  drawParticipants(f);
+  const statesAt = f.items.length;
+  drawTimers(f);
+  drawCrashes(f);
+  const { pendingDividers, pendingLines } = drawNotesAndDividers(f);
+  // Arrows' ends are obstacles for labels (so a label never sits on an arrowhead or a cross).
+  const ends = new BoxSet();
+  for (const a of f.arrows) {
+    ends.push({ x1: a.x1 - 6, y1: a.y1 - 6, x2: a.x1 + 6, y2: a.y1 + 6 });
+    ends.push({ x1: a.x2 - 10, y1: a.y2 - 10, x2: a.x2 + 10, y2: a.y2 + 10 });
+  }
+  // --- states (after timers and notes, so their names avoid them; drawn underneath them)
+  const overlays = f.items.splice(statesAt);
+  drawStates(f, pendingDividers);
+  for (const o of overlays) f.items.push(o);
+  drawDividerLabels(f, pendingDividers);
+  const { labelItems, failures } = placeLabels(f, ends, pendingLines);
+  drawArrows(f);
+  for (const l of labelItems) f.items.push(l);
+  return { items: f.items, failures };
+}
+
+function yOfSend(f: Frame, seg: Segment): number {
+  const c = f.plan.byCause.get(seg.index)?.find((s) => s.participant === seg.from);
+  if (c && f.rows.boundaryY.has(c)) return f.rows.boundaryY.get(c)!;
+  return f.rows.yBot[f.plan.idx.get(key(seg.sentAt))!]!;
+}
+
+function yOfArrival(f: Frame, seg: Segment): number {
+  const c = f.plan.byCause.get(seg.index)?.find((s) => s.participant === seg.to);
+  if (c && f.rows.boundaryY.has(c)) return f.rows.boundaryY.get(c)!;
+  return f.rows.yTop[f.plan.idx.get(key(seg.arrivesAt))!]!;
+}
+
+// --- arrows
+function placeArrows(f: Frame): void {
+  const { plan, cols, colOf } = f;
+  for (const seg of plan.segs) {
     const a = colOf.get(seg.from);
     const b = colOf.get(seg.to);
     if (!a || !b) continue;
     const dir = b.cx >= a.cx ? 1 : -1;
     const x1 = a.cx + dir * a.half;
     let x2 = b.cx - dir * b.half;
-    const y1 = yOfSend(seg);
-    let y2 = yOfArrival(seg);
+    const y1 = yOfSend(f, seg);
+    let y2 = yOfArrival(f, seg);
     if (seg.lost) {
       // The cross sits where the segment got to: proportionally to a normal trip, never at the receiver.
-      const f = lostFraction(seg);
-      const yEnd = yTop[idx.get(key(seg.arrivesAt))!]!;
+      const fr = lostFraction(plan, seg);
+      const yEnd = f.rows.yTop[plan.idx.get(key(seg.arrivesAt))!]!;
       if (Math.abs(a.index - b.index) > 1) {
         // Across several columns: the cross goes in the gap before the receiver, not over another endpoint.
         const prev = cols[b.index - dir]!;
         const gx = prev.cx + dir * prev.half;
-        x2 = gx + (x2 - gx) * Math.max(f, 0.5);
-      } else x2 = x1 + (x2 - x1) * f;
+        x2 = gx + (x2 - gx) * Math.max(fr, 0.5);
+      } else x2 = x1 + (x2 - x1) * fr;
       y2 = yEnd;
     }
     if (a === b) {
@@ -406,13 +537,18 @@ function layoutColumns(
       x2 = x1;
     }
     const ar: Arrow = { seg, x1, y1, x2, y2, role: segmentRole(seg), step: seg.index + 1 };
-    arrows.push(ar);
-    arrowIndex.add(y1, y2, ar);
+    f.arrows.push(ar);
+    f.arrowIndex.add(y1, y2, ar);
   }
+}
 
-  // --- participants (names / header boxes) and columns
-  for (const c of cols) {
-    const nameW = measureText(c.label, m.nameFs, 'bold');
+// --- participants (names / header boxes) and columns
+function drawParticipants(f: Frame): void {
+  const { m, style } = f.plan;
+  const { top, initialBottom, bottom } = f.rows;
+  const { items, obstacles } = f;
+  for (const c of f.cols) {
+    const nameW = f.plan.nameW[c.index]!;
     if (style === 'states') {
       const t = mkText('participant', c.cx, baselineFor(top + m.nameFs * 0.6, m.nameFs), c.label, m.nameFs, 0, 'middle', 'bold');
       items.push(t);
@@ -428,18 +564,23 @@ function layoutColumns(
       items.push(mkLine('lifeline', c.cx, top + h, c.cx, bottom, 0));
     }
   }
+}
 
-  const stateSide = (c: Column): 'left' | 'right' | 'center' =>
-    n === 1 ? 'right' : c.index === 0 ? 'left' : c.index === n - 1 ? 'right' : 'center';
-  const statesAt = items.length;
+function stateSide(f: Frame, c: Column): 'left' | 'right' | 'center' {
+  const n = f.cols.length;
+  return n === 1 ? 'right' : c.index === 0 ? 'left' : c.index === n - 1 ? 'right' : 'center';
+}
 
-  // --- timers: brackets on the outer side of the column
+// --- timers: brackets on the outer side of the column
+function drawTimers(f: Frame): void {
+  const { plan, colOf, items, obstacles } = f;
+  const { m, style, timeline, idx } = plan;
   const lanes = new Map<string, Array<{ start: number; end: number; lane: number }>>();
   const laneW = new Map<string, number[]>();
   for (const tm of timeline.timers) {
     const c = colOf.get(tm.participant);
     if (!c) continue;
-    const side = stateSide(c) === 'left' ? -1 : 1;
+    const side = stateSide(f, c) === 'left' ? -1 : 1;
     const used = lanes.get(c.id) ?? [];
     let lane = 0;
     while (used.some((u) => u.lane === lane && u.start < tm.end - EPS && tm.start < u.end - EPS)) lane++;
@@ -448,13 +589,13 @@ function layoutColumns(
     const label = tm.restarted ? `${tm.label} (restarted)` : tm.label;
     const lw = measureText(label, m.fs);
     const widths = laneW.get(c.id) ?? [];
-    let off = style === 'states' ? c.half + 8 : stateTextW(c.id) + 14;
+    let off = style === 'states' ? c.half + 8 : stateTextWidth(plan, c.id) + 14;
     for (let l = 0; l < lane; l++) off += (widths[l] ?? 0) + 12;
     widths[lane] = Math.max(widths[lane] ?? 0, lw + 10);
     laneW.set(c.id, widths);
     const xb = c.cx + side * off;
-    const y0 = yBot[idx.get(key(tm.start))!]!;
-    const y1 = yTop[idx.get(key(tm.end))!]!;
+    const y0 = f.rows.yBot[idx.get(key(tm.start))!]!;
+    const y1 = f.rows.yTop[idx.get(key(tm.end))!]!;
     const tick = 5 * -side;
     const step = stepAt(timeline, tm.start);
     items.push({
@@ -474,28 +615,50 @@ function layoutColumns(
     obstacles.push(inflate(itemBox(t), 2));
     obstacles.push({ x1: Math.min(xb, xb + tick), y1: y0, x2: Math.max(xb, xb + tick), y2: y1 });
   }
+}
 
-  // --- crashes: a bolt across the lifeline at the instant, the word on the column's outer side
+// --- crashes: a bolt across the lifeline at the instant, the word on the column's outer side
+function drawCrashes(f: Frame): void {
+  const { m, style, timeline, idx } = f.plan;
+  const { yTop } = f.rows;
   for (const cr of timeline.crashes ?? []) {
-    const c = colOf.get(cr.participant);
+    const c = f.colOf.get(cr.participant);
     const i = idx.get(key(cr.at));
     if (!c || i === undefined) continue;
-    const side = stateSide(c) === 'left' ? 'left' : 'right';
+    const side = stateSide(f, c) === 'left' ? 'left' : 'right';
     // Across the whole state box in the states style, across the lifeline otherwise; the word just outside.
     const half = style === 'states' ? c.half : 10;
     const mark = crashMark(c.cx, yTop[i]!, half, stepAt(timeline, cr.at), m, side);
-    for (const it of mark.items) items.push(it);
-    obstacles.push(inflate(itemBox(mark.text), 2));
-    obstacles.push({ x1: c.cx - half, y1: yTop[i]! - 8, x2: c.cx + half, y2: yTop[i]! + 8 });
+    for (const it of mark.items) f.items.push(it);
+    f.obstacles.push(inflate(itemBox(mark.text), 2));
+    f.obstacles.push({ x1: c.cx - half, y1: yTop[i]! - 8, x2: c.cx + half, y2: yTop[i]! + 8 });
   }
+}
 
-  // --- notes and dividers inside their instant's band
-  const leftEdge = cols.length ? cols[0]!.cx - cols[0]!.half - (style === 'states' ? 0 : m.fs * 3) : 0;
-  const rightEdge = cols.length ? cols[n - 1]!.cx + cols[n - 1]!.half + (style === 'states' ? 0 : m.fs * 3) : 0;
+type PendingDivider = { ym: number; text: string; step: number };
+type PendingLine = { x1: number; y1: number; x2: number; y2: number };
+
+/** The left and right edge of the drawing's columns (dividers span them). */
+function edges(f: Frame): [number, number] {
+  const { cols } = f;
+  const { m, style } = f.plan;
+  const n = cols.length;
+  const leftEdge = n ? cols[0]!.cx - cols[0]!.half - (style === 'states' ? 0 : m.fs * 3) : 0;
+  const rightEdge = n ? cols[n - 1]!.cx + cols[n - 1]!.half + (style === 'states' ? 0 : m.fs * 3) : 0;
+  return [leftEdge, rightEdge];
+}
+
+// --- notes and dividers inside their instant's band
+function drawNotesAndDividers(f: Frame): { pendingDividers: PendingDivider[]; pendingLines: PendingLine[] } {
+  const { plan, colOf, items, obstacles } = f;
+  const { m, timeline, times, stackH, slots } = plan;
+  const { yTop } = f.rows;
+  const noteFs = m.fs;
+  const [leftEdge, rightEdge] = edges(f);
   const slotCursor = new Array<number>(times.length).fill(0);
-  const pendingDividers: Array<{ ym: number; text: string; step: number }> = [];
+  const pendingDividers: PendingDivider[] = [];
   /** Horizontal exchange arrows: labels must not sit on them either. */
-  const pendingLines: Array<{ x1: number; y1: number; x2: number; y2: number }> = [];
+  const pendingLines: PendingLine[] = [];
   for (const s of slots) {
     const y0 = yTop[s.i]! + stackH[s.i]! + slotCursor[s.i]!;
     slotCursor[s.i]! += s.h;
@@ -567,18 +730,16 @@ function layoutColumns(
       items.push(mkText('note', (x1 + x2) / 2, baselineFor(y0 + 6 + m.padX + m.lineH * (k + 0.5), noteFs), l, noteFs, step));
     });
   }
+  return { pendingDividers, pendingLines };
+}
 
-  // Arrows' ends are obstacles for labels (so a label never sits on an arrowhead or a cross).
-  const ends = new BoxSet();
-  for (const a of arrows) {
-    ends.push({ x1: a.x1 - 6, y1: a.y1 - 6, x2: a.x1 + 6, y2: a.y1 + 6 });
-    ends.push({ x1: a.x2 - 10, y1: a.y2 - 10, x2: a.x2 + 10, y2: a.y2 + 10 });
-  }
-
-  // --- states (after timers and notes, so their names avoid them; drawn underneath them)
-  const overlays = items.splice(statesAt);
+// --- states (after timers and notes, so their names avoid them; drawn underneath them)
+function drawStates(f: Frame, pendingDividers: PendingDivider[]): void {
+  const { plan, items, obstacles, arrowIndex } = f;
+  const { m, style, timeline, statesOf } = plan;
+  const { initialBottom, boundaryY, bottom } = f.rows;
   const fixed = obstacles.clone(); // names, timers, notes: what a state name must also avoid
-  for (const c of cols) {
+  for (const c of f.cols) {
     const list = statesOf.get(c.id) ?? [];
     list.forEach((s, j) => {
       const y0 = s.from === null ? initialBottom : boundaryY.get(s)!;
@@ -611,7 +772,7 @@ function layoutColumns(
       } else {
         // Beside the lifeline, just below the instant; tick marks the instant.
         // Outer lifelines write outside; middle ones on whichever side no segment leaves or arrives there.
-        const side = stateSide(c);
+        const side = stateSide(f, c);
         const below = y0 + m.stateFs * ASC + 2;
         const above = y0 - m.stateFs * DESC - 3;
         const at = (sd: 'left' | 'right', yb: number): SceneText =>
@@ -633,9 +794,13 @@ function layoutColumns(
       }
     });
   }
-  for (const o of overlays) items.push(o);
+}
 
-  // Divider labels: centred, unless a segment in flight crosses there; then slide sideways.
+// Divider labels: centred, unless a segment in flight crosses there; then slide sideways.
+function drawDividerLabels(f: Frame, pendingDividers: PendingDivider[]): void {
+  const { items, obstacles, arrowIndex } = f;
+  const { m } = f.plan;
+  const [leftEdge, rightEdge] = edges(f);
   for (const d of pendingDividers) {
     const w = measureText(d.text, m.fs, 'bold') + 2 * m.padX;
     const mid = (leftEdge + rightEdge) / 2;
@@ -656,130 +821,16 @@ function layoutColumns(
     items.push(t);
     obstacles.push(inflate(itemBox(t), 1));
   }
+}
 
-  // --- labels: slide along the arrow until nothing is hit
+// --- labels: slide along the arrow until nothing is hit
+function placeLabels(f: Frame, ends: BoxSet, pendingLines: PendingLine[]): { labelItems: SceneItem[]; failures: number } {
   let failures = 0;
   const labelItems: SceneItem[] = [];
   const placedLabels = new BoxSet();
-  const cands = [0.5];
-  for (let k = 1; k <= 9; k++) cands.push(0.5 - k * 0.04, 0.5 + k * 0.04);
-  for (const a of arrows) {
-    const blk = blocks[a.seg.index]!;
-    let chosen: { cx: number; cy: number; box: Box } | null = null;
-    let bestScore = Infinity;
-    // Candidate positions: along the arrow inside its home gap first, then inside the other gaps it spans.
-    const ts: number[] = [];
-    const home = homeGap.get(a.seg.index);
-    const ca = colOf.get(a.seg.from)!;
-    const cb = colOf.get(a.seg.to)!;
-    const dxa = a.x2 - a.x1;
-    const gapsSpanned: number[] = [];
-    for (let k = Math.min(ca.index, cb.index); k < Math.max(ca.index, cb.index); k++) gapsSpanned.push(k);
-    gapsSpanned.sort((p, q) => (p === home ? -1 : q === home ? 1 : 0));
-    for (const k of gapsSpanned) {
-      if (gapsSpanned.length === 1 || Math.abs(dxa) < 1) {
-        for (const c of cands) ts.push(c);
-        break;
-      }
-      const gl = cols[k]!.cx + cols[k]!.half;
-      const gr = cols[k + 1]!.cx - cols[k + 1]!.half;
-      let t0 = (gl - a.x1) / dxa;
-      let t1 = (gr - a.x1) / dxa;
-      if (t0 > t1) [t0, t1] = [t1, t0];
-      t0 = Math.max(0, t0);
-      t1 = Math.min(1, t1);
-      if (t1 <= t0) continue;
-      for (const c of cands) ts.push(t0 + (t1 - t0) * c);
-    }
-    if (!ts.length) for (const c of cands) ts.push(c);
-    // Crossing one other segment (simultaneous open/close): a label at the crossing could belong to either, so
-    // prefer the middle of the longer free stretch between an end and the crossing.
-    let crossings = 0;
-    let tc = 0;
-    arrowIndex.some(a.y1, a.y2, (o) => {
-      if (o === a) return false;
-      const u = crossParam(a, o);
-      if (u !== null && u > 0.05 && u < 0.95) {
-        crossings++;
-        tc = u;
-      }
-      return false;
-    });
-    // Nearer its sender, on its own side of the crossing, so each label plainly belongs to one arrow (unless
-    // the crossing is so near the sender that the far stretch is the only room).
-    let partner: Arrow | null = null;
-    if (crossings === 1) {
-      const target = tc >= 0.3 ? tc / 2 : (1 + tc) / 2;
-      ts.sort((p, q) => Math.abs(p - target) - Math.abs(q - target));
-      arrowIndex.some(a.y1, a.y2, (o) => {
-        const u = o === a ? null : crossParam(a, o);
-        if (u !== null && u > 0.05 && u < 0.95) partner = o;
-        return partner !== null;
-      });
-    }
-    const rival = partner as Arrow | null;
-    const xCross = a.x1 + (a.x2 - a.x1) * tc;
-    // On the arrow (knocking the line out, as the seeds do) first; then just above or below it, which leaves
-    // room between close parallel segments (bursts, a lost segment and its successor).
-    const lineY = (x: number): number => {
-      if (Math.abs(a.x2 - a.x1) < 1e-6) return a.y1;
-      const u = Math.min(1, Math.max(0, (x - a.x1) / (a.x2 - a.x1)));
-      return a.y1 + (a.y2 - a.y1) * u;
-    };
-    // Variant vi: (t, side) with side 0 = on the line, -1 above, 1 below; a lost segment's line is short, so
-    // its label goes above or below (the line stays visible up to its cross).
-    const nT = ts.length;
-    const nV = a.seg.lost ? 2 * nT : 3 * nT;
-    for (let vi = 0; vi < nV; vi++) {
-      let t: number;
-      let side: number;
-      if (a.seg.lost) {
-        t = ts[vi >> 1]!;
-        side = vi & 1 ? 1 : -1;
-      } else if (vi < nT) {
-        t = ts[vi]!;
-        side = 0;
-      } else {
-        t = ts[(vi - nT) >> 1]!;
-        side = (vi - nT) & 1 ? 1 : -1;
-      }
-      const cx = a.x1 + (a.x2 - a.x1) * t;
-      let cy = a.y1 + (a.y2 - a.y1) * t;
-      if (side !== 0) {
-        const ya = lineY(cx - blk.width / 2);
-        const yb = lineY(cx + blk.width / 2);
-        cy = side < 0 ? Math.min(ya, yb) - 3 - blk.height / 2 : Math.max(ya, yb) + 3 + blk.height / 2;
-      }
-      const box: Box = { x1: cx - blk.width / 2, y1: cy - blk.height / 2, x2: cx + blk.width / 2, y2: cy + blk.height / 2 };
-      // Other arrows keep a clear margin, so a label is never nearer to a neighbour than to its own arrow.
-      const wide: Box = { x1: box.x1 - 8, y1: box.y1 - 8, x2: box.x2 + 8, y2: box.y2 + 8 };
-      let score = Math.min(0.9, vi * 0.005); // prefer the earlier (centred, home-gap) candidates
-      score += 10 * obstacles.count(box, 2);
-      if (score < bestScore) score += 10 * placedLabels.count(box, 6);
-      if (score < bestScore) score += 10 * ends.count(box);
-      if (score < bestScore)
-        arrowIndex.some(wide.y1, wide.y2, (o) => {
-          if (o !== a && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
-          return score >= bestScore;
-        });
-      for (const o of pendingLines) if (score < bestScore && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
-      // Beside the crossing a label is as near the other arrow as its own: which one is it? Such a spot
-      // counts as a failure, so the layout is redone wider rather than left ambiguous.
-      // A label must lie wholly on one side of the crossing, clear of it by a character.
-      // And on the sender's side: past the crossing it would sit by the other arrow's start.
-      if (rival && score < bestScore) {
-        const straddles = box.x1 - m.fs < xCross && xCross < box.x2 + m.fs;
-        const pastIt = a.x2 >= a.x1 ? box.x2 + m.fs > xCross : box.x1 - m.fs < xCross;
-        const wrongSide = tc >= 0.3 ? pastIt : straddles;
-        if (wrongSide) score += 10;
-      }
-      if (style === 'lifeline') for (const c of cols) if (box.x1 - 3 < c.cx && c.cx < box.x2 + 3) score += 10;
-      if (score < bestScore) {
-        bestScore = score;
-        chosen = { cx, cy, box };
-      }
-      if (score < 1) break;
-    }
+  for (const a of f.arrows) {
+    const blk = f.plan.blocks[a.seg.index]!;
+    const { chosen, bestScore } = labelSpot(f, a, blk, ends, placedLabels, pendingLines);
     if (bestScore >= 1) {
       failures++;
     }
@@ -794,9 +845,141 @@ function layoutColumns(
     }
     void cy;
   }
+  return { labelItems, failures };
+}
 
-  // --- draw arrows (below labels), arrowheads, crosses
-  for (const a of arrows) {
+/** Candidate positions of `a`'s label (0…1 along it): inside its home gap first, then inside the other gaps it spans. */
+function alongArrow(f: Frame, a: Arrow): number[] {
+  const { cols, colOf } = f;
+  const ts: number[] = [];
+  const home = f.homeGap.get(a.seg.index);
+  const ca = colOf.get(a.seg.from)!;
+  const cb = colOf.get(a.seg.to)!;
+  const dxa = a.x2 - a.x1;
+  const gapsSpanned: number[] = [];
+  for (let k = Math.min(ca.index, cb.index); k < Math.max(ca.index, cb.index); k++) gapsSpanned.push(k);
+  gapsSpanned.sort((p, q) => (p === home ? -1 : q === home ? 1 : 0));
+  for (const k of gapsSpanned) {
+    if (gapsSpanned.length === 1 || Math.abs(dxa) < 1) {
+      for (const c of CANDS) ts.push(c);
+      break;
+    }
+    const gl = cols[k]!.cx + cols[k]!.half;
+    const gr = cols[k + 1]!.cx - cols[k + 1]!.half;
+    let t0 = (gl - a.x1) / dxa;
+    let t1 = (gr - a.x1) / dxa;
+    if (t0 > t1) [t0, t1] = [t1, t0];
+    t0 = Math.max(0, t0);
+    t1 = Math.min(1, t1);
+    if (t1 <= t0) continue;
+    for (const c of CANDS) ts.push(t0 + (t1 - t0) * c);
+  }
+  if (!ts.length) for (const c of CANDS) ts.push(c);
+  return ts;
+}
+
+/** Where `a`'s label fits best: the first spot that touches nothing, else the least bad one and its score. */
+function labelSpot(f: Frame, a: Arrow, blk: LabelBlock, ends: BoxSet, placedLabels: BoxSet, pendingLines: PendingLine[]): { chosen: { cx: number; cy: number; box: Box }; bestScore: number } {
+  const { arrowIndex, obstacles, cols } = f;
+  const { m, style } = f.plan;
+  let chosen: { cx: number; cy: number; box: Box } | null = null;
+  let bestScore = Infinity;
+  const ts = alongArrow(f, a);
+  // Crossing one other segment (simultaneous open/close): a label at the crossing could belong to either, so
+  // prefer the middle of the longer free stretch between an end and the crossing.
+  let crossings = 0;
+  let tc = 0;
+  arrowIndex.some(a.y1, a.y2, (o) => {
+    if (o === a) return false;
+    const u = crossParam(a, o);
+    if (u !== null && u > 0.05 && u < 0.95) {
+      crossings++;
+      tc = u;
+    }
+    return false;
+  });
+  // Nearer its sender, on its own side of the crossing, so each label plainly belongs to one arrow (unless
+  // the crossing is so near the sender that the far stretch is the only room).
+  let partner: Arrow | null = null;
+  if (crossings === 1) {
+    const target = tc >= 0.3 ? tc / 2 : (1 + tc) / 2;
+    ts.sort((p, q) => Math.abs(p - target) - Math.abs(q - target));
+    arrowIndex.some(a.y1, a.y2, (o) => {
+      const u = o === a ? null : crossParam(a, o);
+      if (u !== null && u > 0.05 && u < 0.95) partner = o;
+      return partner !== null;
+    });
+  }
+  const rival = partner as Arrow | null;
+  const xCross = a.x1 + (a.x2 - a.x1) * tc;
+  // On the arrow (knocking the line out, as the seeds do) first; then just above or below it, which leaves
+  // room between close parallel segments (bursts, a lost segment and its successor).
+  const lineY = (x: number): number => {
+    if (Math.abs(a.x2 - a.x1) < 1e-6) return a.y1;
+    const u = Math.min(1, Math.max(0, (x - a.x1) / (a.x2 - a.x1)));
+    return a.y1 + (a.y2 - a.y1) * u;
+  };
+  // Variant vi: (t, side) with side 0 = on the line, -1 above, 1 below; a lost segment's line is short, so
+  // its label goes above or below (the line stays visible up to its cross).
+  const nT = ts.length;
+  const nV = a.seg.lost ? 2 * nT : 3 * nT;
+  for (let vi = 0; vi < nV; vi++) {
+    let t: number;
+    let side: number;
+    if (a.seg.lost) {
+      t = ts[vi >> 1]!;
+      side = vi & 1 ? 1 : -1;
+    } else if (vi < nT) {
+      t = ts[vi]!;
+      side = 0;
+    } else {
+      t = ts[(vi - nT) >> 1]!;
+      side = (vi - nT) & 1 ? 1 : -1;
+    }
+    const cx = a.x1 + (a.x2 - a.x1) * t;
+    let cy = a.y1 + (a.y2 - a.y1) * t;
+    if (side !== 0) {
+      const ya = lineY(cx - blk.width / 2);
+      const yb = lineY(cx + blk.width / 2);
+      cy = side < 0 ? Math.min(ya, yb) - 3 - blk.height / 2 : Math.max(ya, yb) + 3 + blk.height / 2;
+    }
+    const box: Box = { x1: cx - blk.width / 2, y1: cy - blk.height / 2, x2: cx + blk.width / 2, y2: cy + blk.height / 2 };
+    // Other arrows keep a clear margin, so a label is never nearer to a neighbour than to its own arrow.
+    const wide: Box = { x1: box.x1 - 8, y1: box.y1 - 8, x2: box.x2 + 8, y2: box.y2 + 8 };
+    let score = Math.min(0.9, vi * 0.005); // prefer the earlier (centred, home-gap) candidates
+    score += 10 * obstacles.count(box, 2);
+    if (score < bestScore) score += 10 * placedLabels.count(box, 6);
+    if (score < bestScore) score += 10 * ends.count(box);
+    if (score < bestScore)
+      arrowIndex.some(wide.y1, wide.y2, (o) => {
+        if (o !== a && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
+        return score >= bestScore;
+      });
+    for (const o of pendingLines) if (score < bestScore && segmentHitsBox(o.x1, o.y1, o.x2, o.y2, wide)) score += 10;
+    // Beside the crossing a label is as near the other arrow as its own: which one is it? Such a spot
+    // counts as a failure, so the layout is redone wider rather than left ambiguous.
+    // A label must lie wholly on one side of the crossing, clear of it by a character.
+    // And on the sender's side: past the crossing it would sit by the other arrow's start.
+    if (rival && score < bestScore) {
+      const straddles = box.x1 - m.fs < xCross && xCross < box.x2 + m.fs;
+      const pastIt = a.x2 >= a.x1 ? box.x2 + m.fs > xCross : box.x1 - m.fs < xCross;
+      const wrongSide = tc >= 0.3 ? pastIt : straddles;
+      if (wrongSide) score += 10;
+    }
+    if (style === 'lifeline') for (const c of cols) if (box.x1 - 3 < c.cx && c.cx < box.x2 + 3) score += 10;
+    if (score < bestScore) {
+      bestScore = score;
+      chosen = { cx, cy, box };
+    }
+    if (score < 1) break;
+  }
+  return { chosen: chosen!, bestScore };
+}
+
+// --- draw arrows (below labels), arrowheads, crosses
+function drawArrows(f: Frame): void {
+  const { items } = f;
+  for (const a of f.arrows) {
     const dx = a.x2 - a.x1;
     const dy = a.y2 - a.y1;
     const len = Math.hypot(dx, dy) || 1;
@@ -828,8 +1011,6 @@ function layoutColumns(
       ],
     });
   }
-  for (const l of labelItems) items.push(l);
-  return { items, failures };
 }
 
 /** Where along `a` (0…1) it crosses `b`, or null. */

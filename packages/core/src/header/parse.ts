@@ -624,8 +624,16 @@ export function parsePacketHeader(source: string, options: ParsePacketHeaderOpti
   model.position = firstPos;
   model.warnings = [...warnings, ...model.warnings];
   for (const c of colors) applyColor(model, c.target, c.color, c.position);
+  keptModel = model;
   return model;
 }
+
+/**
+ * The last model parsed, kept until the next: a model's hidden class is reached by adding properties, and V8
+ * frees such a class at a full GC that finds none of its objects alive (between two documents of a host's
+ * build), dropping the optimized code of the parser and the header layout that relied on it.
+ */
+let keptModel: HeaderModel | null = null;
 
 /** Link-layer headers wiregram skips (it draws Ethernet, but not cooked/loopback pseudo-headers). */
 function linkStart(linkType: number): { link: 'ethernet' | 'ip' | 'ipv4' | 'ipv6'; skip: number } | null {

@@ -11,7 +11,7 @@ import { checkHeaderBudget, checkSceneBudget, type BudgetOptions } from '../budg
 import type { HeaderField, HeaderGroup, HeaderModel } from '@wiregram/core';
 import { fontExtents, measureText, FONT } from '../font/measure.js';
 import { textBox } from '../geometry.js';
-import { keepShapes, type Role, type Scene, type SceneItem, type SceneText } from '../scene.js';
+import { keepShapes, type Role, type Scene, type SceneItem, type ScenePolygon, type SceneRect, type SceneText } from '../scene.js';
 
 export interface HeaderLayoutOptions extends BudgetOptions {
   /** Width of one bit column in px. Default: 640 px of grid for the row, between 12 and 40 px per bit. */
@@ -60,12 +60,11 @@ function textItem(
   title?: string,
 ): SceneText {
   const e = ext(size);
-  const t: SceneText = {
-    type: 'text', role, step: 0, x, y, text, fontSize: size, fontWeight: role === 'title' ? 'bold' : 'normal',
-    anchor, rotate, width, ascent: e.ascent, descent: e.descent,
-  };
-  if (title !== undefined) t.title = title;
-  return t;
+  const fontWeight = role === 'title' ? 'bold' : 'normal';
+  // Each item shape from a literal, never a property added afterwards (see mkLine in timing/common.ts).
+  return title === undefined
+    ? { type: 'text', role, step: 0, x, y, text, fontSize: size, fontWeight, anchor, rotate, width, ascent: e.ascent, descent: e.descent }
+    : { type: 'text', role, step: 0, x, y, text, fontSize: size, fontWeight, anchor, rotate, width, ascent: e.ascent, descent: e.descent, title };
 }
 
 /** Baseline that centres a line of `size` vertically on `cy`. */
@@ -133,8 +132,16 @@ function fitOrElide(candidates: string[], maxWidth: number, size: number, weight
   const full = candidates.find((c) => c) ?? '';
   const shortest = candidates.filter((c) => c).sort((a, b) => measureText(a, MIN_SIZE) - measureText(b, MIN_SIZE))[0] ?? full;
   const e = elide(shortest, maxWidth, MIN_SIZE, weight);
-  if (e) e.title = full;
-  return e;
+  return e ? { text: e.text, size: e.size, width: e.width, title: full } : e;
+}
+
+/** A field's box, with the author's colour if it has one (each item shape from a literal: see mkLine). */
+function fieldRect(role: Role, x: number, y: number, width: number, height: number, color: string | undefined): SceneRect {
+  return color ? { type: 'rect', role, step: 0, x, y, width, height, rx: 0, color } : { type: 'rect', role, step: 0, x, y, width, height, rx: 0 };
+}
+
+function fieldPolygon(role: Role, points: Array<[number, number]>, color: string | undefined): ScenePolygon {
+  return color ? { type: 'polygon', role, step: 0, points, color } : { type: 'polygon', role, step: 0, points };
 }
 
 /** A rectangle of the grid belonging to one field. */
@@ -526,24 +533,18 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
         for (let i = 1; i < teeth * 2; i++) {
           pts.push([piece.x + piece.w - (i * piece.w) / (teeth * 2), piece.y + piece.h + (i % 2 ? TEAR : -TEAR)]);
         }
-        const poly: SceneItem = { type: 'polygon', role: boxRole, step: 0, points: pts };
-        if (color) poly.color = color;
-        items.push(poly);
+        items.push(fieldPolygon(boxRole, pts, color));
       }
     } else if (pieces.length === 1 || joined) {
       if (pieces.length === 1) {
         const q = pieces[0]!;
-        const rect: SceneItem = { type: 'rect', role: boxRole, step: 0, x: q.x, y: q.y, width: q.w, height: q.h, rx: 0 };
-        if (color) rect.color = color;
-        items.push(rect);
+        items.push(fieldRect(boxRole, q.x, q.y, q.w, q.h, color));
       } else {
         // The outline of the union of the row spans: down the right side, back up the left.
         const pts: Array<[number, number]> = [];
         for (const s of spans) pts.push([X(s.b), rowTop[s.row]!], [X(s.b), rowBottom[s.row]!]);
         for (let k = spans.length - 1; k >= 0; k--) pts.push([X(spans[k]!.a), rowBottom[spans[k]!.row]!], [X(spans[k]!.a), rowTop[spans[k]!.row]!]);
-        const poly: SceneItem = { type: 'polygon', role: boxRole, step: 0, points: dedupe(pts) };
-        if (color) poly.color = color;
-        items.push(poly);
+        items.push(fieldPolygon(boxRole, dedupe(pts), color));
       }
       for (let k = 1; k < spans.length; k++) {
         const s = spans[k]!;
@@ -552,9 +553,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
       }
     } else {
       for (const piece of pieces) {
-        const rect: SceneItem = { type: 'rect', role: boxRole, step: 0, x: piece.x, y: piece.y, width: piece.w, height: piece.h, rx: 0 };
-        if (color) rect.color = color;
-        items.push(rect);
+        items.push(fieldRect(boxRole, piece.x, piece.y, piece.w, piece.h, color));
       }
     }
     const before = texts.length;

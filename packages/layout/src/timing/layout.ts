@@ -598,18 +598,14 @@ function drawTimers(f: Frame): void {
     const y1 = f.rows.yTop[idx.get(key(tm.end))!]!;
     const tick = 5 * -side;
     const step = stepAt(timeline, tm.start);
-    items.push({
-      type: 'polyline',
-      role: 'timer',
-      step,
-      points: [
-        [xb + tick, y0],
-        [xb, y0],
-        [xb, y1],
-        [xb + tick, y1],
-      ],
-      ...(tm.expired ? {} : { dash: [4, 3] }),
-    });
+    const points: Array<[number, number]> = [
+      [xb + tick, y0],
+      [xb, y0],
+      [xb, y1],
+      [xb + tick, y1],
+    ];
+    // Two literals, not a spread: each item shape comes from a literal (see mkLine).
+    items.push(tm.expired ? { type: 'polyline', role: 'timer', step, points } : { type: 'polyline', role: 'timer', step, points, dash: [4, 3] });
     const t = mkText('timer-label', xb + side * 5, baselineFor((y0 + y1) / 2, m.fs), label, m.fs, step, side < 0 ? 'end' : 'start');
     items.push(t);
     obstacles.push(inflate(itemBox(t), 2));
@@ -997,9 +993,7 @@ function drawArrows(f: Frame): void {
     const hw = 3.6;
     const bx = a.x2 - ux * head;
     const by = a.y2 - uy * head;
-    const line = mkLine(a.role, a.x1, a.y1, bx + ux * 1, by + uy * 1, a.step);
-    if (a.seg.retransmission && !a.seg.lost) line.dash = [6, 3];
-    items.push(line);
+    items.push(mkLine(a.role, a.x1, a.y1, bx + ux * 1, by + uy * 1, a.step, a.seg.retransmission ? [6, 3] : undefined));
     items.push({
       type: 'polygon',
       role: headRole(a.role),

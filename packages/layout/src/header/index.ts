@@ -319,39 +319,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
   let offsetColW = 0;
   const visualRows: Array<{ byteOffset: number | null }> = [];
 
-  // Place fields on visual rows. Fixed fields sit at their bit offset; a variable-length field takes the rest
-  // of its row (or a whole row) with an open bottom edge, and pushes everything after it one row down.
-  interface Placed {
-    field: HeaderField;
-    row: number;
-    col: number;
-    bits: number;
-    open: boolean;
-  }
-  const placed: Placed[] = [];
-  let extraRows = 0;
-  let varBase: { offset: number; bit: number } | null = null;
-  let nextFree = 0;
-  const openRows = new Set<number>();
-  for (const f of model.fields) {
-    let start: number;
-    if (varBase === null) start = f.offset;
-    else start = varBase.bit + Math.max(0, f.offset - varBase.offset);
-    start = Math.max(start, f.bits === null ? nextFree : 0);
-    if (f.bits === null) {
-      const row = Math.floor(start / rowBits);
-      const col = start % rowBits;
-      placed.push({ field: f, row, col, bits: rowBits - col, open: true });
-      openRows.add(row);
-      nextFree = (row + 1) * rowBits;
-      varBase = { offset: f.offset, bit: nextFree };
-      extraRows++;
-      continue;
-    }
-    const bits = Math.max(1, Math.floor(f.bits));
-    placed.push({ field: f, row: Math.floor(start / rowBits), col: start % rowBits, bits, open: false });
-    nextFree = Math.max(nextFree, start + bits);
-  }
+  const { placed, openRows, nextFree } = placeFields(model, rowBits);
   const rowCount = Math.max(1, Math.ceil(nextFree / rowBits));
   // Refuse a grid past the output budget before drawing it (a 17-byte block can ask for 65,536 rows).
   checkHeaderBudget(model, (i) => placed[i]!.row, rowBits, options);
@@ -369,56 +337,12 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
   // Groups. A flag group gets a caption band inside its row, over its 1-bit flags (the row grows by the band,
   // so nothing reaches into the ruler or the row above); option groups and protocol layers get a bracket in the
   // right margin.
-  const placedOf = new Map<HeaderField, Placed>();
-  for (const p of placed) placedOf.set(p.field, p);
   const groups = model.groups ?? [];
-  const inGroup = (f: HeaderField, g: HeaderGroup, end: number) => f.offset >= g.offset && f.offset < end;
-  const captions: Array<{ group: HeaderGroup; row: number; col: number; bits: number; members: Set<HeaderField> }> = [];
-  for (const g of groups) {
-    if (g.kind !== 'flags' || g.bits === null) continue;
-    const gEnd = g.offset + g.bits;
-    const members = model.fields.filter((f) => f.bits === 1 && inGroup(f, g, gEnd)).map((f) => placedOf.get(f)!).filter(Boolean);
-    if (members.length < 2) continue;
-    const row = members[0]!.row;
-    if (members.some((m) => m.row !== row || m.open)) continue;
-    const col = members.reduce((a, m) => Math.min(a, m.col), Infinity);
-    const end = members.reduce((a, m) => Math.max(a, m.col + m.bits), -Infinity);
-    if (end - col !== members.length || captions.some((c) => c.row === row)) continue;
-    captions.push({ group: g, row, col, bits: end - col, members: new Set(members.map((m) => m.field)) });
-  }
+  const captions = flagCaptions(model, placed, groups);
   const capH = Math.ceil(ext(CAPTION_SIZE).line + 5);
   const captionRow = new Set(captions.map((c) => c.row));
 
-  interface Bracket {
-    group: HeaderGroup;
-    first: number;
-    last: number;
-    column: number;
-  }
-  const brackets: Bracket[] = [];
-  const layers = groups.filter((g) => g.kind === 'layer');
-  const spanRows = (g: HeaderGroup, end: number): [number, number] | null => {
-    const rows = placed.filter((p) => inGroup(p.field, g, end)).map((p) => [p.row, p.row + Math.ceil((p.col + p.bits) / rowBits) - 1]);
-    if (rows.length === 0) return null;
-    return [rows.reduce((a, r) => Math.min(a, r[0]!), Infinity), rows.reduce((a, r) => Math.max(a, r[1]!), -Infinity)];
-  };
-  for (const g of groups) {
-    if (g.kind !== 'options' || g.bits === null) continue;
-    const gEnd = g.offset + g.bits;
-    const members = model.fields.filter((f) => f.bits !== null && inGroup(f, g, gEnd));
-    if (members.length < 2) continue;
-    const span = spanRows(g, gEnd);
-    if (span) brackets.push({ group: g, first: span[0], last: span[1], column: 0 });
-  }
-  if (layers.length >= 2) {
-    const column = brackets.length ? 1 : 0;
-    layers.forEach((g, k) => {
-      const next = layers[k + 1];
-      const end = g.bits !== null ? g.offset + g.bits : next ? next.offset : Infinity;
-      const span = spanRows(g, end);
-      if (span) brackets.push({ group: g, first: span[0], last: span[1], column });
-    });
-  }
+  const brackets = groupBrackets(model, placed, groups, rowBits);
   const bracketCols = brackets.length ? brackets.reduce((a, b) => Math.max(a, b.column), -Infinity) + 1 : 0;
 
   // Vertical structure: title, ruler, rows.
@@ -490,92 +414,248 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
   const captionOf = new Map<HeaderField, number>();
   for (const c of captions) for (const m of c.members) captionOf.set(m, capH);
 
-  // Fields: one box per field. A field that crosses rows is split into pieces for its texts — head (partial
-  // first row), body (whole rows, merged), tail (partial last row) — but drawn as one outline, with faint
-  // dashed lines where rows meet inside it (as RFC 8200 draws its addresses), broken around the texts.
+  // Fields: one box (or outline) each, with their texts.
   const separators: Array<{ y: number; x1: number; x2: number; field: HeaderField }> = [];
-  for (const p of placed) {
-    const pieces: Piece[] = [];
-    let bit = p.row * rowBits + p.col;
-    const end = bit + p.bits;
-    const spans: Array<{ row: number; a: number; b: number }> = [];
-    const down = captionOf.get(p.field) ?? 0;
-    while (bit < end) {
-      const row = Math.floor(bit / rowBits);
-      const col = bit % rowBits;
-      let n = Math.min(rowBits - col, end - bit);
-      let rows = 1;
-      if (col === 0 && n === rowBits) {
-        rows = Math.floor((end - bit) / rowBits);
-        n = rowBits;
-      }
-      for (let k = 0; k < rows; k++) spans.push({ row: row + k, a: col, b: col + n });
-      const top = rowTop[row]! + down;
-      const bottom = rowBottom[row + rows - 1]!;
-      pieces.push({ field: p.field, x: X(col), y: top, w: n * bw, h: bottom - top, area: n * rows, open: p.open });
-      bit += n * rows;
-    }
-    const boxRole: Role = p.field.kind === 'flag' ? 'flag-box' : 'field-box';
-    const color = p.field.color ?? undefined;
-    let best = pieces[0]!;
-    for (const piece of pieces) if (piece.area > best.area) best = piece;
-    const joined = spans.every((s, k) => k === 0 || (s.a < spans[k - 1]!.b && spans[k - 1]!.a < s.b));
-    if (p.open) {
-      for (const piece of pieces) {
-        // Torn bottom edge: the length is not fixed.
-        const pts: Array<[number, number]> = [
-          [piece.x, piece.y + piece.h],
-          [piece.x, piece.y],
-          [piece.x + piece.w, piece.y],
-          [piece.x + piece.w, piece.y + piece.h],
-        ];
-        const teeth = Math.max(2, Math.round(piece.w / 16));
-        for (let i = 1; i < teeth * 2; i++) {
-          pts.push([piece.x + piece.w - (i * piece.w) / (teeth * 2), piece.y + piece.h + (i % 2 ? TEAR : -TEAR)]);
-        }
-        items.push(fieldPolygon(boxRole, pts, color));
-      }
-    } else if (pieces.length === 1 || joined) {
-      if (pieces.length === 1) {
-        const q = pieces[0]!;
-        items.push(fieldRect(boxRole, q.x, q.y, q.w, q.h, color));
-      } else {
-        // The outline of the union of the row spans: down the right side, back up the left.
-        const pts: Array<[number, number]> = [];
-        for (const s of spans) pts.push([X(s.b), rowTop[s.row]!], [X(s.b), rowBottom[s.row]!]);
-        for (let k = spans.length - 1; k >= 0; k--) pts.push([X(spans[k]!.a), rowBottom[spans[k]!.row]!], [X(spans[k]!.a), rowTop[spans[k]!.row]!]);
-        items.push(fieldPolygon(boxRole, dedupe(pts), color));
-      }
-      for (let k = 1; k < spans.length; k++) {
-        const s = spans[k]!;
-        const prev = spans[k - 1]!;
-        separators.push({ y: rowBottom[prev.row]!, x1: X(Math.max(s.a, prev.a)), x2: X(Math.min(s.b, prev.b)), field: p.field });
-      }
-    } else {
-      for (const piece of pieces) {
-        items.push(fieldRect(boxRole, piece.x, piece.y, piece.w, piece.h, color));
-      }
-    }
-    const before = texts.length;
-    // One outline carries one label; separate pieces each name the field. In an outline that starts mid-row,
-    // the name goes where the field starts (reading order) and the value into the largest piece.
-    const one = !p.open && joined;
-    const head = pieces[0]!;
-    const f = p.field;
-    const headName = one && pieces.length > 1 && best !== head ? fitLine([f.name, f.short ?? ''], head.w - 2 * PAD_X, fontSize, 9) : null;
-    if (headName) {
-      texts.push(textItem('field', headName.text, head.x + head.w / 2, baseline(head.y + head.h / 2, headName.size), headName.size, headName.width, 'middle', 0, headName.text !== f.name ? f.name : undefined));
-      const value = cellValue(f);
-      const v = value === null ? null : fitOrElide([value, f.raw !== null && f.kind !== 'options' ? String(f.raw) : ''], best.w - 2 * PAD_X, fontSize);
-      if (v) texts.push(textItem('field-value', v.text, best.x + best.w / 2, baseline(best.y + best.h / 2, v.size), v.size, v.width, 'middle', 0, `${f.name}: ${value}`));
-    } else {
-      for (const piece of pieces) if (!one || piece === best) cellTexts(piece, fontSize, texts, !one && piece !== pieces[0], piece === best);
-    }
-    const own = texts.slice(before).filter((t): t is SceneText => t.type === 'text');
-    for (const sep of separators) if (sep.field === p.field) for (const d of dashedAround(sep, own)) items.push(d);
-  }
+  const grid: Grid = { rowBits, bw, x0, rowTop, rowBottom, fontSize, items, texts, captionOf, separators };
+  for (const p of placed) drawField(grid, p);
 
-  // Brackets in the right margin: options nearest the grid, protocol layers outside them.
+  drawBrackets(grid, brackets, gridW);
+  for (const t of texts) items.push(t);
+
+  // Mermaid's `bitOrder: descending`: every row mirrored, its highest bit on the left.
+  const out = model.bitOrder === 'descending' ? items.map((it) => mirrorItem(it, x0, x0 + gridW)) : items;
+
+  const name = model.title ?? (model.protocol ? `${model.protocol.toUpperCase()} header` : 'Packet header');
+  return keepShapes('header', checkSceneBudget({
+    width,
+    height,
+    title: name,
+    // An author's accessible description (Mermaid `accDescr`) wins over the generated one.
+    description: model.description || describe(model, name),
+    fontFamily: FONT.family,
+    items: out,
+    steps: 0,
+  }, options));
+}
+
+
+/** A field placed on the grid: its visual row and column, its width in bits, and whether its length is open. */
+interface PlacedField {
+  field: HeaderField;
+  row: number;
+  col: number;
+  bits: number;
+  open: boolean;
+}
+
+/**
+ * Place fields on visual rows. Fixed fields sit at their bit offset; a variable-length field takes the rest
+ * of its row (or a whole row) with an open bottom edge, and pushes everything after it one row down.
+ */
+function placeFields(model: HeaderModel, rowBits: number): { placed: PlacedField[]; openRows: Set<number>; nextFree: number } {
+  const placed: PlacedField[] = [];
+  let extraRows = 0;
+  let varBase: { offset: number; bit: number } | null = null;
+  let nextFree = 0;
+  const openRows = new Set<number>();
+  for (const f of model.fields) {
+    let start: number;
+    if (varBase === null) start = f.offset;
+    else start = varBase.bit + Math.max(0, f.offset - varBase.offset);
+    start = Math.max(start, f.bits === null ? nextFree : 0);
+    if (f.bits === null) {
+      const row = Math.floor(start / rowBits);
+      const col = start % rowBits;
+      placed.push({ field: f, row, col, bits: rowBits - col, open: true });
+      openRows.add(row);
+      nextFree = (row + 1) * rowBits;
+      varBase = { offset: f.offset, bit: nextFree };
+      extraRows++;
+      continue;
+    }
+    const bits = Math.max(1, Math.floor(f.bits));
+    placed.push({ field: f, row: Math.floor(start / rowBits), col: start % rowBits, bits, open: false });
+    nextFree = Math.max(nextFree, start + bits);
+  }
+  return { placed, openRows, nextFree };
+}
+
+interface Caption {
+  group: HeaderGroup;
+  row: number;
+  col: number;
+  bits: number;
+  members: Set<HeaderField>;
+}
+
+function inGroup(f: HeaderField, g: HeaderGroup, end: number): boolean {
+  return f.offset >= g.offset && f.offset < end;
+}
+
+/**
+ * A flag group gets a caption band inside its row, over its 1-bit flags (the row grows by the band, so nothing
+ * reaches into the ruler or the row above).
+ */
+function flagCaptions(model: HeaderModel, placed: PlacedField[], groups: HeaderGroup[]): Caption[] {
+  const placedOf = new Map<HeaderField, PlacedField>();
+  for (const p of placed) placedOf.set(p.field, p);
+  const captions: Caption[] = [];
+  for (const g of groups) {
+    if (g.kind !== 'flags' || g.bits === null) continue;
+    const gEnd = g.offset + g.bits;
+    const members = model.fields.filter((f) => f.bits === 1 && inGroup(f, g, gEnd)).map((f) => placedOf.get(f)!).filter(Boolean);
+    if (members.length < 2) continue;
+    const row = members[0]!.row;
+    if (members.some((m) => m.row !== row || m.open)) continue;
+    const col = members.reduce((a, m) => Math.min(a, m.col), Infinity);
+    const end = members.reduce((a, m) => Math.max(a, m.col + m.bits), -Infinity);
+    if (end - col !== members.length || captions.some((c) => c.row === row)) continue;
+    captions.push({ group: g, row, col, bits: end - col, members: new Set(members.map((m) => m.field)) });
+  }
+  return captions;
+}
+
+interface Bracket {
+  group: HeaderGroup;
+  first: number;
+  last: number;
+  column: number;
+}
+
+/** Option groups and protocol layers get a bracket in the right margin. */
+function groupBrackets(model: HeaderModel, placed: PlacedField[], groups: HeaderGroup[], rowBits: number): Bracket[] {
+  const brackets: Bracket[] = [];
+  const layers = groups.filter((g) => g.kind === 'layer');
+  const spanRows = (g: HeaderGroup, end: number): [number, number] | null => {
+    const rows = placed.filter((p) => inGroup(p.field, g, end)).map((p) => [p.row, p.row + Math.ceil((p.col + p.bits) / rowBits) - 1]);
+    if (rows.length === 0) return null;
+    return [rows.reduce((a, r) => Math.min(a, r[0]!), Infinity), rows.reduce((a, r) => Math.max(a, r[1]!), -Infinity)];
+  };
+  for (const g of groups) {
+    if (g.kind !== 'options' || g.bits === null) continue;
+    const gEnd = g.offset + g.bits;
+    const members = model.fields.filter((f) => f.bits !== null && inGroup(f, g, gEnd));
+    if (members.length < 2) continue;
+    const span = spanRows(g, gEnd);
+    if (span) brackets.push({ group: g, first: span[0], last: span[1], column: 0 });
+  }
+  if (layers.length >= 2) {
+    const column = brackets.length ? 1 : 0;
+    layers.forEach((g, k) => {
+      const next = layers[k + 1];
+      const end = g.bits !== null ? g.offset + g.bits : next ? next.offset : Infinity;
+      const span = spanRows(g, end);
+      if (span) brackets.push({ group: g, first: span[0], last: span[1], column });
+    });
+  }
+  return brackets;
+}
+
+/** What drawing a field or a bracket needs of the grid: its geometry and the lists it adds to. */
+interface Grid {
+  rowBits: number;
+  bw: number;
+  x0: number;
+  rowTop: number[];
+  rowBottom: number[];
+  fontSize: number;
+  items: SceneItem[];
+  texts: SceneItem[];
+  captionOf: Map<HeaderField, number>;
+  separators: Array<{ y: number; x1: number; x2: number; field: HeaderField }>;
+}
+
+/**
+ * One box per field. A field that crosses rows is split into pieces for its texts — head (partial first row),
+ * body (whole rows, merged), tail (partial last row) — but drawn as one outline, with faint dashed lines where
+ * rows meet inside it (as RFC 8200 draws its addresses), broken around the texts.
+ */
+function drawField(grid: Grid, p: PlacedField): void {
+  const { rowBits, bw, x0, rowTop, rowBottom, fontSize, items, texts, captionOf, separators } = grid;
+  const X = (col: number) => x0 + col * bw;
+  const pieces: Piece[] = [];
+  let bit = p.row * rowBits + p.col;
+  const end = bit + p.bits;
+  const spans: Array<{ row: number; a: number; b: number }> = [];
+  const down = captionOf.get(p.field) ?? 0;
+  while (bit < end) {
+    const row = Math.floor(bit / rowBits);
+    const col = bit % rowBits;
+    let n = Math.min(rowBits - col, end - bit);
+    let rows = 1;
+    if (col === 0 && n === rowBits) {
+      rows = Math.floor((end - bit) / rowBits);
+      n = rowBits;
+    }
+    for (let k = 0; k < rows; k++) spans.push({ row: row + k, a: col, b: col + n });
+    const top = rowTop[row]! + down;
+    const bottom = rowBottom[row + rows - 1]!;
+    pieces.push({ field: p.field, x: X(col), y: top, w: n * bw, h: bottom - top, area: n * rows, open: p.open });
+    bit += n * rows;
+  }
+  const boxRole: Role = p.field.kind === 'flag' ? 'flag-box' : 'field-box';
+  const color = p.field.color ?? undefined;
+  let best = pieces[0]!;
+  for (const piece of pieces) if (piece.area > best.area) best = piece;
+  const joined = spans.every((s, k) => k === 0 || (s.a < spans[k - 1]!.b && spans[k - 1]!.a < s.b));
+  if (p.open) {
+    for (const piece of pieces) {
+      // Torn bottom edge: the length is not fixed.
+      const pts: Array<[number, number]> = [
+        [piece.x, piece.y + piece.h],
+        [piece.x, piece.y],
+        [piece.x + piece.w, piece.y],
+        [piece.x + piece.w, piece.y + piece.h],
+      ];
+      const teeth = Math.max(2, Math.round(piece.w / 16));
+      for (let i = 1; i < teeth * 2; i++) {
+        pts.push([piece.x + piece.w - (i * piece.w) / (teeth * 2), piece.y + piece.h + (i % 2 ? TEAR : -TEAR)]);
+      }
+      items.push(fieldPolygon(boxRole, pts, color));
+    }
+  } else if (pieces.length === 1 || joined) {
+    if (pieces.length === 1) {
+      const q = pieces[0]!;
+      items.push(fieldRect(boxRole, q.x, q.y, q.w, q.h, color));
+    } else {
+      // The outline of the union of the row spans: down the right side, back up the left.
+      const pts: Array<[number, number]> = [];
+      for (const s of spans) pts.push([X(s.b), rowTop[s.row]!], [X(s.b), rowBottom[s.row]!]);
+      for (let k = spans.length - 1; k >= 0; k--) pts.push([X(spans[k]!.a), rowBottom[spans[k]!.row]!], [X(spans[k]!.a), rowTop[spans[k]!.row]!]);
+      items.push(fieldPolygon(boxRole, dedupe(pts), color));
+    }
+    for (let k = 1; k < spans.length; k++) {
+      const s = spans[k]!;
+      const prev = spans[k - 1]!;
+      separators.push({ y: rowBottom[prev.row]!, x1: X(Math.max(s.a, prev.a)), x2: X(Math.min(s.b, prev.b)), field: p.field });
+    }
+  } else {
+    for (const piece of pieces) {
+      items.push(fieldRect(boxRole, piece.x, piece.y, piece.w, piece.h, color));
+    }
+  }
+  const before = texts.length;
+  // One outline carries one label; separate pieces each name the field. In an outline that starts mid-row,
+  // the name goes where the field starts (reading order) and the value into the largest piece.
+  const one = !p.open && joined;
+  const head = pieces[0]!;
+  const f = p.field;
+  const headName = one && pieces.length > 1 && best !== head ? fitLine([f.name, f.short ?? ''], head.w - 2 * PAD_X, fontSize, 9) : null;
+  if (headName) {
+    texts.push(textItem('field', headName.text, head.x + head.w / 2, baseline(head.y + head.h / 2, headName.size), headName.size, headName.width, 'middle', 0, headName.text !== f.name ? f.name : undefined));
+    const value = cellValue(f);
+    const v = value === null ? null : fitOrElide([value, f.raw !== null && f.kind !== 'options' ? String(f.raw) : ''], best.w - 2 * PAD_X, fontSize);
+    if (v) texts.push(textItem('field-value', v.text, best.x + best.w / 2, baseline(best.y + best.h / 2, v.size), v.size, v.width, 'middle', 0, `${f.name}: ${value}`));
+  } else {
+    for (const piece of pieces) if (!one || piece === best) cellTexts(piece, fontSize, texts, !one && piece !== pieces[0], piece === best);
+  }
+  const own = texts.slice(before).filter((t): t is SceneText => t.type === 'text');
+  for (const sep of separators) if (sep.field === p.field) for (const d of dashedAround(sep, own)) items.push(d);
+}
+
+/** Brackets in the right margin: options nearest the grid, protocol layers outside them. */
+function drawBrackets(grid: Grid, brackets: Bracket[], gridW: number): void {
+  const { x0, rowTop, rowBottom, items, texts } = grid;
   const bx0 = x0 + gridW + 6;
   for (const b of brackets) {
     const y1 = rowTop[b.first]! + 2;
@@ -593,22 +673,6 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
       texts.push(textItem('divider-label', f.text, tx - (be.ascent - be.descent) / 2 + (be.ascent - be.descent) / 2, (y1 + y2) / 2, f.size, f.width, 'middle', -90, title));
     }
   }
-  for (const t of texts) items.push(t);
-
-  // Mermaid's `bitOrder: descending`: every row mirrored, its highest bit on the left.
-  const out = model.bitOrder === 'descending' ? items.map((it) => mirrorItem(it, x0, x0 + gridW)) : items;
-
-  const name = model.title ?? (model.protocol ? `${model.protocol.toUpperCase()} header` : 'Packet header');
-  return keepShapes('header', checkSceneBudget({
-    width,
-    height,
-    title: name,
-    // An author's accessible description (Mermaid `accDescr`) wins over the generated one.
-    description: model.description || describe(model, name),
-    fontFamily: FONT.family,
-    items: out,
-    steps: 0,
-  }, options));
 }
 
 const SHORT_LAYER: Record<string, string> = { ipv4: 'IPv4', ipv6: 'IPv6', tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', icmpv6: 'ICMPv6', ethernet: 'Ethernet', vlan: 'VLAN', 'ipv6-ext': 'IPv6 ext' };

@@ -251,6 +251,9 @@ export interface SvgParts {
  * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost. A
  * function: with an `idPrefix` (the Markdown plugins) no default id, so no seed, is made.
  */
+let lastFamily: string | null = null;
+let lastStack = '';
+
 export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: () => string): SvgParts {
   const darkSelectors = checkOptions(options);
   const theme = options.theme ?? 'auto';
@@ -269,7 +272,8 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const h = num(Math.max(1, scene.height));
   const title = cleanText(scene.title || 'wiregram diagram');
   const desc = cleanText(scene.description || '');
-  const font = fontStack(scene.fontFamily);
+  // Every layout writes the same family: its stack is made once, not once per diagram.
+  const font = scene.fontFamily === lastFamily ? lastStack : ((lastFamily = scene.fontFamily), (lastStack = fontStack(scene.fontFamily)));
   let bodyXml: string | null = null;
   const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ? seed() : (bodyXml = writeBodyXml(items, resolved, steps))].join('\u0000'));
   const head: SvgNode[] = [

@@ -19,7 +19,6 @@ import { installClock, runStatements } from './engine/run.js';
 import { collect, findMultiPeer } from './engine/setup.js';
 import { eachStatement, err, World, type Cursor, type EngineOptions } from './engine/world.js';
 import { INTERNAL_ERROR } from './parser.js';
-import { Space } from './engine/seq.js';
 
 export type { EngineOptions } from './engine/world.js';
 export { eachStatement } from './engine/world.js';
@@ -31,19 +30,20 @@ function checkDocument(doc: SequenceDocument): void {
 }
 
 /**
- * One World and one Space kept for as long as the module lives, made on the first run: V8 frees the hidden class
+ * The last run's World (and through it its endpoints' Spaces), kept until the next run: V8 frees the hidden class
  * of objects none of which is alive at a full GC (between two documents of a host's build) and drops the optimized
  * code that reads them with it, so the engine would start cold after each such GC (see `keptLine` in parser.ts).
+ * (A World made for the purpose, `new World({})`, kept the classes too but made the engine slower to warm up.)
  */
-let kept: [World, Space] | null = null;
+let kept: World | null = null;
 
 /** Run the protocol engine over a parsed document. Throws WiregramError for anything the protocol forbids. */
 export function simulate(doc: SequenceDocument, options: EngineOptions = {}): Timeline {
   checkDocument(doc);
-  kept ??= [new World({}), new Space()];
   // Anything but a WiregramError is an engine bug; still report it as a typed error rather than a stack trace.
   return withWiregramErrors(() => {
     const w = new World(options);
+    kept = w;
     findMultiPeer(w, doc.statements);
     collect(w, doc.statements);
     eachStatement(doc.statements, (s) => {

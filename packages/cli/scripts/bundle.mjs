@@ -15,12 +15,15 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+// The loader's CommonJS wrapper, written around each bundle here (see compile-cache.cjs: V8 then compiles the
+// file's text as read, not a 0.5 MB concatenation of it).
+const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('./compile-cache.cjs');
 const outdir = join(here, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 // @resvg/resvg-js is a native binary (one platform package per OS), required on the first PNG; @wiregram/png also
@@ -113,7 +116,8 @@ const RANGE_ARRAY_FAST = `        const fields = this.type.fields;
 
 /** What both bundles are: one CommonJS file for Node 20 with a linked source map. No comments or indentation (a
  * third of the bytes to read at every start); names are kept, and the source map leads back to src/*.ts. ASCII
- * only, so the loader makes a one-byte string without decoding UTF-8. */
+ * only, so the loader makes a one-byte string without decoding UTF-8. Already inside the CommonJS function
+ * wrapper, which only compile-cache.cjs's loadCached runs (nothing `require`s a bundle). */
 const NODE_CJS = {
   bundle: true,
   format: 'cjs',
@@ -124,6 +128,8 @@ const NODE_CJS = {
   charset: 'ascii',
   logLevel: 'warning',
   metafile: true,
+  banner: { js: WRAPPER_HEAD },
+  footer: { js: WRAPPER_TAIL },
 };
 
 async function bundlePdfkit() {
@@ -181,7 +187,7 @@ const result = await build({
   // The ES modules' import.meta.url, as the bundle's own URL (what a CommonJS file has is __filename). Strict
   // mode, as the ES modules it is made of ran in.
   define: { 'import.meta.url': '__wgImportMetaUrl' },
-  banner: { js: "'use strict';\nconst __wgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: `${WRAPPER_HEAD}'use strict';\nconst __wgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
   plugins: [
     {
       name: 'lazy-externals',

@@ -50,10 +50,12 @@ describe('the bundled CLI', () => {
     // V8 rejects a cache made by another Node or for other source: compiling each with its cache says which.
     const dir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
     const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf'];
+    // The source as the loader compiles it (each bundle is written inside its CommonJS wrapper).
     const script = `const { readFileSync } = require('node:fs');
+const { scriptSource } = require(${JSON.stringify(dir)} + 'compile-cache.cjs');
 for (const name of ${JSON.stringify(caches)}) {
   const file = ${JSON.stringify(dir)} + name.replace(/\\.[a-z]+$/, '');
-  const s = new (require('node:vm').Script)(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(${JSON.stringify(dir)} + name + '.v8cache') });
+  const s = new (require('node:vm').Script)(scriptSource(file), { filename: file, cachedData: readFileSync(${JSON.stringify(dir)} + name + '.v8cache') });
   console.log(name, s.cachedDataRejected ? 'rejected' : 'taken');
 }`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });

@@ -22,7 +22,7 @@ import {
   type ParsePacketHeaderOptions,
   type Timeline,
 } from '@wiregram/core';
-import { checkSceneBudget, DEFAULT_BUDGET, timelineSurelyFits, type BudgetOptions } from './budget.js';
+import { checkSceneBudget, DEFAULT_BUDGET, headerSurelyFits, timelineSurelyFits, type BudgetOptions } from './budget.js';
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
 import { elideTimeline } from './timing/elide.js';
@@ -56,11 +56,14 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
  * For `wiregram check`: what `layoutSourceWithModel` would throw, and the warnings it would return, without
  * drawing what cannot fail. A timing diagram's Scene is built only when the model's estimate does not clear the
  * output budget by a wide margin (`timelineSurelyFits`, on the model after `elide`) or when it has `header`
- * statements; otherwise nothing past the model can fail. Headers are always laid out (that is cheap).
+ * statements; otherwise nothing past the model can fail. A header is laid out only when an upper bound of its
+ * Scene (`headerSurelyFits`) does not clear the budget.
  */
 export function checkSource(source: string, options: LayoutSourceOptions = {}): { warnings: Diagnostic[]; drawn: boolean } {
   return compileChecked(source, options, (compiled) => {
     if (compiled.language === 'packet-header') {
+      // The budget is all a header's layout can refuse: skipped when the model's upper bound clears it.
+      if (headerSurelyFits(compiled.model, compiled.layout)) return { warnings: compiled.warnings, drawn: false };
       layoutHeader(compiled.model, compiled.layout);
       return { warnings: compiled.warnings, drawn: true };
     }

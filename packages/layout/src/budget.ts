@@ -86,24 +86,54 @@ export function checkTimelineBudget(timeline: Timeline, options: BudgetOptions):
   charge(timelineCosts(timeline), options, overview ? `draw an overview with option elide=auto (runs of plain segments folded), or ${DRAW_LESS}` : DRAW_LESS);
 }
 
+/** One statement's estimate by kind (elements, text bytes): the budget's costs and timelineSurelyFits' sums. */
+const segmentElements = (s: Timeline['segments'][number]): number => 3 + s.marks.length;
+function segmentText(s: Timeline['segments'][number]): number {
+  let text = utf8Bytes(s.label) * 2; // the label, and the segment in words in the description
+  for (let i = 0; i < s.marks.length; i++) text += utf8Bytes(s.marks[i]!.text);
+  if (s.note) text += utf8Bytes(s.note);
+  return text;
+}
+const STATE_ELEMENTS = 2;
+const stateText = (st: Timeline['states'][number]): number => 2 * st.to.length;
+const TIMER_ELEMENTS = 3;
+const DIVIDER_ELEMENTS = 2;
+/** A note's box and a text per line. */
+function noteElements(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return 1 + lines;
+}
+
 function timelineCosts(timeline: Timeline): Cost[] {
   const costs: Cost[] = [];
   const n = Number.MAX_SAFE_INTEGER;
-  for (const s of timeline.segments) {
-    let text = utf8Bytes(s.label) * 2; // the label, and the segment in words in the description
-    for (const m of s.marks) text += utf8Bytes(m.text);
-    if (s.note) text += utf8Bytes(s.note);
-    costs.push({ at: offsetOf(s.position, n), position: s.position, elements: 3 + s.marks.length, text, what: `segment ${s.index + 1}` });
-  }
-  for (const st of timeline.states) costs.push({ at: offsetOf(st.position, n), position: st.position, elements: 2, text: 2 * st.to.length, what: 'a state change' });
-  for (const t of timeline.timers) costs.push({ at: offsetOf(t.position, n), position: t.position, elements: 3, text: utf8Bytes(t.label), what: 'a timer' });
-  for (const note of timeline.notes) {
-    let lines = 1;
-    for (let i = note.text.indexOf('\n'); i !== -1; i = note.text.indexOf('\n', i + 1)) lines++;
-    costs.push({ at: offsetOf(note.position, n), position: note.position, elements: 1 + lines, text: utf8Bytes(note.text), what: 'a note' });
-  }
-  for (const d of timeline.dividers) costs.push({ at: offsetOf(d.position, n), position: d.position, elements: 2, text: utf8Bytes(d.text), what: 'a divider' });
+  for (const s of timeline.segments) costs.push({ at: offsetOf(s.position, n), position: s.position, elements: segmentElements(s), text: segmentText(s), what: `segment ${s.index + 1}` });
+  for (const st of timeline.states) costs.push({ at: offsetOf(st.position, n), position: st.position, elements: STATE_ELEMENTS, text: stateText(st), what: 'a state change' });
+  for (const t of timeline.timers) costs.push({ at: offsetOf(t.position, n), position: t.position, elements: TIMER_ELEMENTS, text: utf8Bytes(t.label), what: 'a timer' });
+  for (const note of timeline.notes) costs.push({ at: offsetOf(note.position, n), position: note.position, elements: noteElements(note.text), text: utf8Bytes(note.text), what: 'a note' });
+  for (const d of timeline.dividers) costs.push({ at: offsetOf(d.position, n), position: d.position, elements: DIVIDER_ELEMENTS, text: utf8Bytes(d.text), what: 'a divider' });
   return costs;
+}
+
+/** The sums of timelineCosts, without a list (check runs this for every diagram). */
+function timelineTotals(timeline: Timeline): { elements: number; text: number } {
+  let elements = 0;
+  let text = 0;
+  const { segments, states, timers, notes, dividers } = timeline;
+  for (let i = 0; i < segments.length; i++) {
+    elements += segmentElements(segments[i]!);
+    text += segmentText(segments[i]!);
+  }
+  for (let i = 0; i < states.length; i++) text += stateText(states[i]!);
+  elements += STATE_ELEMENTS * states.length + TIMER_ELEMENTS * timers.length + DIVIDER_ELEMENTS * dividers.length;
+  for (let i = 0; i < timers.length; i++) text += utf8Bytes(timers[i]!.label);
+  for (let i = 0; i < notes.length; i++) {
+    elements += noteElements(notes[i]!.text);
+    text += utf8Bytes(notes[i]!.text);
+  }
+  for (let i = 0; i < dividers.length; i++) text += utf8Bytes(dividers[i]!.text);
+  return { elements, text };
 }
 
 /**
@@ -122,14 +152,9 @@ export const SCENE_MARGIN = { factor: 32, perParticipant: 16, elements: 200, tex
  */
 export function timelineSurelyFits(timeline: Timeline, options: BudgetOptions): boolean {
   const { maxElements, maxTextBytes } = limits(options);
-  let elements = 0;
-  let text = 0;
-  for (const c of timelineCosts(timeline)) {
-    elements += c.elements;
-    text += c.text;
-  }
+  const { elements, text } = timelineTotals(timeline);
   let names = 0;
-  for (const p of timeline.participants) names += utf8Bytes(p.label);
+  for (let i = 0; i < timeline.participants.length; i++) names += utf8Bytes(timeline.participants[i]!.label);
   const m = SCENE_MARGIN;
   const parts = timeline.participants.length;
   return (

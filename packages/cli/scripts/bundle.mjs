@@ -12,6 +12,7 @@
 // the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that requires
 // it on the first call: 255 KB that `render` and `check` would otherwise parse on every start.
 import { build } from 'esbuild';
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -218,6 +219,13 @@ for (const out of [...Object.values(result.metafile.outputs), ...Object.values(p
 if (missing.size) {
   console.error(`packages/cli/scripts/bundle.mjs: the bundle imports ${[...missing].join(', ')}, which packages/cli/package.json does not list in dependencies`);
   process.exit(1);
+}
+// compile-cache.cjs reads a bundle that starts with its wrapper as one-byte text without looking at the bytes.
+for (const file of ['wiregram.cjs', 'pdfkit.cjs']) {
+  if (!isAscii(readFileSync(join(outdir, file)))) {
+    console.error(`packages/cli/scripts/bundle.mjs: dist/bundle/${file} is not ASCII (esbuild's charset: 'ascii' should make it so)`);
+    process.exit(1);
+  }
 }
 copyFileSync(join(here, 'scripts', 'compile-cache.cjs'), join(outdir, 'compile-cache.cjs'));
 // One code cache per command, each from a fresh process running that command (scripts/train-cache.mjs).

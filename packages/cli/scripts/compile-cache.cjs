@@ -23,6 +23,7 @@ const Module = module.constructor;
  */
 const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const WRAPPER_TAIL = '\n})';
+const WRAPPER_BYTES = Buffer.from(WRAPPER_HEAD, 'latin1');
 
 /** The scripts this process loaded: file → { script, tag } (for writeCaches). */
 const loaded = new Map();
@@ -33,7 +34,9 @@ const cacheFile = (file, tag) => `${file}.${tag}.v8cache`;
 /** A CommonJS file's text as the function V8 compiles: the file as read when bundle.mjs wrapped it already. */
 function scriptSource(file) {
   const bytes = readFileSync(file);
-  // The bundles are ASCII (bundle.mjs): read as one-byte text, no UTF-8 decoding of a megabyte at every start.
+  // What bundle.mjs wrote is ASCII (esbuild's charset: 'ascii', checked there): one-byte text as read, neither
+  // decoded as UTF-8 nor scanned for other bytes (≈ 1 ms for 0.5 MB at every start). Anything else is decoded.
+  if (bytes.length >= WRAPPER_BYTES.length && WRAPPER_BYTES.equals(bytes.subarray(0, WRAPPER_BYTES.length))) return bytes.latin1Slice(0, bytes.length);
   const text = isAscii?.(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
   return text.startsWith(WRAPPER_HEAD) ? text : Module.wrap(text);
 }

@@ -9,7 +9,7 @@
 'use strict';
 const { isAscii } = require('node:buffer');
 const { readFileSync, writeFileSync } = require('node:fs');
-const { dirname } = require('node:path');
+const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 // Node's CommonJS Module class (wrap, createRequire) as this file's own module has it: `require('node:module')`
@@ -66,6 +66,16 @@ function loadCached(file, tag) {
   return module.exports;
 }
 
+/**
+ * The bundle and code cache a command runs with (bin/wiregram.cjs; the build trains each cache the same way):
+ * `check` from its own bundle (wiregram-check.cjs, without the other commands' code), render and deck from
+ * wiregram.cjs with their own caches, anything else (--version, help, import, pandoc) with the 'main' cache.
+ */
+function commandBundle(bundleDir, command) {
+  if (command === 'check') return { file: join(bundleDir, 'wiregram-check.cjs'), tag: 'check' };
+  return { file: join(bundleDir, 'wiregram.cjs'), tag: command === 'render' || command === 'deck' ? command : 'main' };
+}
+
 /** For the build's training runs: writes each loaded file's cache under the tag it was loaded with. */
 function writeCaches() {
   const written = [];
@@ -82,4 +92,4 @@ function cacheStatus() {
   return [...loaded].map(([file, { tag, script }]) => ({ file, tag, accepted: script.cachedDataRejected === undefined ? null : !script.cachedDataRejected }));
 }
 
-module.exports = { loadCached, writeCaches, cacheStatus, scriptSource, WRAPPER_HEAD, WRAPPER_TAIL };
+module.exports = { loadCached, commandBundle, writeCaches, cacheStatus, scriptSource, WRAPPER_HEAD, WRAPPER_TAIL };

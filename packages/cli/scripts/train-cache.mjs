@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const tag = process.argv[2];
 const bundleDir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
-const { loadCached, writeCaches } = createRequire(import.meta.url)(join(bundleDir, 'compile-cache.cjs'));
+const { loadCached, commandBundle, writeCaches } = createRequire(import.meta.url)(join(bundleDir, 'compile-cache.cjs'));
 
 const HANDSHAKE = `title 连接与数据
 participant c as 客户
@@ -64,7 +64,10 @@ try {
   writeFileSync(join(dir, 'hs.tcpseq'), HANDSHAKE);
   writeFileSync(join(dir, 'latin.tcpseq'), LATIN);
   writeFileSync(join(dir, 'doc.md'), DOC);
-  const api = loadCached(join(bundleDir, 'wiregram.cjs'), tag);
+  // The bundle the bin runs this command from (tag 'main': any other command).
+  const bundle = commandBundle(bundleDir, tag);
+  if (bundle.tag !== tag) throw new Error(`train-cache.mjs: the bin runs no command with the '${tag}' cache`);
+  const api = loadCached(bundle.file, tag);
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
   for (const args of RUNS[tag]) {
     const io = { stdout: sink(), stderr: sink(), stdin: process.stdin, cwd: dir, env: { NO_COLOR: '1' } };

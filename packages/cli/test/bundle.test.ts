@@ -49,7 +49,7 @@ describe('the bundled CLI', () => {
   it('the build made a code cache per command, and this Node takes each', () => {
     // V8 rejects a cache made by another Node or for other source: compiling each with its cache says which.
     const dir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
-    const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf'];
+    const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram-check.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf'];
     // The source as the loader compiles it (each bundle is written inside its CommonJS wrapper).
     const script = `const { readFileSync } = require('node:fs');
 const { scriptSource } = require(${JSON.stringify(dir)} + 'compile-cache.cjs');
@@ -63,9 +63,12 @@ for (const name of ${JSON.stringify(caches)}) {
     expect(r.stdout.trim().split('\n')).toEqual(caches.map((c) => `${c} taken`));
   });
 
-  it('check loads no PDF code either', () => {
-    const dir = tempProject({ 'hs.tcpseq': LATIN });
-    expect(loads(['check', 'hs.tcpseq', '-q'], dir).filter((l) => /pdfkit|fontkit|chokidar|\.otf/.test(l))).toEqual([]);
+  it('check runs from its own bundle and cache, and loads no PDF code either', () => {
+    const dir = tempProject({ 'hs.tcpseq': LATIN, 'doc.md': '# x\n\n```packet-header\ntcp\n```\n' });
+    const lines = loads(['check', 'hs.tcpseq', 'doc.md', '-q'], dir);
+    const ours = lines.filter((l) => l.startsWith('read ') && l.includes('/packages/cli/')).map((l) => l.replace(/.*\/packages\//, ''));
+    expect(ours).toEqual(['cli/dist/bundle/compile-cache.cjs', 'cli/dist/bundle/wiregram-check.cjs', 'cli/dist/bundle/wiregram-check.cjs.check.v8cache']);
+    expect(lines.filter((l) => /pdfkit|fontkit|chokidar|\.otf/.test(l))).toEqual([]);
   });
 
   it('a Latin deck reads only the Latin cut of the font; CJK labels read the full font for that face only', () => {

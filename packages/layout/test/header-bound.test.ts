@@ -5,35 +5,13 @@
  * reach every part of the layout (fields across rows, variable-length fields, flag captions, brackets, rotated
  * and elided names, wide and CJK text, mirrored rows).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePacketHeader, type HeaderField, type HeaderGroup, type HeaderModel } from '@wiregram/core';
-import { checkSource, layoutHeader, layoutSourceWithModel, type Scene } from '@wiregram/layout';
+import { checkSource, layoutHeader, layoutSourceWithModel } from '@wiregram/layout';
 import { headerSurelyFits } from '../src/budget.js';
+import { docBlocks, outcome, sceneText } from './check-support.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
-const sceneText = (scene: Scene) => scene.items.reduce((n, item) => n + (item.type === 'text' ? utf8(item.text) : 0), utf8(scene.title) + utf8(scene.description));
 const HUGE = 1e15;
-
-/** Every `packet-header` block of the Markdown under docs/ and examples/. */
-function realHeaders(): Array<{ file: string; source: string }> {
-  const out: Array<{ file: string; source: string }> = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.md')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/^```packet-header[^\n]*\n([\s\S]*?)^```/gm)) out.push({ file: path, source: m[1]! });
-      }
-    }
-  };
-  walk(join(ROOT, 'docs'));
-  walk(join(ROOT, 'examples'));
-  return out;
-}
 
 /** The smallest limit the bound accepts (it is monotone in each limit). */
 function tightest(fits: (limit: number) => boolean): number {
@@ -130,7 +108,7 @@ function generatedModel(seed: number): HeaderModel {
 
 describe('headerSurelyFits', () => {
   it('bounds every header of the docs and examples, and clears the default budget for each', () => {
-    const headers = realHeaders();
+    const headers = docBlocks('packet-header');
     expect(headers.length).toBeGreaterThan(15);
     let checked = 0;
     for (const { file, source } of headers) {
@@ -166,14 +144,6 @@ describe('headerSurelyFits', () => {
   it('near the budget, check lays the header out and refuses exactly what render refuses', () => {
     const source = 'bits 32\n0-15: Source Port\n16-31: Destination Port\n32-63: Sequence Number\n+var: Options\n';
     const drawn = layoutSourceWithModel(source, { language: 'packet-header' }).scene.items.length;
-    const outcome = (f: () => unknown) => {
-      try {
-        f();
-        return 'ok';
-      } catch (e) {
-        return JSON.stringify(e);
-      }
-    };
     const outcomes = new Set<string>();
     for (const maxElements of [drawn - 1, drawn, drawn + 1, 2 * drawn, 100, 1000, 60_000]) {
       const options = { language: 'packet-header' as const, maxElements };

@@ -9,8 +9,10 @@
 //
 // Third-party code stays out of the file: what only PDF and watch need is loaded when used — pdfkit (required on
 // the first PDF document), fontkit and the font files (on the first font), chokidar (--watch) — and yaml, which
-// the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that requires
-// it on the first call: 255 KB that `render` and `check` would otherwise parse on every start.
+// the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that loads it
+// on the first call: 255 KB that `render` and `check` would otherwise parse on every start. yaml is a bundle of its
+// own (dist/bundle/yaml.cjs, with a code cache the `check` training run makes): required from node_modules, Node
+// 20 resolved and compiled its ~60 files on every first front matter (≈ 65–190 ms, measured under load).
 import { build } from 'esbuild';
 import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
@@ -30,8 +32,10 @@ rmSync(outdir, { recursive: true, force: true });
 // @resvg/resvg-js is a native binary (one platform package per OS), required on the first PNG; @wiregram/png also
 // reads harfbuzzjs's hb-subset WebAssembly file, resolved from here: both are dependencies of this package.
 const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', '@resvg/resvg-js', 'chokidar', 'yaml']);
-// The names the core imports from yaml (core/src/header/parse.ts), each loading yaml on first use.
-const YAML_SHIM = `const load = () => require('yaml');
+// The names the core imports from yaml (core/src/header/parse.ts), each loading yaml.cjs on first use.
+const YAML_SHIM = `const { loadCached } = require('./compile-cache.cjs');
+let yaml;
+const load = () => (yaml ??= loadCached(require('node:path').join(__dirname, 'yaml.cjs'), 'yaml'));
 export function parseDocument(...args) { return load().parseDocument(...args); }
 export function LineCounter(...args) { return new (load().LineCounter)(...args); }`;
 const packageName = (path) => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
@@ -226,10 +230,17 @@ const checkOnly = {
 const result = await cliBundle('wiregram');
 const checkResult = await cliBundle('wiregram-check', [checkOnly]);
 const pdfkitResult = await bundlePdfkit();
+// dist/bundle/yaml.cjs: the yaml package in one file (see the top).
+const yamlResult = await build({
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: here, sourcefile: 'yaml-entry.cjs' },
+  ...NODE_CJS,
+  outfile: join(outdir, 'yaml.cjs'),
+  legalComments: 'linked',
+});
 // A dependency the bundle imports must be one the package declares, or an npm install would not find it.
 const declared = new Set(Object.keys(pkg.dependencies ?? {}));
 const missing = new Set();
-for (const out of [result, checkResult, pdfkitResult].flatMap((r) => Object.values(r.metafile.outputs))) {
+for (const out of [result, checkResult, pdfkitResult, yamlResult].flatMap((r) => Object.values(r.metafile.outputs))) {
   for (const imp of out.imports) {
     if (!imp.external || imp.path === './compile-cache.cjs' || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
     if (!declared.has(packageName(imp.path))) missing.add(packageName(imp.path));
@@ -240,7 +251,7 @@ if (missing.size) {
   process.exit(1);
 }
 // compile-cache.cjs reads a bundle that starts with its wrapper as one-byte text without looking at the bytes.
-for (const file of ['wiregram.cjs', 'wiregram-check.cjs', 'pdfkit.cjs']) {
+for (const file of ['wiregram.cjs', 'wiregram-check.cjs', 'pdfkit.cjs', 'yaml.cjs']) {
   if (!isAscii(readFileSync(join(outdir, file)))) {
     console.error(`packages/cli/scripts/bundle.mjs: dist/bundle/${file} is not ASCII (esbuild's charset: 'ascii' should make it so)`);
     process.exit(1);

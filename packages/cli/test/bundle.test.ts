@@ -49,7 +49,7 @@ describe('the bundled CLI', () => {
   it('the build made a code cache per command, and this Node takes each', () => {
     // V8 rejects a cache made by another Node or for other source: compiling each with its cache says which.
     const dir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
-    const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram-check.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf'];
+    const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram-check.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf', 'yaml.cjs.yaml'];
     // The source as the loader compiles it (each bundle is written inside its CommonJS wrapper).
     const script = `const { readFileSync } = require('node:fs');
 const { scriptSource } = require(${JSON.stringify(dir)} + 'compile-cache.cjs');
@@ -69,6 +69,19 @@ for (const name of ${JSON.stringify(caches)}) {
     const ours = lines.filter((l) => l.startsWith('read ') && l.includes('/packages/cli/')).map((l) => l.replace(/.*\/packages\//, ''));
     expect(ours).toEqual(['cli/dist/bundle/compile-cache.cjs', 'cli/dist/bundle/wiregram-check.cjs', 'cli/dist/bundle/wiregram-check.cjs.check.v8cache']);
     expect(lines.filter((l) => /pdfkit|fontkit|chokidar|\.otf/.test(l))).toEqual([]);
+  });
+
+  it('a Mermaid front matter loads yaml from its own bundle and cache, not from node_modules', () => {
+    const mermaid = '# x\n\n```packet-header\n---\ntitle: "TCP"\nconfig:\n  packet:\n    bitsPerRow: 16\n---\npacket-beta\n0-15: "Source Port"\n```\n';
+    const dir = tempProject({ 'doc.md': mermaid });
+    const lines = loads(['render', 'doc.md', '-o', 'out', '-q'], dir);
+    const ours = lines.filter((l) => l.startsWith('read ') && l.includes('/packages/cli/')).map((l) => l.replace(/.*\/packages\//, ''));
+    expect(ours).toEqual(['cli/dist/bundle/compile-cache.cjs', 'cli/dist/bundle/wiregram.cjs', 'cli/dist/bundle/wiregram.cjs.render.v8cache', 'cli/dist/bundle/yaml.cjs', 'cli/dist/bundle/yaml.cjs.yaml.v8cache']);
+    expect(lines.filter((l) => /node_modules[\\/](\.pnpm[\\/])?yaml/.test(l))).toEqual([]);
+    // The title and the 16-bit rows came from the front matter.
+    const svg = readFileSync(join(dir, 'out', 'doc-1.svg'), 'utf8');
+    expect(svg).toMatch(/<title id="[^"]+">TCP<\/title>/);
+    expect(svg).toContain('16 bits per row: Source Port');
   });
 
   it('a Latin deck reads only the Latin cut of the font; CJK labels read the full font for that face only', () => {

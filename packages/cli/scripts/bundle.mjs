@@ -31,7 +31,7 @@ const outdir = join(here, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 // @resvg/resvg-js is a native binary (one platform package per OS), required on the first PNG; @wiregram/png also
 // reads harfbuzzjs's hb-subset WebAssembly file, resolved from here: both are dependencies of this package.
-const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', '@resvg/resvg-js', 'chokidar', 'yaml']);
+const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', '@resvg/resvg-js', 'chokidar']);
 // The names the core imports from yaml (core/src/header/parse.ts), each loading yaml.cjs on first use.
 const YAML_SHIM = `const { loadCached } = require('./compile-cache.cjs');
 let yaml;
@@ -203,7 +203,7 @@ const cliBundle = (name, plugins = []) =>
           // @wiregram/pdf's only way to pdfkit and fontkit (packages/pdf/src/deps.ts): here, the one-file copy below.
           b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js', resolveDir: outdir }));
           b.onResolve({ filter: /^\.\/compile-cache\.cjs$/ }, () => ({ path: './compile-cache.cjs', external: true }));
-          b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy' ? { path: 'yaml', external: true } : { path: 'yaml', namespace: 'lazy' }));
+          b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy' }));
           // watch.ts's import('chokidar') as a require when --watch runs (its CommonJS build): no ES module
           // loader for a script the code cache runs.
           b.onResolve({ filter: /^chokidar$/ }, (args) => (args.namespace === 'lazy' ? { path: 'chokidar', external: true } : { path: 'chokidar', namespace: 'lazy' }));
@@ -230,9 +230,9 @@ const checkOnly = {
 const result = await cliBundle('wiregram');
 const checkResult = await cliBundle('wiregram-check', [checkOnly]);
 const pdfkitResult = await bundlePdfkit();
-// dist/bundle/yaml.cjs: the yaml package in one file (see the top).
+// dist/bundle/yaml.cjs: the yaml package in one file (see the top), the core's own dependency.
 const yamlResult = await build({
-  stdin: { contents: "module.exports = require('yaml');", resolveDir: here, sourcefile: 'yaml-entry.cjs' },
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: join(here, '..', 'core'), sourcefile: 'yaml-entry.cjs' },
   ...NODE_CJS,
   outfile: join(outdir, 'yaml.cjs'),
   legalComments: 'linked',

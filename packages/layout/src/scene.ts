@@ -168,17 +168,3 @@ export interface Palette {
 }
 
 export type ThemeName = 'light' | 'dark';
-
-/**
- * The last small Scene of each kind drawn in this process. V8 frees a hidden class at a full GC that finds no
- * object of it alive and drops the optimized code that relies on it: the classes of Scene items made by adding
- * a property (a dashed line, a polyline built with a spread) would die at each GC between two documents of a
- * host's build and send the SVG writer and the budget check back to the interpreter. One small Scene per kind
- * keeps them; a large one is never held.
- */
-const kept: { timing: Scene | null; header: Scene | null } = { timing: null, header: null };
-
-export function keepShapes(kind: 'timing' | 'header', scene: Scene): Scene {
-  if (scene.items.length <= 400) kept[kind] = scene;
-  return scene;
-}

@@ -11,7 +11,7 @@ import { checkHeaderBudget, checkSceneBudget, type BudgetOptions } from '../budg
 import type { HeaderField, HeaderGroup, HeaderModel } from '@wiregram/core';
 import { fontExtents, measureText, FONT } from '../font/measure.js';
 import { textBox } from '../geometry.js';
-import { keepShapes, type Role, type Scene, type SceneItem, type ScenePolygon, type SceneRect, type SceneText } from '../scene.js';
+import type { Role, Scene, SceneItem, ScenePolygon, SceneRect, SceneText } from '../scene.js';
 
 export interface HeaderLayoutOptions extends BudgetOptions {
   /** Width of one bit column in px. Default: 640 px of grid for the row, between 12 and 40 px per bit. */
@@ -426,7 +426,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
   const out = model.bitOrder === 'descending' ? items.map((it) => mirrorItem(it, x0, x0 + gridW)) : items;
 
   const name = model.title ?? (model.protocol ? `${model.protocol.toUpperCase()} header` : 'Packet header');
-  return keepShapes('header', checkSceneBudget({
+  return checkSceneBudget({
     width,
     height,
     title: name,
@@ -435,7 +435,7 @@ export function layoutHeader(model: HeaderModel, options: HeaderLayoutOptions = 
     fontFamily: FONT.family,
     items: out,
     steps: 0,
-  }, options));
+  }, options);
 }
 
 

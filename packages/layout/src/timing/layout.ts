@@ -15,7 +15,7 @@ import { checkSceneBudget, checkTimelineBudget, type BudgetOptions } from '../bu
 import type { Segment, StateChange, Timeline, TimingLayout } from '@wiregram/core';
 import { measureText } from '../font/measure.js';
 import { BoxSet, YIndex, inflate, itemBox, lineCrossing, segmentHitsBox, type Box, type Segment2 } from '../geometry.js';
-import { keepShapes, type Role, type Scene, type SceneItem, type SceneText } from '../scene.js';
+import type { Role, Scene, SceneItem, SceneText } from '../scene.js';
 import { ASC, baselineFor, changesByCause, crashMark, DESC, EPS, headRole, key, markTexts, metrics, mkLine, mkRect, mkText, segmentRole, stateName, stepAt, type Metrics } from './common.js';
 import { elideTimeline } from './elide.js';
 import { finish } from './finish.js';
@@ -68,10 +68,6 @@ let kept: [BoxSet, YIndex<unknown>] | null = null;
 
 export function layoutTimeline(source: Timeline, options: TimingLayoutOptions = {}): Scene {
   kept ??= [new BoxSet(), new YIndex<unknown>()];
-  return keepShapes('timing', drawTimeline(source, options));
-}
-
-function drawTimeline(source: Timeline, options: TimingLayoutOptions): Scene {
   const style: TimingLayout = options.style ?? source.options?.layout ?? 'states';
   // A stream graph draws at most what its plot can show, whatever the stream's length: only the Scene is checked.
   if (isStreamGraph(style)) return checkSceneBudget(layoutStreamGraph(source, { ...options, style }), options);

@@ -91,22 +91,35 @@ export function svgTreeToHast(node: SvgTreeNode): Element {
 
 /**
  * The same mapping as `svgTreeToHast`, as a builder (`renderedTreeWith` of @wiregram/svg): the built-in
- * renderer's hast is made straight from its layout, with no element description in between.
+ * renderer's hast is made straight from its layout, with no element description in between. Its children
+ * arrays are fresh per element (see `TreeBuilder`), so they become the hast children as they are unless a text
+ * has to be dropped or joined.
  */
 export const HAST_BUILDER: TreeBuilder<Element, Text> = {
   element(name, attrs, children) {
     const properties: Properties = {};
     for (let i = 0; i < attrs.length; i += 2) setProperty(properties, attrs[i]!, attrs[i + 1]!);
-    const keepBlank = TEXT_ELEMENTS.has(name);
-    const kids: ElementContent[] = [];
-    for (const c of children) {
-      if (c.type === 'text') pushText(kids, c.value, keepBlank);
-      else kids.push(c);
-    }
-    return { type: 'element', tagName: name, properties, children: kids };
+    return { type: 'element', tagName: name, properties, children: kept(children, TEXT_ELEMENTS.has(name)) };
   },
   text: (value) => ({ type: 'text', value }),
 };
+
+/** `children` as `pushText` would keep them: the same array when nothing is dropped or joined. */
+function kept(children: ElementContent[], keepBlank: boolean): ElementContent[] {
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.type === 'text' && (c.value === '' || (!keepBlank && c.value.trim() === '') || (i > 0 && children[i - 1]!.type === 'text'))) {
+      const kids: ElementContent[] = children.slice(0, i);
+      for (let j = i; j < children.length; j++) {
+        const k = children[j]!;
+        if (k.type === 'text') pushText(kids, k.value, keepBlank);
+        else kids.push(k);
+      }
+      return kids;
+    }
+  }
+  return children;
+}
 
 /** A text child as both mappings keep it: blank text only inside text elements, adjacent texts joined. */
 function pushText(kids: ElementContent[], value: string, keepBlank: boolean): void {

@@ -30,21 +30,29 @@ export function svgToHast(source: string): Element {
 /** Elements whose whitespace-only text matters; elsewhere it is formatting and dropped (React warns about it). */
 const TEXT_ELEMENTS = new Set(['text', 'tspan', 'textPath', 'title', 'desc', 'style']);
 
-// Attribute name → hast property info; the renderer uses a few dozen names, so look each up once.
-const INFO = new Map<string, ReturnType<typeof find>>();
-function infoOf(name: string): ReturnType<typeof find> {
-  let info = INFO.get(name);
-  if (!info) INFO.set(name, (info = find(svgSchema, name)));
-  return info;
+/** What the mapping needs of property-information's answer, in one shape (its `Info` objects come in many). */
+interface HastName {
+  property: string;
+  /** A space-separated list (`class`, `aria-labelledby`): the value becomes an array of tokens. */
+  spaced: boolean;
+}
+// Attribute name → hast property; the renderer uses a few dozen names, so look each up once. Bounded: a custom
+// renderer's tree may bring any number of names.
+const NAMES = new Map<string, HastName>();
+function hastName(name: string): HastName {
+  let known = NAMES.get(name);
+  if (!known) {
+    const info = find(svgSchema, name);
+    known = { property: info.property, spaced: Boolean(info.spaceSeparated && !info.commaSeparated) };
+    if (NAMES.size < 512) NAMES.set(name, known);
+  }
+  return known;
 }
 
+const WHITESPACE = /[ \t\n\r\f]/;
 function setProperty(properties: Properties, name: string, value: string): void {
-  const info = infoOf(name);
-  if (info.spaceSeparated && !info.commaSeparated) {
-    properties[info.property] = value.indexOf(' ') === -1 && !/[\t\n\r\f]/.test(value) ? (value === '' ? [] : [value]) : value.split(/[ \t\n\r\f]+/).filter(Boolean);
-  } else {
-    properties[info.property] = value;
-  }
+  const known = hastName(name);
+  properties[known.property] = !known.spaced ? value : WHITESPACE.test(value) ? value.split(/[ \t\n\r\f]+/).filter(Boolean) : value === '' ? [] : [value];
 }
 
 function toProperties(attrs: Array<[string, string]>): Properties {

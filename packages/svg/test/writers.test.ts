@@ -40,6 +40,10 @@ describe('the three writers of a diagram', () => {
       const text = partsToXml(parts);
       expect(serialize(partsToTree(parts))).toBe(text);
       expect(serialize(partsToTreeWith(parts, NODES))).toBe(text);
+      // The length a tree host's page budget counts while making the tree (one pass): the text's, exactly.
+      const size = { bytes: 0 };
+      partsToTreeWith(parts, NODES, size);
+      expect(size.bytes).toBe(text.length);
       expect(text).toContain('<title>full &lt;label&gt; &amp; more</title>');
       expect(text).not.toContain('<b>');
     });

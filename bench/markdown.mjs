@@ -19,6 +19,10 @@ const argOf = (name) => {
   return at > 0 ? resolve(process.argv[at + 1] ?? '') : null;
 };
 const baselineRoot = argOf('--baseline');
+// `--warm <pages>`: run that many pages of each kind before the share's rounds (default 3): with ~100 the share is
+// a warm process's (a dev server, a watch loop, a long docs build), without the JIT's tier-up in it.
+const warmAt = process.argv.indexOf('--warm');
+const warmPages = warmAt > 0 ? Number(process.argv[warmAt + 1]) : 3;
 const sharesOf = argOf('--shares-of');
 const distOf = (root, pkg) => (root ? pathToFileURL(join(root, 'packages', pkg, 'dist', 'index.js')).href : dist(pkg));
 
@@ -112,7 +116,7 @@ function timed(fn) {
   return { cpu: (d.user + d.system) / 1000, wall };
 }
 function share(withPlugin, plain, rounds = Math.max(runs * 3, 15)) {
-  for (let i = 0; i < 3; i++) withPlugin(), plain();
+  for (let i = 0; i < warmPages; i++) withPlugin(), plain();
   const diffs = [];
   const wallDiffs = [];
   const plains = [];
@@ -142,7 +146,7 @@ if (baselineRoot) {
   const { spawnSync } = await import('node:child_process');
   const here = fileURLToPath(import.meta.url);
   const child = (root) => {
-    const out = spawnSync(process.execPath, ['--expose-gc', here, '--shares-of', root], { encoding: 'utf8', env: { ...process.env, BENCH_RUNS: '9' } });
+    const out = spawnSync(process.execPath, ['--expose-gc', here, '--shares-of', root, '--warm', String(warmPages)], { encoding: 'utf8', env: { ...process.env, BENCH_RUNS: '9' } });
     if (out.status !== 0) throw new Error(`bench/markdown child for ${root} failed: ${out.stderr}`);
     return JSON.parse(out.stdout.trim().split('\n').pop());
   };
@@ -164,7 +168,7 @@ if (baselineRoot) {
     }
   }
   loads.push(loadavg()[0]);
-  console.log(`\npaired with ${baselineRoot}: ${rounds} rounds of one fresh process per build (alternating), ms per diagram (each process's median share), medians over rounds; CPU = user + system of the process, wall = elapsed; load average ${loads.map((l) => l.toFixed(1)).join(' → ')}\n`);
+  console.log(`\npaired with ${baselineRoot}: ${rounds} rounds of one fresh process per build (alternating; ${warmPages} pages of each kind first), ms per diagram (each process's median share), medians over rounds; CPU = user + system of the process, wall = elapsed; load average ${loads.map((l) => l.toFixed(1)).join(' → ')}\n`);
   const cell = (k, i) => median(got[k][i]).toFixed(i === 2 ? 2 : 3);
   printTable(
     ['pipeline', 'this build, CPU (wall)', 'baseline, CPU (wall)', 'ratio CPU (wall), median of per-round ratios'],

@@ -395,7 +395,8 @@ function nodeWith<E, T>(node: SvgNode, b: TreeBuilder<E, T>, size: TreeSize | nu
   let texts = 0;
   if (typeof c === 'string') {
     if (c !== '') {
-      children.push(b.text(c));
+      if (children.length) children.push(b.text(c));
+      else children = [b.text(c)];
       if (size) texts += escapeXml(c).length;
     }
   } else
@@ -433,7 +434,9 @@ export function partsToTreeWith<E, T>(p: SvgParts, b: TreeBuilder<E, T>, size: T
     }
     scratch.length = 0;
     const name = itemAttrs(item, p.resolved, scratch);
-    const kids: Array<E | T> = [];
+    // Children arrays of their exact size (literals): a tree host keeps them for the whole page, and an array
+    // grown by push carries room for 17.
+    let kids: Array<E | T> = [];
     if (size) {
       // As `itemXml` writes it: only class and style can need escaping, the rest is number text.
       bytes += 1 + name.length;
@@ -446,10 +449,13 @@ export function partsToTreeWith<E, T>(p: SvgParts, b: TreeBuilder<E, T>, size: T
       const text = cleanText(item.text);
       if (item.title) {
         const title = cleanText(item.title);
-        kids.push(b.element('title', [], [b.text(title)]));
+        const tooltip = b.element('title', [], [b.text(title)]);
+        kids = text === '' ? [tooltip] : [tooltip, b.text(text)];
         if (size) bytes += 23 + escapeXml(title).length + escapeXml(text).length; // `><title>…</title>…</text>`
-      } else if (size) bytes += text === '' ? 2 : 8 + escapeXml(text).length; // `/>` or `>…</text>`
-      if (text !== '') kids.push(b.text(text));
+      } else {
+        if (text !== '') kids = [b.text(text)];
+        if (size) bytes += text === '' ? 2 : 8 + escapeXml(text).length; // `/>` or `>…</text>`
+      }
     } else if (size) bytes += 2; // `/>`
     (group ?? children).push(b.element(name, scratch, kids));
   }

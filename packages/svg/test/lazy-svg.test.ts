@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { render, renderSvg } from '../src/index.js';
-import type { TreeBuilder } from '../src/describe.js';
+import { NODES } from './nodes-builder.js';
 import { markdownHost } from '../src/host.js';
 import { svgLengthOf } from '../src/render.js';
 import { serialize, serializedLength, type SvgNode } from '../src/xml.js';
@@ -21,16 +21,6 @@ function blocks(): Array<[string, string]> {
   }
   return out;
 }
-
-/** A builder that makes the element description again (its serialisation must be the text). */
-const NODES: TreeBuilder<SvgNode, string> = {
-  element: (name, attrs, children) => {
-    const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < attrs.length; i += 2) pairs.push([attrs[i]!, attrs[i + 1]!]);
-    return { name, attrs: pairs, children };
-  },
-  text: (value) => value,
-};
 
 describe('render: the SVG text from the one tree', () => {
   it('is byte-identical to renderSvg for every example block, in every theme, and its length is counted without it', () => {

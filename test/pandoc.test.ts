@@ -5,7 +5,7 @@
  * its file, line and column and a finished document; and the filter invoked as Quarto runs JSON filters
  * (AST on stdin, the format as the only argument).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -207,5 +207,33 @@ describe('wiregram-pandoc (Pandoc JSON filter)', { timeout: 180_000 }, () => {
     expect(bad.stderr).toContain('stdin is not a Pandoc JSON document');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     expect(dirname(FILTER)).toBe(join(ROOT, 'packages/cli/bin'));
+  });
+
+  it('refuses a document past 256 MiB of JSON with a clear error, without reading the rest', async () => {
+    // An endless stream of JSON whitespace: the filter must stop reading, say why, and exit, not run out of memory
+    // or make a string longer than V8 allows.
+    const child = spawn(process.execPath, [FILTER, 'html'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    let written = 0;
+    let open = true;
+    child.stdin.on('error', () => (open = false)); // EPIPE once the filter has stopped reading
+    const pump = () => {
+      while (open && child.stdin.write(chunk)) written += chunk.length;
+      if (open) written += chunk.length;
+    };
+    child.stdin.on('drain', pump);
+    pump();
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    open = false;
+    expect(code).toBe(1);
+    expect(stderr).toContain('the Pandoc document on stdin is more than 256 MiB of JSON');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).toBe('');
+    // It gave up after the limit, not at the end of an input that never ends.
+    expect(written).toBeLessThan(1024 * 1024 * 1024);
   });
 });

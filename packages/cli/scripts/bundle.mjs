@@ -9,25 +9,33 @@
 //
 // Third-party code stays out of the file: what only PDF and watch need is loaded when used — pdfkit (required on
 // the first PDF document), fontkit and the font files (on the first font), chokidar (--watch) — and yaml, which
-// the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that requires
-// it on the first call: 255 KB that `render` and `check` would otherwise parse on every start.
+// the core calls synchronously for Mermaid front matter only, is reached through a small stand-in that loads it
+// on the first call: 255 KB that `render` and `check` would otherwise parse on every start. yaml is a bundle of its
+// own (dist/bundle/yaml.cjs, with a code cache the `check` training run makes): required from node_modules, Node
+// 20 resolved and compiled its ~60 files on every first front matter (≈ 65–190 ms, measured under load).
 import { build } from 'esbuild';
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(here, 'package.json'), 'utf8'));
+// The loader's CommonJS wrapper, written around each bundle here (see compile-cache.cjs: V8 then compiles the
+// file's text as read, not a 0.5 MB concatenation of it).
+const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('./compile-cache.cjs');
 const outdir = join(here, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 // @resvg/resvg-js is a native binary (one platform package per OS), required on the first PNG; @wiregram/png also
 // reads harfbuzzjs's hb-subset WebAssembly file, resolved from here: both are dependencies of this package.
-const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', '@resvg/resvg-js', 'chokidar', 'yaml']);
-// The names the core imports from yaml (core/src/header/parse.ts), each loading yaml on first use.
-const YAML_SHIM = `const load = () => require('yaml');
+const LAZY_EXTERNAL = new Set(['@embedpdf/fonts-sc', '@resvg/resvg-js', 'chokidar']);
+// The names the core imports from yaml (core/src/header/parse.ts), each loading yaml.cjs on first use.
+const YAML_SHIM = `const { loadCached } = require('./compile-cache.cjs');
+let yaml;
+const load = () => (yaml ??= loadCached(require('node:path').join(__dirname, 'yaml.cjs'), 'yaml'));
 export function parseDocument(...args) { return load().parseDocument(...args); }
 export function LineCounter(...args) { return new (load().LineCounter)(...args); }`;
 const packageName = (path) => (path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : path.split('/')[0]);
@@ -113,7 +121,8 @@ const RANGE_ARRAY_FAST = `        const fields = this.type.fields;
 
 /** What both bundles are: one CommonJS file for Node 20 with a linked source map. No comments or indentation (a
  * third of the bytes to read at every start); names are kept, and the source map leads back to src/*.ts. ASCII
- * only, so the loader makes a one-byte string without decoding UTF-8. */
+ * only, so the loader makes a one-byte string without decoding UTF-8. Already inside the CommonJS function
+ * wrapper, which only compile-cache.cjs's loadCached runs (nothing `require`s a bundle). */
 const NODE_CJS = {
   bundle: true,
   format: 'cjs',
@@ -124,6 +133,8 @@ const NODE_CJS = {
   charset: 'ascii',
   logLevel: 'warning',
   metafile: true,
+  banner: { js: WRAPPER_HEAD },
+  footer: { js: WRAPPER_TAIL },
 };
 
 async function bundlePdfkit() {
@@ -172,38 +183,64 @@ exports.ecb = (...args) => load().ecb(...args);`,
   });
 }
 
-const result = await build({
-  entryPoints: { wiregram: join(here, 'dist', 'main.js') },
-  outdir,
-  ...NODE_CJS,
-  outExtension: { '.js': '.cjs' },
-  legalComments: 'none',
-  // The ES modules' import.meta.url, as the bundle's own URL (what a CommonJS file has is __filename). Strict
-  // mode, as the ES modules it is made of ran in.
-  define: { 'import.meta.url': '__wgImportMetaUrl' },
-  banner: { js: "'use strict';\nconst __wgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [
-    {
-      name: 'lazy-externals',
-      setup(b) {
-        // @wiregram/pdf's only way to pdfkit and fontkit (packages/pdf/src/deps.ts): here, the one-file copy below.
-        b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js', resolveDir: outdir }));
-        b.onResolve({ filter: /^\.\/compile-cache\.cjs$/ }, () => ({ path: './compile-cache.cjs', external: true }));
-        b.onResolve({ filter: /^yaml$/ }, (args) => (args.namespace === 'lazy' ? { path: 'yaml', external: true } : { path: 'yaml', namespace: 'lazy' }));
-        // watch.ts's import('chokidar') as a require when --watch runs (its CommonJS build): no ES module
-        // loader for a script the code cache runs.
-        b.onResolve({ filter: /^chokidar$/ }, (args) => (args.namespace === 'lazy' ? { path: 'chokidar', external: true } : { path: 'chokidar', namespace: 'lazy' }));
-        b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: args.path === 'yaml' ? YAML_SHIM : "module.exports = require('chokidar');", loader: 'js', resolveDir: here }));
-        b.onResolve({ filter: /^[^./]/ }, (args) => (LAZY_EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
+/** The CLI bundle `name`.cjs from dist/main.js; `plugins` go before the shared ones. */
+const cliBundle = (name, plugins = []) =>
+  build({
+    entryPoints: { [name]: join(here, 'dist', 'main.js') },
+    outdir,
+    ...NODE_CJS,
+    outExtension: { '.js': '.cjs' },
+    legalComments: 'none',
+    // The ES modules' import.meta.url, as the bundle's own URL (what a CommonJS file has is __filename). Strict
+    // mode, as the ES modules it is made of ran in.
+    define: { 'import.meta.url': '__wgImportMetaUrl' },
+    banner: { js: `${WRAPPER_HEAD}'use strict';\nconst __wgImportMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    plugins: [
+      ...plugins,
+      {
+        name: 'lazy-externals',
+        setup(b) {
+          // @wiregram/pdf's only way to pdfkit and fontkit (packages/pdf/src/deps.ts): here, the one-file copy below.
+          b.onLoad({ filter: /[\\/]packages[\\/]pdf[\\/]dist[\\/]deps\.js$/ }, () => ({ contents: PDF_DEPS_LOADER, loader: 'js', resolveDir: outdir }));
+          b.onResolve({ filter: /^\.\/compile-cache\.cjs$/ }, () => ({ path: './compile-cache.cjs', external: true }));
+          b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'lazy' }));
+          // watch.ts's import('chokidar') as a require when --watch runs (its CommonJS build): no ES module
+          // loader for a script the code cache runs.
+          b.onResolve({ filter: /^chokidar$/ }, (args) => (args.namespace === 'lazy' ? { path: 'chokidar', external: true } : { path: 'chokidar', namespace: 'lazy' }));
+          b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({ contents: args.path === 'yaml' ? YAML_SHIM : "module.exports = require('chokidar');", loader: 'js', resolveDir: here }));
+          b.onResolve({ filter: /^[^./]/ }, (args) => (LAZY_EXTERNAL.has(packageName(args.path)) ? { path: args.path, external: true } : undefined));
+        },
       },
-    },
-  ],
-});
+    ],
+  });
+
+// `wiregram check` runs from its own bundle (wiregram-check.cjs): the same entry without the other commands'
+// modules (render, deck, import, pandoc, and so the SVG, PDF and PNG packages), a quarter less to read and a
+// smaller code cache to deserialise at every start (≈ 2 ms, measured). bin/wiregram.cjs loads it for `check` only
+// (compile-cache.cjs's commandBundle), so the stand-ins below are never called.
+const OTHER_COMMANDS = `const notHere = () => { throw new Error('wiregram-check.cjs runs only wiregram check (bin/wiregram.cjs loads wiregram.cjs for the others)'); };
+export const runRender = notHere, runDeck = notHere, runImport = notHere, runPandoc = notHere;`;
+const checkOnly = {
+  name: 'check-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(render|deck|import|pandoc)\.js$/ }, (args) => (/[\\/]cli[\\/]dist[\\/]main\.js$/.test(args.importer) ? { path: args.path, namespace: 'other-command' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'other-command' }, () => ({ contents: OTHER_COMMANDS, loader: 'js' }));
+  },
+};
+const result = await cliBundle('wiregram');
+const checkResult = await cliBundle('wiregram-check', [checkOnly]);
 const pdfkitResult = await bundlePdfkit();
+// dist/bundle/yaml.cjs: the yaml package in one file (see the top), the core's own dependency.
+const yamlResult = await build({
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: join(here, '..', 'core'), sourcefile: 'yaml-entry.cjs' },
+  ...NODE_CJS,
+  outfile: join(outdir, 'yaml.cjs'),
+  legalComments: 'linked',
+});
 // A dependency the bundle imports must be one the package declares, or an npm install would not find it.
 const declared = new Set(Object.keys(pkg.dependencies ?? {}));
 const missing = new Set();
-for (const out of [...Object.values(result.metafile.outputs), ...Object.values(pdfkitResult.metafile.outputs)]) {
+for (const out of [result, checkResult, pdfkitResult, yamlResult].flatMap((r) => Object.values(r.metafile.outputs))) {
   for (const imp of out.imports) {
     if (!imp.external || imp.path === './compile-cache.cjs' || imp.path.startsWith('node:') || builtinModules.includes(imp.path)) continue;
     if (!declared.has(packageName(imp.path))) missing.add(packageName(imp.path));
@@ -212,6 +249,13 @@ for (const out of [...Object.values(result.metafile.outputs), ...Object.values(p
 if (missing.size) {
   console.error(`packages/cli/scripts/bundle.mjs: the bundle imports ${[...missing].join(', ')}, which packages/cli/package.json does not list in dependencies`);
   process.exit(1);
+}
+// compile-cache.cjs reads a bundle that starts with its wrapper as one-byte text without looking at the bytes.
+for (const file of ['wiregram.cjs', 'wiregram-check.cjs', 'pdfkit.cjs', 'yaml.cjs']) {
+  if (!isAscii(readFileSync(join(outdir, file)))) {
+    console.error(`packages/cli/scripts/bundle.mjs: dist/bundle/${file} is not ASCII (esbuild's charset: 'ascii' should make it so)`);
+    process.exit(1);
+  }
 }
 copyFileSync(join(here, 'scripts', 'compile-cache.cjs'), join(outdir, 'compile-cache.cjs'));
 // One code cache per command, each from a fresh process running that command (scripts/train-cache.mjs).

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const tag = process.argv[2];
 const bundleDir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
-const { loadCached, writeCaches } = createRequire(import.meta.url)(join(bundleDir, 'compile-cache.cjs'));
+const { loadCached, commandBundle, writeCaches } = createRequire(import.meta.url)(join(bundleDir, 'compile-cache.cjs'));
 
 const HANDSHAKE = `title 连接与数据
 participant c as 客户
@@ -40,6 +40,8 @@ client -x server: ACK
 server -> client: FIN, ACK
 client -> server: ACK
 `;
+// Mermaid's packet syntax with a YAML front matter: yaml.cjs is loaded, and its cache written, by the check run.
+const MERMAID = '# Packet\n\n```packet-header\n---\ntitle: "TCP"\nconfig:\n  packet:\n    bitsPerRow: 32\n---\npacket-beta\n0-15: "Source Port"\n16-31: "Destination Port"\n```\n';
 const DOC = `# Notes\n\n\`\`\`tcp-sequence\n${HANDSHAKE}\`\`\`\n\n\`\`\`tcp-sequence style=lifeline\n${WAVEHAND}\`\`\`\n\n\`\`\`packet-header\ntcp\nbytes 1f90 d431 0000 0001 0000 0000 5002 faf0 e6c1 0000\n\`\`\`\n`;
 
 // `check` is run on whole documentation folders, so it also learns from the repository's examples/ when the
@@ -54,7 +56,7 @@ const exampleRun = existsSync(join(examples, 'three-way-handshake.md')) ? [['che
 const RUNS = {
   main: [['--version'], ['--help']],
   render: [['render', 'hs.tcpseq', '-o', 'out', '-q'], ['render', 'doc.md', '-o', 'out', '-q']],
-  check: [['check', 'doc.md', 'hs.tcpseq', '-q'], ...exampleRun],
+  check: [['check', 'doc.md', 'hs.tcpseq', 'mermaid.md', '-q'], ...exampleRun],
   deck: [['deck', 'latin.tcpseq', '-o', 'latin.pdf', '-q'], ['deck', 'hs.tcpseq', '-o', 'cjk.pdf', '-q']],
 };
 if (!RUNS[tag]) throw new Error(`train-cache.mjs: unknown tag ${tag}`);
@@ -64,7 +66,11 @@ try {
   writeFileSync(join(dir, 'hs.tcpseq'), HANDSHAKE);
   writeFileSync(join(dir, 'latin.tcpseq'), LATIN);
   writeFileSync(join(dir, 'doc.md'), DOC);
-  const api = loadCached(join(bundleDir, 'wiregram.cjs'), tag);
+  writeFileSync(join(dir, 'mermaid.md'), MERMAID);
+  // The bundle the bin runs this command from (tag 'main': any other command).
+  const bundle = commandBundle(bundleDir, tag);
+  if (bundle.tag !== tag) throw new Error(`train-cache.mjs: the bin runs no command with the '${tag}' cache`);
+  const api = loadCached(bundle.file, tag);
   const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
   for (const args of RUNS[tag]) {
     const io = { stdout: sink(), stderr: sink(), stdin: process.stdin, cwd: dir, env: { NO_COLOR: '1' } };

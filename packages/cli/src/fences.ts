@@ -39,6 +39,16 @@ interface Line {
 
 export function splitLines(text: string): Line[] {
   const lines: Line[] = [];
+  if (text.indexOf('\r') === -1) {
+    // Only `\n` breaks (the usual file): found with indexOf, no match object per line.
+    let start = 0;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', start)) {
+      lines.push({ text: text.slice(start, at), start });
+      start = at + 1;
+    }
+    lines.push({ text: text.slice(start), start });
+    return lines;
+  }
   const re = /\r\n|\r|\n/g;
   let start = 0;
   let m: RegExpExecArray | null;
@@ -55,8 +65,13 @@ export function lineStarts(text: string): number[] {
   return splitLines(text).map((l) => l.start);
 }
 
+const NO_QUOTE: { readonly depth: number; readonly length: number } = Object.freeze({ depth: 0, length: 0 });
+
 /** Block-quote markers (`> > `) at the start of a line: how many, and how many characters they take. */
-function quotePrefix(text: string, maxDepth = Infinity): { depth: number; length: number } {
+function quotePrefix(text: string, maxDepth = Infinity): { readonly depth: number; readonly length: number } {
+  // Most lines start with neither a space nor `>`: no marker, and no object made for that.
+  const first = text.charCodeAt(0);
+  if (first !== 32 && first !== 62) return NO_QUOTE;
   let i = 0;
   let depth = 0;
   while (depth < maxDepth) {
@@ -143,7 +158,9 @@ export function scanFences(markdown: string): FencedBlock[] {
         i--; // look at this line again, outside the block
         continue;
       }
-      if (indent <= open.base + 3) {
+      const c = rest.charCodeAt(indent);
+      if (indent <= open.base + 3 && (c === 96 || c === 126)) {
+        // Only a line starting with ` or ~ can close the fence.
         const m = /^(`{3,}|~{3,})[ \t]*$/.exec(rest.slice(indent));
         if (m && m[1]![0] === open.marker[0] && m[1]!.length >= open.marker.length) {
           finish(open, i, true);
@@ -184,11 +201,8 @@ export function scanFences(markdown: string): FencedBlock[] {
     let base = 0;
     let fenceText = '';
     const li = LIST_ITEM.exec(rest);
-    const topBase = (() => {
-      let b = 0;
-      for (const c of listStack) if (c <= indent) b = c;
-      return b;
-    })();
+    let topBase = 0;
+    for (let k = 0; k < listStack.length; k++) if (listStack[k]! <= indent) topBase = listStack[k]!;
     // Does this line reach into the container of the open paragraph? Only then can it continue or interrupt it.
     const matched = paragraph && q.depth === paragraphDepth && indent >= paragraphBase;
     let isItem = li !== null && indent - topBase <= 3;

@@ -16,6 +16,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { DiagramLanguage, Position } from '@wiregram/core';
 import { type ParsedArgs, UsageError } from './args.js';
 import { loadCore, loadPdf, loadPng, loadSvg } from './engine.js';
+import { CliError, EXIT_INPUT } from './errors.js';
 import type { Io } from './io.js';
 
 type Kind = 'svg' | 'pdf' | 'png';
@@ -117,13 +118,31 @@ export async function runPandoc(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
-function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((done, fail) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
-    stream.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-    stream.on('error', fail);
-  });
+/**
+ * The most JSON the filter reads: Pandoc's AST is several times its Markdown (a word becomes an object), so this
+ * leaves room for the largest Markdown the CLI reads (16 MiB) and stays under V8's longest string (≈ 512 MiB),
+ * past which JSON text cannot even be made.
+ */
+export const MAX_PANDOC_INPUT = 256 * 1024 * 1024;
+
+/** stdin as text, refused as soon as it passes MAX_PANDOC_INPUT (leaving the loop stops the reading). */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > MAX_PANDOC_INPUT) {
+      throw new CliError(
+        `the Pandoc document on stdin is more than ${MAX_PANDOC_INPUT / 1024 / 1024} MiB of JSON, the most wiregram-pandoc reads`,
+        'split the document (pandoc can combine the converted parts), or draw its diagrams with `wiregram render` and include the files',
+        EXIT_INPUT,
+        'input-too-large',
+      );
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

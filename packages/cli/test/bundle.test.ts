@@ -49,11 +49,13 @@ describe('the bundled CLI', () => {
   it('the build made a code cache per command, and this Node takes each', () => {
     // V8 rejects a cache made by another Node or for other source: compiling each with its cache says which.
     const dir = fileURLToPath(new URL('../dist/bundle/', import.meta.url));
-    const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf'];
+    const caches = ['wiregram.cjs.main', 'wiregram.cjs.render', 'wiregram-check.cjs.check', 'wiregram.cjs.deck', 'pdfkit.cjs.pdf', 'yaml.cjs.yaml'];
+    // The source as the loader compiles it (each bundle is written inside its CommonJS wrapper).
     const script = `const { readFileSync } = require('node:fs');
+const { scriptSource } = require(${JSON.stringify(dir)} + 'compile-cache.cjs');
 for (const name of ${JSON.stringify(caches)}) {
   const file = ${JSON.stringify(dir)} + name.replace(/\\.[a-z]+$/, '');
-  const s = new (require('node:vm').Script)(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(${JSON.stringify(dir)} + name + '.v8cache') });
+  const s = new (require('node:vm').Script)(scriptSource(file), { filename: file, cachedData: readFileSync(${JSON.stringify(dir)} + name + '.v8cache') });
   console.log(name, s.cachedDataRejected ? 'rejected' : 'taken');
 }`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
@@ -61,9 +63,25 @@ for (const name of ${JSON.stringify(caches)}) {
     expect(r.stdout.trim().split('\n')).toEqual(caches.map((c) => `${c} taken`));
   });
 
-  it('check loads no PDF code either', () => {
-    const dir = tempProject({ 'hs.tcpseq': LATIN });
-    expect(loads(['check', 'hs.tcpseq', '-q'], dir).filter((l) => /pdfkit|fontkit|chokidar|\.otf/.test(l))).toEqual([]);
+  it('check runs from its own bundle and cache, and loads no PDF code either', () => {
+    const dir = tempProject({ 'hs.tcpseq': LATIN, 'doc.md': '# x\n\n```packet-header\ntcp\n```\n' });
+    const lines = loads(['check', 'hs.tcpseq', 'doc.md', '-q'], dir);
+    const ours = lines.filter((l) => l.startsWith('read ') && l.includes('/packages/cli/')).map((l) => l.replace(/.*\/packages\//, ''));
+    expect(ours).toEqual(['cli/dist/bundle/compile-cache.cjs', 'cli/dist/bundle/wiregram-check.cjs', 'cli/dist/bundle/wiregram-check.cjs.check.v8cache']);
+    expect(lines.filter((l) => /pdfkit|fontkit|chokidar|\.otf/.test(l))).toEqual([]);
+  });
+
+  it('a Mermaid front matter loads yaml from its own bundle and cache, not from node_modules', () => {
+    const mermaid = '# x\n\n```packet-header\n---\ntitle: "TCP"\nconfig:\n  packet:\n    bitsPerRow: 16\n---\npacket-beta\n0-15: "Source Port"\n```\n';
+    const dir = tempProject({ 'doc.md': mermaid });
+    const lines = loads(['render', 'doc.md', '-o', 'out', '-q'], dir);
+    const ours = lines.filter((l) => l.startsWith('read ') && l.includes('/packages/cli/')).map((l) => l.replace(/.*\/packages\//, ''));
+    expect(ours).toEqual(['cli/dist/bundle/compile-cache.cjs', 'cli/dist/bundle/wiregram.cjs', 'cli/dist/bundle/wiregram.cjs.render.v8cache', 'cli/dist/bundle/yaml.cjs', 'cli/dist/bundle/yaml.cjs.yaml.v8cache']);
+    expect(lines.filter((l) => /node_modules[\\/](\.pnpm[\\/])?yaml/.test(l))).toEqual([]);
+    // The title and the 16-bit rows came from the front matter.
+    const svg = readFileSync(join(dir, 'out', 'doc-1.svg'), 'utf8');
+    expect(svg).toMatch(/<title id="[^"]+">TCP<\/title>/);
+    expect(svg).toContain('16 bits per row: Source Port');
   });
 
   it('a Latin deck reads only the Latin cut of the font; CJK labels read the full font for that face only', () => {

@@ -5,7 +5,7 @@
  * from the model *before* any geometry is built (an estimate per statement, so the error names the line that
  * crosses it) and once more on the finished Scene.
  */
-import { BudgetError, type HeaderModel, type Position, type Timeline } from '@wiregram/core';
+import { BudgetError, type HeaderField, type HeaderModel, type Position, type Timeline } from '@wiregram/core';
 import type { Scene } from './scene.js';
 import { ELIDE_AUTO_MIN } from '@wiregram/core';
 
@@ -86,24 +86,54 @@ export function checkTimelineBudget(timeline: Timeline, options: BudgetOptions):
   charge(timelineCosts(timeline), options, overview ? `draw an overview with option elide=auto (runs of plain segments folded), or ${DRAW_LESS}` : DRAW_LESS);
 }
 
+/** One statement's estimate by kind (elements, text bytes): the budget's costs and timelineSurelyFits' sums. */
+const segmentElements = (s: Timeline['segments'][number]): number => 3 + s.marks.length;
+function segmentText(s: Timeline['segments'][number]): number {
+  let text = utf8Bytes(s.label) * 2; // the label, and the segment in words in the description
+  for (let i = 0; i < s.marks.length; i++) text += utf8Bytes(s.marks[i]!.text);
+  if (s.note) text += utf8Bytes(s.note);
+  return text;
+}
+const STATE_ELEMENTS = 2;
+const stateText = (st: Timeline['states'][number]): number => 2 * st.to.length;
+const TIMER_ELEMENTS = 3;
+const DIVIDER_ELEMENTS = 2;
+/** A note's box and a text per line. */
+function noteElements(text: string): number {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return 1 + lines;
+}
+
 function timelineCosts(timeline: Timeline): Cost[] {
   const costs: Cost[] = [];
   const n = Number.MAX_SAFE_INTEGER;
-  for (const s of timeline.segments) {
-    let text = utf8Bytes(s.label) * 2; // the label, and the segment in words in the description
-    for (const m of s.marks) text += utf8Bytes(m.text);
-    if (s.note) text += utf8Bytes(s.note);
-    costs.push({ at: offsetOf(s.position, n), position: s.position, elements: 3 + s.marks.length, text, what: `segment ${s.index + 1}` });
-  }
-  for (const st of timeline.states) costs.push({ at: offsetOf(st.position, n), position: st.position, elements: 2, text: 2 * st.to.length, what: 'a state change' });
-  for (const t of timeline.timers) costs.push({ at: offsetOf(t.position, n), position: t.position, elements: 3, text: utf8Bytes(t.label), what: 'a timer' });
-  for (const note of timeline.notes) {
-    let lines = 1;
-    for (let i = note.text.indexOf('\n'); i !== -1; i = note.text.indexOf('\n', i + 1)) lines++;
-    costs.push({ at: offsetOf(note.position, n), position: note.position, elements: 1 + lines, text: utf8Bytes(note.text), what: 'a note' });
-  }
-  for (const d of timeline.dividers) costs.push({ at: offsetOf(d.position, n), position: d.position, elements: 2, text: utf8Bytes(d.text), what: 'a divider' });
+  for (const s of timeline.segments) costs.push({ at: offsetOf(s.position, n), position: s.position, elements: segmentElements(s), text: segmentText(s), what: `segment ${s.index + 1}` });
+  for (const st of timeline.states) costs.push({ at: offsetOf(st.position, n), position: st.position, elements: STATE_ELEMENTS, text: stateText(st), what: 'a state change' });
+  for (const t of timeline.timers) costs.push({ at: offsetOf(t.position, n), position: t.position, elements: TIMER_ELEMENTS, text: utf8Bytes(t.label), what: 'a timer' });
+  for (const note of timeline.notes) costs.push({ at: offsetOf(note.position, n), position: note.position, elements: noteElements(note.text), text: utf8Bytes(note.text), what: 'a note' });
+  for (const d of timeline.dividers) costs.push({ at: offsetOf(d.position, n), position: d.position, elements: DIVIDER_ELEMENTS, text: utf8Bytes(d.text), what: 'a divider' });
   return costs;
+}
+
+/** The sums of timelineCosts, without a list (check runs this for every diagram). */
+function timelineTotals(timeline: Timeline): { elements: number; text: number } {
+  let elements = 0;
+  let text = 0;
+  const { segments, states, timers, notes, dividers } = timeline;
+  for (let i = 0; i < segments.length; i++) {
+    elements += segmentElements(segments[i]!);
+    text += segmentText(segments[i]!);
+  }
+  for (let i = 0; i < states.length; i++) text += stateText(states[i]!);
+  elements += STATE_ELEMENTS * states.length + TIMER_ELEMENTS * timers.length + DIVIDER_ELEMENTS * dividers.length;
+  for (let i = 0; i < timers.length; i++) text += utf8Bytes(timers[i]!.label);
+  for (let i = 0; i < notes.length; i++) {
+    elements += noteElements(notes[i]!.text);
+    text += utf8Bytes(notes[i]!.text);
+  }
+  for (let i = 0; i < dividers.length; i++) text += utf8Bytes(dividers[i]!.text);
+  return { elements, text };
 }
 
 /**
@@ -122,14 +152,9 @@ export const SCENE_MARGIN = { factor: 32, perParticipant: 16, elements: 200, tex
  */
 export function timelineSurelyFits(timeline: Timeline, options: BudgetOptions): boolean {
   const { maxElements, maxTextBytes } = limits(options);
-  let elements = 0;
-  let text = 0;
-  for (const c of timelineCosts(timeline)) {
-    elements += c.elements;
-    text += c.text;
-  }
+  const { elements, text } = timelineTotals(timeline);
   let names = 0;
-  for (const p of timeline.participants) names += utf8Bytes(p.label);
+  for (let i = 0; i < timeline.participants.length; i++) names += utf8Bytes(timeline.participants[i]!.label);
   const m = SCENE_MARGIN;
   const parts = timeline.participants.length;
   return (
@@ -154,6 +179,72 @@ export function checkHeaderBudget(model: HeaderModel, rowOf: (index: number) => 
     costs.push({ at: i, position: f.position, elements: 2 + newRows, text: utf8Bytes(f.name) + (f.value ? utf8Bytes(f.value) : 0), what: `field "${f.name.slice(0, 40)}"` });
   });
   charge(costs, options);
+}
+
+/**
+ * Per header field, the most layoutHeader (header/index.ts) draws: ≤ 3 outlines (a field crossing rows has at most
+ * three pieces: the rest of its first row, its whole rows merged, the start of its last row); ≤ 5 texts per piece
+ * (stacked flag letters — at most 4 — and a value; otherwise name and value, or one rotated name and a value);
+ * and on each inner row boundary of the field one dashed line cut around the field's own texts (≤ 15 of them),
+ * so ≤ 16 lines. Any text is a candidate (name, short name, value, raw value, `name: value`, `name (cont.)`) or
+ * a prefix of one plus an ellipsis. Number texts (raw values, offsets, ruler labels) are at most 24 bytes
+ * (`String` of any double).
+ */
+const HEADER_BOUND = { piecesPerField: 3, textsPerPiece: 5, dashesPerSeparator: 16, numberBytes: 24 } as const;
+
+/**
+ * True when a header's Scene cannot reach the budget: an upper bound — not an estimate — of every item and text
+ * byte layoutHeader can draw, from the model alone, is within both limits (it also bounds checkHeaderBudget's
+ * sums, which count fewer). The budget is all layoutHeader refuses and it adds no warnings, so `wiregram check`
+ * then skips the layout. Rows are bounded without placing the fields: a fixed field ends by its offset plus the
+ * shift every variable-length field before it adds, and each such field adds at most the largest offset and a row
+ * (so the grid ends by (variable fields + 1) × (largest offset + row) + the sum of the fields' widths).
+ * header-bound.test.ts compares it with real layouts, generated ones included.
+ */
+export function headerSurelyFits(model: HeaderModel, options: BudgetOptions): boolean {
+  const { maxElements, maxTextBytes } = limits(options);
+  const rowBits = Math.max(1, Math.floor(model.rowBits || 32));
+  const b = HEADER_BOUND;
+  const textsPerField = b.piecesPerField * b.textsPerPiece;
+  // A field object listed twice would have its row boundaries cut twice: never from the parser, but not bounded.
+  const seen = new Set<HeaderField>();
+  let maxOffset = 0;
+  let widths = 0;
+  let variable = 0;
+  let elements = 0;
+  let text = 0;
+  for (const f of model.fields) {
+    if (seen.has(f) || !(f.offset >= 0 && f.offset <= Number.MAX_SAFE_INTEGER)) return false;
+    seen.add(f);
+    const bits = f.bits === null ? rowBits : Math.max(1, Math.ceil(f.bits));
+    if (!(bits <= Number.MAX_SAFE_INTEGER)) return false;
+    if (f.bits === null) variable++;
+    if (f.offset > maxOffset) maxOffset = f.offset;
+    widths += bits;
+    const name = utf8Bytes(f.name);
+    const value = f.value === null ? 0 : utf8Bytes(f.value);
+    // Each inner row boundary (≤ rows the field crosses) is one separator.
+    elements += b.piecesPerField + textsPerField + b.dashesPerSeparator * Math.ceil(bits / rowBits);
+    // Every text at most all the candidates' parts together, plus an ellipsis; the field's part of the description.
+    text += textsPerField * (name + (f.short === null ? 0 : utf8Bytes(f.short)) + value + b.numberBytes + 16) + name + value + 2 * b.numberBytes + 32;
+  }
+  const rows = Math.ceil(((variable + 1) * (maxOffset + rowBits) + widths) / rowBits);
+  // Background and title; the ruler (a label and a tick per bit, one more tick); an offset label per row.
+  elements += 2 + 2 * rowBits + 1 + rows;
+  text += (rowBits + rows) * b.numberBytes;
+  for (const g of model.groups ?? []) {
+    // A flag group's caption (box and text), a bracket (line and text): a caption is a candidate (`name: value`, …),
+    // a bracket's text a name, an upper-cased short name (≤ 3 bytes per byte) or `name (raw bytes)`, elided.
+    elements += 4;
+    const name = utf8Bytes(g.name);
+    const short = g.short === null ? 0 : utf8Bytes(g.short);
+    text += 2 * name + (g.value === null ? 0 : utf8Bytes(g.value)) + 4 * short + b.numberBytes + 40;
+  }
+  // The title drawn (elided at worst), the Scene's title and the description's name (the protocol upper-cased
+  // when there is no title); an author's description, or the generated one's fixed parts (the fields' are above).
+  const title = (model.title === null ? 0 : utf8Bytes(model.title)) + 3 * (model.protocol === null ? 0 : utf8Bytes(model.protocol)) + 16;
+  text += 3 * title + (model.description ? utf8Bytes(model.description) : 0) + b.numberBytes + 32;
+  return elements <= maxElements && text <= maxTextBytes;
 }
 
 /** The finished Scene (what the estimates cannot see: wrapped labels, repeated marks, …). */

@@ -22,7 +22,7 @@ import {
   type ParsePacketHeaderOptions,
   type Timeline,
 } from '@wiregram/core';
-import { checkSceneBudget, DEFAULT_BUDGET, timelineSurelyFits, type BudgetOptions } from './budget.js';
+import { checkSceneBudget, DEFAULT_BUDGET, headerSurelyFits, timelineSurelyFits, type BudgetOptions } from './budget.js';
 import { layoutHeader, type HeaderLayoutOptions } from './header/index.js';
 import { attachSegmentHeaders } from './header/attach.js';
 import { elideTimeline } from './timing/elide.js';
@@ -56,11 +56,14 @@ export function layoutSourceWithModel(source: string, options: LayoutSourceOptio
  * For `wiregram check`: what `layoutSourceWithModel` would throw, and the warnings it would return, without
  * drawing what cannot fail. A timing diagram's Scene is built only when the model's estimate does not clear the
  * output budget by a wide margin (`timelineSurelyFits`, on the model after `elide`) or when it has `header`
- * statements; otherwise nothing past the model can fail. Headers are always laid out (that is cheap).
+ * statements; otherwise nothing past the model can fail. A header is laid out only when an upper bound of its
+ * Scene (`headerSurelyFits`) does not clear the budget.
  */
 export function checkSource(source: string, options: LayoutSourceOptions = {}): { warnings: Diagnostic[]; drawn: boolean } {
   return compileChecked(source, options, (compiled) => {
     if (compiled.language === 'packet-header') {
+      // The budget is all a header's layout can refuse: skipped when the model's upper bound clears it.
+      if (headerSurelyFits(compiled.model, compiled.layout)) return { warnings: compiled.warnings, drawn: false };
       layoutHeader(compiled.model, compiled.layout);
       return { warnings: compiled.warnings, drawn: true };
     }
@@ -167,6 +170,7 @@ const SIZES: Readonly<Record<string, number>> = { fontSize: 200, unit: 10000, bi
 // The tables as lists once: this check runs for every diagram drawn.
 const CHOICE_LIST = Object.entries(CHOICES);
 const SIZE_LIST = Object.entries(SIZES);
+const BUDGET_NAMES = ['maxElements', 'maxTextBytes'] as const;
 
 function optionError(option: string, value: unknown, expected: string, hint: string): WiregramError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -180,7 +184,11 @@ function optionError(option: string, value: unknown, expected: string, hint: str
  */
 export function checkLayoutOptions(options: object): void {
   const o = options as Record<string, unknown>;
-  for (const [name, allowed] of CHOICE_LIST) {
+  // Indexed loops, no destructuring: this runs for every diagram, mostly in a cold process where for…of and
+  // array patterns allocate an iterator and a result per step.
+  for (let i = 0; i < CHOICE_LIST.length; i++) {
+    const name = CHOICE_LIST[i]![0];
+    const allowed = CHOICE_LIST[i]![1];
     const value = o[name];
     if (value === undefined) continue;
     if (name === 'theme' && typeof value === 'object' && value !== null) continue;
@@ -193,19 +201,23 @@ export function checkLayoutOptions(options: object): void {
       near ? `did you mean ${name}: '${near}'?` : `use one of ${allowed.map((a) => `'${a}'`).join(', ')}, or leave ${name} out for the default`,
     );
   }
-  for (const name of BOOLEANS) {
+  for (let i = 0; i < BOOLEANS.length; i++) {
+    const name = BOOLEANS[i]!;
     const value = o[name];
     // The PDF backend's `title` is a page title (string); it never reaches here, but a string is harmless.
     if (value === undefined || typeof value === 'boolean' || (name === 'title' && typeof value === 'string')) continue;
     throw optionError(name, value, 'true or false', `e.g. ${name}: true`);
   }
-  for (const [name, max] of SIZE_LIST) {
+  for (let i = 0; i < SIZE_LIST.length; i++) {
+    const name = SIZE_LIST[i]![0];
+    const max = SIZE_LIST[i]![1];
     const value = o[name];
     if (value === undefined) continue;
     if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max) continue;
     throw optionError(name, value, `a number of px greater than 0 and at most ${max}`, `e.g. ${name}: ${name === 'fontSize' ? 12 : name === 'bitWidth' ? 20 : 40}`);
   }
-  for (const name of ['maxElements', 'maxTextBytes'] as const) {
+  for (let i = 0; i < BUDGET_NAMES.length; i++) {
+    const name = BUDGET_NAMES[i]!;
     const value = o[name];
     if (value === undefined || (typeof value === 'number' && Number.isInteger(value) && value > 0)) continue;
     throw optionError(name, value, 'a whole number greater than 0', `e.g. ${name}: ${DEFAULT_BUDGET[name] * 2} (default ${DEFAULT_BUDGET[name]})`);

@@ -3,39 +3,15 @@
  * only where the output budget could be at stake. Its shortcut rests on one measured fact — a Scene holds a
  * bounded multiple of the model's estimate — which the real diagrams of the docs and examples keep, with room.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../../../test/support/errors.js';
-import { checkSource, layoutSourceWithModel, SCENE_MARGIN, timelineSurelyFits, type Scene } from '@wiregram/layout';
+import { checkSource, layoutSourceWithModel, SCENE_MARGIN, timelineSurelyFits } from '@wiregram/layout';
 import type { Timeline } from '@wiregram/core';
-
-const ROOT = join(import.meta.dirname, '..', '..', '..');
-
-/** Every `tcp-sequence` block of the Markdown under docs/ and examples/. */
-function realDiagrams(): Array<{ file: string; source: string }> {
-  const out: Array<{ file: string; source: string }> = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.md')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/^```tcp-sequence[^\n]*\n([\s\S]*?)^```/gm)) out.push({ file: path, source: m[1]! });
-      }
-    }
-  };
-  walk(join(ROOT, 'docs'));
-  walk(join(ROOT, 'examples'));
-  return out;
-}
-
-const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
-const sceneText = (scene: Scene) => scene.items.reduce((n, item) => n + (item.type === 'text' ? utf8(item.text) : 0), utf8(scene.title) + utf8(scene.description));
+import { docBlocks, outcome, sceneText } from './check-support.js';
 
 describe('checkSource', () => {
   it('on the real diagrams, every Scene stays within half the bound timelineSurelyFits assumes', () => {
-    const diagrams = realDiagrams();
+    const diagrams = docBlocks('tcp-sequence');
     expect(diagrams.length).toBeGreaterThan(40);
     let laidOut = 0;
     for (const { file, source } of diagrams) {
@@ -87,14 +63,6 @@ describe('checkSource', () => {
   it('a long transfer that elide folds: check refuses exactly what render refuses, at any budget', () => {
     const long = 'participant a\nparticipant b\na -> b: SYN\nb -> a: SYN, ACK\na -> b: ACK\nloop 150\na -> b: PSH, ACK len=100\nb -> a: ACK\nend\n';
     const drawn = layoutSourceWithModel(long).scene.items.length;
-    const outcome = (f: () => unknown) => {
-      try {
-        f();
-        return 'ok';
-      } catch (e) {
-        return JSON.stringify(e);
-      }
-    };
     for (const maxElements of [drawn - 1, drawn, 2 * drawn, 700, 1000, 60_000]) {
       for (const elide of ['auto', 'on', 'off'] as const) {
         const options = { maxElements, elide };

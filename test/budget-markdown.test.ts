@@ -59,7 +59,9 @@ describe('100 blown-up header blocks in one page', () => {
     }
     const file = new VFile({ path: 'page.md', value: page });
     unified().use(remarkParse).use(remarkWiregram, { maxPageBytes: 20_000 }).use(remarkRehype).use(rehypeStringify).processSync(file);
-    expect(file.messages.filter((m) => m.ruleId === 'over-budget').length).toBeGreaterThan(0);
+    // remark counts the bytes from its hast pass, markdown-it from the text: the same blocks are drawn.
+    const drawnByMarkdownIt = md.render(page, {}).match(/<svg/g)?.length ?? 0;
+    expect(file.messages.filter((m) => m.ruleId === 'over-budget').length).toBe(10 - drawnByMarkdownIt);
     expect(() => new MarkdownIt().use(markdownItWiregram, { maxPageBytes: -1 })).toThrow(/maxPageBytes/);
   });
 });

@@ -16,7 +16,6 @@ import {
   failsStrict,
   logBlockReport,
   markdownHost,
-  renderedTreeWith,
   strictFailureMessage,
   strictMode,
   type BlockRenderOptions,
@@ -129,13 +128,11 @@ interface BlockResult {
   warnings: Diagnostic[];
   title: string | null;
   readonly tree: SvgTreeNode | null;
-  /** The built-in renderer's diagram as hast, made straight from its layout; null for a custom renderer's. */
-  hast: () => Element | null;
 }
 function resultOf(result: RendererResult): BlockResult {
-  if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null, hast: () => null };
-  // `svg` and `tree` are read only where wanted (the text for output: 'file'); the built-in renderer makes
-  // neither unless read, and its hast comes straight from the layout.
+  if (typeof result === 'string') return { svg: result, warnings: NO_WARNINGS, title: null, tree: null };
+  // `svg` and `tree` are read only where wanted (the text for output: 'file', a custom renderer's tree); the
+  // built-in renderer makes neither unless read (its hast comes straight from the layout: `renderTree`).
   return {
     get svg() {
       return result.svg;
@@ -145,7 +142,6 @@ function resultOf(result: RendererResult): BlockResult {
     get tree() {
       return result.tree ?? null;
     },
-    hast: () => renderedTreeWith(result, HAST_BUILDER),
   };
 }
 
@@ -171,14 +167,20 @@ function htmlToHast(node: SvgNode): Element {
 export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
   const prefixBase = options.idPrefix ?? 'wg-';
   // Site configuration: a bad selector stops the build at set-up, not once per block.
-  const { render, block, sheet } = markdownHost(options, OWN_OPTIONS, options.output === 'file' ? 'text' : 'tree');
+  const { render, renderTree, block, sheet } = markdownHost(options, OWN_OPTIONS, options.output === 'file' ? 'text' : 'tree');
   const extraClasses = typeof options.className === 'string' ? options.className.split(/\s+/).filter(Boolean) : (options.className ?? []);
   // A custom renderer's output (text or tree) is untrusted markup: parsed as a browser would and sanitized with
   // an SVG allowlist (@wiregram/sanitize). The built-in renderer's tree is mapped as is (it escapes author text).
   const custom = typeof options.renderer === 'function';
-  const toHast = (r: ReturnType<typeof resultOf>): Element => {
-    if (custom) return sanitizeSvg(r.tree ? svgTreeToHast(r.tree) : r.svg);
-    return r.hast() ?? (r.tree ? svgTreeToHast(r.tree) : svgToHast(r.svg));
+  // Inline: the built-in renderer's hast made straight from its layout, the page budget counted in the same pass.
+  const inlineBlock = (source: string, o: RenderOptions): { result: BlockResult; svg: Element } => {
+    if (custom) {
+      const r = resultOf(render(source, o));
+      return { result: r, svg: sanitizeSvg(r.tree ? svgTreeToHast(r.tree) : r.svg) };
+    }
+    const { result, tree } = renderTree(source, o, HAST_BUILDER);
+    const r = resultOf(result);
+    return { result: r, svg: tree ?? (r.tree ? svgTreeToHast(r.tree) : svgToHast(r.svg)) };
   };
   const svgFileText = (r: ReturnType<typeof resultOf>): string => (custom ? sanitizeSvgHtml(r.tree ? svgTreeToHast(r.tree) : r.svg, 'svg') : r.svg);
 
@@ -268,10 +270,9 @@ export default function remarkWiregram(options: RemarkWiregramOptions = {}) {
             body = [el('picture', {}, [el('source', { srcSet: publicUrl(base, `${name}.dark.svg`), media: '(prefers-color-scheme: dark)' }, []), img])];
           }
         } else {
-          const result = resultOf(render(node.value, renderOptions));
-          warnings = result.warnings;
           // The renderer's element tree maps straight to hast; re-parsing the SVG text cost ~5× more.
-          const svg = toHast(result);
+          const { result, svg } = inlineBlock(node.value, renderOptions);
+          warnings = result.warnings;
           if (!sheetWritten) {
             // The first child of the document's first diagram (see pageStyleTree of @wiregram/svg).
             svg.children.unshift(htmlToHast(sheet!));

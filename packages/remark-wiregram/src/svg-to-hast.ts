@@ -30,21 +30,29 @@ export function svgToHast(source: string): Element {
 /** Elements whose whitespace-only text matters; elsewhere it is formatting and dropped (React warns about it). */
 const TEXT_ELEMENTS = new Set(['text', 'tspan', 'textPath', 'title', 'desc', 'style']);
 
-// Attribute name → hast property info; the renderer uses a few dozen names, so look each up once.
-const INFO = new Map<string, ReturnType<typeof find>>();
-function infoOf(name: string): ReturnType<typeof find> {
-  let info = INFO.get(name);
-  if (!info) INFO.set(name, (info = find(svgSchema, name)));
-  return info;
+/** What the mapping needs of property-information's answer, in one shape (its `Info` objects come in many). */
+interface HastName {
+  property: string;
+  /** A space-separated list (`class`, `aria-labelledby`): the value becomes an array of tokens. */
+  spaced: boolean;
+}
+// Attribute name → hast property; the renderer uses a few dozen names, so look each up once. Bounded: a custom
+// renderer's tree may bring any number of names.
+const NAMES = new Map<string, HastName>();
+function hastName(name: string): HastName {
+  let known = NAMES.get(name);
+  if (!known) {
+    const info = find(svgSchema, name);
+    known = { property: info.property, spaced: Boolean(info.spaceSeparated && !info.commaSeparated) };
+    if (NAMES.size < 512) NAMES.set(name, known);
+  }
+  return known;
 }
 
+const WHITESPACE = /[ \t\n\r\f]/;
 function setProperty(properties: Properties, name: string, value: string): void {
-  const info = infoOf(name);
-  if (info.spaceSeparated && !info.commaSeparated) {
-    properties[info.property] = value.indexOf(' ') === -1 && !/[\t\n\r\f]/.test(value) ? (value === '' ? [] : [value]) : value.split(/[ \t\n\r\f]+/).filter(Boolean);
-  } else {
-    properties[info.property] = value;
-  }
+  const known = hastName(name);
+  properties[known.property] = !known.spaced ? value : WHITESPACE.test(value) ? value.split(/[ \t\n\r\f]+/).filter(Boolean) : value === '' ? [] : [value];
 }
 
 function toProperties(attrs: Array<[string, string]>): Properties {
@@ -91,22 +99,35 @@ export function svgTreeToHast(node: SvgTreeNode): Element {
 
 /**
  * The same mapping as `svgTreeToHast`, as a builder (`renderedTreeWith` of @wiregram/svg): the built-in
- * renderer's hast is made straight from its layout, with no element description in between.
+ * renderer's hast is made straight from its layout, with no element description in between. Its children
+ * arrays are fresh per element (see `TreeBuilder`), so they become the hast children as they are unless a text
+ * has to be dropped or joined.
  */
 export const HAST_BUILDER: TreeBuilder<Element, Text> = {
   element(name, attrs, children) {
     const properties: Properties = {};
     for (let i = 0; i < attrs.length; i += 2) setProperty(properties, attrs[i]!, attrs[i + 1]!);
-    const keepBlank = TEXT_ELEMENTS.has(name);
-    const kids: ElementContent[] = [];
-    for (const c of children) {
-      if (c.type === 'text') pushText(kids, c.value, keepBlank);
-      else kids.push(c);
-    }
-    return { type: 'element', tagName: name, properties, children: kids };
+    return { type: 'element', tagName: name, properties, children: kept(children, TEXT_ELEMENTS.has(name)) };
   },
   text: (value) => ({ type: 'text', value }),
 };
+
+/** `children` as `pushText` would keep them: the same array when nothing is dropped or joined. */
+function kept(children: ElementContent[], keepBlank: boolean): ElementContent[] {
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.type === 'text' && (c.value === '' || (!keepBlank && c.value.trim() === '') || (i > 0 && children[i - 1]!.type === 'text'))) {
+      const kids: ElementContent[] = children.slice(0, i);
+      for (let j = i; j < children.length; j++) {
+        const k = children[j]!;
+        if (k.type === 'text') pushText(kids, k.value, keepBlank);
+        else kids.push(k);
+      }
+      return kids;
+    }
+  }
+  return children;
+}
 
 /** A text child as both mappings keep it: blank text only inside text elements, adjacent texts joined. */
 function pushText(kids: ElementContent[], value: string, keepBlank: boolean): void {

@@ -369,33 +369,66 @@ export function describeScene(scene: Scene, options: SceneSvgOptions = {}): SvgN
 /**
  * Makes a host's own tree straight from the parts, without the element description in between (remark's hast).
  * `attrs` is flat (name, value, name, value, …), unescaped, and only valid during the call (copy what you keep).
+ * `children` is a fresh array made for this element: the builder may keep it as its node's children.
  */
 export interface TreeBuilder<E, T> {
   element(name: string, attrs: readonly string[], children: Array<E | T>): E;
   text(value: string): T;
 }
 
-function nodeWith<E, T>(node: SvgNode, b: TreeBuilder<E, T>): E {
+/** What `serialize` would write, counted while a tree is made (`partsToTreeWith`'s `size`): a page budget's bytes. */
+export interface TreeSize {
+  bytes: number;
+}
+
+/** The length of `<name a="v" …` as `openTag` writes it (values escaped). */
+function openLength(name: string, flat: readonly string[]): number {
+  let n = 1 + name.length;
+  for (let i = 0; i < flat.length; i += 2) n += flat[i]!.length + escapeXml(flat[i + 1]!).length + 4;
+  return n;
+}
+
+/**
+ * `node` made by `b`; `children` (already made, and counted) go before the node's own. With `size`, adds what
+ * `serialize` writes for the node apart from those children.
+ */
+function nodeWith<E, T>(node: SvgNode, b: TreeBuilder<E, T>, size: TreeSize | null, children: Array<E | T> = []): E {
   const flat: string[] = [];
   for (const [k, v] of node.attrs) flat.push(k, v);
   const c = node.children;
-  const children: Array<E | T> = [];
+  let texts = 0;
   if (typeof c === 'string') {
-    if (c !== '') children.push(b.text(c));
-  } else for (const child of c) children.push(typeof child === 'string' ? b.text(child) : nodeWith(child, b));
+    if (c !== '') {
+      if (children.length) children.push(b.text(c));
+      else children = [b.text(c)];
+      if (size) texts += escapeXml(c).length;
+    }
+  } else
+    for (const child of c) {
+      if (typeof child !== 'string') children.push(nodeWith(child, b, size));
+      else {
+        children.push(b.text(child));
+        if (size) texts += escapeXml(child).length;
+      }
+    }
+  if (size) size.bytes += openLength(node.name, flat) + texts + (children.length === 0 ? 2 : 4 + node.name.length);
   return b.element(node.name, flat, children);
 }
 
-/** The tree `partsToTree` describes, made by `b`: the same elements, attributes and texts, in the same order. */
-export function partsToTreeWith<E, T>(p: SvgParts, b: TreeBuilder<E, T>): E {
+/**
+ * The tree `partsToTree` describes, made by `b`: the same elements, attributes and texts, in the same order.
+ * `size` (optional) gets `partsToXml(p).length` added, counted in the same pass — no text, no second walk.
+ */
+export function partsToTreeWith<E, T>(p: SvgParts, b: TreeBuilder<E, T>, size: TreeSize | null = null): E {
   const children: Array<E | T> = [];
-  for (const h of p.head) children.push(nodeWith(h, b));
+  for (const h of p.head) children.push(nodeWith(h, b, size));
   let group: Array<E | T> | null = null;
   let groupStep = 0;
   const closeGroup = () => {
-    if (group) children.push(nodeWith({ ...stepGroup(groupStep), children: [] }, { element: (n, a) => b.element(n, a, group!), text: b.text }));
+    if (group) children.push(nodeWith(stepGroup(groupStep), b, size, group));
     group = null;
   };
+  let bytes = 0;
   for (const item of p.items) {
     const step = p.steps ? stepOf(item) : 0;
     if (step !== groupStep || step === 0) {
@@ -405,16 +438,34 @@ export function partsToTreeWith<E, T>(p: SvgParts, b: TreeBuilder<E, T>): E {
     }
     scratch.length = 0;
     const name = itemAttrs(item, p.resolved, scratch);
-    const kids: Array<E | T> = [];
-    if (item.type === 'text') {
-      if (item.title) kids.push(b.element('title', [], [b.text(cleanText(item.title))]));
-      const text = cleanText(item.text);
-      if (text !== '' || item.title) kids.push(b.text(text));
+    // Children arrays of their exact size (literals): a tree host keeps them for the whole page, and an array
+    // grown by push carries room for 17.
+    let kids: Array<E | T> = [];
+    if (size) {
+      // As `itemXml` writes it: only class and style can need escaping, the rest is number text.
+      bytes += 1 + name.length;
+      for (let i = 0; i < scratch.length; i += 2) {
+        const k = scratch[i]!;
+        bytes += k.length + (k === 'class' || k === 'style' ? escapeXml(scratch[i + 1]!).length : scratch[i + 1]!.length) + 4;
+      }
     }
+    if (item.type === 'text') {
+      const text = cleanText(item.text);
+      if (item.title) {
+        const title = cleanText(item.title);
+        const tooltip = b.element('title', [], [b.text(title)]);
+        kids = text === '' ? [tooltip] : [tooltip, b.text(text)];
+        if (size) bytes += 23 + escapeXml(title).length + escapeXml(text).length; // `><title>…</title>…</text>`
+      } else {
+        if (text !== '') kids = [b.text(text)];
+        if (size) bytes += text === '' ? 2 : 8 + escapeXml(text).length; // `/>` or `>…</text>`
+      }
+    } else if (size) bytes += 2; // `/>`
     (group ?? children).push(b.element(name, scratch, kids));
   }
   closeGroup();
-  return nodeWith({ ...p.root, children: [] }, { element: (n, a) => b.element(n, a, children), text: b.text });
+  if (size) size.bytes += bytes;
+  return nodeWith({ ...p.root, children: [] }, b, size, children);
 }
 
 /** The parts joined into the one `<svg>` element. */

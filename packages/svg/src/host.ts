@@ -4,10 +4,10 @@
  * parts (tokens or mdast, HTML strings or hast, how errors are reported) stay in each plugin.
  */
 import { BudgetError, WiregramError, type BlockFileReader, type DiagramLanguage, type FenceMeta, type FenceOptionDefaults, type HostFileReader } from '@wiregram/core';
-import { render as renderDiagram, svgLengthOf, type RenderResult } from './render.js';
+import { render as renderDiagram, renderedTreeWith, svgLengthOf, type RenderResult } from './render.js';
 import type { SvgOptions } from './pipeline.js';
 import { checkDarkSelector } from './selector.js';
-import { shortHash } from './describe.js';
+import { shortHash, type TreeBuilder } from './describe.js';
 import { seedOf } from './pipeline.js';
 import { pageStyleTree } from './page-style.js';
 import type { SvgNode } from './xml.js';
@@ -100,6 +100,12 @@ export interface MarkdownHost<Result> {
   /** The `renderer` option, or `render` of `@wiregram/svg`. */
   render: (source: string, options: BlockRenderOptions) => Result | RenderResult;
   /**
+   * `render` for a host that builds its own tree (remark's hast): a `render` result's diagram is made by `b`
+   * straight from the layout while the page budget counts its bytes, in one pass; `tree` is null for any
+   * other result (a custom renderer's, counted as `render` counts it).
+   */
+  renderTree: <E, T>(source: string, options: BlockRenderOptions, b: TreeBuilder<E, T>) => { result: Result | RenderResult; tree: E | null };
+  /**
    * The options of the n-th block (1-based) of one document: plugin options, overridden by the fence's, then the
    * block's own, with the default id prefix `blockIdPrefix` gives: `${base}<hash of source + options>-${n}-`.
    */
@@ -147,13 +153,27 @@ export function markdownHost<Result>(options: MarkdownHostOptions<Result>, own: 
   const draw = options.renderer ?? ((source: string, o: BlockRenderOptions) => renderDiagram(source, o as SvgOptions));
   // Both plugins render a document's blocks in one synchronous pass, numbered from 1: the count restarts there.
   let pageBytes = 0;
+  const before = () => {
+    if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
+  };
+  const charge = (bytes: number) => {
+    pageBytes += bytes;
+    if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
+  };
   return {
     render: (source, o) => {
-      if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
+      before();
       const result = draw(source, o);
-      pageBytes += output === 'tree' ? svgLengthOf(result) : textLengthOf(result);
-      if (pageBytes > maxPageBytes) throw pageOverBudget(maxPageBytes);
+      charge(output === 'tree' ? svgLengthOf(result) : textLengthOf(result));
       return result;
+    },
+    renderTree: (source, o, b) => {
+      before();
+      const result = draw(source, o);
+      const size = { bytes: 0 };
+      const tree = renderedTreeWith(result, b, size);
+      charge(tree === null ? svgLengthOf(result) : size.bytes);
+      return { result, tree };
     },
     block: (source, meta, language, base, n, readFile) => {
       if (n === 1) pageBytes = 0;

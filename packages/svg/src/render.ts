@@ -2,8 +2,8 @@
 import type { Diagnostic, DiagramLanguage } from '@wiregram/core';
 import { layoutSourceWithModel, type Scene } from '@wiregram/layout';
 import { checkSource, guard, layoutOf, seedOf, type SvgOptions } from './pipeline.js';
-import { describeParts, partsToTree, partsToTreeWith, partsToXml, type SceneSvgOptions, type SvgParts, type TreeBuilder } from './describe.js';
-import { escapeXml, type SvgNode } from './xml.js';
+import { describeParts, partsToTree, partsToTreeWith, partsToXml, type SceneSvgOptions, type SvgParts, type TreeBuilder, type TreeSize } from './describe.js';
+import type { SvgNode } from './xml.js';
 
 /** Scene → SVG string (one root `<svg>`, byte-identical for the same scene and options). */
 export function sceneToSvg(scene: Scene, options: SceneSvgOptions = {}): string {
@@ -82,36 +82,31 @@ class Rendered implements RenderResult {
  */
 let keptResult: Rendered | null = null;
 
-/** A builder that makes no tree, only counts what `serialize` would write for it. */
-const COUNT: TreeBuilder<number, number> = {
-  element(name, attrs, children) {
-    let n = 1 + name.length;
-    for (let i = 0; i < attrs.length; i += 2) n += attrs[i]!.length + escapeXml(attrs[i + 1]!).length + 4;
-    if (children.length === 0) return n + 2;
-    n += 1;
-    for (const c of children) n += c;
-    return n + 3 + name.length;
-  },
-  text: (value) => escapeXml(value).length,
-};
+/** A builder that makes no tree: with a `TreeSize`, `partsToTreeWith` then only counts what `serialize` would write. */
+const NOTHING: TreeBuilder<null, null> = { element: () => null, text: () => null };
 
 /**
  * The diagram of a `render` result as the host's own tree, made straight from the layout (remark-wiregram's
  * hast): neither the text nor the element description is made. Null for anything `render` did not return
- * (a custom renderer's result).
+ * (a custom renderer's result). `size` gets the SVG text's length added, counted in the same pass.
  */
-export function renderedTreeWith<E, T>(result: unknown, b: TreeBuilder<E, T>): E | null {
-  return result instanceof Rendered ? partsToTreeWith(result._parts, b) : null;
+export function renderedTreeWith<E, T>(result: unknown, b: TreeBuilder<E, T>, size: TreeSize | null = null): E | null {
+  return result instanceof Rendered ? partsToTreeWith(result._parts, b, size) : null;
 }
 
 /**
- * The byte length of a renderer result's SVG, without building the text of a `render` result (its tree gives
+ * The byte length of a renderer result's SVG, without building the text of a `render` result (its parts give
  * the same number); any other result (a custom renderer's string or object) is measured as it is.
  */
 export function svgLengthOf(result: unknown): number {
   if (typeof result === 'string') return result.length;
   // Counted from the parts when the text was not made: no text, no tree.
-  if (result instanceof Rendered) return result.madeSvg?.length ?? partsToTreeWith(result._parts, COUNT);
+  if (result instanceof Rendered) {
+    if (result.madeSvg !== undefined) return result.madeSvg.length;
+    const size = { bytes: 0 };
+    partsToTreeWith(result._parts, NOTHING, size);
+    return size.bytes;
+  }
   const svg = (result as { svg?: unknown } | null)?.svg;
   return typeof svg === 'string' ? svg.length : 0;
 }

@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { render, renderSvg } from '../src/index.js';
+import { NODES } from './nodes-builder.js';
+import { markdownHost } from '../src/host.js';
 import { svgLengthOf } from '../src/render.js';
 import { serialize, serializedLength, type SvgNode } from '../src/xml.js';
 
@@ -35,6 +37,13 @@ describe('render: the SVG text from the one tree', () => {
         expect(svgLengthOf(r)).toBe(expected.length);
         expect(r.svg).toBe(expected);
         expect(serialize(r.tree)).toBe(expected);
+        // A tree host (remark): its tree and the page budget's byte count come from one pass. The count is exact:
+        // a budget of the text's length holds the diagram, one byte less does not.
+        const options = { language: language as 'tcp-sequence', theme, idPrefix: 'p-', styles: 'inline' as const };
+        const text = renderSvg(source, options);
+        const drawn = markdownHost({ maxPageBytes: text.length }, new Set(), 'tree').renderTree(source, options, NODES);
+        expect(serialize(drawn.tree!)).toBe(text);
+        expect(() => markdownHost({ maxPageBytes: text.length - 1 }, new Set(), 'tree').renderTree(source, options, NODES)).toThrow(/maxPageBytes/);
         n++;
       }
     }

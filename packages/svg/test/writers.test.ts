@@ -5,19 +5,10 @@
  */
 import type { Scene, SceneItem } from '@wiregram/layout';
 import { describe, expect, it } from 'vitest';
-import { describeParts, num, partsToTree, partsToTreeWith, partsToXml, type TreeBuilder } from '../src/describe.js';
+import { describeParts, num, partsToTree, partsToTreeWith, partsToXml } from '../src/describe.js';
+import { NODES } from './nodes-builder.js';
 import { render, renderedTreeWith, svgLengthOf } from '../src/render.js';
-import { serialize, type SvgNode } from '../src/xml.js';
-
-/** A builder that makes the element description again: its serialisation must be the text. */
-const NODES: TreeBuilder<SvgNode, string> = {
-  element: (name, attrs, children) => {
-    const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < attrs.length; i += 2) pairs.push([attrs[i]!, attrs[i + 1]!]);
-    return { name, attrs: pairs, children };
-  },
-  text: (value) => value,
-};
+import { serialize } from '../src/xml.js';
 
 const items: SceneItem[] = [
   { type: 'rect', role: 'background', step: 0, x: 0, y: 0, width: 300, height: 200, rx: 0 },
@@ -40,6 +31,10 @@ describe('the three writers of a diagram', () => {
       const text = partsToXml(parts);
       expect(serialize(partsToTree(parts))).toBe(text);
       expect(serialize(partsToTreeWith(parts, NODES))).toBe(text);
+      // The length a tree host's page budget counts while making the tree (one pass): the text's, exactly.
+      const size = { bytes: 0 };
+      partsToTreeWith(parts, NODES, size);
+      expect(size.bytes).toBe(text.length);
       expect(text).toContain('<title>full &lt;label&gt; &amp; more</title>');
       expect(text).not.toContain('<b>');
     });

@@ -560,7 +560,9 @@ const ARROWS: ArrowKind[] = ['<->', '-->>', '->>', '--x', '-->', '--)', '->', '-
 
 function readArrow(l: Line): ArrowKind | null {
   l.skipSpaces();
-  for (const a of ARROWS) {
+  // By index: a cold parser runs in the interpreter, where for…of makes an iterator result per arrow tried.
+  for (let k = 0; k < ARROWS.length; k++) {
+    const a = ARROWS[k]!;
     if (l.s.startsWith(a, l.i) && l.i + a.length <= l.end) {
       l.i += a.length;
       return a;

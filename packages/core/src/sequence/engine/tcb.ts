@@ -222,5 +222,20 @@ export function flushQueues(t: Tcb): void {
 
 /** The flags that decide what a segment is, as one key (SYN vs SYN, ACK retransmissions). */
 export function flagsKey(flags: TcpFlag[]): string {
-  return flags.filter((f) => f === 'SYN' || f === 'FIN' || f === 'RST' || f === 'ACK').sort().join(',');
+  // The four flags in sorted order, each as often as given: what filter → sort → join made, without the three
+  // arrays (it runs for every segment sent).
+  let ack = 0, fin = 0, rst = 0, syn = 0;
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if (f === 'ACK') ack++;
+    else if (f === 'FIN') fin++;
+    else if (f === 'RST') rst++;
+    else if (f === 'SYN') syn++;
+  }
+  let key = '';
+  for (; ack; ack--) key += key ? ',ACK' : 'ACK';
+  for (; fin; fin--) key += key ? ',FIN' : 'FIN';
+  for (; rst; rst--) key += key ? ',RST' : 'RST';
+  for (; syn; syn--) key += key ? ',SYN' : 'SYN';
+  return key;
 }

@@ -30,7 +30,7 @@ function checkDocument(doc: SequenceDocument): void {
 }
 
 /**
- * The last run's World (and through it its endpoints' Spaces), kept until the next run: V8 frees the hidden class
+ * The last small run's World (and through it its endpoints' Spaces), kept until the next: V8 frees the hidden class
  * of objects none of which is alive at a full GC (between two documents of a host's build) and drops the optimized
  * code that reads them with it, so the engine would start cold after each such GC (see `keptLine` in parser.ts).
  * (A World made for the purpose, `new World({})`, kept the classes too but made the engine slower to warm up.)
@@ -43,7 +43,6 @@ export function simulate(doc: SequenceDocument, options: EngineOptions = {}): Ti
   // Anything but a WiregramError is an engine bug; still report it as a typed error rather than a stack trace.
   return withWiregramErrors(() => {
     const w = new World(options);
-    kept = w;
     findMultiPeer(w, doc.statements);
     collect(w, doc.statements);
     eachStatement(doc.statements, (s) => {
@@ -52,6 +51,8 @@ export function simulate(doc: SequenceDocument, options: EngineOptions = {}): Ti
     installClock(w);
     const cursor: Cursor = { now: 1, lastSentAt: 1 };
     runStatements(w, doc.statements, cursor);
+    // Only a small run: a long one's World would make every GC until the next run mark it again.
+    if (w.segments.length <= 100) kept = w;
     return finish(w);
   }, INTERNAL_ERROR);
 }

@@ -246,14 +246,15 @@ export interface SvgParts {
   bodyXml: string | null;
 }
 
+/** The font stack of the last Scene's family (every layout writes the same one). */
+let lastFamily: string | null = null;
+let lastStack = '';
+
 /**
  * `seed`: when the caller knows what the scene was made from (renderSvg: the source text and options), the
  * default id is derived from that instead of the body — the same guarantees, at a fraction of the cost. A
  * function: with an `idPrefix` (the Markdown plugins) no default id, so no seed, is made.
  */
-let lastFamily: string | null = null;
-let lastStack = '';
-
 export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?: () => string): SvgParts {
   const darkSelectors = checkOptions(options);
   const theme = options.theme ?? 'auto';
@@ -272,7 +273,7 @@ export function describeParts(scene: Scene, options: SceneSvgOptions = {}, seed?
   const h = num(Math.max(1, scene.height));
   const title = cleanText(scene.title || 'wiregram diagram');
   const desc = cleanText(scene.description || '');
-  // Every layout writes the same family: its stack is made once, not once per diagram.
+  // The same family as the last diagram's (always, for wiregram's layouts): its stack is made once.
   const font = scene.fontFamily === lastFamily ? lastStack : ((lastFamily = scene.fontFamily), (lastStack = fontStack(scene.fontFamily)));
   let bodyXml: string | null = null;
   const id = options.idPrefix ?? 'wg-' + shortHash([theme, darkClass ?? '', ...(darkSelectors.length ? [darkSelectors.join(',')] : []), w, h, title, desc, font, seed ? seed() : (bodyXml = writeBodyXml(items, resolved, steps))].join('\u0000'));

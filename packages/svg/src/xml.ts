@@ -54,28 +54,3 @@ export function serialize(node: SvgNode): string {
   for (const child of c) out += typeof child === 'string' ? escapeXml(child) : serialize(child);
   return out + '</' + node.name + '>';
 }
-
-/**
- * `serialize(node).length` without building the string: what a page budget counts when the host only wants the
- * tree (remark-wiregram), so the SVG text is never made. Iterative: custom trees may be deep.
- */
-export function serializedLength(node: SvgNode): number {
-  let n = 0;
-  const stack: SvgNode[] = [node];
-  while (stack.length) {
-    const e = stack.pop()!;
-    n += 1 + e.name.length; // `<name`
-    for (const [k, v] of e.attrs) n += k.length + escapeXml(v).length + 4; // ` k="v"`
-    const c = e.children;
-    if (typeof c === 'string') n += c === '' ? 2 : 1 + escapeXml(c).length + 3 + e.name.length; // `/>` or `>text</name>`
-    else if (c.length === 0) n += 2;
-    else {
-      n += 3 + e.name.length + 1; // `>` … `</name>`
-      for (const child of c) {
-        if (typeof child === 'string') n += escapeXml(child).length;
-        else stack.push(child);
-      }
-    }
-  }
-  return n;
-}

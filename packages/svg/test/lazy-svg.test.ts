@@ -1,6 +1,6 @@
 /**
  * One tree per diagram: `render` builds the element tree and makes the SVG text from it only when `svg` is read
- * (remark-wiregram never reads it), and the page budget counts the text's length from the tree without making
+ * (remark-wiregram never reads it), and the page budget counts the text's length from the layout's parts without making
  * it. Both must give exactly what `renderSvg` writes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { render, renderSvg } from '../src/index.js';
 import { NODES } from './nodes-builder.js';
 import { markdownHost } from '../src/host.js';
 import { svgLengthOf } from '../src/render.js';
-import { serialize, serializedLength, type SvgNode } from '../src/xml.js';
+import { serialize } from '../src/xml.js';
 
 const examples = new URL('../../../examples/', import.meta.url);
 /** Every block of every example (language, source). */
@@ -51,18 +51,17 @@ describe('render: the SVG text from the one tree', () => {
   });
 
   it('counts escaped text and attributes exactly', () => {
-    const tree: SvgNode = {
-      name: 'svg',
-      attrs: [['a', 'x"<&>y'], ['b', '']],
-      children: [
-        { name: 'text', attrs: [], children: 'a < b & "c" \u0001 \ud800' },
-        'loose & text',
-        { name: 'g', attrs: [['id', 'g']], children: [] },
-        { name: 'title', attrs: [], children: '' },
-        { name: 'g', attrs: [], children: [{ name: 'tspan', attrs: [['x', '1']], children: ['deep', { name: 'b', attrs: [], children: '>' }] }] },
-      ],
-    };
-    expect(serializedLength(tree)).toBe(serialize(tree).length);
+    // Author text with every character the writer escapes, in the title, a participant name, a note and labels.
+    const source = 'title A < B & "C" > \'d\'\nparticipant client as "c<&>"\nparticipant server\nclient -> server: SYN\nnote over client: 1 < 2 & "3"\nserver -> client: SYN, ACK\n';
+    for (const steps of [false, true]) {
+      const options = { steps, idPrefix: 'e-' };
+      const text = renderSvg(source, options);
+      expect(text.match(/&(lt|gt|amp|quot);/g)!.length).toBeGreaterThan(10);
+      // Counted before the text is made, and in the tree host's one pass.
+      expect(svgLengthOf(render(source, options))).toBe(text.length);
+      expect(() => markdownHost({ maxPageBytes: text.length }, new Set(), 'tree').renderTree(source, options, NODES)).not.toThrow();
+      expect(() => markdownHost({ maxPageBytes: text.length - 1 }, new Set(), 'tree').renderTree(source, options, NODES)).toThrow(/maxPageBytes/);
+    }
     expect(svgLengthOf('<svg/>')).toBe(6);
     expect(svgLengthOf({ svg: '<svg></svg>' })).toBe(11);
   });

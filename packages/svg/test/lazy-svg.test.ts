@@ -1,7 +1,7 @@
 /**
  * One tree per diagram: `render` builds the element tree and makes the SVG text from it only when `svg` is read
- * (remark-wiregram never reads it), and the page budget counts the text's length from the layout's parts without making
- * it. Both must give exactly what `renderSvg` writes.
+ * (remark-wiregram never reads it), and the page budget counts the text's length from the layout's parts without
+ * making it. Both must give exactly what `renderSvg` writes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -86,54 +86,50 @@ export function checkTimelineBudget(timeline: Timeline, options: BudgetOptions):
   charge(timelineCosts(timeline), options, overview ? `draw an overview with option elide=auto (runs of plain segments folded), or ${DRAW_LESS}` : DRAW_LESS);
 }
 
-/** One statement's estimate by kind (elements, text bytes): the budget's costs and timelineSurelyFits' sums. */
-const segmentElements = (s: Timeline['segments'][number]): number => 3 + s.marks.length;
-function segmentText(s: Timeline['segments'][number]): number {
-  let text = utf8Bytes(s.label) * 2; // the label, and the segment in words in the description
-  for (let i = 0; i < s.marks.length; i++) text += utf8Bytes(s.marks[i]!.text);
-  if (s.note) text += utf8Bytes(s.note);
-  return text;
-}
-const STATE_ELEMENTS = 2;
-const stateText = (st: Timeline['states'][number]): number => 2 * st.to.length;
-const TIMER_ELEMENTS = 3;
-const DIVIDER_ELEMENTS = 2;
-/** A note's box and a text per line. */
-function noteElements(text: string): number {
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return 1 + lines;
+/**
+ * Every statement's estimate (elements, text bytes), in source-list order, handed to `visit` with its position and
+ * what it is (`index` numbers a segment): the one list of the statement kinds and their costs, for the budget's
+ * costs and timelineSurelyFits' sums. Indexed loops, and no object per statement: `check` runs this for every
+ * diagram, mostly in a cold process.
+ */
+function eachEstimate(timeline: Timeline, visit: (elements: number, text: number, position: Position | null, what: string, index: number) => void): void {
+  const { segments, states, timers, notes, dividers } = timeline;
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    let text = utf8Bytes(s.label) * 2; // the label, and the segment in words in the description
+    for (let k = 0; k < s.marks.length; k++) text += utf8Bytes(s.marks[k]!.text);
+    if (s.note) text += utf8Bytes(s.note);
+    visit(3 + s.marks.length, text, s.position, 'segment', s.index);
+  }
+  for (let i = 0; i < states.length; i++) visit(2, 2 * states[i]!.to.length, states[i]!.position, 'a state change', i);
+  for (let i = 0; i < timers.length; i++) visit(3, utf8Bytes(timers[i]!.label), timers[i]!.position, 'a timer', i);
+  for (let i = 0; i < notes.length; i++) {
+    const note = notes[i]!;
+    // A note's box and a text per line.
+    let lines = 1;
+    for (let k = note.text.indexOf('\n'); k !== -1; k = note.text.indexOf('\n', k + 1)) lines++;
+    visit(1 + lines, utf8Bytes(note.text), note.position, 'a note', i);
+  }
+  for (let i = 0; i < dividers.length; i++) visit(2, utf8Bytes(dividers[i]!.text), dividers[i]!.position, 'a divider', i);
 }
 
 function timelineCosts(timeline: Timeline): Cost[] {
   const costs: Cost[] = [];
   const n = Number.MAX_SAFE_INTEGER;
-  for (const s of timeline.segments) costs.push({ at: offsetOf(s.position, n), position: s.position, elements: segmentElements(s), text: segmentText(s), what: `segment ${s.index + 1}` });
-  for (const st of timeline.states) costs.push({ at: offsetOf(st.position, n), position: st.position, elements: STATE_ELEMENTS, text: stateText(st), what: 'a state change' });
-  for (const t of timeline.timers) costs.push({ at: offsetOf(t.position, n), position: t.position, elements: TIMER_ELEMENTS, text: utf8Bytes(t.label), what: 'a timer' });
-  for (const note of timeline.notes) costs.push({ at: offsetOf(note.position, n), position: note.position, elements: noteElements(note.text), text: utf8Bytes(note.text), what: 'a note' });
-  for (const d of timeline.dividers) costs.push({ at: offsetOf(d.position, n), position: d.position, elements: DIVIDER_ELEMENTS, text: utf8Bytes(d.text), what: 'a divider' });
+  eachEstimate(timeline, (elements, text, position, what, index) => {
+    costs.push({ at: offsetOf(position, n), position, elements, text, what: what === 'segment' ? `segment ${index + 1}` : what });
+  });
   return costs;
 }
 
-/** The sums of timelineCosts, without a list (check runs this for every diagram). */
+/** The sums of timelineCosts, without a list. */
 function timelineTotals(timeline: Timeline): { elements: number; text: number } {
-  let elements = 0;
-  let text = 0;
-  const { segments, states, timers, notes, dividers } = timeline;
-  for (let i = 0; i < segments.length; i++) {
-    elements += segmentElements(segments[i]!);
-    text += segmentText(segments[i]!);
-  }
-  for (let i = 0; i < states.length; i++) text += stateText(states[i]!);
-  elements += STATE_ELEMENTS * states.length + TIMER_ELEMENTS * timers.length + DIVIDER_ELEMENTS * dividers.length;
-  for (let i = 0; i < timers.length; i++) text += utf8Bytes(timers[i]!.label);
-  for (let i = 0; i < notes.length; i++) {
-    elements += noteElements(notes[i]!.text);
-    text += utf8Bytes(notes[i]!.text);
-  }
-  for (let i = 0; i < dividers.length; i++) text += utf8Bytes(dividers[i]!.text);
-  return { elements, text };
+  const sum = { elements: 0, text: 0 };
+  eachEstimate(timeline, (elements, text) => {
+    sum.elements += elements;
+    sum.text += text;
+  });
+  return sum;
 }
 
 /**

@@ -198,15 +198,23 @@ function checkTextHead(display: string, head: Uint8Array): void {
 }
 
 /** stdin as text, read in chunks: refused as soon as it proves binary or passes MAX_TEXT_INPUT. */
-export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+export function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  return readBoundedText(stdin, MAX_TEXT_INPUT, () => tooLarge('<stdin>', null), (head) => checkTextHead('<stdin>', head));
+}
+
+/**
+ * A stream's bytes as UTF-8 text, read in chunks: `head` (if given) sees the first bytes as they arrive, up to
+ * 8 KiB, and `tooLarge()` is thrown as soon as more than `limit` bytes came (leaving the loop destroys the
+ * stream: nothing more is read), so memory stays bounded whatever is piped in.
+ */
+export async function readBoundedText(stream: NodeJS.ReadableStream, limit: number, tooLarge: () => Error, head?: (bytes: Buffer) => void): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stdin) {
+  for await (const chunk of stream) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    if (size < 8192) checkTextHead('<stdin>', size === 0 ? b : Buffer.concat([...chunks, b]));
+    if (head && size < 8192) head(size === 0 ? b : Buffer.concat([...chunks, b]));
     size += b.length;
-    // Leaving the loop destroys the stream: nothing more is read.
-    if (size > MAX_TEXT_INPUT) throw tooLarge('<stdin>', null);
+    if (size > limit) throw tooLarge();
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');

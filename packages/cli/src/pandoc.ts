@@ -17,6 +17,7 @@ import type { DiagramLanguage, Position } from '@wiregram/core';
 import { type ParsedArgs, UsageError } from './args.js';
 import { loadCore, loadPdf, loadPng, loadSvg } from './engine.js';
 import { CliError, EXIT_INPUT } from './errors.js';
+import { readBoundedText } from './inputs.js';
 import type { Io } from './io.js';
 
 type Kind = 'svg' | 'pdf' | 'png';
@@ -125,24 +126,19 @@ export async function runPandoc(args: ParsedArgs, io: Io): Promise<number> {
  */
 export const MAX_PANDOC_INPUT = 256 * 1024 * 1024;
 
-/** stdin as text, refused as soon as it passes MAX_PANDOC_INPUT (leaving the loop stops the reading). */
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.length;
-    if (size > MAX_PANDOC_INPUT) {
-      throw new CliError(
+/** stdin as text, refused as soon as it passes MAX_PANDOC_INPUT. */
+function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  return readBoundedText(
+    stream,
+    MAX_PANDOC_INPUT,
+    () =>
+      new CliError(
         `the Pandoc document on stdin is more than ${MAX_PANDOC_INPUT / 1024 / 1024} MiB of JSON, the most wiregram-pandoc reads`,
         'split the document (pandoc can combine the converted parts), or draw its diagrams with `wiregram render` and include the files',
         EXIT_INPUT,
         'input-too-large',
-      );
-    }
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+      ),
+  );
 }
 
 /**

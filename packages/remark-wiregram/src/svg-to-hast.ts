@@ -116,7 +116,7 @@ export const HAST_BUILDER: TreeBuilder<Element, Text> = {
 function kept(children: ElementContent[], keepBlank: boolean): ElementContent[] {
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
-    if (c.type === 'text' && (c.value === '' || (!keepBlank && c.value.trim() === '') || (i > 0 && children[i - 1]!.type === 'text'))) {
+    if (c.type === 'text' && (dropsText(c.value, keepBlank) || (i > 0 && children[i - 1]!.type === 'text'))) {
       const kids: ElementContent[] = children.slice(0, i);
       for (let j = i; j < children.length; j++) {
         const k = children[j]!;
@@ -129,9 +129,14 @@ function kept(children: ElementContent[], keepBlank: boolean): ElementContent[] 
   return children;
 }
 
+/** Whether a text child is left out: empty, or blank outside a text element. */
+function dropsText(value: string, keepBlank: boolean): boolean {
+  return value === '' || (!keepBlank && value.trim() === '');
+}
+
 /** A text child as both mappings keep it: blank text only inside text elements, adjacent texts joined. */
 function pushText(kids: ElementContent[], value: string, keepBlank: boolean): void {
-  if (value === '' || (!keepBlank && value.trim() === '')) return;
+  if (dropsText(value, keepBlank)) return;
   const last = kids[kids.length - 1];
   if (last && last.type === 'text') last.value += value;
   else kids.push({ type: 'text', value });

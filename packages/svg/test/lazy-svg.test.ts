@@ -54,7 +54,7 @@ describe('render: the SVG text from the one tree', () => {
     // Author text with every character the writer escapes, in the title, a participant name, a note and labels.
     const source = 'title A < B & "C" > \'d\'\nparticipant client as "c<&>"\nparticipant server\nclient -> server: SYN\nnote over client: 1 < 2 & "3"\nserver -> client: SYN, ACK\n';
     for (const steps of [false, true]) {
-      const options = { steps, idPrefix: 'e-' };
+      const options = { steps, idPrefix: 'e-', language: 'tcp-sequence' as const, styles: 'inline' as const };
       const text = renderSvg(source, options);
       expect(text.match(/&(lt|gt|amp|quot);/g)!.length).toBeGreaterThan(10);
       // Counted before the text is made, and in the tree host's one pass.
